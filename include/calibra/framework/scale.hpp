@@ -1,0 +1,95 @@
+// The proficiency scale: ordered levels defined by scope and autonomy rather
+// than by quality adjectives.  The same competency practised at a wider scope
+// with more autonomy is a higher level.
+#pragma once
+
+#include <calibra/error.hpp>
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace calibra {
+
+enum class scope { task, feature, product_area, multiple_areas, organisation, company };
+enum class autonomy { guided, independent, leads_others, sets_direction };
+
+namespace detail {
+inline constexpr std::array<std::pair<scope, std::string_view>, 6> scope_names{{
+    {scope::task, "task"},
+    {scope::feature, "feature"},
+    {scope::product_area, "product-area"},
+    {scope::multiple_areas, "multiple-areas"},
+    {scope::organisation, "organisation"},
+    {scope::company, "company"},
+}};
+inline constexpr std::array<std::pair<autonomy, std::string_view>, 4> autonomy_names{{
+    {autonomy::guided, "guided"},
+    {autonomy::independent, "independent"},
+    {autonomy::leads_others, "leads-others"},
+    {autonomy::sets_direction, "sets-direction"},
+}};
+
+template <typename Table, typename Enum>
+std::string_view name_of(const Table& table, Enum e) {
+  for (const auto& [value, name] : table)
+    if (value == e) return name;
+  return "?";
+}
+template <typename Enum, typename Table>
+std::optional<Enum> value_of(const Table& table, std::string_view text) {
+  for (const auto& [value, name] : table)
+    if (name == text) return value;
+  return std::nullopt;
+}
+}  // namespace detail
+
+inline std::string_view to_string(scope s) { return detail::name_of(detail::scope_names, s); }
+inline std::string_view to_string(autonomy a) { return detail::name_of(detail::autonomy_names, a); }
+inline std::optional<scope> parse_scope(std::string_view t) { return detail::value_of<scope>(detail::scope_names, t); }
+inline std::optional<autonomy> parse_autonomy(std::string_view t) {
+  return detail::value_of<autonomy>(detail::autonomy_names, t);
+}
+
+struct proficiency_level {
+  std::string id;
+  std::string label;
+  std::string description;
+  calibra::scope scope = scope::task;
+  calibra::autonomy autonomy = autonomy::guided;
+};
+
+/// Ordered levels, lowest first.  Levels are addressed by id or by their
+/// 1-based ordinal (the number a rating form shows).
+class proficiency_scale {
+ public:
+  static constexpr std::size_t min_levels = 3;
+  static constexpr std::size_t max_levels = 7;
+
+  proficiency_scale() = default;
+  explicit proficiency_scale(std::vector<proficiency_level> levels) : levels_(std::move(levels)) {}
+
+  const std::vector<proficiency_level>& levels() const { return levels_; }
+  std::size_t size() const { return levels_.size(); }
+  const proficiency_level& at_ordinal(int ordinal) const {
+    if (ordinal < 1 || static_cast<std::size_t>(ordinal) > levels_.size())
+      throw invalid_argument("scale", "level ordinal " + std::to_string(ordinal) + " is outside 1.." +
+                                          std::to_string(levels_.size()));
+    return levels_[static_cast<std::size_t>(ordinal - 1)];
+  }
+  /// 1-based ordinal of a level id or label, if the scale has it.
+  std::optional<int> ordinal_of(std::string_view id_or_label) const {
+    for (std::size_t i = 0; i < levels_.size(); ++i)
+      if (levels_[i].id == id_or_label || levels_[i].label == id_or_label) return static_cast<int>(i + 1);
+    return std::nullopt;
+  }
+
+ private:
+  std::vector<proficiency_level> levels_;
+};
+
+}  // namespace calibra
