@@ -34,6 +34,17 @@ class reader {
     throw validation_error("framework", source_ + ": " + (pointer.empty() ? "/" : pointer) + ": " + message);
   }
 
+  /// Ids must be unique before anything refers to them, so that a duplicate
+  /// is reported as such rather than as a confusing dangling reference.
+  template <typename Items>
+  void unique_ids(const Items& items, const std::string& list) const {
+    for (std::size_t i = 0; i < items.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (items[i].id == items[j].id)
+          fail(list + "/" + std::to_string(i) + "/id",
+               "duplicate id '" + items[i].id + "' (first used at " + list + "/" + std::to_string(j) + ")");
+  }
+
   static std::string type_name(const json& j) { return j.type_name(); }
 
   const json& object(const json& j, const std::string& ptr, std::initializer_list<std::string_view> required,
@@ -176,6 +187,7 @@ framework from_document(const json& doc, const std::string& source) {
       levels.push_back(std::move(level));
     }
   }
+  r.unique_ids(levels, "/scale");
   const proficiency_scale scale(levels);
 
   std::vector<area> areas;
@@ -226,6 +238,7 @@ framework from_document(const json& doc, const std::string& source) {
       comp.actions = r.strings(c, "actions", at);
       comps.push_back(std::move(comp));
     }
+    r.unique_ids(comps, "/competencies");
   }
 
   std::vector<career_level> career_levels;
@@ -320,9 +333,11 @@ framework parse_framework(std::string_view json_text, const std::string& source_
     // nlohmann reports a byte offset; turn it into line and column.
     const std::string text(json_text);
     const auto [line, column] = detail::line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+    // Keep nlohmann's explanation but drop its own id and position prefix.
     std::string reason = e.what();
-    const auto colon = reason.find("]: ");
-    if (colon != std::string::npos) reason = reason.substr(reason.find(' ', colon + 3) + 1);
+    const auto column_at = reason.find("column ");
+    const auto colon = column_at == std::string::npos ? std::string::npos : reason.find(": ", column_at);
+    if (colon != std::string::npos) reason = reason.substr(colon + 2);
     throw parse_error("framework", source_name + ":" + std::to_string(line) + ":" + std::to_string(column) +
                                        ": invalid JSON: " + reason);
   }

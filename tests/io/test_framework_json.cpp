@@ -1,0 +1,163 @@
+#include <calibra/framework/builtin.hpp>
+#include <calibra/io/files.hpp>
+#include <calibra/io/framework_json.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace calibra;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string example(const std::string& name) { return std::string(CALIBRA_EXAMPLES_DIR) + "/frameworks/" + name; }
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A fresh, empty directory for one test, removed afterwards.
+struct scratch_dir {
+  fs::path path;
+  explicit scratch_dir(const std::string& name)
+      : path(fs::temp_directory_path() / ("calibra-test-" + name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~scratch_dir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), {})); }
+};
+
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("load then save reproduces canonical files byte for byte", "[io][framework]") {
+  for (const char* name : {"minimal-valid.json", "ladder.track.json", "anchor.missing.json"}) {
+    const std::string path = example(name);
+    CHECK(to_json(load_framework(path)) == slurp(path));
+  }
+  CHECK(to_json(parse_framework(builtin_framework_json())) == builtin_framework_json());
+}
+
+TEST_CASE("save writes the file whole and load reads it back", "[io][framework]") {
+  scratch_dir dir("save");
+  const framework fw = builtin_framework();
+  save_framework(fw, dir.file("pm.json"));
+  CHECK(slurp(dir.file("pm.json")) == builtin_framework_json());
+  CHECK(dir.entries() == 1);  // no temporary file left behind
+  const framework again = load_framework(dir.file("pm.json"));
+  CHECK(again.expectations() == fw.expectations());
+  CHECK(again.competencies()[10].people_leadership);
+  SECTION("a failed save leaves nothing behind") {
+    CHECK_THROWS_AS(save_framework(fw, dir.file("missing-dir/pm.json")), invalid_argument);
+    CHECK_THROWS_AS(save_framework(fw, dir.path.string()), invalid_argument);
+    CHECK(dir.entries() == 1);
+  }
+}
+
+TEST_CASE("a non-canonical file loads and saves canonically", "[io][framework]") {
+  // Reordered keys and compact whitespace are accepted; saving normalises them.
+  const std::string canonical = slurp(example("minimal-valid.json"));
+  const auto doc = parse_framework(canonical);
+  std::string compact;
+  for (char c : canonical)
+    if (c != '\n') compact += c;
+  CHECK(to_json(parse_framework(compact)) == canonical);
+  CHECK(to_json(doc) == canonical);
+}
+
+TEST_CASE("malformed framework files get errors naming the file and place", "[io][framework][bad-input]") {
+  struct expectation {
+    const char* file;
+    const char* id;
+    std::vector<const char*> fragments;
+  };
+  const std::vector<expectation> cases{
+      {"invalid/bad-json.json", "parse_error.framework", {"bad-json.json:", "invalid JSON"}},
+      {"invalid/empty.json", "parse_error.framework", {"empty.json", "empty"}},
+      {"invalid/duplicate-competency-id.json", "validation_error.framework", {"/competencies/", "/id", "duplicate id 'team-leadership'"}},
+      {"invalid/unknown-field.json", "validation_error.framework", {"/competencies/0/colour", "unknown field 'colour'"}},
+      {"invalid/wrong-type.json", "validation_error.framework", {"/career_levels/1/rank", "expected an integer, found string"}},
+      {"invalid/unknown-level-in-expectations.json", "validation_error.framework", {"/expectations/pm/functional-specification", "unknown level 'master'"}},
+      {"invalid/position-quadrant-mismatch.json", "validation_error.framework", {"/competencies/0/position"}},
+  };
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.file) {
+      try {
+        load_framework(example(c.file));
+        FAIL("no error for " << c.file);
+      } catch (const error& e) {
+        CHECK(e.id() == c.id);
+        const std::string what = e.what();
+        CHECK_THAT(what, Catch::StartsWith(std::string("[calibra.") + c.id + "] "));
+        CHECK_THAT(what, Catch::Contains(example(c.file)));
+        for (const char* fragment : c.fragments) CHECK_THAT(what, Catch::Contains(fragment));
+      }
+    }
+  }
+}
+
+TEST_CASE("hostile bytes are refused cleanly", "[io][framework][bad-input]") {
+  scratch_dir dir("hostile");
+  const std::string canonical = slurp(example("minimal-valid.json"));
+  auto load_text = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir.file(name), std::ios::binary) << bytes;
+    return load_framework(dir.file(name));
+  };
+  SECTION("invalid UTF-8 inside a string") {
+    const std::string bad = replace_once(canonical, "\"version\": \"", "\"version\": \"\xC3\x28");
+    CHECK_THROWS_WITH(load_text("latin1.json", bad), Catch::Contains("latin1.json:") && Catch::Contains("invalid JSON"));
+  }
+  SECTION("NUL byte") {
+    CHECK_THROWS_AS(load_text("nul.json", replace_once(canonical, "{", std::string("{\0", 2))), parse_error);
+  }
+  SECTION("a 50 MB file is refused before parsing") {
+    std::string huge = canonical;
+    huge.insert(huge.size() - 2, std::string(50u << 20, ' '));
+    CHECK_THROWS_WITH(load_text("huge.json", huge), Catch::Contains("MiB limit"));
+  }
+  SECTION("deeply nested JSON does not crash") {
+    const std::string nested = std::string(100000, '[') + std::string(100000, ']');
+    CHECK_THROWS_WITH(load_text("nested.json", nested), Catch::Contains("/: expected an object"));
+  }
+  SECTION("a top-level array, wrong format tag, missing field, bad date") {
+    CHECK_THROWS_WITH(load_text("array.json", "[1, 2]"), Catch::Contains("expected an object, found array"));
+    CHECK_THROWS_WITH(load_text("tag.json", replace_once(canonical, "calibra-framework/1", "calibra-framework/9")),
+                      Catch::Contains("/format"));
+    CHECK_THROWS_WITH(load_text("nometa.json", replace_once(canonical, "\"metadata\"", "\"metadatum\"")),
+                      Catch::Contains("unknown field 'metadatum'"));
+    CHECK_THROWS_WITH(load_text("date.json", replace_once(canonical, "\"last_updated\": \"", "\"last_updated\": \"yesterday")),
+                      Catch::Contains("/metadata/last_updated"));
+  }
+  SECTION("missing file and directory") {
+    CHECK_THROWS_WITH(load_framework(dir.file("nope.json")), Catch::Contains("nope.json: cannot open file"));
+    CHECK_THROWS_WITH(load_framework(dir.path.string()), Catch::Contains("is a directory"));
+  }
+}
+
+TEST_CASE("markdown export holds anchors, matrix and gaps", "[io][framework]") {
+  const framework fw = builtin_framework();
+  const std::string md = to_markdown(fw);
+  CHECK_THAT(md, Catch::StartsWith("# " + fw.metadata().name));
+  CHECK_THAT(md, Catch::Contains("### Quadrant: strategic-internal"));
+  CHECK_THAT(md, Catch::Contains("| Fluency with Data | tactical-external |"));
+  CHECK_THAT(md, Catch::Contains("## Promotion gaps"));
+  CHECK_THAT(md, Catch::Contains(fw.competencies()[0].anchors[2]));
+}
