@@ -1,0 +1,213 @@
+// Cohen's kappa for two raters, unweighted and weighted, and Light's kappa
+// (the mean of Cohen's kappa over pairs of raters).
+//
+// Standard errors follow Fleiss, Cohen & Everitt (1969), the large-sample
+// variance SAS PROC FREQ reports as "ASE" and statsmodels' cohens_kappa
+// reproduces; the interval is normal (Wald) and always uses the non-null
+// ASE, as SAS does.  The null-hypothesis variance gives the z test, which
+// is in extra["z"] and extra["p"] whatever options.cohen_se selects.
+#pragma once
+
+#include <calibra/agreement/categories.hpp>
+#include <calibra/agreement/detail/inference.hpp>
+#include <calibra/agreement/options.hpp>
+#include <calibra/agreement/weights.hpp>
+#include <calibra/error.hpp>
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace calibra::agreement {
+
+/// The q x q contingency table of two raters (rows: first rater, columns:
+/// second), the sufficient statistic of Cohen's kappa.
+class contingency_summary {
+ public:
+  contingency_summary() = default;
+  contingency_summary(category_set categories, Eigen::MatrixXd weights)
+      : categories_(std::move(categories)), weights_(std::move(weights)) {
+    const auto q = static_cast<Eigen::Index>(categories_.size());
+    if (weights_.rows() != q || weights_.cols() != q)
+      throw invalid_argument("agreement", "contingency_summary: weights are " + std::to_string(weights_.rows()) +
+                                              " x " + std::to_string(weights_.cols()) + " for " +
+                                              std::to_string(q) + " categories");
+    table_ = Eigen::MatrixXd::Zero(q, q);
+  }
+
+  /// Adds one unit rated `first` by the first rater and `second` by the
+  /// second (category indices), with a frequency weight.
+  void add_pair(std::int32_t first, std::int32_t second, double weight = 1) { table_(first, second) += weight; }
+
+  contingency_summary& operator+=(const contingency_summary& other) { return combine(other, 1); }
+  contingency_summary& operator-=(const contingency_summary& other) { return combine(other, -1); }
+
+  const Eigen::MatrixXd& table() const { return table_; }
+  const category_set& categories() const { return categories_; }
+  const Eigen::MatrixXd& weights() const { return weights_; }
+
+  /// Cohen's kappa with its Fleiss-Cohen-Everitt standard errors.
+  result finish(const options& opts) const;
+
+ private:
+  contingency_summary& combine(const contingency_summary& other, double sign) {
+    if (other.categories_ != categories_ || other.weights_ != weights_)
+      throw invalid_argument("agreement", "cannot merge contingency tables built on different categories or weights");
+    table_ += sign * other.table_;
+    return *this;
+  }
+
+  category_set categories_;
+  Eigen::MatrixXd weights_;
+  Eigen::MatrixXd table_;
+};
+
+inline result contingency_summary::finish(const options& opts) const {
+  detail::check_confidence(opts.confidence);
+  result r;
+  r.stat = statistic::cohen;
+  r.used = detail::used_options(opts, categories_);
+  const double n = table_.sum();
+  r.n_units = static_cast<std::size_t>(std::llround(n));
+  r.n_raters = 2;
+  if (!(n > 0)) {
+    r.reason = "no pairable units: no unit was rated by both raters";
+    return r;
+  }
+  const Eigen::MatrixXd p = table_ / n;
+  const Eigen::VectorXd row = p.rowwise().sum();
+  const Eigen::VectorXd col = p.colwise().sum().transpose();
+  const Eigen::MatrixXd& w = weights_;
+  const double po = (w.array() * p.array()).sum();
+  const double pe = row.dot(w * col);
+  r.observed = po;
+  r.chance = pe;
+  if (1 - pe <= 1e-12) {
+    r.reason = "chance agreement is 1: both raters put every unit in the same single category";
+    return r;
+  }
+  const double kappa = (po - pe) / (1 - pe);
+  r.value = kappa;
+
+  // Fleiss, Cohen & Everitt (1969): mean weights of each row and column.
+  const Eigen::VectorXd row_mean_w = w * col;                // w_i. = sum_j p_.j w_ij
+  const Eigen::VectorXd col_mean_w = w.transpose() * row;    // w_.j = sum_i p_i. w_ij
+  const auto q = p.rows();
+  double nonnull = 0, null = 0;
+  for (Eigen::Index i = 0; i < q; ++i)
+    for (Eigen::Index j = 0; j < q; ++j) {
+      const double margin = row_mean_w[i] + col_mean_w[j];
+      const double a = w(i, j) - margin * (1 - kappa);
+      nonnull += p(i, j) * a * a;
+      const double b = w(i, j) - margin;
+      null += row[i] * col[j] * b * b;
+    }
+  const double scale = n * (1 - pe) * (1 - pe);
+  const double lead = kappa - pe * (1 - kappa);
+  const double se_nonnull = std::sqrt(std::max(0.0, (nonnull - lead * lead) / scale));
+  const double se_null = std::sqrt(std::max(0.0, (null - pe * pe) / scale));
+
+  r.se = opts.cohen_se == kappa_se::nonnull ? se_nonnull : se_null;
+  const double half = se_nonnull * detail::normal_quantile(1 - (1 - opts.confidence) / 2);
+  r.ci_low = kappa - half;
+  r.ci_high = kappa + half;
+  r.ci_method = "normal";
+  r.extra["se_nonnull"] = se_nonnull;
+  r.extra["se_null"] = se_null;
+  if (se_null > 0) {
+    r.extra["z"] = kappa / se_null;
+    r.extra["p"] = detail::normal_two_sided_p(kappa / se_null);
+  }
+  return r;
+}
+
+namespace detail {
+
+inline void require_two_raters(const ratings_ref& ratings, const char* name) {
+  if (ratings.cols() != 2)
+    throw invalid_argument("agreement", std::string(name) + " needs exactly 2 raters (columns); got " +
+                                            std::to_string(ratings.cols()));
+}
+
+/// Contingency table of raters `a` and `b` over the units both rated.
+inline contingency_summary pair_table(const coded_ratings& coded, Eigen::Index a, Eigen::Index b,
+                                      const Eigen::MatrixXd& weights, const std::vector<double>& unit_weights = {}) {
+  contingency_summary summary(coded.categories, weights);
+  for (Eigen::Index u = 0; u < coded.index.rows(); ++u) {
+    const std::int32_t x = coded.index(u, a), y = coded.index(u, b);
+    if (x == missing_index || y == missing_index) continue;
+    const double w = unit_weights.empty() ? 1.0 : unit_weights[static_cast<std::size_t>(u)];
+    if (w != 0) summary.add_pair(x, y, w);
+  }
+  return summary;
+}
+
+inline options pairs_only(const options& opts) {
+  options pairs = opts;
+  pairs.missing = missing_policy::listwise;
+  return pairs;
+}
+
+}  // namespace detail
+
+/// Cohen's kappa of exactly two raters on the units both rated, weighted
+/// when options.weights is not identity.
+inline result cohen_kappa(const ratings_ref& ratings, const options& opts = {}) {
+  detail::require_two_raters(ratings, "Cohen's kappa");
+  const options pairs = detail::pairs_only(opts);
+  const coded_ratings coded = code_ratings(ratings, pairs);
+  return detail::pair_table(coded, 0, 1, weights_for(pairs, coded.categories.codes())).finish(pairs);
+}
+
+namespace detail {
+
+/// Light's kappa on coded ratings: mean Cohen's kappa over rater pairs that
+/// share at least two units and have a defined kappa.
+inline result light_from_coded(const coded_ratings& coded, const options& opts,
+                               const std::vector<double>& unit_weights = {}) {
+  check_confidence(opts.confidence);
+  const Eigen::MatrixXd weights = weights_for(opts, coded.categories.codes());
+  result r;
+  r.stat = statistic::light;
+  r.used = used_options(opts, coded.categories);
+  r.n_units = coded.n_units();
+  r.n_raters = active_raters(coded);
+  double sum = 0, pairs = 0, skipped = 0;
+  for (Eigen::Index a = 0; a < coded.index.cols(); ++a)
+    for (Eigen::Index b = a + 1; b < coded.index.cols(); ++b) {
+      const contingency_summary table = pair_table(coded, a, b, weights, unit_weights);
+      if (table.table().sum() < 2) continue;
+      const result pair = table.finish(opts);
+      if (!pair.value) {
+        ++skipped;
+        continue;
+      }
+      sum += *pair.value;
+      ++pairs;
+    }
+  r.extra["rater_pairs"] = pairs;
+  r.extra["undefined_pairs"] = skipped;
+  if (pairs == 0) {
+    r.reason = skipped > 0 ? "no rater pair has a defined Cohen's kappa (chance agreement is 1 for every pair)"
+                           : "no pairable raters: no two raters share two or more units";
+    return r;
+  }
+  r.value = sum / pairs;
+  return r;
+}
+
+}  // namespace detail
+
+/// Light's kappa: the mean of Cohen's kappa over every pair of raters that
+/// rated at least two units in common (pairs whose kappa is undefined are
+/// left out and counted in extra["undefined_pairs"]).  No analytic standard
+/// error; use options.bootstrap through agree() for an interval.
+inline result light_kappa(const ratings_ref& ratings, const options& opts = {}) {
+  return detail::light_from_coded(code_ratings(ratings, opts), opts);
+}
+
+}  // namespace calibra::agreement

@@ -1,0 +1,119 @@
+// Shared pieces of the agreement engine: option checks, intervals, and the
+// compact per-unit category counts every multi-rater coefficient starts from.
+#pragma once
+
+#include <calibra/agreement/categories.hpp>
+#include <calibra/agreement/options.hpp>
+#include <calibra/error.hpp>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace calibra::agreement::detail {
+
+inline void check_confidence(double confidence) {
+  if (!(confidence > 0 && confidence < 1))
+    throw invalid_argument("agreement", "confidence is " + std::to_string(confidence) +
+                                            "; expected a level strictly between 0 and 1, e.g. 0.95");
+}
+
+/// Sampling fraction n/N of Gwet's finite-population correction (0 when the
+/// population is infinite, options::population_units == 0).
+inline double sampling_fraction(double n_units, double population_units) {
+  if (population_units == 0) return 0;
+  if (!(population_units >= n_units) || !std::isfinite(population_units))
+    throw invalid_argument("agreement", "population_units is " + std::to_string(population_units) +
+                                            "; expected 0 (infinite population) or at least the " +
+                                            std::to_string(n_units) + " units rated");
+  return n_units / population_units;
+}
+
+/// Fills se, the t(n-1) interval and a two-sided p-value from a
+/// design-based variance, as irrCAC does: the upper bound is capped at 1,
+/// the largest value any agreement coefficient can take.
+inline void set_t_interval(result& r, double variance, double n_units, const options& opts) {
+  if (!r.value || !(n_units >= 2)) return;
+  const double se = std::sqrt(std::max(variance, 0.0));
+  const double df = n_units - 1;
+  const boost::math::students_t t(df);
+  const double half = se * boost::math::quantile(t, 1 - (1 - opts.confidence) / 2);
+  r.se = se;
+  r.ci_low = *r.value - half;
+  r.ci_high = std::min(1.0, *r.value + half);
+  r.ci_method = "t(n-1)";
+  r.extra["df"] = df;
+  if (se > 0) r.extra["p"] = 2 * boost::math::cdf(boost::math::complement(t, std::abs(*r.value / se)));
+}
+
+inline double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
+inline double normal_two_sided_p(double z) {
+  return 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), std::abs(z)));
+}
+
+/// Each unit's ratings as (category, count) pairs: a compact CSR table built
+/// in one pass over the coded matrix.  Units without ratings are skipped by
+/// code_ratings already, so every unit here has at least one rating.
+struct unit_counts {
+  std::vector<std::size_t> offsets{0};  // unit u owns entries [offsets[u], offsets[u+1])
+  std::vector<std::int32_t> category;
+  std::vector<double> count;
+  std::size_t q = 0;
+
+  std::size_t n_units() const { return offsets.size() - 1; }
+};
+
+inline unit_counts count_units(const coded_ratings& coded) {
+  unit_counts table;
+  table.q = coded.categories.size();
+  const auto n = static_cast<Eigen::Index>(coded.n_units());
+  const auto raters = coded.index.cols();
+  table.offsets.reserve(static_cast<std::size_t>(n) + 1);
+  table.category.reserve(static_cast<std::size_t>(n) * 2);
+  table.count.reserve(static_cast<std::size_t>(n) * 2);
+  std::vector<double> scratch(table.q, 0.0);
+  std::vector<std::int32_t> touched;
+  touched.reserve(static_cast<std::size_t>(raters));
+  for (Eigen::Index u = 0; u < n; ++u) {
+    for (Eigen::Index j = 0; j < raters; ++j) {
+      const std::int32_t k = coded.index(u, j);
+      if (k == missing_index) continue;
+      if (scratch[static_cast<std::size_t>(k)] == 0) touched.push_back(k);
+      scratch[static_cast<std::size_t>(k)] += 1;
+    }
+    // Sorted entries make the table independent of rater order.
+    std::sort(touched.begin(), touched.end());
+    for (std::int32_t k : touched) {
+      table.category.push_back(k);
+      table.count.push_back(scratch[static_cast<std::size_t>(k)]);
+      scratch[static_cast<std::size_t>(k)] = 0;
+    }
+    touched.clear();
+    table.offsets.push_back(table.category.size());
+  }
+  return table;
+}
+
+/// Number of raters with at least one rating among the coded units.
+inline std::size_t active_raters(const coded_ratings& coded) {
+  std::size_t active = 0;
+  for (Eigen::Index j = 0; j < coded.index.cols(); ++j)
+    if ((coded.index.col(j).array() != missing_index).any()) ++active;
+  return active;
+}
+
+/// Options as reported back in result::used: the caller's options with the
+/// category set actually used filled in.
+inline options used_options(const options& opts, const category_set& categories) {
+  options used = opts;
+  used.categories = categories.codes();
+  return used;
+}
+
+}  // namespace calibra::agreement::detail

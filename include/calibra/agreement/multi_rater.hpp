@@ -1,0 +1,372 @@
+// Coefficients built on each unit's distribution of ratings over the
+// categories: percent agreement (pairwise, unanimous, within tolerance),
+// Fleiss' kappa, Gwet's AC1/AC2, Brennan-Prediger and Scott's pi.
+//
+// All of them follow Gwet's generalisation to missing ratings and weights
+// (Gwet 2014, Handbook of Inter-Rater Reliability, 4th ed., ch. 2-5) as
+// coded in irrCAC's *.raw functions:
+//   * observed agreement pa averages, over units with two or more ratings,
+//     the weighted share of agreeing ordered rating pairs in the unit;
+//   * classification probabilities pi_k average r_ik / r_i over every unit
+//     with at least one rating, so a unit with a single rating still counts
+//     towards chance agreement (this is irrCAC's choice, kept on purpose);
+//   * the variance is Gwet's design-based linearisation with a t(n-1)
+//     interval and optional finite-population correction.
+//
+// multi_rater_summary holds sums that are linear over units, so summaries
+// built on any split of the units merge (+=) into the single-pass result and
+// a unit can be removed (-=) for the jackknife.
+#pragma once
+
+#include <calibra/agreement/categories.hpp>
+#include <calibra/agreement/detail/inference.hpp>
+#include <calibra/agreement/options.hpp>
+#include <calibra/agreement/weights.hpp>
+#include <calibra/error.hpp>
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace calibra::agreement {
+
+/// Sufficient statistics of the percent / Fleiss / Gwet / Brennan-Prediger
+/// family for one category set and one weight matrix.
+///
+/// For unit i with r_i ratings, p_i = (r_ik / r_i)_k, pa_i its weighted pair
+/// agreement and e_i = [r_i >= 2], it accumulates (each times the unit's
+/// frequency weight): n = sum 1, n2 = sum e_i, sum pa_i, sum pa_i^2,
+/// sum p_i, sum e_i p_i, sum pa_i p_i, sum p_i p_i^T, the number of
+/// unanimous units and each category's pair disagreement.  Gwet's variance
+/// is a quadratic form in these sums, so it stays exact after merging.
+class multi_rater_summary {
+ public:
+  multi_rater_summary() = default;
+  multi_rater_summary(category_set categories, Eigen::MatrixXd weights)
+      : categories_(std::move(categories)), weights_(std::move(weights)) {
+    const auto q = static_cast<Eigen::Index>(categories_.size());
+    if (weights_.rows() != q || weights_.cols() != q)
+      throw invalid_argument("agreement", "multi_rater_summary: weights are " + std::to_string(weights_.rows()) +
+                                              " x " + std::to_string(weights_.cols()) + " for " +
+                                              std::to_string(q) + " categories");
+    sum_p_ = Eigen::VectorXd::Zero(q);
+    sum_pairable_p_ = Eigen::VectorXd::Zero(q);
+    sum_pa_p_ = Eigen::VectorXd::Zero(q);
+    sum_disagreement_ = Eigen::VectorXd::Zero(q);
+    sum_pp_ = Eigen::MatrixXd::Zero(q, q);
+  }
+
+  /// Adds one unit given as `m` (category index, count) pairs with distinct
+  /// categories.  `weight` is a frequency weight (2 = the unit twice).
+  void add_unit(const std::int32_t* category, const double* count, std::size_t m, double weight = 1) {
+    double r = 0;
+    for (std::size_t a = 0; a < m; ++a) r += count[a];
+    if (r <= 0 || weight == 0) return;
+    n_ += weight;
+    for (std::size_t a = 0; a < m; ++a) {
+      const double pa_share = count[a] / r;
+      sum_p_[category[a]] += weight * pa_share;
+      for (std::size_t b = 0; b < m; ++b) sum_pp_(category[a], category[b]) += weight * pa_share * count[b] / r;
+    }
+    if (r < 2) return;
+    // Weighted ordered pairs of distinct ratings that agree: a rating pairs
+    // with every other rating of the unit, itself excluded (weight 1).
+    double agreeing = 0;
+    for (std::size_t a = 0; a < m; ++a) {
+      double weighted = 0;
+      for (std::size_t b = 0; b < m; ++b) weighted += weights_(category[a], category[b]) * count[b];
+      agreeing += count[a] * (weighted - 1);
+    }
+    const double pairs = r * (r - 1);
+    const double pa_i = agreeing / pairs;
+    n2_ += weight;
+    sum_pa_ += weight * pa_i;
+    sum_pa2_ += weight * pa_i * pa_i;
+    if (m == 1) unanimous_ += weight;
+    for (std::size_t a = 0; a < m; ++a) {
+      const double share = count[a] / r;
+      sum_pairable_p_[category[a]] += weight * share;
+      sum_pa_p_[category[a]] += weight * pa_i * share;
+      sum_disagreement_[category[a]] += weight * count[a] * (r - count[a]) / pairs;
+    }
+  }
+
+  /// Adds one unit given as a dense vector of q category counts.
+  void add_unit(const Eigen::Ref<const Eigen::VectorXd>& counts, double weight = 1) {
+    check_counts(counts);
+    std::vector<std::int32_t> category;
+    std::vector<double> count;
+    for (Eigen::Index k = 0; k < counts.size(); ++k)
+      if (counts[k] != 0) {
+        category.push_back(static_cast<std::int32_t>(k));
+        count.push_back(counts[k]);
+      }
+    add_unit(category.data(), count.data(), category.size(), weight);
+  }
+
+  multi_rater_summary& operator+=(const multi_rater_summary& other) { return combine(other, 1); }
+  multi_rater_summary& operator-=(const multi_rater_summary& other) { return combine(other, -1); }
+
+  /// Computes `stat` (percent, unanimous, within, fleiss, gwet,
+  /// brennan_prediger or scott) from the sums.  For `within`, build the
+  /// summary with tolerance_weights.
+  result finish(statistic stat, const options& opts) const;
+
+  const category_set& categories() const { return categories_; }
+  const Eigen::MatrixXd& weights() const { return weights_; }
+  double n_units() const { return n_; }
+  double n_pairable_units() const { return n2_; }
+  /// Raters with at least one rating, as told by whoever fed the summary.
+  std::size_t n_raters = 0;
+
+ private:
+  void check_counts(const Eigen::Ref<const Eigen::VectorXd>& counts) const {
+    if (counts.size() != static_cast<Eigen::Index>(categories_.size()))
+      throw invalid_argument("agreement", "add_unit: " + std::to_string(counts.size()) + " counts for " +
+                                              std::to_string(categories_.size()) + " categories");
+    for (Eigen::Index k = 0; k < counts.size(); ++k)
+      if (!(counts[k] >= 0) || !std::isfinite(counts[k]))
+        throw invalid_argument("agreement", "add_unit: count of category " + std::to_string(k) + " is " +
+                                                std::to_string(counts[k]) + "; expected a finite count >= 0");
+  }
+
+  multi_rater_summary& combine(const multi_rater_summary& other, double sign) {
+    if (other.categories_ != categories_ || other.weights_ != weights_)
+      throw invalid_argument("agreement", "cannot merge summaries built on different categories or weights");
+    n_ += sign * other.n_;
+    n2_ += sign * other.n2_;
+    sum_pa_ += sign * other.sum_pa_;
+    sum_pa2_ += sign * other.sum_pa2_;
+    unanimous_ += sign * other.unanimous_;
+    sum_p_ += sign * other.sum_p_;
+    sum_pairable_p_ += sign * other.sum_pairable_p_;
+    sum_pa_p_ += sign * other.sum_pa_p_;
+    sum_disagreement_ += sign * other.sum_disagreement_;
+    sum_pp_ += sign * other.sum_pp_;
+    if (sign > 0) n_raters = std::max(n_raters, other.n_raters);
+    return *this;
+  }
+
+  category_set categories_;
+  Eigen::MatrixXd weights_;
+  double n_ = 0, n2_ = 0, sum_pa_ = 0, sum_pa2_ = 0, unanimous_ = 0;
+  Eigen::VectorXd sum_p_, sum_pairable_p_, sum_pa_p_, sum_disagreement_;
+  Eigen::MatrixXd sum_pp_;
+};
+
+inline result multi_rater_summary::finish(statistic stat, const options& opts) const {
+  detail::check_confidence(opts.confidence);
+  result r;
+  r.stat = stat;
+  r.used = detail::used_options(opts, categories_);
+  r.n_units = static_cast<std::size_t>(std::llround(n_));
+  r.n_raters = n_raters;
+  r.extra["pairable_units"] = n2_;
+  const double f = detail::sampling_fraction(n_, opts.population_units);
+  const auto q = static_cast<double>(categories_.size());
+
+  if (n_ <= 0) {
+    r.reason = "no units: every unit lacks ratings (or was dropped by listwise deletion)";
+    return r;
+  }
+  if (n2_ <= 0) {
+    r.reason = "no pairable units: no unit has two or more ratings";
+    return r;
+  }
+
+  if (stat == statistic::unanimous) {
+    // Share of pairable units whose ratings all fall in one category; its
+    // design-based variance is that of a mean of 0/1 unit scores.
+    const double share = unanimous_ / n2_;
+    r.value = share;
+    r.observed = share;
+    r.n_units = static_cast<std::size_t>(std::llround(n2_));
+    const double sum_sq = unanimous_ * (1 - share) * (1 - share) + (n2_ - unanimous_) * share * share;
+    detail::set_t_interval(r, (1 - detail::sampling_fraction(n2_, opts.population_units)) / (n2_ * (n2_ - 1)) * sum_sq,
+                           n2_, opts);
+    return r;
+  }
+
+  const double pa = sum_pa_ / n2_;
+  const Eigen::VectorXd pi = sum_p_ / n_;
+  const double total_weight = weights_.sum();
+  double pe = 0;
+  // Chance-agreement gradient: pe_i - pe is linear in p_i through g.
+  Eigen::VectorXd g = Eigen::VectorXd::Zero(pi.size());
+  bool chance_varies = false;
+  switch (stat) {
+    case statistic::percent:
+    case statistic::within:
+      break;
+    case statistic::fleiss:
+    case statistic::scott: {
+      pe = pi.dot(weights_ * pi);
+      g = 0.5 * (weights_ + weights_.transpose()) * pi;
+      chance_varies = true;
+      break;
+    }
+    case statistic::gwet: {
+      if (q < 2) {
+        r.observed = pa;
+        r.reason = "only one category: AC1/AC2 need at least two (declare the scale in options.categories)";
+        return r;
+      }
+      const double scale = total_weight / (q * (q - 1));
+      pe = scale * (pi.array() * (1 - pi.array())).sum();
+      g = scale * (1 - pi.array()).matrix();
+      chance_varies = true;
+      break;
+    }
+    case statistic::brennan_prediger:
+      pe = total_weight / (q * q);
+      break;
+    default:
+      throw invalid_argument("agreement", "multi_rater_summary cannot compute '" + std::string(to_string(stat)) + "'");
+  }
+  r.observed = pa;
+  r.chance = pe;
+
+  if (stat == statistic::fleiss || stat == statistic::scott) {
+    // Fleiss (1971) kappa of each category against the rest, from the
+    // pair disagreement on that category; undefined when a category is
+    // never (or always) used.
+    for (Eigen::Index k = 0; k < pi.size(); ++k) {
+      const double spread = pi[k] * (1 - pi[k]);
+      if (spread > 0) r.per_category[categories_.code(static_cast<std::size_t>(k))] =
+                          1 - sum_disagreement_[k] / (n2_ * spread);
+    }
+  }
+
+  if (1 - pe <= 1e-12) {
+    r.reason = q < 2 ? "chance agreement is 1: only one category (declare the scale in options.categories)"
+                     : "chance agreement is 1: every rating is in one category";
+    return r;
+  }
+  const double value = (pa - pe) / (1 - pe);
+  r.value = value;
+
+  // Gwet's linearised unit scores x_i = A pa_i - A pe e_i - B g.p_i + B pe;
+  // the variance is sum (x_i - value)^2 expanded over the stored sums.
+  const double A = (n_ / n2_) / (1 - pe);
+  const double B = chance_varies ? 2 * (1 - value) / (1 - pe) : 0.0;
+  const double C0 = B * pe - value;
+  const double sum_sq = A * A * sum_pa2_ + A * A * pe * pe * n2_ + B * B * g.dot(sum_pp_ * g) + C0 * C0 * n_ +
+                        2 * (-A * A * pe * sum_pa_ - A * B * g.dot(sum_pa_p_) + A * C0 * sum_pa_ +
+                             A * B * pe * g.dot(sum_pairable_p_) - A * pe * C0 * n2_ - B * C0 * g.dot(sum_p_));
+  detail::set_t_interval(r, (1 - f) / (n_ * (n_ - 1)) * sum_sq, n_, opts);
+  return r;
+}
+
+namespace detail {
+
+/// Feeds a summary from the CSR unit table, each unit with its weight (all
+/// 1 when `unit_weights` is empty).
+inline void feed(multi_rater_summary& summary, const unit_counts& table, const std::vector<double>& unit_weights = {}) {
+  for (std::size_t u = 0; u < table.n_units(); ++u) {
+    const double w = unit_weights.empty() ? 1.0 : unit_weights[u];
+    if (w == 0) continue;
+    const std::size_t begin = table.offsets[u];
+    summary.add_unit(table.category.data() + begin, table.count.data() + begin, table.offsets[u + 1] - begin, w);
+  }
+}
+
+/// The weights a multi-rater statistic uses under `opts`.
+inline Eigen::MatrixXd family_weights(statistic stat, const options& opts, const category_set& categories) {
+  if (stat == statistic::within) return tolerance_weights(categories.size(), opts.tolerance);
+  if (stat == statistic::unanimous) return Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(categories.size()),
+                                                                     static_cast<Eigen::Index>(categories.size()));
+  return weights_for(opts, categories.codes());
+}
+
+/// Recodes a coded matrix into "category c" (index 1) versus "any other"
+/// (index 0), for Fleiss' kappa of one category against the rest.
+inline coded_ratings one_versus_rest(const coded_ratings& coded, double code) {
+  const std::int32_t target = coded.categories.index_of(code);
+  if (target == missing_index)
+    throw invalid_argument("agreement", "options.category " + format_code(code) +
+                                            " is not one of the categories in use");
+  coded_ratings binary = coded;
+  binary.index = coded.index.unaryExpr([target](std::int32_t k) {
+    return k == missing_index ? missing_index : static_cast<std::int32_t>(k == target ? 1 : 0);
+  });
+  // Index 0 stands for "the rest"; its code is never shown to the caller.
+  binary.categories = category_set::from_sorted({code - 1, code});
+  return binary;
+}
+
+/// Single-pass computation of a multi-rater statistic on coded ratings.
+inline result multi_rater_from_coded(const coded_ratings& coded, statistic stat, const options& opts) {
+  multi_rater_summary summary(coded.categories, family_weights(stat, opts, coded.categories));
+  summary.n_raters = active_raters(coded);
+  feed(summary, count_units(coded));
+  result r = summary.finish(stat, opts);
+  r.used = used_options(opts, coded.categories);
+  return r;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------
+// Public coefficients.  Each codes the matrix once and makes one pass.
+
+/// Percent agreement: Gwet's pa, the mean over units of the share of
+/// agreeing rating pairs (weighted when options.weights is not identity).
+inline result percent_agreement(const ratings_ref& ratings, const options& opts = {}) {
+  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::percent, opts);
+}
+
+/// Share of units (with two or more ratings) on which all raters agree.
+inline result unanimous_agreement(const ratings_ref& ratings, const options& opts = {}) {
+  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::unanimous, opts);
+}
+
+/// Pair agreement where two ratings agree when their category indices
+/// differ by at most options.tolerance ("within one level" for 1).
+inline result within_agreement(const ratings_ref& ratings, const options& opts = {}) {
+  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::within, opts);
+}
+
+/// Fleiss' kappa in Gwet's generalised form (missing ratings, weights).
+/// Also fills per_category with Fleiss (1971) category-versus-rest kappas.
+/// With options.category set, the value is that category against the rest.
+inline result fleiss_kappa(const ratings_ref& ratings, const options& opts = {}) {
+  const coded_ratings coded = code_ratings(ratings, opts);
+  if (!opts.category) return detail::multi_rater_from_coded(coded, statistic::fleiss, opts);
+  options binary_opts = opts;
+  binary_opts.weights = weight_scheme::identity;
+  result r = detail::multi_rater_from_coded(detail::one_versus_rest(coded, *opts.category), statistic::fleiss,
+                                            binary_opts);
+  r.per_category.clear();
+  r.used = detail::used_options(opts, coded.categories);
+  return r;
+}
+
+/// Gwet's AC1 (identity weights) or AC2 (any other weights).
+inline result gwet_ac(const ratings_ref& ratings, const options& opts = {}) {
+  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::gwet, opts);
+}
+
+/// Brennan-Prediger coefficient: chance agreement from a uniform use of the
+/// q categories.
+inline result brennan_prediger(const ratings_ref& ratings, const options& opts = {}) {
+  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::brennan_prediger, opts);
+}
+
+/// Scott's pi for exactly two raters on the units both rated: Fleiss'
+/// generalised kappa restricted to two raters, with Gwet's variance.
+inline result scott_pi(const ratings_ref& ratings, const options& opts = {}) {
+  if (ratings.cols() != 2)
+    throw invalid_argument("agreement", "Scott's pi needs exactly 2 raters (columns); got " +
+                                            std::to_string(ratings.cols()));
+  options pairs = opts;
+  pairs.missing = missing_policy::listwise;
+  result r = detail::multi_rater_from_coded(code_ratings(ratings, pairs), statistic::scott, pairs);
+  r.per_category.clear();
+  return r;
+}
+
+}  // namespace calibra::agreement

@@ -1,0 +1,188 @@
+// Percent agreement, Fleiss' kappa, Gwet's AC1/AC2, Brennan-Prediger and
+// Scott's pi against published numbers.
+//
+// irrCAC numbers: README of irrCAC 1.0 (cran/irrCAC, "Computing agreement
+// coefficients from raw ratings") for cac.raw4raters, unweighted, and the
+// vignette "Weighted Chance-corrected Agreement Coefficients" for the
+// quadratic weights.  irrCAC rounds coeff.val and coeff.se to 5 decimals.
+#include <calibra/agreement/multi_rater.hpp>
+
+#include "test_reference_data.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace calibra::agreement;
+using calibra_test::NA;
+using calibra_test::read_reference;
+
+namespace {
+void check_irrcac(const result& r, double value, double se, double pa, double pe) {
+  REQUIRE(r.value);
+  CHECK(*r.value == Approx(value).margin(6e-6));
+  REQUIRE(r.se);
+  CHECK(*r.se == Approx(se).margin(6e-6));
+  CHECK(*r.observed == Approx(pa).margin(1e-7));
+  CHECK(*r.chance == Approx(pe).margin(1e-7));
+  CHECK(r.ci_method == "t(n-1)");
+  CHECK(*r.ci_high <= 1.0);
+}
+}  // namespace
+
+TEST_CASE("cac.raw4raters unweighted matches irrCAC's README", "[multi_rater][irrCAC]") {
+  const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+  // pa.coeff.raw: pa 0.8181818, se 0.12561, CI (0.542, 1)
+  const result pa = percent_agreement(m);
+  check_irrcac(pa, 0.8181818, 0.12561, 0.8181818, 0);
+  CHECK(*pa.ci_low == Approx(0.542).margin(5e-4));
+  CHECK(*pa.ci_high == 1.0);
+  // gwet.ac1.raw: AC1 0.77544, se 0.14295, pe 0.1903212, CI (0.461, 1), p 0.000208721
+  const result ac1 = gwet_ac(m);
+  check_irrcac(ac1, 0.77544, 0.14295, 0.8181818, 0.1903212);
+  CHECK(*ac1.ci_low == Approx(0.461).margin(5e-4));
+  CHECK(ac1.extra.at("p") == Approx(0.000208721).epsilon(1e-4));
+  // fleiss.kappa.raw: 0.76117, se 0.15302, pe 0.2387153, CI (0.424, 1)
+  const result fleiss = fleiss_kappa(m);
+  check_irrcac(fleiss, 0.76117, 0.15302, 0.8181818, 0.2387153);
+  CHECK(*fleiss.ci_low == Approx(0.424).margin(5e-4));
+  // bp.coeff.raw: 0.77273, se 0.14472, pe 0.2, CI (0.454, 1)
+  const result bp = brennan_prediger(m);
+  check_irrcac(bp, 0.77273, 0.14472, 0.8181818, 0.2);
+  CHECK(*bp.ci_low == Approx(0.454).margin(5e-4));
+
+  CHECK(ac1.n_units == 12);
+  CHECK(ac1.n_raters == 4);
+  CHECK(ac1.extra.at("pairable_units") == 11);
+  CHECK(ac1.used.categories == std::vector<double>{1, 2, 3, 4, 5});
+}
+
+TEST_CASE("cac.raw4raters quadratic weights match irrCAC's weighting vignette", "[multi_rater][irrCAC]") {
+  const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+  options opts;
+  opts.weights = weight_scheme::quadratic;
+  check_irrcac(percent_agreement(m, opts), 0.9753788, 0.09062, 0.9753788, 0);
+  check_irrcac(gwet_ac(m, opts), 0.91400, 0.10396, 0.9753788, 0.7137044);
+  check_irrcac(fleiss_kappa(m, opts), 0.86494, 0.14603, 0.9753788, 0.8177083);
+  check_irrcac(brennan_prediger(m, opts), 0.90152, 0.11089, 0.9753788, 0.75);
+}
+
+TEST_CASE("two raters: Scott, AC1, BP and percent match irrCAC on cont3x3abstractors", "[multi_rater][irrCAC]") {
+  // irrCAC README, contingency-table functions: scott2.table 0.7962397
+  // (se 0.05905473), gwet.ac1.table 0.8493305 (0.04321747), bp2.table 0.835
+  // (0.04693346), pa2.table 0.89 (0.03128898).
+  const Eigen::MatrixXd m = read_reference("gwet_cont3x3abstractors.csv");
+  const double raw_over_table = std::sqrt(100.0 / 99.0);
+  const result scott = scott_pi(m);
+  REQUIRE(scott.value);
+  CHECK(*scott.value == Approx(0.7962397).margin(1e-7));
+  CHECK(*scott.se == Approx(0.05905473 * raw_over_table).margin(1e-7));
+  const result ac1 = gwet_ac(m);
+  CHECK(*ac1.value == Approx(0.8493305).margin(1e-7));
+  CHECK(*ac1.se == Approx(0.04321747 * raw_over_table).margin(1e-7));
+  const result bp = brennan_prediger(m);
+  CHECK(*bp.value == Approx(0.835).margin(1e-9));
+  CHECK(*bp.se == Approx(0.04693346 * raw_over_table).margin(1e-7));
+  const result pa = percent_agreement(m);
+  CHECK(*pa.value == Approx(0.89).margin(1e-9));
+  CHECK(*pa.se == Approx(0.03128898 * raw_over_table).margin(1e-7));
+
+  // (The *.table functions divide the variance by n^2, the *.raw functions
+  // calibra follows by n(n-1); hence the factor sqrt(n/(n-1)) on the SEs.)
+  // Weighting vignette, quadratic weights: Scott 0.8921093 (0.03539506),
+  // AC2 0.9402369 (0.01792019), BP 0.9175 (0.02346673), pa 0.9725 (0.007822244).
+  options quadratic;
+  quadratic.weights = weight_scheme::quadratic;
+  CHECK(*scott_pi(m, quadratic).value == Approx(0.8921093).margin(1e-7));
+  CHECK(*scott_pi(m, quadratic).se == Approx(0.03539506 * raw_over_table).margin(1e-7));
+  CHECK(*gwet_ac(m, quadratic).value == Approx(0.9402369).margin(1e-7));
+  CHECK(*gwet_ac(m, quadratic).se == Approx(0.01792019 * raw_over_table).margin(1e-7));
+  CHECK(*brennan_prediger(m, quadratic).se == Approx(0.02346673 * raw_over_table).margin(1e-7));
+  CHECK(*percent_agreement(m, quadratic).se == Approx(0.007822244 * raw_over_table).margin(1e-8));
+}
+
+TEST_CASE("Fleiss (1971) diagnoses: overall and per-category kappa", "[multi_rater][fleiss]") {
+  // Fleiss (1971) Psychol Bull 76:378; irr::kappam.fleiss(diagnoses) gives
+  // 0.4302445 (statsmodels test_inter_rater.py quotes it), and with
+  // detail = TRUE the category kappas 0.245, 0.245, 0.520, 0.471, 0.566.
+  const Eigen::MatrixXd m = read_reference("fleiss1971_diagnoses.csv");
+  const result r = fleiss_kappa(m);
+  REQUIRE(r.value);
+  CHECK(*r.value == Approx(0.4302445).margin(1e-7));
+  REQUIRE(r.per_category.size() == 5);
+  CHECK(r.per_category.at(1) == Approx(0.245).margin(5e-4));
+  CHECK(r.per_category.at(2) == Approx(0.245).margin(5e-4));
+  CHECK(r.per_category.at(3) == Approx(0.520).margin(5e-4));
+  CHECK(r.per_category.at(4) == Approx(0.471).margin(5e-4));
+  CHECK(r.per_category.at(5) == Approx(0.566).margin(5e-4));
+
+  // One category against the rest is the same number with its own SE.
+  options one;
+  one.category = 3;
+  const result three = fleiss_kappa(m, one);
+  REQUIRE(three.value);
+  CHECK(*three.value == Approx(r.per_category.at(3)).margin(1e-12));
+  CHECK(three.se);
+  CHECK(three.used.categories == std::vector<double>{1, 2, 3, 4, 5});
+  one.category = 9;
+  CHECK_THROWS_AS(fleiss_kappa(m, one), calibra::invalid_argument);
+}
+
+TEST_CASE("unanimous and within-tolerance agreement", "[multi_rater][percent]") {
+  Eigen::MatrixXd m(4, 3);
+  m << 1, 1, 1,     // unanimous
+      1, 2, 3,      // pairs (1,2),(2,3) within one level, (1,3) not
+      2, 2, NA,    // unanimous, two ratings
+      3, NA, NA;  // a single rating: not pairable
+  const result u = unanimous_agreement(m);
+  REQUIRE(u.value);
+  CHECK(*u.value == Approx(2.0 / 3));
+  CHECK(u.n_units == 3);
+  const result w = within_agreement(m);
+  REQUIRE(w.value);
+  // Unit means of agreeing ordered pairs: 1, 4/6, 1 over 3 pairable units.
+  CHECK(*w.value == Approx((1 + 4.0 / 6 + 1) / 3));
+  options exact;
+  exact.tolerance = 0;
+  CHECK(*within_agreement(m, exact).value == Approx(*percent_agreement(m).value));
+  exact.tolerance = -1;
+  CHECK_THROWS_AS(within_agreement(m, exact), calibra::invalid_argument);
+}
+
+TEST_CASE("declared but unused categories change AC1 and BP, not Fleiss", "[multi_rater]") {
+  const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+  options wide;
+  wide.categories = {1, 2, 3, 4, 5, 6};
+  CHECK(*fleiss_kappa(m, wide).value == Approx(*fleiss_kappa(m).value));
+  CHECK(*brennan_prediger(m, wide).chance == Approx(1.0 / 6));
+  CHECK(*gwet_ac(m, wide).value != Approx(*gwet_ac(m).value));
+}
+
+TEST_CASE("listwise deletion keeps only complete units", "[multi_rater]") {
+  const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+  options listwise;
+  listwise.missing = missing_policy::listwise;
+  const result r = fleiss_kappa(m, listwise);
+  CHECK(r.n_units == 8);  // units 2-9 are the only complete ones
+  CHECK(r.used.missing == missing_policy::listwise);
+}
+
+TEST_CASE("finite-population correction and confidence", "[multi_rater]") {
+  const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+  options opts;
+  opts.population_units = 24;  // f = 12/24
+  const double full = *gwet_ac(m).se;
+  CHECK(*gwet_ac(m, opts).se == Approx(full * std::sqrt(0.5)));
+  opts.population_units = 5;
+  CHECK_THROWS_AS(gwet_ac(m, opts), calibra::invalid_argument);
+  options bad;
+  bad.confidence = 1.0;
+  CHECK_THROWS_AS(gwet_ac(m, bad), calibra::invalid_argument);
+  bad.confidence = 0;
+  CHECK_THROWS_AS(percent_agreement(m, bad), calibra::invalid_argument);
+}
+
+TEST_CASE("Scott's pi needs two raters", "[multi_rater]") {
+  const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+  CHECK_THROWS_AS(scott_pi(m), calibra::invalid_argument);
+}
