@@ -1,8 +1,6 @@
 // Uses calibra as an installed package would be used: umbrella header,
 // built-in framework from calibra::io, one agreement helper.
-#include <calibra/agreement/options.hpp>
-#include <calibra/error.hpp>
-#include <calibra/version.hpp>
+#include <calibra/calibra.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -28,6 +26,17 @@ int main() {
            "header version " + std::string(calibra::version_string) + " matches the CMake version " +
                EXPECTED_CALIBRA_VERSION);
 #endif
+
+    // The built-in framework is embedded in calibra::io, so this exercises
+    // linking the compiled library as well as the headers.
+    const auto fw = calibra::builtin_framework();
+    expect(fw.competencies().size() == 12,
+           "the built-in framework has 12 competencies, got " + std::to_string(fw.competencies().size()));
+
+    const auto findings = calibra::check(fw);
+    for (const auto& finding : findings)
+      if (finding.severity == calibra::severity::error)
+        expect(false, "built-in framework check: " + finding.rule + " at " + finding.where + ": " + finding.message);
 
     namespace agreement = calibra::agreement;
     expect(agreement::parse_statistic("fleiss") == agreement::statistic::fleiss,
