@@ -1,0 +1,345 @@
+// Bootstrap confidence intervals over units, shared by every coefficient.
+//
+// A coefficient hands the engine a resampling_plan: how many units there
+// are and how to compute the estimate when unit u counts w[u] times.  A
+// bootstrap resample is then nothing more than a vector of draw counts, so
+// each resample costs one weighted pass and no copy of the data.
+//
+// Reproducibility: resample b uses its own generator, seeded from
+// (opts.seed, b), and draws unit indices with an integer method written
+// here (std:: distributions differ between standard libraries).  The
+// intervals are therefore identical for a given seed whatever the number
+// of threads, the platform or the compiler.
+#pragma once
+
+#include <calibra/agreement/options.hpp>
+#include <calibra/error.hpp>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/policies/policy.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace calibra::agreement {
+
+/// What the bootstrap engine needs from a coefficient.
+struct resampling_plan {
+  std::size_t n_units = 0;
+  /// The estimate when unit u carries frequency weight unit_weights[u] (the
+  /// number of times it was drawn; 0 leaves it out).  Called concurrently
+  /// from several threads, so it must not modify shared state.  NaN marks a
+  /// resample on which the coefficient is undefined.
+  std::function<double(const std::vector<double>& unit_weights)> estimate;
+  /// Optional: the n_units leave-one-out estimates, for the BCa acceleration.
+  /// When empty the engine calls estimate() with one weight set to zero per
+  /// unit, which costs n_units full passes.
+  std::function<std::vector<double>()> jackknife;
+};
+
+namespace detail {
+
+/// Boost.Math reports domain and overflow problems by returning NaN or
+/// infinity under this policy instead of throwing std:: exceptions.
+using quiet_math_policy = boost::math::policies::policy<
+    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+    boost::math::policies::underflow_error<boost::math::policies::ignore_error>,
+    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
+    boost::math::policies::pole_error<boost::math::policies::ignore_error>>;
+
+/// splitmix64 (Steele, Lea & Flood 2014): a fast mixer used to turn
+/// (seed, resample index) into well-spread generator states.
+inline std::uint64_t splitmix64(std::uint64_t& state) noexcept {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+/// xoshiro256** (Blackman & Vigna 2018).  Fully specified here, so the
+/// stream for a given seed is the same on every platform.
+class xoshiro256 {
+ public:
+  explicit xoshiro256(std::uint64_t seed) noexcept {
+    std::uint64_t mixer = seed;
+    for (auto& word : state_) word = splitmix64(mixer);
+  }
+
+  std::uint64_t next() noexcept {
+    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+    const std::uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t state_[4];
+};
+
+/// Uniform integers in [0, bound) without modulo bias.  For bounds below
+/// 2^32 this is Lemire's (2019) multiply-and-reject method on 32-bit halves
+/// of the generator output (two draws per 64-bit word); larger bounds use
+/// plain rejection sampling on 64 bits.
+class bounded_draw {
+ public:
+  explicit bounded_draw(std::uint64_t seed) noexcept : generator_(seed) {}
+
+  std::uint64_t operator()(std::uint64_t bound) noexcept {
+    if (bound <= 1) return 0;
+    if (bound <= 0xFFFFFFFFULL) return small(static_cast<std::uint32_t>(bound));
+    const std::uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound
+    for (;;) {
+      const std::uint64_t x = generator_.next();
+      if (x >= threshold) return x % bound;
+    }
+  }
+
+ private:
+  std::uint32_t next32() noexcept {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const std::uint64_t word = generator_.next();
+    spare_ = static_cast<std::uint32_t>(word);
+    has_spare_ = true;
+    return static_cast<std::uint32_t>(word >> 32);
+  }
+
+  std::uint32_t small(std::uint32_t bound) noexcept {
+    std::uint64_t product = std::uint64_t{next32()} * bound;
+    auto low = static_cast<std::uint32_t>(product);
+    if (low < bound) {
+      const std::uint32_t threshold = static_cast<std::uint32_t>(0 - bound) % bound;  // 2^32 mod bound
+      while (low < threshold) {
+        product = std::uint64_t{next32()} * bound;
+        low = static_cast<std::uint32_t>(product);
+      }
+    }
+    return static_cast<std::uint32_t>(product >> 32);
+  }
+
+  xoshiro256 generator_;
+  std::uint32_t spare_ = 0;
+  bool has_spare_ = false;
+};
+
+/// The generator seed of resample `index`: a function of (seed, index) only.
+inline std::uint64_t resample_seed(std::uint64_t seed, std::uint64_t index) noexcept {
+  std::uint64_t mixer = seed;
+  const std::uint64_t seed_word = splitmix64(mixer);
+  mixer = seed_word ^ (index * 0xD1B54A32D192ED03ULL);
+  return splitmix64(mixer);
+}
+
+/// Fills `weights` (size n) with the draw counts of resample `index`:
+/// n units drawn with replacement.
+inline void draw_resample(std::uint64_t seed, std::uint64_t index, std::vector<double>& weights) {
+  std::fill(weights.begin(), weights.end(), 0.0);
+  bounded_draw draw(resample_seed(seed, index));
+  const std::uint64_t n = weights.size();
+  for (std::uint64_t i = 0; i < n; ++i) weights[static_cast<std::size_t>(draw(n))] += 1.0;
+}
+
+/// Sample quantile of sorted values by linear interpolation between order
+/// statistics (Hyndman & Fan type 7, R's default).
+inline double sorted_quantile(const std::vector<double>& sorted, double probability) {
+  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
+  probability = std::clamp(probability, 0.0, 1.0);
+  const double position = probability * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  const double fraction = position - static_cast<double>(below);
+  return sorted[below] + fraction * (sorted[above] - sorted[below]);
+}
+
+inline unsigned worker_count(unsigned requested, std::size_t jobs) {
+  unsigned threads = requested != 0 ? requested : std::thread::hardware_concurrency();
+  if (threads == 0) threads = 1;
+  if (jobs < threads) threads = static_cast<unsigned>(std::max<std::size_t>(jobs, 1));
+  return threads;
+}
+
+/// Runs body(job, thread_buffer) for job in [0, jobs) on `threads` threads.
+/// Jobs are interleaved over threads; each thread owns one weight buffer of
+/// size n_units.  The first exception thrown by any job is rethrown here.
+template <typename Body>
+void parallel_jobs(std::size_t jobs, unsigned threads, std::size_t n_units, const Body& body) {
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&](unsigned thread_index) {
+    try {
+      std::vector<double> weights(n_units);
+      for (std::size_t job = thread_index; job < jobs; job += threads) body(job, weights);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  if (threads <= 1) {
+    worker(0);
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(threads - 1);
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    worker(0);
+    for (auto& thread : pool) thread.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+/// The BCa acceleration from leave-one-out estimates (Efron 1987):
+/// a = sum(d^3) / (6 * (sum(d^2))^1.5) with d = mean - estimate_i.
+/// Undefined leave-one-out values are skipped; no spread gives 0.
+inline double bca_acceleration(const std::vector<double>& leave_one_out) {
+  double mean = 0;
+  std::size_t defined = 0;
+  for (double value : leave_one_out)
+    if (std::isfinite(value)) {
+      ++defined;
+      mean += (value - mean) / static_cast<double>(defined);
+    }
+  if (defined < 2) return 0.0;
+  double squares = 0, cubes = 0;
+  for (double value : leave_one_out)
+    if (std::isfinite(value)) {
+      const double d = mean - value;
+      squares += d * d;
+      cubes += d * d * d;
+    }
+  if (!(squares > 0)) return 0.0;
+  return cubes / (6.0 * std::pow(squares, 1.5));
+}
+
+}  // namespace detail
+
+/// Draws opts.bootstrap resamples of the units and replaces the interval of
+/// `r` by a bootstrap interval at opts.confidence:
+///   - percentile: the (1-c)/2 and (1+c)/2 quantiles of the resample estimates;
+///   - bca: the same quantiles shifted by the bias correction z0 and the
+///     jackknife acceleration (Efron 1987).  z0 = Phi^-1(share of resample
+///     estimates below the point estimate, ties counted half), so that a
+///     discrete statistic with many resamples equal to the estimate is not
+///     pushed to one side.  When every resample lies on one side of the
+///     estimate z0 is infinite; the percentile interval is reported instead
+///     and extra["bootstrap_bca_fallback"] is 1.
+/// Quantiles interpolate linearly between order statistics (R type 7).
+/// Also sets extra["bootstrap_se"] (standard deviation of the defined
+/// resample estimates), extra["bootstrap_resamples"] (requested) and
+/// extra["bootstrap_undefined"] (resamples whose estimate was NaN, dropped).
+/// With no point estimate (r.value empty) or opts.bootstrap == 0, `r` is
+/// left unchanged.  If no resample is defined the interval is cleared.
+inline void apply_bootstrap(result& r, const resampling_plan& plan, const options& opts) {
+  if (opts.bootstrap == 0 || !r.value) return;
+  if (!(opts.confidence > 0 && opts.confidence < 1))
+    throw invalid_argument("bootstrap", "confidence level " + std::to_string(opts.confidence) +
+                                            " is outside (0, 1); expected e.g. 0.95");
+  if (!plan.estimate) throw invalid_argument("bootstrap", "the resampling plan has no estimate function");
+  if (plan.n_units == 0) throw invalid_argument("bootstrap", "cannot resample: there are no units");
+
+  const std::size_t resamples = opts.bootstrap;
+  const unsigned threads = detail::worker_count(opts.threads, resamples);
+  std::vector<double> estimates(resamples);
+  detail::parallel_jobs(resamples, threads, plan.n_units, [&](std::size_t b, std::vector<double>& weights) {
+    detail::draw_resample(opts.seed, b, weights);
+    estimates[b] = plan.estimate(weights);
+  });
+
+  std::vector<double> defined;
+  defined.reserve(resamples);
+  for (double value : estimates)
+    if (!std::isnan(value)) defined.push_back(value);
+  const std::size_t undefined = resamples - defined.size();
+  r.extra["bootstrap_resamples"] = static_cast<double>(resamples);
+  r.extra["bootstrap_undefined"] = static_cast<double>(undefined);
+  r.extra.erase("bootstrap_se");
+  r.extra.erase("bootstrap_bca_fallback");
+  r.ci_low.reset();
+  r.ci_high.reset();
+
+  const bool want_bca = opts.bootstrap_method == bootstrap_interval::bca;
+  r.ci_method = want_bca ? "bootstrap-bca" : "bootstrap-percentile";
+  if (defined.empty()) return;
+
+  std::sort(defined.begin(), defined.end());
+  const double count = static_cast<double>(defined.size());
+  if (defined.size() >= 2) {
+    double mean = 0, m2 = 0, seen = 0;
+    for (double value : defined) {
+      seen += 1;
+      const double delta = value - mean;
+      mean += delta / seen;
+      m2 += delta * (value - mean);
+    }
+    r.extra["bootstrap_se"] = std::sqrt(m2 / (count - 1));
+  }
+
+  const double tail = (1.0 - opts.confidence) / 2.0;
+  double low_probability = tail;
+  double high_probability = 1.0 - tail;
+
+  if (want_bca) {
+    const double estimate = *r.value;
+    const auto below = static_cast<double>(std::lower_bound(defined.begin(), defined.end(), estimate) - defined.begin());
+    const auto not_above =
+        static_cast<double>(std::upper_bound(defined.begin(), defined.end(), estimate) - defined.begin());
+    const double share = (below + 0.5 * (not_above - below)) / count;
+    if (share <= 0.0 || share >= 1.0) {
+      r.ci_method = "bootstrap-percentile";
+      r.extra["bootstrap_bca_fallback"] = 1.0;
+    } else {
+      const boost::math::normal_distribution<double, detail::quiet_math_policy> standard_normal;
+      const double z0 = boost::math::quantile(standard_normal, share);
+
+      std::vector<double> leave_one_out;
+      if (plan.jackknife) {
+        leave_one_out = plan.jackknife();
+      } else {
+        leave_one_out.assign(plan.n_units, std::numeric_limits<double>::quiet_NaN());
+        const unsigned jack_threads = detail::worker_count(opts.threads, plan.n_units);
+        detail::parallel_jobs(plan.n_units, jack_threads, plan.n_units,
+                              [&](std::size_t u, std::vector<double>& weights) {
+                                std::fill(weights.begin(), weights.end(), 1.0);
+                                weights[u] = 0.0;
+                                leave_one_out[u] = plan.estimate(weights);
+                              });
+      }
+      const double acceleration = detail::bca_acceleration(leave_one_out);
+      r.extra["bootstrap_acceleration"] = acceleration;
+      r.extra["bootstrap_bias_z0"] = z0;
+      auto adjusted = [&](double probability) {
+        const double z = boost::math::quantile(standard_normal, probability);
+        const double shifted = z0 + z;
+        const double denominator = 1.0 - acceleration * shifted;
+        // As the denominator falls to zero the adjusted level runs off to
+        // the end of the distribution on the side of `shifted`; past zero
+        // the formula is meaningless, so clamp to that extreme.
+        if (!(denominator > 0)) return shifted > 0 ? 1.0 : 0.0;
+        return boost::math::cdf(standard_normal, z0 + shifted / denominator);
+      };
+      low_probability = adjusted(tail);
+      high_probability = adjusted(1.0 - tail);
+    }
+  }
+
+  r.ci_low = detail::sorted_quantile(defined, low_probability);
+  r.ci_high = detail::sorted_quantile(defined, high_probability);
+}
+
+}  // namespace calibra::agreement

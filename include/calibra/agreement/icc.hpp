@@ -1,0 +1,418 @@
+// Intraclass correlation: the six Shrout & Fleiss (1979) forms, with the
+// F test and the F-based confidence intervals exactly as psych::ICC
+// computes them (McGraw & Wong 1996 / Satterthwaite for ICC2 and ICC2k).
+//
+// The ANOVA behind every form is a two-way layout, units x raters, one
+// rating per cell.  Its sums of squares are kept in icc_summary, a
+// mergeable, linear summary over units: summaries built on any split of
+// the units add up to the summary of the whole, and units may carry
+// frequency weights (the bootstrap draws them).
+//
+// Missing ratings: the two-way ANOVA needs complete rows, so a unit with
+// any missing rating is dropped (listwise, like psych::ICC on na.omit
+// data).  options::missing is ignored for ICC: `available` has no meaning
+// here, and the result echoes `listwise`, the rule actually applied, in
+// result::used; extra["units_dropped"] counts the units left out.
+#pragma once
+
+#include <calibra/agreement/bootstrap.hpp>
+#include <calibra/agreement/options.hpp>
+#include <calibra/error.hpp>
+
+#include <Eigen/Core>
+#include <boost/math/distributions/fisher_f.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace calibra::agreement {
+
+/// Mean squares of the two-way ANOVA of a units x raters table.
+struct icc_anova {
+  double n_units = 0;         // sum of unit weights (the number of units when unweighted)
+  std::size_t n_raters = 0;
+  double ss_units = 0;        // between units
+  double ss_raters = 0;       // between raters
+  double ss_error = 0;        // residual (unit x rater interaction)
+
+  double df_units() const { return n_units - 1; }
+  double df_raters() const { return static_cast<double>(n_raters) - 1; }
+  double df_error() const { return df_units() * df_raters(); }
+  double df_within() const { return n_units * df_raters(); }
+  double ms_units() const { return ss_units / df_units(); }    // MSB / MSR
+  double ms_raters() const { return ss_raters / df_raters(); }  // MSJ / MSC
+  double ms_error() const { return ss_error / df_error(); }     // MSE
+  /// Within-unit mean square of the one-way model (raters not separated).
+  double ms_within() const { return (ss_raters + ss_error) / df_within(); }  // MSW
+};
+
+/// Mergeable sums for the ICC ANOVA.
+///
+/// Each unit is split into its mean m_u and its deviations y_uj = x_uj - m_u.
+/// Then, with W the total weight,
+///   SS_units  = k * sum_u w_u (m_u - mean m)^2
+///   SS_raters = W * sum_j (mean_u y_uj)^2
+///   SS_error  = sum_j sum_u w_u (y_uj - mean_u y_uj)^2
+/// so every sum of squares is a weighted central second moment, kept by
+/// Welford updates and merged with Chan's formula.  No large sums are ever
+/// subtracted from each other.  Unit means are kept relative to a shift (the
+/// first rating seen): near a large common offset such as 1e9 a mean rounded
+/// to double would lose the digits that carry the variance.
+class icc_summary {
+ public:
+  explicit icc_summary(std::size_t n_raters = 0)
+      : deviation_mean_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_raters))),
+        deviation_m2_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_raters))) {}
+
+  std::size_t n_raters() const { return static_cast<std::size_t>(deviation_mean_.size()); }
+  double total_weight() const { return weight_; }
+
+  /// Adds one unit's complete row of ratings with frequency weight `weight`.
+  /// A negative weight removes a unit previously added (the leave-one-out
+  /// jackknife uses this); the rows must be finite and of size n_raters().
+  template <typename Row>
+  void add_unit(const Row& row, double weight = 1.0) {
+    if (weight == 0) return;
+    const Eigen::Index k = deviation_mean_.size();
+    if (row.size() != k)
+      throw invalid_argument("icc", "a unit has " + std::to_string(row.size()) + " ratings, expected " +
+                                        std::to_string(k) + " (one per rater)");
+    // The unit mean relative to the first rating: differences of nearby
+    // numbers are exact, so a large common offset costs no precision.
+    const double anchor = row[0];
+    double offset_mean = 0;
+    for (Eigen::Index j = 0; j < k; ++j) offset_mean += row[j] - anchor;
+    offset_mean /= static_cast<double>(k);
+    if (weight_ == 0) shift_ = anchor;
+    const double unit_mean = (anchor - shift_) + offset_mean;  // relative to shift_
+
+    const double new_weight = weight_ + weight;
+    if (new_weight == 0) {  // removed the last unit: back to empty
+      *this = icc_summary(static_cast<std::size_t>(k));
+      return;
+    }
+    const double share = weight / new_weight;
+    const double delta = unit_mean - unit_mean_mean_;
+    unit_mean_mean_ += delta * share;
+    unit_mean_m2_ += weight * delta * (unit_mean - unit_mean_mean_);
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const double deviation = (row[j] - anchor) - offset_mean;
+      const double d = deviation - deviation_mean_[j];
+      deviation_mean_[j] += d * share;
+      deviation_m2_[j] += weight * d * (deviation - deviation_mean_[j]);
+    }
+    weight_ = new_weight;
+  }
+
+  /// Adds the units of `other` (Chan, Golub & LeVeque pairwise merge).
+  icc_summary& operator+=(const icc_summary& other) {
+    if (other.n_raters() != n_raters())
+      throw invalid_argument("icc", "cannot merge ICC summaries over " + std::to_string(n_raters()) + " and " +
+                                        std::to_string(other.n_raters()) + " raters");
+    if (other.weight_ == 0) return *this;
+    if (weight_ == 0) return *this = other;
+    const double total = weight_ + other.weight_;
+    const double cross = weight_ * other.weight_ / total;
+    const double share = other.weight_ / total;
+
+    // Bring the other summary's mean onto this shift before comparing.
+    const double delta = (other.unit_mean_mean_ + (other.shift_ - shift_)) - unit_mean_mean_;
+    unit_mean_mean_ += delta * share;
+    unit_mean_m2_ += other.unit_mean_m2_ + delta * delta * cross;
+
+    const Eigen::VectorXd deltas = other.deviation_mean_ - deviation_mean_;
+    deviation_mean_ += deltas * share;
+    deviation_m2_ += other.deviation_m2_ + deltas.cwiseAbs2() * cross;
+    weight_ = total;
+    return *this;
+  }
+
+  /// The ANOVA sums of squares of the units added so far.
+  icc_anova finish() const {
+    icc_anova anova;
+    anova.n_units = weight_;
+    anova.n_raters = n_raters();
+    anova.ss_units = static_cast<double>(n_raters()) * unit_mean_m2_;
+    anova.ss_raters = weight_ * deviation_mean_.squaredNorm();
+    anova.ss_error = deviation_m2_.sum();
+    return anova;
+  }
+
+ private:
+  double weight_ = 0;
+  double shift_ = 0;           // origin of unit_mean_mean_
+  double unit_mean_mean_ = 0;  // weighted mean of the unit means, minus shift_
+  double unit_mean_m2_ = 0;
+  Eigen::VectorXd deviation_mean_;
+  Eigen::VectorXd deviation_m2_;
+};
+
+inline icc_summary operator+(icc_summary a, const icc_summary& b) { return a += b; }
+
+namespace detail {
+
+using icc_f_distribution = boost::math::fisher_f_distribution<double, quiet_math_policy>;
+
+/// Upper-tail F quantile, qf(1 - tail, df1, df2) in R's terms.
+inline double f_upper_quantile(double tail, double df1, double df2) {
+  if (!(df1 > 0) || !(df2 > 0) || std::isnan(df1) || std::isnan(df2))
+    return std::numeric_limits<double>::quiet_NaN();
+  return boost::math::quantile(boost::math::complement(icc_f_distribution(df1, df2), tail));
+}
+
+inline double f_upper_tail(double statistic, double df1, double df2) {
+  if (!std::isfinite(statistic)) return statistic > 0 ? 0.0 : std::numeric_limits<double>::quiet_NaN();
+  return boost::math::cdf(boost::math::complement(icc_f_distribution(df1, df2), statistic));
+}
+
+/// A weight total for messages: "3" rather than "3.000000".
+inline std::string count_text(double count) {
+  if (count == std::floor(count) && std::abs(count) < 1e15) return std::to_string(static_cast<long long>(count));
+  return std::to_string(count);
+}
+
+inline std::optional<double> finite_or_empty(double x) {
+  if (std::isfinite(x)) return x;
+  return std::nullopt;
+}
+
+/// The point value of one form from the mean squares; NaN when undefined.
+inline double icc_value(const icc_anova& a, icc_form form) {
+  const double n = a.n_units, k = static_cast<double>(a.n_raters);
+  const double msb = a.ms_units(), msj = a.ms_raters(), mse = a.ms_error(), msw = a.ms_within();
+  switch (form) {
+    case icc_form::icc1: return (msb - msw) / (msb + (k - 1) * msw);
+    case icc_form::icc2: return (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n);
+    case icc_form::icc3: return (msb - mse) / (msb + (k - 1) * mse);
+    case icc_form::icc1k: return (msb - msw) / msb;
+    case icc_form::icc2k: return (msb - mse) / (msb + (msj - mse) / n);
+    case icc_form::icc3k: return (msb - mse) / msb;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+/// Why the ANOVA gives no ICC, or nullopt when it does.
+inline std::optional<std::string> icc_degenerate_reason(const icc_anova& a, icc_form form) {
+  if (a.n_raters < 2)
+    return "fewer than 2 raters: the ICC compares raters and needs at least 2 (got " +
+           std::to_string(a.n_raters) + ")";
+  if (a.n_units < 2)
+    return "fewer than 2 units with a rating from every rater (got " + count_text(a.n_units) +
+           "): the ICC needs at least 2 complete units";
+  if (a.ss_units + a.ss_raters + a.ss_error == 0)
+    return "zero variance: every rating is the same, so the ICC is 0/0";
+  const bool average = form == icc_form::icc1k || form == icc_form::icc2k || form == icc_form::icc3k;
+  if (average && a.ss_units == 0)
+    return "every unit has the same mean rating (between-unit mean square is 0): the average-measures ICC "
+           "divides by it";
+  if (!std::isfinite(icc_value(a, form))) return "the ICC is not finite for these mean squares";
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+/// The ICC of one form, its F test and F-based interval from ANOVA sums.
+/// `confidence` in (0, 1).  Sets value, ci_low/ci_high ("F"), n_raters and
+/// extra: F, df1, df2, p, the mean squares, and for ICC2/ICC2k the
+/// Satterthwaite degrees of freedom "df_satterthwaite".  When a residual
+/// mean square is zero the F statistic is infinite: F and the interval are
+/// left out and p is 0.  n_units is set to the (rounded) total weight.
+inline result icc_from_anova(const icc_anova& a, icc_form form, double confidence) {
+  if (!(confidence > 0 && confidence < 1))
+    throw invalid_argument("icc", "confidence level " + std::to_string(confidence) +
+                                      " is outside (0, 1); expected e.g. 0.95");
+  result r;
+  r.stat = statistic::icc;
+  r.n_units = static_cast<std::size_t>(std::llround(std::max(0.0, a.n_units)));
+  r.n_raters = a.n_raters;
+  r.ci_method = "F";
+  if (auto why = detail::icc_degenerate_reason(a, form)) {
+    r.reason = std::move(*why);
+    r.ci_method.clear();
+    return r;
+  }
+  const double n = a.n_units, k = static_cast<double>(a.n_raters);
+  const double msb = a.ms_units(), msj = a.ms_raters(), mse = a.ms_error(), msw = a.ms_within();
+  const double alpha = 1.0 - confidence;
+  const double value = detail::icc_value(a, form);
+  r.value = value;
+  r.extra["ms_units"] = msb;
+  r.extra["ms_raters"] = msj;
+  r.extra["ms_error"] = mse;
+  r.extra["ms_within"] = msw;
+
+  const bool one_way = form == icc_form::icc1 || form == icc_form::icc1k;
+  const double f = one_way ? msb / msw : msb / mse;
+  const double df1 = a.df_units();
+  const double df2 = one_way ? a.df_within() : a.df_error();
+  r.extra["df1"] = df1;
+  r.extra["df2"] = df2;
+  r.extra["p"] = detail::f_upper_tail(f, df1, df2);
+  if (!std::isfinite(f)) return r;  // zero residual: F and interval undefined
+  r.extra["F"] = f;
+
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  double upper = lower;
+  switch (form) {
+    case icc_form::icc1:
+    case icc_form::icc3:
+    case icc_form::icc1k:
+    case icc_form::icc3k: {
+      // Shrout & Fleiss (1979) eqs. for ICC(1,*) and ICC(3,*): the F ratio
+      // divided / multiplied by the upper F quantiles.
+      const double f_low = f / detail::f_upper_quantile(alpha / 2, df1, df2);
+      const double f_high = f * detail::f_upper_quantile(alpha / 2, df2, df1);
+      if (form == icc_form::icc1 || form == icc_form::icc3) {
+        lower = (f_low - 1) / (f_low + k - 1);
+        upper = (f_high - 1) / (f_high + k - 1);
+      } else {
+        lower = 1 - 1 / f_low;
+        upper = 1 - 1 / f_high;
+      }
+      break;
+    }
+    case icc_form::icc2:
+    case icc_form::icc2k: {
+      // Satterthwaite degrees of freedom for the denominator of ICC(2,1)
+      // (Shrout & Fleiss 1979; McGraw & Wong 1996), as in psych::ICC: the
+      // point estimate of ICC2 enters the formula, the bounds for ICC2k are
+      // the Spearman-Brown step-up of the ICC2 bounds.
+      const double icc2 = detail::icc_value(a, icc_form::icc2);
+      const double fj = msj / mse;
+      const double core = n * (1 + (k - 1) * icc2) - k * icc2;
+      const double numerator = (k - 1) * (n - 1) * std::pow(k * icc2 * fj + core, 2);
+      const double denominator = (n - 1) * k * k * icc2 * icc2 * fj * fj + core * core;
+      const double v = numerator / denominator;
+      r.extra["df_satterthwaite"] = v;
+      const double f_upper = detail::f_upper_quantile(alpha / 2, n - 1, v);
+      const double f_lower = detail::f_upper_quantile(alpha / 2, v, n - 1);
+      const double spread = k * msj + (k * n - k - n) * mse;
+      lower = n * (msb - f_upper * mse) / (f_upper * spread + n * msb);
+      upper = n * (f_lower * msb - mse) / (spread + n * f_lower * msb);
+      if (form == icc_form::icc2k) {
+        lower = lower * k / (1 + lower * (k - 1));
+        upper = upper * k / (1 + upper * (k - 1));
+      }
+      break;
+    }
+  }
+  r.ci_low = detail::finite_or_empty(lower);
+  r.ci_high = detail::finite_or_empty(upper);
+  if (!r.ci_low || !r.ci_high) {
+    r.ci_low.reset();
+    r.ci_high.reset();
+  }
+  return r;
+}
+
+namespace detail {
+
+/// The complete units of a ratings matrix, copied row-major so that the
+/// bootstrap reads each unit's ratings contiguously.
+struct complete_units {
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows;
+  std::size_t dropped = 0;
+};
+
+inline complete_units listwise_complete(const Eigen::Ref<const Eigen::MatrixXd>& ratings) {
+  complete_units out;
+  std::vector<Eigen::Index> keep;
+  keep.reserve(static_cast<std::size_t>(ratings.rows()));
+  for (Eigen::Index u = 0; u < ratings.rows(); ++u) {
+    bool complete = true;
+    for (Eigen::Index j = 0; j < ratings.cols() && complete; ++j) {
+      const double x = ratings(u, j);
+      if (std::isnan(x)) complete = false;
+      else if (!std::isfinite(x))
+        throw invalid_argument("icc", "unit " + std::to_string(u + 1) + ", rater " + std::to_string(j + 1) +
+                                          ": rating is infinite; expected a finite number or NaN for missing");
+    }
+    if (complete) keep.push_back(u);
+  }
+  out.dropped = static_cast<std::size_t>(ratings.rows()) - keep.size();
+  out.rows.resize(static_cast<Eigen::Index>(keep.size()), ratings.cols());
+  for (std::size_t i = 0; i < keep.size(); ++i) out.rows.row(static_cast<Eigen::Index>(i)) = ratings.row(keep[i]);
+  return out;
+}
+
+using icc_rows = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// The plan over already complete rows (shared, so the plan may outlive the caller's matrix).
+inline resampling_plan icc_plan_for_rows(std::shared_ptr<const icc_rows> rows, icc_form form) {
+  resampling_plan plan;
+  plan.n_units = static_cast<std::size_t>(rows->rows());
+  plan.estimate = [rows, form](const std::vector<double>& weights) {
+    icc_summary summary(static_cast<std::size_t>(rows->cols()));
+    for (Eigen::Index u = 0; u < rows->rows(); ++u) {
+      const double w = weights[static_cast<std::size_t>(u)];
+      if (w != 0) summary.add_unit(rows->row(u), w);
+    }
+    const icc_anova anova = summary.finish();
+    if (icc_degenerate_reason(anova, form)) return std::numeric_limits<double>::quiet_NaN();
+    return icc_value(anova, form);
+  };
+  plan.jackknife = [rows, form]() {
+    icc_summary all(static_cast<std::size_t>(rows->cols()));
+    for (Eigen::Index u = 0; u < rows->rows(); ++u) all.add_unit(rows->row(u));
+    std::vector<double> leave_one_out(static_cast<std::size_t>(rows->rows()));
+    for (Eigen::Index u = 0; u < rows->rows(); ++u) {
+      icc_summary without = all;
+      without.add_unit(rows->row(u), -1.0);
+      const icc_anova anova = without.finish();
+      leave_one_out[static_cast<std::size_t>(u)] = icc_degenerate_reason(anova, form)
+                                                       ? std::numeric_limits<double>::quiet_NaN()
+                                                       : icc_value(anova, form);
+    }
+    return leave_one_out;
+  };
+  return plan;
+}
+
+}  // namespace detail
+
+/// A bootstrap plan for the ICC of `ratings` (units with a missing rating
+/// are dropped first; plan.n_units counts the complete units).  icc()
+/// already applies it when opts.bootstrap > 0; this is for callers that
+/// drive the bootstrap engine themselves.
+inline resampling_plan icc_resampling_plan(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const options& opts) {
+  auto complete = detail::listwise_complete(ratings);
+  return detail::icc_plan_for_rows(std::make_shared<const detail::icc_rows>(std::move(complete.rows)), opts.form);
+}
+
+/// The ICC of form opts.form of a units x raters matrix (NaN = missing),
+/// with the F test and psych::ICC's interval at opts.confidence.  When
+/// opts.bootstrap > 0 the interval is replaced by a bootstrap interval over
+/// units (see apply_bootstrap); the F test stays in `extra`.
+/// A degenerate table (fewer than 2 complete units or 2 raters, every
+/// rating equal) gives a result with no value and a `reason`.
+inline result icc(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const options& opts) {
+  if (!(opts.confidence > 0 && opts.confidence < 1))
+    throw invalid_argument("icc", "confidence level " + std::to_string(opts.confidence) +
+                                      " is outside (0, 1); expected e.g. 0.95");
+  auto complete = detail::listwise_complete(ratings);
+  const auto k = static_cast<std::size_t>(ratings.cols());
+  icc_summary summary(k);
+  if (k > 0)
+    for (Eigen::Index u = 0; u < complete.rows.rows(); ++u) summary.add_unit(complete.rows.row(u));
+  icc_anova anova = summary.finish();
+  anova.n_units = static_cast<double>(complete.rows.rows());  // also right when there are no raters
+
+  result r = icc_from_anova(anova, opts.form, opts.confidence);
+  r.n_units = static_cast<std::size_t>(complete.rows.rows());
+  r.extra["units_dropped"] = static_cast<double>(complete.dropped);
+  r.used = opts;
+  r.used.missing = missing_policy::listwise;  // what ICC actually does; see the header comment
+
+  if (opts.bootstrap > 0 && r.value) {
+    auto rows = std::make_shared<const detail::icc_rows>(std::move(complete.rows));
+    apply_bootstrap(r, detail::icc_plan_for_rows(rows, opts.form), opts);
+  }
+  return r;
+}
+
+}  // namespace calibra::agreement
