@@ -1,0 +1,288 @@
+// Krippendorff's alpha for nominal, ordinal, interval and ratio data with
+// missing values.
+//
+// The value comes from the coincidence matrix (Krippendorff 2011,
+// "Computing Krippendorff's Alpha-Reliability"): every pairable unit (two
+// or more values) adds its ordered value pairs, each weighted 1/(m_u - 1);
+// alpha = 1 - (n - 1) sum o_ck d_ck / sum n_c n_k d_ck.  Units with a single
+// value are not pairable and drop out.  Cost: O(ratings + q^2).
+//
+// The standard error is Gwet's (2014) design-based linearisation, as in
+// irrCAC's krippen.alpha.raw, with agreement weights w = 1 - d / max d and a
+// t(n-1) interval over the pairable units.  For the ordinal metric the
+// distances depend on the pooled value frequencies, so the variance sums
+// are taken with the weights of a reference set of frequencies (see
+// krippendorff_summary).
+#pragma once
+
+#include <calibra/agreement/categories.hpp>
+#include <calibra/agreement/detail/inference.hpp>
+#include <calibra/agreement/options.hpp>
+#include <calibra/agreement/weights.hpp>
+#include <calibra/error.hpp>
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace calibra::agreement {
+
+/// Agreement weights (1 - normalised distance) of Krippendorff's metric for
+/// a measurement level.  `marginals` (the pairable value frequencies n_c)
+/// are only read for the ordinal metric.
+inline Eigen::MatrixXd krippendorff_weights(measurement_level level, const std::vector<double>& codes,
+                                            const Eigen::VectorXd& marginals = {}) {
+  switch (level) {
+    case measurement_level::nominal:
+      return make_weights(weight_scheme::identity, codes);
+    case measurement_level::interval:
+      return make_weights(weight_scheme::quadratic, codes);
+    case measurement_level::ratio:
+      return make_weights(weight_scheme::ratio, codes);
+    case measurement_level::ordinal: {
+      const auto q = static_cast<Eigen::Index>(codes.size());
+      if (marginals.size() != q)
+        throw invalid_argument("agreement", "ordinal Krippendorff weights need the frequencies of all " +
+                                                std::to_string(q) + " categories");
+      // d_ck = (n_c/2 + n_{c+1} + ... + n_{k-1} + n_k/2)^2
+      Eigen::MatrixXd d = Eigen::MatrixXd::Zero(q, q);
+      for (Eigen::Index c = 0; c < q; ++c) {
+        double between = 0;
+        for (Eigen::Index k = c + 1; k < q; ++k) {
+          const double span = marginals[c] / 2 + between + marginals[k] / 2;
+          d(c, k) = d(k, c) = span * span;
+          between += marginals[k];
+        }
+      }
+      const double largest = d.maxCoeff();
+      if (largest <= 0) return Eigen::MatrixXd::Identity(q, q);
+      return (1 - d.array() / largest).matrix();
+    }
+  }
+  return make_weights(weight_scheme::identity, codes);
+}
+
+/// Sufficient statistics of Krippendorff's alpha: the coincidence matrix
+/// (exact for every level after any merge) plus the sums that Gwet's
+/// variance needs, taken with a fixed weight matrix.
+///
+/// For a pairable unit with counts c (r = sum c) and weighted pair
+/// agreement s = sum_k c_k ((W c)_k - 1) / (r - 1), the variance sums are
+/// n', sum s, s^2, r, r^2, s r, and sum c, s c, r c, c c^T.
+class krippendorff_summary {
+ public:
+  krippendorff_summary() = default;
+
+  /// `variance_weights`: the agreement weights the variance sums use.  For
+  /// nominal, interval and ratio data they are fixed by the codes and may be
+  /// left empty.  For ordinal data pass krippendorff_weights(ordinal, codes,
+  /// pooled marginals) of the data being summarised (all partial summaries
+  /// must use the same matrix); without them finish() reports no SE.
+  krippendorff_summary(category_set categories, measurement_level level,
+                       std::optional<Eigen::MatrixXd> variance_weights = {})
+      : categories_(std::move(categories)), level_(level) {
+    const auto q = static_cast<Eigen::Index>(categories_.size());
+    if (variance_weights) {
+      if (variance_weights->rows() != q || variance_weights->cols() != q)
+        throw invalid_argument("agreement", "krippendorff_summary: variance weights must be q x q");
+      weights_ = std::move(*variance_weights);
+    } else if (level != measurement_level::ordinal) {
+      weights_ = krippendorff_weights(level, categories_.codes());
+    }
+    coincidence_ = Eigen::MatrixXd::Zero(q, q);
+    sum_c_ = sum_sc_ = sum_rc_ = Eigen::VectorXd::Zero(q);
+    sum_cc_ = Eigen::MatrixXd::Zero(q, q);
+  }
+
+  /// Adds one unit as `m` (category index, count) pairs with distinct
+  /// categories, with a frequency weight.
+  void add_unit(const std::int32_t* category, const double* count, std::size_t m, double weight = 1) {
+    double r = 0;
+    for (std::size_t a = 0; a < m; ++a) r += count[a];
+    if (r <= 0 || weight == 0) return;
+    rated_units_ += weight;
+    if (r < 2) return;
+    pairable_units_ += weight;
+    const double per_pair = weight / (r - 1);
+    for (std::size_t a = 0; a < m; ++a) {
+      for (std::size_t b = 0; b < m; ++b)
+        coincidence_(category[a], category[b]) += per_pair * count[a] * (count[b] - (a == b ? 1.0 : 0.0));
+    }
+    if (!has_variance_weights()) return;
+    double s = 0;
+    for (std::size_t a = 0; a < m; ++a) {
+      double weighted = 0;
+      for (std::size_t b = 0; b < m; ++b) weighted += weights_(category[a], category[b]) * count[b];
+      s += count[a] * (weighted - 1);
+    }
+    s /= r - 1;
+    sum_s_ += weight * s;
+    sum_ss_ += weight * s * s;
+    sum_r_ += weight * r;
+    sum_rr_ += weight * r * r;
+    sum_sr_ += weight * s * r;
+    for (std::size_t a = 0; a < m; ++a) {
+      sum_c_[category[a]] += weight * count[a];
+      sum_sc_[category[a]] += weight * s * count[a];
+      sum_rc_[category[a]] += weight * r * count[a];
+      for (std::size_t b = 0; b < m; ++b) sum_cc_(category[a], category[b]) += weight * count[a] * count[b];
+    }
+  }
+
+  krippendorff_summary& operator+=(const krippendorff_summary& other) { return combine(other, 1); }
+  krippendorff_summary& operator-=(const krippendorff_summary& other) { return combine(other, -1); }
+
+  const Eigen::MatrixXd& coincidence() const { return coincidence_; }
+  const category_set& categories() const { return categories_; }
+  measurement_level level() const { return level_; }
+  /// Raters with at least one value, as told by whoever fed the summary.
+  std::size_t n_raters = 0;
+
+  result finish(const options& opts) const;
+
+ private:
+  bool has_variance_weights() const { return weights_.size() > 0; }
+
+  krippendorff_summary& combine(const krippendorff_summary& other, double sign) {
+    if (other.categories_ != categories_ || other.level_ != level_ || other.weights_ != weights_)
+      throw invalid_argument("agreement", "cannot merge Krippendorff summaries built on different categories, "
+                                          "levels or variance weights");
+    rated_units_ += sign * other.rated_units_;
+    pairable_units_ += sign * other.pairable_units_;
+    coincidence_ += sign * other.coincidence_;
+    sum_s_ += sign * other.sum_s_;
+    sum_ss_ += sign * other.sum_ss_;
+    sum_r_ += sign * other.sum_r_;
+    sum_rr_ += sign * other.sum_rr_;
+    sum_sr_ += sign * other.sum_sr_;
+    sum_c_ += sign * other.sum_c_;
+    sum_sc_ += sign * other.sum_sc_;
+    sum_rc_ += sign * other.sum_rc_;
+    sum_cc_ += sign * other.sum_cc_;
+    if (sign > 0) n_raters = std::max(n_raters, other.n_raters);
+    return *this;
+  }
+
+  category_set categories_;
+  measurement_level level_ = measurement_level::nominal;
+  Eigen::MatrixXd weights_;  // empty: no variance sums (ordinal without reference)
+  double rated_units_ = 0, pairable_units_ = 0;
+  Eigen::MatrixXd coincidence_;
+  double sum_s_ = 0, sum_ss_ = 0, sum_r_ = 0, sum_rr_ = 0, sum_sr_ = 0;
+  Eigen::VectorXd sum_c_, sum_sc_, sum_rc_;
+  Eigen::MatrixXd sum_cc_;
+};
+
+inline result krippendorff_summary::finish(const options& opts) const {
+  detail::check_confidence(opts.confidence);
+  result r;
+  r.stat = statistic::krippendorff;
+  r.used = detail::used_options(opts, categories_);
+  r.used.level = level_;
+  r.n_units = static_cast<std::size_t>(std::llround(pairable_units_));
+  r.n_raters = n_raters;
+  r.extra["units_with_values"] = rated_units_;
+  const double f = detail::sampling_fraction(rated_units_, opts.population_units);
+  if (pairable_units_ <= 0) {
+    r.reason = "no pairable units: no unit has two or more values";
+    return r;
+  }
+  const double total = coincidence_.sum();  // n.. = pairable values
+  const Eigen::VectorXd marginals = coincidence_.rowwise().sum();
+  const Eigen::MatrixXd w = krippendorff_weights(level_, categories_.codes(), marginals);
+  const Eigen::ArrayXXd distance = 1 - w.array();
+  const double observed_sum = (coincidence_.array() * distance).sum();
+  const double expected_sum = (marginals * marginals.transpose()).cwiseProduct(distance.matrix()).sum();
+
+  // Gwet's agreement form: pa = (1 - 1/n..) pa' + 1/n.., pe = pi' W pi.
+  const double pa_prime = (coincidence_.array() * w.array()).sum() / total;
+  const double pa = (1 - 1 / total) * pa_prime + 1 / total;
+  const Eigen::VectorXd pi = marginals / total;
+  const double pe = pi.dot(w * pi);
+  r.observed = pa;
+  r.chance = pe;
+  r.extra["observed_disagreement"] = observed_sum / total;
+  if (total > 1) r.extra["expected_disagreement"] = expected_sum / (total * (total - 1));
+
+  if (!(expected_sum > 1e-12 * total * total)) {
+    r.reason = "no variation: every pairable value is in one category, so expected disagreement is 0";
+    return r;
+  }
+  const double alpha = 1 - (total - 1) * observed_sum / expected_sum;
+  r.value = alpha;
+
+  // The variance sums hold for one weight matrix; for ordinal data it must
+  // be the one of the pooled frequencies, which finish() has just rebuilt.
+  if (!has_variance_weights() || !weights_.isApprox(w, 1e-12) || pairable_units_ < 2) return r;
+  const double n = pairable_units_;
+  const double mean_r = sum_r_ / n;
+  const double D = 1 - pe;
+  const double alpha_prime = (pa_prime - pe) / D;
+  const double B = 2 * (1 - alpha_prime) / D;
+  const Eigen::VectorXd v = 0.5 * (w + w.transpose()) * pi;
+  // d_i = a s_i + b r_i + g.c_i + h, expanded over the stored sums.
+  const double a = 1 / (mean_r * D);
+  const double b = -pa / (mean_r * D) + B * pe / mean_r;
+  const Eigen::VectorXd g = -B * v / mean_r;
+  const double h = (pa - pe) / D - alpha_prime;
+  const double sum_sq = a * a * sum_ss_ + b * b * sum_rr_ + g.dot(sum_cc_ * g) + h * h * n +
+                        2 * (a * b * sum_sr_ + a * g.dot(sum_sc_) + a * h * sum_s_ + b * g.dot(sum_rc_) +
+                             b * h * sum_r_ + h * g.dot(sum_c_));
+  detail::set_t_interval(r, (1 - f) / (n * (n - 1)) * sum_sq, n, opts);
+  return r;
+}
+
+namespace detail {
+
+/// The value frequencies of the pairable units of a unit table.
+inline Eigen::VectorXd pairable_marginals(const unit_counts& table, const std::vector<double>& unit_weights = {}) {
+  Eigen::VectorXd marginals = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(table.q));
+  for (std::size_t u = 0; u < table.n_units(); ++u) {
+    const double w = unit_weights.empty() ? 1.0 : unit_weights[u];
+    double r = 0;
+    for (std::size_t e = table.offsets[u]; e < table.offsets[u + 1]; ++e) r += table.count[e];
+    if (r < 2 || w == 0) continue;
+    for (std::size_t e = table.offsets[u]; e < table.offsets[u + 1]; ++e)
+      marginals[table.category[e]] += w * table.count[e];
+  }
+  return marginals;
+}
+
+/// Summary of a unit table with variance weights that match the data.
+inline krippendorff_summary krippendorff_from_table(const unit_counts& table, const category_set& categories,
+                                                    measurement_level level,
+                                                    const std::vector<double>& unit_weights = {}) {
+  std::optional<Eigen::MatrixXd> weights;
+  if (level == measurement_level::ordinal)
+    weights = krippendorff_weights(level, categories.codes(), pairable_marginals(table, unit_weights));
+  krippendorff_summary summary(categories, level, std::move(weights));
+  for (std::size_t u = 0; u < table.n_units(); ++u) {
+    const double w = unit_weights.empty() ? 1.0 : unit_weights[u];
+    if (w == 0) continue;
+    const std::size_t begin = table.offsets[u];
+    summary.add_unit(table.category.data() + begin, table.count.data() + begin, table.offsets[u + 1] - begin, w);
+  }
+  return summary;
+}
+
+}  // namespace detail
+
+/// Krippendorff's alpha at options.level, every available value used
+/// (options.missing = listwise first drops units lacking any value).
+inline result krippendorff_alpha(const ratings_ref& ratings, const options& opts = {}) {
+  if (opts.weights != weight_scheme::identity)
+    throw invalid_argument("agreement", "Krippendorff's alpha takes its distance from options.level (nominal, "
+                                        "ordinal, interval, ratio); options.weights must stay 'identity'");
+  const coded_ratings coded = code_ratings(ratings, opts);
+  krippendorff_summary summary = detail::krippendorff_from_table(detail::count_units(coded), coded.categories,
+                                                                 opts.level);
+  summary.n_raters = detail::active_raters(coded);
+  return summary.finish(opts);
+}
+
+}  // namespace calibra::agreement
