@@ -1,0 +1,72 @@
+// Verbal bands at and around their edges: Landis & Koch (1977, Biometrics
+// 33:159-174, p. 165) and Altman (1991, Practical Statistics for Medical
+// Research, Table 14.8).
+#include <calibra/agreement/interpretation.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+using calibra::agreement::altman_label;
+using calibra::agreement::interpret;
+using calibra::agreement::interpretation_scale;
+using calibra::agreement::landis_koch_label;
+
+namespace {
+struct labelled {
+  double value;
+  std::string landis_koch;
+  std::string altman;
+};
+}  // namespace
+
+TEST_CASE("Landis & Koch and Altman labels at the band edges", "[interpretation]") {
+  const std::vector<labelled> table{
+      {-1.0, "poor", "poor"},
+      {-0.01, "poor", "poor"},
+      {0.0, "slight", "poor"},
+      {0.10, "slight", "poor"},
+      {0.20, "slight", "poor"},
+      {0.2001, "fair", "fair"},
+      {0.21, "fair", "fair"},
+      {0.40, "fair", "fair"},
+      {0.41, "moderate", "moderate"},
+      {0.60, "moderate", "moderate"},
+      {0.61, "substantial", "good"},
+      {0.80, "substantial", "good"},
+      {0.81, "almost perfect", "very good"},
+      {1.0, "almost perfect", "very good"},
+  };
+  for (const auto& row : table) {
+    INFO("value " << row.value);
+    REQUIRE(landis_koch_label(row.value));
+    CHECK(std::string(*landis_koch_label(row.value)) == row.landis_koch);
+    REQUIRE(altman_label(row.value));
+    CHECK(std::string(*altman_label(row.value)) == row.altman);
+    CHECK(*interpret(row.value) == *landis_koch_label(row.value));
+    CHECK(*interpret(row.value, interpretation_scale::altman) == *altman_label(row.value));
+  }
+}
+
+TEST_CASE("labels tolerate rounding at an edge", "[interpretation]") {
+  // 0.1 + 0.2 + 0.3 is 0.6000000000000001 in binary floating point.
+  CHECK(std::string(*landis_koch_label(0.1 + 0.2 + 0.3)) == "moderate");
+  CHECK(std::string(*altman_label(0.1 + 0.2 + 0.3)) == "moderate");
+  CHECK(std::string(*landis_koch_label(-1e-15)) == "slight");
+  CHECK(std::string(*landis_koch_label(1.0 + 1e-12)) == "almost perfect");
+}
+
+TEST_CASE("no label for NaN, above 1, or a result without a value", "[interpretation]") {
+  CHECK_FALSE(landis_koch_label(std::numeric_limits<double>::quiet_NaN()));
+  CHECK_FALSE(altman_label(1.01));
+  CHECK_FALSE(landis_koch_label(std::numeric_limits<double>::infinity()));
+  CHECK(std::string(*landis_koch_label(-std::numeric_limits<double>::infinity())) == "poor");
+  calibra::agreement::result r;
+  r.reason = "zero variance";
+  CHECK_FALSE(interpret(r));
+  r.value = 0.43;
+  CHECK(std::string(*interpret(r)) == "moderate");
+}
