@@ -1,0 +1,82 @@
+"""calibra: competency frameworks and inter-rater agreement, for notebooks.
+
+>>> import calibra
+>>> fw = calibra.builtin_framework()
+>>> fw.expectations            # career levels x competencies, as a DataFrame
+>>> calibra.agree(ratings, "krippendorff", level="ordinal")
+
+The names mirror the ``calibra`` command line: ``calibra framework check``
+is ``fw.check()``, ``calibra agree FILE --stat gwet --weights quadratic`` is
+``calibra.agree(data, "gwet", weights="quadratic")``.  Errors are
+``calibra.Error`` subclasses carrying the C++ library's messages.
+"""
+
+from __future__ import annotations
+
+from calibra._core import __version__
+from calibra.agreement import (
+    STATISTICS,
+    AgreementResult,
+    PairwiseResult,
+    agree,
+    brennan_prediger,
+    cohen_kappa,
+    conger_kappa,
+    fleiss_kappa,
+    gwet_ac,
+    icc,
+    krippendorff_alpha,
+    light_kappa,
+    pairwise,
+    percent_agreement,
+    read_wide_csv,
+    scott_pi,
+    unanimous_agreement,
+    wide_ratings,
+    within_agreement,
+)
+from calibra.errors import DegenerateError, Error, InvalidArgument, ParseError, ValidationError
+from calibra.framework import (
+    Finding,
+    Findings,
+    Framework,
+    builtin_framework,
+    check_rules,
+    load_framework,
+    parse_framework,
+)
+
+__all__ = [
+    "STATISTICS",
+    "AgreementResult",
+    "DegenerateError",
+    "Error",
+    "Finding",
+    "Findings",
+    "Framework",
+    "InvalidArgument",
+    "PairwiseResult",
+    "ParseError",
+    "ValidationError",
+    "__version__",
+    "agree",
+    "brennan_prediger",
+    "builtin_framework",
+    "check_rules",
+    "cohen_kappa",
+    "conger_kappa",
+    "fleiss_kappa",
+    "gwet_ac",
+    "icc",
+    "krippendorff_alpha",
+    "light_kappa",
+    "load_framework",
+    "pairwise",
+    "parse_framework",
+    "percent_agreement",
+    "read_wide_csv",
+    "scott_pi",
+    "unanimous_agreement",
+    "wide_ratings",
+    "within_agreement",
+]

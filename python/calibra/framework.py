@@ -1,0 +1,396 @@
+"""Competency frameworks: the built-in product-manager framework, JSON files,
+checks, promotion gaps and the ladder queries, with pandas tables out.
+
+The names follow the CLI: ``calibra framework show|check|gaps|export``
+become ``Framework`` attributes, ``fw.check()``, ``fw.gaps()`` and
+``fw.save()`` / ``fw.to_json()`` / ``fw.to_markdown()``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from calibra import _core, _html
+
+__all__ = [
+    "Finding",
+    "Findings",
+    "Framework",
+    "builtin_framework",
+    "check_rules",
+    "load_framework",
+    "parse_framework",
+]
+
+_QUADRANTS: list[str] = _core.quadrants()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a framework check (see docs/checks.md for the rules)."""
+
+    rule: str
+    severity: str  # "error", "warning" or "info"
+    where: str  # JSON pointer into the framework file
+    message: str
+    hint: str
+
+    def _repr_html_(self) -> str:
+        return Findings([self])._repr_html_()
+
+
+class Findings(list[Finding]):
+    """The findings of ``Framework.check()``: a list, plus counts and a table view."""
+
+    _COLUMNS = ["rule", "severity", "where", "message", "hint"]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self if f.severity == "warning")
+
+    @property
+    def infos(self) -> int:
+        return sum(1 for f in self if f.severity == "info")
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error (what ``calibra framework check`` exits 0 on)."""
+        return self.errors == 0
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per finding, columns rule, severity, where, message, hint."""
+        return pd.DataFrame([asdict(f) for f in self], columns=self._COLUMNS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of ``calibra framework check --json``."""
+        return {
+            "findings": [asdict(f) for f in self],
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.infos,
+        }
+
+    def _repr_html_(self) -> str:
+        summary = f"{self.errors} errors, {self.warnings} warnings, {self.infos} notes"
+        if not self:
+            return f"<p><b>No findings</b> ({summary}).</p>"
+        rows = [
+            [
+                _html.badge(f.severity, _html.SEVERITY_COLOURS.get(f.severity, "#555")),
+                f"<code>{_html.escape(f.rule)}</code>",
+                f"<code>{_html.escape(f.where)}</code>",
+                _html.escape(f.message) + f'<br><i style="color:#555">hint: {_html.escape(f.hint)}</i>',
+            ]
+            for f in self
+        ]
+        return _html.table(["severity", "rule", "where", "message"], rows, caption=_html.escape(summary))
+
+
+class Framework:
+    """A validated competency framework.
+
+    Obtain one with :func:`builtin_framework`, :func:`load_framework` or
+    :func:`parse_framework`; it cannot be modified, so every table it returns
+    is a fresh copy.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _core.Framework) -> None:
+        if not isinstance(core, _core.Framework):
+            raise TypeError(
+                "Framework() wraps a loaded framework; use calibra.builtin_framework(), "
+                "calibra.load_framework(path) or calibra.parse_framework(text)"
+            )
+        self._core = core
+
+    @classmethod
+    def from_json(cls, text: str, source_name: str = "<memory>") -> Framework:
+        """Parses framework JSON held in a string (same rules as load_framework)."""
+        return cls(_core.parse_framework(text, source_name))
+
+    # ---- metadata ---------------------------------------------------------
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """id, name, version, last_updated, owners, description."""
+        return self._core.metadata()
+
+    @property
+    def id(self) -> str:
+        return str(self.metadata["id"])
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata["name"])
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata["version"])
+
+    # ---- tables -----------------------------------------------------------
+
+    @property
+    def scale(self) -> pd.DataFrame:
+        """The proficiency levels, lowest first, indexed by ordinal (1-based)."""
+        return pd.DataFrame(self._core.scale()).set_index("ordinal")
+
+    @property
+    def level_ids(self) -> list[str]:
+        return [level["id"] for level in self._core.scale()]
+
+    @property
+    def level_labels(self) -> list[str]:
+        return [level["label"] for level in self._core.scale()]
+
+    @property
+    def areas(self) -> pd.DataFrame:
+        return pd.DataFrame(self._core.areas(), columns=["id", "name", "description"])
+
+    @property
+    def competencies(self) -> pd.DataFrame:
+        """One row per competency in file order: id, name, quadrant, area,
+        definition, focus, orientation (grid position, NaN when absent),
+        people_leadership, interview_format."""
+        rows = self._core.competencies()
+        columns = [
+            "id",
+            "name",
+            "quadrant",
+            "area",
+            "definition",
+            "focus",
+            "orientation",
+            "people_leadership",
+            "interview_format",
+        ]
+        frame = pd.DataFrame([{k: row[k] for k in columns} for row in rows], columns=columns)
+        frame["focus"] = frame["focus"].astype("float64")
+        frame["orientation"] = frame["orientation"].astype("float64")
+        frame["people_leadership"] = frame["people_leadership"].astype(bool)
+        return frame
+
+    @property
+    def competency_ids(self) -> list[str]:
+        return [c["id"] for c in self._core.competencies()]
+
+    @property
+    def anchors(self) -> pd.DataFrame:
+        """Behavioural anchors: competency ids x level ids (empty string: missing)."""
+        rows = self._core.competencies()
+        frame = pd.DataFrame(
+            [row["anchors"] for row in rows],
+            index=pd.Index([row["id"] for row in rows], name="competency"),
+            columns=pd.Index(self.level_ids, name="level"),
+        )
+        return frame
+
+    @property
+    def actions(self) -> dict[str, list[str]]:
+        """The development-action catalogue, by competency id."""
+        return {row["id"]: list(row["actions"]) for row in self._core.competencies()}
+
+    @property
+    def career_levels(self) -> pd.DataFrame:
+        """id, name, track ("ic" or "manager"), rank."""
+        return pd.DataFrame(self._core.career_levels(), columns=["id", "name", "track", "rank"])
+
+    @property
+    def career_level_ids(self) -> list[str]:
+        return [level["id"] for level in self._core.career_levels()]
+
+    @property
+    def steps(self) -> pd.DataFrame:
+        """The promotion steps, columns from and to (career level ids)."""
+        return pd.DataFrame(self._core.steps(), columns=["from", "to"])
+
+    @property
+    def archetypes(self) -> pd.DataFrame:
+        """id, name, description, strong and growth (lists of competency ids)."""
+        return pd.DataFrame(self._core.archetypes(), columns=["id", "name", "description", "strong", "growth"])
+
+    @property
+    def expectations(self) -> pd.DataFrame:
+        """Minimum expected level ordinal: career level ids (rows) x competency ids (columns)."""
+        return pd.DataFrame(
+            np.asarray(self._core.expectations(), dtype=np.int64),
+            index=pd.Index(self.career_level_ids, name="career_level"),
+            columns=pd.Index(self.competency_ids, name="competency"),
+        )
+
+    def expectation(self, career_level: str, competency: str) -> int:
+        """Expected level ordinal of one competency at one career level."""
+        return self._core.expectation(career_level, competency)
+
+    # ---- queries ------------------------------------------------------------
+
+    def quadrant_profile(self) -> pd.DataFrame:
+        """Mean expected level per quadrant: career level ids x the four quadrants
+        (NaN for a quadrant without competencies)."""
+        return pd.DataFrame(
+            np.asarray(self._core.quadrant_profile(), dtype=np.float64),
+            index=pd.Index(self.career_level_ids, name="career_level"),
+            columns=pd.Index(_QUADRANTS, name="quadrant"),
+        )
+
+    def gaps(self) -> pd.DataFrame:
+        """Promotion-gap competencies: one row per competency whose expectation
+        rises along a step, columns from, to (career level ids), competency,
+        name, from_level, to_level, rise.  A step that raises nothing has no
+        row; ``steps`` lists every step."""
+        names = {c["id"]: c["name"] for c in self._core.competencies()}
+        rows = self._core.gaps()
+        frame = pd.DataFrame(rows, columns=["from", "to", "competency", "from_level", "to_level"])
+        frame.insert(3, "name", [names[r["competency"]] for r in rows])
+        frame["rise"] = frame["to_level"] - frame["from_level"]
+        return frame.astype({"from_level": "int64", "to_level": "int64", "rise": "int64"})
+
+    def plateaus(self) -> pd.DataFrame:
+        """Competencies that stop rising before the top of a track: columns
+        competency, career_level (from where it holds) and level."""
+        frame = pd.DataFrame(self._core.plateaus(), columns=["competency", "career_level", "level"])
+        return frame.astype({"level": "int64"})
+
+    def path(self, from_level: str, to_level: str) -> list[str]:
+        """Career level ids along the promotions from one level to another,
+        both included; empty when no chain of promotions leads there."""
+        return self._core.path(from_level, to_level)
+
+    def to_relative(self, career_level: str, competency: str, level: int) -> str:
+        """The relative rating ("needs-focus", "on-track", "outperforming") of a level."""
+        return self._core.to_relative(career_level, competency, level)
+
+    def to_absolute(self, career_level: str, competency: str, rating: str) -> int:
+        """The level ordinal a relative rating stands for."""
+        return self._core.to_absolute(career_level, competency, rating)
+
+    def check(
+        self,
+        *,
+        vague_terms: Sequence[str] | None = None,
+        scope_terms: Sequence[str] | None = None,
+        min_levels: int | None = None,
+        max_levels: int | None = None,
+        min_competencies: int | None = None,
+        max_competencies: int | None = None,
+        min_anchor_sentences: int | None = None,
+        max_anchor_sentences: int | None = None,
+        min_promotion_gaps: int | None = None,
+        max_promotion_gaps: int | None = None,
+        name_overlap: float | None = None,
+        definition_overlap: float | None = None,
+    ) -> Findings:
+        """Applies every rule of ``calibra framework check``; options left as
+        None keep the documented defaults."""
+        options = _core.CheckOptions()
+        given: dict[str, object] = {
+            "vague_terms": None if vague_terms is None else list(vague_terms),
+            "scope_terms": None if scope_terms is None else list(scope_terms),
+            "min_levels": min_levels,
+            "max_levels": max_levels,
+            "min_competencies": min_competencies,
+            "max_competencies": max_competencies,
+            "min_anchor_sentences": min_anchor_sentences,
+            "max_anchor_sentences": max_anchor_sentences,
+            "min_promotion_gaps": min_promotion_gaps,
+            "max_promotion_gaps": max_promotion_gaps,
+            "name_overlap": name_overlap,
+            "definition_overlap": definition_overlap,
+        }
+        for key, value in given.items():
+            if value is not None:
+                setattr(options, key, value)
+        return Findings(Finding(**f) for f in self._core.check(options))
+
+    # ---- output -----------------------------------------------------------
+
+    def to_json(self) -> str:
+        """The canonical JSON text (what ``calibra framework export --to json`` writes)."""
+        return self._core.to_json()
+
+    def to_markdown(self) -> str:
+        return self._core.to_markdown()
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes the canonical JSON atomically (whole file or nothing)."""
+        self._core.save(os.fspath(path))
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (parse_framework, (self.to_json(),))
+
+    def __repr__(self) -> str:
+        return (
+            f"<calibra.Framework {self.id!r} {self.name!r} version {self.version}: "
+            f"{len(self.level_ids)} levels, {len(self.competency_ids)} competencies, "
+            f"{len(self.career_level_ids)} career levels>"
+        )
+
+    def _repr_html_(self) -> str:
+        """Header, then the expectation matrix grouped by quadrant, each cell
+        coloured by its level."""
+        meta = self.metadata
+        labels = self.level_labels
+        colours = _html.level_colours(len(labels))
+        competencies = self._core.competencies()
+        levels = self._core.career_levels()
+        matrix = np.asarray(self._core.expectations())
+
+        legend = " ".join(
+            f'<span style="background:{bg};color:{fg};padding:1px 6px;border:1px solid #ccc">'
+            f"{i + 1} {_html.escape(label)}</span>"
+            for i, (label, (bg, fg)) in enumerate(zip(labels, colours))
+        )
+        head = ["quadrant", "competency"] + [_html.escape(level["name"]) for level in levels]
+        rows: list[list[str]] = []
+        for quadrant in _QUADRANTS:
+            members = [i for i, c in enumerate(competencies) if c["quadrant"] == quadrant]
+            for k, c in enumerate(members):
+                cells = [_html.escape(quadrant) if k == 0 else "", _html.escape(competencies[c]["name"])]
+                for row in range(len(levels)):
+                    ordinal = int(matrix[row, c])
+                    bg, fg = colours[ordinal - 1]
+                    cells.append(
+                        f'<div style="background:{bg};color:{fg};margin:-2px -6px;padding:2px 6px" '
+                        f'title="{_html.escape(labels[ordinal - 1])}">{ordinal}</div>'
+                    )
+                rows.append(cells)
+        return (
+            f"<div><b>{_html.escape(meta['name'])}</b> "
+            f"<span style=\"color:#555\">({_html.escape(meta['id'])}, version {_html.escape(meta['version'])}, "
+            f"last updated {_html.escape(meta['last_updated'])})</span>"
+            f"<p style=\"margin:4px 0\">{legend}</p>"
+            + _html.table(head, rows, caption="Expected level by career level")
+            + "</div>"
+        )
+
+
+def builtin_framework() -> Framework:
+    """The built-in product-manager framework (a fresh copy)."""
+    return Framework(_core.builtin_framework())
+
+
+def load_framework(path: str | os.PathLike[str]) -> Framework:
+    """Reads a framework JSON file; raises ParseError or ValidationError naming
+    the file and the JSON pointer of the problem."""
+    return Framework(_core.load_framework(os.fspath(path)))
+
+
+def parse_framework(text: str, source_name: str = "<memory>") -> Framework:
+    """Parses framework JSON held in a string."""
+    return Framework(_core.parse_framework(text, source_name))
+
+
+def check_rules() -> pd.DataFrame:
+    """Every rule ``Framework.check()`` applies: rule, severity, summary."""
+    return pd.DataFrame(_core.check_rules(), columns=["rule", "severity", "summary"])
+
