@@ -160,8 +160,9 @@ framework from_document(const json& doc, const std::string& source) {
     meta.version = r.string(m, "version", "/metadata");
     meta.last_updated = r.string(m, "last_updated", "/metadata");
     const auto& d = meta.last_updated;
-    const bool iso = d.size() == 10 && d[4] == '-' && d[7] == '-' &&
-                     std::all_of(d.begin(), d.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    bool iso = d.size() == 10;
+    for (std::size_t i = 0; iso && i < d.size(); ++i)
+      iso = (i == 4 || i == 7) ? d[i] == '-' : (d[i] >= '0' && d[i] <= '9');
     if (!iso) r.fail("/metadata/last_updated", "expected a date as YYYY-MM-DD, found \"" + d + "\"");
     meta.owners = r.strings(m, "owners", "/metadata");
     meta.description = r.optional_string(m, "description", "/metadata");
@@ -326,9 +327,24 @@ framework parse_framework(std::string_view json_text, const std::string& source_
                                        " MiB limit for framework files");
   if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw parse_error("framework", source_name + ": the file is empty; expected a JSON object");
+  // nlohmann keeps the last of duplicate keys; a strict reader refuses them.
+  // The callback tracks the keys of every open object.
+  std::vector<std::set<std::string>> open_objects;
+  std::optional<std::string> duplicate_key;
+  const json::parser_callback_t reject_duplicates = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) open_objects.emplace_back();
+    else if (event == json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
+    else if (event == json::parse_event_t::key && !open_objects.empty() && !duplicate_key &&
+             !open_objects.back().insert(parsed.get<std::string>()).second)
+      duplicate_key = parsed.get<std::string>();
+    return true;
+  };
   json doc;
   try {
-    doc = json::parse(json_text.begin(), json_text.end());
+    doc = json::parse(json_text.begin(), json_text.end(), reject_duplicates);
+    if (duplicate_key)
+      throw validation_error("framework", source_name + ": the key '" + *duplicate_key +
+                                              "' appears twice in one object; each field may be given once");
   } catch (const json::parse_error& e) {
     // nlohmann reports a byte offset; turn it into line and column.
     const std::string text(json_text);
@@ -456,7 +472,12 @@ std::string to_json(const framework& fw) {
     }
     doc["archetypes"] = archetypes;
   }
-  return doc.dump(2, ' ', false, ordered_json::error_handler_t::strict) + "\n";
+  try {
+    return doc.dump(2, ' ', false, ordered_json::error_handler_t::strict) + "\n";
+  } catch (const ordered_json::type_error& e) {
+    // Only reachable for frameworks built in code: file input is checked as UTF-8 when parsed.
+    throw invalid_argument("framework", "'" + m.id + "' holds text that is not valid UTF-8: " + e.what());
+  }
 }
 
 void save_framework(const framework& fw, const std::string& path) {

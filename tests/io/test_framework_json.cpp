@@ -161,3 +161,15 @@ TEST_CASE("markdown export holds anchors, matrix and gaps", "[io][framework]") {
   CHECK_THAT(md, Catch::Contains("## Promotion gaps"));
   CHECK_THAT(md, Catch::Contains(fw.competencies()[0].anchors[2]));
 }
+
+TEST_CASE("duplicate keys and non-UTF-8 text in code-built frameworks are refused", "[io][framework][bad-input]") {
+  const std::string canonical(builtin_framework_json());
+  const std::string twice = replace_once(canonical, "\"version\": ", "\"version\": \"0.9\", \"version\": ");
+  CHECK_THROWS_WITH(parse_framework(twice, "twice.json"),
+                    Catch::Contains("twice.json") && Catch::Contains("'version' appears twice"));
+  framework fw = builtin_framework();
+  auto meta = fw.metadata();
+  meta.name = "caf\xE9";  // Latin-1, not UTF-8
+  const framework latin1(meta, fw.scale(), fw.areas(), fw.competencies(), fw.ladder(), fw.expectations());
+  CHECK_THROWS_AS(to_json(latin1), invalid_argument);
+}

@@ -134,7 +134,7 @@ class framework {
   }
 
   /// Competencies that stop rising before the top of a track.  Each chain of
-  /// steps from the lowest level of the IC track is followed; a competency
+  /// steps from a career level that no step leads to is followed; a competency
   /// plateaus at the career level after which it never rises again on that
   /// chain, provided that level is not the chain's last.
   std::vector<plateau> plateaus() const {
