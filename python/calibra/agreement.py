@@ -80,7 +80,7 @@ def _is_long(frame: pd.DataFrame) -> bool:
     return {"rater", "level"} <= columns and any(c in columns for c in UNIT_COLUMNS)
 
 
-def _pivot_long(frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]:
+def _pivot_long(frame: pd.DataFrame) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
     """Long ratings -> (units x raters Fortran-ordered float64, unit labels, rater labels)."""
     keys = [c for c in UNIT_COLUMNS if c in frame.columns]
     for column in keys + ["rater"]:
@@ -131,7 +131,7 @@ def _pivot_long(frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]:
     return matrix, units, raters
 
 
-def _wide_matrix(frame: pd.DataFrame, unit_column: str | None) -> tuple[np.ndarray, pd.Index, pd.Index]:
+def _wide_matrix(frame: pd.DataFrame, unit_column: str | None) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
     if unit_column is not None:
         if unit_column not in frame.columns:
             raise invalid_argument(
@@ -155,7 +155,7 @@ def _wide_matrix(frame: pd.DataFrame, unit_column: str | None) -> tuple[np.ndarr
     return matrix, frame.index, frame.columns
 
 
-def _array_matrix(data: npt.ArrayLike) -> np.ndarray:
+def _array_matrix(data: npt.ArrayLike) -> npt.NDArray[np.float64]:
     try:
         matrix = np.asarray(data, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -169,7 +169,7 @@ def _array_matrix(data: npt.ArrayLike) -> np.ndarray:
     return matrix
 
 
-def _matrix(data: RatingsData, unit_column: str | None = None) -> np.ndarray:
+def _matrix(data: RatingsData, unit_column: str | None = None) -> npt.NDArray[np.float64]:
     if isinstance(data, pd.DataFrame):
         if _is_long(data):
             return _pivot_long(data)[0]

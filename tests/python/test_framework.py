@@ -1,0 +1,308 @@
+"""Frameworks from Python.  Expected values come from the framework files
+parsed with the json module, never from calibra's own output."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from itertools import pairwise as consecutive
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import calibra
+from conftest import BUILTIN_JSON, EXAMPLES
+
+QUADRANTS = ["tactical-internal", "tactical-external", "strategic-internal", "strategic-external"]
+
+
+def ordinal_of(document, level_id):
+    return [level["id"] for level in document["scale"]].index(level_id) + 1
+
+
+def expected_matrix(document) -> pd.DataFrame:
+    """career levels x competencies of level ordinals, straight from the JSON."""
+    levels = [level["id"] for level in document["career_levels"]]
+    comps = [c["id"] for c in document["competencies"]]
+    values = [[ordinal_of(document, document["expectations"][l][c]) for c in comps] for l in levels]
+    return pd.DataFrame(values, index=levels, columns=comps)
+
+
+# ---- load, save, round trip ---------------------------------------------------
+
+
+def test_builtin_json_is_the_data_file_byte_for_byte():
+    assert calibra._core.builtin_framework_json().encode("utf-8") == BUILTIN_JSON.read_bytes()
+    assert calibra.builtin_framework().to_json().encode("utf-8") == BUILTIN_JSON.read_bytes()
+
+
+def test_save_then_load_reproduces_the_builtin_bytes(tmp_path):
+    first = tmp_path / "first.json"
+    calibra.builtin_framework().save(first)
+    assert first.read_bytes() == BUILTIN_JSON.read_bytes()
+    second = tmp_path / "second.json"
+    calibra.load_framework(str(first)).save(str(second))
+    assert second.read_bytes() == BUILTIN_JSON.read_bytes()
+
+
+def test_parse_framework_and_from_json_read_text():
+    text = BUILTIN_JSON.read_text(encoding="utf-8")
+    assert calibra.parse_framework(text).to_json() == text
+    assert calibra.Framework.from_json(text).to_json() == text
+
+
+def test_framework_pickles_through_its_json():
+    fw = calibra.builtin_framework()
+    clone = pickle.loads(pickle.dumps(fw))
+    assert isinstance(clone, calibra.Framework)
+    assert clone.to_json() == fw.to_json()
+
+
+def test_framework_cannot_be_built_from_arbitrary_objects():
+    with pytest.raises(TypeError, match="builtin_framework"):
+        calibra.Framework("product-manager.json")  # type: ignore[arg-type]
+
+
+def test_metadata_and_repr(builtin_document):
+    fw = calibra.builtin_framework()
+    assert fw.metadata == builtin_document["metadata"]
+    assert fw.id == builtin_document["metadata"]["id"]
+    assert fw.name in repr(fw)
+
+
+def test_markdown_names_every_competency(builtin_document):
+    markdown = calibra.builtin_framework().to_markdown()
+    for competency in builtin_document["competencies"]:
+        assert competency["name"] in markdown
+
+
+# ---- tables -------------------------------------------------------------------------
+
+
+def test_expectations_match_the_json_file(builtin_document):
+    frame = calibra.builtin_framework().expectations
+    expected = expected_matrix(builtin_document)
+    assert list(frame.index) == list(expected.index)
+    assert list(frame.columns) == list(expected.columns)
+    assert frame.index.name == "career_level"
+    assert frame.columns.name == "competency"
+    assert (frame.dtypes == np.int64).all()
+    np.testing.assert_array_equal(frame.to_numpy(), expected.to_numpy())
+    # The single-cell query agrees with the table.
+    fw = calibra.builtin_framework()
+    assert fw.expectation("senior-pm", "strategic-impact") == expected.at["senior-pm", "strategic-impact"]
+
+
+def test_expectations_of_an_example_file():
+    path = EXAMPLES / "minimal-valid.json"
+    document = json.loads(path.read_text())
+    frame = calibra.load_framework(path).expectations
+    np.testing.assert_array_equal(frame.to_numpy(), expected_matrix(document).to_numpy())
+
+
+def test_competencies_table(builtin_document):
+    frame = calibra.builtin_framework().competencies
+    comps = builtin_document["competencies"]
+    assert list(frame.columns[:4]) == ["id", "name", "quadrant", "area"]
+    assert list(frame["id"]) == [c["id"] for c in comps]
+    assert list(frame["name"]) == [c["name"] for c in comps]
+    assert list(frame["quadrant"]) == [c["quadrant"] for c in comps]
+    assert list(frame["area"]) == [c.get("area") for c in comps]
+    assert list(frame["focus"]) == pytest.approx([c["position"]["focus"] for c in comps])
+    assert list(frame["people_leadership"]) == [c.get("people_leadership", False) for c in comps]
+
+
+def test_scale_anchors_and_ladder(builtin_document):
+    fw = calibra.builtin_framework()
+    scale = fw.scale
+    assert list(scale.index) == list(range(1, len(builtin_document["scale"]) + 1))
+    assert list(scale["id"]) == [level["id"] for level in builtin_document["scale"]]
+    anchors = fw.anchors
+    first = builtin_document["competencies"][0]
+    for level_id, text in first["anchors"].items():
+        assert anchors.at[first["id"], level_id] == text
+    assert list(fw.career_levels["id"]) == [level["id"] for level in builtin_document["career_levels"]]
+    assert [tuple(s) for s in fw.steps.to_numpy()] == [(s["from"], s["to"]) for s in builtin_document["steps"]]
+    assert list(fw.archetypes["id"]) == [a["id"] for a in builtin_document["archetypes"]]
+    assert fw.actions[first["id"]] == first["actions"]
+
+
+def test_quadrant_profile_is_the_mean_per_quadrant(builtin_document):
+    profile = calibra.builtin_framework().quadrant_profile()
+    expected = expected_matrix(builtin_document)
+    quadrant_of = {c["id"]: c["quadrant"] for c in builtin_document["competencies"]}
+    assert list(profile.columns) == QUADRANTS
+    for level in expected.index:
+        for quadrant in QUADRANTS:
+            members = [c for c in expected.columns if quadrant_of[c] == quadrant]
+            assert profile.at[level, quadrant] == pytest.approx(expected.loc[level, members].mean())
+
+
+def test_gaps_are_the_rising_expectations_of_each_step(builtin_document):
+    gaps = calibra.builtin_framework().gaps()
+    expected = expected_matrix(builtin_document)
+    rows = []
+    for step in builtin_document["steps"]:
+        for c in expected.columns:
+            before, after = expected.at[step["from"], c], expected.at[step["to"], c]
+            if after > before:
+                rows.append((step["from"], step["to"], c, before, after, after - before))
+    assert [tuple(r) for r in gaps[["from", "to", "competency", "from_level", "to_level", "rise"]].to_numpy()] == rows
+    names = {c["id"]: c["name"] for c in builtin_document["competencies"]}
+    assert list(gaps["name"]) == [names[c] for c in gaps["competency"]]
+
+
+def test_plateaus_hold_until_the_top_of_the_chain(builtin_document):
+    plateaus = calibra.builtin_framework().plateaus()
+    expected = expected_matrix(builtin_document)
+    assert len(plateaus) > 0
+    for competency, level_id, level in plateaus.itertuples(index=False):
+        assert expected.at[level_id, competency] == level
+    assert list(plateaus.columns) == ["competency", "career_level", "level"]
+
+
+def test_path_follows_the_steps(builtin_document):
+    fw = calibra.builtin_framework()
+    ic = [level["id"] for level in builtin_document["career_levels"] if level["track"] == "ic"]
+    path = fw.path(ic[0], ic[-1])
+    assert path[0] == ic[0] and path[-1] == ic[-1]
+    steps = {(s["from"], s["to"]) for s in builtin_document["steps"]}
+    assert all(pair in steps for pair in consecutive(path))
+    assert fw.path(ic[-1], ic[0]) == []  # no demotions
+
+
+def test_relative_ratings():
+    fw = calibra.builtin_framework()
+    expected = fw.expectation("pm", "product-delivery")
+    assert fw.to_relative("pm", "product-delivery", expected) == "on-track"
+    assert fw.to_relative("pm", "product-delivery", expected - 1) == "needs-focus"
+    assert fw.to_absolute("pm", "product-delivery", "Outperforming") == expected + 1
+    with pytest.raises(calibra.InvalidArgument, match="unknown relative rating 'great'"):
+        fw.to_absolute("pm", "product-delivery", "great")
+
+
+# ---- checks ---------------------------------------------------------------------
+
+
+def test_builtin_framework_passes_every_check():
+    findings = calibra.builtin_framework().check()
+    assert findings.errors == 0
+    assert findings.ok
+
+
+def test_anchor_vague_example_gives_one_anchor_vague_finding():
+    path = EXAMPLES / "anchor.vague.json"
+    document = json.loads(path.read_text())
+    index = [c["id"] for c in document["competencies"]].index("fluency-with-data")
+    findings = calibra.load_framework(path).check()
+    assert [f.rule for f in findings] == ["anchor.vague"]
+    finding = findings[0]
+    assert finding.severity == "error"
+    assert finding.where == f"/competencies/{index}/anchors/developing"
+    assert "'strong'" in finding.message and "'excellent'" in finding.message
+    assert finding.hint
+    assert findings.errors == 1 and findings.warnings == 0 and not findings.ok
+
+    frame = findings.to_frame()
+    assert list(frame.columns) == ["rule", "severity", "where", "message", "hint"]
+    assert frame.loc[0, "rule"] == "anchor.vague"
+    assert findings.to_dict()["errors"] == 1
+
+
+def test_check_options_change_the_rules():
+    path = EXAMPLES / "anchor.vague.json"
+    fw = calibra.load_framework(path)
+    # Without the trait words the vague anchor passes.
+    relaxed = fw.check(vague_terms=["synergy"])
+    assert "anchor.vague" not in [f.rule for f in relaxed]
+    # A competency range the file cannot meet adds a count finding.
+    strict = fw.check(min_competencies=13)
+    assert "framework.competency-count" in [f.rule for f in strict]
+
+
+@pytest.mark.parametrize(
+    "name, rule",
+    [
+        ("ladder.non-monotone.json", "ladder.non-monotone"),
+        ("scale.level-count.json", "scale.level-count"),
+        ("ladder.track.json", "ladder.track"),
+    ],
+)
+def test_example_files_give_their_finding(name, rule):
+    findings = calibra.load_framework(EXAMPLES / name).check()
+    assert rule in [f.rule for f in findings]
+
+
+def test_check_rules_table():
+    rules = calibra.check_rules()
+    assert "anchor.vague" in set(rules["rule"])
+    assert set(rules["severity"]) <= {"error", "warning", "info"}
+
+
+# ---- errors ---------------------------------------------------------------------------
+
+
+def test_missing_file_is_a_parse_error_naming_the_file(tmp_path):
+    missing = tmp_path / "nope.json"
+    with pytest.raises(calibra.ParseError) as caught:
+        calibra.load_framework(missing)
+    assert str(caught.value).startswith("[calibra.parse_error.framework] ")
+    assert str(missing) in str(caught.value)
+    assert caught.value.id == "parse_error.framework"
+    assert isinstance(caught.value, calibra.Error)
+
+
+def test_bad_json_is_a_parse_error():
+    with pytest.raises(calibra.ParseError, match="bad-json.json"):
+        calibra.load_framework(EXAMPLES / "invalid" / "bad-json.json")
+
+
+@pytest.mark.parametrize(
+    "name, pointer",
+    [
+        ("duplicate-competency-id.json", "/id"),
+        ("unknown-field.json", "colour"),
+        ("wrong-type.json", "/rank"),
+        ("unknown-level-in-expectations.json", "master"),
+        ("position-quadrant-mismatch.json", "/position"),
+    ],
+)
+def test_invalid_frameworks_are_validation_errors_with_location(name, pointer):
+    with pytest.raises(calibra.ValidationError) as caught:
+        calibra.load_framework(EXAMPLES / "invalid" / name)
+    message = str(caught.value)
+    assert message.startswith("[calibra.validation_error.framework] ")
+    assert name in message and pointer in message
+    assert not isinstance(caught.value, ValueError)
+
+
+def test_unknown_ids_in_queries_are_invalid_arguments():
+    fw = calibra.builtin_framework()
+    with pytest.raises(calibra.InvalidArgument, match="unknown career level 'cto'"):
+        fw.path("apm", "cto")
+    with pytest.raises(ValueError, match="unknown competency 'juggling'"):
+        fw.expectation("pm", "juggling")
+
+
+# ---- rich display ---------------------------------------------------------------------
+
+
+def test_framework_html_colours_each_cell_by_its_level(builtin_document):
+    fw = calibra.builtin_framework()
+    page = fw._repr_html_()
+    expected = expected_matrix(builtin_document)
+    assert page.count("<tr>") == 1 + expected.shape[1]  # header + one row per competency
+    for label in [level["label"] for level in builtin_document["scale"]]:
+        assert label in page
+    # Lowest and highest level get the two ends of the palette.
+    assert "#f7fbff" in page
+    assert page.count('title="') == expected.size
+
+
+def test_findings_html_escapes_text():
+    findings = calibra.load_framework(EXAMPLES / "anchor.vague.json").check()
+    page = findings._repr_html_()
+    assert "anchor.vague" in page and "1 errors" in page
+    assert "&#x27;strong&#x27;" in page  # quotes in the message are escaped
+    assert "No findings" in calibra.builtin_framework().check()._repr_html_()
