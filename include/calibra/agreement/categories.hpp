@@ -125,39 +125,75 @@ struct coded_ratings {
 
 namespace detail {
 
-/// Collects the distinct finite values of the kept rows, sorted.
-inline std::vector<double> observed_codes(const ratings_ref& ratings, const std::vector<std::size_t>& rows) {
-  // Few distinct values is the common case: keep a small sorted list and
-  // only fall back to sort+unique when the data look continuous.
-  constexpr std::size_t small_limit = 256;
-  std::vector<double> distinct;
-  double last = std::numeric_limits<double>::quiet_NaN();
-  bool small = true;
-  for (Eigen::Index j = 0; j < ratings.cols() && small; ++j) {
-    for (std::size_t row : rows) {
-      const double v = ratings(static_cast<Eigen::Index>(row), j);
-      if (std::isnan(v) || v == last) continue;
-      last = v;
-      const auto it = std::lower_bound(distinct.begin(), distinct.end(), v);
-      if (it != distinct.end() && *it == v) continue;
-      distinct.insert(it, v);
-      if (distinct.size() > small_limit) {
-        small = false;
-        break;
-      }
+/// What one pass over the matrix learns: ratings per unit and, for the
+/// observed category set, the range and integrality of the codes.
+struct matrix_scan {
+  std::vector<std::int32_t> ratings_per_unit;
+  double lowest = std::numeric_limits<double>::infinity();
+  double highest = -std::numeric_limits<double>::infinity();
+  bool integral = true;
+};
+
+inline matrix_scan scan_matrix(const ratings_ref& ratings) {
+  matrix_scan scan;
+  scan.ratings_per_unit.assign(static_cast<std::size_t>(ratings.rows()), 0);
+  for (Eigen::Index j = 0; j < ratings.cols(); ++j) {
+    for (Eigen::Index i = 0; i < ratings.rows(); ++i) {
+      const double v = ratings(i, j);
+      if (std::isnan(v)) continue;
+      if (std::isinf(v))
+        throw validation_error("agreement", "rating of unit " + std::to_string(i) + " (0-based row), rater " +
+                                                std::to_string(j) + " (column) is infinite; expected a finite "
+                                                "category code or NaN for a missing rating");
+      ++scan.ratings_per_unit[static_cast<std::size_t>(i)];
+      scan.lowest = std::min(scan.lowest, v);
+      scan.highest = std::max(scan.highest, v);
+      scan.integral = scan.integral && v == std::floor(v);
     }
   }
-  if (small) return distinct;
-  std::vector<double> all;
-  all.reserve(rows.size() * static_cast<std::size_t>(ratings.cols()));
-  for (Eigen::Index j = 0; j < ratings.cols(); ++j)
-    for (std::size_t row : rows) {
-      const double v = ratings(static_cast<Eigen::Index>(row), j);
-      if (!std::isnan(v)) all.push_back(v);
+  return scan;
+}
+
+/// The distinct codes of the kept units, sorted.  Integer codes over a short
+/// range (the usual rating scale) are found with a presence table; anything
+/// else falls back to sort + unique.
+inline std::vector<double> observed_codes(const ratings_ref& ratings, const std::vector<std::size_t>& rows,
+                                          bool all_rows, const matrix_scan& scan) {
+  std::vector<double> codes;
+  if (rows.empty()) return codes;
+  auto for_each_kept = [&](auto&& visit) {
+    for (Eigen::Index j = 0; j < ratings.cols(); ++j) {
+      if (all_rows) {
+        for (Eigen::Index i = 0; i < ratings.rows(); ++i) visit(ratings(i, j));
+      } else {
+        for (std::size_t row : rows) visit(ratings(static_cast<Eigen::Index>(row), j));
+      }
     }
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  return all;
+  };
+  constexpr double max_span = 4096;
+  if (scan.integral && scan.highest - scan.lowest < max_span) {
+    std::vector<char> present(static_cast<std::size_t>(scan.highest - scan.lowest) + 1, 0);
+    const double origin = scan.lowest;
+    for_each_kept([&](double v) {
+      if (!std::isnan(v)) present[static_cast<std::size_t>(v - origin)] = 1;
+    });
+    for (std::size_t k = 0; k < present.size(); ++k)
+      if (present[k]) codes.push_back(origin + static_cast<double>(k));
+    return codes;
+  }
+  for_each_kept([&](double v) {
+    if (!std::isnan(v)) codes.push_back(v);
+  });
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  return codes;
+}
+
+[[noreturn]] inline void throw_undeclared(double value, Eigen::Index row, Eigen::Index column, std::size_t q) {
+  throw validation_error("agreement", "rating " + format_code(value) + " of unit " + std::to_string(row) +
+                                          " (0-based row), rater " + std::to_string(column) +
+                                          " (column) is not one of the " + std::to_string(q) +
+                                          " declared categories");
 }
 
 }  // namespace detail
@@ -168,65 +204,50 @@ inline std::vector<double> observed_codes(const ratings_ref& ratings, const std:
 inline coded_ratings code_ratings(const ratings_ref& ratings, const options& opts) {
   const auto n_units = static_cast<std::size_t>(ratings.rows());
   const auto n_raters = static_cast<std::size_t>(ratings.cols());
+  const detail::matrix_scan scan = detail::scan_matrix(ratings);
 
-  // Infinite values are never a rating; say where the first one is.
-  for (Eigen::Index j = 0; j < ratings.cols(); ++j)
-    for (Eigen::Index i = 0; i < ratings.rows(); ++i)
-      if (std::isinf(ratings(i, j)))
-        throw validation_error("agreement", "rating of unit " + std::to_string(i) + " (0-based row), rater " +
-                                                std::to_string(j) + " (column) is infinite; expected a finite "
-                                                "category code or NaN for a missing rating");
-
+  // Listwise keeps complete units; otherwise units nobody rated carry no
+  // information for any coefficient and are dropped.
+  const std::int32_t needed =
+      opts.missing == missing_policy::listwise ? static_cast<std::int32_t>(n_raters) : 1;
   std::vector<std::size_t> rows;
   rows.reserve(n_units);
-  if (opts.missing == missing_policy::listwise) {
-    for (std::size_t i = 0; i < n_units; ++i) {
-      bool complete = n_raters > 0;
-      for (std::size_t j = 0; j < n_raters && complete; ++j)
-        complete = !std::isnan(ratings(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
-      if (complete) rows.push_back(i);
-    }
-  } else {
-    // Units nobody rated carry no information for any coefficient.
-    for (std::size_t i = 0; i < n_units; ++i) {
-      bool any = false;
-      for (std::size_t j = 0; j < n_raters && !any; ++j)
-        any = !std::isnan(ratings(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
-      if (any) rows.push_back(i);
-    }
-  }
+  for (std::size_t i = 0; i < n_units; ++i)
+    if (n_raters > 0 && scan.ratings_per_unit[i] >= needed) rows.push_back(i);
+  const bool all_rows = rows.size() == n_units;
 
   coded_ratings coded;
   coded.n_input_units = n_units;
   coded.n_raters = n_raters;
   const bool declared = !opts.categories.empty();
-  if (declared) {
-    coded.categories = category_set::declared(opts.categories);
-  } else {
-    coded.categories = category_set::from_sorted(detail::observed_codes(ratings, rows));
-  }
-
-  // Declared categories: every rating in the matrix must belong to the set,
-  // including ratings of units the missing policy drops.
-  if (declared) {
-    for (Eigen::Index j = 0; j < ratings.cols(); ++j)
-      for (Eigen::Index i = 0; i < ratings.rows(); ++i) {
-        const double v = ratings(i, j);
-        if (!std::isnan(v) && coded.categories.index_of(v) == missing_index)
-          throw validation_error("agreement", "rating " + detail::format_code(v) + " of unit " + std::to_string(i) +
-                                                  " (0-based row), rater " + std::to_string(j) +
-                                                  " (column) is not one of the " +
-                                                  std::to_string(coded.categories.size()) +
-                                                  " declared categories");
-      }
-  }
+  coded.categories = declared ? category_set::declared(opts.categories)
+                              : category_set::from_sorted(detail::observed_codes(ratings, rows, all_rows, scan));
+  const std::size_t q = coded.categories.size();
 
   coded.index.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(n_raters));
-  for (Eigen::Index j = 0; j < ratings.cols(); ++j)
+  for (Eigen::Index j = 0; j < ratings.cols(); ++j) {
     for (std::size_t u = 0; u < rows.size(); ++u) {
-      const double v = ratings(static_cast<Eigen::Index>(rows[u]), j);
-      coded.index(static_cast<Eigen::Index>(u), j) = std::isnan(v) ? missing_index : coded.categories.index_of(v);
+      const auto row = static_cast<Eigen::Index>(all_rows ? u : rows[u]);
+      const double v = ratings(row, j);
+      std::int32_t k = missing_index;
+      if (!std::isnan(v)) {
+        k = coded.categories.index_of(v);
+        if (k == missing_index) detail::throw_undeclared(v, row, j, q);
+      }
+      coded.index(static_cast<Eigen::Index>(u), j) = k;
     }
+  }
+  // Declared categories: ratings of dropped units must belong to the set too.
+  if (declared && !all_rows) {
+    std::vector<char> kept(n_units, 0);
+    for (std::size_t row : rows) kept[row] = 1;
+    for (Eigen::Index j = 0; j < ratings.cols(); ++j)
+      for (std::size_t i = 0; i < n_units; ++i) {
+        const double v = ratings(static_cast<Eigen::Index>(i), j);
+        if (!kept[i] && !std::isnan(v) && coded.categories.index_of(v) == missing_index)
+          detail::throw_undeclared(v, static_cast<Eigen::Index>(i), j, q);
+      }
+  }
   coded.unit_rows = std::move(rows);
   return coded;
 }

@@ -279,8 +279,22 @@ inline result krippendorff_alpha(const ratings_ref& ratings, const options& opts
     throw invalid_argument("agreement", "Krippendorff's alpha takes its distance from options.level (nominal, "
                                         "ordinal, interval, ratio); options.weights must stay 'identity'");
   const coded_ratings coded = code_ratings(ratings, opts);
-  krippendorff_summary summary = detail::krippendorff_from_table(detail::count_units(coded), coded.categories,
-                                                                 opts.level);
+  std::optional<Eigen::MatrixXd> weights;
+  if (opts.level == measurement_level::ordinal) {
+    // The ordinal distances need the pooled frequencies first.
+    Eigen::VectorXd marginals = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(coded.categories.size()));
+    detail::for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+      double r = 0;
+      for (std::size_t a = 0; a < m; ++a) r += count[a];
+      if (r >= 2)
+        for (std::size_t a = 0; a < m; ++a) marginals[category[a]] += count[a];
+    });
+    weights = krippendorff_weights(opts.level, coded.categories.codes(), marginals);
+  }
+  krippendorff_summary summary(coded.categories, opts.level, std::move(weights));
+  detail::for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+    summary.add_unit(category, count, m);
+  });
   summary.n_raters = detail::active_raters(coded);
   return summary.finish(opts);
 }

@@ -302,7 +302,9 @@ inline coded_ratings one_versus_rest(const coded_ratings& coded, double code) {
 inline result multi_rater_from_coded(const coded_ratings& coded, statistic stat, const options& opts) {
   multi_rater_summary summary(coded.categories, family_weights(stat, opts, coded.categories));
   summary.n_raters = active_raters(coded);
-  feed(summary, count_units(coded));
+  for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+    summary.add_unit(category, count, m);
+  });
   result r = summary.finish(stat, opts);
   r.used = used_options(opts, coded.categories);
   return r;

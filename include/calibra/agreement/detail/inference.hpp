@@ -69,34 +69,76 @@ struct unit_counts {
   std::size_t n_units() const { return offsets.size() - 1; }
 };
 
+/// Calls visit(category, count, m) for each coded unit with its ratings as
+/// `m` (category index, count) pairs, categories ascending, straight from
+/// the coded matrix: no per-call table is allocated.
+template <typename Visit>
+void for_each_unit(const coded_ratings& coded, Visit&& visit) {
+  const auto n = static_cast<Eigen::Index>(coded.n_units());
+  const auto raters = coded.index.cols();
+  std::vector<double> scratch(coded.categories.size(), 0.0);
+  std::vector<std::int32_t> category(static_cast<std::size_t>(raters));
+  std::vector<double> count(static_cast<std::size_t>(raters));
+  const std::int32_t* cells = coded.index.data();
+  for (Eigen::Index u = 0; u < n; ++u) {
+    std::size_t m = 0;
+    for (Eigen::Index j = 0; j < raters; ++j) {
+      const std::int32_t k = cells[j * n + u];
+      if (k == missing_index) continue;
+      if (scratch[static_cast<std::size_t>(k)]++ == 0) {
+        std::size_t at = m++;
+        while (at > 0 && category[at - 1] > k) {
+          category[at] = category[at - 1];
+          --at;
+        }
+        category[at] = k;
+      }
+    }
+    for (std::size_t e = 0; e < m; ++e) {
+      count[e] = scratch[static_cast<std::size_t>(category[e])];
+      scratch[static_cast<std::size_t>(category[e])] = 0;
+    }
+    visit(static_cast<std::size_t>(u), category.data(), count.data(), m);
+  }
+}
+
 inline unit_counts count_units(const coded_ratings& coded) {
   unit_counts table;
   table.q = coded.categories.size();
   const auto n = static_cast<Eigen::Index>(coded.n_units());
   const auto raters = coded.index.cols();
-  table.offsets.reserve(static_cast<std::size_t>(n) + 1);
-  table.category.reserve(static_cast<std::size_t>(n) * 2);
-  table.count.reserve(static_cast<std::size_t>(n) * 2);
+  const auto per_unit = static_cast<std::size_t>(std::min<Eigen::Index>(raters, static_cast<Eigen::Index>(table.q)));
+  table.offsets.resize(static_cast<std::size_t>(n) + 1);
+  table.category.resize(static_cast<std::size_t>(n) * per_unit);
+  table.count.resize(static_cast<std::size_t>(n) * per_unit);
   std::vector<double> scratch(table.q, 0.0);
-  std::vector<std::int32_t> touched;
-  touched.reserve(static_cast<std::size_t>(raters));
+  std::size_t used = 0;
+  const std::int32_t* column_start = coded.index.data();
   for (Eigen::Index u = 0; u < n; ++u) {
+    const std::size_t begin = used;
     for (Eigen::Index j = 0; j < raters; ++j) {
-      const std::int32_t k = coded.index(u, j);
+      const std::int32_t k = column_start[j * n + u];
       if (k == missing_index) continue;
-      if (scratch[static_cast<std::size_t>(k)] == 0) touched.push_back(k);
-      scratch[static_cast<std::size_t>(k)] += 1;
+      if (scratch[static_cast<std::size_t>(k)]++ == 0) {
+        // Insertion keeps each unit's categories sorted, so the table does
+        // not depend on the order of the raters.
+        std::size_t at = used++;
+        while (at > begin && table.category[at - 1] > k) {
+          table.category[at] = table.category[at - 1];
+          --at;
+        }
+        table.category[at] = k;
+      }
     }
-    // Sorted entries make the table independent of rater order.
-    std::sort(touched.begin(), touched.end());
-    for (std::int32_t k : touched) {
-      table.category.push_back(k);
-      table.count.push_back(scratch[static_cast<std::size_t>(k)]);
-      scratch[static_cast<std::size_t>(k)] = 0;
+    for (std::size_t e = begin; e < used; ++e) {
+      const auto k = static_cast<std::size_t>(table.category[e]);
+      table.count[e] = scratch[k];
+      scratch[k] = 0;
     }
-    touched.clear();
-    table.offsets.push_back(table.category.size());
+    table.offsets[static_cast<std::size_t>(u) + 1] = used;
   }
+  table.category.resize(used);
+  table.count.resize(used);
   return table;
 }
 
