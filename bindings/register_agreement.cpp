@@ -49,9 +49,9 @@ struct option_values {
   std::optional<double> ci;
   std::optional<std::int64_t> bootstrap;
   std::optional<std::uint64_t> seed;
-  std::optional<std::string> bootstrap_interval;
-  std::optional<std::string> kappa_se;
-  std::optional<double> population_units;
+  std::optional<std::string> bootstrap_method;
+  std::optional<std::string> se;
+  std::optional<double> population;
   std::optional<unsigned> threads;
 };
 
@@ -87,13 +87,13 @@ ag::options to_options(const option_values& v) {
     o.bootstrap = static_cast<std::size_t>(*v.bootstrap);
   }
   if (v.seed) o.seed = *v.seed;
-  if (v.bootstrap_interval) o.bootstrap_method = ag::parse_bootstrap_interval(*v.bootstrap_interval);
-  if (v.kappa_se) o.cohen_se = ag::parse_kappa_se(*v.kappa_se);
-  if (v.population_units) {
-    if (!(std::isfinite(*v.population_units) && *v.population_units >= 0))
-      throw invalid_argument("agreement", "population_units must be a finite number of units, 0 for an "
+  if (v.bootstrap_method) o.bootstrap_method = ag::parse_bootstrap_interval(*v.bootstrap_method);
+  if (v.se) o.cohen_se = ag::parse_kappa_se(*v.se);
+  if (v.population) {
+    if (!(std::isfinite(*v.population) && *v.population >= 0))
+      throw invalid_argument("agreement", "population must be a finite number of units, 0 for an "
                                           "infinite population");
-    o.population_units = *v.population_units;
+    o.population_units = *v.population;
   }
   if (v.threads) o.threads = *v.threads;
   return o;
@@ -117,9 +117,9 @@ py::dict options_dict(const ag::options& o) {
   d["ci"] = o.confidence;
   d["bootstrap"] = o.bootstrap;
   d["seed"] = o.seed;
-  d["bootstrap_interval"] = text(ag::to_string(o.bootstrap_method));
-  d["kappa_se"] = text(ag::to_string(o.cohen_se));
-  d["population_units"] = o.population_units;
+  d["bootstrap_method"] = text(ag::to_string(o.bootstrap_method));
+  d["se"] = text(ag::to_string(o.cohen_se));
+  d["population"] = o.population_units;
   d["threads"] = o.threads;
   return d;
 }
@@ -162,8 +162,8 @@ py::dict pairwise_dict(const ag::pairwise_result& p) {
       py::arg("weights") = py::none(), py::arg("custom_weights") = py::none(), py::arg("level") = py::none(), \
       py::arg("form") = py::none(), py::arg("category") = py::none(), py::arg("tolerance") = py::none(),      \
       py::arg("ci") = py::none(), py::arg("bootstrap") = py::none(), py::arg("seed") = py::none(),            \
-      py::arg("bootstrap_interval") = py::none(), py::arg("kappa_se") = py::none(),                           \
-      py::arg("population_units") = py::none(), py::arg("threads") = py::none()
+      py::arg("bootstrap_method") = py::none(), py::arg("se") = py::none(),                           \
+      py::arg("population") = py::none(), py::arg("threads") = py::none()
 
 }  // namespace
 
@@ -175,12 +175,12 @@ void register_agreement(py::module_& m) {
          std::optional<Eigen::MatrixXd> custom_weights, std::optional<std::string> level,
          std::optional<std::string> form, std::optional<double> category, std::optional<int> tolerance,
          std::optional<double> ci, std::optional<std::int64_t> bootstrap, std::optional<std::uint64_t> seed,
-         std::optional<std::string> bootstrap_interval, std::optional<std::string> kappa_se,
-         std::optional<double> population_units, std::optional<unsigned> threads) {
+         std::optional<std::string> bootstrap_method, std::optional<std::string> se,
+         std::optional<double> population, std::optional<unsigned> threads) {
         const ag::statistic statistic = ag::parse_statistic(stat);
         const ag::options opts = to_options({categories, missing, weights, custom_weights, level, form, category,
-                                             tolerance, ci, bootstrap, seed, bootstrap_interval, kappa_se,
-                                             population_units, threads});
+                                             tolerance, ci, bootstrap, seed, bootstrap_method, se,
+                                             population, threads});
         ag::result r;
         {
           // The numpy buffer stays alive through `ratings`; other Python
@@ -200,12 +200,12 @@ void register_agreement(py::module_& m) {
          std::optional<Eigen::MatrixXd> custom_weights, std::optional<std::string> level,
          std::optional<std::string> form, std::optional<double> category, std::optional<int> tolerance,
          std::optional<double> ci, std::optional<std::int64_t> bootstrap, std::optional<std::uint64_t> seed,
-         std::optional<std::string> bootstrap_interval, std::optional<std::string> kappa_se,
-         std::optional<double> population_units, std::optional<unsigned> threads) {
+         std::optional<std::string> bootstrap_method, std::optional<std::string> se,
+         std::optional<double> population, std::optional<unsigned> threads) {
         const ag::statistic statistic = ag::parse_statistic(stat);
         const ag::options opts = to_options({categories, missing, weights, custom_weights, level, form, category,
-                                             tolerance, ci, bootstrap, seed, bootstrap_interval, kappa_se,
-                                             population_units, threads});
+                                             tolerance, ci, bootstrap, seed, bootstrap_method, se,
+                                             population, threads});
         ag::pairwise_result p;
         {
           py::gil_scoped_release released;
@@ -241,8 +241,8 @@ void register_agreement(py::module_& m) {
   spellings["weights"] = names(ag::detail::weight_names);
   spellings["level"] = names(ag::detail::level_names);
   spellings["form"] = names(ag::detail::icc_form_names);
-  spellings["kappa_se"] = names(ag::detail::kappa_se_names);
-  spellings["bootstrap_interval"] = names(ag::detail::bootstrap_interval_names);
+  spellings["se"] = names(ag::detail::kappa_se_names);
+  spellings["bootstrap_method"] = names(ag::detail::bootstrap_interval_names);
   m.attr("CHOICES") = spellings;
 
   // Test hook: the address of the first rating as C++ sees it.  Equal to

@@ -83,9 +83,9 @@ def agree(
     ci: float | None = ...,
     bootstrap: int | None = ...,
     seed: int | None = ...,
-    bootstrap_interval: str | None = ...,
-    kappa_se: str | None = ...,
-    population_units: float | None = ...,
+    bootstrap_method: str | None = ...,
+    se: str | None = ...,
+    population: float | None = ...,
     threads: int | None = ...,
 ) -> dict[str, Any]: ...
 def pairwise(
@@ -103,9 +103,9 @@ def pairwise(
     ci: float | None = ...,
     bootstrap: int | None = ...,
     seed: int | None = ...,
-    bootstrap_interval: str | None = ...,
-    kappa_se: str | None = ...,
-    population_units: float | None = ...,
+    bootstrap_method: str | None = ...,
+    se: str | None = ...,
+    population: float | None = ...,
     threads: int | None = ...,
 ) -> dict[str, Any]: ...
 def read_wide_csv(path: str, unit_column: str = ...) -> dict[str, Any]: ...

@@ -221,17 +221,17 @@ def _options(
     ci: float | None,
     bootstrap: int | None,
     seed: int | None,
-    bootstrap_interval: str | None,
-    kappa_se: str | None,
-    population_units: float | None,
+    bootstrap_method: str | None,
+    se: str | None,
+    population: float | None,
     threads: int | None,
 ) -> dict[str, Any]:
     options: dict[str, Any] = {
         "missing": missing,
         "level": level,
         "form": form,
-        "bootstrap_interval": bootstrap_interval,
-        "kappa_se": kappa_se,
+        "bootstrap_method": bootstrap_method,
+        "se": se,
     }
     for name, value in options.items():
         if value is not None and not isinstance(value, str):
@@ -260,8 +260,8 @@ def _options(
         options[name] = int(number)
     if ci is not None:
         options["ci"] = float(ci)
-    if population_units is not None:
-        options["population_units"] = float(population_units)
+    if population is not None:
+        options["population"] = float(population)
     return {k: v for k, v in options.items() if v is not None}
 
 
@@ -469,9 +469,9 @@ def agree(
     ci: float | None = None,
     bootstrap: int | None = None,
     seed: int | None = None,
-    bootstrap_interval: str | None = None,
-    kappa_se: str | None = None,
-    population_units: float | None = None,
+    bootstrap_method: str | None = None,
+    se: str | None = None,
+    population: float | None = None,
     threads: int | None = None,
     unit_column: str | None = None,
 ) -> AgreementResult:
@@ -487,8 +487,8 @@ def agree(
     (Krippendorff: nominal, ordinal, interval, ratio), form (ICC1 ... ICC3k or
     the McGraw-Wong names), category (Fleiss: one category against the rest),
     tolerance (within: k categories), ci (confidence level), bootstrap
-    (resamples) and seed, bootstrap_interval ("bca" or "percentile"),
-    kappa_se (Cohen: "nonnull" or "null"), population_units (finite-population
+    (resamples) and seed, bootstrap_method ("bca" or "percentile"),
+    se (Cohen: "nonnull" or "null"), population (finite-population
     correction), threads (bootstrap workers; 0 = all cores).
 
     A bad name or value raises InvalidArgument listing the accepted choices.
@@ -507,9 +507,9 @@ def agree(
         ci,
         bootstrap,
         seed,
-        bootstrap_interval,
-        kappa_se,
-        population_units,
+        bootstrap_method,
+        se,
+        population,
         threads,
     )
     return AgreementResult._from_core(_core.agree(matrix, stat, **options))
@@ -557,9 +557,9 @@ _OPTION_NAMES = (
     "ci",
     "bootstrap",
     "seed",
-    "bootstrap_interval",
-    "kappa_se",
-    "population_units",
+    "bootstrap_method",
+    "se",
+    "population",
     "threads",
 )
 
