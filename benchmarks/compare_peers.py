@@ -1,0 +1,352 @@
+#!/usr/bin/python3
+"""Times calibra against the peer implementations installed here, on the
+same data, and checks that both give the same value.
+
+    /usr/bin/python3 benchmarks/compare_peers.py [--build-dir build-bench]
+                     [--sizes 10000,100000,1000000] [--save]
+
+For every size (number of ratings) the script draws a seeded rating matrix
+with numpy (5 categories; 2 raters for Cohen's kappa, 5 otherwise), writes
+it to a temporary CSV file, and times:
+
+* calibra in-process: the timing driver ``calibra_time_agreement`` reads
+  the CSV with calibra's reader and times only ``agree()`` (coding of the
+  raw matrix included), best of several repeats;
+* calibra through the CLI, ``calibra agree FILE --stat ... --json``: whole
+  process wall time (start-up and CSV parsing included), for reference;
+* the peer, timed in-process around the call only (best of repeats):
+  scikit-learn ``cohen_kappa_score`` (unweighted and quadratic),
+  statsmodels ``cohens_kappa`` (with its ``to_table`` step) and
+  ``fleiss_kappa`` (with its ``aggregate_raters`` step), R ``psych::ICC``
+  (via Rscript and benchmarks/compare_peers.R), and a plain vectorised numpy
+  Krippendorff's alpha written below, standing in for the ``krippendorff``
+  package, which is not installed here.
+
+Each peer's value must equal calibra's to 1e-9 relative, so the timings
+compare the same computation.  The table reports seconds (wall, best of the
+repeats) and the ratio peer / calibra; the target is a ratio of at least 10
+at 10^6 ratings.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CATEGORIES = 5
+ACCURACY = 0.65  # probability that a rater reports the unit's true category
+SEED = 20240601
+RELATIVE_TOLERANCE = 1e-9
+PSYCH_TIME_CAP = 60.0  # seconds: sizes projected past this are skipped
+AOV_MEMORY_CAP = 2e9   # bytes of psych's dense aov() design matrix we allow
+
+
+# ---------------------------------------------------------------------------
+# Data
+
+
+def generate(ratings, raters, seed=SEED):
+    """units x raters integer matrix, codes 1..CATEGORIES: each unit has a
+    true category; each rater reports it with probability ACCURACY and
+    otherwise a uniformly drawn category."""
+    rng = np.random.default_rng(seed + ratings * 10 + raters)
+    units = ratings // raters
+    truth = rng.integers(0, CATEGORIES, size=units)
+    correct = rng.random((units, raters)) < ACCURACY
+    noise = rng.integers(0, CATEGORIES, size=(units, raters))
+    return (np.where(correct, truth[:, None], noise) + 1).astype(np.int64)
+
+
+def write_csv(path, matrix):
+    header = ",".join(f"rater{j + 1}" for j in range(matrix.shape[1]))
+    np.savetxt(path, matrix, fmt="%d", delimiter=",", header=header, comments="")
+
+
+# ---------------------------------------------------------------------------
+# Timing helpers
+
+
+def best_of(function, repeat):
+    """(value, best wall seconds, best CPU seconds) over `repeat` calls."""
+    best_wall = best_cpu = float("inf")
+    value = None
+    for _ in range(repeat):
+        cpu_start = time.process_time()
+        start = time.perf_counter()
+        value = function()
+        wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
+        best_wall = min(best_wall, wall)
+        best_cpu = min(best_cpu, cpu)
+    return float(value), best_wall, best_cpu
+
+
+def calibra_in_process(driver, path, stat, extra, repeat):
+    out = subprocess.run([driver, path, "--stat", stat, "--repeat", str(repeat)] + extra,
+                         check=True, capture_output=True, text=True).stdout
+    record = json.loads(out)
+    return record["value"], record["best_seconds"], record["best_cpu_seconds"]
+
+
+def calibra_cli(cli, path, stat, extra, repeat):
+    """Whole-process wall time of `calibra agree ... --json`, or None when
+    the CLI is not built or does not answer as expected."""
+    if cli is None:
+        return None
+    best = float("inf")
+    value = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run([cli, "agree", path, "--stat", stat, "--json"] + extra,
+                              capture_output=True, text=True)
+        best = min(best, time.perf_counter() - start)
+        if done.returncode != 0:
+            return None
+        document = json.loads(done.stdout)
+        if isinstance(document, list):
+            document = document[0]
+        value = document.get("value")
+    return value, best
+
+
+# ---------------------------------------------------------------------------
+# Peers
+
+
+def sklearn_cohen(matrix, weights):
+    from sklearn.metrics import cohen_kappa_score
+    a, b = matrix[:, 0], matrix[:, 1]
+    return lambda: cohen_kappa_score(a, b, weights=weights)
+
+
+def statsmodels_cohen(matrix):
+    from statsmodels.stats.inter_rater import cohens_kappa, to_table
+
+    def run():
+        table, _ = to_table(matrix)
+        return cohens_kappa(table, return_results=False)
+    return run
+
+
+def statsmodels_fleiss(matrix):
+    from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
+
+    def run():
+        counts, _ = aggregate_raters(matrix)
+        return fleiss_kappa(counts, method="fleiss")
+    return run
+
+
+def numpy_krippendorff(matrix, level):
+    """Krippendorff's alpha from the coincidence matrix, vectorised over
+    units (Krippendorff 2011).  A stand-in for the `krippendorff` package,
+    which is not installed on this machine; written to be a fair, idiomatic
+    numpy implementation, not a slow one."""
+
+    def run():
+        data = matrix.astype(float)
+        present = ~np.isnan(data)
+        codes = np.unique(data[present])
+        counts = np.stack([(data == c).sum(axis=1) for c in codes], axis=1).astype(float)
+        per_unit = counts.sum(axis=1)
+        pairable = per_unit >= 2
+        counts = counts[pairable]
+        scaled = counts / (per_unit[pairable] - 1)[:, None]
+        coincidence = scaled.T @ counts - np.diag(scaled.sum(axis=0))
+        marginals = coincidence.sum(axis=1)
+        total = marginals.sum()
+        if level == "nominal":
+            distance = 1.0 - np.eye(len(codes))
+        else:  # interval
+            distance = (codes[:, None] - codes[None, :]) ** 2
+        observed = (coincidence * distance).sum()
+        expected = (np.outer(marginals, marginals) * distance).sum()
+        return 1.0 - (total - 1) * observed / expected
+    return run
+
+
+def psych_icc(csv_path, use_lmer, repeat, timeout):
+    """(value, wall, cpu) of psych::ICC timed inside R, or None on time-out."""
+    script = os.path.join(REPO, "benchmarks", "compare_peers.R")
+    try:
+        done = subprocess.run(["Rscript", script, csv_path, "TRUE" if use_lmer else "FALSE", str(repeat)],
+                              check=True, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    value, wall, cpu = done.stdout.split()
+    return float(value), float(wall), float(cpu)
+
+
+# ---------------------------------------------------------------------------
+
+
+def relative_difference(a, b):
+    if a is None or b is None:
+        return float("nan")
+    return abs(a - b) / max(abs(b), 1e-300)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-dir", default=os.path.join(REPO, "build-bench"))
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--save", action="store_true",
+                        help="also write the report to benchmarks/results/compare_peers.txt")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    driver = os.path.join(args.build_dir, "bin", "calibra_time_agreement")
+    if not os.access(driver, os.X_OK):
+        sys.exit(f"{driver} not found: build it with "
+                 "cmake --build build-bench --target calibra_time_agreement")
+    cli = os.path.join(args.build_dir, "bin", "calibra")
+    cli = cli if os.access(cli, os.X_OK) else None
+
+    rows = []   # one per (statistic, peer, size)
+    notes = []
+    workdir = tempfile.mkdtemp(prefix="calibra-peers-")
+    try:
+        psych_lmer_last = None  # seconds at the previous size
+        for size in sizes:
+            repeat = 5 if size <= 100_000 else 3
+            two = generate(size, 2)
+            five = generate(size, 5)
+            two_path = os.path.join(workdir, f"two_{size}.csv")
+            five_path = os.path.join(workdir, f"five_{size}.csv")
+            write_csv(two_path, two)
+            write_csv(five_path, five)
+
+            cases = [
+                # label, calibra stat, extra flags, csv, peer name, peer callable
+                ("cohen", "cohen", [], two_path, "sklearn cohen_kappa_score", sklearn_cohen(two, None)),
+                ("cohen quadratic", "cohen", ["--weights", "quadratic"], two_path,
+                 "sklearn cohen_kappa_score(weights='quadratic')", sklearn_cohen(two, "quadratic")),
+                ("cohen", "cohen", [], two_path, "statsmodels to_table + cohens_kappa", statsmodels_cohen(two)),
+                ("fleiss", "fleiss", [], five_path, "statsmodels aggregate_raters + fleiss_kappa",
+                 statsmodels_fleiss(five)),
+                ("krippendorff nominal", "krippendorff", ["--level", "nominal"], five_path,
+                 "numpy coincidence-matrix alpha (stand-in)", numpy_krippendorff(five, "nominal")),
+                ("krippendorff interval", "krippendorff", ["--level", "interval"], five_path,
+                 "numpy coincidence-matrix alpha (stand-in)", numpy_krippendorff(five, "interval")),
+            ]
+            for label, stat, extra, path, peer, function in cases:
+                value, seconds, cpu = calibra_in_process(driver, path, stat, extra, repeat)
+                cli_result = calibra_cli(cli, path, stat, extra, 1 if size >= 1_000_000 else 3)
+                peer_value, peer_seconds, peer_cpu = best_of(function, repeat)
+                rows.append(dict(stat=label, size=size, peer=peer, calibra=seconds, calibra_cpu=cpu,
+                                 cli=cli_result[1] if cli_result else None, peer_seconds=peer_seconds,
+                                 peer_cpu=peer_cpu, value=value, peer_value=peer_value))
+
+            # psych::ICC: the default (lme4 variance components) at every size
+            # that fits the time cap, and the classical aov() form where its
+            # dense design matrix fits in memory.
+            value, seconds, cpu = calibra_in_process(driver, five_path, "icc", ["--form", "ICC2"], repeat)
+            cli_result = calibra_cli(cli, five_path, "icc", ["--form", "ICC2"], 1 if size >= 1_000_000 else 3)
+            units = size // 5
+            design_bytes = float(size) * units * 8
+            if design_bytes <= AOV_MEMORY_CAP:
+                peer = psych_icc(five_path, False, 1, timeout=2 * PSYCH_TIME_CAP)
+                if peer is None:
+                    notes.append(f"psych::ICC(lmer=FALSE) timed out at {size} ratings "
+                                 f"(> {2 * PSYCH_TIME_CAP:.0f} s)")
+                else:
+                    rows.append(dict(stat="icc2", size=size, peer="psych::ICC(lmer=FALSE)", calibra=seconds,
+                                     calibra_cpu=cpu, cli=cli_result[1] if cli_result else None,
+                                     peer_seconds=peer[1], peer_cpu=peer[2], value=value, peer_value=peer[0]))
+            else:
+                notes.append(f"psych::ICC(lmer=FALSE) skipped at {size} ratings: its aov() builds a dense "
+                             f"{size} x {units} design matrix ({design_bytes / 1e9:.0f} GB)")
+            projected = None if psych_lmer_last is None else psych_lmer_last * (size / (size // 10))
+            if projected is not None and projected > PSYCH_TIME_CAP:
+                notes.append(f"psych::ICC (default, lme4) skipped at {size} ratings: projected "
+                             f"{projected:.0f} s from the previous size, over the {PSYCH_TIME_CAP:.0f} s cap")
+            else:
+                peer = psych_icc(five_path, True, 1, timeout=2 * PSYCH_TIME_CAP)
+                if peer is None:
+                    notes.append(f"psych::ICC (default, lme4) timed out at {size} ratings "
+                                 f"(> {2 * PSYCH_TIME_CAP:.0f} s)")
+                    psych_lmer_last = float("inf")
+                else:
+                    psych_lmer_last = peer[1]
+                    rows.append(dict(stat="icc2", size=size, peer="psych::ICC (default: lme4 REML)",
+                                     calibra=seconds, calibra_cpu=cpu, cli=cli_result[1] if cli_result else None,
+                                     peer_seconds=peer[1], peer_cpu=peer[2], value=value, peer_value=peer[0],
+                                     inexact="REML"))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    report = render(rows, notes, cli is not None)
+    print(report)
+    if args.save:
+        with open(os.path.join(REPO, "benchmarks", "results", "compare_peers.txt"), "w") as out:
+            out.write(report + "\n")
+
+
+def render(rows, notes, have_cli):
+    import sklearn
+    import statsmodels
+    lines = []
+    lines.append(f"calibra vs peers, {datetime.date.today().isoformat()}, {platform.node() or 'host'}: "
+                 f"{os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}, "
+                 f"scikit-learn {sklearn.__version__}, statsmodels {statsmodels.__version__}")
+    lines.append(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    lines.append("seconds = best wall time of the repeats, computation only (calibra: agree() in-process, "
+                 "coding included; peers: the call(s) named, in-process)")
+    lines.append("ratio = peer / calibra (wall); cpu ratio = the same on process CPU time; "
+                 "check = |calibra - peer| / |peer| <= 1e-9")
+    lines.append("")
+    header = ["statistic", "ratings", "peer", "calibra s", "peer s", "ratio", "cpu ratio", "check"]
+    if have_cli:
+        header.insert(4, "CLI s")
+    table = [header]
+    for r in rows:
+        difference = relative_difference(r["value"], r["peer_value"])
+        check = "ok" if difference <= RELATIVE_TOLERANCE else f"DIFF {difference:.1e}"
+        if r.get("inexact") and difference > RELATIVE_TOLERANCE:
+            check = f"~{difference:.0e} ({r['inexact']})"
+        cells = [r["stat"], f"{r['size']:.0e}".replace("e+0", "e"), r["peer"], f"{r['calibra']:.6f}",
+                 f"{r['peer_seconds']:.6f}", f"{r['peer_seconds'] / r['calibra']:.1f}",
+                 f"{r['peer_cpu'] / max(r['calibra_cpu'], 1e-6):.1f}", check]
+        if have_cli:
+            cells.insert(4, "-" if r["cli"] is None else f"{r['cli']:.3f}")
+        table.append(cells)
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for i, row in enumerate(table):
+        lines.append("  ".join(cell.ljust(widths[j]) if j in (0, 2) else cell.rjust(widths[j])
+                               for j, cell in enumerate(row)))
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    largest = max(r["size"] for r in rows) if rows else 0
+    target_rows = [r for r in rows if r["size"] == largest]
+    met = [r for r in target_rows if r["peer_seconds"] / r["calibra"] >= 10]
+    lines.append(f"target (ratio >= 10 at {largest:.0e} ratings): met for {len(met)} of {len(target_rows)} peers")
+    for r in target_rows:
+        if r not in met:
+            lines.append(f"  missed: {r['stat']} vs {r['peer']}: ratio {r['peer_seconds'] / r['calibra']:.1f}")
+    if any(r.get("inexact") for r in rows):
+        lines.append("note: psych::ICC's default (lmer=TRUE) takes the mean squares from lme4's REML variance "
+                     "components, found by an iterative optimiser (and clipped at 0 on the boundary), so it "
+                     "matches the exact ANOVA value only to the optimiser's tolerance; the 1e-9 check is made "
+                     "against psych::ICC(lmer=FALSE), the exact ANOVA, where that fits in time and memory")
+    for r in rows:
+        difference = relative_difference(r["value"], r["peer_value"])
+        if not difference <= RELATIVE_TOLERANCE and not r.get("inexact"):
+            lines.append(f"value check: {r['stat']} at {r['size']} vs {r['peer']}: calibra {r['value']!r}, "
+                         f"peer {r['peer_value']!r} (relative difference {difference:.2e})")
+    for note in notes:
+        lines.append("note: " + note)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
