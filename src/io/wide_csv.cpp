@@ -1,6 +1,7 @@
 #include <calibra/error.hpp>
 #include <calibra/io/wide_csv.hpp>
 
+#include "csv_tokenizer.hpp"
 #include "read_file.hpp"
 
 #include <charconv>
@@ -14,182 +15,14 @@ namespace calibra {
 namespace detail {
 namespace {
 
-constexpr std::size_t max_echo_bytes = 40;
-
-/// Offset of the first byte that breaks UTF-8 (overlongs, surrogates and
-/// code points above U+10FFFF included), or npos when `text` is valid.
-std::size_t invalid_utf8_offset(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  while (i < size) {
-    const unsigned char lead = bytes[i];
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;   // no overlongs
-      if (lead == 0xED) high = 0x9F;  // no surrogates
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + length > size) return i;
-    if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
-    for (std::size_t k = 2; k < length; ++k)
-      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xBF) return i;
-    i += length;
-  }
-  return std::string_view::npos;
+/// "file, line L, column C" -- the location prefix of every message.
+std::string where(const std::string& source, std::size_t line, std::size_t column) {
+  return source + ", line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-/// `text` cut to a readable length for a message, on a character boundary.
-std::string echo(std::string_view text) {
-  if (text.size() <= max_echo_bytes) return std::string(text);
-  std::size_t cut = max_echo_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "...";
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
-/// One field of a CSV record, as the cursor returns it.
-struct csv_field {
-  std::string_view value;  // unquoted, "" already undoubled
-  std::size_t line = 0;    // line on which the field starts
-  bool ends_record = false;
-};
-
-/// Walks RFC 4180 text one field at a time, without splitting it into rows
-/// first, so a huge line costs no more than its own bytes.
-class csv_cursor {
- public:
-  csv_cursor(std::string_view text, const std::string& source) : text_(text), source_(source) {}
-
-  /// Skips completely empty lines; false when nothing but them remains.
-  bool next_record() {
-    while (pos_ < text_.size()) {
-      if (text_[pos_] == '\n') {
-        ++pos_;
-        ++line_;
-      } else if (text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') {
-        pos_ += 2;
-        ++line_;
-      } else {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  std::size_t line() const { return line_; }
-
-  /// Reads the next field of the current record.  `column` (1-based) and
-  /// `label()` (e.g. " (rater 'x')", built only for a message) say where.
-  template <typename Label>
-  csv_field next_field(std::size_t column, const Label& label) {
-    csv_field field;
-    field.line = line_;
-    if (pos_ < text_.size() && text_[pos_] == '"') {
-      read_quoted(field, where(line_, column) + label());
-    } else {
-      const std::size_t start = pos_;
-      while (pos_ < text_.size()) {
-        const char c = text_[pos_];
-        if (c == ',' || c == '\n') break;
-        if (c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') break;
-        if (c == '"')
-          throw parse_error("csv", where(line_, column) + label() +
-                                       ": a double quote inside an unquoted cell; expected the whole cell in "
-                                       "quotes with inner quotes doubled (\"\")");
-        ++pos_;
-      }
-      field.value = text_.substr(start, pos_ - start);
-    }
-    field.ends_record = finish_field();
-    return field;
-  }
-
-  std::string where(std::size_t line, std::size_t column) const {
-    return source_ + ", line " + std::to_string(line) + ", column " + std::to_string(column);
-  }
-
- private:
-  void read_quoted(csv_field& field, const std::string& location) {
-    ++pos_;  // opening quote
-    buffer_.clear();
-    std::size_t run_start = pos_;
-    for (;;) {
-      if (pos_ >= text_.size())
-        throw parse_error("csv", location + ": a quoted cell is never closed; expected a closing double quote");
-      const char c = text_[pos_];
-      if (c == '"') {
-        buffer_.append(text_.data() + run_start, pos_ - run_start);
-        if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
-          buffer_.push_back('"');
-          pos_ += 2;
-          run_start = pos_;
-          continue;
-        }
-        ++pos_;  // closing quote
-        break;
-      }
-      if (c == '\n') ++line_;
-      ++pos_;
-    }
-    if (pos_ < text_.size()) {
-      const char c = text_[pos_];
-      const bool crlf = c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n';
-      if (c != ',' && c != '\n' && !crlf)
-        throw parse_error("csv", location + ": text after the closing quote of a quoted cell; expected a comma or the "
-                                     "end of the line");
-    }
-    field.value = buffer_;
-  }
-
-  /// Consumes the delimiter after a field; true when it ended the record.
-  bool finish_field() {
-    if (pos_ >= text_.size()) return true;
-    if (text_[pos_] == ',') {
-      ++pos_;
-      return false;
-    }
-    pos_ += text_[pos_] == '\r' ? 2 : 1;  // "\n" or "\r\n"
-    ++line_;
-    return true;
-  }
-
-  std::string_view text_;
-  const std::string& source_;
-  std::size_t pos_ = 0;
-  std::size_t line_ = 1;
-  std::string buffer_;
-};
-
-/// Bytes every field must pass: no NUL, valid UTF-8.  `where()` builds the
-/// location only when there is something to report.
 template <typename Where>
 void check_bytes(std::string_view value, const Where& where) {
-  if (const auto nul = value.find('\0'); nul != std::string_view::npos)
-    throw parse_error("csv", where() + ": contains a NUL byte (offset " + std::to_string(nul + 1) +
-                                 " in the cell); expected text");
-  if (const auto bad = invalid_utf8_offset(value); bad != std::string_view::npos)
-    throw parse_error("csv", where() + ": invalid UTF-8 (byte " + std::to_string(bad + 1) +
-                                 " of the cell); expected UTF-8 text");
+  check_cell_bytes(value, "csv", where);
 }
 
 template <typename Where>
@@ -219,9 +52,9 @@ wide_ratings read_wide_csv_text(std::string_view text, const std::string& source
                                 const wide_csv_options& options) {
   using detail::check_bytes;
   using detail::echo;
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  text = detail::without_bom(text);
 
-  detail::csv_cursor cursor(text, source_name);
+  detail::csv_cursor cursor(text, "csv");
   if (!cursor.next_record())
     throw parse_error("csv", source_name +
                                  ": the file is empty; expected a header row of rater names and one row per unit");
@@ -233,10 +66,11 @@ wide_ratings read_wide_csv_text(std::string_view text, const std::string& source
   for (;;) {
     const std::size_t column = header.size() + 1;
     if (column > max_wide_csv_columns)
-      throw parse_error("csv", cursor.where(header_line, column) + ": the header has more than " +
+      throw parse_error("csv", detail::where(source_name, header_line, column) + ": the header has more than " +
                                    std::to_string(max_wide_csv_columns) + " columns, the most calibra reads");
-    const detail::csv_field field = cursor.next_field(column, [] { return std::string(); });
-    const std::string where = cursor.where(header_line, column);
+    const detail::csv_field field =
+        cursor.next_field([&](std::size_t at) { return detail::where(source_name, at, column); });
+    const std::string where = detail::where(source_name, header_line, column);
     check_bytes(field.value, [&] { return where; });
     const std::string_view name = detail::trim(field.value);
     if (name.empty())
@@ -287,11 +121,12 @@ wide_ratings read_wide_csv_text(std::string_view text, const std::string& source
     std::size_t column = 0;
     for (;;) {
       if (column >= columns)
-        throw parse_error("csv", cursor.where(line, column + 1) + ": the row has more than the " +
+        throw parse_error("csv", detail::where(source_name, line, column + 1) + ": the row has more than the " +
                                      std::to_string(columns) + " columns of the header; expected " +
                                      std::to_string(columns) + " cells per row");
-      const detail::csv_field field = cursor.next_field(column + 1, [&] { return column_label(column); });
-      const auto where = [&] { return cursor.where(line, column + 1) + column_label(column); };
+      const detail::csv_field field = cursor.next_field(
+          [&](std::size_t at) { return detail::where(source_name, at, column + 1) + column_label(column); });
+      const auto where = [&] { return detail::where(source_name, line, column + 1) + column_label(column); };
       check_bytes(field.value, where);
       if (unit_index && column == *unit_index) {
         const std::string_view id = detail::trim(field.value);
@@ -309,8 +144,9 @@ wide_ratings read_wide_csv_text(std::string_view text, const std::string& source
       if (field.ends_record) break;
     }
     if (column < columns)
-      throw parse_error("csv", cursor.where(line, column + 1) + column_label(column) + ": the row has " +
-                                   std::to_string(column) + " cells, the header has " + std::to_string(columns) +
+      throw parse_error("csv", detail::where(source_name, line, column + 1) + column_label(column) +
+                                   ": the row has " + std::to_string(column) + " cells, the header has " +
+                                   std::to_string(columns) +
                                    "; expected " + std::to_string(columns) +
                                    " cells per row (leave a cell empty for a missing rating)");
     if (!unit_index) out.units.push_back(std::to_string(values.size() / rater_columns));
