@@ -247,6 +247,8 @@ TEST_CASE("bootstrap leaves a result alone without resamples or without a value,
   CHECK_THROWS_AS(apply_bootstrap(r, mean_plan(skewed), bad), calibra::invalid_argument);
   CHECK_THROWS_AS(apply_bootstrap(r, resampling_plan{}, bootstrap_options(10, 1, bootstrap_interval::bca)),
                   calibra::invalid_argument);
+  options too_many = bootstrap_options(calibra::agreement::max_bootstrap_resamples + 1, 1, bootstrap_interval::bca);
+  CHECK_THROWS_WITH(apply_bootstrap(r, mean_plan(skewed), too_many), Catch::Contains("at most"));
   resampling_plan no_units = mean_plan(skewed);
   no_units.n_units = 0;
   CHECK_THROWS_AS(apply_bootstrap(r, no_units, bootstrap_options(10, 1, bootstrap_interval::bca)),

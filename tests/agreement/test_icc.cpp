@@ -2,6 +2,7 @@
 // (scripts/oracle_icc.R -> tests/data/oracle/icc_psych.json), the
 // mergeable summary, numerical stability and degenerate tables.
 #include <calibra/agreement/icc.hpp>
+#include <calibra/io/wide_csv.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -114,6 +115,13 @@ TEST_CASE("ICC reproduces the published Shrout & Fleiss (1979) Table 2 values", 
     CHECK_FALSE(r.se);
     CHECK(r.stat == calibra::agreement::statistic::icc);
   }
+}
+
+TEST_CASE("ICC of the reference CSV file equals the published table", "[icc]") {
+  const auto data = calibra::read_wide_csv(std::string(CALIBRA_TEST_DATA_DIR) + "/reference/shrout_fleiss_1979.csv");
+  REQUIRE(data.ratings == shrout_fleiss());
+  // Shrout & Fleiss (1979) Table 4: ICC(3,k) = .91.
+  CHECK(*icc_of(data.ratings, icc_form::icc3k).value == Approx(0.91).margin(0.005));
 }
 
 TEST_CASE("ICC matches psych::ICC value, F test and interval on every oracle case", "[icc][oracle]") {

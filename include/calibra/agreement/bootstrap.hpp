@@ -46,6 +46,9 @@ struct resampling_plan {
   std::function<std::vector<double>()> jackknife;
 };
 
+/// More resamples than this are refused: the engine keeps every estimate.
+inline constexpr std::size_t max_bootstrap_resamples = 100'000'000;
+
 namespace detail {
 
 /// Boost.Math reports domain and overflow problems by returning NaN or
@@ -242,7 +245,8 @@ inline double bca_acceleration(const std::vector<double>& leave_one_out) {
 /// Quantiles interpolate linearly between order statistics (R type 7).
 /// Also sets extra["bootstrap_se"] (standard deviation of the defined
 /// resample estimates), extra["bootstrap_resamples"] (requested) and
-/// extra["bootstrap_undefined"] (resamples whose estimate was NaN, dropped).
+/// extra["bootstrap_undefined"] (resamples whose estimate was NaN or
+/// infinite, dropped).
 /// With no point estimate (r.value empty) or opts.bootstrap == 0, `r` is
 /// left unchanged.  If no resample is defined the interval is cleared.
 inline void apply_bootstrap(result& r, const resampling_plan& plan, const options& opts) {
@@ -252,6 +256,9 @@ inline void apply_bootstrap(result& r, const resampling_plan& plan, const option
                                             " is outside (0, 1); expected e.g. 0.95");
   if (!plan.estimate) throw invalid_argument("bootstrap", "the resampling plan has no estimate function");
   if (plan.n_units == 0) throw invalid_argument("bootstrap", "cannot resample: there are no units");
+  if (opts.bootstrap > max_bootstrap_resamples)
+    throw invalid_argument("bootstrap", std::to_string(opts.bootstrap) + " resamples requested; expected at most " +
+                                            std::to_string(max_bootstrap_resamples));
 
   const std::size_t resamples = opts.bootstrap;
   const unsigned threads = detail::worker_count(opts.threads, resamples);
@@ -264,7 +271,7 @@ inline void apply_bootstrap(result& r, const resampling_plan& plan, const option
   std::vector<double> defined;
   defined.reserve(resamples);
   for (double value : estimates)
-    if (!std::isnan(value)) defined.push_back(value);
+    if (std::isfinite(value)) defined.push_back(value);
   const std::size_t undefined = resamples - defined.size();
   r.extra["bootstrap_resamples"] = static_cast<double>(resamples);
   r.extra["bootstrap_undefined"] = static_cast<double>(undefined);

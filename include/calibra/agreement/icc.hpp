@@ -22,6 +22,7 @@
 #include <Eigen/Core>
 #include <boost/math/distributions/fisher_f.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -158,11 +159,20 @@ namespace detail {
 
 using icc_f_distribution = boost::math::fisher_f_distribution<double, quiet_math_policy>;
 
-/// Upper-tail F quantile, qf(1 - tail, df1, df2) in R's terms.
+/// Upper-tail F quantile, qf(1 - tail, df1, df2) in R's terms; NaN when
+/// it does not exist.  The quantile uses Boost's default (throwing) policy:
+/// with errors ignored, GCC sees a path in Boost's inverse incomplete beta
+/// that leaves an output unset and warns (-Wmaybe-uninitialized).  The
+/// arguments are checked first, so the catch is only a safety net.
 inline double f_upper_quantile(double tail, double df1, double df2) {
-  if (!(df1 > 0) || !(df2 > 0) || std::isnan(df1) || std::isnan(df2))
-    return std::numeric_limits<double>::quiet_NaN();
-  return boost::math::quantile(boost::math::complement(icc_f_distribution(df1, df2), tail));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (!(df1 > 0) || !(df2 > 0) || !std::isfinite(df1) || !std::isfinite(df2) || !(tail > 0 && tail < 1))
+    return nan;
+  try {
+    return boost::math::quantile(boost::math::complement(boost::math::fisher_f_distribution<double>(df1, df2), tail));
+  } catch (const std::exception&) {  // Boost reports overflow / no convergence this way
+    return nan;
+  }
 }
 
 inline double f_upper_tail(double statistic, double df1, double df2) {
@@ -342,31 +352,93 @@ inline complete_units listwise_complete(const Eigen::Ref<const Eigen::MatrixXd>&
 
 using icc_rows = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+/// What the ICC bootstrap resamples: for each complete unit, its mean and
+/// its deviations from that mean, both centred once on the full-sample
+/// averages.  A resample then needs only weighted sums and sums of squares
+/// of these small centred numbers (no division per unit), and the
+/// shifted sums lose nothing to a large common offset.
+struct icc_resampling_data {
+  std::size_t n_raters = 0;
+  /// units x (1 + raters): unit mean - mean of unit means, then
+  /// y_uj - mean over units of y_uj, where y_uj = x_uj - unit mean.
+  /// Column-major, so each resample's weighted sums are two
+  /// matrix-vector products over contiguous columns.
+  Eigen::MatrixXd centred;
+  Eigen::MatrixXd centred_squared;
+  /// Full-sample mean over units of y_uj, one per rater.
+  Eigen::VectorXd deviation_mean;
+
+  explicit icc_resampling_data(const icc_rows& rows) : n_raters(static_cast<std::size_t>(rows.cols())) {
+    const Eigen::Index n = rows.rows(), k = rows.cols();
+    centred.resize(n, k + 1);
+    if (n == 0 || k == 0) return;
+    for (Eigen::Index u = 0; u < n; ++u) {
+      // Unit mean relative to the first rating of the table, so that a
+      // large common offset cancels exactly before anything is summed.
+      const double anchor = rows(u, 0);
+      double offset_mean = 0;
+      for (Eigen::Index j = 0; j < k; ++j) offset_mean += rows(u, j) - anchor;
+      offset_mean /= static_cast<double>(k);
+      centred(u, 0) = (anchor - rows(0, 0)) + offset_mean;
+      for (Eigen::Index j = 0; j < k; ++j) centred(u, j + 1) = (rows(u, j) - anchor) - offset_mean;
+    }
+    const Eigen::RowVectorXd means = centred.colwise().mean();
+    centred.rowwise() -= means;
+    centred_squared = centred.cwiseAbs2();
+    deviation_mean = means.tail(k).transpose();
+  }
+
+  /// The ANOVA from weighted power sums of the centred values.
+  /// `sums` and `squares` hold 1 + n_raters entries, in the column order of `centred`.
+  icc_anova anova(double weight, const double* sums, const double* squares) const {
+    icc_anova a;
+    a.n_units = weight;
+    a.n_raters = n_raters;
+    if (!(weight > 0)) return a;
+    auto central = [weight](double sum, double square) { return std::max(0.0, square - sum * sum / weight); };
+    a.ss_units = static_cast<double>(n_raters) * central(sums[0], squares[0]);
+    for (std::size_t j = 0; j < n_raters; ++j) {
+      const double mean = deviation_mean[static_cast<Eigen::Index>(j)] + sums[j + 1] / weight;
+      a.ss_raters += weight * mean * mean;
+      a.ss_error += central(sums[j + 1], squares[j + 1]);
+    }
+    return a;
+  }
+};
+
+inline double icc_or_nan(const icc_anova& anova, icc_form form) {
+  if (icc_degenerate_reason(anova, form)) return std::numeric_limits<double>::quiet_NaN();
+  return icc_value(anova, form);
+}
+
 /// The plan over already complete rows (shared, so the plan may outlive the caller's matrix).
 inline resampling_plan icc_plan_for_rows(std::shared_ptr<const icc_rows> rows, icc_form form) {
   resampling_plan plan;
   plan.n_units = static_cast<std::size_t>(rows->rows());
-  plan.estimate = [rows, form](const std::vector<double>& weights) {
-    icc_summary summary(static_cast<std::size_t>(rows->cols()));
-    for (Eigen::Index u = 0; u < rows->rows(); ++u) {
-      const double w = weights[static_cast<std::size_t>(u)];
-      if (w != 0) summary.add_unit(rows->row(u), w);
-    }
-    const icc_anova anova = summary.finish();
-    if (icc_degenerate_reason(anova, form)) return std::numeric_limits<double>::quiet_NaN();
-    return icc_value(anova, form);
+  auto data = std::make_shared<const icc_resampling_data>(*rows);
+  plan.estimate = [data, form](const std::vector<double>& weights) {
+    if (data->n_raters < 2) return std::numeric_limits<double>::quiet_NaN();
+    const Eigen::Map<const Eigen::VectorXd> w(weights.data(), data->centred.rows());
+    // Buffers per thread, reused across resamples: no allocation per resample.
+    thread_local Eigen::VectorXd sums, squares;
+    sums.resize(data->centred.cols());
+    squares.resize(data->centred.cols());
+    sums.noalias() = data->centred.transpose() * w;
+    squares.noalias() = data->centred_squared.transpose() * w;
+    return icc_or_nan(data->anova(w.sum(), sums.data(), squares.data()), form);
   };
-  plan.jackknife = [rows, form]() {
-    icc_summary all(static_cast<std::size_t>(rows->cols()));
-    for (Eigen::Index u = 0; u < rows->rows(); ++u) all.add_unit(rows->row(u));
-    std::vector<double> leave_one_out(static_cast<std::size_t>(rows->rows()));
-    for (Eigen::Index u = 0; u < rows->rows(); ++u) {
-      icc_summary without = all;
-      without.add_unit(rows->row(u), -1.0);
-      const icc_anova anova = without.finish();
-      leave_one_out[static_cast<std::size_t>(u)] = icc_degenerate_reason(anova, form)
-                                                       ? std::numeric_limits<double>::quiet_NaN()
-                                                       : icc_value(anova, form);
+  plan.jackknife = [data, form]() {
+    const Eigen::Index n = data->centred.rows(), columns = data->centred.cols();
+    std::vector<double> leave_one_out(static_cast<std::size_t>(n), std::numeric_limits<double>::quiet_NaN());
+    if (data->n_raters < 2) return leave_one_out;
+    const Eigen::RowVectorXd total_sum = data->centred.colwise().sum();
+    const Eigen::RowVectorXd total_square = data->centred_squared.colwise().sum();
+    Eigen::RowVectorXd sum(columns), square(columns);
+    for (Eigen::Index u = 0; u < n; ++u) {
+      sum = total_sum - data->centred.row(u);
+      square = total_square - data->centred_squared.row(u);
+      leave_one_out[static_cast<std::size_t>(u)] =
+          icc_or_nan(data->anova(static_cast<double>(n - 1), sum.data(), square.data()), form);
     }
     return leave_one_out;
   };
