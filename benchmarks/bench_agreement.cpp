@@ -137,6 +137,16 @@ std::vector<std::pair<Eigen::Index, Eigen::Index>> chunk_bounds(Eigen::Index uni
   return bounds;
 }
 
+/// Feeds every unit of a coded chunk to a summary, the way the single-pass
+/// coefficients feed theirs.
+template <typename Summary>
+void add_units(Summary& summary, const agreement::coded_ratings& coded) {
+  agreement::detail::for_each_unit(
+      coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+        summary.add_unit(category, count, m);
+      });
+}
+
 agreement::options declared_scale() {
   agreement::options opts;
   opts.categories = {1, 2, 3, 4, 5};
@@ -155,7 +165,7 @@ void BM_merge_fleiss(benchmark::State& state) {
       const agreement::coded_ratings coded = agreement::code_ratings(ratings.middleRows(begin, size), opts);
       agreement::multi_rater_summary part(categories, weights);
       part.n_raters = agreement::detail::active_raters(coded);
-      agreement::detail::feed(part, agreement::detail::count_units(coded));
+      add_units(part, coded);
       total += part;
     }
     const agreement::result r = total.finish(agreement::statistic::fleiss, opts);
@@ -175,9 +185,9 @@ void BM_merge_krippendorff_nominal(benchmark::State& state) {
     agreement::krippendorff_summary total(categories, opts.level);
     for (const auto& [begin, size] : chunk_bounds(ratings.rows())) {
       const agreement::coded_ratings coded = agreement::code_ratings(ratings.middleRows(begin, size), opts);
-      agreement::krippendorff_summary part =
-          agreement::detail::krippendorff_from_table(agreement::detail::count_units(coded), categories, opts.level);
+      agreement::krippendorff_summary part(categories, opts.level);
       part.n_raters = agreement::detail::active_raters(coded);
+      add_units(part, coded);
       total += part;
     }
     const agreement::result r = total.finish(opts);
