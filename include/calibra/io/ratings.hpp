@@ -1,0 +1,101 @@
+// Reading and writing long-form ratings files (docs/ratings-format.md).
+//
+// CSV: a header row naming the columns (any order), then one rating per row:
+//
+//   ratee,rater,role,competency,level,period,career_level,track,outcome
+//   pm01,mgr1,manager,product-delivery,proficient,2026Q1,pm,ic,
+//
+// JSON: an array of objects with the same keys:
+//
+//   [{"ratee": "pm01", "rater": "mgr1", "role": "manager",
+//     "competency": "product-delivery", "level": 3, "period": "2026Q1"}]
+//
+// Both readers validate every value against the framework through
+// calibration::ratings_builder.  Problems are calibra::parse_error (the
+// bytes are not CSV/JSON: quoting, ragged rows, bad UTF-8, NUL bytes, an
+// empty file) or calibra::validation_error (the values break a rule:
+// unknown competency, level outside the scale, unknown or missing column,
+// duplicate rating...), both with id suffix "ratings", and the message
+// names the file, the row and the column:
+//
+//   [calibra.validation_error.ratings] r.csv: row 14, column 'competency':
+//   unknown competency 'Vision'; expected one of ...
+//
+// In CSV the row is the 1-based line of the file on which the record starts
+// (the header is row 1, as a spreadsheet numbers it); in JSON it is the
+// 1-based position of the object in the array.
+#pragma once
+
+#include <calibra/calibration/ratings.hpp>
+#include <calibra/framework/framework.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace calibra {
+
+struct ratings_options {
+  /// What to do with repeated (ratee, rater, competency, period) ratings.
+  calibration::duplicate_policy duplicates = calibration::duplicate_policy::error;
+  /// A column (CSV) or key (JSON) outside the format is an error naming it,
+  /// unless this is set; ignored names are listed in summary().ignored_columns.
+  bool ignore_unknown_columns = false;
+};
+
+/// Ratings files larger than this are refused before they are read.
+inline constexpr std::size_t max_ratings_file_bytes = std::size_t{1} << 30;
+/// A CSV header with more columns than this is refused.
+inline constexpr std::size_t max_ratings_csv_columns = 1000;
+
+// ---- CSV -----------------------------------------------------------------------
+
+calibration::ratings_table read_ratings_csv(const std::string& path, std::shared_ptr<const framework> fw,
+                                            const ratings_options& options = {});
+calibration::ratings_table read_ratings_csv(const std::string& path, const framework& fw,
+                                            const ratings_options& options = {});
+
+/// Parses CSV text held in memory; `source_name` stands for the file name in messages.
+calibration::ratings_table read_ratings_csv_text(std::string_view text, std::shared_ptr<const framework> fw,
+                                                 const std::string& source_name = "<memory>",
+                                                 const ratings_options& options = {});
+calibration::ratings_table read_ratings_csv_text(std::string_view text, const framework& fw,
+                                                 const std::string& source_name = "<memory>",
+                                                 const ratings_options& options = {});
+
+// ---- JSON ----------------------------------------------------------------------
+
+calibration::ratings_table read_ratings_json(const std::string& path, std::shared_ptr<const framework> fw,
+                                             const ratings_options& options = {});
+calibration::ratings_table read_ratings_json(const std::string& path, const framework& fw,
+                                             const ratings_options& options = {});
+
+calibration::ratings_table read_ratings_json_text(std::string_view text, std::shared_ptr<const framework> fw,
+                                                  const std::string& source_name = "<memory>",
+                                                  const ratings_options& options = {});
+calibration::ratings_table read_ratings_json_text(std::string_view text, const framework& fw,
+                                                  const std::string& source_name = "<memory>",
+                                                  const ratings_options& options = {});
+
+// ---- either ----------------------------------------------------------------------
+
+/// Reads a .csv or .json file (by extension, case-insensitive).  Any other
+/// extension is an invalid_argument.
+calibration::ratings_table read_ratings(const std::string& path, std::shared_ptr<const framework> fw,
+                                        const ratings_options& options = {});
+calibration::ratings_table read_ratings(const std::string& path, const framework& fw,
+                                        const ratings_options& options = {});
+
+// ---- writing -------------------------------------------------------------------
+
+/// The table as ratings CSV: the six required columns, then each optional
+/// column that some row fills; levels as level ids; LF line ends; cells
+/// quoted only when they hold a comma, a quote or a line break.  Reading
+/// the text back gives the same table.
+std::string to_ratings_csv(const calibration::ratings_table& table);
+
+/// Writes to_ratings_csv(table) atomically (see io/files.hpp).
+void write_ratings_csv(const calibration::ratings_table& table, const std::string& path);
+
+}  // namespace calibra

@@ -1,0 +1,147 @@
+// The long-form ratings JSON reader: a good document, levels as numbers or
+// text, null optional keys, ignored keys, agreement with the CSV reader,
+// and one malformed fixture per error (tests/data/bad_ratings/README.md).
+#include <calibra/calibration/ratings.hpp>
+#include <calibra/error.hpp>
+#include <calibra/framework/builtin.hpp>
+#include <calibra/io/ratings.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+using calibra::ratings_options;
+using calibra::read_ratings_json;
+using calibra::read_ratings_json_text;
+using namespace calibra::calibration;
+
+namespace {
+
+const std::string bad_dir = std::string(CALIBRA_TEST_DATA_DIR) + "/bad_ratings/";
+
+std::shared_ptr<const calibra::framework> builtin() {
+  static const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
+  return fw;
+}
+
+std::string error_of(const std::function<void()>& action, const std::string& id) {
+  try {
+    action();
+  } catch (const calibra::error& e) {
+    CHECK(e.id() == id);
+    return e.what();
+  } catch (const std::exception& e) {
+    FAIL("expected a calibra::error, got: " << e.what());
+  }
+  FAIL("expected a calibra::error, nothing was thrown");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("ratings JSON: a good document reads into the expected counts", "[ratings_json]") {
+  const std::string text = R"([
+    {"ratee": "pm01", "rater": "mgr1", "role": "manager", "competency": "product-delivery", "level": 3,
+     "period": "2026Q1", "career_level": "pm", "outcome": null},
+    {"period": "2026Q1", "level": "Advanced", "competency": "product-delivery", "role": "self",
+     "rater": "pm01", "ratee": "pm01", "track": "ic"},
+    {"ratee": "pm02", "rater": "mgr1", "role": "manager", "competency": "managing-up", "level": "expert",
+     "period": "2026Q4", "career_level": "group-pm", "track": "manager", "outcome": "not-promoted"}
+  ])";
+  const ratings_table t = read_ratings_json_text(text, builtin(), "good.json");
+  REQUIRE(t.size() == 3);
+  CHECK(t.level(0) == 3);
+  CHECK(t.level(1) == 4);
+  CHECK(t.level(2) == 5);
+  CHECK(t.source_row(1) == 2);  // rows are positions in the array
+  CHECK(t.career_level(0) == *t.framework().ladder().index_of("pm"));
+  CHECK_FALSE(t.outcome(0));  // null: not given
+  CHECK(t.track(1) == calibra::track::ic);
+  CHECK(t.outcome(2) == promotion_outcome::not_promoted);
+  const ratings_summary& s = t.summary();
+  CHECK(s.rows_read == 3);
+  CHECK(s.ratees == 2);
+  CHECK(s.raters == 2);
+  CHECK(s.periods == 2);
+  CHECK(s.rows_per_role[static_cast<std::size_t>(rater_role::self)] == 1);
+}
+
+TEST_CASE("ratings JSON: the same ratings as CSV give the same table", "[ratings_json]") {
+  const std::string csv = "ratee,rater,role,competency,level,period\n"
+                          "a,m,manager,product-delivery,2,2026Q2\n"
+                          "b,m,manager,product-quality,4,2026Q1\n";
+  const std::string json = R"([{"ratee":"a","rater":"m","role":"manager","competency":"product-delivery",
+                                "level":2,"period":"2026Q2"},
+                               {"ratee":"b","rater":"m","role":"manager","competency":"product-quality",
+                                "level":"4","period":"2026Q1"}])";
+  const ratings_table from_csv = calibra::read_ratings_csv_text(csv, builtin());
+  const ratings_table from_json = read_ratings_json_text(json, builtin());
+  CHECK(calibra::to_ratings_csv(from_csv) == calibra::to_ratings_csv(from_json));
+  CHECK(from_json.periods()[0] == "2026Q1");
+}
+
+TEST_CASE("ratings JSON: unknown keys are errors unless ignored, whatever their value", "[ratings_json]") {
+  const std::string text = R"([{"ratee":"a","rater":"m","role":"manager","competency":"product-delivery",
+                                "level":2,"period":"2026Q2","note":{"text":["x",{"y":1}]},"score":0.5},
+                               {"ratee":"b","rater":"m","role":"manager","competency":"product-delivery",
+                                "level":2,"period":"2026Q2","note":null}])";
+  CHECK_THAT(error_of([&] { read_ratings_json_text(text, builtin(), "k.json"); }, "validation_error.ratings"),
+             Catch::StartsWith("[calibra.validation_error.ratings] k.json: row 1, column 'note': unknown key"));
+  ratings_options options;
+  options.ignore_unknown_columns = true;
+  const ratings_table t = read_ratings_json_text(text, builtin(), "k.json", options);
+  CHECK(t.size() == 2);
+  CHECK(t.summary().ignored_columns == std::vector<std::string>{"note", "score"});
+}
+
+TEST_CASE("ratings JSON: every malformed fixture names file, row and column", "[ratings_json][errors]") {
+  struct bad_case {
+    std::string file;
+    std::string id;
+    std::string location;
+    std::string what;
+  };
+  const std::string parse = "parse_error.ratings", invalid = "validation_error.ratings";
+  const std::vector<bad_case> cases{
+      {"empty.json", parse, ": the file is empty", "JSON array of rating objects"},
+      {"empty_array.json", parse, ": the array holds no ratings", "one object per rating"},
+      {"not_an_array.json", invalid, ": the document is an object", "expected an array of rating objects"},
+      {"syntax_error.json", parse, ":2:37 (in row 1): invalid JSON", "expected string literal"},
+      {"unknown_competency.json", invalid, ": row 2, column 'competency': unknown competency 'Vision'",
+       "expected one of functional-specification"},
+      {"level_not_whole.json", invalid, ": row 1, column 'level': found 3.5", "whole 1-based ordinal"},
+      {"missing_key.json", invalid, ": row 1, column 'period': missing required key", "period, career_level?"},
+      {"duplicate_key.json", invalid, ": row 1, column 'level': the key appears twice", "each key once"},
+      {"wrong_type.json", invalid, ": row 1, column 'ratee': found a number", "expected a string"},
+      {"invalid_utf8.json", parse, ":1:", "invalid JSON"},
+      {"nul_escape.json", parse, ": row 1, column 'ratee': contains a NUL byte", "expected text"},
+      {"row_not_object.json", invalid, ": row 2: found a string", "expected an object with the keys"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.file);
+    const std::string path = bad_dir + c.file;
+    const std::string message = error_of([&] { read_ratings_json(path, builtin()); }, c.id);
+    CHECK_THAT(message, Catch::StartsWith("[calibra." + c.id + "] " + path + c.location));
+    CHECK_THAT(message, Catch::Contains(c.what));
+  }
+  // Cross-row rules and duplicate policies work as in CSV.
+  const std::string twice = R"([{"ratee":"a","rater":"m","role":"manager","competency":"product-delivery",
+                                 "level":2,"period":"2026Q2"},
+                                {"ratee":"a","rater":"m","role":"manager","competency":"product-delivery",
+                                 "level":4,"period":"2026Q2"}])";
+  CHECK_THAT(error_of([&] { read_ratings_json_text(twice, builtin(), "t.json"); }, invalid),
+             Catch::Contains("t.json: row 2: duplicate rating"));
+  ratings_options options;
+  options.duplicates = duplicate_policy::mean;
+  CHECK(read_ratings_json_text(twice, builtin(), "t.json", options).level(0) == 3);
+  // A required key given as null is an error; a top-level scalar too.
+  CHECK_THAT(error_of([&] { read_ratings_json_text(R"([{"ratee":null}])", builtin(), "n.json"); }, invalid),
+             Catch::Contains("n.json: row 1, column 'ratee': found null; expected a string"));
+  CHECK_THAT(error_of([&] { read_ratings_json_text("42", builtin(), "s.json"); }, invalid),
+             Catch::Contains("s.json: the document is a number"));
+  CHECK_THAT(error_of([&] { read_ratings_json_text("[[1]]", builtin(), "s.json"); }, invalid),
+             Catch::Contains("s.json: row 1: found an array"));
+}
