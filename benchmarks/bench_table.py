@@ -41,7 +41,8 @@ def main(path):
             continue
         name = run["name"]
         if name.startswith("BM_bootstrap"):
-            bootstraps.append((run["label"], to_seconds(run["real_time"], run["time_unit"])))
+            bootstraps.append((run["label"], to_seconds(run["real_time"], run["time_unit"]),
+                               run.get("process_cpu_s")))
             continue
         base, size = name.rsplit("/", 1)
         size = int(size)
@@ -72,10 +73,10 @@ def main(path):
         print("Mergeable summaries, 4 chunks coded and summarised separately, merged, finished:\n")
         table(merges, "summary")
     if bootstraps:
-        print("| bootstrap | wall time |")
-        print("|---|---:|")
-        for label, seconds in bootstraps:
-            print(f"| {label} | {seconds_text(seconds)} |")
+        print("| bootstrap | wall time | CPU time, all threads |")
+        print("|---|---:|---:|")
+        for label, seconds, cpu in bootstraps:
+            print(f"| {label} | {seconds_text(seconds)} | {'-' if cpu is None else seconds_text(cpu)} |")
 
 
 if __name__ == "__main__":
