@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 
 #include <calibra/agreement/agree.hpp>
+#include <calibra/agreement/interpretation.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/pairwise.hpp>
 #include <calibra/io/wide_csv.hpp>
@@ -21,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <string_view>
 #include <vector>
 
@@ -106,21 +108,16 @@ py::object optional_float(const std::optional<double>& x) {
 /// Every option in effect, in the CLI's spelling.
 py::dict options_dict(const ag::options& o) {
   py::dict d;
-  d["categories"] = o.categories;
-  d["missing"] = text(ag::to_string(o.missing));
-  d["weights"] = text(ag::to_string(o.weights));
+  ag::visit_options(o, [&](const char* name, const auto& value) {
+    using value_type = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<value_type, std::string_view>)
+      d[name] = text(value);
+    else if constexpr (std::is_same_v<value_type, std::optional<double>>)
+      d[name] = optional_float(value);
+    else
+      d[name] = value;
+  });
   if (o.weights == ag::weight_scheme::custom) d["custom_weights"] = o.custom_weights;
-  d["level"] = text(ag::to_string(o.level));
-  d["form"] = text(ag::to_string(o.form));
-  d["category"] = optional_float(o.category);
-  d["tolerance"] = o.tolerance;
-  d["ci"] = o.confidence;
-  d["bootstrap"] = o.bootstrap;
-  d["seed"] = o.seed;
-  d["bootstrap_method"] = text(ag::to_string(o.bootstrap_method));
-  d["se"] = text(ag::to_string(o.cohen_se));
-  d["population"] = o.population_units;
-  d["threads"] = o.threads;
   return d;
 }
 
@@ -138,6 +135,10 @@ py::dict result_dict(const ag::result& r) {
   d["n_units"] = r.n_units;
   d["n_raters"] = r.n_raters;
   d["reason"] = r.reason ? py::object(py::str(*r.reason)) : py::object(py::none());
+  const auto reading = ag::interpret(r);
+  d["interpretation"] = reading ? py::object(py::str(text(reading->label))) : py::object(py::none());
+  d["interpretation_scale"] =
+      reading ? py::object(py::str(text(ag::to_string(reading->scale)))) : py::object(py::none());
   d["extra"] = r.extra;
   d["per_category"] = r.per_category;
   d["options"] = options_dict(r.used);

@@ -295,6 +295,8 @@ class AgreementResult:
     n_units: int
     n_raters: int
     reason: str | None
+    interpretation: str | None = None
+    interpretation_scale: str | None = None
     extra: dict[str, float] = field(default_factory=dict)
     per_category: dict[float, float] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
@@ -314,6 +316,8 @@ class AgreementResult:
             n_units=int(raw["n_units"]),
             n_raters=int(raw["n_raters"]),
             reason=None if raw["reason"] is None else str(raw["reason"]),
+            interpretation=None if raw["interpretation"] is None else str(raw["interpretation"]),
+            interpretation_scale=None if raw["interpretation_scale"] is None else str(raw["interpretation_scale"]),
             extra=dict(raw["extra"]),
             per_category=dict(raw["per_category"]),
             options=dict(raw["options"]),

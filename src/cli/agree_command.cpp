@@ -20,6 +20,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace calibra::cli {
@@ -110,23 +111,18 @@ json number_or_null(const std::optional<double>& x) {
 }
 
 json options_json(const ag::options& opts, const agree_input& in) {
-  json categories = json::array();
-  for (double c : opts.categories) categories.push_back(c);
-  return {{"categories", categories},
-          {"missing", std::string(ag::to_string(opts.missing))},
-          {"weights", std::string(ag::to_string(opts.weights))},
-          {"level", std::string(ag::to_string(opts.level))},
-          {"form", std::string(ag::to_string(opts.form))},
-          {"category", number_or_null(opts.category)},
-          {"tolerance", opts.tolerance},
-          {"ci", opts.confidence},
-          {"population", opts.population_units},
-          {"se", std::string(ag::to_string(opts.cohen_se))},
-          {"bootstrap", opts.bootstrap},
-          {"seed", opts.seed},
-          {"bootstrap_method", std::string(ag::to_string(opts.bootstrap_method))},
-          {"threads", opts.threads},
-          {"unit_column", in.unit_column.empty() ? json(nullptr) : json(in.unit_column)}};
+  json echo = json::object();
+  ag::visit_options(opts, [&](const char* name, const auto& value) {
+    using value_type = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<value_type, std::string_view>)
+      echo[name] = std::string(value);
+    else if constexpr (std::is_same_v<value_type, std::optional<double>>)
+      echo[name] = number_or_null(value);
+    else
+      echo[name] = value;
+  });
+  echo["unit_column"] = in.unit_column.empty() ? json(nullptr) : json(in.unit_column);
+  return echo;
 }
 
 json result_json(const ag::result& r, const agree_input& in) {
@@ -146,10 +142,13 @@ json result_json(const ag::result& r, const agree_input& in) {
               {"n_units", r.n_units},
               {"n_raters", r.n_raters},
               {"interpretation", nullptr},
-              {"interpretation_scale", "Landis & Koch (1977)"},
+              {"interpretation_scale", nullptr},
               {"reason", r.reason ? json(*r.reason) : json(nullptr)},
               {"extra", extra}};
-  if (const auto label = ag::interpret(r)) doc["interpretation"] = std::string(*label);
+  if (const auto reading = ag::interpret(r)) {
+    doc["interpretation"] = std::string(reading->label);
+    doc["interpretation_scale"] = std::string(ag::to_string(reading->scale));
+  }
   if (!r.per_category.empty()) {
     json per_category = json::object();
     for (const auto& [code, value] : r.per_category) {
@@ -204,7 +203,8 @@ std::string result_text(const ag::result& r, const std::string& file) {
   lines.emplace_back("statistic", statistic_title(r));
   if (r.value) {
     std::string value = format_number(r.value);
-    if (const auto label = ag::interpret(r)) value += "  (" + std::string(*label) + ", Landis & Koch)";
+    if (const auto reading = ag::interpret(r))
+      value += "  (" + std::string(reading->label) + ", " + std::string(ag::to_string(reading->scale)) + ")";
     lines.emplace_back("value", value);
   } else {
     lines.emplace_back("value", "undefined: " + r.reason.value_or("no value"));
@@ -241,10 +241,11 @@ std::string result_text(const ag::result& r, const std::string& file) {
 /// One row per statistic for `--all`.
 std::string all_text(const std::vector<ag::result>& results, const std::string& file) {
   const double confidence = results.empty() ? 0.95 : results.front().used.confidence;
-  text_table table({"statistic", "value", "Landis & Koch", "se", confidence_label(confidence), "units", "raters", "note"});
+  // Labels: Landis & Koch for the chance-corrected coefficients, Koo & Li for ICC.
+  text_table table({"statistic", "value", "label", "se", confidence_label(confidence), "units", "raters", "note"});
   for (const auto& r : results) {
-    const auto label = ag::interpret(r);
-    table.add({statistic_title(r), r.value ? format_number(r.value) : "-", label ? std::string(*label) : "-",
+    const auto reading = ag::interpret(r);
+    table.add({statistic_title(r), r.value ? format_number(r.value) : "-", reading ? std::string(reading->label) : "-",
                format_number(r.se), interval_text(r), std::to_string(r.n_units), std::to_string(r.n_raters),
                r.reason.value_or("")});
   }
@@ -334,10 +335,10 @@ void add_agree_command(CLI::App& app, exit_status& status) {
   cmd->add_option("--category", in->category, "Fleiss: one category against the rest");
   cmd->add_option("--tolerance", in->tolerance, "within: agreement within K categories (default 1)");
   cmd->add_option("--ci", in->confidence, "Confidence level of the interval (default 0.95)");
-  cmd->add_option("--bootstrap", in->bootstrap, "Bootstrap resamples over units (default 0: analytic interval)");
-  cmd->add_option("--seed", in->seed, "Bootstrap seed (default 0); same seed, same interval");
+  cmd->add_option("--bootstrap", in->bootstrap, "Bootstrap resamples over units (default 0: analytic interval)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", in->seed, "Bootstrap seed (default 0); same seed, same interval")->check(CLI::NonNegativeNumber);
   cmd->add_option("--bootstrap-method", in->bootstrap_method, "Bootstrap interval: bca (default) or percentile");
-  cmd->add_option("--threads", in->threads, "Bootstrap threads (default 0: all cores)");
+  cmd->add_option("--threads", in->threads, "Bootstrap threads (default 0: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--se", in->se, "Cohen's kappa standard error: nonnull (default) or null");
   cmd->add_option("--population", in->population,
                   "Units in the population, for Gwet's finite-population correction (default 0: infinite)");

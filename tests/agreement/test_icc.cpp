@@ -371,3 +371,28 @@ TEST_CASE("ICC with a bootstrap keeps the F test and reports a bootstrap interva
     CHECK(fast[static_cast<std::size_t>(u)] == Approx(*icc_of(without, icc_form::icc2).value).epsilon(1e-11));
   }
 }
+
+TEST_CASE("ICC bootstrap drops resamples with fewer than two distinct units", "[icc][bootstrap][degenerate]") {
+  // Regression: with 3 units, some resamples draw one unit three times; their
+  // between-unit sum of squares is exactly 0, not a rounding residue that
+  // makes the average-measures ICC explode.
+  Eigen::MatrixXd data(3, 4);
+  data << 9, 2, 5, 8,  //
+      6, 1, 3, 2,      //
+      8, 4, 6, 8;      // first three targets of Shrout & Fleiss (1979) Table 2
+  options opts;
+  opts.form = icc_form::icc1k;
+  const auto plan = calibra::agreement::icc_resampling_plan(data, opts);
+  CHECK(std::isnan(plan.estimate({3, 0, 0})));
+  CHECK(std::isnan(plan.estimate({0, 0, 3})));
+  CHECK(std::isfinite(plan.estimate({2, 1, 0})));
+  opts.bootstrap = 500;
+  opts.seed = 1;
+  const result r = icc(data, opts);
+  REQUIRE(r.ci_low);
+  REQUIRE(r.ci_high);
+  CHECK(*r.ci_high <= 1.0);
+  CHECK(*r.ci_low > -1e3);
+  CHECK(r.extra.at("bootstrap_undefined") > 0);
+  CHECK(r.extra.at("bootstrap_se") < 10);
+}

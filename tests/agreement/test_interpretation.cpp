@@ -68,5 +68,30 @@ TEST_CASE("no label for NaN, above 1, or a result without a value", "[interpreta
   r.reason = "zero variance";
   CHECK_FALSE(interpret(r));
   r.value = 0.43;
-  CHECK(std::string(*interpret(r)) == "moderate");
+  r.stat = calibra::agreement::statistic::fleiss;
+  REQUIRE(interpret(r));
+  CHECK(interpret(r)->label == "moderate");
+  CHECK(interpret(r)->scale == interpretation_scale::landis_koch);
+}
+
+TEST_CASE("labels fit the statistic: none for raw rates, Koo & Li for ICC", "[interpretation]") {
+  calibra::agreement::result r;
+  r.value = 0.70;
+  for (auto raw : {calibra::agreement::statistic::percent, calibra::agreement::statistic::unanimous,
+                   calibra::agreement::statistic::within}) {
+    r.stat = raw;
+    CHECK_FALSE(interpret(r));
+  }
+  r.stat = calibra::agreement::statistic::icc;
+  REQUIRE(interpret(r));
+  CHECK(interpret(r)->scale == interpretation_scale::koo_li);
+  // Koo & Li (2016): <0.5 poor, 0.5-0.75 moderate, 0.75-0.9 good, >0.9 excellent.
+  CHECK(interpret(r)->label == "moderate");
+  CHECK(*calibra::agreement::koo_li_label(0.4999) == "poor");
+  CHECK(*calibra::agreement::koo_li_label(0.5) == "moderate");
+  CHECK(*calibra::agreement::koo_li_label(0.75) == "good");
+  CHECK(*calibra::agreement::koo_li_label(0.9) == "good");
+  CHECK(*calibra::agreement::koo_li_label(0.91) == "excellent");
+  r.stat = calibra::agreement::statistic::cohen;
+  CHECK(interpret(r, interpretation_scale::altman)->label == "good");
 }

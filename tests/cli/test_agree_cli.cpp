@@ -48,7 +48,8 @@ TEST_CASE("agree --stat icc reproduces Shrout & Fleiss (1979)", "[cli][agree]") 
   const json r = run_json(reference("shrout_fleiss_1979.csv") + " --stat icc --form ICC3");
   CHECK(r.at("statistic") == "icc");
   CHECK(r.at("value").get<double>() == Approx(0.71).margin(0.005));
-  CHECK(r.at("interpretation") == "substantial");
+  CHECK(r.at("interpretation") == "moderate");  // Koo & Li (2016): 0.5 <= ICC < 0.75
+  CHECK(r.at("interpretation_scale") == "Koo & Li (2016)");
   CHECK(r.at("se").is_null());
   CHECK(r.at("observed").is_null());
   CHECK(r.at("chance").is_null());
@@ -134,7 +135,7 @@ TEST_CASE("agree --all lists every statistic; misfits get null and a reason", "[
 TEST_CASE("agree human output: value with its label, interval, F test", "[cli][agree]") {
   const auto run = run_cli("agree " + reference("shrout_fleiss_1979.csv") + " --stat icc --form ICC3");
   REQUIRE(run.exit_code == 0);
-  CHECK_THAT(run.out, Catch::Contains("0.7148  (substantial, Landis & Koch)"));
+  CHECK_THAT(run.out, Catch::Contains("0.7148  (moderate, Koo & Li (2016))"));
   CHECK_THAT(run.out, Catch::Contains("95% CI"));
   CHECK_THAT(run.out, Catch::Contains("[0.3425, 0.9459]"));
   CHECK_THAT(run.out, Catch::Contains("F(5, 15) = 11.027"));
@@ -215,7 +216,10 @@ TEST_CASE("agree: unusable input and bad options exit 2 with a located message",
                           bad_option{"--stat cohen", "2 raters"},
                           bad_option{"", "--stat STAT or --all"},
                           bad_option{"--stat icc --all", "excludes"},
-                          bad_option{"--stat icc --frobnicate", "--frobnicate"}}) {
+                          bad_option{"--stat icc --frobnicate", "--frobnicate"},
+                          bad_option{"--stat gwet --bootstrap -1", "--bootstrap"},
+                          bad_option{"--stat gwet --bootstrap 10 --seed -1", "--seed"},
+                          bad_option{"--stat gwet --bootstrap 10 --threads -2", "--threads"}}) {
     INFO(bad.args);
     const auto run = run_cli("agree " + anxiety + " " + bad.args);
     CHECK(run.exit_code == 2);

@@ -395,3 +395,14 @@ def test_result_html_and_repr():
     assert "<b>0.430</b>" in page and "fleiss" in page and "95%" in page
     assert repr(result).startswith("AgreementResult(statistic='fleiss', value=0.4302")
     assert math.isfinite(result.se)
+
+
+def test_interpretation_labels_follow_the_statistic():
+    # Fleiss (1971) kappa 0.430 is "moderate" on Landis & Koch (1977): 0.41-0.60.
+    fleiss = calibra.fleiss_kappa(reference_csv("fleiss1971_diagnoses.csv"))
+    assert (fleiss.interpretation, fleiss.interpretation_scale) == ("moderate", "Landis & Koch (1977)")
+    # Shrout & Fleiss (1979) ICC3 = .71 is "moderate" on Koo & Li (2016): 0.50-0.75.
+    icc = calibra.icc(reference_csv("shrout_fleiss_1979.csv"), form="ICC3")
+    assert (icc.interpretation, icc.interpretation_scale) == ("moderate", "Koo & Li (2016)")
+    # Raw agreement rates are not chance-corrected: no label.
+    assert calibra.percent_agreement(reference_csv("fleiss1971_diagnoses.csv")).interpretation is None

@@ -395,7 +395,13 @@ struct icc_resampling_data {
     a.n_units = weight;
     a.n_raters = n_raters;
     if (!(weight > 0)) return a;
-    auto central = [weight](double sum, double square) { return std::max(0.0, square - sum * sum / weight); };
+    // square - sum^2 / weight cancels to rounding noise when every drawn unit
+    // has the same value (e.g. a resample that drew one unit n times); such
+    // a residue is a zero sum of squares, not a tiny variance.
+    auto central = [weight](double sum, double square) {
+      const double value = square - sum * sum / weight;
+      return value <= 1e-12 * square ? 0.0 : value;
+    };
     a.ss_units = static_cast<double>(n_raters) * central(sums[0], squares[0]);
     for (std::size_t j = 0; j < n_raters; ++j) {
       const double mean = deviation_mean[static_cast<Eigen::Index>(j)] + sums[j + 1] / weight;
@@ -419,6 +425,8 @@ inline resampling_plan icc_plan_for_rows(std::shared_ptr<const icc_rows> rows, i
   plan.estimate = [data, form](const std::vector<double>& weights) {
     if (data->n_raters < 2) return std::numeric_limits<double>::quiet_NaN();
     const Eigen::Map<const Eigen::VectorXd> w(weights.data(), data->centred.rows());
+    // A resample of fewer than two distinct units has no between-unit variance to estimate.
+    if ((w.array() > 0).count() < 2) return std::numeric_limits<double>::quiet_NaN();
     // Buffers per thread, reused across resamples: no allocation per resample.
     thread_local Eigen::VectorXd sums, squares;
     sums.resize(data->centred.cols());

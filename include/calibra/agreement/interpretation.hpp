@@ -12,7 +12,13 @@
 //   0.61 .. 0.80     substantial            good
 //   0.81 .. 1        almost perfect         very good
 //
-// The published bands are written with two decimals and leave gaps
+// Intraclass correlations get Koo & Li's (2016) bands instead: below 0.5
+// poor, 0.5 .. 0.75 moderate, 0.75 .. 0.9 good, above 0.9 excellent (each
+// band includes its lower edge).  Raw agreement rates (percent, unanimous,
+// within) get no label: they are not chance-corrected, and the kappa bands
+// would flatter them.
+//
+// The published kappa bands are written with two decimals and leave gaps
 // (0.20 .. 0.21); here each band runs up to and including its upper edge,
 // so 0.205 is "fair" and 0.20 is "slight".  Edges are compared with a
 // tolerance of 1e-9 so that a value computed as 0.6000000000000001 gets
@@ -29,7 +35,22 @@
 
 namespace calibra::agreement {
 
-enum class interpretation_scale { landis_koch, altman };
+enum class interpretation_scale { landis_koch, altman, koo_li };
+
+inline std::string_view to_string(interpretation_scale scale) {
+  switch (scale) {
+    case interpretation_scale::landis_koch: return "Landis & Koch (1977)";
+    case interpretation_scale::altman: return "Altman (1991)";
+    case interpretation_scale::koo_li: return "Koo & Li (2016)";
+  }
+  return "?";
+}
+
+/// A verbal label and the convention it comes from.
+struct interpretation {
+  std::string_view label;
+  interpretation_scale scale;
+};
 
 namespace detail {
 
@@ -73,16 +94,42 @@ inline std::optional<std::string_view> altman_label(double value) {
   return detail::band_label(value, detail::altman_bands);
 }
 
-inline std::optional<std::string_view> interpret(double value,
-                                                 interpretation_scale scale = interpretation_scale::landis_koch) {
-  return scale == interpretation_scale::altman ? altman_label(value) : landis_koch_label(value);
+/// Koo & Li (2016) label of an intraclass correlation; empty for NaN or above 1.
+inline std::optional<std::string_view> koo_li_label(double value) {
+  if (std::isnan(value) || value > 1.0 + detail::band_edge_tolerance) return std::nullopt;
+  if (value < 0.5 - detail::band_edge_tolerance) return "poor";
+  if (value < 0.75 - detail::band_edge_tolerance) return "moderate";
+  if (value <= 0.9 + detail::band_edge_tolerance) return "good";
+  return "excellent";
 }
 
-/// The label of a result's value; empty when the result has no value.
-inline std::optional<std::string_view> interpret(const result& r,
+inline std::optional<std::string_view> interpret(double value,
                                                  interpretation_scale scale = interpretation_scale::landis_koch) {
+  switch (scale) {
+    case interpretation_scale::altman: return altman_label(value);
+    case interpretation_scale::koo_li: return koo_li_label(value);
+    case interpretation_scale::landis_koch: break;
+  }
+  return landis_koch_label(value);
+}
+
+/// The label of a result's value, on the convention that fits its
+/// statistic: `kappa_scale` for chance-corrected coefficients, Koo & Li for
+/// ICC, none for raw agreement rates or a result without a value.
+inline std::optional<interpretation> interpret(const result& r,
+                                               interpretation_scale kappa_scale = interpretation_scale::landis_koch) {
   if (!r.value) return std::nullopt;
-  return interpret(*r.value, scale);
+  interpretation_scale scale = kappa_scale;
+  switch (r.stat) {
+    case statistic::percent:
+    case statistic::unanimous:
+    case statistic::within: return std::nullopt;
+    case statistic::icc: scale = interpretation_scale::koo_li; break;
+    default: break;
+  }
+  const auto label = interpret(*r.value, scale);
+  if (!label) return std::nullopt;
+  return interpretation{*label, scale};
 }
 
 }  // namespace calibra::agreement

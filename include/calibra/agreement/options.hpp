@@ -219,4 +219,28 @@ inline icc_form parse_icc_form(std::string_view s) {
   return detail::icc_form_names.parse(s);  // throws, listing the Shrout-Fleiss names
 }
 
+/// Calls `visit(name, value)` for every option, in the spelling shared by
+/// the CLI (`--name`), Python (`name=`) and the JSON/dict echo of the options
+/// in effect.  Values are passed as: std::vector<double> (categories),
+/// std::string_view (enumerations, by their spelling), std::optional<double>
+/// (category), int, double, std::size_t, std::uint64_t or unsigned.  The
+/// custom weight matrix is not visited; callers echo it where they can.
+template <typename Visitor>
+void visit_options(const options& o, Visitor&& visit) {
+  visit("categories", o.categories);
+  visit("missing", to_string(o.missing));
+  visit("weights", to_string(o.weights));
+  visit("level", to_string(o.level));
+  visit("form", to_string(o.form));
+  visit("category", o.category);
+  visit("tolerance", o.tolerance);
+  visit("ci", o.confidence);
+  visit("population", o.population_units);
+  visit("se", to_string(o.cohen_se));
+  visit("bootstrap", o.bootstrap);
+  visit("seed", o.seed);
+  visit("bootstrap_method", to_string(o.bootstrap_method));
+  visit("threads", o.threads);
+}
+
 }  // namespace calibra::agreement
