@@ -97,7 +97,7 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
       if (header.size() > 20) names += ", ...";
       throw validation_error("ratings", at_row(header_row) + ": missing required column '" +
                                             std::string(ratings_columns[f]) + "'; the header has " + names +
-                                            ", expected " + header_list() + " (? marks optional columns)");
+                                            "; expected the columns " + header_list() + " (? marks optional columns)");
     }
 
   // Rows.  Cells are copied into `cells` because a quoted cell's text lives
