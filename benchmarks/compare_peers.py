@@ -46,7 +46,7 @@ CATEGORIES = 5
 ACCURACY = 0.65  # probability that a rater reports the unit's true category
 SEED = 20240601
 RELATIVE_TOLERANCE = 1e-9
-PSYCH_TIME_CAP = 60.0  # seconds: sizes projected past this are skipped
+PSYCH_TIME_CAP = 60.0  # seconds allowed to one psych::ICC call
 AOV_MEMORY_CAP = 2e9   # bytes of psych's dense aov() design matrix we allow
 
 
@@ -265,15 +265,18 @@ def main():
             else:
                 notes.append(f"psych::ICC(lmer=FALSE) skipped at {size} ratings: its aov() builds a dense "
                              f"{size} x {units} design matrix ({design_bytes / 1e9:.0f} GB)")
-            projected = None if psych_lmer_last is None else psych_lmer_last * (size / (size // 10))
-            if projected is not None and projected > PSYCH_TIME_CAP:
+            # Sizes whose projection (linear in the ratings) is far past the
+            # cap are not tried; the others get the cap as a hard time-out.
+            projected = None if psych_lmer_last is None else psych_lmer_last * 10
+            if projected is not None and projected > 3 * PSYCH_TIME_CAP:
                 notes.append(f"psych::ICC (default, lme4) skipped at {size} ratings: projected "
-                             f"{projected:.0f} s from the previous size, over the {PSYCH_TIME_CAP:.0f} s cap")
+                             f"{projected:.0f} s from the previous size, far over the {PSYCH_TIME_CAP:.0f} s cap")
             else:
-                peer = psych_icc(five_path, True, 1, timeout=2 * PSYCH_TIME_CAP)
+                # R start-up, reading the file and the warm-up come on top.
+                peer = psych_icc(five_path, True, 1, timeout=PSYCH_TIME_CAP + 30)
                 if peer is None:
-                    notes.append(f"psych::ICC (default, lme4) timed out at {size} ratings "
-                                 f"(> {2 * PSYCH_TIME_CAP:.0f} s)")
+                    notes.append(f"psych::ICC (default, lme4) did not finish within the {PSYCH_TIME_CAP:.0f} s "
+                                 f"cap at {size} ratings (stopped)")
                     psych_lmer_last = float("inf")
                 else:
                     psych_lmer_last = peer[1]
