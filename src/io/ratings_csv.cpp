@@ -133,7 +133,8 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
     ++rows;
   }
   if (rows == 0)
-    throw parse_error("ratings", at_row(header_row) + ": there is a header but no ratings; expected one rating per row");
+    throw parse_error("ratings",
+                      at_row(header_row) + ": there is a header but no ratings; expected one rating per row");
   return builder.finish(options.duplicates);
 }
 

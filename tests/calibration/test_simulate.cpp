@@ -330,7 +330,8 @@ TEST_CASE("generator: planted effects show in simple statistics", "[simulate][ef
       }
       REQUIRE(promoted_n > 0);
       REQUIRE(other_n > 0);
-      const double difference = promoted_sum / static_cast<double>(promoted_n) - other_sum / static_cast<double>(other_n);
+      const double difference =
+          promoted_sum / static_cast<double>(promoted_n) - other_sum / static_cast<double>(other_n);
       INFO("promoted minus not promoted: " << difference);
       CHECK(difference > 0.3);
     }

@@ -306,6 +306,7 @@ class ratings_table {
  public:
   static constexpr std::uint32_t no_id = std::numeric_limits<std::uint32_t>::max();
 
+  /// An empty table with no framework; real tables come from ratings_builder.
   ratings_table() = default;
 
   std::size_t size() const { return ratee_.size(); }
@@ -606,9 +607,8 @@ class ratings_builder {
       const auto& career_level = fw.ladder().levels()[*r.career_level];
       const calibra::track expected = career_level.track;
       if (r.track && *r.track != expected) {
-        return {"track", "track '" + std::string(to_string(*r.track)) + "' contradicts career level '" + career_level.id +
-                           "', which is on the " +
-               std::string(to_string(expected)) + " track"};
+        return {"track", "track '" + std::string(to_string(*r.track)) + "' contradicts career level '" +
+                             career_level.id + "', which is on the " + std::string(to_string(expected)) + " track"};
       }
       r.track = expected;
     }
