@@ -15,6 +15,7 @@
 #include <calibra/agreement/cohen.hpp>
 #include <calibra/agreement/conger.hpp>
 #include <calibra/agreement/detail/inference.hpp>
+#include <calibra/agreement/detail/patterns.hpp>
 #include <calibra/agreement/icc.hpp>
 #include <calibra/agreement/krippendorff.hpp>
 #include <calibra/agreement/multi_rater.hpp>
@@ -26,7 +27,9 @@
 
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace calibra::agreement {
@@ -54,6 +57,78 @@ inline options effective_options(statistic stat, const options& opts) {
   return effective;
 }
 
+/// The resampling plan of the statistics that depend on a unit only through
+/// its pattern of category counts (multi-rater family, Krippendorff), when
+/// the pattern table applies: a resample sums the drawn counts per pattern
+/// (one pass over the units) and finishes a summary of at most a few
+/// hundred patterns; the jackknife makes one estimate per pattern.
+inline std::optional<resampling_plan> pattern_plan(const ratings_ref& ratings, statistic stat,
+                                                   const options& effective) {
+  const bool family = stat == statistic::percent || stat == statistic::unanimous || stat == statistic::within ||
+                      (stat == statistic::fleiss && !effective.category) || stat == statistic::gwet ||
+                      stat == statistic::brennan_prediger || stat == statistic::scott;
+  if (!family && stat != statistic::krippendorff) return std::nullopt;
+  if (stat == statistic::scott) require_two_raters(ratings, "Scott's pi");
+  if (stat == statistic::krippendorff && effective.weights != weight_scheme::identity)
+    throw invalid_argument("agreement", "Krippendorff's alpha takes its distance from options.level; "
+                                        "options.weights must stay 'identity'");
+  std::optional<unit_patterns> tabulated = tabulate_patterns(ratings, effective, true);
+  if (!tabulated) return std::nullopt;
+  auto patterns = std::make_shared<const unit_patterns>(std::move(*tabulated));
+  resampling_plan plan;
+  plan.n_units = patterns->n_units;
+  if (family) {
+    const Eigen::MatrixXd weights = family_weights(stat, effective, patterns->categories);
+    auto summarise = [=](const std::vector<double>& pattern_units) {
+      multi_rater_summary summary(patterns->categories, weights);
+      feed(summary, patterns->table, pattern_units);
+      return summary;
+    };
+    plan.estimate = [=](const std::vector<double>& unit_weights) {
+      std::vector<double> pattern_units;
+      pattern_weights(*patterns, unit_weights, pattern_units);
+      return value_or_nan(summarise(pattern_units).finish(stat, effective));
+    };
+    plan.jackknife = [=]() {
+      const multi_rater_summary all = summarise(patterns->units);
+      return jackknife_by_pattern(*patterns, [&](std::size_t p) {
+        multi_rater_summary unit(patterns->categories, weights);
+        const std::size_t b = patterns->table.offsets[p];
+        unit.add_unit(patterns->table.category.data() + b, patterns->table.count.data() + b,
+                      patterns->table.offsets[p + 1] - b);
+        multi_rater_summary without = all;
+        without -= unit;
+        return value_or_nan(without.finish(stat, effective));
+      });
+    };
+    return plan;
+  }
+  const measurement_level level = effective.level;
+  plan.estimate = [=](const std::vector<double>& unit_weights) {
+    std::vector<double> pattern_units;
+    pattern_weights(*patterns, unit_weights, pattern_units);
+    return value_or_nan(
+        krippendorff_from_table(patterns->table, patterns->categories, level, pattern_units).finish(effective));
+  };
+  plan.jackknife = [=]() {
+    const krippendorff_summary all = krippendorff_from_table(patterns->table, patterns->categories, level, patterns->units);
+    std::optional<Eigen::MatrixXd> weights;
+    if (level == measurement_level::ordinal)
+      weights = krippendorff_weights(level, patterns->categories.codes(),
+                                     pairable_marginals(patterns->table, patterns->units));
+    return jackknife_by_pattern(*patterns, [&](std::size_t p) {
+      krippendorff_summary unit(patterns->categories, level, weights);
+      const std::size_t b = patterns->table.offsets[p];
+      unit.add_unit(patterns->table.category.data() + b, patterns->table.count.data() + b,
+                    patterns->table.offsets[p + 1] - b);
+      krippendorff_summary without = all;
+      without -= unit;
+      return value_or_nan(without.finish(effective));
+    });
+  };
+  return plan;
+}
+
 }  // namespace detail
 
 /// The resampling plan of `stat` on `ratings` under `opts` (see
@@ -61,6 +136,7 @@ inline options effective_options(statistic stat, const options& opts) {
 inline resampling_plan make_resampling_plan(const ratings_ref& ratings, statistic stat, const options& opts = {}) {
   if (stat == statistic::icc) return icc_resampling_plan(ratings, opts);
   const options effective = detail::effective_options(stat, opts);
+  if (std::optional<resampling_plan> plan = detail::pattern_plan(ratings, stat, effective)) return std::move(*plan);
   auto coded = std::make_shared<const coded_ratings>(detail::coded_for(ratings, stat, opts));
   resampling_plan plan;
   plan.n_units = coded->n_units();

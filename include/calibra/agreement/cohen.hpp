@@ -10,15 +10,18 @@
 
 #include <calibra/agreement/categories.hpp>
 #include <calibra/agreement/detail/inference.hpp>
+#include <calibra/agreement/detail/patterns.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/weights.hpp>
 #include <calibra/error.hpp>
 
 #include <Eigen/Core>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -146,6 +149,48 @@ inline contingency_summary pair_table(const coded_ratings& coded, Eigen::Index a
   return summary;
 }
 
+/// Contingency table of the two columns of `ratings` straight from the raw
+/// codes (see tabulate_pair), or nothing when the fast path does not apply.
+inline std::optional<contingency_summary> fast_pair_table(const ratings_ref& ratings, const options& pairs) {
+  const std::optional<pair_counts> counts = tabulate_pair(ratings);
+  if (!counts) return std::nullopt;
+  constexpr std::int64_t span = pair_counts::span;
+  auto code_at = [&](std::int64_t at) { return static_cast<double>(counts->origin + at); };
+  std::array<std::int32_t, span> index_at{};
+  index_at.fill(missing_index);
+  category_set categories;
+  if (!pairs.categories.empty()) {
+    categories = category_set::declared(pairs.categories);
+    for (std::int64_t at = 0; at < span; ++at) {
+      if (!counts->seen[static_cast<std::size_t>(at)]) continue;
+      index_at[static_cast<std::size_t>(at)] = categories.index_of(code_at(at));
+      if (index_at[static_cast<std::size_t>(at)] == missing_index) return std::nullopt;  // reported by the general path
+    }
+  } else {
+    // Observed categories: the codes of the units both raters rated.
+    std::vector<double> codes;
+    for (std::int64_t at = 0; at < span; ++at) {
+      bool used = false;
+      for (std::int64_t other = 0; other < span && !used; ++other)
+        used = counts->cell[static_cast<std::size_t>(at * span + other)] != 0 ||
+               counts->cell[static_cast<std::size_t>(other * span + at)] != 0;
+      if (!used) continue;
+      index_at[static_cast<std::size_t>(at)] = static_cast<std::int32_t>(codes.size());
+      codes.push_back(code_at(at));
+    }
+    categories = category_set::from_sorted(std::move(codes));
+  }
+  const Eigen::MatrixXd weights = weights_for(pairs, categories.codes());
+  contingency_summary summary(std::move(categories), weights);
+  for (std::int64_t x = 0; x < span; ++x)
+    for (std::int64_t y = 0; y < span; ++y) {
+      const std::uint32_t units = counts->cell[static_cast<std::size_t>(x * span + y)];
+      if (units != 0)
+        summary.add_pair(index_at[static_cast<std::size_t>(x)], index_at[static_cast<std::size_t>(y)], units);
+    }
+  return summary;
+}
+
 inline options pairs_only(const options& opts) {
   options pairs = opts;
   pairs.missing = missing_policy::listwise;
@@ -159,6 +204,7 @@ inline options pairs_only(const options& opts) {
 inline result cohen_kappa(const ratings_ref& ratings, const options& opts = {}) {
   detail::require_two_raters(ratings, "Cohen's kappa");
   const options pairs = detail::pairs_only(opts);
+  if (std::optional<contingency_summary> table = detail::fast_pair_table(ratings, pairs)) return table->finish(pairs);
   const coded_ratings coded = code_ratings(ratings, pairs);
   return detail::pair_table(coded, 0, 1, weights_for(pairs, coded.categories.codes())).finish(pairs);
 }

@@ -17,6 +17,7 @@
 
 #include <calibra/agreement/categories.hpp>
 #include <calibra/agreement/detail/inference.hpp>
+#include <calibra/agreement/detail/patterns.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/weights.hpp>
 #include <calibra/error.hpp>
@@ -278,6 +279,12 @@ inline result krippendorff_alpha(const ratings_ref& ratings, const options& opts
   if (opts.weights != weight_scheme::identity)
     throw invalid_argument("agreement", "Krippendorff's alpha takes its distance from options.level (nominal, "
                                         "ordinal, interval, ratio); options.weights must stay 'identity'");
+  if (std::optional<detail::unit_patterns> patterns = detail::tabulate_patterns(ratings, opts, false)) {
+    krippendorff_summary summary =
+        detail::krippendorff_from_table(patterns->table, patterns->categories, opts.level, patterns->units);
+    summary.n_raters = patterns->active_raters;
+    return summary.finish(opts);
+  }
   const coded_ratings coded = code_ratings(ratings, opts);
   std::optional<Eigen::MatrixXd> weights;
   if (opts.level == measurement_level::ordinal) {

@@ -20,6 +20,7 @@
 
 #include <calibra/agreement/categories.hpp>
 #include <calibra/agreement/detail/inference.hpp>
+#include <calibra/agreement/detail/patterns.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/weights.hpp>
 #include <calibra/error.hpp>
@@ -29,6 +30,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -310,32 +312,48 @@ inline result multi_rater_from_coded(const coded_ratings& coded, statistic stat,
   return r;
 }
 
+/// A multi-rater statistic of a raw matrix: from the pattern table when the
+/// codes are small integers (the usual case), else from the coded matrix.
+inline result multi_rater_statistic(const ratings_ref& ratings, statistic stat, const options& opts) {
+  if (std::optional<unit_patterns> patterns = tabulate_patterns(ratings, opts, false)) {
+    multi_rater_summary summary(patterns->categories, family_weights(stat, opts, patterns->categories));
+    summary.n_raters = patterns->active_raters;
+    feed(summary, patterns->table, patterns->units);
+    result r = summary.finish(stat, opts);
+    r.used = used_options(opts, patterns->categories);
+    return r;
+  }
+  return multi_rater_from_coded(code_ratings(ratings, opts), stat, opts);
+}
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------
-// Public coefficients.  Each codes the matrix once and makes one pass.
+// Public coefficients.  Each reads the matrix in two passes (see
+// detail/patterns.hpp) or codes it once and makes one pass.
 
 /// Percent agreement: Gwet's pa, the mean over units of the share of
 /// agreeing rating pairs (weighted when options.weights is not identity).
 inline result percent_agreement(const ratings_ref& ratings, const options& opts = {}) {
-  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::percent, opts);
+  return detail::multi_rater_statistic(ratings, statistic::percent, opts);
 }
 
 /// Share of units (with two or more ratings) on which all raters agree.
 inline result unanimous_agreement(const ratings_ref& ratings, const options& opts = {}) {
-  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::unanimous, opts);
+  return detail::multi_rater_statistic(ratings, statistic::unanimous, opts);
 }
 
 /// Pair agreement where two ratings agree when their category indices
 /// differ by at most options.tolerance ("within one level" for 1).
 inline result within_agreement(const ratings_ref& ratings, const options& opts = {}) {
-  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::within, opts);
+  return detail::multi_rater_statistic(ratings, statistic::within, opts);
 }
 
 /// Fleiss' kappa in Gwet's generalised form (missing ratings, weights).
 /// Also fills per_category with Fleiss (1971) category-versus-rest kappas.
 /// With options.category set, the value is that category against the rest.
 inline result fleiss_kappa(const ratings_ref& ratings, const options& opts = {}) {
+  if (!opts.category) return detail::multi_rater_statistic(ratings, statistic::fleiss, opts);
   const coded_ratings coded = code_ratings(ratings, opts);
   if (!opts.category) return detail::multi_rater_from_coded(coded, statistic::fleiss, opts);
   options binary_opts = opts;
@@ -349,13 +367,13 @@ inline result fleiss_kappa(const ratings_ref& ratings, const options& opts = {})
 
 /// Gwet's AC1 (identity weights) or AC2 (any other weights).
 inline result gwet_ac(const ratings_ref& ratings, const options& opts = {}) {
-  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::gwet, opts);
+  return detail::multi_rater_statistic(ratings, statistic::gwet, opts);
 }
 
 /// Brennan-Prediger coefficient: chance agreement from a uniform use of the
 /// q categories.
 inline result brennan_prediger(const ratings_ref& ratings, const options& opts = {}) {
-  return detail::multi_rater_from_coded(code_ratings(ratings, opts), statistic::brennan_prediger, opts);
+  return detail::multi_rater_statistic(ratings, statistic::brennan_prediger, opts);
 }
 
 /// Scott's pi for exactly two raters on the units both rated: Fleiss'
@@ -366,7 +384,7 @@ inline result scott_pi(const ratings_ref& ratings, const options& opts = {}) {
                                             std::to_string(ratings.cols()));
   options pairs = opts;
   pairs.missing = missing_policy::listwise;
-  result r = detail::multi_rater_from_coded(code_ratings(ratings, pairs), statistic::scott, pairs);
+  result r = detail::multi_rater_statistic(ratings, statistic::scott, pairs);
   r.per_category.clear();
   return r;
 }
