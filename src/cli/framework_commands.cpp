@@ -177,7 +177,7 @@ std::string findings_text(const framework& fw, const std::vector<finding>& findi
         << "\n";
   out << "Checked '" << fw.metadata().name << "' against " << check_rules().size() << " rules: "
       << count(findings, severity::error) << " errors, " << count(findings, severity::warning) << " warnings, "
-      << count(findings, severity::info) << " notes.\n";
+      << count(findings, severity::info) << " infos.\n";
   return out.str();
 }
 

@@ -277,7 +277,6 @@ inline std::vector<finding> check(const framework& fw, const check_options& opt 
     }
 
   const Eigen::MatrixXd profile = fw.quadrant_profile();
-  const auto quads = all_quadrants();
   auto quadrant_mean = [&](std::size_t level, bool strategic) {
     double sum = 0;
     int n = 0;
@@ -335,7 +334,6 @@ inline std::vector<finding> check(const framework& fw, const check_options& opt 
             "raise strategic expectations so senior levels operate across three or four quadrants");
     }
   }
-  (void)quads;
 
   if (!ladder.steps().empty() && !comps.empty()) {
     const bool every_rises = std::all_of(gaps.begin(), gaps.end(), [&](const promotion_gaps& g) {
