@@ -14,7 +14,16 @@
 #include <calibra/framework/relative.hpp>
 #include <calibra/framework/scale.hpp>
 
+#include <calibra/agreement/agree.hpp>
+#include <calibra/agreement/interpretation.hpp>
+#include <calibra/agreement/pairwise.hpp>
+#include <calibra/agreement/summaries.hpp>
+
+#include <calibra/calibration/ratings.hpp>
+#include <calibra/calibration/simulate.hpp>
+#include <calibra/calibration/wide_matrix.hpp>
+
 #include <calibra/io/files.hpp>
 #include <calibra/io/framework_json.hpp>
-
-#include <calibra/agreement/options.hpp>
+#include <calibra/io/ratings.hpp>
+#include <calibra/io/wide_csv.hpp>
