@@ -223,11 +223,13 @@ inline resampling_plan make_resampling_plan(const ratings_ref& ratings, statisti
       plan.estimate = [=](const std::vector<double>& unit_weights) {
         return detail::value_or_nan(detail::conger_from_coded(*coded, effective, unit_weights));
       };
+      plan.jackknife = [=]() { return detail::conger_jackknife(*coded, effective); };
       break;
     case statistic::light:
       plan.estimate = [=](const std::vector<double>& unit_weights) {
         return detail::value_or_nan(detail::light_from_coded(*coded, effective, unit_weights));
       };
+      plan.jackknife = [=]() { return detail::light_jackknife(*coded, effective); };
       break;
     case statistic::icc:
       break;

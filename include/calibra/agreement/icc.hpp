@@ -329,21 +329,25 @@ struct complete_units {
   std::size_t dropped = 0;
 };
 
+/// Whether unit `u` has every rating; throws on an infinite rating met
+/// before the first missing one.
+inline bool unit_is_complete(const Eigen::Ref<const Eigen::MatrixXd>& ratings, Eigen::Index u) {
+  for (Eigen::Index j = 0; j < ratings.cols(); ++j) {
+    const double x = ratings(u, j);
+    if (std::isnan(x)) return false;
+    if (!std::isfinite(x))
+      throw invalid_argument("icc", "unit " + std::to_string(u + 1) + ", rater " + std::to_string(j + 1) +
+                                        ": rating is infinite; expected a finite number or NaN for missing");
+  }
+  return true;
+}
+
 inline complete_units listwise_complete(const Eigen::Ref<const Eigen::MatrixXd>& ratings) {
   complete_units out;
   std::vector<Eigen::Index> keep;
   keep.reserve(static_cast<std::size_t>(ratings.rows()));
-  for (Eigen::Index u = 0; u < ratings.rows(); ++u) {
-    bool complete = true;
-    for (Eigen::Index j = 0; j < ratings.cols() && complete; ++j) {
-      const double x = ratings(u, j);
-      if (std::isnan(x)) complete = false;
-      else if (!std::isfinite(x))
-        throw invalid_argument("icc", "unit " + std::to_string(u + 1) + ", rater " + std::to_string(j + 1) +
-                                          ": rating is infinite; expected a finite number or NaN for missing");
-    }
-    if (complete) keep.push_back(u);
-  }
+  for (Eigen::Index u = 0; u < ratings.rows(); ++u)
+    if (unit_is_complete(ratings, u)) keep.push_back(u);
   out.dropped = static_cast<std::size_t>(ratings.rows()) - keep.size();
   out.rows.resize(static_cast<Eigen::Index>(keep.size()), ratings.cols());
   for (std::size_t i = 0; i < keep.size(); ++i) out.rows.row(static_cast<Eigen::Index>(i)) = ratings.row(keep[i]);
@@ -474,16 +478,32 @@ inline result icc(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const option
   if (!(opts.confidence > 0 && opts.confidence < 1))
     throw invalid_argument("icc", "confidence level " + std::to_string(opts.confidence) +
                                       " is outside (0, 1); expected e.g. 0.95");
-  auto complete = detail::listwise_complete(ratings);
   const auto k = static_cast<std::size_t>(ratings.cols());
   icc_summary summary(k);
-  if (k > 0)
-    for (Eigen::Index u = 0; u < complete.rows.rows(); ++u) summary.add_unit(complete.rows.row(u));
+  detail::complete_units complete;
+  std::size_t kept = 0;
+  if (opts.bootstrap > 0) {
+    // The bootstrap reads the complete units many times: copy them once.
+    complete = detail::listwise_complete(ratings);
+    kept = static_cast<std::size_t>(complete.rows.rows());
+    if (k > 0)
+      for (Eigen::Index u = 0; u < complete.rows.rows(); ++u) summary.add_unit(complete.rows.row(u));
+  } else {
+    // One pass over the input in place, same checks and order as listwise_complete.
+    for (Eigen::Index u = 0; u < ratings.rows(); ++u) {
+      if (!detail::unit_is_complete(ratings, u)) {
+        ++complete.dropped;
+        continue;
+      }
+      ++kept;
+      if (k > 0) summary.add_unit(ratings.row(u));
+    }
+  }
   icc_anova anova = summary.finish();
-  anova.n_units = static_cast<double>(complete.rows.rows());  // also right when there are no raters
+  anova.n_units = static_cast<double>(kept);  // also right when there are no raters
 
   result r = icc_from_anova(anova, opts.form, opts.confidence);
-  r.n_units = static_cast<std::size_t>(complete.rows.rows());
+  r.n_units = kept;
   r.extra["units_dropped"] = static_cast<double>(complete.dropped);
   r.used = opts;
   r.used.missing = missing_policy::listwise;  // what ICC actually does; see the header comment
