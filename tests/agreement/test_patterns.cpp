@@ -1,0 +1,198 @@
+// The fast paths for small integer codes (detail/patterns.hpp, the two-column
+// table of Cohen's kappa, the linear-time jackknives of Conger and Light)
+// must give what the general coding path gives.  Every categorical
+// coefficient depends on the codes only through their order and spacing, so
+// shifting all codes by 0.5 (which sends the computation down the general
+// path) must leave every number unchanged.
+#include <calibra/agreement/agree.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace calibra::agreement;
+
+namespace {
+constexpr double NA = std::numeric_limits<double>::quiet_NaN();
+
+Eigen::MatrixXd random_ratings(unsigned seed, Eigen::Index units, Eigen::Index raters, int q, double missing) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> level(1, q);
+  std::uniform_real_distribution<double> unit(0, 1);
+  Eigen::MatrixXd m(units, raters);
+  for (Eigen::Index i = 0; i < units; ++i) {
+    const int truth = level(rng);
+    for (Eigen::Index j = 0; j < raters; ++j)
+      m(i, j) = unit(rng) < missing ? NA : (unit(rng) < 0.6 ? truth : level(rng));
+  }
+  return m;
+}
+
+void check_same(const std::optional<double>& fast, const std::optional<double>& general) {
+  REQUIRE(fast.has_value() == general.has_value());
+  if (fast) CHECK(*fast == Approx(*general).epsilon(1e-12).margin(1e-13));
+}
+
+void check_same(const result& fast, const result& general) {
+  check_same(fast.value, general.value);
+  check_same(fast.se, general.se);
+  check_same(fast.ci_low, general.ci_low);
+  check_same(fast.ci_high, general.ci_high);
+  check_same(fast.observed, general.observed);
+  check_same(fast.chance, general.chance);
+  CHECK(fast.n_units == general.n_units);
+  CHECK(fast.n_raters == general.n_raters);
+  CHECK(fast.ci_method == general.ci_method);
+  CHECK(fast.reason.has_value() == general.reason.has_value());
+  REQUIRE(fast.per_category.size() == general.per_category.size());
+  auto g = general.per_category.begin();
+  for (const auto& [code, value] : fast.per_category) {
+    CHECK(code + 0.5 == g->first);
+    CHECK(value == Approx(g->second).epsilon(1e-12).margin(1e-13));
+    ++g;
+  }
+}
+
+const statistic categorical[] = {statistic::percent, statistic::unanimous,    statistic::within,
+                                 statistic::fleiss,  statistic::gwet,         statistic::brennan_prediger,
+                                 statistic::conger,  statistic::light,        statistic::krippendorff};
+}  // namespace
+
+TEST_CASE("integer and shifted codes give the same coefficients", "[patterns]") {
+  const Eigen::MatrixXd ratings = random_ratings(7, 300, 5, 5, 0.15);
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  for (const missing_policy policy : {missing_policy::available, missing_policy::listwise})
+    for (const weight_scheme weights : {weight_scheme::identity, weight_scheme::quadratic})
+      for (const statistic stat : categorical) {
+        if (stat == statistic::krippendorff && weights != weight_scheme::identity) continue;
+        options opts;
+        opts.missing = policy;
+        opts.weights = weights;
+        INFO(to_string(stat) << " weights " << static_cast<int>(weights) << " policy " << static_cast<int>(policy));
+        check_same(agree(ratings, stat, opts), agree(shifted, stat, opts));
+      }
+  for (const measurement_level level : {measurement_level::ordinal, measurement_level::interval,
+                                        measurement_level::ratio}) {
+    options opts;
+    opts.level = level;
+    INFO("krippendorff level " << static_cast<int>(level));
+    // Ratio distances depend on the codes themselves, not only their spacing.
+    if (level == measurement_level::ratio) {
+      const Eigen::MatrixXd doubled = ratings * 2.0;  // even integers: still the fast path
+      const Eigen::MatrixXd halves = ratings * 0.5;   // general path
+      CHECK(*agree(doubled, statistic::krippendorff, opts).value ==
+            Approx(*agree(halves, statistic::krippendorff, opts).value).epsilon(1e-12));
+    } else {
+      check_same(agree(ratings, statistic::krippendorff, opts), agree(shifted, statistic::krippendorff, opts));
+    }
+  }
+}
+
+TEST_CASE("two-rater fast paths match the general path", "[patterns]") {
+  const Eigen::MatrixXd ratings = random_ratings(11, 400, 2, 4, 0.1);
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  for (const weight_scheme weights : {weight_scheme::identity, weight_scheme::linear, weight_scheme::quadratic}) {
+    options opts;
+    opts.weights = weights;
+    check_same(agree(ratings, statistic::cohen, opts), agree(shifted, statistic::cohen, opts));
+    check_same(agree(ratings, statistic::scott, opts), agree(shifted, statistic::scott, opts));
+  }
+}
+
+TEST_CASE("a code used only by dropped units is not a category", "[patterns]") {
+  // Code 9 appears only in unit 3, which listwise deletion drops (and which
+  // the two-rater statistics cannot pair).
+  Eigen::MatrixXd ratings(6, 3);
+  ratings << 1, 1, 2,  //
+      2, 2, 2,         //
+      1, 2, 1,         //
+      9, NA, 1,        //
+      3, 3, 3,         //
+      1, 3, 1;
+  options listwise;
+  listwise.missing = missing_policy::listwise;
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  for (const statistic stat : {statistic::fleiss, statistic::gwet, statistic::krippendorff}) {
+    const result fast = agree(ratings, stat, listwise);
+    CHECK(fast.used.categories == std::vector<double>{1, 2, 3});
+    check_same(fast, agree(shifted, stat, listwise));
+  }
+  const Eigen::MatrixXd pair = ratings.leftCols(2);
+  const result cohen = agree(pair, statistic::cohen);
+  CHECK(cohen.used.categories == std::vector<double>{1, 2, 3});
+  check_same(cohen, agree(Eigen::MatrixXd(pair.array() + 0.5), statistic::cohen));
+}
+
+TEST_CASE("declared categories on the fast path", "[patterns]") {
+  const Eigen::MatrixXd ratings = random_ratings(3, 120, 4, 3, 0.1);
+  options declared;
+  declared.categories = {1, 2, 3, 4, 5};  // 4 and 5 never used
+  options shifted_declared;
+  shifted_declared.categories = {1.5, 2.5, 3.5, 4.5, 5.5};
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  for (const statistic stat : {statistic::gwet, statistic::brennan_prediger, statistic::fleiss}) {
+    const result fast = agree(ratings, stat, declared);
+    CHECK(fast.used.categories.size() == 5);
+    check_same(fast, agree(shifted, stat, shifted_declared));
+  }
+  const Eigen::MatrixXd pair = ratings.leftCols(2);
+  check_same(agree(pair, statistic::cohen, declared),
+             agree(Eigen::MatrixXd(pair.array() + 0.5), statistic::cohen, shifted_declared));
+
+  // An undeclared code, even in a unit that is dropped, is still an error
+  // naming the cell.
+  Eigen::MatrixXd bad = ratings;
+  bad(5, 1) = 7;
+  bad(5, 0) = NA;
+  for (const statistic stat : {statistic::fleiss, statistic::krippendorff, statistic::cohen}) {
+    const Eigen::MatrixXd input = stat == statistic::cohen ? Eigen::MatrixXd(bad.leftCols(2)) : bad;
+    CHECK_THROWS_WITH(agree(input, stat, declared), Catch::Contains("unit 5") && Catch::Contains("rater 1"));
+  }
+}
+
+TEST_CASE("bootstrap intervals from the pattern table match the general path", "[patterns][bootstrap]") {
+  const Eigen::MatrixXd ratings = random_ratings(5, 150, 4, 4, 0.1);
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  for (const bootstrap_interval method : {bootstrap_interval::percentile, bootstrap_interval::bca})
+    for (const statistic stat : {statistic::fleiss, statistic::krippendorff, statistic::percent}) {
+      // Percent agreement takes few distinct values, so many resamples equal
+      // the estimate and BCa's bias correction counts exact ties: a last-bit
+      // difference in summation order moves it.  Compare its percentile
+      // interval only.
+      if (stat == statistic::percent && method == bootstrap_interval::bca) continue;
+      options opts;
+      opts.bootstrap = 200;
+      opts.seed = 42;
+      opts.bootstrap_method = method;
+      INFO(to_string(stat) << " method " << static_cast<int>(method));
+      const result fast = agree(ratings, stat, opts);
+      const result general = agree(shifted, stat, opts);
+      check_same(fast.ci_low, general.ci_low);
+      check_same(fast.ci_high, general.ci_high);
+      CHECK(fast.extra.at("bootstrap_se") == Approx(general.extra.at("bootstrap_se")).epsilon(1e-12));
+      if (method == bootstrap_interval::bca && general.extra.count("bootstrap_acceleration"))
+        CHECK(fast.extra.at("bootstrap_acceleration") ==
+              Approx(general.extra.at("bootstrap_acceleration")).epsilon(1e-9).margin(1e-14));
+    }
+}
+
+TEST_CASE("fast leave-one-out estimates equal one recomputation per unit", "[patterns][bootstrap]") {
+  const Eigen::MatrixXd ratings = random_ratings(9, 60, 4, 4, 0.2);
+  for (const statistic stat : {statistic::conger, statistic::light, statistic::fleiss, statistic::krippendorff}) {
+    INFO(to_string(stat));
+    const resampling_plan plan = make_resampling_plan(ratings, stat, {});
+    REQUIRE(plan.jackknife);
+    const std::vector<double> fast = plan.jackknife();
+    REQUIRE(fast.size() == plan.n_units);
+    std::vector<double> weights(plan.n_units, 1.0);
+    for (std::size_t u = 0; u < plan.n_units; ++u) {
+      weights[u] = 0;
+      const double slow = plan.estimate(weights);
+      weights[u] = 1;
+      REQUIRE(std::isnan(fast[u]) == std::isnan(slow));
+      if (!std::isnan(slow)) CHECK(fast[u] == Approx(slow).epsilon(1e-12).margin(1e-13));
+    }
+  }
+}
