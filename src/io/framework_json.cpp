@@ -347,8 +347,7 @@ framework parse_framework(std::string_view json_text, const std::string& source_
                                               "' appears twice in one object; each field may be given once");
   } catch (const json::parse_error& e) {
     // nlohmann reports a byte offset; turn it into line and column.
-    const std::string text(json_text);
-    const auto [line, column] = detail::line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+    const auto [line, column] = detail::line_column(json_text, e.byte > 0 ? e.byte - 1 : 0);
     // Keep nlohmann's explanation but drop its own id and position prefix.
     std::string reason = e.what();
     const auto column_at = reason.find("column ");

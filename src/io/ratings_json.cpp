@@ -30,20 +30,6 @@ std::string_view rating_text::*const slots[] = {
 };
 static_assert(sizeof(slots) / sizeof(slots[0]) == ratings_columns.size());
 
-/// 1-based line and column of a byte offset.
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
 /// Receives the parse events of the document, one row object at a time.
 class rating_rows {
  public:
@@ -148,7 +134,7 @@ class rating_rows {
   }
 
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
-    const auto [line, column] = line_column(text_, position > 0 ? position - 1 : 0);
+    const auto [line, column] = detail::line_column(text_, position > 0 ? position - 1 : 0);
     // Keep nlohmann's explanation, drop its own id and position prefix.
     std::string reason = e.what();
     const auto column_at = reason.find("column ");

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <system_error>
 #include <filesystem>
 
@@ -35,7 +37,7 @@ inline std::string read_file(const std::string& path, std::size_t max_bytes, con
 }
 
 /// 1-based line and column of a byte offset, for messages.
-inline std::pair<std::size_t, std::size_t> line_column(const std::string& text, std::size_t offset) {
+inline std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
   std::size_t line = 1, column = 1;
   for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
     if (text[i] == '\n') {
