@@ -13,6 +13,7 @@
 #pragma once
 
 #include <calibra/agreement/options.hpp>
+#include <calibra/detail/random.hpp>
 #include <calibra/error.hpp>
 
 #include <boost/math/distributions/normal.hpp>
@@ -60,40 +61,8 @@ using quiet_math_policy = boost::math::policies::policy<
     boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
     boost::math::policies::pole_error<boost::math::policies::ignore_error>>;
 
-/// splitmix64 (Steele, Lea & Flood 2014): a fast mixer used to turn
-/// (seed, resample index) into well-spread generator states.
-inline std::uint64_t splitmix64(std::uint64_t& state) noexcept {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-/// xoshiro256** (Blackman & Vigna 2018).  Fully specified here, so the
-/// stream for a given seed is the same on every platform.
-class xoshiro256 {
- public:
-  explicit xoshiro256(std::uint64_t seed) noexcept {
-    std::uint64_t mixer = seed;
-    for (auto& word : state_) word = splitmix64(mixer);
-  }
-
-  std::uint64_t next() noexcept {
-    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t state_[4];
-};
+using calibra::detail::splitmix64;
+using xoshiro256 = calibra::detail::xoshiro256ss;
 
 /// Uniform integers in [0, bound) without modulo bias.  For bounds below
 /// 2^32 this is Lemire's (2019) multiply-and-reject method on 32-bit halves

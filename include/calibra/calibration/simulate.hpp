@@ -44,6 +44,7 @@
 #pragma once
 
 #include <calibra/calibration/ratings.hpp>
+#include <calibra/detail/random.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
@@ -64,58 +65,19 @@ namespace calibra::calibration {
 
 namespace detail {
 
-/// splitmix64: expands a seed into the state of the main generator.
-inline std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
+using calibra::detail::splitmix64;
+using calibra::detail::xoshiro256ss;
+
+/// A deviate ~ N(0, sd), approximately, in the unit of `sd` (integers
+/// throughout).  Irwin-Hall: the sum of twelve uniforms on [0, 1) has
+/// mean 6 and variance 1.
+inline std::int64_t normal(xoshiro256ss& rng, std::int64_t sd) {
+  constexpr int bits = 20;
+  std::int64_t sum = 0;
+  for (int i = 0; i < 12; ++i) sum += static_cast<std::int64_t>(rng.next() >> (64 - bits));
+  const std::int64_t centred = sum - 6 * (std::int64_t{1} << bits);
+  return centred * sd / (std::int64_t{1} << bits);
 }
-
-/// xoshiro256** (Blackman & Vigna, 2018).
-class xoshiro256ss {
- public:
-  explicit xoshiro256ss(std::uint64_t seed) {
-    for (auto& word : state_) word = splitmix64(seed);
-  }
-
-  /// A generator in a given state (for checking against reference outputs).
-  static xoshiro256ss from_state(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2, std::uint64_t s3) {
-    xoshiro256ss g(0);
-    g.state_[0] = s0;
-    g.state_[1] = s1;
-    g.state_[2] = s2;
-    g.state_[3] = s3;
-    return g;
-  }
-
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
-
-  /// A deviate ~ N(0, sd), approximately, in the unit of `sd` (integers
-  /// throughout).  Irwin-Hall: the sum of twelve uniforms on [0, 1) has
-  /// mean 6 and variance 1.
-  std::int64_t normal(std::int64_t sd) {
-    constexpr int bits = 20;
-    std::int64_t sum = 0;
-    for (int i = 0; i < 12; ++i) sum += static_cast<std::int64_t>(next() >> (64 - bits));
-    const std::int64_t centred = sum - 6 * (std::int64_t{1} << bits);
-    return centred * sd / (std::int64_t{1} << bits);
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t state_[4];
-};
 
 /// Millionths of a level: the generator's fixed-point unit.
 inline constexpr std::int64_t micro = 1000000;
@@ -296,7 +258,7 @@ inline simulated_ratings simulate_ratings(std::shared_ptr<const calibra::framewo
   std::vector<std::vector<std::int64_t>> bias(config.managers, std::vector<std::int64_t>(n_periods));
   truth.manager_bias.resize(static_cast<Eigen::Index>(config.managers), static_cast<Eigen::Index>(n_periods));
   for (std::size_t m = 0; m < config.managers; ++m) {
-    std::int64_t base = rng.normal(bias_sd);
+    std::int64_t base = detail::normal(rng, bias_sd);
     if (config.lenient_manager == m) base += leniency;
     for (std::size_t p = 0; p < n_periods; ++p) {
       bias[m][p] = base + (config.drifting_manager == m ? drift * static_cast<std::int64_t>(p) : 0);
@@ -310,11 +272,11 @@ inline simulated_ratings simulate_ratings(std::shared_ptr<const calibra::framewo
   truth.proficiency.resize(static_cast<Eigen::Index>(n_ratees), static_cast<Eigen::Index>(n_competencies));
   const auto& expectations = fw->expectations();
   for (std::size_t r = 0; r < n_ratees; ++r) {
-    const std::int64_t person = rng.normal(ratee_sd);
+    const std::int64_t person = detail::normal(rng, ratee_sd);
     for (std::size_t c = 0; c < n_competencies; ++c) {
       const int expected = expectations(static_cast<Eigen::Index>(truth.ratee_career_level[r]),
                                         static_cast<Eigen::Index>(c));
-      proficiency[r][c] = expected * micro + person + rng.normal(trait_sd);
+      proficiency[r][c] = expected * micro + person + detail::normal(rng, trait_sd);
       truth.proficiency(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) =
           static_cast<double>(proficiency[r][c]) / micro;
     }
@@ -339,7 +301,7 @@ inline simulated_ratings simulate_ratings(std::shared_ptr<const calibra::framewo
     for (std::size_t c = 0; c < n_competencies; ++c)
       gap += proficiency_at(r, c, outcome_period) -
              expectations(static_cast<Eigen::Index>(target), static_cast<Eigen::Index>(c)) * micro;
-    const std::int64_t readiness = gap / static_cast<std::int64_t>(n_competencies) + rng.normal(outcome_sd);
+    const std::int64_t readiness = gap / static_cast<std::int64_t>(n_competencies) + detail::normal(rng, outcome_sd);
     truth.outcome[r] = readiness > threshold ? promotion_outcome::promoted : promotion_outcome::not_promoted;
   }
 
@@ -375,9 +337,9 @@ inline simulated_ratings simulate_ratings(std::shared_ptr<const calibra::framewo
 
       for (const source& s : sources) {
         const bool haloed = s.manager && config.halo_manager == *s.manager;
-        const std::int64_t shared_noise = haloed ? rng.normal(noise_sd) : 0;
+        const std::int64_t shared_noise = haloed ? detail::normal(rng, noise_sd) : 0;
         for (std::size_t c = 0; c < n_competencies; ++c) {
-          const std::int64_t noise = rng.normal(noise_sd);
+          const std::int64_t noise = detail::normal(rng, noise_sd);
           std::int64_t score = 0;
           if (!s.manager) {
             score = proficiency_at(r, c, p) + self_inflation + noise;
