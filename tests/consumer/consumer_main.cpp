@@ -1,4 +1,5 @@
-// Uses calibra as an installed package would be used: umbrella header,
+// One program for both consumer projects (find_package and add_subdirectory;
+// CALIBRA_CONSUMER_KIND says which).  Uses calibra as a user would: umbrella header,
 // built-in framework from calibra::io, one agreement helper.
 #include <calibra/calibra.hpp>
 
@@ -54,6 +55,6 @@ int main() {
     return EXIT_FAILURE;
   }
   if (failures != 0) return EXIT_FAILURE;
-  std::cout << "find_package consumer: all checks passed\n";
+  std::cout << CALIBRA_CONSUMER_KIND << " consumer: all checks passed\n";
   return EXIT_SUCCESS;
 }
