@@ -264,16 +264,17 @@ void run_agree(const agree_input& in) {
     }() + ")");
   // Option values are checked before the file is read, so a typo is
   // reported as such even when the file is large.
-  const std::optional<ag::statistic> stat =
-      in.all ? std::nullopt : std::optional<ag::statistic>(ag::parse_statistic(in.stat));
+  // (A plain enum rather than std::optional: GCC 12 warns falsely that an
+  // optional enum "may be used uninitialized" at some inlining choices.)
+  const ag::statistic stat = in.all ? ag::statistic::percent : ag::parse_statistic(in.stat);
   const ag::options opts = options_from(in);
 
   wide_csv_options csv_options;
   csv_options.unit_column = in.unit_column;
   const wide_ratings data = read_wide_csv(in.file, csv_options);
 
-  if (stat) {
-    const ag::result r = ag::agree(data.ratings, *stat, opts);
+  if (!in.all) {
+    const ag::result r = ag::agree(data.ratings, stat, opts);
     write_output("", in.json_output ? dump_json(result_json(r, in)) : result_text(r, in.file));
     return;
   }
