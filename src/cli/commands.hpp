@@ -21,6 +21,8 @@ struct exit_status {
 
 void add_framework_commands(CLI::App& app, exit_status& status);
 void add_agree_command(CLI::App& app, exit_status& status);
+void add_calibrate_command(CLI::App& app, exit_status& status);
+void add_report_command(CLI::App& app, exit_status& status);
 
 /// Writes `text` to `path` atomically (temporary file + rename), or to stdout
 /// when `path` is empty.  Nothing is left behind on failure.

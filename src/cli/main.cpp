@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   calibra::cli::exit_status status;
   calibra::cli::add_framework_commands(app, status);
   calibra::cli::add_agree_command(app, status);
+  calibra::cli::add_calibrate_command(app, status);
+  calibra::cli::add_report_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
