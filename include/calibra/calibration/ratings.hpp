@@ -295,6 +295,45 @@ struct ratee_period {
   std::size_t ratings = 0;  // rows of this ratee in this period
 };
 
+namespace detail {
+
+/// The per-row columns, shared by the builder (which appends and compacts
+/// them) and the table (which hands them out read-only).
+struct ratings_columns {
+  std::vector<std::uint32_t> ratee, rater, period, competency;
+  std::vector<std::uint8_t> level;
+  std::vector<rater_role> role;
+  std::vector<std::optional<std::uint32_t>> career_level;
+  std::vector<std::optional<calibra::track>> track;
+  std::vector<std::optional<promotion_outcome>> outcome;
+  std::vector<std::uint32_t> source_row;
+
+  std::size_t size() const { return ratee.size(); }
+
+  /// Applies `f` to every column, so adding a column touches one place.
+  template <typename F>
+  void for_each(F&& f) {
+    f(ratee), f(rater), f(period), f(competency), f(level), f(role), f(career_level), f(track), f(outcome),
+        f(source_row);
+  }
+
+  void reserve(std::size_t n) {
+    for_each([n](auto& column) { column.reserve(n); });
+  }
+
+  /// Keeps the rows whose `keep` entry is true, in their order.
+  void compact(const std::vector<bool>& keep) {
+    for_each([&keep](auto& column) {
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < column.size(); ++i)
+        if (keep[i]) column[kept++] = column[i];
+      column.resize(kept);
+    });
+  }
+};
+
+}  // namespace detail
+
 class ratings_builder;
 
 // ---- the table ---------------------------------------------------------------
@@ -309,8 +348,8 @@ class ratings_table {
   /// An empty table with no framework; real tables come from ratings_builder.
   ratings_table() = default;
 
-  std::size_t size() const { return ratee_.size(); }
-  bool empty() const { return ratee_.empty(); }
+  std::size_t size() const { return columns_.size(); }
+  bool empty() const { return columns_.size() == 0; }
 
   /// The framework every competency, level and career level refers to.
   const calibra::framework& framework() const { return *framework_; }
@@ -323,30 +362,30 @@ class ratings_table {
   std::size_t n_competencies() const { return framework_ ? framework_->competencies().size() : 0; }
 
   // One row.
-  std::uint32_t ratee(std::size_t row) const { return ratee_[row]; }
-  std::uint32_t rater(std::size_t row) const { return rater_[row]; }
-  std::uint32_t period(std::size_t row) const { return period_[row]; }
-  std::uint32_t competency(std::size_t row) const { return competency_[row]; }
-  int level(std::size_t row) const { return level_[row]; }
-  rater_role role(std::size_t row) const { return role_[row]; }
-  std::optional<std::uint32_t> career_level(std::size_t row) const { return career_level_[row]; }
-  std::optional<calibra::track> track(std::size_t row) const { return track_[row]; }
-  std::optional<promotion_outcome> outcome(std::size_t row) const { return outcome_[row]; }
+  std::uint32_t ratee(std::size_t row) const { return columns_.ratee[row]; }
+  std::uint32_t rater(std::size_t row) const { return columns_.rater[row]; }
+  std::uint32_t period(std::size_t row) const { return columns_.period[row]; }
+  std::uint32_t competency(std::size_t row) const { return columns_.competency[row]; }
+  int level(std::size_t row) const { return columns_.level[row]; }
+  rater_role role(std::size_t row) const { return columns_.role[row]; }
+  std::optional<std::uint32_t> career_level(std::size_t row) const { return columns_.career_level[row]; }
+  std::optional<calibra::track> track(std::size_t row) const { return columns_.track[row]; }
+  std::optional<promotion_outcome> outcome(std::size_t row) const { return columns_.outcome[row]; }
   /// Where the row came from: the 1-based CSV line, the 1-based position
   /// in a JSON array, or the 1-based order of add() calls.
-  std::uint32_t source_row(std::size_t row) const { return source_row_[row]; }
+  std::uint32_t source_row(std::size_t row) const { return columns_.source_row[row]; }
 
   // Whole columns, for tight loops.
-  const std::vector<std::uint32_t>& ratee_column() const { return ratee_; }
-  const std::vector<std::uint32_t>& rater_column() const { return rater_; }
-  const std::vector<std::uint32_t>& period_column() const { return period_; }
-  const std::vector<std::uint32_t>& competency_column() const { return competency_; }
-  const std::vector<std::uint8_t>& level_column() const { return level_; }
-  const std::vector<rater_role>& role_column() const { return role_; }
-  const std::vector<std::optional<std::uint32_t>>& career_level_column() const { return career_level_; }
-  const std::vector<std::optional<calibra::track>>& track_column() const { return track_; }
-  const std::vector<std::optional<promotion_outcome>>& outcome_column() const { return outcome_; }
-  const std::vector<std::uint32_t>& source_row_column() const { return source_row_; }
+  const std::vector<std::uint32_t>& ratee_column() const { return columns_.ratee; }
+  const std::vector<std::uint32_t>& rater_column() const { return columns_.rater; }
+  const std::vector<std::uint32_t>& period_column() const { return columns_.period; }
+  const std::vector<std::uint32_t>& competency_column() const { return columns_.competency; }
+  const std::vector<std::uint8_t>& level_column() const { return columns_.level; }
+  const std::vector<rater_role>& role_column() const { return columns_.role; }
+  const std::vector<std::optional<std::uint32_t>>& career_level_column() const { return columns_.career_level; }
+  const std::vector<std::optional<calibra::track>>& track_column() const { return columns_.track; }
+  const std::vector<std::optional<promotion_outcome>>& outcome_column() const { return columns_.outcome; }
+  const std::vector<std::uint32_t>& source_row_column() const { return columns_.source_row; }
 
   /// The ratee id of a rater who is also rated (same name), if any.
   std::optional<std::uint32_t> rater_as_ratee(std::uint32_t rater) const {
@@ -370,13 +409,7 @@ class ratings_table {
 
   std::shared_ptr<const calibra::framework> framework_;
   name_table ratees_, raters_, periods_;
-  std::vector<std::uint32_t> ratee_, rater_, period_, competency_;
-  std::vector<std::uint8_t> level_;
-  std::vector<rater_role> role_;
-  std::vector<std::optional<std::uint32_t>> career_level_;
-  std::vector<std::optional<calibra::track>> track_;
-  std::vector<std::optional<promotion_outcome>> outcome_;
-  std::vector<std::uint32_t> source_row_;
+  detail::ratings_columns columns_;
   std::vector<std::uint32_t> rater_as_ratee_, ratee_as_rater_;
   std::vector<ratee_period> ratee_periods_;
   ratings_summary summary_;
@@ -412,21 +445,10 @@ class ratings_builder {
       : ratings_builder(std::make_shared<const calibra::framework>(fw), std::move(source)) {}
 
   const std::string& source() const { return source_; }
-  std::size_t rows() const { return ratee_.size(); }
+  std::size_t rows() const { return columns_.size(); }
   const calibra::framework& framework() const { return *framework_; }
 
-  void reserve(std::size_t rows) {
-    ratee_.reserve(rows);
-    rater_.reserve(rows);
-    period_.reserve(rows);
-    competency_.reserve(rows);
-    level_.reserve(rows);
-    role_.reserve(rows);
-    career_level_.reserve(rows);
-    track_.reserve(rows);
-    outcome_.reserve(rows);
-    source_row_.reserve(rows);
-  }
+  void reserve(std::size_t rows) { columns_.reserve(rows); }
 
   /// Records a column of the input that the reader ignored (summary only).
   void note_ignored_column(std::string name) { ignored_columns_.push_back(std::move(name)); }
@@ -526,37 +548,11 @@ class ratings_builder {
     std::vector<bool> keep(rows(), true);
     check_groups(order, policy, keep, summary);
 
-    // Compact in input order.
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < rows(); ++i) {
-      if (!keep[i]) continue;
-      ratee_[kept] = ratee_[i];
-      rater_[kept] = rater_[i];
-      period_[kept] = period_[i];
-      competency_[kept] = competency_[i];
-      level_[kept] = level_[i];
-      role_[kept] = role_[i];
-      career_level_[kept] = career_level_[i];
-      track_[kept] = track_[i];
-      outcome_[kept] = outcome_[i];
-      source_row_[kept] = source_row_[i];
-      ++kept;
-    }
-    resize_columns(kept);
-
+    columns_.compact(keep);  // input order is kept
     table.ratees_ = std::move(ratees_);
     table.raters_ = std::move(raters_);
     table.periods_ = std::move(periods_);
-    table.ratee_ = std::move(ratee_);
-    table.rater_ = std::move(rater_);
-    table.period_ = std::move(period_);
-    table.competency_ = std::move(competency_);
-    table.level_ = std::move(level_);
-    table.role_ = std::move(role_);
-    table.career_level_ = std::move(career_level_);
-    table.track_ = std::move(track_);
-    table.outcome_ = std::move(outcome_);
-    table.source_row_ = std::move(source_row_);
+    table.columns_ = std::move(columns_);
     *this = ratings_builder(framework_, source_);
 
     link_people(table);
@@ -627,30 +623,17 @@ class ratings_builder {
   void push(const rating& r, std::size_t source_row) {
     if (source_row > std::numeric_limits<std::uint32_t>::max() || rows() >= std::numeric_limits<std::uint32_t>::max())
       throw invalid_argument("ratings", source_ + ": more than 2^32 - 1 rows");
-    ratee_.push_back(ratees_.intern(r.ratee));
-    rater_.push_back(raters_.intern(r.rater));
-    period_.push_back(periods_.intern(r.period));
-    competency_.push_back(static_cast<std::uint32_t>(r.competency));
-    level_.push_back(static_cast<std::uint8_t>(r.level));
-    role_.push_back(r.role);
-    career_level_.push_back(r.career_level ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*r.career_level))
+    columns_.ratee.push_back(ratees_.intern(r.ratee));
+    columns_.rater.push_back(raters_.intern(r.rater));
+    columns_.period.push_back(periods_.intern(r.period));
+    columns_.competency.push_back(static_cast<std::uint32_t>(r.competency));
+    columns_.level.push_back(static_cast<std::uint8_t>(r.level));
+    columns_.role.push_back(r.role);
+    columns_.career_level.push_back(r.career_level ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*r.career_level))
                                            : std::nullopt);
-    track_.push_back(r.track);
-    outcome_.push_back(r.outcome);
-    source_row_.push_back(static_cast<std::uint32_t>(source_row));
-  }
-
-  void resize_columns(std::size_t n) {
-    ratee_.resize(n);
-    rater_.resize(n);
-    period_.resize(n);
-    competency_.resize(n);
-    level_.resize(n);
-    role_.resize(n);
-    career_level_.resize(n);
-    track_.resize(n);
-    outcome_.resize(n);
-    source_row_.resize(n);
+    columns_.track.push_back(r.track);
+    columns_.outcome.push_back(r.outcome);
+    columns_.source_row.push_back(static_cast<std::uint32_t>(source_row));
   }
 
   /// Renumbers periods so that id order is chronological order.
@@ -665,7 +648,7 @@ class ratings_builder {
       new_id[by_time[rank]] = rank;
       sorted.intern(periods_[by_time[rank]]);
     }
-    for (auto& p : period_) p = new_id[p];
+    for (auto& p : columns_.period) p = new_id[p];
     periods_ = std::move(sorted);
   }
 
@@ -678,8 +661,8 @@ class ratings_builder {
     };
     std::vector<key> keys(rows());
     for (std::size_t i = 0; i < rows(); ++i)
-      keys[i] = {(std::uint64_t{ratee_[i]} << 32) | period_[i], (std::uint64_t{rater_[i]} << 32) | competency_[i],
-                 source_row_[i], static_cast<std::uint32_t>(i)};
+      keys[i] = {(std::uint64_t{columns_.ratee[i]} << 32) | columns_.period[i], (std::uint64_t{columns_.rater[i]} << 32) | columns_.competency[i],
+                 columns_.source_row[i], static_cast<std::uint32_t>(i)};
     std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
       if (a.ratee_period != b.ratee_period) return a.ratee_period < b.ratee_period;
       if (a.rater_competency != b.rater_competency) return a.rater_competency < b.rater_competency;
@@ -692,7 +675,7 @@ class ratings_builder {
   }
 
   [[noreturn]] void fail_at(std::uint32_t row, std::string_view column, const std::string& message) const {
-    throw validation_error("ratings", source_ + ": row " + std::to_string(source_row_[row]) +
+    throw validation_error("ratings", source_ + ": row " + std::to_string(columns_.source_row[row]) +
                                           (column.empty() ? "" : ", column '" + std::string(column) + "'") + ": " +
                                           message);
   }
@@ -702,12 +685,12 @@ class ratings_builder {
   void check_same(const Column& column, std::uint32_t first, std::uint32_t second, std::string_view name,
                   std::string_view what, const Show& show) const {
     if (!column[first] || !column[second] || *column[first] == *column[second]) return;
-    const std::uint32_t earlier = source_row_[first] <= source_row_[second] ? first : second;
+    const std::uint32_t earlier = columns_.source_row[first] <= columns_.source_row[second] ? first : second;
     const std::uint32_t later = earlier == first ? second : first;
     fail_at(later, name,
-            "ratee '" + quote(ratees_[ratee_[later]]) + "' has " + std::string(what) + " '" + show(*column[later]) +
-                "' here but '" + show(*column[earlier]) + "' on row " + std::to_string(source_row_[earlier]) +
-                " for the same period '" + quote(periods_[period_[later]]) + "'; expected one " + std::string(what) +
+            "ratee '" + quote(ratees_[columns_.ratee[later]]) + "' has " + std::string(what) + " '" + show(*column[later]) +
+                "' here but '" + show(*column[earlier]) + "' on row " + std::to_string(columns_.source_row[earlier]) +
+                " for the same period '" + quote(periods_[columns_.period[later]]) + "'; expected one " + std::string(what) +
                 " per ratee and period");
   }
 
@@ -723,21 +706,21 @@ class ratings_builder {
       // A (ratee, period) run: attributes must agree.
       std::size_t b = a;
       std::optional<std::uint32_t> with_career_level, with_track, with_outcome;
-      while (b < order.size() && ratee_[order[b]] == ratee_[order[a]] && period_[order[b]] == period_[order[a]]) {
+      while (b < order.size() && columns_.ratee[order[b]] == columns_.ratee[order[a]] && columns_.period[order[b]] == columns_.period[order[a]]) {
         const std::uint32_t row = order[b];
-        if (career_level_[row]) {
+        if (columns_.career_level[row]) {
           if (!with_career_level) with_career_level = row;
-          check_same(career_level_, *with_career_level, row, "career_level", "career level",
+          check_same(columns_.career_level, *with_career_level, row, "career_level", "career level",
                      [&](std::uint32_t l) { return ladder.levels()[l].id; });
         }
-        if (track_[row]) {
+        if (columns_.track[row]) {
           if (!with_track) with_track = row;
-          check_same(track_, *with_track, row, "track", "track",
+          check_same(columns_.track, *with_track, row, "track", "track",
                      [](calibra::track t) { return std::string(to_string(t)); });
         }
-        if (outcome_[row]) {
+        if (columns_.outcome[row]) {
           if (!with_outcome) with_outcome = row;
-          check_same(outcome_, *with_outcome, row, "outcome", "outcome",
+          check_same(columns_.outcome, *with_outcome, row, "outcome", "outcome",
                      [](promotion_outcome o) { return std::string(to_string(o)); });
         }
         ++b;
@@ -746,17 +729,17 @@ class ratings_builder {
       std::size_t c = a;
       while (c < b) {
         std::size_t d = c;
-        while (d < b && rater_[order[d]] == rater_[order[c]]) {
+        while (d < b && columns_.rater[order[d]] == columns_.rater[order[c]]) {
           const std::uint32_t row = order[d];
-          if (role_[row] != role_[order[c]]) {
-            const bool row_first = source_row_[row] < source_row_[order[c]];
+          if (columns_.role[row] != columns_.role[order[c]]) {
+            const bool row_first = columns_.source_row[row] < columns_.source_row[order[c]];
             const std::uint32_t earlier = row_first ? row : order[c];
             const std::uint32_t later = row_first ? order[c] : row;
             fail_at(later, "role",
-                    "rater '" + quote(raters_[rater_[later]]) + "' rates ratee '" + quote(ratees_[ratee_[later]]) +
-                        "' in period '" + quote(periods_[period_[later]]) + "' as '" +
-                        std::string(to_string(role_[later])) + "' here but as '" +
-                        std::string(to_string(role_[earlier])) + "' on row " + std::to_string(source_row_[earlier]) +
+                    "rater '" + quote(raters_[columns_.rater[later]]) + "' rates ratee '" + quote(ratees_[columns_.ratee[later]]) +
+                        "' in period '" + quote(periods_[columns_.period[later]]) + "' as '" +
+                        std::string(to_string(columns_.role[later])) + "' here but as '" +
+                        std::string(to_string(columns_.role[earlier])) + "' on row " + std::to_string(columns_.source_row[earlier]) +
                         "; expected one role per rater, ratee and period");
           }
           ++d;
@@ -764,11 +747,11 @@ class ratings_builder {
         std::size_t e = c;
         while (e < d) {
           std::size_t f = e + 1;
-          while (f < d && competency_[order[f]] == competency_[order[e]]) ++f;
+          while (f < d && columns_.competency[order[f]] == columns_.competency[order[e]]) ++f;
           if (f - e > 1) {
             // order[e..f) are repeats, ascending by source row.
             const std::uint32_t earlier = order[e], later = order[e + 1];
-            if (!first_repeat || source_row_[later] < source_row_[first_repeat->second])
+            if (!first_repeat || columns_.source_row[later] < columns_.source_row[first_repeat->second])
               first_repeat = std::make_pair(earlier, later);
             if (policy != duplicate_policy::error) resolutions.push_back(resolve(order, e, f, policy, keep, summary));
           }
@@ -782,10 +765,10 @@ class ratings_builder {
     if (first_repeat && policy == duplicate_policy::error) {
       const auto [earlier, later] = *first_repeat;
       fail_at(later, "",
-              "duplicate rating: rater '" + quote(raters_[rater_[later]]) + "' already rated ratee '" +
-                  quote(ratees_[ratee_[later]]) + "' on competency '" +
-                  framework_->competencies()[competency_[later]].id + "' in period '" +
-                  quote(periods_[period_[later]]) + "' on row " + std::to_string(source_row_[earlier]) +
+              "duplicate rating: rater '" + quote(raters_[columns_.rater[later]]) + "' already rated ratee '" +
+                  quote(ratees_[columns_.ratee[later]]) + "' on competency '" +
+                  framework_->competencies()[columns_.competency[later]].id + "' in period '" +
+                  quote(periods_[columns_.period[later]]) + "' on row " + std::to_string(columns_.source_row[earlier]) +
                   "; expected one rating per ratee, rater, competency and period (remove one of the rows, or "
                   "choose the duplicate policy 'last' or 'mean')");
     }
@@ -803,22 +786,22 @@ class ratings_builder {
     const std::uint32_t last = order[f - 1];
     long sum = 0;
     for (std::size_t k = e; k < f; ++k) {
-      out.rows.push_back(source_row_[order[k]]);
-      sum += level_[order[k]];
+      out.rows.push_back(columns_.source_row[order[k]]);
+      sum += columns_.level[order[k]];
       if (order[k] != last) keep[order[k]] = false;
     }
     const long count = static_cast<long>(f - e);
-    out.kept_row = source_row_[last];
+    out.kept_row = columns_.source_row[last];
     out.mean_level = static_cast<double>(sum) / static_cast<double>(count);
     if (policy == duplicate_policy::mean) {
       // Nearest level by integer arithmetic; an exact half goes toward the last row's level.
       const long floor_level = sum / count, remainder = sum % count;
       long level = floor_level;
-      if (2 * remainder > count || (2 * remainder == count && level_[last] > floor_level)) level = floor_level + 1;
+      if (2 * remainder > count || (2 * remainder == count && columns_.level[last] > floor_level)) level = floor_level + 1;
       if (remainder != 0) ++summary.means_rounded;
-      level_[last] = static_cast<std::uint8_t>(level);
+      columns_.level[last] = static_cast<std::uint8_t>(level);
     }
-    out.level = level_[last];
+    out.level = columns_.level[last];
     ++summary.duplicate_groups;
     summary.duplicate_rows_dropped += static_cast<std::size_t>(count - 1);
     return out;
@@ -837,7 +820,7 @@ class ratings_builder {
   static void collect_ratee_periods(ratings_table& table) {
     std::vector<std::uint64_t> keys(table.size());
     for (std::size_t i = 0; i < table.size(); ++i)
-      keys[i] = (std::uint64_t{table.ratee_[i]} << 32) | table.period_[i];
+      keys[i] = (std::uint64_t{table.columns_.ratee[i]} << 32) | table.columns_.period[i];
     std::vector<std::uint32_t> rows(table.size());
     for (std::uint32_t i = 0; i < rows.size(); ++i) rows[i] = i;
     std::sort(rows.begin(), rows.end(), [&](std::uint32_t x, std::uint32_t y) {
@@ -846,11 +829,11 @@ class ratings_builder {
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const std::uint32_t row = rows[k];
       if (k == 0 || keys[row] != keys[rows[k - 1]])
-        table.ratee_periods_.push_back({table.ratee_[row], table.period_[row], {}, {}, {}, 0});
+        table.ratee_periods_.push_back({table.columns_.ratee[row], table.columns_.period[row], {}, {}, {}, 0});
       ratee_period& rp = table.ratee_periods_.back();
-      if (!rp.career_level) rp.career_level = table.career_level_[row];
-      if (!rp.track) rp.track = table.track_[row];
-      if (!rp.outcome) rp.outcome = table.outcome_[row];
+      if (!rp.career_level) rp.career_level = table.columns_.career_level[row];
+      if (!rp.track) rp.track = table.columns_.track[row];
+      if (!rp.outcome) rp.outcome = table.columns_.outcome[row];
       ++rp.ratings;
     }
   }
@@ -863,12 +846,12 @@ class ratings_builder {
     summary.rows_per_competency.assign(table.n_competencies(), 0);
     summary.rows_per_period.assign(table.periods_.size(), 0);
     for (std::size_t i = 0; i < table.size(); ++i) {
-      ++summary.rows_per_role[static_cast<std::size_t>(table.role_[i])];
-      ++summary.rows_per_competency[table.competency_[i]];
-      ++summary.rows_per_period[table.period_[i]];
-      summary.rows_with_career_level += table.career_level_[i].has_value();
-      summary.rows_with_track += table.track_[i].has_value();
-      summary.rows_with_outcome += table.outcome_[i].has_value();
+      ++summary.rows_per_role[static_cast<std::size_t>(table.columns_.role[i])];
+      ++summary.rows_per_competency[table.columns_.competency[i]];
+      ++summary.rows_per_period[table.columns_.period[i]];
+      summary.rows_with_career_level += table.columns_.career_level[i].has_value();
+      summary.rows_with_track += table.columns_.track[i].has_value();
+      summary.rows_with_outcome += table.columns_.outcome[i].has_value();
     }
   }
 
@@ -911,13 +894,7 @@ class ratings_builder {
   std::unordered_map<std::string_view, std::uint32_t> career_level_of_;
 
   name_table ratees_, raters_, periods_;
-  std::vector<std::uint32_t> ratee_, rater_, period_, competency_;
-  std::vector<std::uint8_t> level_;
-  std::vector<rater_role> role_;
-  std::vector<std::optional<std::uint32_t>> career_level_;
-  std::vector<std::optional<calibra::track>> track_;
-  std::vector<std::optional<promotion_outcome>> outcome_;
-  std::vector<std::uint32_t> source_row_;
+  detail::ratings_columns columns_;
   std::vector<std::string> ignored_columns_;
 };
 
