@@ -299,7 +299,7 @@ namespace detail {
 
 /// The per-row columns, shared by the builder (which appends and compacts
 /// them) and the table (which hands them out read-only).
-struct ratings_columns {
+struct column_store {
   std::vector<std::uint32_t> ratee, rater, period, competency;
   std::vector<std::uint8_t> level;
   std::vector<rater_role> role;
@@ -409,7 +409,7 @@ class ratings_table {
 
   std::shared_ptr<const calibra::framework> framework_;
   name_table ratees_, raters_, periods_;
-  detail::ratings_columns columns_;
+  detail::column_store columns_;
   std::vector<std::uint32_t> rater_as_ratee_, ratee_as_rater_;
   std::vector<ratee_period> ratee_periods_;
   ratings_summary summary_;
@@ -894,7 +894,7 @@ class ratings_builder {
   std::unordered_map<std::string_view, std::uint32_t> career_level_of_;
 
   name_table ratees_, raters_, periods_;
-  detail::ratings_columns columns_;
+  detail::column_store columns_;
   std::vector<std::string> ignored_columns_;
 };
 
