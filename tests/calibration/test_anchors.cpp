@@ -1,0 +1,378 @@
+// Agreement among external raters and the anchors-to-rewrite flag: a small
+// table checked by hand, equality with agree() on wide_matrix(), privacy,
+// unavailable data, bad options and a planted vague anchor.
+#include <calibra/agreement/agree.hpp>
+#include <calibra/calibration/anchors.hpp>
+#include <calibra/calibration/simulate.hpp>
+#include <calibra/calibration/wide_matrix.hpp>
+#include <calibra/error.hpp>
+#include <calibra/framework/builtin.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+using namespace calibra::calibration;
+using Catch::Matchers::Contains;
+
+namespace {
+
+struct row {
+  const char* ratee;
+  const char* rater;
+  const char* role;
+  const char* competency;
+  int level;
+  const char* period;
+};
+
+ratings_table build(const std::vector<row>& rows) {
+  ratings_builder b(calibra::builtin_framework(), "hand");
+  for (const row& r : rows) {
+    rating_text t;
+    t.ratee = r.ratee;
+    t.rater = r.rater;
+    t.role = r.role;
+    t.competency = r.competency;
+    const std::string level = std::to_string(r.level);
+    t.level = level;
+    t.period = r.period;
+    b.add_text(t, b.rows() + 2);
+  }
+  return b.finish();
+}
+
+/// product-delivery (pd), 2026Q1, five ratees:
+///   a: m1 3, m2 3          spread 0
+///   b: m1 2, m2 4          spread 2  divergent
+///   c: m1 4, m2 3, m3 4    spread 1
+///   d: m2 1, m3 3          spread 2  divergent
+///   e: m1 2, m3 2          spread 0
+///   f: m1 5                one rating: not a unit
+/// plus a's self rating (ignored) and product-quality for three ratees
+/// (suppressed under the default minimum group of 4).
+std::vector<row> hand_rows() {
+  return {
+      {"a", "m1", "manager", "product-delivery", 3, "2026Q1"},
+      {"a", "m2", "panel", "product-delivery", 3, "2026Q1"},
+      {"a", "a", "self", "product-delivery", 5, "2026Q1"},
+      {"b", "m1", "manager", "product-delivery", 2, "2026Q1"},
+      {"b", "m2", "panel", "product-delivery", 4, "2026Q1"},
+      {"c", "m1", "manager", "product-delivery", 4, "2026Q1"},
+      {"c", "m2", "panel", "product-delivery", 3, "2026Q1"},
+      {"c", "m3", "peer", "product-delivery", 4, "2026Q1"},
+      {"d", "m2", "manager", "product-delivery", 1, "2026Q1"},
+      {"d", "m3", "panel", "product-delivery", 3, "2026Q1"},
+      {"e", "m1", "manager", "product-delivery", 2, "2026Q1"},
+      {"e", "m3", "panel", "product-delivery", 2, "2026Q1"},
+      {"f", "m1", "manager", "product-delivery", 5, "2026Q1"},
+      {"a", "m1", "manager", "product-quality", 3, "2026Q1"},
+      {"a", "m2", "panel", "product-quality", 4, "2026Q1"},
+      {"b", "m1", "manager", "product-quality", 2, "2026Q1"},
+      {"b", "m2", "panel", "product-quality", 2, "2026Q1"},
+      {"c", "m1", "manager", "product-quality", 1, "2026Q1"},
+      {"c", "m2", "panel", "product-quality", 4, "2026Q1"},
+  };
+}
+
+const competency_agreement& of(const anchors_result& r, const ratings_table& t, const char* id) {
+  return r.competencies.at(*t.framework().competency_index(id));
+}
+
+}  // namespace
+
+TEST_CASE("anchors: counts and statistics of a hand-checked table", "[anchors]") {
+  const ratings_table t = build(hand_rows());
+  anchors_options o;
+  o.min_units = 5;
+  o.max_examples = 1;
+  const anchors_result r = analyse_anchors(t, o);
+  REQUIRE(r.available);
+  REQUIRE(r.competencies.size() == 12);
+  const competency_agreement& pd = of(r, t, "product-delivery");
+
+  CHECK(pd.n_units == 5);     // a, b, c, d, e (f has one rating, a's self rating does not count)
+  CHECK(pd.n_ratings == 11);  // 2 + 2 + 3 + 2 + 2
+  CHECK(pd.n_ratees == 5);
+  CHECK(pd.n_raters == 3);
+  CHECK(pd.n_pairs == 7);           // 1 + 1 + 3 + 1 + 1
+  CHECK(pd.pairs_beyond_one == 2);  // b (2 vs 4), d (1 vs 3)
+  CHECK(pd.divergent_units == 2);
+  CHECK(pd.divergent_share == Approx(0.4));
+  // Pairwise exact agreement per unit: a 1, b 0, c 1/3 (4-4 of three pairs), d 0, e 1 -> 7/15.
+  CHECK(pd.exact == Approx(7.0 / 15.0));
+  // Within one level per unit: a 1, b 0, c 1, d 0, e 1 -> 3/5.
+  CHECK(pd.within_one == Approx(0.6));
+  // Krippendorff's alpha, ordinal (Krippendorff 2011), by hand.  Coincidences
+  // (each unit's ordered pairs weighted 1/(m_u - 1)): o33 = 2 (a), o24 = o42 = 1 (b),
+  // o34 = o43 = 1 and o44 = 1 (c), o13 = o31 = 1 (d), o22 = 2 (e).  Marginals
+  // n1 = 1, n2 = 3, n3 = 4, n4 = 3, n = 11.  Ordinal distances
+  // d_ck = (n_c/2 + levels between + n_k/2)^2: d12 = 4, d13 = 30.25, d14 = 81,
+  // d23 = 12.25, d24 = 49, d34 = 12.25.  Observed sum o*d = 2*49 + 2*12.25 + 2*30.25 = 183;
+  // expected sum n_c n_k d = 2*(12 + 121 + 243 + 147 + 441 + 147) = 2222.
+  // alpha = 1 - (n - 1) 183 / 2222 = 392 / 2222.
+  CHECK(pd.alpha == Approx(392.0 / 2222.0));
+  // Gwet's AC2, ordinal weights on the declared scale 1..5 (irrCAC):
+  // w = 1, .9, .7, .4, 0 for level distances 0..4, sum of weights T_w = 18.
+  // pa per unit: a 1, b (.7 + .7)/2 = .7, c (1*1.8 + 2*1.9)/6 = 5.6/6, d .7, e 1 -> pa = 13/15.
+  // pi = (.1, .3, 11/30, 7/30, 0); sum pi(1 - pi) = 0.7111...; pe = 18/20 * 0.7111 = 0.64.
+  // AC2 = (13/15 - .64) / .36 = 17/27.
+  CHECK(pd.gwet == Approx(17.0 / 27.0));
+  CHECK(pd.notes.empty());
+
+  // The rewrite rule: 0.4 > 0.10 and 0.6 < 0.90, both named.
+  CHECK(pd.needs_rewrite);
+  CHECK_THAT(pd.rewrite_reason, Contains("2 of 5 units (0.400)"));
+  CHECK_THAT(pd.rewrite_reason, Contains("within-one-level rate 0.600 is below 0.900"));
+  // Evidence: b and d both spread 2, same period: ratee order (b first); capped at one.
+  REQUIRE(pd.examples.size() == 1);
+  CHECK(t.ratees()[pd.examples[0].ratee] == "b");
+  CHECK(pd.examples[0].spread == 2);
+  REQUIRE(pd.examples[0].ratings.size() == 2);
+  CHECK(t.raters()[pd.examples[0].ratings[0].first] == "m1");
+  CHECK(pd.examples[0].ratings[0].second == 2);
+  CHECK(t.raters()[pd.examples[0].ratings[1].first] == "m2");
+  CHECK(pd.examples[0].ratings[1].second == 4);
+  // Raters in divergent units: m2 in b and d (of a, b, c, d), m1 in b (of a, b, c, e), m3 in d (of c, d, e).
+  REQUIRE(pd.raters.size() == 3);
+  CHECK(t.raters()[pd.raters[0].rater] == "m2");
+  CHECK(pd.raters[0].divergent_units == 2);
+  CHECK(pd.raters[0].units == 4);
+  CHECK(pd.raters[0].divergent_share == Approx(0.5));
+  CHECK(t.raters()[pd.raters[1].rater] == "m1");  // tie with m3 on 1: rater id order
+  CHECK(pd.raters[1].units == 4);
+  CHECK(t.raters()[pd.raters[2].rater] == "m3");
+  CHECK(pd.raters[2].units == 3);
+
+  // product-quality covers three ratees: suppressed, numbers NaN, no evidence.
+  const competency_agreement& pq = of(r, t, "product-quality");
+  CHECK(pq.suppressed);
+  CHECK(pq.n_units == 3);
+  CHECK(pq.n_ratees == 3);
+  CHECK(std::isnan(pq.alpha));
+  CHECK(std::isnan(pq.within_one));
+  CHECK(std::isnan(pq.divergent_share));
+  CHECK_FALSE(pq.needs_rewrite);
+  CHECK(pq.examples.empty());
+  CHECK_THAT(pq.note, Contains("3 ratees, fewer than the minimum group of 4"));
+  // Competencies nobody rated are present, empty, not flagged.
+  const competency_agreement& mu = of(r, t, "managing-up");
+  CHECK(mu.n_units == 0);
+  CHECK(std::isnan(mu.alpha));
+  CHECK_FALSE(mu.needs_rewrite);
+
+  // Overall: the 8 units of both competencies, 5 ratees.
+  CHECK(r.overall.n_units == 8);
+  CHECK(r.overall.n_ratees == 5);
+  CHECK_FALSE(r.overall.suppressed);
+  // pq units: a (3, 4) within, b (2, 2) exact, c (1, 4) divergent.
+  CHECK(r.overall.divergent_units == 3);
+  CHECK(r.overall.within_one == Approx(5.0 / 8.0));
+  CHECK(r.overall.exact == Approx((7.0 / 3.0 + 1.0) / 8.0));
+  CHECK(r.competencies_flagged == 1);
+  CHECK(r.competencies_evaluated == 1);  // pq suppressed, others unrated
+}
+
+TEST_CASE("anchors: the packed matrix gives what agree() gives on wide_matrix()", "[anchors]") {
+  // Statistics of the multi-rater family and Krippendorff's alpha depend on
+  // a unit's counts per level only; check it on the example data, where the
+  // wide matrix has one column per rater.
+  const auto sim = simulate_ratings(calibra::builtin_framework(), example_simulation_config());
+  const ratings_table& t = sim.table;
+  ratings_filter f;
+  f.roles = external_roles();
+  f.competency = t.framework().competency_index("strategic-impact");
+  const unit_rater_matrix wide = wide_matrix(t, f);
+  calibra::agreement::options opts;
+  opts.categories = {1, 2, 3, 4, 5};
+  calibra::agreement::options alpha_opts = opts;
+  alpha_opts.level = calibra::agreement::measurement_level::ordinal;
+  calibra::agreement::options gwet_opts = opts;
+  gwet_opts.weights = calibra::agreement::weight_scheme::ordinal;
+
+  const anchors_result r = analyse_anchors(t);
+  const competency_agreement& si = of(r, t, "strategic-impact");
+  CHECK(si.n_units == static_cast<std::size_t>(wide.ratings.rows()));  // every unit has two external raters
+  CHECK(si.alpha == Approx(*calibra::agreement::agree(wide.ratings, calibra::agreement::statistic::krippendorff,
+                                                      alpha_opts).value));
+  CHECK(si.gwet ==
+        Approx(*calibra::agreement::agree(wide.ratings, calibra::agreement::statistic::gwet, gwet_opts).value));
+  CHECK(si.exact ==
+        Approx(*calibra::agreement::agree(wide.ratings, calibra::agreement::statistic::percent, opts).value));
+  CHECK(si.within_one ==
+        Approx(*calibra::agreement::agree(wide.ratings, calibra::agreement::statistic::within, opts).value));
+}
+
+TEST_CASE("anchors: a period option restricts the units", "[anchors]") {
+  std::vector<row> rows = hand_rows();
+  rows.push_back({"a", "m1", "manager", "product-delivery", 3, "2026Q2"});
+  rows.push_back({"a", "m2", "panel", "product-delivery", 5, "2026Q2"});
+  const ratings_table t = build(rows);
+  anchors_options o;
+  o.period = t.periods().find("2026Q2");
+  o.privacy.min_group = 1;
+  const anchors_result r = analyse_anchors(t, o);
+  REQUIRE(r.available);
+  const competency_agreement& pd = of(r, t, "product-delivery");
+  CHECK(pd.n_units == 1);
+  CHECK(pd.divergent_units == 1);
+  CHECK_FALSE(pd.needs_rewrite);  // 1 unit < min_units 10: too little evidence
+  REQUIRE(pd.examples.size() == 1);
+  CHECK(t.periods()[pd.examples[0].period] == "2026Q2");
+  // Pooled: 6 product-delivery units, the Q2 unit is the latest divergent one, listed first.
+  o.period.reset();
+  const anchors_result all = analyse_anchors(t, o);
+  CHECK(of(all, t, "product-delivery").n_units == 6);
+  CHECK(t.periods()[of(all, t, "product-delivery").examples.at(0).period] == "2026Q2");
+}
+
+TEST_CASE("anchors: unavailable when no unit has two external raters", "[anchors][unavailable]") {
+  const ratings_table t = build({{"a", "a", "self", "product-delivery", 3, "2026Q1"},
+                                 {"a", "m1", "manager", "product-delivery", 4, "2026Q1"},
+                                 {"b", "m1", "manager", "product-delivery", 2, "2026Q1"}});
+  const anchors_result r = analyse_anchors(t);
+  CHECK_FALSE(r.available);
+  CHECK_THAT(r.reason, Contains("two or more external raters"));
+  CHECK(r.competencies.size() == 12);
+  const ratings_table self_only = build({{"a", "a", "self", "product-delivery", 3, "2026Q1"}});
+  const anchors_result s = analyse_anchors(self_only);
+  CHECK_FALSE(s.available);
+  CHECK_THAT(s.reason, Contains("no external ratings"));
+}
+
+TEST_CASE("anchors: one category everywhere is a defined value or a named reason", "[anchors][degenerate]") {
+  // Perfect agreement on one level: within and exact are 1; alpha has no
+  // value (no variation), reported in notes rather than thrown.
+  const ratings_table t = build({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"},
+                                 {"a", "m2", "panel", "product-delivery", 3, "2026Q1"},
+                                 {"b", "m1", "manager", "product-delivery", 3, "2026Q1"},
+                                 {"b", "m2", "panel", "product-delivery", 3, "2026Q1"},
+                                 {"c", "m1", "manager", "product-delivery", 3, "2026Q1"},
+                                 {"c", "m2", "panel", "product-delivery", 3, "2026Q1"},
+                                 {"d", "m1", "manager", "product-delivery", 3, "2026Q1"},
+                                 {"d", "m2", "panel", "product-delivery", 3, "2026Q1"}});
+  const anchors_result r = analyse_anchors(t);
+  const competency_agreement& pd = of(r, t, "product-delivery");
+  CHECK(pd.exact == 1);
+  CHECK(pd.within_one == 1);
+  CHECK(pd.divergent_units == 0);
+  CHECK(std::isnan(pd.alpha));
+  REQUIRE_FALSE(pd.notes.empty());
+  CHECK_THAT(pd.notes[0], Contains("alpha:"));
+  CHECK(pd.gwet == 1);  // declared scale: pe = 0, pa = 1 (docs/degenerate-cases.md)
+}
+
+TEST_CASE("anchors: bad options are invalid arguments", "[anchors][errors]") {
+  const ratings_table t = build(hand_rows());
+  const auto fails = [&](const anchors_options& o, const char* what) {
+    CHECK_THROWS_WITH(analyse_anchors(t, o), Contains(what));
+    CHECK_THROWS_AS(analyse_anchors(t, o), calibra::invalid_argument);
+  };
+  anchors_options o;
+  o.max_divergent_share = 1.5;
+  fails(o, "max_divergent_share");
+  o = {};
+  o.min_within_one = -0.1;
+  fails(o, "min_within_one");
+  o = {};
+  o.min_units = 0;
+  fails(o, "min_units");
+  o = {};
+  o.roles = {rater_role::manager, rater_role::self};
+  fails(o, "must not include 'self'");
+  o = {};
+  o.period = 7;
+  fails(o, "period id 7");
+  o = {};
+  o.privacy.min_group = 0;
+  fails(o, "min_group");
+  o = {};
+  o.gwet_weights = calibra::agreement::weight_scheme::custom;
+  fails(o, "custom");
+}
+
+namespace {
+
+/// The example design with calibrated raters (no lenient, drifting or halo
+/// manager), and optionally one competency whose panel rating lands two
+/// levels away from the manager's on every `every`-th unit: a vague anchor
+/// read differently by different raters.
+ratings_table calibrated_with_vague_anchor(const char* vague, std::size_t every) {
+  simulation_config config = example_simulation_config();
+  config.lenient_manager.reset();
+  config.drifting_manager.reset();
+  config.halo_manager.reset();
+  const ratings_table base = simulate_ratings(calibra::builtin_framework(), config).table;
+  const auto vague_index = base.framework().competency_index(vague);
+  std::map<std::tuple<std::uint32_t, std::uint32_t>, int> manager_level;  // (ratee, period) on `vague`
+  for (std::size_t i = 0; i < base.size(); ++i)
+    if (base.competency(i) == vague_index && base.role(i) == rater_role::manager)
+      manager_level[{base.ratee(i), base.period(i)}] = base.level(i);
+  ratings_builder b(base.framework_ptr(), "planted");
+  std::size_t unit = 0;
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    rating r;
+    r.ratee = base.ratees()[base.ratee(i)];
+    r.rater = base.raters()[base.rater(i)];
+    r.role = base.role(i);
+    r.competency = base.competency(i);
+    r.level = base.level(i);
+    r.period = base.periods()[base.period(i)];
+    if (base.competency(i) == vague_index && base.role(i) == rater_role::panel && unit++ % every == 0) {
+      const int m = manager_level.at({base.ratee(i), base.period(i)});
+      r.level = m >= 3 ? m - 2 : m + 2;
+    }
+    b.add(r);
+  }
+  return b.finish();
+}
+
+}  // namespace
+
+TEST_CASE("anchors: a planted vague anchor is flagged, the calibrated ones are not", "[anchors][planted]") {
+  // Every third panel rating of product-quality two levels off: a divergent
+  // share of at least 1/3 there (plus what noise adds), while calibrated
+  // raters (noise sd 0.35 each) rarely land two levels apart.
+  const ratings_table t = calibrated_with_vague_anchor("product-quality", 3);
+  const anchors_result r = analyse_anchors(t);
+  REQUIRE(r.available);
+  for (const competency_agreement& c : r.competencies) {
+    const std::string& id = t.framework().competencies()[c.competency].id;
+    INFO(id << ": divergent share " << c.divergent_share << ", within one " << c.within_one);
+    CHECK(c.n_units == 160);  // 40 ratees x 4 quarters, manager + panel
+    if (id == "product-quality") {
+      CHECK(c.needs_rewrite);
+      CHECK(c.divergent_share >= 1.0 / 3.0);
+      CHECK(c.divergent_share < 0.45);
+      CHECK(c.examples.size() == 20);
+      CHECK(c.divergent_units >= 54);  // ceil(160 / 3)
+    } else {
+      CHECK_FALSE(c.needs_rewrite);
+      CHECK(c.divergent_share < 0.05);
+    }
+  }
+  CHECK(r.competencies_flagged == 1);
+  CHECK(r.note.empty());
+}
+
+TEST_CASE("anchors: the example data diverge everywhere, and the note says why", "[anchors][planted]") {
+  // The bundled example has a lenient and a drifting manager: raters of the
+  // same PM land two levels apart on every competency, so most competencies
+  // cross the threshold and the result points at rater calibration.
+  const auto sim = simulate_ratings(calibra::builtin_framework(), example_simulation_config());
+  const anchors_result r = analyse_anchors(sim.table);
+  CHECK(r.competencies_evaluated == 12);
+  CHECK(r.competencies_flagged > 6);
+  CHECK_THAT(r.note, Contains("raters who are not calibrated"));
+  // The lenient or the drifting manager leads the divergent units of every flagged competency.
+  for (const competency_agreement& c : r.competencies) {
+    if (!c.needs_rewrite) continue;
+    REQUIRE_FALSE(c.raters.empty());
+    const std::string& top = sim.table.raters()[c.raters[0].rater];
+    CHECK((top == "mgr1" || top == "mgr2"));
+  }
+}
