@@ -12,6 +12,7 @@
 
 #include "../framework/small_framework.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -194,4 +195,259 @@ TEST_CASE("levels: unscored competencies are left out or count as unmet", "[leve
     CHECK_FALSE(r.separation.available);
     CHECK(r.separation.reason.find("outcome") != std::string::npos);
   }
+}
+
+// Five mid ratees and two juniors; peers: scripts/oracle_levels.py
+// (scipy.stats.ttest_1samp confidence intervals).
+TEST_CASE("levels: matrix validation against actual career levels", "[levels]") {
+  const auto fw = std::make_shared<const framework>(testing::small_framework());
+  const auto t = table_of(fw, {{"m1", "mid", {}}, {"m2", "mid", {}}, {"m3", "mid", {}}, {"m4", "mid", {}},
+                               {"m5", "mid", {}}, {"j1", "junior", {}}, {"j2", "junior", {}}});
+  const auto scores = scores_of(t, {{"m1", {4.0, 2.0, 1.0, 1.0}},
+                                    {"m2", {3.8, 2.5, 1.2, 1.5}},
+                                    {"m3", {4.0, 1.5, 1.0, 1.0}},
+                                    {"m4", {3.6, 2.2, 1.4, 1.0}},
+                                    {"m5", {3.9, 1.8, 1.3, 1.2}},
+                                    {"j1", {2.0, 2.0, 1.0, 1.0}},
+                                    {"j2", {3.0, 3.0, 1.0, 2.0}}});
+  level_options options;  // min_group 4, confidence 0.95, threshold 0.5
+  const auto r = infer_levels(t, *fw, scores, options);
+  const auto& v = r.validation;
+  REQUIRE(v.available);
+
+  SECTION("per competency, over all seven ratees, with verdicts") {
+    REQUIRE(v.competencies.size() == 4);
+    const auto& ti = v.competencies[0];
+    CHECK(ti.gap.n_ratees == 7);
+    CHECK(ti.gap.mean == Approx(0.757142857142857));
+    CHECK(ti.gap.sd == Approx(0.364495737776374));
+    CHECK(ti.gap.ci_low == Approx(0.420040524104535));
+    CHECK(ti.gap.ci_high == Approx(1.09424519018118));
+    CHECK(ti.verdict == "too-easy");
+    CHECK(v.competencies[1].verdict == "calibrated");  // te: mean 0.143
+    const auto& si = v.competencies[2];
+    CHECK(si.gap.mean == Approx(-0.585714285714286));
+    CHECK(si.gap.ci_low == Approx(-0.979647087054393));
+    CHECK(si.gap.ci_high == Approx(-0.191781484374179));
+    CHECK(si.verdict == "too-hard");
+    CHECK(v.competencies[3].verdict == "calibrated");  // se: mean 0.243 < 0.5
+  }
+  SECTION("a large mean whose interval includes zero is unclear") {
+    options.verdict_threshold = 0.2;  // se: mean 0.243, CI (-0.111, 0.596)
+    const auto r2 = infer_levels(t, *fw, scores, options);
+    CHECK(r2.validation.competencies[3].verdict == "unclear");
+    CHECK(r2.validation.competencies[3].gap.ci_low == Approx(-0.110756363239136));
+  }
+  SECTION("cells per competency and career level; the two juniors are suppressed") {
+    // Cells are competency-major: (ti, junior), (ti, mid), (te, junior), ...
+    REQUIRE(v.cells.size() == 8);
+    const auto& ti_junior = v.cells[0];
+    CHECK(ti_junior.career_level == level(*fw, "junior"));
+    CHECK(ti_junior.gap.n_ratees == 2);
+    CHECK(ti_junior.gap.suppressed);
+    CHECK(std::isnan(ti_junior.gap.mean));
+    CHECK(ti_junior.gap.note == "suppressed: 2 ratees, fewer than the minimum group of 4");
+    const auto& si_mid = v.cells[5];
+    CHECK(si_mid.competency == 2);
+    CHECK(si_mid.career_level == level(*fw, "mid"));
+    CHECK_FALSE(si_mid.gap.suppressed);
+    CHECK(si_mid.gap.mean == Approx(-0.82));
+    CHECK(si_mid.gap.ci_low == Approx(-1.04211560841582));
+    CHECK(si_mid.gap.ci_high == Approx(-0.597884391584176));
+  }
+  SECTION("per career level: mean gap per ratee and inferred vs actual") {
+    // Every mid ratee misses mid on si (or junior on te: m3), so all five
+    // are inferred below mid.  j1 is inferred junior (equal); j2 meets
+    // junior but not mid (si 1 < 1.75): equal too.
+    REQUIRE(v.career_levels.size() == 2);
+    const auto& junior = v.career_levels[0];
+    CHECK(junior.gap.suppressed);
+    CHECK(std::isnan(junior.share_equal));
+    const auto& mid = v.career_levels[1];
+    CHECK(mid.gap.n_ratees == 5);
+    CHECK(mid.gap.mean == Approx(0.045));
+    CHECK(mid.gap.ci_low == Approx(-0.122739569246333));
+    CHECK(mid.share_below == Approx(1.0));
+    CHECK(mid.share_above == Approx(0.0));
+    CHECK(v.overall.gap.n_ratees == 7);
+    CHECK(v.overall.gap.mean == Approx(0.139285714285714));
+    CHECK(v.overall.gap.ci_high == Approx(0.408875058044375));
+    CHECK(v.overall.share_below == Approx(5.0 / 7));
+    CHECK(v.overall.share_equal == Approx(2.0 / 7));
+    CHECK(v.overall.share_above == Approx(0.0));
+  }
+  SECTION("min_group 1 shows every cell") {
+    options.privacy.min_group = 1;
+    const auto r2 = infer_levels(t, *fw, scores, options);
+    CHECK_FALSE(r2.validation.cells[0].gap.suppressed);
+    CHECK(r2.validation.cells[0].gap.mean == Approx(0.5));  // ti at junior: gaps 0 and 1
+  }
+}
+
+// Readiness indices x are planted by scoring juniors at (3+x, 2+x, 2+x, 1+x):
+// the mean gap to mid's expectations (3, 2, 2, 1) is x.  Peers:
+// scripts/oracle_levels.py (R metafor::escalc SMD, R pROC DeLong,
+// sklearn roc_auc_score, scipy mannwhitneyu).
+TEST_CASE("levels: promotion separation, Hedges' g and AUC against peers", "[levels]") {
+  const auto fw = std::make_shared<const framework>(testing::small_framework());
+  const std::vector<double> promoted{0.3, 0.1, -0.2, 0.5, 0.0, 0.25};
+  const std::vector<double> not_promoted{-0.4, -0.1, -0.6, 0.1, -0.3};
+  std::vector<person> people;
+  std::map<std::string, std::vector<double>> rows;
+  const auto add = [&](const std::vector<double>& xs, promotion_outcome o, const std::string& prefix) {
+    for (std::size_t k = 0; k < xs.size(); ++k) {
+      const std::string name = prefix + std::to_string(k);
+      people.push_back({name, "junior", o});
+      rows[name] = {3 + xs[k], 2 + xs[k], 2 + xs[k], 1 + xs[k]};
+    }
+  };
+  add(promoted, promotion_outcome::promoted, "p");
+  add(not_promoted, promotion_outcome::not_promoted, "n");
+  people.push_back({"top", "senior", promotion_outcome::not_promoted});  // no next level: left out
+  rows["top"] = {3, 3, 3, 2};
+  const auto t = table_of(fw, people);
+  const auto scores = scores_of(t, rows);
+
+  SECTION("effect sizes") {
+    const auto s = infer_levels(t, *fw, scores).separation;
+    REQUIRE(s.available);
+    CHECK_FALSE(s.suppressed);
+    CHECK(s.n_promoted == 6);
+    CHECK(s.n_not_promoted == 5);
+    CHECK(s.mean_promoted == Approx(0.158333333333333));
+    CHECK(s.mean_not_promoted == Approx(-0.26));
+    CHECK(s.sd_promoted == Approx(0.245798020062544));
+    CHECK(s.sd_not_promoted == Approx(0.270185121722126));
+    // metafor: g = 1.48801321085797, vi = 0.467311362834296, CI (0.148178..., 2.827848...)
+    CHECK(s.hedges_g == Approx(1.48801321085797).epsilon(1e-10));
+    CHECK(s.g_se == Approx(0.683601757483329).epsilon(1e-10));
+    CHECK(s.g_ci_low == Approx(0.14817838642236).epsilon(1e-9));
+    CHECK(s.g_ci_high == Approx(2.82784803529358).epsilon(1e-10));
+    // sklearn / scipy: AUC 0.883333...; pROC DeLong var 0.0109444..., CI (0.678290..., 1)
+    CHECK(s.auc == Approx(0.883333333333333).epsilon(1e-12));
+    CHECK(s.auc_se == Approx(std::sqrt(0.0109444444444444)).epsilon(1e-10));
+    CHECK(s.auc_ci_low == Approx(0.678290331383235).epsilon(1e-10));
+    CHECK(s.auc_ci_high == 1.0);
+  }
+  SECTION("suppressed when a group is smaller than min_group") {
+    level_options options;
+    options.privacy.min_group = 6;
+    const auto s = infer_levels(t, *fw, scores, options).separation;
+    CHECK(s.available);
+    CHECK(s.suppressed);
+    CHECK(std::isnan(s.hedges_g));
+    CHECK(std::isnan(s.auc));
+    CHECK(s.note.find("5 ratees") != std::string::npos);
+  }
+}
+
+TEST_CASE("levels: promotion separation needs both outcomes", "[levels]") {
+  const auto fw = std::make_shared<const framework>(testing::small_framework());
+  const auto t = table_of(fw, {{"a", "junior", promotion_outcome::promoted}, {"b", "junior", promotion_outcome::promoted}});
+  const auto scores = scores_of(t, {{"a", {2, 2, 1, 1}}, {"b", {3, 2, 2, 1}}});
+  const auto s = infer_levels(t, *fw, scores).separation;
+  CHECK_FALSE(s.available);
+  CHECK(s.reason.find("promoted") != std::string::npos);
+}
+
+TEST_CASE("levels: bad options and mismatched inputs throw invalid_argument", "[levels]") {
+  const auto fw = std::make_shared<const framework>(testing::small_framework());
+  const auto t = table_of(fw, {{"a", "junior", {}}});
+  const auto scores = scores_of(t, {{"a", {2, 2, 1, 1}}});
+  const auto throws = [&](level_options o) { CHECK_THROWS_AS(infer_levels(t, *fw, scores, o), calibra::invalid_argument); };
+  level_options o;
+  o.tolerance = -0.1;
+  throws(o);
+  o = {};
+  o.tolerance = 1.0;
+  throws(o);
+  o = {};
+  o.confidence = 1.0;
+  throws(o);
+  o = {};
+  o.verdict_threshold = 0;
+  throws(o);
+  o = {};
+  o.privacy.min_group = 0;
+  throws(o);
+  o = {};
+  o.period = 7;
+  throws(o);
+
+  competency_scores wrong = scores;
+  wrong.value.conservativeResize(1, 3);
+  CHECK_THROWS_AS(infer_levels(t, *fw, wrong), calibra::invalid_argument);
+  wrong = scores;
+  wrong.ratees = {5};
+  CHECK_THROWS_AS(infer_levels(t, *fw, wrong), calibra::invalid_argument);
+  wrong = scores;
+  wrong.period = 0;
+  o = {};
+  o.period = 0;
+  CHECK_NOTHROW(infer_levels(t, *fw, wrong, o));
+  const auto builtin = std::make_shared<const framework>(builtin_framework());
+  CHECK_THROWS_WITH(infer_levels(t, *builtin, scores), Catch::Contains("12 competencies"));
+}
+
+TEST_CASE("levels: no scores at all is unavailable, not an error", "[levels]") {
+  const auto fw = std::make_shared<const framework>(testing::small_framework());
+  const auto t = table_of(fw, {{"a", "junior", {}}});
+  competency_scores empty;
+  empty.value.resize(0, 4);
+  const auto r = infer_levels(t, *fw, empty);
+  CHECK_FALSE(r.available);
+  CHECK_FALSE(r.validation.available);
+  CHECK_FALSE(r.separation.available);
+}
+
+// Planted truth: the simulated ratees' proficiency is their career level's
+// expectations plus noise, and promotions go to those above the next
+// level's bar.  Observed scores should recover both.
+TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
+  const auto sim = simulate_ratings(builtin_framework(), example_simulation_config());
+  const auto& t = sim.table;
+  const auto& fw = t.framework();
+  const auto scores = observed_scores(t, ratings_filter{std::nullopt, std::uint32_t(t.periods().size() - 1), {}, {}});
+  const auto r = infer_levels(t, scores);
+  REQUIRE(r.ratees.size() == sim.truth.ratees.size());
+
+  // Most best-fit levels are within one rank of the true career level.
+  std::size_t within_one = 0;
+  for (const auto& x : r.ratees) {
+    const auto at = std::find(sim.truth.ratees.begin(), sim.truth.ratees.end(), t.ratees()[x.ratee]);
+    REQUIRE(at != sim.truth.ratees.end());
+    const std::size_t truth = sim.truth.ratee_career_level[static_cast<std::size_t>(at - sim.truth.ratees.begin())];
+    CHECK(x.career_level == truth);
+    REQUIRE(x.best_fit_level);
+    const int diff = fw.ladder().levels()[*x.best_fit_level].rank - fw.ladder().levels()[truth].rank;
+    within_one += std::abs(diff) <= 1;
+  }
+  CHECK(within_one >= r.ratees.size() * 8 / 10);
+
+  // The inferred level (strict: every competency met) rises with the true
+  // career level along the IC track: mean inferred rank per true rank,
+  // counting "below the bottom" as rank 0.
+  std::map<int, std::pair<double, int>> inferred_by_rank;
+  for (const auto& x : r.ratees) {
+    if (fw.ladder().levels()[*x.career_level].track != track::ic) continue;
+    auto& [sum, n] = inferred_by_rank[fw.ladder().levels()[*x.career_level].rank];
+    sum += x.inferred_level ? fw.ladder().levels()[*x.inferred_level].rank : 0;
+    ++n;
+  }
+  double previous = -1;
+  for (const auto& [rank, acc] : inferred_by_rank) {
+    const double mean = acc.first / acc.second;
+    INFO("true rank " << rank << ": mean inferred rank " << mean);
+    CHECK(mean > previous);
+    previous = mean;
+  }
+
+  // Outcomes separate in the planted direction.
+  const auto& s = r.separation;
+  REQUIRE(s.available);
+  CHECK_FALSE(s.suppressed);
+  CHECK(s.n_promoted + s.n_not_promoted == 30);  // every ratee but the 10 at the tops of the tracks
+  CHECK(s.hedges_g > 0.8);
+  CHECK(s.g_ci_low > 0);
+  CHECK(s.auc > 0.75);
 }
