@@ -1,16 +1,171 @@
-// `calibra calibrate`: being built (issue work in progress); registered early so
-// the command files can be developed in parallel.
+// `calibra calibrate [RATINGS] [--framework FILE] [--period P] [--min-group N] [--json]`
+//
+// Reads long-form ratings (CSV or JSON), runs every calibration analysis
+// the data supports (calibration/calibrate.hpp) and prints a summary for
+// people or one JSON document for pipelines.  Without RATINGS it analyses
+// the bundled example data set, regenerated from its seeded generator.
 #include "commands.hpp"
+#include "text_table.hpp"
 
+#include <calibra/calibration/calibrate.hpp>
+#include <calibra/calibration/simulate.hpp>
 #include <calibra/error.hpp>
+#include <calibra/framework/builtin.hpp>
+#include <calibra/io/calibration_json.hpp>
+#include <calibra/io/framework_json.hpp>
+#include <calibra/io/ratings.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
 
 namespace calibra::cli {
+namespace {
+
+namespace cal = calibra::calibration;
+
+struct calibrate_input {
+  std::string ratings;
+  std::string framework;
+  std::string period;
+  std::size_t min_group = cal::privacy_policy{}.min_group;
+  std::string duplicates = "error";
+  bool ignore_unknown_columns = false;
+  bool json_output = false;
+  std::string out;
+};
+
+std::string fixed(double value, int digits = 2) {
+  if (!std::isfinite(value)) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+  return buffer;
+}
+
+std::string signed_fixed(double value, int digits = 2) {
+  if (!std::isfinite(value)) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%+.*f", digits, value);
+  return buffer;
+}
+
+std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+/// The ratings to analyse: the file given, or the bundled example.
+cal::ratings_table load_ratings(const calibrate_input& in) {
+  auto fw = std::make_shared<const framework>(in.framework.empty() ? builtin_framework()
+                                                                   : load_framework(in.framework));
+  if (in.ratings.empty()) {
+    if (!in.framework.empty())
+      throw invalid_argument("cli", "--framework " + in.framework +
+                                        " was given without a ratings file; the bundled example ratings belong to "
+                                        "the built-in framework");
+    return cal::simulate_ratings(fw, cal::example_simulation_config()).table;
+  }
+  ratings_options options;
+  const auto policy = cal::parse_duplicate_policy(in.duplicates);
+  if (!policy) throw invalid_argument("cli", "--duplicates " + in.duplicates + ": expected error, last or mean");
+  options.duplicates = *policy;
+  options.ignore_unknown_columns = in.ignore_unknown_columns;
+  return read_ratings(in.ratings, fw, options);
+}
+
+std::string input_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  const cal::ratings_summary& s = report.input;
+  std::ostringstream out;
+  out << "Ratings: " << s.rows_kept << " of " << s.rows_read << " rows from " << s.source;
+  if (s.duplicate_rows_dropped > 0)
+    out << " (" << s.duplicate_rows_dropped << " duplicate rows folded under policy '" << cal::to_string(s.duplicates)
+        << "')";
+  out << "\n  " << s.ratees << " ratees, " << s.raters << " raters, " << s.periods << " periods ("
+      << table.periods()[0] << ".." << table.periods()[table.periods().size() - 1] << "); analysed period "
+      << report.period_name << "; groups under " << report.privacy.min_group << " ratees are suppressed\n";
+  std::vector<std::string> skipped;
+  for (const auto& a : report.analyses)
+    if (!a.available) skipped.push_back(a.id + " (" + a.reason + ")");
+  if (!skipped.empty()) out << "  not available: " << join(skipped, "; ") << "\n";
+  return out.str();
+}
+
+std::string raters_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  const cal::severity_fit& fit = report.severity;
+  if (!fit.available) return "";
+  std::ostringstream out;
+  out << "\nRater severity (levels; > 0 harsh, < 0 lenient; " << fixed(100 * fit.confidence, 0)
+      << "% CI; residual SD " << fixed(fit.residual_sd) << ")\n";
+  text_table t({"rater", "severity", "CI", "component", "ratings", "ratees", "flags"});
+  std::vector<const cal::rater_severity*> order;
+  for (const auto& r : fit.raters) order.push_back(&r);
+  std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+    return a->component != b->component ? a->component < b->component : a->severity < b->severity;
+  });
+  for (const auto* r : order)
+    t.add({std::string(table.raters()[r->rater]), signed_fixed(r->severity),
+           "[" + signed_fixed(r->ci_low) + ", " + signed_fixed(r->ci_high) + "]", std::to_string(r->component + 1),
+           std::to_string(r->n_ratings), std::to_string(r->n_ratees), join(r->flags)});
+  out << t.render();
+
+  const cal::rater_network& net = fit.network;
+  if (net.connected()) {
+    out << "The rater network is connected: every severity above is on one scale.\n";
+  } else {
+    out << "The rater network has " << net.components.size()
+        << " components; severities compare only within a component.\n";
+    for (const auto& s : net.suggestions)
+      out << "  to join component " << s.to_component + 1 << " with " << s.from_component + 1 << ": have "
+          << table.raters()[s.rater] << " rate " << table.ratees()[s.ratee] << "\n";
+  }
+  if (!net.articulation_raters.empty()) {
+    std::vector<std::string> names;
+    for (auto r : net.articulation_raters) names.emplace_back(table.raters()[r]);
+    out << "Raters who alone hold their component together: " << join(names) << "\n";
+  }
+  return out.str();
+}
+
+void run(const calibrate_input& in) {
+  const cal::ratings_table table = load_ratings(in);
+  cal::calibrate_options options;
+  if (!in.period.empty()) options.period = in.period;
+  options.privacy.min_group = in.min_group;
+  cal::calibration_report report = cal::calibrate(table, options);
+  if (in.ratings.empty()) report.input.source = "the bundled example (data/examples/ratings.csv)";
+  if (in.json_output) {
+    write_output(in.out, to_json(report, table));
+    return;
+  }
+  write_output(in.out, input_text(report, table) + raters_text(report, table));
+}
+
+}  // namespace
 
 void add_calibrate_command(CLI::App& app, exit_status& /*status*/) {
-  auto* cmd = app.add_subcommand("calibrate", "(in development)");
-  cmd->group("");  // hidden from --help until it works
-  cmd->allow_extras();
-  cmd->callback([] { throw invalid_argument("cli", "calibra calibrate is not available in this build yet"); });
+  auto in = std::make_shared<calibrate_input>();
+  auto* cmd = app.add_subcommand(
+      "calibrate", "Calibration analyses of long-form ratings: agreement, rater severity, drift, levels, readiness");
+  cmd->add_option("RATINGS", in->ratings,
+                  "Ratings file, .csv or .json (default: the bundled example data for the built-in framework)");
+  cmd->add_option("--framework", in->framework, "Framework JSON file (default: the built-in framework)");
+  cmd->add_option("--period", in->period, "Period the ratee analyses describe, e.g. 2026Q3 (default: the latest)");
+  cmd->add_option("--min-group", in->min_group, "Suppress aggregates over fewer ratees than this")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  cmd->add_option("--duplicates", in->duplicates, "Repeated ratings: error, last or mean")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"error", "last", "mean"}));
+  cmd->add_flag("--ignore-unknown-columns", in->ignore_unknown_columns,
+                "Ignore columns outside the ratings format instead of refusing the file");
+  cmd->add_flag("--json", in->json_output, "Print one JSON document");
+  cmd->add_option("--out", in->out, "Output file (default: standard output); written whole or not at all");
+  cmd->callback([in] { run(*in); });
 }
 
 }  // namespace calibra::cli

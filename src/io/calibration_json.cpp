@@ -1,0 +1,64 @@
+// Assembles the calibration report's JSON from the per-analysis writers
+// (json_<area>.cpp); this file owns the document's top level and the
+// `summary` section.
+#include <calibra/io/calibration_json.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <string>
+
+namespace calibra {
+namespace {
+
+using json = nlohmann::json;
+namespace cal = calibration;
+
+json summary_section(const cal::calibration_report& report, const cal::ratings_table& table) {
+  const cal::ratings_summary& in = report.input;
+  json s;
+  s["source"] = in.source;
+  s["rows_read"] = in.rows_read;
+  s["rows_kept"] = in.rows_kept;
+  s["duplicate_policy"] = std::string(cal::to_string(in.duplicates));
+  s["duplicate_groups"] = in.duplicate_groups;
+  s["duplicate_rows_dropped"] = in.duplicate_rows_dropped;
+  s["ignored_columns"] = in.ignored_columns;
+  s["ratees"] = in.ratees;
+  s["raters"] = in.raters;
+  json periods = json::array();
+  for (std::size_t p = 0; p < table.periods().size(); ++p)
+    periods.push_back({{"period", table.periods()[p]}, {"ratings", in.rows_per_period[p]}});
+  s["periods"] = periods;
+  json roles = json::object();
+  for (cal::rater_role role : cal::all_rater_roles)
+    roles[std::string(cal::to_string(role))] = in.rows_per_role[static_cast<std::size_t>(role)];
+  s["ratings_per_role"] = roles;
+  json competencies = json::object();
+  const auto& comps = table.framework().competencies();
+  for (std::size_t c = 0; c < comps.size(); ++c) competencies[comps[c].id] = in.rows_per_competency[c];
+  s["ratings_per_competency"] = competencies;
+  s["framework"] = {{"id", table.framework().metadata().id},
+                    {"version", table.framework().metadata().version},
+                    {"last_updated", table.framework().metadata().last_updated}};
+  s["analysed_period"] = report.period_name;
+  s["min_group"] = report.privacy.min_group;
+  s["scores_method"] = report.scores.method;
+  json analyses = json::array();
+  for (const auto& a : report.analyses)
+    analyses.push_back({{"analysis", a.id},
+                        {"available", a.available},
+                        {"reason", a.available ? json(nullptr) : json(a.reason)}});
+  s["analyses"] = analyses;
+  return s;
+}
+
+}  // namespace
+
+std::string to_json(const cal::calibration_report& report, const cal::ratings_table& table) {
+  json doc;
+  doc["summary"] = summary_section(report, table);
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace calibra
