@@ -1,0 +1,235 @@
+// Promotion readiness (include/calibra/calibration/readiness.hpp).
+//
+// Expected statuses are worked out by hand below; the 80% interval uses
+// z = 1.2815515655446004 (scipy.stats.norm.ppf(0.9)).
+#include <calibra/calibration/readiness.hpp>
+#include <calibra/calibration/simulate.hpp>
+#include <calibra/framework/builtin.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "../framework/small_framework.hpp"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace calibra;
+using namespace calibra::calibration;
+
+namespace {
+
+const double no_value = std::numeric_limits<double>::quiet_NaN();
+
+ratings_table table_of(const std::shared_ptr<const framework>& fw,
+                       const std::vector<std::pair<std::string, std::optional<std::string>>>& people) {
+  ratings_builder builder(fw);
+  for (const auto& [name, career_level] : people) {
+    rating r;
+    r.ratee = name;
+    r.rater = "boss";
+    r.role = rater_role::manager;
+    r.competency = 0;
+    r.level = 2;
+    r.period = "2026Q3";
+    if (career_level) r.career_level = fw->ladder().index_of(*career_level);
+    builder.add(r);
+  }
+  return builder.finish();
+}
+
+struct scored {
+  std::vector<double> value, se;
+};
+
+competency_scores scores_of(const ratings_table& table, const std::map<std::string, scored>& rows) {
+  competency_scores s;
+  std::map<std::uint32_t, const scored*> by_id;
+  for (const auto& [name, values] : rows) by_id[*table.ratees().find(name)] = &values;
+  const auto n = static_cast<Eigen::Index>(by_id.size());
+  s.value.resize(n, 4);
+  s.se.resize(n, 4);
+  s.n = Eigen::MatrixXi::Constant(n, 4, 2);
+  Eigen::Index i = 0;
+  for (const auto& [id, values] : by_id) {
+    s.ratees.push_back(id);
+    for (Eigen::Index c = 0; c < 4; ++c) {
+      s.value(i, c) = values->value[static_cast<std::size_t>(c)];
+      s.se(i, c) = values->se.empty() ? no_value : values->se[static_cast<std::size_t>(c)];
+    }
+    ++i;
+  }
+  s.method = "hand-built";
+  return s;
+}
+
+const ratee_readiness& find(const readiness_result& r, const ratings_table& t, const std::string& name) {
+  const auto id = *t.ratees().find(name);
+  for (const auto& x : r.ratees)
+    if (x.ratee == id) return x;
+  FAIL("no result for " << name);
+  throw;
+}
+
+}  // namespace
+
+// small_framework(): mid -> senior raises te 2->3, si 2->3, se 1->2;
+// mid -> lead raises si 2->4, se 1->2.  Thresholds (tolerance 0.25):
+// senior te 2.75, si 2.75, se 1.75; lead si 3.75, se 1.75.
+TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[readiness]") {
+  const auto fw = std::make_shared<const framework>(testing::small_framework());
+  const auto t = table_of(fw, {{"amy", "mid"}, {"ben", "mid"}, {"cat", "mid"}, {"dan", "mid"}, {"ed", "mid"},
+                               {"sue", "senior"}, {"joe", std::nullopt}, {"jim", "junior"}});
+  const auto scores = scores_of(
+      t, {{"amy", {{3, 3.2, 3.1, 1.6}, {0.1, 0.1, 0.4, 0.2}}},
+          {"ben", {{3, 2.8, 2.7, 2.0}, {}}},
+          {"cat", {{3, 3.5, 4.0, 2.0}, {0.1, 0.1, 0.1, 0.1}}},
+          {"dan", {{3, 3.0, no_value, 2.0}, {0.1, 0.1, no_value, 0.1}}},
+          {"ed", {{3, 2.0, 4.0, 2.0}, {0.1, 0.1, 0.1, 0.1}}},
+          {"sue", {{3, 3, 3, 2}, {0.1, 0.1, 0.1, 0.1}}},
+          {"joe", {{3, 3, 3, 2}, {0.1, 0.1, 0.1, 0.1}}},
+          {"jim", {{3, 2, 2, 1}, {0.1, 0.1, 0.1, 0.1}}}});
+  const auto r = assess_readiness(t, *fw, scores);
+  REQUIRE(r.available);
+  CHECK(r.confidence == 0.80);
+
+  SECTION("amy: senior too uncertain, lead not ready") {
+    const auto& amy = find(r, t, "amy");
+    REQUIRE(amy.steps.size() == 2);
+    const auto& senior = amy.steps[0];
+    CHECK(senior.step.to == *fw->ladder().index_of("senior"));
+    CHECK(senior.on_track);
+    REQUIRE(senior.items.size() == 3);
+    // te: 3.2 +- 1.28155 * 0.1 = [3.07184, 3.32816] >= 2.75: met.
+    CHECK(senior.items[0].competency == 1);
+    CHECK(senior.items[0].from_level == 2);
+    CHECK(senior.items[0].to_level == 3);
+    CHECK(senior.items[0].threshold == Approx(2.75));
+    CHECK(senior.items[0].ci_low == Approx(3.07184484344554));
+    CHECK(senior.items[0].ci_high == Approx(3.3281551565544603));
+    CHECK(senior.items[0].status == gap_status::met);
+    // si: 3.1 +- 0.51262 = [2.58738, 3.61262] straddles 2.75: uncertain.
+    CHECK(senior.items[1].ci_low == Approx(2.5873793737821598));
+    CHECK(senior.items[1].status == gap_status::uncertain);
+    // se: 1.6 +- 0.25631 = [1.34369, 1.85631] straddles 1.75: uncertain.
+    CHECK(senior.items[2].status == gap_status::uncertain);
+    CHECK(senior.met == 1);
+    CHECK(senior.uncertain == 2);
+    CHECK(senior.verdict == readiness_verdict::too_uncertain);
+    const auto& lead = amy.steps[1];
+    CHECK_FALSE(lead.on_track);
+    // si: upper 3.61262 < 3.75: unmet.
+    CHECK(lead.items[0].status == gap_status::unmet);
+    CHECK(lead.verdict == readiness_verdict::not_ready);
+    CHECK(amy.summary == "too-uncertain");
+    CHECK(amy.summary_step == 0u);
+  }
+  SECTION("ben: no SE, the point value decides") {
+    const auto& ben = find(r, t, "ben");
+    // senior: te 2.8 >= 2.75 met, si 2.7 < 2.75 unmet.
+    CHECK(ben.steps[0].items[0].point_only);
+    CHECK(ben.steps[0].items[0].status == gap_status::met);
+    CHECK(ben.steps[0].items[1].status == gap_status::unmet);
+    CHECK(std::isnan(ben.steps[0].items[1].ci_low));
+    CHECK(ben.steps[0].verdict == readiness_verdict::not_ready);
+    CHECK(ben.steps[1].verdict == readiness_verdict::not_ready);
+    CHECK(ben.summary == "not-ready");
+    CHECK(ben.summary_step == 0u);  // a tie goes to the on-track step
+  }
+  SECTION("cat: ready for both steps") {
+    const auto& cat = find(r, t, "cat");
+    CHECK(cat.steps[0].verdict == readiness_verdict::ready);
+    // lead si: 4 +- 0.128 = [3.87184, 4.12816] >= 3.75.
+    CHECK(cat.steps[1].items[0].ci_low == Approx(3.87184484344554));
+    CHECK(cat.steps[1].verdict == readiness_verdict::ready);
+    CHECK(cat.summary == "ready");
+    CHECK(cat.summary_step == 0u);
+  }
+  SECTION("dan: an unscored gap competency is uncertain") {
+    const auto& dan = find(r, t, "dan");
+    CHECK(std::isnan(dan.steps[0].items[1].score));
+    CHECK(dan.steps[0].items[1].status == gap_status::uncertain);
+    CHECK(dan.steps[0].verdict == readiness_verdict::too_uncertain);
+  }
+  SECTION("ed: ready only for the branch off the track") {
+    const auto& ed = find(r, t, "ed");
+    CHECK(ed.steps[0].verdict == readiness_verdict::not_ready);
+    CHECK(ed.steps[1].verdict == readiness_verdict::ready);
+    CHECK(ed.summary == "ready");
+    CHECK(ed.summary_step == 1u);
+  }
+  SECTION("top of the ladder, no career level, a single step") {
+    CHECK(find(r, t, "sue").summary == "top-of-ladder");
+    CHECK(find(r, t, "sue").steps.empty());
+    CHECK(find(r, t, "joe").summary == "no-career-level");
+    const auto& jim = find(r, t, "jim");
+    REQUIRE(jim.steps.size() == 1);
+    // junior -> mid raises ti 2->3 and si 1->2; jim sits exactly on mid.
+    CHECK(jim.steps[0].items.size() == 2);
+    CHECK(jim.summary == "ready");
+  }
+  SECTION("a wider interval turns met into uncertain") {
+    readiness_options options;
+    options.confidence = 0.999;  // z = 3.29: te 3.2 - 0.329 = 2.871 still met; ben unchanged
+    const auto wide = assess_readiness(t, *fw, scores, options);
+    // cat's lead se: 2 - 0.329 = 1.671 < 1.75 -> uncertain now.
+    CHECK(find(wide, t, "cat").steps[1].items[1].status == gap_status::uncertain);
+    CHECK(find(wide, t, "cat").steps[1].verdict == readiness_verdict::too_uncertain);
+    options.tolerance = 0;
+    const auto strict = assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.8, 0.0});
+    // ben's te 2.8 < 3 with no tolerance: unmet.
+    CHECK(find(strict, t, "ben").steps[0].items[0].status == gap_status::unmet);
+  }
+}
+
+TEST_CASE("readiness: unavailable data and bad options", "[readiness]") {
+  const auto fw = std::make_shared<const framework>(testing::small_framework());
+  const auto t = table_of(fw, {{"sue", "senior"}, {"joe", std::nullopt}});
+  const auto scores = scores_of(t, {{"sue", {{3, 3, 3, 2}, {}}}, {"joe", {{3, 3, 3, 2}, {}}}});
+  const auto r = assess_readiness(t, *fw, scores);
+  CHECK_FALSE(r.available);
+  CHECK(r.reason.find("next step") != std::string::npos);
+  CHECK(r.ratees.size() == 2);
+
+  CHECK_THROWS_AS(assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.0, 0.25}), calibra::invalid_argument);
+  CHECK_THROWS_AS(assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 1.0, 0.25}), calibra::invalid_argument);
+  CHECK_THROWS_AS(assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.8, -1}), calibra::invalid_argument);
+  CHECK_THROWS_AS(assess_readiness(t, *fw, scores, readiness_options{3, 0.8, 0.25}), calibra::invalid_argument);
+  competency_scores bad = scores;
+  bad.se.resize(2, 2);
+  CHECK_THROWS_AS(assess_readiness(t, *fw, bad), calibra::invalid_argument);
+}
+
+// Planted truth: ratees the generator promoted (proficiency above the next
+// level's bar) are judged ready more often than those it did not promote.
+TEST_CASE("readiness: planted outcomes on the simulated example data", "[readiness]") {
+  const auto sim = simulate_ratings(builtin_framework(), example_simulation_config());
+  const auto& t = sim.table;
+  const auto last = static_cast<std::uint32_t>(t.periods().size() - 1);
+  const auto scores = observed_scores(t, ratings_filter{std::nullopt, last, {}, {}});
+  const auto r = assess_readiness(t, scores);
+  REQUIRE(r.available);
+  std::map<std::string, std::pair<int, int>> not_ready_by_outcome;  // outcome -> (not ready, all)
+  for (const auto& x : r.ratees) {
+    const auto name = t.ratees()[x.ratee];
+    const auto k = static_cast<std::size_t>(std::find(sim.truth.ratees.begin(), sim.truth.ratees.end(), name) -
+                                            sim.truth.ratees.begin());
+    const auto& outcome = sim.truth.outcome.at(k);
+    if (!outcome) {
+      CHECK(x.summary == "top-of-ladder");
+      continue;
+    }
+    auto& [not_ready, all] = not_ready_by_outcome[std::string(to_string(*outcome))];
+    not_ready += x.summary == "not-ready";
+    ++all;
+  }
+  const auto share = [&](const char* o) {
+    return double(not_ready_by_outcome[o].first) / not_ready_by_outcome[o].second;
+  };
+  INFO("not ready: promoted " << share("promoted") << ", not promoted " << share("not-promoted"));
+  CHECK(share("promoted") < share("not-promoted"));
+}
