@@ -90,4 +90,5 @@ PYBIND11_MODULE(_core, m) {
   calibra::python::register_errors(m);
   calibra::python::register_framework(m);
   calibra::python::register_agreement(m);
+  calibra::python::register_summaries(m);
 }

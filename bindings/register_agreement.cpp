@@ -1,111 +1,334 @@
 // Agreement: every coefficient through the one dispatcher agree(), the
-// rater x rater matrix, and the wide CSV reader.
+// rater x rater matrix, the wide CSV reader, and the pivot of long ratings.
 //
 // Ratings arrive as Eigen::Ref<const Eigen::MatrixXd>: pybind11 hands a
 // float64, Fortran-ordered (column-major) numpy array to C++ without a
 // copy, and converts anything else (C order, integers, a non-contiguous
-// slice) into one temporary column-major copy.  Options arrive as strings
-// spelled exactly as on the CLI and are parsed by the name tables of
-// options.hpp, so a bad value gets the same "expected one of" message.
+// slice) into one temporary column-major copy.
+//
+// Options arrive as Python keyword arguments and are read by walking
+// calibra::agreement::visit_options, the list the CLI echoes too, so the
+// names, the kinds of value and the "expected one of" messages are the
+// CLI's; agree() and pairwise() share that one path.
 #include "bindings.hpp"
 
 #include <calibra/agreement/agree.hpp>
 #include <calibra/agreement/interpretation.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/pairwise.hpp>
+#include <calibra/calibration/wide_matrix.hpp>
 #include <calibra/io/wide_csv.hpp>
 
 #include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <optional>
+#include <set>
+#include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace py = pybind11;
 
 namespace calibra::python {
-namespace {
 
 namespace ag = calibra::agreement;
+
+namespace {
 
 using ratings_ref = ag::ratings_ref;
 
 std::string text(std::string_view s) { return std::string(s); }
 
-/// Every option of agree(), optional so that "not given" keeps the C++
-/// default.  Field names are the Python keyword names.
-struct option_values {
-  std::optional<std::vector<double>> categories;
-  std::optional<std::string> missing;
-  std::optional<std::string> weights;
-  std::optional<Eigen::MatrixXd> custom_weights;
-  std::optional<std::string> level;
-  std::optional<std::string> form;
-  std::optional<double> category;
-  std::optional<int> tolerance;
-  std::optional<double> ci;
-  std::optional<std::int64_t> bootstrap;
-  std::optional<std::uint64_t> seed;
-  std::optional<std::string> bootstrap_method;
-  std::optional<std::string> se;
-  std::optional<double> population;
-  std::optional<unsigned> threads;
-};
+std::string python_repr(py::handle value) { return py::repr(value).cast<std::string>(); }
 
-ag::options to_options(const option_values& v) {
-  ag::options o;
-  if (v.categories) o.categories = *v.categories;
-  if (v.missing) o.missing = ag::parse_missing_policy(*v.missing);
-  if (v.weights) o.weights = ag::parse_weight_scheme(*v.weights);
-  if (v.custom_weights) {
-    if (!v.weights) o.weights = ag::weight_scheme::custom;
-    if (o.weights != ag::weight_scheme::custom)
-      throw invalid_argument("agreement", "a weight matrix was given together with weights='" + *v.weights +
-                                              "'; pass either a scheme name or a matrix");
-    o.custom_weights = *v.custom_weights;
-  } else if (o.weights == ag::weight_scheme::custom) {
-    throw invalid_argument("agreement", "weights='custom' needs the weight matrix itself: pass a q x q array "
-                                        "as weights");
+// ---- Python values -> option values ------------------------------------------
+
+[[noreturn]] void bad_option(const char* name, const std::string& expected, py::handle value) {
+  throw invalid_argument("agreement", std::string(name) + " must be " + expected + "; got " + python_repr(value));
+}
+
+bool is_bool(py::handle value) {
+  // numpy.bool_ is not a Python bool but is no more a count than True is.
+  return PyBool_Check(value.ptr()) ||
+         (py::hasattr(value, "dtype") && py::str(value.attr("dtype")).cast<std::string>() == "bool");
+}
+
+double number_option(const char* name, py::handle value) {
+  if (is_bool(value) || PyUnicode_Check(value.ptr()) || !PyNumber_Check(value.ptr()))
+    bad_option(name, "a number", value);
+  const double x = PyFloat_AsDouble(value.ptr());
+  if (x == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    bad_option(name, "a number", value);
   }
-  if (v.level) o.level = ag::parse_measurement_level(*v.level);
-  if (v.form) o.form = ag::parse_icc_form(*v.form);
-  if (v.category) o.category = *v.category;
-  if (v.tolerance) {
-    if (*v.tolerance < 0)
-      throw invalid_argument("agreement", "tolerance must be 0 or more categories; got " +
-                                              std::to_string(*v.tolerance));
-    o.tolerance = *v.tolerance;
+  return x;
+}
+
+template <typename Integer>
+Integer whole_option(const char* name, py::handle value) {
+  // PyIndex_Check accepts int and numpy integers, and refuses 1.5 and "2".
+  if (is_bool(value) || !PyIndex_Check(value.ptr())) bad_option(name, "a whole number", value);
+  const py::int_ as_int = py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr()));
+  const long long x = PyLong_AsLongLong(as_int.ptr());
+  if (x == -1 && PyErr_Occurred()) {
+    PyErr_Clear();
+    bad_option(name, "a whole number that fits in 64 bits", value);
   }
-  if (v.ci) o.confidence = *v.ci;
-  if (v.bootstrap) {
-    if (*v.bootstrap < 0)
-      throw invalid_argument("agreement", "bootstrap must be 0 (no bootstrap) or a number of resamples; got " +
-                                              std::to_string(*v.bootstrap));
-    o.bootstrap = static_cast<std::size_t>(*v.bootstrap);
+  if (x < 0) throw invalid_argument("agreement", std::string(name) + " must be 0 or more; got " + std::to_string(x));
+  if (static_cast<unsigned long long>(x) > static_cast<unsigned long long>(std::numeric_limits<Integer>::max()))
+    bad_option(name, "at most " + std::to_string(std::numeric_limits<Integer>::max()), value);
+  return static_cast<Integer>(x);
+}
+
+std::vector<double> codes_option(const char* name, py::handle value) {
+  if (PyUnicode_Check(value.ptr()) || PyBytes_Check(value.ptr()) || !py::isinstance<py::iterable>(value))
+    bad_option(name, "a flat list of category codes", value);
+  std::vector<double> codes;
+  for (py::handle item : py::reinterpret_borrow<py::iterable>(value)) {
+    if (is_bool(item) || PyUnicode_Check(item.ptr()) || !PyNumber_Check(item.ptr()))
+      bad_option(name, "a flat list of category codes", value);
+    codes.push_back(number_option(name, item));
   }
-  if (v.seed) o.seed = *v.seed;
-  if (v.bootstrap_method) o.bootstrap_method = ag::parse_bootstrap_interval(*v.bootstrap_method);
-  if (v.se) o.cohen_se = ag::parse_kappa_se(*v.se);
-  if (v.population) {
-    if (!(std::isfinite(*v.population) && *v.population >= 0))
-      throw invalid_argument("agreement", "population must be a finite number of units, 0 for an "
-                                          "infinite population");
-    o.population_units = *v.population;
-  }
-  if (v.threads) o.threads = *v.threads;
-  return o;
+  return codes;
+}
+
+/// Sets an option held in `o` from a Python value.  visit_options hands out
+/// the members of its argument by reference (enumerations excepted: they go
+/// by their spelling and are set through `enum_setters`).  `o` is not const
+/// here, so writing through that reference is well defined; the address
+/// check turns a future change to pass copies into a loud error instead of
+/// an option that silently keeps its default.
+template <typename T>
+T& member_of(ag::options& o, const T& visited) {
+  const std::less<const void*> before;
+  const void* first = &o;
+  const void* past = &o + 1;
+  if (before(&visited, first) || !before(&visited, past))
+    throw std::logic_error("calibra bindings: visit_options passed a copy of an option; the bindings need the member");
+  return const_cast<T&>(visited);
+}
+
+using enum_setter = void (*)(ag::options&, std::string_view);
+
+/// The enumerated options, set from their spelling by the parse_* helpers
+/// of options.hpp (which produce the CLI's "expected one of" messages).
+const std::array<std::pair<std::string_view, enum_setter>, 6> enum_setters{{
+    {"missing", [](ag::options& o, std::string_view s) { o.missing = ag::parse_missing_policy(s); }},
+    {"weights", [](ag::options& o, std::string_view s) { o.weights = ag::parse_weight_scheme(s); }},
+    {"level", [](ag::options& o, std::string_view s) { o.level = ag::parse_measurement_level(s); }},
+    {"form", [](ag::options& o, std::string_view s) { o.form = ag::parse_icc_form(s); }},
+    {"se", [](ag::options& o, std::string_view s) { o.cohen_se = ag::parse_kappa_se(s); }},
+    {"bootstrap_method", [](ag::options& o, std::string_view s) { o.bootstrap_method = ag::parse_bootstrap_interval(s); }},
+}};
+
+enum_setter find_enum_setter(std::string_view name) {
+  for (const auto& [option, setter] : enum_setters)
+    if (option == name) return setter;
+  throw std::logic_error("calibra bindings: no setter for the enumerated option '" + std::string(name) + "'");
+}
+
+/// The option names, in visit_options order.
+std::vector<std::string> option_names() {
+  std::vector<std::string> names;
+  ag::visit_options(ag::options{}, [&](const char* name, const auto&) { names.emplace_back(name); });
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
 }
 
 py::object optional_float(const std::optional<double>& x) {
   return x ? py::object(py::float_(*x)) : py::object(py::none());
 }
 
-/// Every option in effect, in the CLI's spelling.
+// ---- long ratings -> units x raters ------------------------------------------
+
+using index_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+using level_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+/// Dense ids, in order of first appearance, for the combination of the
+/// running unit ids (`unit`, n distinct) and one more key column.
+std::size_t combine_keys(std::vector<std::uint32_t>& unit, std::size_t n, const std::int64_t* codes,
+                         std::size_t cardinality) {
+  const std::size_t rows = unit.size();
+  constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t next = 0;
+  const std::uint64_t span = static_cast<std::uint64_t>(n) * cardinality;
+  if (span <= std::max<std::uint64_t>(4 * static_cast<std::uint64_t>(rows), 1u << 16)) {
+    // Few combinations: a direct table.
+    std::vector<std::uint32_t> id(static_cast<std::size_t>(span), none);
+    for (std::size_t i = 0; i < rows; ++i) {
+      std::uint32_t& slot = id[static_cast<std::size_t>(unit[i]) * cardinality + static_cast<std::size_t>(codes[i])];
+      if (slot == none) slot = next++;
+      unit[i] = slot;
+    }
+  } else {
+    std::unordered_map<std::uint64_t, std::uint32_t> id;
+    id.reserve(rows);
+    for (std::size_t i = 0; i < rows; ++i) {
+      const std::uint64_t key = static_cast<std::uint64_t>(unit[i]) * cardinality + static_cast<std::uint64_t>(codes[i]);
+      const auto [at, inserted] = id.try_emplace(key, next);
+      if (inserted) ++next;
+      unit[i] = at->second;
+    }
+  }
+  return next;
+}
+
+py::dict pivot_long(const std::vector<index_array>& unit_codes, const std::vector<std::size_t>& cardinalities,
+                    const index_array& rater_codes, std::size_t n_raters, const level_array& levels) {
+  if (unit_codes.empty() || unit_codes.size() != cardinalities.size())
+    throw invalid_argument("python", "pivot_long: one cardinality per unit key column, and at least one column");
+  const auto rows = static_cast<std::size_t>(levels.size());
+  auto check_length = [&](const index_array& a, const char* what) {
+    if (a.ndim() != 1 || static_cast<std::size_t>(a.size()) != rows)
+      throw invalid_argument("python", std::string("pivot_long: ") + what + " has " + std::to_string(a.size()) +
+                                           " entries for " + std::to_string(rows) + " ratings");
+  };
+  for (const auto& codes : unit_codes) check_length(codes, "a unit key column");
+  check_length(rater_codes, "the rater column");
+
+  std::vector<const std::int64_t*> key_data;
+  for (const auto& codes : unit_codes) key_data.push_back(codes.data());
+  const std::int64_t* rater = rater_codes.data();
+  const double* level = levels.data();
+
+  Eigen::MatrixXd matrix;
+  std::vector<std::int64_t> unit_rows;
+  std::optional<std::pair<std::size_t, std::size_t>> duplicate;
+  std::size_t n_units = 0;
+  {
+    py::gil_scoped_release released;
+    // Codes come from pandas.factorize: 0..cardinality-1, -1 for a missing
+    // key, which the Python layer has already refused.
+    auto check_codes = [&](const std::int64_t* codes, std::size_t cardinality, const char* what) {
+      for (std::size_t i = 0; i < rows; ++i)
+        if (codes[i] < 0 || static_cast<std::size_t>(codes[i]) >= cardinality)
+          throw invalid_argument("python", std::string("pivot_long: ") + what + " code " + std::to_string(codes[i]) +
+                                               " at position " + std::to_string(i) + " is outside 0.." +
+                                               std::to_string(cardinality) + " - 1");
+    };
+    for (std::size_t k = 0; k < key_data.size(); ++k) check_codes(key_data[k], cardinalities[k], "unit key");
+    check_codes(rater, n_raters, "rater");
+
+    // Every row starts in one unit; each key column then splits the units,
+    // numbering them in order of first appearance.
+    std::vector<std::uint32_t> unit(rows, 0);
+    n_units = rows > 0 ? 1 : 0;
+    for (std::size_t k = 0; k < key_data.size(); ++k) n_units = combine_keys(unit, n_units, key_data[k], cardinalities[k]);
+
+    if (n_raters > 0 && n_units > calibration::max_wide_matrix_cells / n_raters)
+      throw invalid_argument("ratings", "a " + std::to_string(n_units) + " x " + std::to_string(n_raters) +
+                                            " units x raters matrix is larger than the " +
+                                            std::to_string(calibration::max_wide_matrix_cells) +
+                                            " cells calibra builds densely; select fewer units or raters first");
+    matrix = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(n_units), static_cast<Eigen::Index>(n_raters),
+                                       std::numeric_limits<double>::quiet_NaN());
+    std::vector<char> filled(n_units * n_raters, 0);
+    unit_rows.assign(n_units, -1);
+    for (std::size_t i = 0; i < rows; ++i) {
+      const std::size_t cell = static_cast<std::size_t>(rater[i]) * n_units + unit[i];
+      if (filled[cell]) {
+        std::size_t first = 0;
+        while (!(unit[first] == unit[i] && rater[first] == rater[i])) ++first;
+        duplicate = std::make_pair(first, i);
+        break;
+      }
+      filled[cell] = 1;
+      matrix.data()[cell] = level[i];
+      if (unit_rows[unit[i]] < 0) unit_rows[unit[i]] = static_cast<std::int64_t>(i);
+    }
+  }
+  py::dict out;
+  out["ratings"] = std::move(matrix);
+  out["unit_rows"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(unit_rows.size()), unit_rows.data());
+  out["duplicate"] = duplicate ? py::object(py::make_tuple(duplicate->first, duplicate->second)) : py::object(py::none());
+  return out;
+}
+
+py::dict pairwise_dict(const ag::pairwise_result& p) {
+  py::dict d;
+  d["statistic"] = text(ag::to_string(p.stat));
+  d["value"] = p.value;
+  d["n_units"] = p.n_units;
+  py::dict reasons;
+  for (const auto& [pair, why] : p.reasons) reasons[py::make_tuple(pair.first, pair.second)] = why;
+  d["reasons"] = reasons;
+  d["options"] = options_dict(p.used);
+  return d;
+}
+
+}  // namespace
+
+// ---- shared with register_summaries.cpp -------------------------------------------
+
+ag::options options_from_kwargs(const py::kwargs& kwargs, std::initializer_list<const char*> allowed_extra) {
+  ag::options o;
+  std::set<std::string> unused;
+  for (const auto& item : kwargs) unused.insert(py::str(item.first).cast<std::string>());
+  for (const char* extra : allowed_extra) unused.erase(extra);
+
+  std::optional<Eigen::MatrixXd> custom_weights;
+  ag::visit_options(o, [&](const char* name, const auto& current) {
+    unused.erase(name);
+    if (!kwargs.contains(name)) return;
+    const py::handle value = kwargs[name];
+    if (value.is_none()) return;  // None keeps the default, as leaving the flag off does
+    using value_type = std::decay_t<decltype(current)>;
+    if constexpr (std::is_same_v<value_type, std::string_view>) {
+      if (std::string_view(name) == "weights" && !PyUnicode_Check(value.ptr())) {
+        // A q x q matrix: the custom scheme, which the CLI cannot spell.
+        try {
+          custom_weights = value.cast<Eigen::MatrixXd>();
+        } catch (const py::cast_error&) {
+          bad_option(name, "a scheme name such as 'quadratic' or a q x q matrix of numbers", value);
+        }
+        return;
+      }
+      if (!PyUnicode_Check(value.ptr())) bad_option(name, "a name such as '" + text(current) + "'", value);
+      const std::string spelling = value.cast<std::string>();
+      find_enum_setter(name)(o, spelling);
+    } else if constexpr (std::is_same_v<value_type, std::vector<double>>) {
+      member_of(o, current) = codes_option(name, value);
+    } else if constexpr (std::is_same_v<value_type, std::optional<double>>) {
+      member_of(o, current) = number_option(name, value);
+    } else if constexpr (std::is_floating_point_v<value_type>) {
+      member_of(o, current) = number_option(name, value);
+    } else {
+      static_assert(std::is_integral_v<value_type>, "visit_options passed an option of a kind the bindings do not know");
+      member_of(o, current) = whole_option<value_type>(name, value);
+    }
+  });
+  if (!unused.empty())
+    throw invalid_argument("agreement", "unknown option '" + *unused.begin() + "'; expected one of: " +
+                                            joined(option_names()));
+
+  if (custom_weights) {
+    o.weights = ag::weight_scheme::custom;
+    o.custom_weights = std::move(*custom_weights);
+  } else if (o.weights == ag::weight_scheme::custom) {
+    throw invalid_argument("agreement", "weights='custom' needs the weight matrix itself: pass a q x q array as weights");
+  }
+  if (!(std::isfinite(o.population_units) && o.population_units >= 0))
+    throw invalid_argument("agreement", "population must be a finite number of units, 0 for an infinite population");
+  return o;
+}
+
 py::dict options_dict(const ag::options& o) {
   py::dict d;
   ag::visit_options(o, [&](const char* name, const auto& value) {
@@ -145,43 +368,12 @@ py::dict result_dict(const ag::result& r) {
   return d;
 }
 
-py::dict pairwise_dict(const ag::pairwise_result& p) {
-  py::dict d;
-  d["statistic"] = text(ag::to_string(p.stat));
-  d["value"] = p.value;
-  d["n_units"] = p.n_units;
-  py::dict reasons;
-  for (const auto& [pair, why] : p.reasons) reasons[py::make_tuple(pair.first, pair.second)] = why;
-  d["reasons"] = reasons;
-  d["options"] = options_dict(p.used);
-  return d;
-}
-
-// The keyword arguments shared by agree() and pairwise(), in signature order.
-#define CALIBRA_OPTION_ARGS                                                                                    \
-  py::kw_only(), py::arg("categories") = py::none(), py::arg("missing") = py::none(),                         \
-      py::arg("weights") = py::none(), py::arg("custom_weights") = py::none(), py::arg("level") = py::none(), \
-      py::arg("form") = py::none(), py::arg("category") = py::none(), py::arg("tolerance") = py::none(),      \
-      py::arg("ci") = py::none(), py::arg("bootstrap") = py::none(), py::arg("seed") = py::none(),            \
-      py::arg("bootstrap_method") = py::none(), py::arg("se") = py::none(),                           \
-      py::arg("population") = py::none(), py::arg("threads") = py::none()
-
-}  // namespace
-
 void register_agreement(py::module_& m) {
   m.def(
       "agree",
-      [](const ratings_ref& ratings, const std::string& stat, std::optional<std::vector<double>> categories,
-         std::optional<std::string> missing, std::optional<std::string> weights,
-         std::optional<Eigen::MatrixXd> custom_weights, std::optional<std::string> level,
-         std::optional<std::string> form, std::optional<double> category, std::optional<int> tolerance,
-         std::optional<double> ci, std::optional<std::int64_t> bootstrap, std::optional<std::uint64_t> seed,
-         std::optional<std::string> bootstrap_method, std::optional<std::string> se,
-         std::optional<double> population, std::optional<unsigned> threads) {
+      [](const ratings_ref& ratings, const std::string& stat, const py::kwargs& kwargs) {
         const ag::statistic statistic = ag::parse_statistic(stat);
-        const ag::options opts = to_options({categories, missing, weights, custom_weights, level, form, category,
-                                             tolerance, ci, bootstrap, seed, bootstrap_method, se,
-                                             population, threads});
+        const ag::options opts = options_from_kwargs(kwargs);
         ag::result r;
         {
           // The numpy buffer stays alive through `ratings`; other Python
@@ -191,22 +383,14 @@ void register_agreement(py::module_& m) {
         }
         return result_dict(r);
       },
-      py::arg("ratings"), py::arg("stat"), CALIBRA_OPTION_ARGS,
-      "One agreement statistic of a units x raters matrix (NaN = missing); returns a dict.");
+      py::arg("ratings"), py::arg("stat"),
+      "One agreement statistic of a units x raters matrix (NaN = missing); options as keywords; returns a dict.");
 
   m.def(
       "pairwise",
-      [](const ratings_ref& ratings, const std::string& stat, std::optional<std::vector<double>> categories,
-         std::optional<std::string> missing, std::optional<std::string> weights,
-         std::optional<Eigen::MatrixXd> custom_weights, std::optional<std::string> level,
-         std::optional<std::string> form, std::optional<double> category, std::optional<int> tolerance,
-         std::optional<double> ci, std::optional<std::int64_t> bootstrap, std::optional<std::uint64_t> seed,
-         std::optional<std::string> bootstrap_method, std::optional<std::string> se,
-         std::optional<double> population, std::optional<unsigned> threads) {
+      [](const ratings_ref& ratings, const std::string& stat, const py::kwargs& kwargs) {
         const ag::statistic statistic = ag::parse_statistic(stat);
-        const ag::options opts = to_options({categories, missing, weights, custom_weights, level, form, category,
-                                             tolerance, ci, bootstrap, seed, bootstrap_method, se,
-                                             population, threads});
+        const ag::options opts = options_from_kwargs(kwargs);
         ag::pairwise_result p;
         {
           py::gil_scoped_release released;
@@ -214,8 +398,11 @@ void register_agreement(py::module_& m) {
         }
         return pairwise_dict(p);
       },
-      py::arg("ratings"), py::arg("stat"), CALIBRA_OPTION_ARGS,
-      "A rater x rater matrix of a two-rater statistic; returns a dict.");
+      py::arg("ratings"), py::arg("stat"), "A rater x rater matrix of a two-rater statistic; returns a dict.");
+
+  m.def(
+      "parse_options", [](const py::kwargs& kwargs) { return options_dict(options_from_kwargs(kwargs)); },
+      "The options in effect for these keywords (defaults filled in), as agree() would use them.");
 
   m.def(
       "read_wide_csv",
@@ -229,6 +416,11 @@ void register_agreement(py::module_& m) {
       },
       py::arg("path"), py::arg("unit_column") = "",
       "Reads a wide CSV of ratings: {'ratings': units x raters array, 'raters': [...], 'units': [...]}.");
+
+  m.def("pivot_long", &pivot_long, py::arg("unit_codes"), py::arg("cardinalities"), py::arg("rater_codes"),
+        py::arg("n_raters"), py::arg("levels"),
+        "Long ratings (integer codes per row) -> {'ratings': units x raters column-major matrix, 'unit_rows': first "
+        "row of each unit, 'duplicate': (first, second) rows of a repeated (unit, rater) pair or None}.");
 
   // The spellings, for the Python layer's signatures, docs and tests.
   auto names = [](const auto& table) {
@@ -244,7 +436,14 @@ void register_agreement(py::module_& m) {
   spellings["form"] = names(ag::detail::icc_form_names);
   spellings["se"] = names(ag::detail::kappa_se_names);
   spellings["bootstrap_method"] = names(ag::detail::bootstrap_interval_names);
+  spellings["options"] = option_names();
   m.attr("CHOICES") = spellings;
+
+  // Every enumerated option needs a setter: fail at import, not at the
+  // first call, if options.hpp gains one the bindings do not know.
+  ag::visit_options(ag::options{}, [](const char* name, const auto& value) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string_view>) find_enum_setter(name);
+  });
 
   // Test hook: the address of the first rating as C++ sees it.  Equal to
   // the numpy array's own data pointer exactly when no copy was made.

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from calibra._core import __version__
 from calibra.agreement import (
+    OPTIONS,
     STATISTICS,
     AgreementResult,
+    AgreementSummary,
     PairwiseResult,
     agree,
     brennan_prediger,
@@ -47,8 +49,10 @@ from calibra.framework import (
 )
 
 __all__ = [
+    "OPTIONS",
     "STATISTICS",
     "AgreementResult",
+    "AgreementSummary",
     "DegenerateError",
     "Error",
     "Finding",

@@ -68,45 +68,36 @@ def quadrants() -> list[str]: ...
 
 CHOICES: dict[str, list[str]]
 
-def agree(
-    ratings: npt.ArrayLike,
-    stat: str,
-    *,
-    categories: list[float] | None = ...,
-    missing: str | None = ...,
-    weights: str | None = ...,
-    custom_weights: npt.ArrayLike | None = ...,
-    level: str | None = ...,
-    form: str | None = ...,
-    category: float | None = ...,
-    tolerance: int | None = ...,
-    ci: float | None = ...,
-    bootstrap: int | None = ...,
-    seed: int | None = ...,
-    bootstrap_method: str | None = ...,
-    se: str | None = ...,
-    population: float | None = ...,
-    threads: int | None = ...,
-) -> dict[str, Any]: ...
-def pairwise(
-    ratings: npt.ArrayLike,
-    stat: str,
-    *,
-    categories: list[float] | None = ...,
-    missing: str | None = ...,
-    weights: str | None = ...,
-    custom_weights: npt.ArrayLike | None = ...,
-    level: str | None = ...,
-    form: str | None = ...,
-    category: float | None = ...,
-    tolerance: int | None = ...,
-    ci: float | None = ...,
-    bootstrap: int | None = ...,
-    seed: int | None = ...,
-    bootstrap_method: str | None = ...,
-    se: str | None = ...,
-    population: float | None = ...,
-    threads: int | None = ...,
+def agree(ratings: npt.ArrayLike, stat: str, **options: Any) -> dict[str, Any]: ...
+def pairwise(ratings: npt.ArrayLike, stat: str, **options: Any) -> dict[str, Any]: ...
+def parse_options(**options: Any) -> dict[str, Any]: ...
+def pivot_long(
+    unit_codes: list[npt.NDArray[np.int64]],
+    cardinalities: list[int],
+    rater_codes: npt.NDArray[np.int64],
+    n_raters: int,
+    levels: npt.NDArray[np.float64],
 ) -> dict[str, Any]: ...
 def read_wide_csv(path: str, unit_column: str = ...) -> dict[str, Any]: ...
 def _ratings_address(ratings: npt.ArrayLike) -> int: ...
+
+# ---- mergeable summaries (bindings/register_summaries.cpp) ------------------
+
+class AgreementSummary:
+    def __init__(
+        self, stat: str, n_raters: int, *, marginals: npt.NDArray[np.float64] | None = ..., **options: Any
+    ) -> None: ...
+    def add(self, ratings: npt.ArrayLike) -> None: ...
+    def __iadd__(self, other: AgreementSummary) -> AgreementSummary: ...
+    def __add__(self, other: AgreementSummary) -> AgreementSummary: ...
+    def finish(self) -> dict[str, Any]: ...
+    @property
+    def statistic(self) -> str: ...
+    @property
+    def n_raters(self) -> int: ...
+    @property
+    def n_units(self) -> float: ...
+    @property
+    def options(self) -> dict[str, Any]: ...
+
+def summary_scan(ratings: npt.ArrayLike, stat: str, **options: Any) -> dict[str, Any]: ...

@@ -7,31 +7,39 @@ values exactly as the CLI spells them::
     calibra agree FILE.csv --stat gwet --weights quadratic --ci 0.9
     calibra.agree(frame, "gwet", weights="quadratic", ci=0.9)
 
+The options go to the compiled core as they are, which reads them by
+walking the C++ option list (``visit_options``) that the CLI uses too: the
+same names, the same values, the same "expected one of" messages.
+
 Data layouts
 ------------
 * A 2-D numpy array (or anything ``numpy.asarray`` accepts): units x raters,
   NaN (or None) for a missing rating.  A float64 array in Fortran (column)
   order reaches C++ without a copy; any other layout or dtype is converted
   once into a column-major float64 temporary.
-* A wide DataFrame: one row per unit, one numeric column per rater
+* A wide DataFrame: one row per unit, one column per rater
   (``unit_column=`` names a column holding unit ids instead of ratings).
   A DataFrame whose columns are all float64 is already stored column by
   column, so it also reaches C++ without a copy.
 * A long DataFrame, recognised by its columns ``rater`` and ``level`` plus
   at least one of ``unit``, ``ratee``, ``competency``, ``period``: one row
   per rating.  A unit is each distinct combination of the unit columns
-  present (e.g. one ratee on one competency), a rater each distinct
-  ``rater``; both keep their order of first appearance.  A (unit, rater)
-  pair given twice is an error.
+  present (e.g. one ratee on one competency in one period), a rater each
+  distinct ``rater``; both keep their order of first appearance.  A (unit,
+  rater) pair given twice is an error.  pandas only numbers the keys
+  (``factorize``); the units x raters matrix is built in C++ in one pass.
+
+Levels are numbers (level ordinals or any numeric codes).  With
+``framework=`` they may also be the framework's level ids or labels
+("proficient", "Proficient"), in long and in wide data.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -40,8 +48,13 @@ import pandas as pd
 from calibra import _core, _html
 from calibra.errors import invalid_argument
 
+if TYPE_CHECKING:
+    from calibra.framework import Framework
+
 __all__ = [
+    "OPTIONS",
     "AgreementResult",
+    "AgreementSummary",
     "PairwiseResult",
     "STATISTICS",
     "agree",
@@ -65,6 +78,9 @@ __all__ = [
 #: Statistic names accepted by agree(), as on the CLI (``--stat``).
 STATISTICS: tuple[str, ...] = tuple(_core.CHOICES["stat"])
 
+#: Option names accepted by agree() and pairwise(), as on the CLI.
+OPTIONS: tuple[str, ...] = tuple(_core.CHOICES["options"])
+
 #: The columns that identify a unit in long data, in the order they key it.
 UNIT_COLUMNS: tuple[str, ...] = ("unit", "ratee", "competency", "period")
 
@@ -80,8 +96,74 @@ def _is_long(frame: pd.DataFrame) -> bool:
     return {"rater", "level"} <= columns and any(c in columns for c in UNIT_COLUMNS)
 
 
-def _pivot_long(frame: pd.DataFrame) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
-    """Long ratings -> (units x raters Fortran-ordered float64, unit labels, rater labels)."""
+def _level_lookup(framework: Framework) -> dict[Any, float]:
+    """Level id, label or ordinal (as text or number) -> ordinal, ids before
+    labels, as the C++ ratings reader resolves them."""
+    lookup: dict[Any, float] = {}
+    scale = framework.scale
+    for ordinal, level_id in zip(scale.index, scale["id"]):
+        lookup.setdefault(str(level_id), float(ordinal))
+    for ordinal, label in zip(scale.index, scale["label"]):
+        lookup.setdefault(str(label), float(ordinal))
+    for ordinal in scale.index:
+        lookup.setdefault(str(int(ordinal)), float(ordinal))
+        lookup.setdefault(int(ordinal), float(ordinal))
+    return lookup
+
+
+def _levels(values: pd.Series, framework: Framework | None, where: str) -> npt.NDArray[np.float64]:
+    """A column of levels as float64 ordinals (NaN: missing).  `where`
+    says what the column is, for messages."""
+    if pd.api.types.is_bool_dtype(values.dtype) and framework is None:
+        return values.to_numpy(dtype=np.float64)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        levels = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        if framework is not None:
+            n = len(framework.level_ids)
+            outside = ~np.isnan(levels) & ((levels < 1) | (levels > n) | (levels != np.floor(levels)))
+            if outside.any():
+                at = int(np.argmax(outside))
+                raise invalid_argument(
+                    "python",
+                    f"{where}: row {values.index[at]!r} has level {values.iloc[at]!r}, outside the scale 1..{n} "
+                    f"of framework {framework.id!r} ({', '.join(framework.level_ids)})",
+                )
+        return levels
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = _level_lookup(framework) if framework is not None else {}
+    mapped = np.empty(len(uniques) + 1, dtype=np.float64)
+    mapped[-1] = np.nan  # code -1: a missing level
+    for k, unique in enumerate(uniques):
+        ordinal = lookup.get(unique if not isinstance(unique, str) else unique, None)
+        if ordinal is None and not isinstance(unique, str):
+            try:
+                ordinal = float(unique) if framework is None else lookup.get(int(unique))
+            except (TypeError, ValueError):
+                ordinal = None
+        if ordinal is None:
+            at = int(np.argmax(codes == k))
+            if framework is None:
+                expected = (
+                    "expected a number (a level ordinal) or a missing value; pass framework= to read "
+                    "level ids and labels"
+                )
+            else:
+                expected = (
+                    f"expected a level id ({', '.join(framework.level_ids)}), a label "
+                    f"({', '.join(framework.level_labels)}) or an ordinal 1..{len(framework.level_ids)} of "
+                    f"framework {framework.id!r}"
+                )
+            raise invalid_argument("python", f"{where}: row {values.index[at]!r} has level {unique!r}; {expected}")
+        mapped[k] = ordinal
+    return mapped[codes]
+
+
+def _pivot_long(
+    frame: pd.DataFrame, framework: Framework | None = None, raters: pd.Index | None = None
+) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
+    """Long ratings -> (units x raters Fortran-ordered float64, unit labels,
+    rater labels).  pandas numbers the keys; C++ builds the matrix.
+    `raters` fixes the columns (every rater must be in it)."""
     keys = [c for c in UNIT_COLUMNS if c in frame.columns]
     for column in keys + ["rater"]:
         missing = frame[column].isna().to_numpy()
@@ -89,49 +171,48 @@ def _pivot_long(frame: pd.DataFrame) -> tuple[npt.NDArray[np.float64], pd.Index,
             row = frame.index[int(np.argmax(missing))]
             raise invalid_argument("python", f"long ratings: row {row!r} has no {column}; every row needs one")
 
-    if len(keys) == 1:
-        unit_codes, unit_labels = pd.factorize(frame[keys[0]], sort=False)
-        units = pd.Index(unit_labels, name=keys[0])
+    unit_codes = []
+    cardinalities = []
+    for key in keys:
+        codes, uniques = pd.factorize(frame[key], sort=False)
+        unit_codes.append(codes.astype(np.int64, copy=False))
+        cardinalities.append(len(uniques))
+    if raters is None:
+        rater_codes, rater_labels = pd.factorize(frame["rater"], sort=False)
+        raters = pd.Index(rater_labels, name="rater")
     else:
-        codes = []
-        uniques = []
-        for key in keys:
-            c, u = pd.factorize(frame[key], sort=False)
-            codes.append(c.astype(np.int64))
-            uniques.append(u)
-        combined = np.ravel_multi_index(codes, [len(u) for u in uniques])
-        unit_codes, first_combined = pd.factorize(combined, sort=False)
-        parts = np.unravel_index(np.asarray(first_combined), [len(u) for u in uniques])
-        units = pd.MultiIndex.from_arrays([u.take(p) for u, p in zip(uniques, parts)], names=keys)
-    rater_codes, rater_labels = pd.factorize(frame["rater"], sort=False)
-    raters = pd.Index(rater_labels, name="rater")
+        rater_codes = pd.Categorical(frame["rater"], categories=raters).codes
+        unknown = rater_codes < 0
+        if unknown.any():
+            at = int(np.argmax(unknown))
+            raise invalid_argument(
+                "python", f"long ratings: row {frame.index[at]!r} has rater {frame['rater'].iloc[at]!r}, who is "
+                "not among the raters of the first pass"
+            )
+    levels = _levels(frame["level"], framework, "long ratings")
 
-    raw = frame["level"]
-    levels = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    not_numeric = np.isnan(levels) & raw.notna().to_numpy()
-    if not_numeric.any():
-        at = int(np.argmax(not_numeric))
+    pivoted = _core.pivot_long(unit_codes, cardinalities, rater_codes.astype(np.int64, copy=False), len(raters), levels)
+    first_rows = pivoted["unit_rows"]
+    if len(keys) == 1:
+        units = pd.Index(frame[keys[0]].to_numpy()[first_rows], name=keys[0])
+    else:
+        units = pd.MultiIndex.from_frame(frame[keys].iloc[first_rows].reset_index(drop=True))
+    if pivoted["duplicate"] is not None:
+        first, second = pivoted["duplicate"]
+        unit = frame[keys].iloc[first].tolist()
+        unit_text = repr(unit[0]) if len(unit) == 1 else repr(tuple(unit))
         raise invalid_argument(
             "python",
-            f"long ratings: row {frame.index[at]!r} has level {raw.iloc[at]!r}; expected a number "
-            "(a level ordinal) or a missing value",
+            f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
+            f"{frame['rater'].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
+            "rater) pair may appear once",
         )
-
-    n_units, n_raters = len(units), len(raters)
-    flat = unit_codes.astype(np.int64) * n_raters + rater_codes
-    if n_units * n_raters > 0 and np.bincount(flat, minlength=n_units * n_raters).max() > 1:
-        at = int(np.argmax(pd.Series(flat).duplicated().to_numpy()))
-        raise invalid_argument(
-            "python",
-            f"long ratings: row {frame.index[at]!r} rates unit {units[unit_codes[at]]!r} by rater "
-            f"{raters[rater_codes[at]]!r} a second time; each (unit, rater) pair may appear once",
-        )
-    matrix = np.full((n_units, n_raters), np.nan, dtype=np.float64, order="F")
-    matrix[unit_codes, rater_codes] = levels
-    return matrix, units, raters
+    return pivoted["ratings"], units, pd.Index(raters, name="rater")
 
 
-def _wide_matrix(frame: pd.DataFrame, unit_column: str | None) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
+def _wide_matrix(
+    frame: pd.DataFrame, unit_column: str | None, framework: Framework | None = None
+) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
     if unit_column is not None:
         if unit_column not in frame.columns:
             raise invalid_argument(
@@ -139,17 +220,21 @@ def _wide_matrix(frame: pd.DataFrame, unit_column: str | None) -> tuple[npt.NDAr
                 f"unit_column {unit_column!r} is not a column; the columns are {[str(c) for c in frame.columns]}",
             )
         frame = frame.set_index(unit_column)
-    for name, dtype in frame.dtypes.items():
-        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
-            raise invalid_argument(
-                "python",
-                f"wide ratings: column {name!r} holds {dtype} values, not ratings; every column must be "
-                "numeric (one column per rater), or pass unit_column= for a column of unit ids, or use "
-                "long data with columns ratee/unit, rater, level",
-            )
-    if any(pd.api.types.is_extension_array_dtype(d) for d in frame.dtypes):
-        # Nullable integer columns: pd.NA becomes NaN (this makes one copy).
-        matrix = frame.to_numpy(dtype=np.float64, na_value=np.nan)
+    numeric = [pd.api.types.is_numeric_dtype(d) or pd.api.types.is_bool_dtype(d) for d in frame.dtypes]
+    if framework is None:
+        for (name, dtype), is_number in zip(frame.dtypes.items(), numeric):
+            if not is_number:
+                raise invalid_argument(
+                    "python",
+                    f"wide ratings: column {name!r} holds {dtype} values, not ratings; every column must be "
+                    "numeric (one column per rater), or pass unit_column= for a column of unit ids, framework= "
+                    "for level ids and labels, or use long data with columns ratee/unit, rater, level",
+                )
+    if framework is not None or any(pd.api.types.is_extension_array_dtype(d) for d in frame.dtypes):
+        # Level names or nullable columns (pd.NA): one column-major copy.
+        matrix = np.empty(frame.shape, dtype=np.float64, order="F")
+        for j, name in enumerate(frame.columns):
+            matrix[:, j] = _levels(frame.iloc[:, j], framework, f"wide ratings, column {name!r}")
     else:
         matrix = frame.to_numpy(dtype=np.float64)
     return matrix, frame.index, frame.columns
@@ -169,28 +254,42 @@ def _array_matrix(data: npt.ArrayLike) -> npt.NDArray[np.float64]:
     return matrix
 
 
-def _matrix(data: RatingsData, unit_column: str | None = None) -> npt.NDArray[np.float64]:
+def _labelled_matrix(
+    data: RatingsData, unit_column: str | None = None, framework: Framework | None = None
+) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
     if isinstance(data, pd.DataFrame):
         if _is_long(data):
-            return _pivot_long(data)[0]
-        return _wide_matrix(data, unit_column)[0]
+            if unit_column is not None:
+                raise invalid_argument(
+                    "python", "unit_column= applies to wide data; long data names its units with the columns "
+                    + ", ".join(UNIT_COLUMNS)
+                )
+            return _pivot_long(data, framework)
+        return _wide_matrix(data, unit_column, framework)
     if unit_column is not None:
         raise invalid_argument("python", "unit_column= applies to a DataFrame, not to an array")
-    return _array_matrix(data)
+    if framework is not None:
+        raise invalid_argument("python", "framework= reads level names in a DataFrame; an array holds numbers already")
+    matrix = _array_matrix(data)
+    return matrix, pd.RangeIndex(matrix.shape[0], name="unit"), pd.RangeIndex(matrix.shape[1], name="rater")
 
 
-def wide_ratings(data: RatingsData, *, unit_column: str | None = None) -> pd.DataFrame:
+def _matrix(
+    data: RatingsData, unit_column: str | None = None, framework: Framework | None = None
+) -> npt.NDArray[np.float64]:
+    return _labelled_matrix(data, unit_column, framework)[0]
+
+
+def wide_ratings(
+    data: RatingsData, *, unit_column: str | None = None, framework: Framework | None = None
+) -> pd.DataFrame:
     """The units x raters table agree() computes on, as a float64 DataFrame:
     a long DataFrame pivoted (index: the unit columns, columns: raters), a wide
     one with unit_column moved to the index, an array labelled 0..n-1."""
-    if isinstance(data, pd.DataFrame):
-        if _is_long(data):
-            matrix, units, raters = _pivot_long(data)
-        else:
-            matrix, units, raters = _wide_matrix(data, unit_column)
-        return pd.DataFrame(matrix, index=units, columns=raters, copy=False)
-    matrix = _array_matrix(data)
-    return pd.DataFrame(matrix, copy=False)
+    matrix, units, raters = _labelled_matrix(data, unit_column, framework)
+    if not isinstance(data, pd.DataFrame):
+        return pd.DataFrame(matrix, copy=False)
+    return pd.DataFrame(matrix, index=units, columns=raters, copy=False)
 
 
 def read_wide_csv(path: str | os.PathLike[str], *, unit_column: str | None = None) -> pd.DataFrame:
@@ -204,65 +303,6 @@ def read_wide_csv(path: str | os.PathLike[str], *, unit_column: str | None = Non
         columns=pd.Index(raw["raters"], name="rater"),
         copy=False,
     )
-
-
-# ---------------------------------------------------------------------------
-# Options
-
-
-def _options(
-    categories: Sequence[float] | npt.ArrayLike | None,
-    missing: str | None,
-    weights: str | npt.ArrayLike | None,
-    level: str | None,
-    form: str | None,
-    category: float | None,
-    tolerance: int | None,
-    ci: float | None,
-    bootstrap: int | None,
-    seed: int | None,
-    bootstrap_method: str | None,
-    se: str | None,
-    population: float | None,
-    threads: int | None,
-) -> dict[str, Any]:
-    options: dict[str, Any] = {
-        "missing": missing,
-        "level": level,
-        "form": form,
-        "bootstrap_method": bootstrap_method,
-        "se": se,
-    }
-    for name, value in options.items():
-        if value is not None and not isinstance(value, str):
-            raise invalid_argument("python", f"{name} must be a name such as {_core.CHOICES[name][0]!r}; got {value!r}")
-    if categories is not None:
-        codes = np.asarray(categories, dtype=np.float64)
-        if codes.ndim != 1:
-            raise invalid_argument("python", "categories must be a flat list of category codes")
-        options["categories"] = codes.tolist()
-    if isinstance(weights, str):
-        options["weights"] = weights
-    elif weights is not None:
-        matrix = np.asarray(weights, dtype=np.float64)
-        if matrix.ndim != 2:
-            raise invalid_argument("python", "weights must be a scheme name or a q x q matrix")
-        options["custom_weights"] = matrix
-    if category is not None:
-        options["category"] = float(category)
-    for name, number in (("tolerance", tolerance), ("bootstrap", bootstrap), ("seed", seed), ("threads", threads)):
-        if number is None:
-            continue
-        if isinstance(number, bool) or not isinstance(number, (int, np.integer)):
-            raise invalid_argument("python", f"{name} must be a whole number; got {number!r}")
-        if number < 0:
-            raise invalid_argument("python", f"{name} must be 0 or more; got {number}")
-        options[name] = int(number)
-    if ci is not None:
-        options["ci"] = float(ci)
-    if population is not None:
-        options["population"] = float(population)
-    return {k: v for k, v in options.items() if v is not None}
 
 
 # ---------------------------------------------------------------------------
@@ -463,59 +503,35 @@ def agree(
     data: RatingsData,
     stat: str,
     *,
-    categories: Sequence[float] | npt.ArrayLike | None = None,
-    missing: str | None = None,
-    weights: str | npt.ArrayLike | None = None,
-    level: str | None = None,
-    form: str | None = None,
-    category: float | None = None,
-    tolerance: int | None = None,
-    ci: float | None = None,
-    bootstrap: int | None = None,
-    seed: int | None = None,
-    bootstrap_method: str | None = None,
-    se: str | None = None,
-    population: float | None = None,
-    threads: int | None = None,
     unit_column: str | None = None,
+    framework: Framework | None = None,
+    **options: Any,
 ) -> AgreementResult:
     """Computes one agreement statistic, exactly as ``calibra agree --stat STAT``.
 
     stat: percent, unanimous, within, cohen, scott, fleiss, conger, light,
     krippendorff, gwet, brennan-prediger, icc.
 
-    Options (None keeps the default, which ``result.options`` reports):
-    categories (declared codes; unused ones still count), missing
-    ("listwise" or "available"), weights (identity, linear, quadratic,
-    ordinal, radical, ratio, circular, bipolar, or a q x q matrix), level
-    (Krippendorff: nominal, ordinal, interval, ratio), form (ICC1 ... ICC3k or
-    the McGraw-Wong names), category (Fleiss: one category against the rest),
-    tolerance (within: k categories), ci (confidence level), bootstrap
-    (resamples) and seed, bootstrap_method ("bca" or "percentile"),
-    se (Cohen: "nonnull" or "null"), population (finite-population
-    correction), threads (bootstrap workers; 0 = all cores).
+    Options (the CLI's names; None or leaving one out keeps the default,
+    which ``result.options`` reports): categories (declared codes; unused
+    ones still count), missing ("listwise" or "available"), weights
+    (identity, linear, quadratic, ordinal, radical, ratio, circular, bipolar,
+    or a q x q matrix), level (Krippendorff: nominal, ordinal, interval,
+    ratio), form (ICC1 ... ICC3k or the McGraw-Wong names), category (Fleiss:
+    one category against the rest), tolerance (within: k categories), ci
+    (confidence level), bootstrap (resamples) and seed, bootstrap_method
+    ("bca" or "percentile"), se (Cohen: "nonnull" or "null"), population
+    (finite-population correction), threads (bootstrap workers; 0 = all
+    cores).  ``calibra.OPTIONS`` lists the names.
+
+    ``unit_column=`` names the column of unit ids in wide data;
+    ``framework=`` lets levels be that framework's level ids or labels.
 
     A bad name or value raises InvalidArgument listing the accepted choices.
     """
     if not isinstance(stat, str):
         raise invalid_argument("python", f"stat must be a statistic name such as 'fleiss'; got {stat!r}")
-    matrix = _matrix(data, unit_column)
-    options = _options(
-        categories,
-        missing,
-        weights,
-        level,
-        form,
-        category,
-        tolerance,
-        ci,
-        bootstrap,
-        seed,
-        bootstrap_method,
-        se,
-        population,
-        threads,
-    )
+    matrix = _matrix(data, unit_column, framework)
     return AgreementResult._from_core(_core.agree(matrix, stat, **options))
 
 
@@ -524,21 +540,13 @@ def pairwise(
     stat: str = "cohen",
     *,
     unit_column: str | None = None,
+    framework: Framework | None = None,
     **options: Any,
 ) -> PairwiseResult:
     """A two-rater statistic (cohen, scott, percent, krippendorff, ...) for every
     pair of raters, on the units both rated.  Options as for agree()."""
-    if isinstance(data, pd.DataFrame):
-        if _is_long(data):
-            matrix, _, raters = _pivot_long(data)
-        else:
-            matrix, _, raters = _wide_matrix(data, unit_column)
-    else:
-        if unit_column is not None:
-            raise invalid_argument("python", "unit_column= applies to a DataFrame, not to an array")
-        matrix = _array_matrix(data)
-        raters = pd.RangeIndex(matrix.shape[1], name="rater")
-    raw = _core.pairwise(matrix, stat, **_options(**_option_defaults(options)))
+    matrix, _, raters = _labelled_matrix(data, unit_column, framework)
+    raw = _core.pairwise(matrix, stat, **options)
     labels = list(raters)
     index = pd.Index(labels, name="rater")
     return PairwiseResult(
@@ -550,31 +558,109 @@ def pairwise(
     )
 
 
-_OPTION_NAMES = (
-    "categories",
-    "missing",
-    "weights",
-    "level",
-    "form",
-    "category",
-    "tolerance",
-    "ci",
-    "bootstrap",
-    "seed",
-    "bootstrap_method",
-    "se",
-    "population",
-    "threads",
-)
+class AgreementSummary:
+    """The mergeable sufficient statistics of one agreement statistic.
 
+    For data that arrives in pieces (partitions of a Dask or Spark
+    DataFrame, one file per team): build one summary per piece, merge them
+    with ``+`` or ``+=`` in any order, and ``finish()`` gives the result
+    ``agree()`` gives on all the pieces at once (up to rounding).  A unit
+    must not be split between pieces.
 
-def _option_defaults(given: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(given) - set(_OPTION_NAMES))
-    if unknown:
-        raise invalid_argument(
-            "python", f"unknown option {unknown[0]!r}; expected one of: {', '.join(_OPTION_NAMES)}"
-        )
-    return {name: given.get(name) for name in _OPTION_NAMES}
+    The shape of a summary is fixed when it is made: the raters (columns)
+    and the category codes, declared with ``categories=`` (unused codes still
+    count, as in agree()).  Krippendorff's ordinal alpha also needs
+    ``marginals=``, the pooled frequency of each declared code in pairable
+    units, for its standard error; without it the value is exact but has no
+    interval.  ``calibra.dask`` finds both in a first pass.
+
+    Every statistic except conger and light has a summary; the interval is
+    the analytic one (no bootstrap).  Summaries pickle (except ICC's), so
+    they travel between processes.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(
+        self,
+        stat: str,
+        n_raters: int,
+        *,
+        marginals: npt.ArrayLike | None = None,
+        **options: Any,
+    ) -> None:
+        frequencies = None if marginals is None else np.asarray(marginals, dtype=np.float64)
+        self._core = _core.AgreementSummary(stat, n_raters, marginals=frequencies, **options)
+
+    @classmethod
+    def of(
+        cls,
+        data: RatingsData,
+        stat: str,
+        *,
+        unit_column: str | None = None,
+        framework: Framework | None = None,
+        marginals: npt.ArrayLike | None = None,
+        **options: Any,
+    ) -> AgreementSummary:
+        """The summary of one piece of data (its raters are the columns)."""
+        matrix = _matrix(data, unit_column, framework)
+        summary = cls(stat, matrix.shape[1], marginals=marginals, **options)
+        summary._core.add(matrix)
+        return summary
+
+    def add(
+        self, data: RatingsData, *, unit_column: str | None = None, framework: Framework | None = None
+    ) -> AgreementSummary:
+        """Adds the units of a units x raters matrix (any layout agree() takes);
+        returns the summary itself."""
+        self._core.add(_matrix(data, unit_column, framework))
+        return self
+
+    def __iadd__(self, other: AgreementSummary) -> AgreementSummary:
+        self._core += other._core
+        return self
+
+    def __add__(self, other: AgreementSummary) -> AgreementSummary:
+        merged = AgreementSummary.__new__(AgreementSummary)
+        merged._core = self._core + other._core
+        return merged
+
+    def __radd__(self, other: object) -> AgreementSummary:
+        # sum() of summaries starts from 0.
+        if isinstance(other, int) and other == 0:
+            return self
+        return NotImplemented
+
+    def finish(self) -> AgreementResult:
+        """The statistic of every unit added so far."""
+        return AgreementResult._from_core(self._core.finish())
+
+    @property
+    def statistic(self) -> str:
+        return self._core.statistic
+
+    @property
+    def n_raters(self) -> int:
+        return self._core.n_raters
+
+    @property
+    def n_units(self) -> int:
+        """Units added that the statistic keeps (complete units for ICC)."""
+        return int(self._core.n_units)
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return self._core.options
+
+    def __getstate__(self) -> Any:
+        return self._core
+
+    def __setstate__(self, state: Any) -> None:
+        self._core = state
+
+    def __repr__(self) -> str:
+        return repr(self._core)
 
 
 # Named shortcuts: agree() with the statistic fixed.  Each takes every option

@@ -348,10 +348,12 @@ def test_bad_numbers_are_invalid_arguments():
         calibra.agree(np.arange(4.0), "fleiss")
     with pytest.raises(calibra.InvalidArgument, match="custom"):
         calibra.agree(data, "gwet", weights="custom")
-    with pytest.raises(TypeError):
-        calibra.agree(data, "fleiss", wieghts="linear")  # type: ignore[call-arg]
-    with pytest.raises(calibra.InvalidArgument, match="unknown option 'wieghts'"):
-        calibra.pairwise(data, "cohen", wieghts="linear")
+    valid = "categories, missing, weights, level, form, category, tolerance, ci, population, se, bootstrap, seed, " \
+        "bootstrap_method, threads"
+    for function in (calibra.agree, calibra.pairwise):
+        with pytest.raises(calibra.InvalidArgument) as caught:
+            function(data, "cohen", wieghts="linear")
+        assert str(caught.value) == f"[calibra.invalid_argument.agreement] unknown option 'wieghts'; expected one of: {valid}"
 
 
 def test_undeclared_category_in_data_is_reported_by_the_engine():
