@@ -1,0 +1,205 @@
+// The report as one self-contained HTML page: inline CSS, inline SVG charts,
+// no scripts, no fonts, images or styles from anywhere.  A Content-Security-
+// Policy meta tag forbids every fetch as well, so even text that slipped
+// through unescaped could not load anything.  All document text passes
+// through escape_html.
+#include "render_text.hpp"
+#include "svg_charts.hpp"
+
+#include <calibra/reports/escape.hpp>
+#include <calibra/reports/write.hpp>
+
+#include <sstream>
+
+namespace calibra::reports {
+namespace {
+
+constexpr const char* base_css = R"css(
+:root { --ink: #1d232a; --muted: #5c6670; --rule: #d9dee3; --accent: #c0392b; --band: #f6f8fa; --group: #e8edf3; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+header.report, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 24px; }
+header.report { padding-top: 28px; padding-bottom: 12px; border-bottom: 3px solid var(--ink); }
+h1 { font-size: 28px; line-height: 1.2; margin: 0 0 6px; }
+h2 { font-size: 22px; margin: 40px 0 8px; padding-top: 8px; border-top: 1px solid var(--rule); }
+h3 { font-size: 17px; margin: 24px 0 4px; }
+p { margin: 6px 0 10px; max-width: 75ch; }
+.stamp { color: var(--muted); margin: 0 0 10px; }
+.stamp strong { color: var(--ink); }
+.legend { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; font-size: 13px; }
+.legend .lv { padding: 2px 10px; border-radius: 3px; border: 1px solid rgba(0,0,0,.12); }
+nav.toc { margin: 16px 0; font-size: 14px; }
+nav.toc ol { margin: 4px 0; padding-left: 22px; columns: 2; max-width: 640px; }
+nav.toc a { color: #1f5f99; }
+.caption { color: var(--muted); font-size: 14px; margin-top: 0; }
+.scroll { overflow: auto; max-height: 85vh; border: 1px solid var(--rule); border-radius: 4px; margin: 6px 0 14px; }
+table { border-collapse: separate; border-spacing: 0; font-size: 13.5px; width: 100%; }
+th, td { padding: 6px 9px; vertical-align: top; text-align: left; border-bottom: 1px solid var(--rule); }
+thead th { position: sticky; top: 0; z-index: 2; background: #eef1f4; border-bottom: 2px solid #aab4be; }
+thead th.frozen { z-index: 3; background: #eef1f4; }
+.frozen { position: sticky; left: 0; z-index: 1; background: #fff; border-right: 1px solid var(--rule); }
+tbody tr:nth-child(even) td:not(.lv):not(.em) { background: var(--band); }
+tr.group th { background: var(--group); font-size: 13px; letter-spacing: .02em; border-top: 2px solid #8795a3; }
+tr.group th span { position: sticky; left: 9px; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.lv { text-align: center; white-space: nowrap; }
+td.none { color: var(--muted); }
+.em { font-weight: 650; box-shadow: inset 0 0 0 2px var(--accent); }
+td.em:not(.lv) { background: #fdecea; }
+.w2 { min-width: 7em; } .w3 { min-width: 13em; } .w4 { min-width: 22em; }
+.empty { color: var(--muted); font-style: italic; }
+figure { margin: 12px 0 18px; }
+figcaption { font-weight: 600; margin-bottom: 4px; }
+svg.chart { max-width: 100%; height: auto; display: block; }
+svg.chart text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
+svg.chart text.tick, svg.chart text.value { fill: var(--muted); font-size: 11px; }
+svg.chart text.axis-label { fill: var(--muted); }
+svg.chart text.em { fill: var(--accent); font-weight: 650; }
+svg.chart text.cell { font-size: 11px; }
+ul.notes { color: var(--muted); font-size: 14px; }
+footer { color: var(--muted); font-size: 13px; padding: 32px 24px; }
+@media print {
+  nav.toc { display: none; }
+  .scroll { overflow: visible; max-height: none; border: 0; }
+  thead th, .frozen { position: static; }
+  section { break-before: page; }
+}
+)css";
+
+class html_writer {
+ public:
+  explicit html_writer(const report& r) : r_(r) {}
+
+  std::string render() {
+    out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         << "<meta name=\"generator\" content=\"" << esc(r_.generator) << "\">\n"
+         << "<title>" << esc(r_.title) << "</title>\n<style>" << base_css;
+    for (std::size_t i = 0; i < r_.levels.size(); ++i)
+      out_ << ".lv" << i + 1 << " { background: " << r_.levels[i].fill.hex() << "; color: " << r_.levels[i].text.hex()
+           << "; }\n";
+    out_ << "</style>\n</head>\n<body>\n";
+    header();
+    out_ << "<main>\n";
+    for (const section& s : r_.sections) write_section(s);
+    out_ << "</main>\n<footer>" << esc(r_.title) << " · framework " << esc(r_.framework.name) << " version "
+         << esc(r_.framework.version) << ", last updated " << esc(r_.framework.last_updated);
+    if (!r_.generator.empty()) out_ << " · generated by " << esc(r_.generator);
+    out_ << "</footer>\n</body>\n</html>\n";
+    return out_.str();
+  }
+
+ private:
+  static std::string esc(std::string_view text) { return escape_html(text); }
+
+  void header() {
+    out_ << "<header class=\"report\">\n<h1>" << esc(r_.title) << "</h1>\n<p class=\"stamp\">Framework <strong>"
+         << esc(r_.framework.name) << "</strong> · version <strong class=\"version\">" << esc(r_.framework.version)
+         << "</strong> · last updated <time class=\"last-updated\">" << esc(r_.framework.last_updated)
+         << "</time></p>\n";
+    if (!r_.levels.empty()) {
+      out_ << "<div class=\"legend\" aria-label=\"level colour scale\"><span>Levels:</span>";
+      for (std::size_t i = 0; i < r_.levels.size(); ++i)
+        out_ << "<span class=\"lv lv" << i + 1 << "\" title=\"" << esc(r_.levels[i].description) << "\">" << i + 1
+             << " " << esc(r_.levels[i].label) << "</span>";
+      out_ << "</div>\n";
+    }
+    if (r_.sections.size() > 1) {
+      out_ << "<nav class=\"toc\" aria-label=\"contents\"><strong>Contents</strong><ol>";
+      for (const section& s : r_.sections)
+        out_ << "<li><a href=\"#s-" << esc(s.id) << "\">" << esc(s.title) << "</a></li>";
+      out_ << "</ol></nav>\n";
+    }
+    out_ << "</header>\n";
+  }
+
+  void write_section(const section& s) {
+    out_ << "<section id=\"s-" << esc(s.id) << "\">\n<h2>" << esc(s.title) << "</h2>\n";
+    for (const std::string& p : detail::paragraphs(s.intro)) out_ << "<p>" << esc(p) << "</p>\n";
+    for (const chart& c : s.charts)
+      out_ << "<figure id=\"c-" << esc(chart_id(c)) << "\"><figcaption>" << esc(chart_title(c)) << "</figcaption>"
+           << detail::render_svg(c, r_) << "</figure>\n";
+    for (const table& t : s.tables) write_table(t);
+    if (!s.notes.empty()) {
+      out_ << "<ul class=\"notes\">";
+      for (const std::string& n : s.notes) out_ << "<li>" << esc(n) << "</li>";
+      out_ << "</ul>\n";
+    }
+    out_ << "</section>\n";
+  }
+
+  static const char* width_class(const column& c) {
+    if (c.width >= 40) return "w4";
+    if (c.width >= 21) return "w3";
+    if (c.width >= 9) return "w2";
+    return nullptr;
+  }
+
+  void write_table(const table& t) {
+    out_ << "<div class=\"table-block\" id=\"t-" << esc(t.id) << "\">\n<h3>" << esc(t.title) << "</h3>\n";
+    if (!t.caption.empty()) out_ << "<p class=\"caption\">" << esc(t.caption) << "</p>\n";
+    if (t.rows.empty()) {
+      out_ << "<p class=\"empty\">" << esc(t.empty_text.empty() ? std::string("No rows.") : t.empty_text)
+           << "</p>\n</div>\n";
+      return;
+    }
+    const auto shown = detail::shown_columns(t);
+    // The first shown column stays in view when the table scrolls sideways,
+    // if the document asks for frozen columns.
+    const bool freeze_first = t.frozen_columns > 0;
+    out_ << "<div class=\"scroll\"><table>\n<thead><tr>";
+    for (std::size_t k = 0; k < shown.size(); ++k) {
+      const column& c = t.columns[shown[k]];
+      std::string classes;
+      if (const char* w = width_class(c)) classes += w;
+      if (detail::is_numeric(c)) classes += " num";
+      if (c.level) classes += " lv lv" + std::to_string(*c.level);
+      if (k == 0 && freeze_first) classes += " frozen";
+      out_ << "<th scope=\"col\"" << class_attr(classes) << ">" << esc(c.title) << "</th>";
+    }
+    out_ << "</tr></thead>\n<tbody>\n";
+    std::size_t next_group = 0;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      while (next_group < t.groups.size() && t.groups[next_group].first_row == r) {
+        out_ << "<tr class=\"group\"><th scope=\"rowgroup\" colspan=\"" << shown.size() << "\"><span>"
+             << esc(t.groups[next_group].title) << "</span></th></tr>\n";
+        ++next_group;
+      }
+      out_ << "<tr>";
+      for (std::size_t k = 0; k < shown.size(); ++k) {
+        const column& col = t.columns[shown[k]];
+        const cell& x = t.rows[r][shown[k]];
+        std::string classes;
+        if (detail::is_numeric(col)) classes += " num";
+        if (x.level) classes += " lv lv" + std::to_string(*x.level);
+        if (x.emphasis) classes += " em";
+        if (x.empty()) classes += " none";
+        if (k == 0 && freeze_first) classes += " frozen";
+        const std::string text = detail::display_text(col, x);
+        out_ << "<td" << class_attr(classes) << ">" << (x.empty() ? std::string("—") : esc(text)) << "</td>";
+      }
+      out_ << "</tr>\n";
+    }
+    out_ << "</tbody></table></div>\n</div>\n";
+  }
+
+  static std::string class_attr(std::string classes) {
+    const auto first = classes.find_first_not_of(' ');
+    if (first == std::string::npos) return {};
+    return " class=\"" + classes.substr(first) + "\"";
+  }
+
+  const report& r_;
+  std::ostringstream out_;
+};
+
+}  // namespace
+
+std::string to_html(const report& r) {
+  validate(r);
+  return html_writer(r).render();
+}
+
+}  // namespace calibra::reports
