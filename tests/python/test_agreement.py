@@ -408,3 +408,143 @@ def test_interpretation_labels_follow_the_statistic():
     assert (icc.interpretation, icc.interpretation_scale) == ("moderate", "Koo & Li (2016)")
     # Raw agreement rates are not chance-corrected: no label.
     assert calibra.percent_agreement(reference_csv("fleiss1971_diagnoses.csv")).interpretation is None
+
+
+# ---- options: one path, the CLI's names ------------------------------------------------------
+
+
+def test_every_option_round_trips_through_the_cli_names():
+    # One non-default value per option; the list of names comes from the
+    # C++ visit_options, so a new option makes this test name it.
+    values = {
+        "categories": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        "missing": "listwise",
+        "weights": "linear",
+        "level": "ordinal",
+        "form": "ICC2k",
+        "category": 3.0,
+        "tolerance": 2,
+        "ci": 0.9,
+        "population": 1000.0,
+        "se": "null",
+        "bootstrap": 50,
+        "seed": 7,
+        "bootstrap_method": "percentile",
+        "threads": 1,
+    }
+    assert set(values) == set(calibra.OPTIONS)
+    echoed = _core.parse_options(**values)
+    assert {k: echoed[k] for k in values} == values
+    defaults = _core.parse_options()
+    assert all(defaults[k] != v for k, v in values.items())
+    # None means "keep the default", as leaving the CLI flag off does.
+    assert _core.parse_options(**{k: None for k in values}) == defaults
+
+
+def test_option_values_accept_numpy_scalars_and_arrays():
+    options = _core.parse_options(categories=np.arange(1, 4), tolerance=np.int64(2), ci=np.float32(0.5), seed=np.uint64(3))
+    assert options["categories"] == [1.0, 2.0, 3.0]
+    assert (options["tolerance"], options["ci"], options["seed"]) == (2, 0.5, 3)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"tolerance": 1.5}, "tolerance must be a whole number; got 1.5"),
+        ({"bootstrap": True}, "bootstrap must be a whole number; got True"),
+        ({"threads": -2}, "threads must be 0 or more; got -2"),
+        ({"ci": "high"}, "ci must be a number; got 'high'"),
+        ({"categories": [[1, 2], [3, 4]]}, "categories must be a flat list of category codes"),
+        ({"level": 2}, "level must be a name such as 'nominal'; got 2"),
+        ({"weights": "custom"}, "weights='custom' needs the weight matrix itself"),
+        ({"population": float("inf")}, "population must be a finite number of units"),
+    ],
+)
+def test_bad_option_values_name_the_option(options, message):
+    with pytest.raises(calibra.InvalidArgument, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
+        calibra.agree(sample_with_missing(), "fleiss", **options)
+
+
+# ---- level names with framework= -------------------------------------------------------------
+
+
+def test_long_levels_may_be_level_ids_labels_or_ordinals_of_the_framework():
+    fw = calibra.builtin_framework()
+    long = pd.DataFrame(
+        {
+            "ratee": ["ann", "ann", "bo", "bo", "cy", "cy"],
+            "rater": ["m1", "m2", "m1", "m2", "m1", "m2"],
+            "level": ["proficient", "Proficient", "developing", "3", "Expert", None],
+        }
+    )
+    wide = calibra.wide_ratings(long, framework=fw)
+    np.testing.assert_array_equal(wide.to_numpy(), [[3, 3], [2, 3], [5, np.nan]])
+    assert calibra.agree(long, "percent", framework=fw).value == pytest.approx(0.5)
+    with pytest.raises(calibra.InvalidArgument, match=r"row 0 has level 'proficient'; expected a number .* pass framework="):
+        calibra.agree(long, "percent")
+
+
+def test_unknown_level_name_lists_the_scale():
+    fw = calibra.builtin_framework()
+    long = pd.DataFrame({"ratee": ["ann", "ann"], "rater": ["m1", "m2"], "level": ["proficient", "master"]})
+    with pytest.raises(calibra.InvalidArgument, match=r"row 1 has level 'master'; expected a level id \(foundational, "
+                       r"developing, proficient, advanced, expert\), a label \(Foundational, .*\) or an ordinal 1..5"):
+        calibra.agree(long, "percent", framework=fw)
+    numeric = pd.DataFrame({"ratee": ["ann", "ann"], "rater": ["m1", "m2"], "level": [3, 6]})
+    with pytest.raises(calibra.InvalidArgument, match=r"row 1 has level 6, outside the scale 1..5"):
+        calibra.agree(numeric, "percent", framework=fw)
+
+
+def test_wide_level_names_with_framework():
+    fw = calibra.builtin_framework()
+    frame = pd.DataFrame({"pm": ["x", "y", "z"], "m1": ["expert", "developing", "Advanced"], "m2": [5, 2, 3]})
+    wide = calibra.wide_ratings(frame, unit_column="pm", framework=fw)
+    np.testing.assert_array_equal(wide.to_numpy(), [[5, 5], [2, 2], [4, 3]])
+    assert wide.to_numpy().flags.f_contiguous
+
+
+def test_example_ratings_file_end_to_end_with_level_ids():
+    # The bundled example data: level ids, units (ratee, competency, period).
+    from conftest import REPO
+
+    ratings = pd.read_csv(REPO / "data" / "examples" / "ratings.csv")
+    managers = ratings[ratings["role"] != "self"]
+    wide = calibra.wide_ratings(managers, framework=calibra.builtin_framework())
+    # 40 ratees x 12 competencies x 4 periods, each rated by two managers.
+    assert wide.shape == (40 * 12 * 4, 6)
+    assert list(wide.index.names) == ["ratee", "competency", "period"]
+    assert (wide.notna().sum(axis=1) == 2).all()
+    result = calibra.agree(managers, "krippendorff", level="ordinal", framework=calibra.builtin_framework())
+    assert result.n_units == 40 * 12 * 4 and result.n_raters == 6
+
+
+def test_long_pivot_with_periods_and_first_appearance_order():
+    long = pd.DataFrame(
+        {
+            "ratee": ["bo", "ann", "bo", "ann", "bo"],
+            "period": ["2026Q2", "2026Q1", "2026Q1", "2026Q1", "2026Q2"],
+            "rater": ["z", "z", "y", "y", "y"],
+            "level": [1, 2, 3, 4, 5],
+        }
+    )
+    wide = calibra.wide_ratings(long)
+    assert list(wide.index) == [("bo", "2026Q2"), ("ann", "2026Q1"), ("bo", "2026Q1")]
+    assert list(wide.columns) == ["z", "y"]
+    np.testing.assert_array_equal(wide.to_numpy(), [[1, 5], [2, 4], [np.nan, 3]])
+
+
+def test_long_pivot_matches_pandas_pivot_on_random_data():
+    rng = np.random.default_rng(11)
+    n = 5000
+    long = pd.DataFrame(
+        {
+            "ratee": rng.integers(0, 300, n).astype(str),
+            "competency": rng.choice(["a", "b", "c"], n),
+            "rater": rng.integers(0, 12, n),
+            "level": rng.integers(1, 6, n).astype(float),
+        }
+    ).drop_duplicates(["ratee", "competency", "rater"])
+    ours = calibra.wide_ratings(long)
+    theirs = long.pivot(index=["ratee", "competency"], columns="rater", values="level")
+    theirs = theirs.reindex(index=ours.index, columns=ours.columns)
+    np.testing.assert_array_equal(ours.to_numpy(), theirs.to_numpy())
