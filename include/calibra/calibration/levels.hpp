@@ -341,6 +341,8 @@ struct career_level_validation {
 struct matrix_validation {
   bool available = false;
   std::string reason;
+  double confidence = 0;          // of the t intervals
+  double verdict_threshold = 0;   // |mean gap| for too-easy / too-hard
   std::vector<matrix_cell> cells;                        // competency-major, only cells with ratees
   std::vector<competency_validation> competencies;       // framework order
   std::vector<career_level_validation> career_levels;    // ladder order, only levels with ratees
@@ -351,6 +353,7 @@ struct matrix_validation {
 struct promotion_separation {
   bool available = false;
   std::string reason;
+  double confidence = 0;
   std::size_t n_promoted = 0, n_not_promoted = 0;
   double mean_promoted = detail::ratee_nan(), mean_not_promoted = detail::ratee_nan();
   double sd_promoted = detail::ratee_nan(), sd_not_promoted = detail::ratee_nan();
@@ -602,6 +605,8 @@ inline level_inference infer_levels(const ratings_table& table, const framework&
     relation_by_level[*r.career_level].push_back(*r.inferred_vs_actual);
   }
   matrix_validation& v = out.validation;
+  v.confidence = options.confidence;
+  v.verdict_threshold = options.verdict_threshold;
   std::size_t with_level = 0;
   for (const auto& gaps : ratee_gap_by_level) with_level += gaps.size();
   v.available = with_level > 0;
@@ -644,6 +649,7 @@ inline level_inference infer_levels(const ratings_table& table, const framework&
 
   // ---- promotion separation on the readiness index.
   promotion_separation& s = out.separation;
+  s.confidence = options.confidence;
   std::vector<double> promoted, not_promoted;
   std::size_t with_outcome = 0;
   for (const ratee_level& r : out.ratees) {

@@ -1,0 +1,450 @@
+// JSON for the ratee analyses (json_ratees.hpp).
+#include "json_ratees.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace calibra::io::detail {
+namespace {
+
+using json = nlohmann::json;
+namespace cal = calibration;
+
+/// A number, or null when it is NaN or infinite.
+json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+json period_name(const std::optional<std::uint32_t>& period, const cal::ratings_table& table) {
+  return period ? json(table.periods()[*period]) : json(nullptr);
+}
+
+json career_level_id(const std::optional<std::size_t>& level, const cal::ratings_table& table) {
+  return level ? json(table.framework().ladder().levels()[*level].id) : json(nullptr);
+}
+
+const std::string& competency_id(std::size_t c, const cal::ratings_table& table) {
+  return table.framework().competencies()[c].id;
+}
+
+json level_label(int ordinal, const cal::ratings_table& table) {
+  const auto& levels = table.framework().scale().levels();
+  if (ordinal < 1 || static_cast<std::size_t>(ordinal) > levels.size()) return nullptr;
+  return levels[static_cast<std::size_t>(ordinal - 1)].id;
+}
+
+/// The statistic fields of a (possibly suppressed) gap statistic, into `record`.
+void put_gap(json& record, const cal::gap_statistic& g) {
+  record["n_ratees"] = g.n_ratees;
+  record["mean_gap"] = number(g.mean);
+  record["sd"] = number(g.sd);
+  record["ci_low"] = number(g.ci_low);
+  record["ci_high"] = number(g.ci_high);
+  record["suppressed"] = g.suppressed;
+  record["note"] = text_or_null(g.note);
+}
+
+json header(bool available, const std::string& reason, const std::optional<std::uint32_t>& period,
+            const std::string& method, const cal::ratings_table& table) {
+  json out;
+  out["available"] = available;
+  out["reason"] = available ? json(nullptr) : json(reason);
+  out["period"] = period_name(period, table);
+  out["scores_method"] = text_or_null(method);
+  return out;
+}
+
+// ---- per-analysis record builders, shared by the single sections and ratees_section.
+
+json level_record(const cal::ratee_level& r, const cal::ratings_table& table) {
+  json rec;
+  rec["ratee"] = table.ratees()[r.ratee];
+  rec["career_level"] = career_level_id(r.career_level, table);
+  rec["inferred_level"] = career_level_id(r.inferred_level, table);
+  rec["next_level"] = career_level_id(r.next_level, table);
+  rec["best_fit_level"] = career_level_id(r.best_fit_level, table);
+  rec["best_fit_distance"] = number(r.best_fit_distance);
+  rec["scored"] = r.scored;
+  rec["inferred_vs_actual"] = !r.inferred_vs_actual      ? json(nullptr)
+                              : *r.inferred_vs_actual > 0 ? json("above")
+                              : *r.inferred_vs_actual < 0 ? json("below")
+                                                          : json("equal");
+  rec["promotion_target"] = career_level_id(r.promotion_target, table);
+  rec["readiness_index"] = number(r.readiness_index);
+  rec["outcome"] = r.outcome ? json(std::string(cal::to_string(*r.outcome))) : json(nullptr);
+  return rec;
+}
+
+void add_shortfalls(json& out, const cal::ratee_level& r, const cal::ratings_table& table) {
+  for (const auto& s : r.shortfalls)
+    out.push_back({{"ratee", table.ratees()[r.ratee]},
+                   {"career_level", career_level_id(r.next_level, table)},
+                   {"competency", competency_id(s.competency, table)},
+                   {"score", number(s.score)},
+                   {"expected", s.expected},
+                   {"shortfall", number(s.shortfall)}});
+}
+
+json step_target(const cal::ratee_readiness& r, const cal::ratings_table& table) {
+  if (!r.summary_step) return nullptr;
+  return career_level_id(r.steps[*r.summary_step].step.to, table);
+}
+
+void add_readiness_details(json& steps, json& items, const cal::ratee_readiness& r, const cal::ratings_table& table) {
+  const std::string& ratee = table.ratees()[r.ratee];
+  for (const auto& s : r.steps) {
+    const json from = career_level_id(s.step.from, table), to = career_level_id(s.step.to, table);
+    steps.push_back({{"ratee", ratee},
+                     {"from", from},
+                     {"to", to},
+                     {"on_track", s.on_track},
+                     {"verdict", std::string(cal::to_string(s.verdict))},
+                     {"met", s.met},
+                     {"unmet", s.unmet},
+                     {"uncertain", s.uncertain}});
+    for (const auto& item : s.items)
+      items.push_back({{"ratee", ratee},
+                       {"from", from},
+                       {"to", to},
+                       {"competency", competency_id(item.competency, table)},
+                       {"from_level", level_label(item.from_level, table)},
+                       {"to_level", level_label(item.to_level, table)},
+                       {"threshold", item.threshold},
+                       {"score", number(item.score)},
+                       {"se", number(item.se)},
+                       {"ci_low", number(item.ci_low)},
+                       {"ci_high", number(item.ci_high)},
+                       {"status", std::string(cal::to_string(item.status))},
+                       {"point_only", item.point_only}});
+  }
+}
+
+json archetype_id(const std::optional<std::size_t>& a, const cal::ratings_table& table) {
+  return a ? json(table.framework().archetypes()[*a].id) : json(nullptr);
+}
+
+void put_pattern_fields(json& rec, const cal::ratee_pattern& p, const cal::ratings_table& table) {
+  rec["relative_to_expectation"] = p.relative_to_expectation;
+  rec["archetype"] = archetype_id(p.best_archetype, table);
+  rec["archetype_similarity"] = number(p.best_similarity);
+  rec["runner_up_archetype"] = archetype_id(p.runner_up, table);
+  rec["runner_up_similarity"] = number(p.runner_up_similarity);
+  rec["clear_match"] = p.clear_match;
+}
+
+void add_pattern_details(json& profiles, json& similarities, const cal::ratee_pattern& p,
+                         const cal::ratings_table& table) {
+  const std::string& ratee = table.ratees()[p.ratee];
+  const auto& fw = table.framework();
+  const auto cell = [&](const char* kind, const std::string& group, const cal::profile_cell& c) {
+    profiles.push_back({{"ratee", ratee},
+                        {"kind", kind},
+                        {"group", group},
+                        {"mean_score", number(c.mean_score)},
+                        {"mean_gap", number(c.mean_gap)},
+                        {"scored", c.scored}});
+  };
+  for (std::size_t a = 0; a < p.areas.size(); ++a) cell("area", fw.areas()[a].id, p.areas[a]);
+  for (std::size_t q = 0; q < 4; ++q) cell("quadrant", to_string(all_quadrants()[q]), p.quadrants[q]);
+  for (std::size_t a = 0; a < p.archetype_similarity.size(); ++a)
+    similarities.push_back({{"ratee", ratee},
+                            {"archetype", fw.archetypes()[a].id},
+                            {"similarity", number(p.archetype_similarity[a])}});
+}
+
+json plan_record(const cal::development_plan& p, const cal::ratings_table& table) {
+  return {{"ratee", table.ratees()[p.ratee]},
+          {"career_level", career_level_id(p.career_level, table)},
+          {"goal_level", career_level_id(p.goal_level, table)},
+          {"goal_chosen", p.goal_chosen},
+          {"items", p.items.size()},
+          {"candidates", p.candidates},
+          {"unscored", p.unscored},
+          {"note", text_or_null(p.note)}};
+}
+
+void add_plan_items(json& items, const cal::development_plan& p, const cal::ratings_table& table) {
+  for (std::size_t k = 0; k < p.items.size(); ++k) {
+    const cal::plan_item& item = p.items[k];
+    items.push_back({{"ratee", table.ratees()[p.ratee]},
+                     {"rank", k + 1},
+                     {"competency", competency_id(item.competency, table)},
+                     {"score", number(item.score)},
+                     {"current_level", level_label(item.current_level, table)},
+                     {"target_level", level_label(item.target_level, table)},
+                     {"target_ordinal", item.target_level},
+                     {"gap", number(item.gap)},
+                     {"priority", std::string(cal::to_string(item.priority))},
+                     {"reason", item.reason},
+                     {"actions", item.actions},
+                     {"quarters", item.quarters},
+                     {"target_quarter", item.target_quarter ? json(*item.target_quarter) : json(nullptr)}});
+  }
+}
+
+std::string team_name(const cal::team_result& t, const cal::ratings_table& table) {
+  return t.manager ? table.raters()[*t.manager] : std::string("all");
+}
+
+/// Appends one team's records, each with a `team` column.
+void add_team(json& section, const cal::team_result& t, const cal::ratings_table& table) {
+  const std::string name = team_name(t, table);
+  section["teams"].push_back({{"team", name},
+                              {"manager", t.manager ? json(table.raters()[*t.manager]) : json(nullptr)},
+                              {"n_ratees", t.ratees.size()},
+                              {"available", t.available},
+                              {"suppressed", t.suppressed},
+                              {"note", t.available ? text_or_null(t.note) : json(t.reason)}});
+  for (const auto& c : t.competencies)
+    section["competencies"].push_back({{"team", name},
+                                       {"competency", competency_id(c.competency, table)},
+                                       {"n_ratees", c.n_ratees},
+                                       {"mean_gap", number(c.mean_gap)},
+                                       {"suppressed", c.suppressed},
+                                       {"note", text_or_null(c.note)}});
+  const auto ranked = [&](const char* key, const std::vector<std::size_t>& list) {
+    for (std::size_t k = 0; k < list.size(); ++k)
+      section[key].push_back({{"team", name},
+                              {"rank", k + 1},
+                              {"competency", competency_id(list[k], table)},
+                              {"mean_gap", number(t.competencies[list[k]].mean_gap)}});
+  };
+  ranked("strengths", t.strengths);
+  ranked("gaps", t.gaps);
+  for (Eigen::Index i = 0; i < t.heatmap.rows(); ++i)
+    for (Eigen::Index c = 0; c < t.heatmap.cols(); ++c) {
+      const double gap = t.heatmap(i, c);
+      if (std::isnan(gap)) continue;
+      section["heatmap"].push_back({{"team", name},
+                                    {"ratee", table.ratees()[t.ratees[static_cast<std::size_t>(i)]]},
+                                    {"competency", competency_id(static_cast<std::size_t>(c), table)},
+                                    {"gap", gap}});
+    }
+}
+
+json empty_team_section() {
+  json s;
+  for (const char* key : {"teams", "competencies", "strengths", "gaps", "heatmap"}) s[key] = json::array();
+  return s;
+}
+
+json level_validation_record(const cal::career_level_validation& lv) {
+  json rec;
+  put_gap(rec, lv.gap);
+  rec["share_above"] = number(lv.share_above);
+  rec["share_equal"] = number(lv.share_equal);
+  rec["share_below"] = number(lv.share_below);
+  return rec;
+}
+
+}  // namespace
+
+json to_json_value(const cal::level_inference& r, const cal::ratings_table& table) {
+  json out = header(r.available, r.reason, r.period, r.score_method, table);
+  out["tolerance"] = r.tolerance;
+  json ratees = json::array(), shortfalls = json::array();
+  for (const auto& x : r.ratees) {
+    ratees.push_back(level_record(x, table));
+    add_shortfalls(shortfalls, x, table);
+  }
+  out["ratees"] = std::move(ratees);
+  out["shortfalls"] = std::move(shortfalls);
+  return out;
+}
+
+json to_json_value(const cal::readiness_result& r, const cal::ratings_table& table) {
+  json out = header(r.available, r.reason, r.period, r.score_method, table);
+  out["confidence"] = r.confidence;
+  out["tolerance"] = r.tolerance;
+  json ratees = json::array(), steps = json::array(), items = json::array();
+  for (const auto& x : r.ratees) {
+    ratees.push_back({{"ratee", table.ratees()[x.ratee]},
+                      {"career_level", career_level_id(x.career_level, table)},
+                      {"readiness", x.summary},
+                      {"readiness_step", step_target(x, table)}});
+    add_readiness_details(steps, items, x, table);
+  }
+  out["ratees"] = std::move(ratees);
+  out["steps"] = std::move(steps);
+  out["items"] = std::move(items);
+  return out;
+}
+
+json to_json_value(const cal::patterns_result& r, const cal::ratings_table& table) {
+  json out = header(r.available, r.reason, r.period, r.score_method, table);
+  out["min_similarity"] = r.min_similarity;
+  json ratees = json::array(), profiles = json::array(), similarities = json::array();
+  for (const auto& p : r.ratees) {
+    json rec{{"ratee", table.ratees()[p.ratee]}, {"career_level", career_level_id(p.career_level, table)}};
+    put_pattern_fields(rec, p, table);
+    ratees.push_back(std::move(rec));
+    add_pattern_details(profiles, similarities, p, table);
+  }
+  out["ratees"] = std::move(ratees);
+  out["profiles"] = std::move(profiles);
+  out["archetype_similarities"] = std::move(similarities);
+  return out;
+}
+
+json to_json_value(const cal::development_result& r, const cal::ratings_table& table) {
+  json out = header(r.available, r.reason, r.period, r.score_method, table);
+  json plans = json::array(), items = json::array();
+  for (const auto& p : r.ratees) {
+    plans.push_back(plan_record(p, table));
+    add_plan_items(items, p, table);
+  }
+  out["plans"] = std::move(plans);
+  out["items"] = std::move(items);
+  return out;
+}
+
+json to_json_value(const cal::team_result& r, const cal::ratings_table& table) {
+  json s = empty_team_section();
+  add_team(s, r, table);
+  json out;
+  out["team"] = team_name(r, table);
+  out["manager"] = r.manager ? json(table.raters()[*r.manager]) : json(nullptr);
+  out["available"] = r.available;
+  out["reason"] = r.available ? json(nullptr) : json(r.reason);
+  out["period"] = period_name(r.period, table);
+  out["n_ratees"] = r.ratees.size();
+  out["suppressed"] = r.suppressed;
+  out["note"] = text_or_null(r.note);
+  for (const char* key : {"competencies", "strengths", "gaps", "heatmap"}) {
+    out[key] = std::move(s[key]);
+    for (auto& rec : out[key]) rec.erase("team");
+  }
+  return out;
+}
+
+json team_section(const cal::team_result& whole, const std::vector<cal::team_result>& managers,
+                  const cal::ratings_table& table) {
+  json s = empty_team_section();
+  s["available"] = whole.available;
+  s["reason"] = whole.available ? json(nullptr) : json(whole.reason);
+  s["period"] = period_name(whole.period, table);
+  add_team(s, whole, table);
+  for (const auto& t : managers) add_team(s, t, table);
+  return s;
+}
+
+json matrix_validation_section(const cal::level_inference& r, const cal::ratings_table& table) {
+  const cal::matrix_validation& v = r.validation;
+  json out;
+  out["available"] = v.available;
+  out["reason"] = v.available ? json(nullptr) : json(v.reason);
+  out["period"] = period_name(r.period, table);
+  out["scores_method"] = text_or_null(r.score_method);
+  out["confidence"] = v.confidence;
+  out["verdict_threshold"] = v.verdict_threshold;
+  json competencies = json::array(), cells = json::array(), levels = json::array();
+  for (const auto& c : v.competencies) {
+    json rec{{"competency", competency_id(c.competency, table)}};
+    put_gap(rec, c.gap);
+    rec["verdict"] = c.verdict;
+    competencies.push_back(std::move(rec));
+  }
+  for (const auto& c : v.cells) {
+    json rec{{"competency", competency_id(c.competency, table)},
+             {"career_level", career_level_id(c.career_level, table)}};
+    put_gap(rec, c.gap);
+    cells.push_back(std::move(rec));
+  }
+  for (const auto& lv : v.career_levels) {
+    json rec = level_validation_record(lv);
+    rec["career_level"] = career_level_id(lv.career_level, table);
+    levels.push_back(std::move(rec));
+  }
+  out["competencies"] = std::move(competencies);
+  out["cells"] = std::move(cells);
+  out["career_levels"] = std::move(levels);
+  out["overall"] = v.available ? level_validation_record(v.overall) : json(nullptr);
+
+  const cal::promotion_separation& s = r.separation;
+  json sep;
+  sep["available"] = s.available;
+  sep["reason"] = s.available ? json(nullptr) : json(s.reason);
+  sep["confidence"] = s.confidence;
+  sep["n_promoted"] = s.n_promoted;
+  sep["n_not_promoted"] = s.n_not_promoted;
+  for (const auto& [key, value] : {std::pair{"mean_promoted", s.mean_promoted},
+                                   std::pair{"mean_not_promoted", s.mean_not_promoted},
+                                   std::pair{"sd_promoted", s.sd_promoted},
+                                   std::pair{"sd_not_promoted", s.sd_not_promoted},
+                                   std::pair{"hedges_g", s.hedges_g},
+                                   std::pair{"g_se", s.g_se},
+                                   std::pair{"g_ci_low", s.g_ci_low},
+                                   std::pair{"g_ci_high", s.g_ci_high},
+                                   std::pair{"auc", s.auc},
+                                   std::pair{"auc_se", s.auc_se},
+                                   std::pair{"auc_ci_low", s.auc_ci_low},
+                                   std::pair{"auc_ci_high", s.auc_ci_high}})
+    sep[key] = number(value);
+  sep["suppressed"] = s.suppressed;
+  sep["note"] = text_or_null(s.note);
+  out["promotion_separation"] = std::move(sep);
+  return out;
+}
+
+json ratees_section(const cal::level_inference& levels, const cal::readiness_result& readiness,
+                    const cal::patterns_result& patterns, const cal::development_result& development,
+                    const cal::ratings_table& table) {
+  json out = header(levels.available || readiness.available || patterns.available || development.available,
+                    levels.reason, levels.period ? levels.period : readiness.period,
+                    levels.score_method.empty() ? readiness.score_method : levels.score_method, table);
+  // One record per ratee, in ratee-id order; each analysis fills its fields.
+  std::map<std::uint32_t, json> records;
+  const auto record = [&](std::uint32_t ratee) -> json& {
+    auto [it, added] = records.try_emplace(ratee);
+    if (added) {
+      json& rec = it->second;
+      rec["ratee"] = table.ratees()[ratee];
+      for (const char* key : {"career_level", "inferred_level", "next_level", "best_fit_level", "best_fit_distance",
+                              "scored", "inferred_vs_actual", "promotion_target", "readiness_index", "outcome",
+                              "readiness", "readiness_step", "relative_to_expectation", "archetype",
+                              "archetype_similarity", "runner_up_archetype", "runner_up_similarity", "clear_match",
+                              "plan_items"})
+        rec[key] = nullptr;
+    }
+    return it->second;
+  };
+  json shortfalls = json::array(), steps = json::array(), items = json::array(), plan_items = json::array(),
+       profiles = json::array(), similarities = json::array();
+  for (const auto& x : levels.ratees) {
+    record(x.ratee).update(level_record(x, table));
+    add_shortfalls(shortfalls, x, table);
+  }
+  for (const auto& x : readiness.ratees) {
+    json& rec = record(x.ratee);
+    rec["career_level"] = career_level_id(x.career_level, table);
+    rec["readiness"] = x.summary;
+    rec["readiness_step"] = step_target(x, table);
+    add_readiness_details(steps, items, x, table);
+  }
+  for (const auto& p : patterns.ratees) {
+    json& rec = record(p.ratee);
+    put_pattern_fields(rec, p, table);
+    add_pattern_details(profiles, similarities, p, table);
+  }
+  for (const auto& p : development.ratees) {
+    record(p.ratee)["plan_items"] = p.items.size();
+    add_plan_items(plan_items, p, table);
+  }
+  json ratees = json::array();
+  for (auto& [id, rec] : records) ratees.push_back(std::move(rec));
+  out["ratees"] = std::move(ratees);
+  out["shortfalls"] = std::move(shortfalls);
+  out["readiness_steps"] = std::move(steps);
+  out["readiness_items"] = std::move(items);
+  out["plan_items"] = std::move(plan_items);
+  out["profiles"] = std::move(profiles);
+  out["archetype_similarities"] = std::move(similarities);
+  return out;
+}
+
+}  // namespace calibra::io::detail
