@@ -1,10 +1,14 @@
-// `calibra framework show|check|gaps|export`.
+// `calibra framework show|check|gaps|export|import|jd|rubric`.
 #include "commands.hpp"
 #include "text_table.hpp"
 
 #include <calibra/framework/builtin.hpp>
 #include <calibra/framework/checks.hpp>
+#include <calibra/framework/documents.hpp>
+#include <calibra/io/case.hpp>
 #include <calibra/io/framework_json.hpp>
+
+#include <iostream>
 
 #include <iomanip>
 #include <memory>
@@ -181,6 +185,67 @@ std::string findings_text(const framework& fw, const std::vector<finding>& findi
   return out.str();
 }
 
+// ---- jd and rubric ----------------------------------------------------------
+
+json source_json(const document_source& s) {
+  return {{"framework", {{"id", s.framework_id}, {"name", s.framework_name}, {"version", s.framework_version},
+                         {"last_updated", s.last_updated}}},
+          {"career_level", {{"id", s.career_level_id}, {"name", s.career_level_name},
+                            {"track", std::string(to_string(s.track))}, {"rank", s.rank}}}};
+}
+
+json responsibility_json(const responsibility& r) {
+  json j = {{"competency", r.competency_id}, {"name", r.competency_name}, {"level", r.level},
+            {"level_label", r.level_label}, {"distinguishing", r.distinguishing}, {"statement", r.statement}};
+  if (r.previous_level > 0) j["previous_level"] = r.previous_level;
+  if (r.distinguishing) j["change"] = r.change;
+  return j;
+}
+
+json job_description_json(const job_description_draft& jd) {
+  json doc = source_json(jd.source);
+  doc["previous_career_level"] = jd.previous_level_id ? json(*jd.previous_level_id) : json(nullptr);
+  doc["grouping"] = std::string(to_string(jd.grouping));
+  doc["summary"] = jd.summary;
+  json groups = json::array();
+  for (const auto& g : jd.groups) {
+    json list = json::array();
+    for (const auto& r : g.responsibilities) list.push_back(responsibility_json(r));
+    groups.push_back({{"id", g.id}, {"name", g.name}, {"responsibilities", list}});
+  }
+  doc["groups"] = groups;
+  json distinguishing = json::array();
+  for (const auto& r : jd.distinguishing) distinguishing.push_back(r.competency_id);
+  doc["distinguishing"] = distinguishing;
+  doc["markdown"] = to_markdown(jd);
+  return doc;
+}
+
+json scoring_anchor_json(const std::optional<scoring_anchor>& a) {
+  if (!a) return nullptr;
+  return {{"level", a->level}, {"label", a->label}, {"anchor", a->anchor}};
+}
+
+json interview_rubric_json(const interview_rubric_draft& rubric) {
+  json doc = source_json(rubric.source);
+  doc["grouping"] = std::string(to_string(rubric.grouping));
+  doc["scale_size"] = rubric.scale_size;
+  json entries = json::array();
+  for (const auto& e : rubric.entries)
+    entries.push_back({{"competency", e.competency_id},
+                       {"name", e.competency_name},
+                       {"group", e.group},
+                       {"interview_format", e.interview_format},
+                       {"target", e.target},
+                       {"target_label", e.target_label},
+                       {"below", scoring_anchor_json(e.below)},
+                       {"meets", scoring_anchor_json(e.meets)},
+                       {"above", scoring_anchor_json(e.above)}});
+  doc["entries"] = entries;
+  doc["markdown"] = to_markdown(rubric);
+  return doc;
+}
+
 void add_framework_input(CLI::App& cmd, framework_input& in) {
   cmd.add_option("FILE", in.file, "Framework JSON file (default: the built-in product-manager framework)");
   cmd.add_flag("--json", in.json_output, "Print one JSON document");
@@ -224,18 +289,60 @@ void add_framework_commands(CLI::App& app, exit_status& status) {
     std::string out;
   };
   auto export_in = std::make_shared<export_input>();
-  auto* exp = fw_cmd->add_subcommand("export", "Write a framework as canonical JSON or Markdown");
+  auto* exp = fw_cmd->add_subcommand("export", "Write a framework as canonical JSON, Markdown or a 1EdTech CASE package");
   add_framework_input(*exp, *export_in);
-  exp->add_option("--to", export_in->to, "Output format")->check(CLI::IsMember({"json", "markdown"}));
+  exp->add_option("--to", export_in->to, "Output format: json, markdown, or case (a CASE 1.0 CFPackage, docs/case.md)")
+      ->check(CLI::IsMember({"json", "markdown", "case"}));
   exp->add_option("--out", export_in->out, "Output file (default: standard output); written whole or not at all");
   exp->callback([export_in] {
     const framework fw = load(*export_in);
-    const std::string text = export_in->to == "json" ? to_json(fw) : to_markdown(fw);
-    if (export_in->json_output && export_in->to != "json")
+    const std::string& to = export_in->to;
+    const std::string text = to == "json" ? to_json(fw) : to == "case" ? to_case_json(fw) : to_markdown(fw);
+    if (export_in->json_output && to == "markdown")
       write_output(export_in->out, dump_json({{"format", export_in->to}, {"text", text}}));
     else
       write_output(export_in->out, text);
   });
+
+  struct import_input {
+    std::string file;
+    std::string out;
+  };
+  auto import_in = std::make_shared<import_input>();
+  auto* imp = fw_cmd->add_subcommand(
+      "import", "Read a 1EdTech CASE package (CFPackage JSON) and write it as canonical calibra framework JSON");
+  imp->add_option("CASE_FILE", import_in->file, "CASE package JSON file")->required();
+  imp->add_option("--out", import_in->out, "Output file (default: standard output); written whole or not at all");
+  imp->callback([import_in] {
+    const case_import_result imported = load_case(import_in->file);
+    // What the importer assumed goes to stderr, so stdout stays one JSON document.
+    for (const auto& note : imported.notes) std::cerr << "calibra: note: " << note << '\n';
+    write_output(import_in->out, to_json(imported.framework));
+  });
+
+  struct document_input : framework_input {
+    std::string level;
+    std::string out;
+  };
+  auto add_document_command = [&](const char* name, const char* description, auto render_markdown, auto render_json) {
+    auto in = std::make_shared<document_input>();
+    auto* cmd = fw_cmd->add_subcommand(name, description);
+    add_framework_input(*cmd, *in);
+    cmd->add_option("--level", in->level, "Career level id (see `calibra framework show`)")->required();
+    cmd->add_option("--out", in->out, "Output file (default: standard output); written whole or not at all");
+    cmd->callback([in, render_markdown, render_json] {
+      const framework fw = load(*in);
+      write_output(in->out, in->json_output ? dump_json(render_json(fw, in->level)) : render_markdown(fw, in->level));
+    });
+  };
+  add_document_command(
+      "jd", "Draft a job description for a career level from the expectation matrix (Markdown)",
+      [](const framework& fw, const std::string& level) { return to_markdown(job_description(fw, level)); },
+      [](const framework& fw, const std::string& level) { return job_description_json(job_description(fw, level)); });
+  add_document_command(
+      "rubric", "Draft an interview rubric for a career level: format and below/meets/above anchors per competency",
+      [](const framework& fw, const std::string& level) { return to_markdown(interview_rubric(fw, level)); },
+      [](const framework& fw, const std::string& level) { return interview_rubric_json(interview_rubric(fw, level)); });
 }
 
 }  // namespace calibra::cli
