@@ -85,10 +85,11 @@ void register_errors(py::module_& m) {
 }  // namespace calibra::python
 
 PYBIND11_MODULE(_core, m) {
-  m.doc() = "Compiled core of calibra: competency frameworks and inter-rater agreement.";
+  m.doc() = "Compiled core of calibra: competency frameworks, inter-rater agreement and rating calibration.";
   m.attr("__version__") = calibra::version_string;
   calibra::python::register_errors(m);
   calibra::python::register_framework(m);
   calibra::python::register_agreement(m);
   calibra::python::register_summaries(m);
+  calibra::python::register_calibration(m);
 }
