@@ -8,8 +8,16 @@
 // analyses ran and why the others did not.
 #pragma once
 
+#include <calibra/calibration/anchors.hpp>
+#include <calibra/calibration/decision_study.hpp>
+#include <calibra/calibration/development.hpp>
+#include <calibra/calibration/drift.hpp>
+#include <calibra/calibration/levels.hpp>
+#include <calibra/calibration/patterns.hpp>
 #include <calibra/calibration/ratings.hpp>
+#include <calibra/calibration/readiness.hpp>
 #include <calibra/calibration/scores.hpp>
+#include <calibra/calibration/self_assessment.hpp>
 #include <calibra/calibration/severity.hpp>
 #include <calibra/error.hpp>
 
@@ -24,13 +32,36 @@ struct calibrate_options {
   /// The period whose state the ratee analyses describe, by name (e.g.
   /// "2026Q3"); empty: the latest period in the data.
   std::optional<std::string> period;
-  /// Aggregates over fewer ratees than this are suppressed.
+  /// Aggregates over fewer ratees than this are suppressed.  It replaces
+  /// the privacy field of every analysis's options, so one rule holds.
   privacy_policy privacy;
+
+  // Per-analysis settings.  Their period fields are overridden by `period`
+  // (anchors and the decision study pool every period unless their own
+  // options restrict them: the anchor text is the same in every period).
   severity_options severity;
+  anchors_options anchors;
+  self_assessment_options self_assessment;
+  drift_options drift;
+  decision_study_options decision_study;
+  level_options levels;
+  readiness_options readiness;
+  pattern_options patterns;
+  team_options team;
+  development_options development;
 
   void validate() const {
     privacy.validate();
     severity.validate();
+    anchors.validate();
+    self_assessment.validate();
+    drift.validate();
+    decision_study.validate();
+    levels.validate();
+    readiness.validate();
+    patterns.validate();
+    team.validate();
+    development.validate();
   }
 };
 
@@ -51,8 +82,20 @@ struct calibration_report {
 
   severity_fit severity;
   /// Severity-adjusted scores in the analysed period (observed means when
-  /// the severity model is unavailable; `method` says which).
+  /// the severity model is unavailable; `method` says which).  Every ratee
+  /// analysis below reads these.
   competency_scores scores;
+
+  anchors_result anchors;                 // JSON: agreement, competencies
+  self_assessment_result self_assessment; // JSON: self_vs_manager
+  drift_result drift;
+  decision_study_result decision_study;
+  level_inference levels;                 // JSON: ratees, matrix_validation
+  readiness_result readiness;
+  patterns_result patterns;
+  team_result team;                       // the whole table as one team
+  std::vector<team_result> manager_teams; // one per manager
+  development_result development;
 
   std::vector<analysis_status> analyses;
 
@@ -92,16 +135,80 @@ inline calibration_report calibrate(const ratings_table& table, const calibrate_
   report.period = detail::resolve_period(table, options.period);
   report.period_name = std::string(table.periods()[report.period]);
 
+  const framework& fw = table.framework();
+  const privacy_policy& privacy = options.privacy;
+  const std::uint32_t period = report.period;
+
   report.severity = fit_severity(table, options.severity);
   detail::record(report, "raters", report.severity.available, report.severity.reason);
   detail::record(report, "components", report.severity.available, report.severity.reason);
   if (report.severity.available) {
-    report.scores = report.severity.fair_scores(table, report.period);
+    report.scores = report.severity.fair_scores(table, period);
   } else {
     ratings_filter filter;
-    filter.period = report.period;
+    filter.period = period;
     report.scores = observed_scores(table, filter);
   }
+
+  anchors_options anchors = options.anchors;
+  anchors.privacy = privacy;
+  report.anchors = analyse_anchors(table, anchors);
+  detail::record(report, "agreement", report.anchors.available, report.anchors.reason);
+  detail::record(report, "competencies", report.anchors.available, report.anchors.reason);
+
+  self_assessment_options self = options.self_assessment;
+  self.period = period;
+  self.privacy = privacy;
+  report.self_assessment = analyse_self_assessment(table, self);
+  detail::record(report, "self_vs_manager", report.self_assessment.available, report.self_assessment.reason);
+
+  drift_options drift = options.drift;
+  drift.privacy = privacy;
+  report.drift = analyse_drift(table, drift);
+  detail::record(report, "drift", report.drift.available, report.drift.reason);
+
+  decision_study_options study = options.decision_study;
+  study.privacy = privacy;
+  report.decision_study = decision_study(table, study);
+  detail::record(report, "decision_study", report.decision_study.available, report.decision_study.reason);
+
+  if (report.scores.rows() == 0) {
+    const std::string reason = "no external ratings in " + report.period_name + " to score ratees on";
+    for (const char* id : {"ratees", "matrix_validation", "readiness", "patterns", "team", "development_plans"})
+      detail::record(report, id, false, reason);
+    return report;
+  }
+
+  level_options levels = options.levels;
+  levels.period = period;
+  levels.privacy = privacy;
+  report.levels = infer_levels(table, fw, report.scores, levels);
+  detail::record(report, "ratees", report.levels.available, report.levels.reason);
+  detail::record(report, "matrix_validation", report.levels.validation.available, report.levels.validation.reason);
+  detail::record(report, "promotion_separation", report.levels.separation.available,
+                 report.levels.separation.reason);
+
+  readiness_options readiness = options.readiness;
+  readiness.period = period;
+  report.readiness = assess_readiness(table, fw, report.scores, readiness);
+  detail::record(report, "readiness", report.readiness.available, report.readiness.reason);
+
+  pattern_options patterns = options.patterns;
+  patterns.period = period;
+  report.patterns = analyse_patterns(table, fw, report.scores, patterns);
+  detail::record(report, "patterns", report.patterns.available, report.patterns.reason);
+
+  team_options team = options.team;
+  team.period = period;
+  team.privacy = privacy;
+  report.team = analyse_team(table, fw, report.scores, std::nullopt, team);
+  report.manager_teams = analyse_manager_teams(table, fw, report.scores, team);
+  detail::record(report, "team", report.team.available, report.team.reason);
+
+  development_options development = options.development;
+  development.period = period;
+  report.development = plan_development(table, fw, report.scores, development);
+  detail::record(report, "development_plans", report.development.available, report.development.reason);
   return report;
 }
 
