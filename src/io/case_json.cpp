@@ -942,6 +942,9 @@ class importer {
   }
 
   void read_package() {
+    if (doc_.is_object() && doc_.contains("format") && doc_.at("format").is_string() &&
+        doc_.at("format").get<std::string>().rfind("calibra-framework/", 0) == 0)
+      r_.fail("/format", "this is a calibra framework file, not a CASE package; calibra reads it directly");
     r_.members(doc_, "", package_members, "a CFPackage");
 
     const json& d = doc_.at("CFDocument");
