@@ -15,6 +15,7 @@
 #include <calibra/io/framework_json.hpp>
 #include <calibra/io/ratings.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -131,6 +132,152 @@ std::string raters_text(const cal::calibration_report& report, const cal::rating
   return out.str();
 }
 
+const std::string& competency_id(const cal::ratings_table& table, std::size_t c) {
+  return table.framework().competencies()[c].id;
+}
+
+std::string career_level_id(const cal::ratings_table& table, const std::optional<std::size_t>& level) {
+  return level ? table.framework().ladder().levels()[*level].id : std::string("-");
+}
+
+std::string percent(double share) { return std::isfinite(share) ? fixed(100 * share, 0) + "%" : "-"; }
+
+std::string agreement_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  const cal::anchors_result& a = report.anchors;
+  if (!a.available) return "";
+  std::ostringstream out;
+  const auto& o = a.overall;
+  out << "\nAgreement among raters of the same ratee (" << o.n_units << " units, " << o.n_ratees << " ratees): "
+      << "within one level " << percent(o.within_one) << ", exact " << percent(o.exact) << ", Krippendorff's alpha "
+      << fixed(o.alpha) << " (ordinal), Gwet's AC2 " << fixed(o.gwet) << "\n";
+  text_table t({"competency", "units", "within one", "exact", "alpha", "divergent", "anchor"});
+  for (const auto& c : a.competencies) {
+    if (c.n_units == 0) continue;
+    t.add({competency_id(table, c.competency), std::to_string(c.n_units),
+           c.suppressed ? "suppressed" : percent(c.within_one), percent(c.exact), fixed(c.alpha),
+           std::to_string(c.divergent_units), c.needs_rewrite ? "NEEDS REWRITE" : ""});
+  }
+  out << t.render();
+  for (const auto& c : a.competencies)
+    if (c.needs_rewrite) out << "  " << competency_id(table, c.competency) << ": " << c.rewrite_reason << "\n";
+  if (!a.note.empty()) out << "  " << a.note << "\n";
+  return out.str();
+}
+
+std::string self_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  const cal::self_assessment_result& r = report.self_assessment;
+  if (!r.available) return "";
+  std::ostringstream out;
+  out << "\nSelf vs manager in " << report.period_name << " (gap = self - manager, in levels)\n";
+  const auto& all = r.overall;
+  if (all.suppressed)
+    out << "  team self-inflation: " << all.note << "\n";
+  else
+    out << "  team self-inflation: " << signed_fixed(all.mean_gap) << " [" << signed_fixed(all.ci_low) << ", "
+        << signed_fixed(all.ci_high) << "] over " << all.n_ratees << " ratees (" << all.direction << ")\n";
+  std::vector<std::string> inflated;
+  for (const auto& c : r.inflation)
+    if (c.competency && c.direction == "inflated")
+      inflated.push_back(competency_id(table, *c.competency) + " " + signed_fixed(c.mean_gap));
+  if (!inflated.empty()) out << "  inflated competencies: " << join(inflated) << "\n";
+  const std::size_t shown = std::min<std::size_t>(r.conversations.size(), 5);
+  if (shown > 0) out << "  conversations to have first:\n";
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& c = r.conversations[i];
+    std::vector<std::string> topics;
+    for (const auto& topic : c.topics) topics.push_back(competency_id(table, topic.competency) + " " + signed_fixed(topic.gap, 1));
+    out << "    " << table.ratees()[c.ratee] << ": mean |gap| " << fixed(c.disagreement)
+        << (topics.empty() ? "" : "; " + join(topics)) << "\n";
+  }
+  return out.str();
+}
+
+std::string drift_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  const cal::drift_result& d = report.drift;
+  if (!d.available) return "";
+  std::ostringstream out;
+  out << "\nDrift across " << d.agreement.size() << " periods\n";
+  bool any = false;
+  for (const auto& r : d.raters) {
+    if (!r.flagged) continue;
+    any = true;
+    out << "  " << table.raters()[r.rater] << " became " << r.direction << ": severity " << signed_fixed(r.change)
+        << " [" << signed_fixed(r.ci_low) << ", " << signed_fixed(r.ci_high) << "] from " << table.periods()[r.first_period]
+        << " to " << table.periods()[r.last_period] << " relative to the other raters\n";
+  }
+  for (const auto& p : d.agreement)
+    if (p.decay) {
+      any = true;
+      out << "  calibration decay in " << table.periods()[p.period] << ": " << p.decay_reason << "\n";
+    }
+  if (!any) out << "  no rater moved more than " << fixed(d.severity_threshold) << " levels and agreement held\n";
+  return out.str();
+}
+
+std::string decision_text(const cal::calibration_report& report) {
+  const cal::decision_study_result& g = report.decision_study;
+  if (!g.available || g.suppressed) return "";
+  std::ostringstream out;
+  out << "\nDecision study (" << to_string(g.design) << " design, " << fixed(g.harmonic_raters_per_unit, 1)
+      << " raters per ratee now): reliability G " << fixed(g.g_current) << ", Phi " << fixed(g.phi_current) << "; ";
+  if (g.raters_needed_g)
+    out << *g.raters_needed_g << " rater" << (*g.raters_needed_g == 1 ? "" : "s") << " per ratee reach G >= "
+        << fixed(g.target) << "\n";
+  else
+    out << "no number of raters reaches G >= " << fixed(g.target) << "\n";
+  return out.str();
+}
+
+std::string ratees_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  const cal::level_inference& levels = report.levels;
+  if (!levels.available) return "";
+  std::ostringstream out;
+  out << "\nRatees in " << report.period_name << " (" << report.scores.method << " scores)\n";
+  text_table t({"ratee", "career level", "inferred", "best fit", "readiness", "archetype", "plan"});
+  for (std::size_t i = 0; i < levels.ratees.size(); ++i) {
+    const cal::ratee_level& r = levels.ratees[i];
+    std::string readiness = "-", archetype = "-", plan = "-";
+    if (report.readiness.available && i < report.readiness.ratees.size()) readiness = report.readiness.ratees[i].summary;
+    if (report.patterns.available && i < report.patterns.ratees.size()) {
+      const auto& p = report.patterns.ratees[i];
+      if (p.best_archetype && p.clear_match)
+        archetype = table.framework().archetypes()[*p.best_archetype].id + " (" + fixed(p.best_similarity) + ")";
+    }
+    if (report.development.available && i < report.development.ratees.size()) {
+      std::vector<std::string> items;
+      for (const auto& item : report.development.ratees[i].items) items.push_back(competency_id(table, item.competency));
+      if (!items.empty()) plan = join(items);
+    }
+    t.add({std::string(table.ratees()[r.ratee]), career_level_id(table, r.career_level),
+           career_level_id(table, r.inferred_level), career_level_id(table, r.best_fit_level), readiness, archetype,
+           plan});
+  }
+  out << t.render();
+
+  const cal::matrix_validation& v = levels.validation;
+  if (v.available) {
+    std::vector<std::string> easy, hard;
+    for (const auto& c : v.competencies) {
+      if (c.verdict == "too-easy") easy.push_back(competency_id(table, c.competency));
+      if (c.verdict == "too-hard") hard.push_back(competency_id(table, c.competency));
+    }
+    out << "Matrix validation: ";
+    if (easy.empty() && hard.empty()) out << "no competency's expectations look too easy or too hard";
+    if (!easy.empty()) out << "too easy (people rate above their level): " << join(easy);
+    if (!easy.empty() && !hard.empty()) out << "; ";
+    if (!hard.empty()) out << "too hard: " << join(hard);
+    out << "\n";
+  }
+  const cal::promotion_separation& s = levels.separation;
+  if (s.available && !s.suppressed)
+    out << "Promoted vs not promoted (" << s.n_promoted << " vs " << s.n_not_promoted << "): Hedges' g "
+        << fixed(s.hedges_g) << " [" << fixed(s.g_ci_low) << ", " << fixed(s.g_ci_high) << "], AUC " << fixed(s.auc)
+        << "\n";
+  else if (s.suppressed)
+    out << "Promoted vs not promoted: " << s.note << "\n";
+  return out.str();
+}
+
 void run(const calibrate_input& in) {
   const cal::ratings_table table = load_ratings(in);
   cal::calibrate_options options;
@@ -142,7 +289,9 @@ void run(const calibrate_input& in) {
     write_output(in.out, to_json(report, table));
     return;
   }
-  write_output(in.out, input_text(report, table) + raters_text(report, table));
+  write_output(in.out, input_text(report, table) + agreement_text(report, table) + raters_text(report, table) +
+                           drift_text(report, table) + self_text(report, table) + decision_text(report) +
+                           ratees_text(report, table));
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 // `summary` section.
 #include <calibra/io/calibration_json.hpp>
 
+#include "json_ratees.hpp"
+#include "json_severity.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -58,6 +61,12 @@ json summary_section(const cal::calibration_report& report, const cal::ratings_t
 std::string to_json(const cal::calibration_report& report, const cal::ratings_table& table) {
   json doc;
   doc["summary"] = summary_section(report, table);
+  doc["raters"] = io::detail::to_json_value(report.severity, table);
+  doc["components"] = io::detail::to_json_value(report.severity.network, table);
+  doc["ratees"] = io::detail::ratees_section(report.levels, report.readiness, report.patterns, report.development, table);
+  doc["matrix_validation"] = io::detail::matrix_validation_section(report.levels, table);
+  doc["team"] = io::detail::team_section(report.team, report.manager_teams, table);
+  doc["development_plans"] = io::detail::to_json_value(report.development, table);
   return doc.dump(2) + "\n";
 }
 

@@ -1,0 +1,174 @@
+// `calibra calibrate`: the bundled example end to end, the JSON document's
+// shape, options, and every malformed ratings file of
+// tests/data/bad_ratings/ (exit 2, a message naming file, row and column,
+// nothing on stdout and no output file).
+#include "run_cli.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using calibra::testing::run_cli;
+using calibra::testing::shell_quote;
+using nlohmann::json;
+
+namespace {
+
+const std::string bad_dir = std::string(CALIBRA_TEST_DATA_DIR) + "/bad_ratings/";
+
+json run_json(const std::string& args) {
+  const auto run = run_cli("calibrate " + args + " --json");
+  INFO("stderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  return json::parse(run.out);
+}
+
+struct bad_file {
+  std::string name, kind, location;
+};
+
+/// The catalogue table of tests/data/bad_ratings/README.md: file, problem,
+/// error kind, location.
+std::vector<bad_file> bad_ratings_catalogue() {
+  std::ifstream in(bad_dir + "README.md");
+  std::vector<bad_file> files;
+  const std::regex row(R"(^\| `([^`]+)` \| [^|]+ \| (parse|validation) \| ([^|]+) \|$)");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, row)) {
+      std::string location = m[3];
+      while (!location.empty() && location.back() == ' ') location.pop_back();
+      files.push_back({m[1], m[2], location});
+    }
+  }
+  return files;
+}
+
+/// What the README's location column promises to find in the message.
+std::vector<std::string> expected_fragments(const bad_file& f) {
+  std::vector<std::string> out;
+  std::smatch m;
+  const std::string& loc = f.location;
+  if (std::regex_match(loc, m, std::regex(R"(row (\d+), column `([^`]+)`)"))) {
+    out.push_back("row " + m[1].str() + ", column '" + m[2].str() + "'");
+  } else if (std::regex_match(loc, m, std::regex(R"(row (\d+), column (\d+))"))) {
+    out.push_back("row " + m[1].str() + ", column " + m[2].str());
+  } else if (std::regex_match(loc, m, std::regex(R"(row (\d+) \(and row (\d+)\))"))) {
+    out.push_back(": row " + m[1].str());
+    out.push_back("on row " + m[2].str());
+  } else if (std::regex_match(loc, m, std::regex(R"(row (\d+))"))) {
+    out.push_back(": row " + m[1].str());
+  } else if (std::regex_match(loc, m, std::regex(R"(line (\d+), column (\d+) \(row (\d+)\))"))) {
+    out.push_back(":" + m[1].str() + ":" + m[2].str() + " (in row " + m[3].str() + ")");
+  } else if (std::regex_match(loc, m, std::regex(R"(line (\d+) \(row (\d+)\))"))) {
+    out.push_back(":" + m[1].str() + ":");
+    out.push_back("(in row " + m[2].str() + ")");
+  } else {
+    REQUIRE(loc == "file");
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("calibrate runs on the bundled example and recovers the planted lenient manager", "[cli][calibrate]") {
+  const json doc = run_json("");
+  const json& summary = doc.at("summary");
+  // data/examples/ratings.csv: 5,760 rows, 40 ratees, 4 quarters (simulate.hpp).
+  CHECK(summary.at("rows_read") == 5760);
+  CHECK(summary.at("rows_kept") == 5760);
+  CHECK(summary.at("ratees") == 40);
+  CHECK(summary.at("periods").size() == 4);
+  CHECK(summary.at("analysed_period") == "2026Q4");
+  CHECK(summary.at("min_group") == 4);
+  CHECK(summary.at("framework").at("id") == "product-manager");
+
+  // Planted: mgr1 rates 1.0 level above everyone else (lenient => severity < 0).
+  const json& raters = doc.at("raters").at("raters");
+  REQUIRE(raters.is_array());
+  const auto mgr1 = std::find_if(raters.begin(), raters.end(), [](const json& r) { return r.at("rater") == "mgr1"; });
+  REQUIRE(mgr1 != raters.end());
+  CHECK(mgr1->at("severity").get<double>() < -0.5);
+  const auto flags = mgr1->at("flags").get<std::vector<std::string>>();
+  CHECK(std::find(flags.begin(), flags.end(), "lenient") != flags.end());
+}
+
+TEST_CASE("calibrate reads the same ratings from the bundled CSV file", "[cli][calibrate]") {
+  const std::string file = std::string(CALIBRA_SOURCE_DIR) + "/data/examples/ratings.csv";
+  const json from_file = run_json(shell_quote(file));
+  const json built_in = run_json("");
+  // The same data, so every section but the source name is identical.
+  json a = from_file, b = built_in;
+  a["summary"].erase("source");
+  b["summary"].erase("source");
+  CHECK(a == b);
+  CHECK(from_file.at("summary").at("source").get<std::string>().find("ratings.csv") != std::string::npos);
+}
+
+TEST_CASE("calibrate --period and --min-group are checked", "[cli][calibrate]") {
+  const json doc = run_json("--period 2026Q2 --min-group 6");
+  CHECK(doc.at("summary").at("analysed_period") == "2026Q2");
+  CHECK(doc.at("summary").at("min_group") == 6);
+
+  const auto unknown = run_cli("calibrate --period 2031Q1");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.out.empty());
+  CHECK(unknown.err.find("period '2031Q1' does not occur") != std::string::npos);
+  CHECK(unknown.err.find("2026Q1, 2026Q2, 2026Q3, 2026Q4") != std::string::npos);
+
+  const auto zero = run_cli("calibrate --min-group 0");
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("--min-group") != std::string::npos);
+
+  const auto lonely = run_cli("calibrate --framework " +
+                              shell_quote(std::string(CALIBRA_SOURCE_DIR) + "/data/frameworks/product-manager.json"));
+  CHECK(lonely.exit_code == 2);
+  CHECK(lonely.err.find("without a ratings file") != std::string::npos);
+}
+
+TEST_CASE("calibrate --duplicates folds repeated ratings instead of refusing them", "[cli][calibrate]") {
+  const std::string file = shell_quote(bad_dir + "duplicate_rating.csv");
+  const auto refused = run_cli("calibrate " + file);
+  CHECK(refused.exit_code == 2);
+  const auto folded = run_cli("calibrate " + file + " --duplicates last --json");
+  INFO(folded.err);
+  REQUIRE(folded.exit_code == 0);
+  const json doc = json::parse(folded.out);
+  CHECK(doc.at("summary").at("duplicate_groups") == 1);
+  CHECK(doc.at("summary").at("duplicate_rows_dropped") == 1);
+  CHECK(doc.at("summary").at("rows_kept").get<int>() + 1 == doc.at("summary").at("rows_read").get<int>());
+}
+
+TEST_CASE("calibrate refuses every malformed ratings file with its location", "[cli][calibrate][bad-input]") {
+  const auto catalogue = bad_ratings_catalogue();
+  REQUIRE(catalogue.size() >= 25);
+  const std::filesystem::path out = std::filesystem::temp_directory_path() / "calibra-calibrate-bad-out.json";
+  for (const bad_file& f : catalogue) {
+    INFO(f.name << " (" << f.location << ")");
+    std::filesystem::remove(out);
+    const auto run = run_cli("calibrate " + shell_quote(bad_dir + f.name) + " --json --out " + shell_quote(out.string()));
+    INFO("stderr: " << run.err);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK_FALSE(std::filesystem::exists(out));
+    const std::string prefix = "calibra: [calibra." + f.kind + "_error.ratings] " + f.name;
+    CHECK(run.err.rfind(prefix, 0) == 0);
+    for (const std::string& fragment : expected_fragments(f)) CHECK(run.err.find(fragment) != std::string::npos);
+  }
+}
+
+TEST_CASE("calibrate names a missing ratings file", "[cli][calibrate][bad-input]") {
+  const auto run = run_cli("calibrate /nonexistent/ratings.csv");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("/nonexistent/ratings.csv") != std::string::npos);
+  const auto wrong = run_cli("calibrate " + shell_quote(std::string(CALIBRA_SOURCE_DIR) + "/README.md"));
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.err.find("README.md") != std::string::npos);
+}
