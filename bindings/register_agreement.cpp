@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -444,6 +445,27 @@ void register_agreement(py::module_& m) {
   ag::visit_options(ag::options{}, [](const char* name, const auto& value) {
     if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string_view>) find_enum_setter(name);
   });
+
+  // Benchmark hook (benchmarks/python/bench_bindings.py): the best wall
+  // time of `repeat` direct C++ calls of agree() on the same matrix, with
+  // no Python in between, to measure what the binding adds.
+  m.def(
+      "_time_agree",
+      [](const ratings_ref& ratings, const std::string& stat, int repeat, const py::kwargs& kwargs) {
+        const ag::statistic statistic = ag::parse_statistic(stat);
+        const ag::options opts = options_from_kwargs(kwargs);
+        py::gil_scoped_release released;
+        double best = std::numeric_limits<double>::infinity();
+        for (int i = 0; i < std::max(1, repeat); ++i) {
+          const auto start = std::chrono::steady_clock::now();
+          const ag::result r = ag::agree(ratings, statistic, opts);
+          const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+          if (!r.value && !r.reason) throw std::logic_error("agree() gave neither a value nor a reason");
+          best = std::min(best, took.count());
+        }
+        return best;
+      },
+      py::arg("ratings"), py::arg("stat"), py::arg("repeat") = 5);
 
   // Test hook: the address of the first rating as C++ sees it.  Equal to
   // the numpy array's own data pointer exactly when no copy was made.

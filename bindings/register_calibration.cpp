@@ -63,13 +63,20 @@ std::vector<std::string> text_column(const py::dict& columns, const char* name, 
 }
 
 table_ptr ratings_from_columns(const py::dict& columns, std::size_t rows, const std::optional<framework>& fw,
-                               const std::string& duplicates, const std::string& source) {
+                               const std::string& duplicates, const std::vector<std::string>& unknown_columns,
+                               bool ignore_unknown_columns, const std::string& source) {
   const cal::duplicate_policy policy = duplicate_policy_from(duplicates);
+  std::string known;
+  for (std::string_view name : cal::ratings_columns) known += (known.empty() ? "" : ", ") + std::string(name);
+  if (!unknown_columns.empty() && !ignore_unknown_columns)
+    throw validation_error("ratings", source + ": column '" + unknown_columns.front() + "': unknown column; expected "
+                                          "one of " + known + " (or ignore_unknown_columns=True)");
   std::array<std::vector<std::string>, cal::ratings_columns.size()> text;
   for (std::size_t c = 0; c < cal::ratings_columns.size(); ++c)
     text[c] = text_column(columns, std::string(cal::ratings_columns[c]).c_str(), rows, c < cal::required_ratings_columns);
   cal::ratings_builder builder(shared_framework(fw), source);
   builder.reserve(rows);
+  for (const auto& name : unknown_columns) builder.note_ignored_column(name);
   {
     py::gil_scoped_release released;
     for (std::size_t i = 0; i < rows; ++i) {
@@ -181,10 +188,12 @@ void register_calibration(py::module_& m) {
   m.def(
       "ratings_from_columns",
       [](const py::dict& columns, std::size_t rows, const std::optional<framework>& fw, const std::string& duplicates,
-         const std::string& source) {
-        return std::const_pointer_cast<cal::ratings_table>(ratings_from_columns(columns, rows, fw, duplicates, source));
+         const std::vector<std::string>& unknown_columns, bool ignore_unknown_columns, const std::string& source) {
+        return std::const_pointer_cast<cal::ratings_table>(
+            ratings_from_columns(columns, rows, fw, duplicates, unknown_columns, ignore_unknown_columns, source));
       },
       py::arg("columns"), py::arg("rows"), py::arg("framework") = py::none(), py::arg("duplicates") = "error",
+      py::arg("unknown_columns") = std::vector<std::string>{}, py::arg("ignore_unknown_columns") = false,
       py::arg("source") = "<DataFrame>",
       "Ratings from columns of text (None: not given), validated as the file readers do; rows count from 1.");
 

@@ -1,9 +1,11 @@
-"""calibra: competency frameworks and inter-rater agreement, for notebooks.
+"""calibra: competency frameworks, inter-rater agreement and rating calibration, for notebooks.
 
 >>> import calibra
 >>> fw = calibra.builtin_framework()
 >>> fw.expectations            # career levels x competencies, as a DataFrame
 >>> calibra.agree(ratings, "krippendorff", level="ordinal")
+>>> report = calibra.calibrate(calibra.read_ratings("ratings.csv"))
+>>> report.raters              # rater severities, as a DataFrame
 
 The names mirror the ``calibra`` command line: ``calibra framework check``
 is ``fw.check()``, ``calibra agree FILE --stat gwet --weights quadratic`` is
@@ -37,6 +39,7 @@ from calibra.agreement import (
     wide_ratings,
     within_agreement,
 )
+from calibra.calibration import CalibrationResult, Ratings, calibrate, example_ratings, read_ratings
 from calibra.errors import DegenerateError, Error, InvalidArgument, ParseError, ValidationError
 from calibra.framework import (
     Finding,
@@ -53,6 +56,7 @@ __all__ = [
     "STATISTICS",
     "AgreementResult",
     "AgreementSummary",
+    "CalibrationResult",
     "DegenerateError",
     "Error",
     "Finding",
@@ -61,14 +65,17 @@ __all__ = [
     "InvalidArgument",
     "PairwiseResult",
     "ParseError",
+    "Ratings",
     "ValidationError",
     "__version__",
     "agree",
     "brennan_prediger",
     "builtin_framework",
+    "calibrate",
     "check_rules",
     "cohen_kappa",
     "conger_kappa",
+    "example_ratings",
     "fleiss_kappa",
     "gwet_ac",
     "icc",
@@ -78,6 +85,7 @@ __all__ = [
     "pairwise",
     "parse_framework",
     "percent_agreement",
+    "read_ratings",
     "read_wide_csv",
     "scott_pi",
     "unanimous_agreement",

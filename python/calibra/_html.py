@@ -63,3 +63,31 @@ def badge(text: str, colour: str) -> str:
         f'<span style="background:{colour};color:#fff;border-radius:3px;padding:0 4px;'
         f'font-size:0.85em">{escape(text)}</span>'
     )
+
+
+def cell(value: object, digits: int = 3) -> str:
+    """One value of a table, escaped; floats rounded, missing values as a dash."""
+    if value is None:
+        return "&mdash;"
+    if isinstance(value, float):
+        return number(value, digits)
+    try:
+        import numpy as np
+
+        if isinstance(value, np.floating):
+            return number(float(value), digits)
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        pass
+    if isinstance(value, (list, tuple)):
+        return escape(", ".join(str(v) for v in value))
+    return escape(value)
+
+
+def frame_table(frame: "object", caption: str = "", digits: int = 3) -> str:
+    """A pandas DataFrame as an inline-styled table; every header and cell escaped."""
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    header = [escape(c) for c in frame.columns]
+    rows = [[cell(v, digits) for v in row] for row in frame.itertuples(index=False)]
+    return table(header, rows, caption=escape(caption))

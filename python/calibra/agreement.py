@@ -115,9 +115,10 @@ def _levels(values: pd.Series, framework: Framework | None, where: str) -> npt.N
     """A column of levels as float64 ordinals (NaN: missing).  `where`
     says what the column is, for messages."""
     if pd.api.types.is_bool_dtype(values.dtype) and framework is None:
-        return values.to_numpy(dtype=np.float64)
+        as_numbers: npt.NDArray[np.float64] = values.to_numpy(dtype=np.float64)
+        return as_numbers
     if pd.api.types.is_numeric_dtype(values.dtype):
-        levels = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        levels: npt.NDArray[np.float64] = values.to_numpy(dtype=np.float64, na_value=np.nan)
         if framework is not None:
             n = len(framework.level_ids)
             outside = ~np.isnan(levels) & ((levels < 1) | (levels > n) | (levels != np.floor(levels)))
@@ -155,7 +156,8 @@ def _levels(values: pd.Series, framework: Framework | None, where: str) -> npt.N
                 )
             raise invalid_argument("python", f"{where}: row {values.index[at]!r} has level {unique!r}; {expected}")
         mapped[k] = ordinal
-    return mapped[codes]
+    resolved: npt.NDArray[np.float64] = mapped[codes]
+    return resolved
 
 
 def _pivot_long(

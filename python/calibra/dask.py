@@ -88,14 +88,14 @@ def _summarise_partition(
 def _tree(parts: Sequence[Any], merge: Callable[[T, T], T]) -> Any:
     """Merges delayed values pairwise, level by level: log2(n) rounds, each
     merge on whichever worker holds its inputs."""
-    import dask
+    from dask.delayed import delayed
 
     level = list(parts)
     if not level:
         raise invalid_argument("python", "the Dask DataFrame has no partitions")
     while len(level) > 1:
         level = [
-            dask.delayed(merge, pure=True)(level[i], level[i + 1]) if i + 1 < len(level) else level[i]
+            delayed(merge, pure=True)(level[i], level[i + 1]) if i + 1 < len(level) else level[i]
             for i in range(0, len(level), 2)
         ]
     return level[0]
@@ -123,7 +123,7 @@ def summarise(
 ) -> AgreementSummary:
     """The merged summary of a Dask DataFrame (wide or long, as for
     ``calibra.agree``); ``.finish()`` gives the result."""
-    import dask
+    from dask.delayed import delayed
 
     columns = [str(c) for c in data.columns]
     long = _is_long(data._meta)
@@ -132,7 +132,9 @@ def summarise(
             raise invalid_argument("python", "unit_column= applies to wide data; long data names its units with "
                                    + ", ".join(UNIT_COLUMNS))
         keys = [c for c in UNIT_COLUMNS if c in columns]
-        raters = _first_appearance(list(dask.compute(*[dask.delayed(_raters_of, pure=True)(p) for p in data.to_delayed()])))
+        raters: list[Any] = delayed(_first_appearance, pure=True)(
+            [delayed(_raters_of, pure=True)(p) for p in data.to_delayed()]
+        ).compute()
         # A summary is linear over units: every rating of a unit must be in
         # the same partition.
         data = data.shuffle(on=keys)
@@ -149,7 +151,7 @@ def summarise(
     if stat != "icc":
         pairable: dict[float, float] = {}
         if declared is None or ordinal_alpha:
-            scans = [dask.delayed(_scan_partition, pure=True)(p, layout, stat, options) for p in parts]
+            scans = [delayed(_scan_partition, pure=True)(p, layout, stat, options) for p in parts]
             pairable = _tree(scans, _merge_scans).compute()
         codes = sorted(pairable) if declared is None else [float(c) for c in declared]
         shape["categories"] = codes
@@ -157,7 +159,7 @@ def summarise(
             shape["marginals"] = [pairable.get(c, 0.0) for c in codes]
     options = {k: v for k, v in options.items() if k != "categories"}
 
-    summaries = [dask.delayed(_summarise_partition, pure=True)(p, layout, stat, shape, options) for p in parts]
+    summaries = [delayed(_summarise_partition, pure=True)(p, layout, stat, shape, options) for p in parts]
     merged: AgreementSummary = _tree(summaries, operator.add).compute()
     return merged
 

@@ -1,0 +1,173 @@
+"""What the Python package costs on top of the C++ library, at 10^6 ratings.
+
+    PYTHONPATH=build/python /usr/bin/python3 benchmarks/python/bench_bindings.py [--quick] [--out FILE]
+
+1. Binding overhead: calibra.agree() from Python against the direct C++
+   call of agreement::agree() on the same matrix (_core._time_agree runs it
+   in a C++ loop with no Python in between, in the same binary, so compiler
+   flags and data are identical).  Inputs: a column-major float64 array
+   (passed without a copy), a wide DataFrame built column by column (also no
+   copy), and a C-ordered array (copied once into column-major order).
+   Target: <= 10 % over the direct call for the no-copy inputs.
+
+2. Long DataFrame ingest: a long DataFrame of 10^6 ratings (ratee,
+   competency, rater, level) turned into the units x raters matrix by
+   calibra.wide_ratings() (pandas numbers the keys, C++ builds the matrix),
+   against the pandas ``pivot`` it replaces.  Target: a small multiple of
+   the pivot at most.
+
+Every time is the best of several repeats (wall clock): on a machine shared
+with other jobs the best run is the one least disturbed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+import calibra
+from calibra import _core
+
+
+def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, float]:
+    """(best, median) wall seconds of `repeat` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def wide_ratings(units: int, raters: int, seed: int = 1) -> npt.NDArray[np.float64]:
+    """Levels 1..5 around a per-unit truth, 10 % missing, column-major."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(1, 6, size=units)
+    ratings = np.clip(truth[:, None] + rng.integers(-1, 2, size=(units, raters)), 1, 5).astype(np.float64)
+    ratings[rng.random(ratings.shape) < 0.1] = np.nan
+    return np.asfortranarray(ratings)
+
+
+def overhead(repeat: int, lines: list[str]) -> None:
+    units, raters = 200_000, 5
+    matrix = wide_ratings(units, raters)
+    frame = pd.DataFrame({f"r{j}": matrix[:, j] for j in range(raters)})
+    c_order = np.ascontiguousarray(matrix)
+    lines.append(f"## Binding overhead: {units} units x {raters} raters = {units * raters:,} ratings (10 % missing)")
+    lines.append("")
+    lines.append(f"{'statistic':<28} {'C++ direct':>11} {'F-order':>9} {'DataFrame':>10} {'C-order':>9}"
+                 f" {'overhead F':>11} {'overhead DF':>12} {'overhead C':>11}")
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("percent", {}),
+        ("fleiss", {}),
+        ("gwet", {"weights": "quadratic"}),
+        ("krippendorff", {"level": "ordinal"}),
+        ("icc", {"form": "ICC2"}),
+        ("conger", {}),
+    ]
+    worst_no_copy = 0.0
+    for stat, options in cases:
+        # Warm up caches and the allocator once.
+        calibra.agree(matrix, stat, **options)
+        direct = _core._time_agree(matrix, stat, repeat, **options)
+        f_order, _ = best_of(repeat, lambda: calibra.agree(matrix, stat, **options))
+        in_frame, _ = best_of(repeat, lambda: calibra.agree(frame, stat, **options))
+        copied, _ = best_of(repeat, lambda: calibra.agree(c_order, stat, **options))
+        label = stat + "".join(f" {k}={v}" for k, v in options.items())
+        rel = [t / direct - 1 for t in (f_order, in_frame, copied)]
+        worst_no_copy = max(worst_no_copy, rel[0], rel[1])
+        lines.append(
+            f"{label:<28} {direct * 1e3:>9.2f}ms {f_order * 1e3:>7.2f}ms {in_frame * 1e3:>8.2f}ms {copied * 1e3:>7.2f}ms"
+            f" {rel[0]:>+10.1%} {rel[1]:>+11.1%} {rel[2]:>+10.1%}"
+        )
+    small = np.asfortranarray(matrix[:100])
+    call, _ = best_of(max(repeat, 200), lambda: calibra.agree(small, "fleiss"))
+    small_direct = _core._time_agree(small, "fleiss", max(repeat, 200))
+    lines.append("")
+    lines.append(f"Fixed cost per call (100 units): {call * 1e6:.0f} us from Python, {small_direct * 1e6:.0f} us in C++,"
+                 f" so about {(call - small_direct) * 1e6:.0f} us of option parsing and result conversion.")
+    lines.append(f"Worst overhead with a no-copy input: {worst_no_copy:+.1%} (target <= +10 %).")
+    lines.append("")
+
+
+def long_frame(rows_target: int, seed: int = 2) -> pd.DataFrame:
+    """Long ratings: ratees x 10 competencies, each unit rated by 5 of 50
+    raters; string ids as in a real export."""
+    rng = np.random.default_rng(seed)
+    raters_per_unit = 5
+    units = rows_target // raters_per_unit
+    competencies = np.array([f"competency-{k:02d}" for k in range(10)])
+    ratee = np.repeat(np.array([f"pm{u // 10:05d}" for u in range(units)]), raters_per_unit)
+    competency = np.repeat(competencies[np.arange(units) % 10], raters_per_unit)
+    # Five distinct raters per unit: an offset into the pool of 50.
+    first = rng.integers(0, 50, size=units)
+    rater_ids = (first[:, None] + np.arange(raters_per_unit)[None, :] * 7) % 50
+    rater = np.array([f"mgr{r:02d}" for r in range(50)])[rater_ids.ravel()]
+    level = rng.integers(1, 6, size=units * raters_per_unit).astype(np.float64)
+    frame = pd.DataFrame({"ratee": ratee, "competency": competency, "rater": rater, "level": level})
+    return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)  # input order is arbitrary
+
+
+def ingest(repeat: int, rows: int, lines: list[str]) -> None:
+    frame = long_frame(rows)
+    lines.append(f"## Long DataFrame ingest: {len(frame):,} rows (ratee, competency, rater, level), "
+                 f"{frame.groupby(['ratee', 'competency']).ngroups:,} units x {frame['rater'].nunique()} raters")
+    lines.append("")
+    ours, ours_median = best_of(repeat, lambda: calibra.wide_ratings(frame))
+    pivot, pivot_median = best_of(
+        repeat, lambda: frame.pivot(index=["ratee", "competency"], columns="rater", values="level")
+    )
+    # pivot sorts units and raters; wide_ratings keeps first appearance: same cells either way.
+    a = calibra.wide_ratings(frame)
+    b = frame.pivot(index=["ratee", "competency"], columns="rater", values="level").reindex(
+        index=a.index, columns=a.columns
+    )
+    assert np.array_equal(a.to_numpy(), b.to_numpy(), equal_nan=True)
+    lines.append(f"calibra.wide_ratings (factorize + C++ pivot): best {ours:.3f} s, median {ours_median:.3f} s")
+    lines.append(f"pandas DataFrame.pivot:                       best {pivot:.3f} s, median {pivot_median:.3f} s")
+    lines.append(f"ratio: {ours / pivot:.2f} x the pandas pivot (target: a small multiple)")
+    fw = calibra.builtin_framework()
+    named = frame.assign(level=np.array(fw.level_ids)[frame["level"].to_numpy(dtype=int) - 1])
+    labelled, _ = best_of(repeat, lambda: calibra.wide_ratings(named, framework=fw))
+    lines.append(f"with level ids and framework=:               best {labelled:.3f} s")
+    agree_long, _ = best_of(repeat, lambda: calibra.agree(frame, "fleiss"))
+    lines.append(f"calibra.agree(long frame, 'fleiss') end to end: best {agree_long:.3f} s")
+    lines.append("")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and 10^5 rows (a smoke test)")
+    parser.add_argument("--out", help="also write the report to this file")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 9
+    lines = [
+        "# calibra Python bindings: overhead and DataFrame ingest",
+        "",
+        f"calibra {calibra.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
+        f"pandas {pd.__version__}, {platform.machine()}, {os.cpu_count()} CPUs; best of {repeat} runs (wall).",
+        f"Load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (the machine is shared).",
+        "",
+    ]
+    overhead(repeat, lines)
+    ingest(repeat, 100_000 if args.quick else 1_000_000, lines)
+    text = "\n".join(lines)
+    print(text)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

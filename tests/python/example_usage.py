@@ -1,0 +1,55 @@
+"""A typed tour of the public API, written as a user would.  test_typing.py
+checks it with ``mypy --strict`` (so the stubs and annotations serve real
+code) and runs it (so it stays true)."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+import calibra
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def framework_tour() -> list[str]:
+    fw: calibra.Framework = calibra.builtin_framework()
+    expectations: pd.DataFrame = fw.expectations
+    findings: calibra.Findings = fw.check(min_competencies=10)
+    path: list[str] = fw.path("apm", "senior-pm")
+    assert findings.ok and expectations.shape == (len(fw.career_level_ids), len(fw.competency_ids))
+    return path
+
+
+def agreement_tour() -> float:
+    ratings: npt.NDArray[np.float64] = np.asfortranarray([[1.0, 2.0, 2.0], [3.0, 3.0, np.nan], [2.0, 2.0, 2.0], [1.0, 1.0, 2.0]])
+    result: calibra.AgreementResult = calibra.agree(ratings, "gwet", weights="quadratic", ci=0.9)
+    alpha = calibra.krippendorff_alpha(ratings, level="ordinal")
+    pairs: calibra.PairwiseResult = calibra.pairwise(ratings, "cohen")
+    summary = calibra.AgreementSummary.of(ratings[:2], "fleiss", categories=[1, 2, 3])
+    summary += calibra.AgreementSummary.of(ratings[2:], "fleiss", categories=[1, 2, 3])
+    merged: calibra.AgreementResult = pickle.loads(pickle.dumps(summary)).finish()
+    try:
+        calibra.agree(ratings, "fleiss", level="metric")
+    except calibra.InvalidArgument as error:
+        assert error.id == "invalid_argument.agreement"
+    assert pairs.value.shape == (3, 3) and alpha.value is not None and merged.value is not None
+    return result.value if result.value is not None else float("nan")
+
+
+def calibration_tour() -> list[str]:
+    ratings: calibra.Ratings = calibra.read_ratings(REPO / "data" / "examples" / "ratings.csv")
+    frame: pd.DataFrame = ratings.to_frame()
+    again = calibra.read_ratings(frame)
+    report: calibra.CalibrationResult = calibra.calibrate(again, min_group=4)
+    analyses: pd.DataFrame = report.analyses
+    assert len(again) == len(ratings) and not analyses.empty
+    return report.sections
+
+
+if __name__ == "__main__":
+    print(framework_tour(), round(agreement_tour(), 4), calibration_tour())
