@@ -3,6 +3,8 @@
 // a run either replaces the whole report set or leaves the directory as it
 // was.  (calibra::write_file_atomically commits each file at once, which is
 // right for one file but not for a set, hence the staging here.)
+#include "xlsx_writer.hpp"
+
 #include <calibra/error.hpp>
 #include <calibra/reports/write.hpp>
 
@@ -207,7 +209,7 @@ std::vector<std::string> write_report(const report& r, const std::string& out_di
         case format::xlsx: {
           const std::string name = base + ".xlsx";
           progress(name);
-          write_xlsx(r, staged.reserve(name).string());
+          detail::write_xlsx_to(r, staged.reserve(name).string(), (dir.path() / name).string());
           break;
         }
         case format::html:

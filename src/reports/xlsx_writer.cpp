@@ -12,6 +12,8 @@
 // worksheet_write_string(), and text that a spreadsheet would read as a
 // formula once edited or exported (leading = + - @ tab CR) gets a leading
 // apostrophe (neutralise_formula), the same rule as the CSV writer.
+#include "xlsx_writer.hpp"
+
 #include "render_text.hpp"
 
 #include <calibra/error.hpp>
@@ -26,6 +28,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -49,6 +52,9 @@ constexpr std::uint32_t header_fill = 0xE4E9EE;
 constexpr std::uint32_t group_fill = 0xD9E2EC;
 constexpr std::uint32_t emphasis_fill = 0xFDECEA;
 constexpr std::uint32_t muted_ink = 0x5C6670;
+
+/// A colour for libxlsxwriter, where 0 means "not set": black has its own code.
+lxw_color_t xlsx_colour(rgb c) { return c.packed() == 0 ? LXW_COLOR_BLACK : c.packed(); }
 
 /// Drops characters XML 1.0 cannot hold and that Excel refuses to open;
 /// caps the text at Excel's cell limit.
@@ -216,8 +222,8 @@ class xlsx_book {
     if (key.level > 0) {
       const level_style& style = style_of_level(r_, key.level);
       format_set_pattern(f, LXW_PATTERN_SOLID);
-      format_set_bg_color(f, style.fill.packed());
-      format_set_font_color(f, style.text.packed());
+      format_set_bg_color(f, xlsx_colour(style.fill));
+      format_set_font_color(f, xlsx_colour(style.text));
     }
     if (key.emphasis) {
       format_set_bold(f);
@@ -406,6 +412,21 @@ class xlsx_book {
 
 }  // namespace
 
+namespace detail {
+
+void write_xlsx_to(const report& r, const std::string& file, const std::string& shown_path) {
+  validate(r);
+  // libxlsxwriter reports a file it cannot create on stderr before failing;
+  // finding out first keeps the CLI's output to the one calibra message.
+  if (!std::ofstream(file, std::ios::binary | std::ios::trunc))
+    throw invalid_argument("reports", "cannot write '" + shown_path + "': cannot create a file in that directory");
+  xlsx_book book(r, file, shown_path);
+  book.write();
+  book.close();
+}
+
+}  // namespace detail
+
 void write_xlsx(const report& r, const std::string& path) {
   validate(r);
   const fs::path target(path);
@@ -419,9 +440,7 @@ void write_xlsx(const report& r, const std::string& path) {
     fs::remove(temporary, ignored);
   };
   try {
-    xlsx_book book(r, temporary.string(), path);
-    book.write();
-    book.close();
+    detail::write_xlsx_to(r, temporary.string(), path);
   } catch (...) {
     discard();
     throw;

@@ -287,7 +287,7 @@ inline section promotion_gaps_section(const framework& fw, const check_options& 
               {"rise", "Rise (levels)", column_kind::integer, 8}});
   gaps.frozen_columns = 2;
   gaps.empty_text = "The ladder has no promotion steps.";
-  table steps("steps", "Steps",
+  table steps("steps", "Promotion steps",
               {{"step", "Step", column_kind::text, 36},
                {"from", "From", column_kind::text, 26},
                {"to", "To", column_kind::text, 26},
@@ -333,7 +333,7 @@ inline section promotion_gaps_section(const framework& fw, const check_options& 
   for (const plateau& p : fw.plateaus())
     plateaus.add_row({comps[p.competency].name, ladder.levels()[p.career_level].name, detail::level_cell(fw, p.level)});
 
-  s.tables = {std::move(steps), std::move(gaps), std::move(plateaus)};
+  s.tables = {std::move(gaps), std::move(steps), std::move(plateaus)};
   s.charts.emplace_back(std::move(chart));
   return s;
 }
