@@ -42,6 +42,7 @@ from calibra.agreement import (
 from calibra.calibration import CalibrationResult, Ratings, calibrate, example_ratings, read_ratings
 from calibra.errors import DegenerateError, Error, InvalidArgument, ParseError, ValidationError
 from calibra.framework import (
+    ExpectationMatrix,
     Finding,
     Findings,
     Framework,
@@ -59,6 +60,7 @@ __all__ = [
     "CalibrationResult",
     "DegenerateError",
     "Error",
+    "ExpectationMatrix",
     "Finding",
     "Findings",
     "Framework",

@@ -19,6 +19,7 @@ import pandas as pd
 from calibra import _core, _html
 
 __all__ = [
+    "ExpectationMatrix",
     "Finding",
     "Findings",
     "Framework",
@@ -94,6 +95,74 @@ class Findings(list[Finding]):
             for f in self
         ]
         return _html.table(["severity", "rule", "where", "message"], rows, caption=_html.escape(summary))
+
+
+class ExpectationMatrix:
+    """The expectation matrix laid out as a calibration spreadsheet: one row
+    per competency, grouped by quadrant with a rule between the groups, one
+    column per career level, each cell coloured by its expected level
+    (light: lowest level, dark: highest).  ``to_frame()`` gives the numbers."""
+
+    __slots__ = ("_framework",)
+
+    def __init__(self, framework: Framework) -> None:
+        self._framework = framework
+
+    def to_frame(self) -> pd.DataFrame:
+        """Level ordinals: rows (quadrant, competency id) grouped by quadrant,
+        columns career level ids."""
+        fw = self._framework
+        competencies = fw._core.competencies()
+        order = [i for q in _QUADRANTS for i, c in enumerate(competencies) if c["quadrant"] == q]
+        matrix = np.asarray(fw._core.expectations(), dtype=np.int64).T[order]
+        index = pd.MultiIndex.from_tuples(
+            [(competencies[i]["quadrant"], competencies[i]["id"]) for i in order], names=["quadrant", "competency"]
+        )
+        return pd.DataFrame(matrix, index=index, columns=pd.Index(fw.career_level_ids, name="career_level"))
+
+    def __repr__(self) -> str:
+        return repr(self.to_frame())
+
+    def _repr_html_(self) -> str:
+        fw = self._framework
+        labels = fw.level_labels
+        colours = _html.level_colours(len(labels))
+        competencies = fw._core.competencies()
+        levels = fw._core.career_levels()
+        matrix = np.asarray(fw._core.expectations())
+        legend = " ".join(
+            f'<span style="background:{bg};color:{fg};padding:1px 6px;border:1px solid #ccc">'
+            f"{i + 1} {_html.escape(label)}</span>"
+            for i, (label, (bg, fg)) in enumerate(zip(labels, colours))
+        )
+        parts = [f'<div><p style="margin:4px 0">{legend}</p><table style="{_html.TABLE_STYLE}">',
+                 '<caption style="text-align:left;font-weight:bold;padding:4px 0">Expected level by career level'
+                 "</caption><thead><tr>"]
+        for heading in ["quadrant", "competency"] + [level["name"] for level in levels]:
+            parts.append(f'<th style="{_html.HEAD_STYLE}">{_html.escape(heading)}</th>')
+        parts.append("</tr></thead><tbody>")
+        for q, quadrant in enumerate(_QUADRANTS):
+            members = [i for i, c in enumerate(competencies) if c["quadrant"] == quadrant]
+            for k, c in enumerate(members):
+                # A rule above each quadrant group but the first, as the
+                # spreadsheet separates them.
+                rule = ";border-top:2px solid #555" if k == 0 and q > 0 else ""
+                label = _html.escape(quadrant) if k == 0 else ""
+                parts.append(
+                    f'<tr><td style="{_html.CELL_STYLE}{rule};white-space:nowrap;color:#555">{label}</td>'
+                    f'<td style="{_html.CELL_STYLE}{rule};white-space:nowrap">'
+                    f'{_html.escape(competencies[c]["name"])}</td>'
+                )
+                for row in range(len(levels)):
+                    ordinal = int(matrix[row, c])
+                    bg, fg = colours[ordinal - 1]
+                    parts.append(
+                        f'<td style="{_html.CELL_STYLE}{rule};background:{bg};color:{fg};text-align:center" '
+                        f'title="{_html.escape(labels[ordinal - 1])}">{ordinal}</td>'
+                    )
+                parts.append("</tr>")
+        parts.append("</tbody></table></div>")
+        return "".join(parts)
 
 
 class Framework:
@@ -228,6 +297,11 @@ class Framework:
             columns=pd.Index(self.competency_ids, name="competency"),
         )
 
+    def expectation_matrix(self) -> ExpectationMatrix:
+        """The expectation matrix as a calibration spreadsheet (competencies
+        grouped by quadrant x career levels, colour-coded in Jupyter)."""
+        return ExpectationMatrix(self)
+
     def expectation(self, career_level: str, competency: str) -> int:
         """Expected level ordinal of one competency at one career level."""
         return self._core.expectation(career_level, competency)
@@ -339,37 +413,11 @@ class Framework:
         """Header, then the expectation matrix grouped by quadrant, each cell
         coloured by its level."""
         meta = self.metadata
-        labels = self.level_labels
-        colours = _html.level_colours(len(labels))
-        competencies = self._core.competencies()
-        levels = self._core.career_levels()
-        matrix = np.asarray(self._core.expectations())
-
-        legend = " ".join(
-            f'<span style="background:{bg};color:{fg};padding:1px 6px;border:1px solid #ccc">'
-            f"{i + 1} {_html.escape(label)}</span>"
-            for i, (label, (bg, fg)) in enumerate(zip(labels, colours))
-        )
-        head = ["quadrant", "competency"] + [_html.escape(level["name"]) for level in levels]
-        rows: list[list[str]] = []
-        for quadrant in _QUADRANTS:
-            members = [i for i, c in enumerate(competencies) if c["quadrant"] == quadrant]
-            for k, c in enumerate(members):
-                cells = [_html.escape(quadrant) if k == 0 else "", _html.escape(competencies[c]["name"])]
-                for row in range(len(levels)):
-                    ordinal = int(matrix[row, c])
-                    bg, fg = colours[ordinal - 1]
-                    cells.append(
-                        f'<div style="background:{bg};color:{fg};margin:-2px -6px;padding:2px 6px" '
-                        f'title="{_html.escape(labels[ordinal - 1])}">{ordinal}</div>'
-                    )
-                rows.append(cells)
         return (
             f"<div><b>{_html.escape(meta['name'])}</b> "
             f"<span style=\"color:#555\">({_html.escape(meta['id'])}, version {_html.escape(meta['version'])}, "
             f"last updated {_html.escape(meta['last_updated'])})</span>"
-            f"<p style=\"margin:4px 0\">{legend}</p>"
-            + _html.table(head, rows, caption="Expected level by career level")
+            + self.expectation_matrix()._repr_html_()
             + "</div>"
         )
 
