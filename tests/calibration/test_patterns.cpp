@@ -62,7 +62,8 @@ ratings_table table_of(const std::shared_ptr<const framework>& fw, const std::ve
     r.period = "2026Q3";
     if (!p.career_level.empty()) r.career_level = fw->ladder().index_of(p.career_level);
     builder.add(r);
-    r.rater = "peer-" + p.name;  // a peer rating: not a manager, so no team of its own
+    const std::string peer = "peer-" + p.name;  // a peer: not a manager, so no team of its own
+    r.rater = peer;
     r.role = rater_role::peer;
     builder.add(r);
   }
