@@ -376,3 +376,50 @@ TEST_CASE("anchors: the example data diverge everywhere, and the note says why",
     CHECK((top == "mgr1" || top == "mgr2"));
   }
 }
+
+// The program of docs/calibration-agreement.md ("A program that runs them
+// all"), with std::cout replaced by a string stream and the feedback file
+// found from the source directory; the checks are what the page says it prints.
+#include <calibra/calibration/decision_study.hpp>
+#include <calibra/calibration/drift.hpp>
+#include <calibra/calibration/feedback.hpp>
+#include <calibra/calibration/self_assessment.hpp>
+#include <calibra/io/feedback.hpp>
+
+#include <sstream>
+
+TEST_CASE("docs: the example of calibration-agreement.md runs", "[anchors][docs]") {
+  std::ostringstream out;
+  const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
+  const ratings_table table = simulate_ratings(fw, example_simulation_config()).table;
+
+  const anchors_result anchors = analyse_anchors(table);
+  for (const competency_agreement& c : anchors.competencies)
+    if (c.needs_rewrite) out << fw->competencies()[c.competency].id << ": " << c.rewrite_reason << '\n';
+  if (!anchors.note.empty()) out << anchors.note << '\n';
+
+  const self_assessment_result self = analyse_self_assessment(table);
+  const conversation& first = self.conversations.front();
+  out << "talk first with " << table.ratees()[first.ratee] << " about "
+      << fw->competencies()[first.topics.front().competency].id << '\n';
+
+  const drift_result drift = analyse_drift(table);
+  for (const rater_drift& d : drift.raters)
+    if (d.flagged) out << table.raters()[d.rater] << " became " << d.direction << " by " << d.change << '\n';
+
+  const decision_study_result study = decision_study(table);
+  out << "raters per PM for Phi >= 0.8: " << *study.raters_needed_phi << '\n';
+
+  const feedback_log log = calibra::read_feedback_csv(std::string(CALIBRA_SOURCE_DIR) + "/data/examples/feedback.csv", fw);
+  const feedback_result feedback = analyse_feedback(log);
+  out << feedback.recurring_patterns << " recurring feedback patterns\n";
+
+  const std::string text = out.str();
+  CHECK(anchors.competencies_flagged == 12);
+  CHECK_THAT(text, Contains("functional-specification: 34 of 160 units (0.212)"));
+  CHECK_THAT(text, Contains("raters who are not calibrated"));
+  CHECK_THAT(text, Contains("talk first with pm22 about voice-of-the-customer"));
+  CHECK_THAT(text, Contains("mgr2 became harsher by 0.69"));
+  CHECK_THAT(text, Contains("raters per PM for Phi >= 0.8: 5"));
+  CHECK_THAT(text, Contains("11 recurring feedback patterns"));
+}
