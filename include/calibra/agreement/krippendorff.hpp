@@ -60,7 +60,9 @@ inline Eigen::MatrixXd krippendorff_weights(measurement_level level, const std::
           between += marginals[k];
         }
       }
-      const double largest = d.maxCoeff();
+      // No categories at all (every rating missing): Eigen's maxCoeff of an
+      // empty matrix is undefined, so answer before asking it.
+      const double largest = q == 0 ? 0.0 : d.maxCoeff();
       if (largest <= 0) return Eigen::MatrixXd::Identity(q, q);
       return (1 - d.array() / largest).matrix();
     }
