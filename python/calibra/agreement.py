@@ -611,6 +611,24 @@ class AgreementSummary:
         summary._core.add(matrix)
         return summary
 
+    @staticmethod
+    def scan(
+        data: RatingsData,
+        stat: str,
+        *,
+        unit_column: str | None = None,
+        framework: Framework | None = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """What one piece contributes to the shape of a summary, under the
+        statistic's rules for which units count: ``codes`` (the category
+        codes of its kept units), ``pairable`` (each code's frequency in units
+        with two or more ratings) and ``units`` (units kept).  Merge the scans
+        of all pieces (union of codes, sum of frequencies) to get
+        ``categories=`` and ``marginals=``."""
+        scan: dict[str, Any] = _core.summary_scan(_matrix(data, unit_column, framework), stat, **options)
+        return scan
+
     def add(
         self, data: RatingsData, *, unit_column: str | None = None, framework: Framework | None = None
     ) -> AgreementSummary:

@@ -185,12 +185,49 @@ def example_ratings() -> Ratings:
 # The report
 
 
+#: The main table of each section: the first table docs/calibration.md lists for it.
+MAIN_TABLES: dict[str, str] = {
+    "agreement": "statistics",
+    "competencies": "competencies",
+    "raters": "raters",
+    "components": "components",
+    "drift": "severities",
+    "self_vs_manager": "gaps",
+    "decision_study": "components",
+    "ratees": "ratees",
+    "matrix_validation": "competencies",
+    "team": "teams",
+    "development_plans": "plans",
+    "feedback": "patterns",
+}
+
+#: Columns that say what a row is about come first, in this order; the others
+#: follow in the JSON's order (alphabetical).
+KEY_COLUMNS: tuple[str, ...] = (
+    "ratee",
+    "rater",
+    "team",
+    "manager",
+    "competency",
+    "career_level",
+    "period",
+    "from",
+    "to",
+    "statistic",
+    "component",
+    "group",
+    "kind",
+)
+
+
 def _records_frame(records: list[Any]) -> pd.DataFrame:
     if not records:
         return pd.DataFrame()
-    if all(isinstance(r, dict) for r in records):
-        return pd.json_normalize(records, sep=".")
-    return pd.DataFrame({"value": records})
+    if not all(isinstance(r, dict) for r in records):
+        return pd.DataFrame({"value": records})
+    frame = pd.json_normalize(records, sep=".")
+    first = [c for c in KEY_COLUMNS if c in frame.columns]
+    return frame[first + [c for c in frame.columns if c not in first]]
 
 
 def _is_records(value: Any) -> bool:
@@ -271,8 +308,10 @@ class CalibrationResult:
 
     def frame(self, name: str, table: str | None = None) -> pd.DataFrame:
         """A section as one DataFrame: the table `table` of the section, or its
-        main table (the list named like the section, or its only list); a
-        section without one (``summary``) becomes one row of its fields."""
+        main table (the first table docs/calibration.md lists for the
+        section, e.g. ``drift`` -> ``severities``); ``summary`` becomes one
+        row of its fields.  Columns are the JSON's field names, those that
+        say what a row is about (ratee, rater, competency, period...) first."""
         value = self.section(name)
         if isinstance(value, list):
             return _records_frame(value)
@@ -282,8 +321,9 @@ class CalibrationResult:
                 raise KeyError(f"section {name!r} has no table {table!r}; its tables are {', '.join(found)}")
             return _records_frame(value[table])
         if name != "summary":
-            if _is_records(value.get(name)):
-                return _records_frame(value[name])
+            main = MAIN_TABLES.get(name, name)
+            if isinstance(value.get(main), list):
+                return _records_frame(value[main])
             lists = [key for key, item in value.items() if _is_records(item) and item]
             if len(lists) == 1:
                 return _records_frame(value[lists[0]])

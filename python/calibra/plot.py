@@ -204,41 +204,79 @@ def rater_severity(source: Table, ax: Axes | None = None, *, sort: bool = True) 
     return ax
 
 
+def _ratee_scores(report: CalibrationResult, ratee: str) -> tuple[pd.DataFrame, str | None, str | None]:
+    """Scores per competency of one ratee from a report: the team heatmap
+    holds score minus the expectation of the ratee's career level."""
+    ratees = report.frame("ratees")
+    row = ratees[ratees["ratee"] == ratee]
+    if row.empty:
+        raise invalid_argument("python", f"ratee {ratee!r} is not in the report's ratees")
+    career_level = row["career_level"].iloc[0]
+    target = row["promotion_target"].iloc[0] if "promotion_target" in row.columns else None
+    heatmap = report.frame("team", "heatmap")
+    mine = heatmap[(heatmap["ratee"] == ratee) & (heatmap["team"] == heatmap["team"].iloc[0])]
+    return mine[["competency", "gap"]], career_level, target
+
+
 def ratee_profile(
-    scores: pd.DataFrame,
-    framework: Framework,
-    career_level: str,
+    source: Table,
+    ratee: str | None = None,
+    framework: Framework | None = None,
     ax: Axes | None = None,
     *,
-    ratee: str | None = None,
+    target: str | None = None,
 ) -> Axes:
-    """One ratee's scores per competency (dots, with intervals when the table
-    has ci_low/ci_high) against the expected level of `career_level`
-    (bars), competencies grouped by quadrant.  `scores` has the columns
-    competency and score (one row per competency, or several ratees with
-    ``ratee=`` choosing one)."""
-    if ratee is not None:
-        _require(scores, ["ratee"], "ratee_profile with ratee=")
-        scores = scores[scores["ratee"] == ratee]
+    """One ratee's scores per competency (dots, red below the bar) against
+    the expected levels of a career level (bars), competencies grouped by
+    quadrant.
+
+    From a report: ``ratee_profile(report, "pm07")`` takes the scores of the
+    analysed period and compares them with the ratee's promotion target (or
+    their own career level); ``target=`` picks another career level.  From a
+    DataFrame with columns competency and score (optionally ratee, ci_low,
+    ci_high): pass ``framework=`` and ``target=``.
+    """
+    if framework is None:
+        from calibra.framework import builtin_framework
+
+        framework = builtin_framework()
+    if isinstance(source, pd.DataFrame):
+        scores = source
+        if ratee is not None:
+            _require(scores, ["ratee"], "ratee_profile with a ratee")
+            scores = scores[scores["ratee"] == ratee]
+        if target is None:
+            raise invalid_argument("python", "ratee_profile of a DataFrame needs target= (a career level id)")
+        title_level = target
+    else:
+        if ratee is None:
+            raise invalid_argument("python", "ratee_profile of a report needs the ratee")
+        gaps, career_level, promotion_target = _ratee_scores(source, ratee)
+        if career_level is None:
+            raise invalid_argument("python", f"ratee {ratee!r} has no career level in the data, so no expectations")
+        own = framework.expectations.loc[career_level]
+        scores = gaps.assign(score=[own[c] + g for c, g in zip(gaps["competency"], gaps["gap"])])
+        target = target or promotion_target or career_level
+        title_level = f"{target} (now {career_level})"
     _require(scores, ["competency", "score"], "ratee_profile")
     if scores["competency"].duplicated().any():
-        raise invalid_argument("python", "ratee_profile: one row per competency expected; pass ratee= to pick one")
+        raise invalid_argument("python", "ratee_profile: one row per competency expected; pass the ratee to pick one")
     order = _quadrant_order(framework)
     competencies = framework.competencies
     ids = [competencies["id"][i] for i in order]
-    target = framework.expectations.loc[career_level, ids].to_numpy(dtype=float)
+    expected = framework.expectations.loc[target, ids].to_numpy(dtype=float)
     by_id = scores.set_index("competency")
     score = np.array([float(by_id["score"].get(c, np.nan)) for c in ids])
     ax = _axes(ax, (8, 0.4 * len(ids) + 1.5))
     y = np.arange(len(ids))
     quadrants = [competencies["quadrant"][i] for i in order]
-    ax.barh(y, target, color=[QUADRANT_COLOURS.get(q, "#999") for q in quadrants], alpha=0.25,
-            label=f"expected at {career_level}")
+    ax.barh(y, expected, color=[QUADRANT_COLOURS.get(q, "#999") for q in quadrants], alpha=0.3,
+            label=f"expected at {target}")
     if {"ci_low", "ci_high"} <= set(by_id.columns):
         low = np.array([float(by_id["ci_low"].get(c, np.nan)) for c in ids])
         high = np.array([float(by_id["ci_high"].get(c, np.nan)) for c in ids])
         ax.hlines(y, low, high, color="#333333", linewidth=1.5)
-    below = score < target
+    below = score < expected
     ax.scatter(score, y, c=np.where(below, "#c0392b", "#2e7d32"), zorder=3, label="score")
     ax.set_yticks(y, labels=[competencies["name"][i] for i in order])
     ax.invert_yaxis()
@@ -246,22 +284,29 @@ def ratee_profile(
     ax.set_xticks(range(1, len(levels) + 1), labels=[f"{i + 1}\n{label}" for i, label in enumerate(levels)])
     ax.set_xlim(0.5, len(levels) + 0.5)
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(f"{ratee + ': ' if ratee else ''}scores against the expectations of {career_level}")
+    ax.set_title(f"{ratee + ': ' if ratee else ''}scores against the expectations of {title_level}")
     return ax
 
 
 def drift(source: Table, ax: Axes | None = None, *, x: str = "period", y: str = "severity",
           group: str = "rater") -> Axes:
     """One line per rater over the periods: how each rater's severity moves
-    (from the ``drift`` section's main table, or any table with the columns
-    period, severity and rater; ``x=``, ``y=``, ``group=`` rename them)."""
+    (the ``drift`` section's ``severities``, or any table with the columns
+    period, severity and rater; ``x=``, ``y=``, ``group=`` rename them).
+    Raters the drift analysis flagged are drawn thicker."""
     table = _table(source, "drift")
+    flagged: set[str] = set()
+    if not isinstance(source, pd.DataFrame):
+        raters = source.frame("drift", "raters")
+        if "flagged" in raters.columns:
+            flagged = set(raters.loc[raters["flagged"].fillna(False).astype(bool), "rater"])
     _require(table, [x, y, group], "drift")
     periods = list(dict.fromkeys(table[x]))
     ax = _axes(ax, (7, 4))
     for name, rows in table.groupby(group, sort=False):
         positions = [periods.index(p) for p in rows[x]]
-        ax.plot(positions, rows[y].to_numpy(dtype=float), marker="o", label=str(name))
+        ax.plot(positions, rows[y].to_numpy(dtype=float), marker="o",
+                label=f"{name} (drifts)" if name in flagged else str(name), linewidth=3 if name in flagged else 1.2)
     ax.axhline(0, color="#888888", linewidth=1, linestyle=":")
     ax.set_xticks(range(len(periods)), labels=[str(p) for p in periods])
     ax.set_ylabel(y)
@@ -270,46 +315,61 @@ def drift(source: Table, ax: Axes | None = None, *, x: str = "period", y: str = 
     return ax
 
 
-def agreement_by_competency(source: Table, ax: Axes | None = None, *, value: str = "value") -> Axes:
-    """Agreement per competency (bars) with its interval, from the
-    ``agreement`` section's per-competency table (columns competency, value,
-    ci_low, ci_high; ``value=`` picks another column)."""
-    table = _table(source, "agreement")
+def agreement_by_competency(source: Table, ax: Axes | None = None, *, value: str | None = None) -> Axes:
+    """Agreement per competency (bars) with its interval.  From a report:
+    the ``competencies`` section, Krippendorff's ordinal alpha, with the
+    competencies whose anchors need rewriting in red.  From a DataFrame:
+    columns competency and ``value`` (default "value", else "alpha"), with
+    ci_low/ci_high or <value>_ci_low/<value>_ci_high when present."""
+    table = _table(source, "competencies")
+    if value is None:
+        value = "value" if "value" in table.columns else "alpha"
     _require(table, ["competency", value], "agreement_by_competency")
     table = table.dropna(subset=[value]).reset_index(drop=True)
     ax = _axes(ax, (7, 0.4 * len(table) + 1.5))
     y = np.arange(len(table))
     values = table[value].to_numpy(dtype=float)
-    ax.barh(y, values, color="#6baed6")
-    if {"ci_low", "ci_high"} <= set(table.columns):
-        low = table["ci_low"].to_numpy(dtype=float)
-        high = table["ci_high"].to_numpy(dtype=float)
-        ax.errorbar(values, y, xerr=np.vstack([values - low, high - values]), fmt="none", ecolor="#333333",
-                    capsize=3)
+    rewrite = table["needs_rewrite"].fillna(False).to_numpy(dtype=bool) if "needs_rewrite" in table else None
+    colours = np.where(rewrite, "#e6550d", "#6baed6") if rewrite is not None else "#6baed6"
+    ax.barh(y, values, color=colours)
+    for low_name, high_name in [(f"{value}_ci_low", f"{value}_ci_high"), ("ci_low", "ci_high")]:
+        if {low_name, high_name} <= set(table.columns):
+            low = table[low_name].to_numpy(dtype=float)
+            high = table[high_name].to_numpy(dtype=float)
+            ax.errorbar(values, y, xerr=np.vstack([values - low, high - values]), fmt="none", ecolor="#333333",
+                        capsize=3)
+            break
     ax.set_yticks(y, labels=[str(c) for c in table["competency"]])
     ax.invert_yaxis()
     ax.set_xlabel(value)
-    ax.set_title("Agreement per competency")
+    title = "Agreement per competency"
+    if rewrite is not None and rewrite.any():
+        title += " (orange: anchors to rewrite)"
+    ax.set_title(title)
     return ax
 
 
-def self_vs_manager(source: Table, ax: Axes | None = None, *, x: str = "manager", y: str = "self") -> Axes:
-    """Self ratings (y) against manager ratings (x), one point per ratee and
-    competency, on the diagonal where they agree; points above it are
-    self-ratings higher than the manager's."""
+def self_vs_manager(
+    source: Table, ax: Axes | None = None, *, x: str = "comparison_level", y: str = "self_level"
+) -> Axes:
+    """Self ratings (y) against the manager's (x), one point per ratee and
+    competency, jittered; on the diagonal they agree, above it the ratee
+    rates themself higher.  From a report: the ``self_vs_manager`` gaps."""
     table = _table(source, "self_vs_manager")
     _require(table, [x, y], "self_vs_manager")
     table = table.dropna(subset=[x, y])
     ax = _axes(ax, (5, 5))
     xs = table[x].to_numpy(dtype=float)
     ys = table[y].to_numpy(dtype=float)
-    jitter = np.random.default_rng(0).uniform(-0.08, 0.08, size=(2, len(xs)))
-    ax.scatter(xs + jitter[0], ys + jitter[1], alpha=0.5, s=18, c=np.where(ys > xs, "#c0392b", "#2874a6"))
-    low = float(np.nanmin(np.concatenate([xs, ys]))) if len(xs) else 1.0
-    high = float(np.nanmax(np.concatenate([xs, ys]))) if len(xs) else 5.0
+    jitter = np.random.default_rng(0).uniform(-0.12, 0.12, size=(2, len(xs)))
+    ax.scatter(xs + jitter[0], ys + jitter[1], alpha=0.4, s=16, c=np.where(ys > xs, "#c0392b", "#2874a6"))
+    both = np.concatenate([xs, ys])
+    low = float(np.nanmin(both)) if len(both) else 1.0
+    high = float(np.nanmax(both)) if len(both) else 5.0
     ax.plot([low - 0.5, high + 0.5], [low - 0.5, high + 0.5], color="#888888", linestyle=":")
-    ax.set_xlabel(f"{x} rating")
-    ax.set_ylabel(f"{y} rating")
+    ax.set_xlabel("manager level" if x == "comparison_level" else x)
+    ax.set_ylabel("self level" if y == "self_level" else y)
     ax.set_aspect("equal")
-    ax.set_title("Self against manager")
+    above = int((ys > xs).sum())
+    ax.set_title(f"Self against manager: {above} of {len(xs)} self ratings higher")
     return ax

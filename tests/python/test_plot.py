@@ -111,7 +111,7 @@ def test_rater_severity_names_components_when_the_network_is_split():
 def test_ratee_profile_against_expectations(fw):
     ids = fw.competency_ids
     scores = pd.DataFrame({"ratee": "pm07", "competency": ids, "score": np.linspace(1.5, 4.5, len(ids))})
-    ax = plot.ratee_profile(scores, fw, "senior-pm", ratee="pm07")
+    ax = plot.ratee_profile(scores, "pm07", fw, target="senior-pm")
     bars = ax.patches
     assert len(bars) == len(ids)
     expected = fw.expectations.loc["senior-pm"]
@@ -146,10 +146,11 @@ def test_agreement_by_competency_bars_and_intervals():
 
 
 def test_self_vs_manager_scatter():
-    table = pd.DataFrame({"self": [3, 4, 2, np.nan], "manager": [3, 3, 3, 2]})
+    table = pd.DataFrame({"self_level": [3, 4, 2, np.nan], "comparison_level": [3, 3, 3, 2]})
     ax = plot.self_vs_manager(table)
     assert len(ax.collections[0].get_offsets()) == 3
-    assert ax.get_xlabel() == "manager rating" and ax.get_ylabel() == "self rating"
+    assert ax.get_xlabel() == "manager level" and ax.get_ylabel() == "self level"
+    assert ax.get_title() == "Self against manager: 1 of 3 self ratings higher"
 
 
 def test_plots_name_missing_columns():
@@ -157,3 +158,58 @@ def test_plots_name_missing_columns():
         plot.rater_severity(pd.DataFrame({"rater": ["a"]}))
     with pytest.raises(calibra.InvalidArgument, match="expected a calibra.CalibrationResult or a DataFrame"):
         plot.drift([1, 2, 3])  # type: ignore[arg-type]
+
+
+# ---- from a calibration report of the bundled example, whose effects were planted
+# (data/examples/README.md): mgr1 lenient by one level, mgr2 drifting harsher,
+# PMs rating themselves about half a level above their managers.
+
+
+@pytest.fixture(scope="module")
+def report():
+    return calibra.calibrate()
+
+
+def test_severity_plot_of_the_example_shows_the_lenient_manager(report):
+    ax = plot.rater_severity(report)
+    labels = [t.get_text().split(" ")[0] for t in ax.get_yticklabels()]
+    assert sorted(labels) == ["mgr1", "mgr2", "mgr3", "mgr4", "mgr5", "mgr6"]
+    colours = ax.collections[-1].get_facecolors()
+    lenient = matplotlib.colors.to_rgb(plot.SEVERITY_COLOURS["lenient"])
+    assert tuple(colours[labels.index("mgr1")][:3]) == pytest.approx(lenient)
+    # The example's network has two components, which the labels say.
+    assert any("component 2" in t.get_text() for t in ax.get_yticklabels())
+
+
+def test_drift_plot_of_the_example(report):
+    ax = plot.drift(report)
+    lines = [line for line in ax.lines if line.get_label().startswith("mgr")]
+    assert len(lines) == 6 and all(len(line.get_xdata()) == 4 for line in lines)
+    assert "mgr2 (drifts)" in [line.get_label() for line in lines]
+
+
+def test_agreement_per_competency_of_the_example(report, fw):
+    ax = plot.agreement_by_competency(report)
+    assert len(ax.patches) == len(fw.competency_ids)
+    table = report.competencies
+    np.testing.assert_allclose([b.get_width() for b in ax.patches], table["alpha"].to_numpy(dtype=float))
+
+
+def test_self_vs_manager_of_the_example(report):
+    ax = plot.self_vs_manager(report)
+    gaps = report.self_vs_manager.dropna(subset=["self_level", "comparison_level"])
+    assert len(ax.collections[0].get_offsets()) == len(gaps)
+    higher = int((gaps["self_level"] > gaps["comparison_level"]).sum())
+    assert ax.get_title() == f"Self against manager: {higher} of {len(gaps)} self ratings higher"
+
+
+def test_ratee_profile_of_the_example(report, fw):
+    ax = plot.ratee_profile(report, "pm07")
+    row = report.ratees.set_index("ratee").loc["pm07"]
+    target = row["promotion_target"] or row["career_level"]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    ids = fw.competencies.set_index("name").loc[names, "id"]
+    assert [b.get_width() for b in ax.patches] == list(fw.expectations.loc[target, ids])
+    assert len(ax.collections[-1].get_offsets()) == len(ids)
+    with pytest.raises(calibra.InvalidArgument, match="'nobody' is not in the report"):
+        plot.ratee_profile(report, "nobody")

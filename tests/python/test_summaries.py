@@ -151,3 +151,19 @@ def test_summary_errors():
     with pytest.raises(calibra.InvalidArgument, match=r"cannot merge summaries .* categories \[1, 2, 3\] and .*\[1, 2, 3, 4\]"):
         summary += other
     assert "fleiss over 5 raters" in repr(summary)
+
+
+def test_scan_finds_codes_and_pairable_frequencies():
+    # Counted independently with numpy: the codes of units with a rating,
+    # and their frequencies in units with two or more ratings.
+    data = reference_csv("krippendorff_canonical.csv").to_numpy()
+    scan = calibra.AgreementSummary.scan(data, "krippendorff")
+    rated = ~np.isnan(data)
+    pairable = data[rated.sum(axis=1) >= 2]
+    values, counts = np.unique(pairable[~np.isnan(pairable)], return_counts=True)
+    assert scan["codes"] == sorted(np.unique(data[rated]).tolist())
+    assert dict(zip(scan["codes"], scan["pairable"])) == {**dict.fromkeys(scan["codes"], 0.0),
+                                                          **dict(zip(values.tolist(), counts.astype(float).tolist()))}
+    assert scan["units"] == int((rated.sum(axis=1) >= 1).sum())
+    listwise = calibra.AgreementSummary.scan(data, "fleiss", missing="listwise")
+    assert listwise["units"] == int(rated.all(axis=1).sum())
