@@ -12,6 +12,7 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 #include <calibra/io/calibration_json.hpp>
+#include <calibra/io/feedback.hpp>
 #include <calibra/io/framework_json.hpp>
 #include <calibra/io/ratings.hpp>
 
@@ -32,6 +33,7 @@ namespace cal = calibra::calibration;
 struct calibrate_input {
   std::string ratings;
   std::string framework;
+  std::string feedback;
   std::string period;
   std::size_t min_group = cal::privacy_policy{}.min_group;
   std::string duplicates = "error";
@@ -278,12 +280,29 @@ std::string ratees_text(const cal::calibration_report& report, const cal::rating
   return out.str();
 }
 
+std::string feedback_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  if (!report.feedback || !report.feedback->available) return "";
+  const cal::feedback_result& f = *report.feedback;
+  std::ostringstream out;
+  out << "\nFeedback log: " << f.n_items << " items on " << f.n_ratees << " ratees, " << f.recurring_patterns
+      << " recurring themes\n";
+  text_table t({"ratee", "competency", "mentions", "strength", "growth", "quarters", "trend"});
+  for (const auto& p : f.patterns)
+    if (p.recurring)
+      t.add({p.ratee, competency_id(table, p.competency), std::to_string(p.mentions), std::to_string(p.strengths),
+             std::to_string(p.growth), std::to_string(p.quarters), p.trend.empty() ? "-" : p.trend});
+  if (f.recurring_patterns > 0) out << t.render();
+  return out.str();
+}
+
 void run(const calibrate_input& in) {
   const cal::ratings_table table = load_ratings(in);
   cal::calibrate_options options;
   if (!in.period.empty()) options.period = in.period;
   options.privacy.min_group = in.min_group;
-  cal::calibration_report report = cal::calibrate(table, options);
+  std::optional<cal::feedback_log> feedback;
+  if (!in.feedback.empty()) feedback = read_feedback_csv(in.feedback, table.framework_ptr());
+  cal::calibration_report report = cal::calibrate(table, options, feedback ? &*feedback : nullptr);
   if (in.ratings.empty()) report.input.source = "the bundled example (data/examples/ratings.csv)";
   if (in.json_output) {
     write_output(in.out, to_json(report, table));
@@ -291,7 +310,7 @@ void run(const calibrate_input& in) {
   }
   write_output(in.out, input_text(report, table) + agreement_text(report, table) + raters_text(report, table) +
                            drift_text(report, table) + self_text(report, table) + decision_text(report) +
-                           ratees_text(report, table));
+                           ratees_text(report, table) + feedback_text(report, table));
 }
 
 }  // namespace
@@ -303,6 +322,8 @@ void add_calibrate_command(CLI::App& app, exit_status& /*status*/) {
   cmd->add_option("RATINGS", in->ratings,
                   "Ratings file, .csv or .json (default: the bundled example data for the built-in framework)");
   cmd->add_option("--framework", in->framework, "Framework JSON file (default: the built-in framework)");
+  cmd->add_option("--feedback", in->feedback,
+                  "Feedback log CSV (ratee, date, competency, kind, source, note) for recurring themes");
   cmd->add_option("--period", in->period, "Period the ratee analyses describe, e.g. 2026Q3 (default: the latest)");
   cmd->add_option("--min-group", in->min_group, "Suppress aggregates over fewer ratees than this")
       ->capture_default_str()

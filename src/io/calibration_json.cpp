@@ -3,6 +3,7 @@
 // `summary` section.
 #include <calibra/io/calibration_json.hpp>
 
+#include "json_agreement_analyses.hpp"
 #include "json_ratees.hpp"
 #include "json_severity.hpp"
 
@@ -61,12 +62,18 @@ json summary_section(const cal::calibration_report& report, const cal::ratings_t
 std::string to_json(const cal::calibration_report& report, const cal::ratings_table& table) {
   json doc;
   doc["summary"] = summary_section(report, table);
+  doc["agreement"] = io::detail::agreement_section(report.anchors, table);
+  doc["competencies"] = io::detail::competencies_section(report.anchors, table);
   doc["raters"] = io::detail::to_json_value(report.severity, table);
   doc["components"] = io::detail::to_json_value(report.severity.network, table);
+  doc["drift"] = io::detail::to_json_value(report.drift, table);
+  doc["self_vs_manager"] = io::detail::to_json_value(report.self_assessment, table);
+  doc["decision_study"] = io::detail::to_json_value(report.decision_study, table);
   doc["ratees"] = io::detail::ratees_section(report.levels, report.readiness, report.patterns, report.development, table);
   doc["matrix_validation"] = io::detail::matrix_validation_section(report.levels, table);
   doc["team"] = io::detail::team_section(report.team, report.manager_teams, table);
   doc["development_plans"] = io::detail::to_json_value(report.development, table);
+  if (report.feedback) doc["feedback"] = io::detail::to_json_value(*report.feedback, table);
   return doc.dump(2) + "\n";
 }
 

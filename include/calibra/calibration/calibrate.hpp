@@ -12,6 +12,7 @@
 #include <calibra/calibration/decision_study.hpp>
 #include <calibra/calibration/development.hpp>
 #include <calibra/calibration/drift.hpp>
+#include <calibra/calibration/feedback.hpp>
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/patterns.hpp>
 #include <calibra/calibration/ratings.hpp>
@@ -49,6 +50,7 @@ struct calibrate_options {
   pattern_options patterns;
   team_options team;
   development_options development;
+  feedback_options feedback;
 
   void validate() const {
     privacy.validate();
@@ -62,6 +64,7 @@ struct calibrate_options {
     patterns.validate();
     team.validate();
     development.validate();
+    feedback.validate();
   }
 };
 
@@ -96,6 +99,8 @@ struct calibration_report {
   team_result team;                       // the whole table as one team
   std::vector<team_result> manager_teams; // one per manager
   development_result development;
+  /// Recurring feedback themes; set only when a feedback log was given.
+  std::optional<feedback_result> feedback;
 
   std::vector<analysis_status> analyses;
 
@@ -124,10 +129,12 @@ inline void record(calibration_report& report, std::string id, bool available, s
 
 }  // namespace detail
 
-/// Runs every analysis the data supports on `table`.  Throws
-/// invalid_argument for bad options or an unknown period; an analysis the
-/// data cannot support is reported in `analyses`, not thrown.
-inline calibration_report calibrate(const ratings_table& table, const calibrate_options& options = {}) {
+/// Runs every analysis the data supports on `table` (and on the feedback
+/// log, when given).  Throws invalid_argument for bad options or an unknown
+/// period; an analysis the data cannot support is reported in `analyses`,
+/// not thrown.
+inline calibration_report calibrate(const ratings_table& table, const calibrate_options& options = {},
+                                    const feedback_log* feedback = nullptr) {
   options.validate();
   calibration_report report;
   report.input = table.summary();
@@ -138,6 +145,13 @@ inline calibration_report calibrate(const ratings_table& table, const calibrate_
   const framework& fw = table.framework();
   const privacy_policy& privacy = options.privacy;
   const std::uint32_t period = report.period;
+
+  if (feedback) {
+    feedback_options feedback_opts = options.feedback;
+    feedback_opts.privacy = privacy;
+    report.feedback = analyse_feedback(*feedback, feedback_opts);
+    detail::record(report, "feedback", report.feedback->available, report.feedback->reason);
+  }
 
   report.severity = fit_severity(table, options.severity);
   detail::record(report, "raters", report.severity.available, report.severity.reason);
