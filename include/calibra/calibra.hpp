@@ -19,10 +19,16 @@
 #include <calibra/agreement/pairwise.hpp>
 #include <calibra/agreement/summaries.hpp>
 
+#include <calibra/calibration/calibrate.hpp>
+#include <calibra/calibration/connectivity.hpp>
+#include <calibra/calibration/feedback.hpp>
 #include <calibra/calibration/ratings.hpp>
+#include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/simulate.hpp>
 #include <calibra/calibration/wide_matrix.hpp>
 
+#include <calibra/io/calibration_json.hpp>
+#include <calibra/io/feedback.hpp>
 #include <calibra/io/files.hpp>
 #include <calibra/io/framework_json.hpp>
 #include <calibra/io/ratings.hpp>
