@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 using namespace calibra::calibration;
@@ -202,31 +203,68 @@ TEST_CASE("severity: fair scores adjust for severity and period, with SEs", "[se
   }
 }
 
-TEST_CASE("severity: the iterative solver for large designs agrees with the direct one", "[severity]") {
+TEST_CASE("severity: the iterative solvers for large designs agree with the direct one", "[severity]") {
   const auto t = make_table(oracle_rows);
-  severity_options iterative;
-  iterative.exact_se_max_parameters = 0;
-  const severity_fit direct = fit_severity(t), cg = fit_severity(t, iterative);
-  REQUIRE(cg.available);
-  CHECK(cg.converged);
-  CHECK(cg.iterations > 0);
-  CHECK_THAT(cg.se_method, Contains("approximate"));
-  CHECK(cg.residual_sd == Approx(direct.residual_sd).margin(1e-9));
-  for (std::size_t r = 0; r < direct.raters.size(); ++r) {
-    CHECK(cg.raters[r].severity == Approx(direct.raters[r].severity).margin(1e-8));
-    // The per-element SE is an approximation; on this small unbalanced
-    // design it stays within 25% of the exact one.
-    CHECK(cg.raters[r].se == Approx(direct.raters[r].se).epsilon(0.25));
+  const severity_fit direct = fit_severity(t);
+  CHECK(direct.solver == "Cholesky (dense)");
+  for (const auto& [solver, name] : {std::pair{severity_solver::jacobi_cg, "Jacobi"},
+                                     std::pair{severity_solver::incomplete_cholesky_cg, "incomplete Cholesky"}}) {
+    INFO(name);
+    severity_options iterative;
+    iterative.solver = solver;
+    const severity_fit cg = fit_severity(t, iterative);
+    REQUIRE(cg.available);
+    CHECK(cg.converged);
+    CHECK_THAT(cg.solver, Contains(name));
+    CHECK_THAT(cg.se_method, Contains("approximate"));
+    CHECK(cg.residual_sd == Approx(direct.residual_sd).margin(1e-9));
+    for (std::size_t r = 0; r < direct.raters.size(); ++r) {
+      CHECK(cg.raters[r].severity == Approx(direct.raters[r].severity).margin(1e-8));
+      // The per-element SE is an approximation; on this small unbalanced
+      // design it stays within 25% of the exact one.
+      CHECK(cg.raters[r].se == Approx(direct.raters[r].se).epsilon(0.25));
+    }
+    for (std::size_t k = 0; k < direct.ratee_effects.size(); ++k)
+      CHECK(cg.ratee_effects[k] == Approx(direct.ratee_effects[k]).margin(1e-8));
+    for (std::size_t c = 0; c < direct.competency_effects.size(); ++c)
+      CHECK(cg.competency_effects[c].estimate == Approx(direct.competency_effects[c].estimate).margin(1e-8));
   }
-  for (std::size_t k = 0; k < direct.ratee_effects.size(); ++k)
-    CHECK(cg.ratee_effects[k] == Approx(direct.ratee_effects[k]).margin(1e-8));
 
   SECTION("on the example data the approximate SEs are within 5% of the exact ones") {
+    severity_options iterative;
+    iterative.exact_se_max_parameters = 0;
     const severity_fit exact = fit_severity(example().table), approx = fit_severity(example().table, iterative);
+    CHECK_THAT(approx.solver, Contains("Jacobi"));
     for (std::size_t r = 0; r < exact.raters.size(); ++r) {
       CHECK(approx.raters[r].severity == Approx(exact.raters[r].severity).margin(1e-8));
       CHECK(approx.raters[r].se == Approx(exact.raters[r].se).epsilon(0.05));
     }
+  }
+
+  SECTION("a long chain of raters: Jacobi CG gives up after 200 iterations, incomplete Cholesky finishes") {
+    // Ratee i is rated by raters i and i+1 on two competencies: rater 0 and
+    // rater 400 are linked only through 399 others.
+    constexpr int chain = 400;
+    std::vector<std::string> raters, ratees;
+    for (int i = 0; i <= chain; ++i) raters.push_back("c" + std::to_string(1000 + i));
+    for (int i = 0; i < chain; ++i) ratees.push_back("e" + std::to_string(1000 + i));
+    std::vector<row> rows;
+    for (int i = 0; i < chain; ++i)
+      for (int k = 0; k < 2; ++k)
+        for (std::size_t c : {fs, pd})
+          rows.push_back({ratees[static_cast<std::size_t>(i)].c_str(), raters[static_cast<std::size_t>(i + k)].c_str(),
+                          c, 1 + (i * 7 + k * 3 + static_cast<int>(c)) % 5, "2026Q1"});
+    const auto chain_table = make_table(rows);
+    severity_options automatic;
+    automatic.exact_se_max_parameters = 0;
+    const severity_fit fast = fit_severity(chain_table, automatic);
+    CHECK(fast.converged);
+    CHECK_THAT(fast.solver, Contains("incomplete Cholesky"));
+    CHECK(fast.iterations >= 200);  // the 200 Jacobi iterations, then few or none (IC is exact on a chain)
+    const severity_fit exact = fit_severity(chain_table);
+    CHECK(exact.solver == "Cholesky (dense)");
+    for (std::size_t r = 0; r < exact.raters.size(); ++r)
+      CHECK(fast.raters[r].severity == Approx(exact.raters[r].severity).margin(1e-6));
   }
 }
 
@@ -240,10 +278,11 @@ TEST_CASE("severity: shifting one rater's ratings by +1 shifts its severity by e
   for (row& x : shifted)
     if (std::string(x.rater) == "D") x.level += 1;  // D never rates 5, so nothing leaves the scale
   const auto before_table = make_table(oracle_rows), after_table = make_table(shifted);
-  for (std::size_t limit : {std::size_t{2000}, std::size_t{0}}) {
+  for (severity_solver solver : {severity_solver::dense, severity_solver::jacobi_cg,
+                                 severity_solver::incomplete_cholesky_cg}) {
     severity_options options;
-    options.exact_se_max_parameters = limit;
-    INFO("exact_se_max_parameters = " << limit);
+    options.solver = solver;
+    INFO("solver " << static_cast<int>(solver));
     const severity_fit before = fit_severity(before_table, options), after = fit_severity(after_table, options);
     const double d_before = rater_named(before, before_table, "D").severity;
     const double d_after = rater_named(after, after_table, "D").severity;

@@ -11,7 +11,9 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
-#include <Eigen/Eigenvalues>
+#include <Eigen/SVD>
+#include <Eigen/IterativeLinearSolvers>
+#include <Eigen/SparseCore>
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
@@ -27,6 +29,14 @@
 #include <vector>
 
 namespace calibra::calibration {
+
+/// How fit_severity solves the normal equations (docs/severity.md).
+enum class severity_solver {
+  automatic,               // dense when small (exact SEs), else Jacobi CG, then incomplete Cholesky CG
+  dense,                   // dense Cholesky with exact SEs, whatever the size
+  jacobi_cg,               // matrix-free conjugate gradients, Jacobi preconditioner
+  incomplete_cholesky_cg,  // sparse information matrix, incomplete Cholesky preconditioner
+};
 
 struct severity_options {
   /// Which ratings to model.  Empty roles -> external_roles().
@@ -62,9 +72,14 @@ struct severity_options {
   /// the model has at most this many severity, competency and period
   /// parameters; above it, the per-element approximation (docs/severity.md).
   std::size_t exact_se_max_parameters = 2000;
+  severity_solver solver = severity_solver::automatic;
   /// Conjugate-gradient stopping rule for large designs.
   double tolerance = 1e-10;
   std::size_t max_iterations = 10000;
+  /// The sparse solver stores one entry per pair of raters sharing a
+  /// ratee; designs with more such entries (e.g. hundreds of raters on
+  /// every ratee) use the matrix-free solver, which stores nothing.
+  std::size_t max_sparse_entries = std::size_t{1} << 25;
 
   void validate() const;
 };
@@ -123,6 +138,7 @@ struct severity_fit {
   std::size_t dof = 0;  // residual degrees of freedom
   /// "exact: ..." or "approximate: ..." (docs/severity.md).
   std::string se_method;
+  std::string solver;          // how the normal equations were solved
   std::size_t iterations = 0;  // conjugate-gradient iterations (0 for the direct solve)
   bool converged = true;
   double confidence = 0.95;
@@ -353,6 +369,141 @@ inline std::pair<std::size_t, bool> solve_reduced_cg(const severity_design& d, c
   return {max_iterations, false};
 }
 
+/// How a large design was solved.
+struct iterative_solution {
+  std::size_t iterations = 0;
+  bool converged = false;
+  std::string solver;
+};
+
+/// Builds the reduced information matrix S explicitly as a sparse matrix
+/// and solves S x = b by conjugate gradients preconditioned with an
+/// incomplete Cholesky factor (Eigen).  One effect per null-space group is
+/// pinned at 0 (the first rater of every component, the first competency,
+/// the first period), which makes the system positive definite; the caller
+/// centres the groups afterwards.  The rater x rater block has one entry per
+/// pair of raters sharing a ratee, so it costs the sum over ratees of
+/// (raters of the ratee)^2 entries; beyond `max_entries` this returns
+/// nothing and the caller falls back to the matrix-free solver.
+inline std::optional<iterative_solution> solve_reduced_sparse(const severity_design& d,
+                                                              const null_space_groups& groups,
+                                                              const Eigen::VectorXd& b, Eigen::VectorXd& x,
+                                                              double tolerance, std::size_t max_iterations,
+                                                              std::size_t max_entries) {
+  const std::size_t n_raters = d.n_raters(), n_params = d.parameters(), n_facets = n_params - n_raters;
+  // Rater x rater entries, counted before anything is allocated.
+  std::vector<std::uint32_t> last_ratee(n_raters, ratings_table::no_id);
+  std::size_t entries = 0;
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    std::size_t k = 0;
+    for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i)
+      if (last_ratee[d.rater[i]] != e) {
+        last_ratee[d.rater[i]] = static_cast<std::uint32_t>(e);
+        ++k;
+      }
+    entries += k * k;
+    if (entries > max_entries) return std::nullopt;
+  }
+
+  // Reduced numbering: pinned effects get no row.
+  std::vector<Eigen::Index> reduced(n_params, -1);
+  std::vector<bool> group_pinned(groups.size.size(), false);
+  Eigen::Index n_reduced = 0;
+  for (std::size_t j = 0; j < n_params; ++j) {
+    if (!group_pinned[groups.group_of[j]]) {
+      group_pinned[groups.group_of[j]] = true;
+      continue;
+    }
+    reduced[j] = n_reduced++;
+  }
+  x.setZero(static_cast<Eigen::Index>(n_params));
+  if (n_reduced == 0) return iterative_solution{0, true, "nothing to solve"};
+
+  // Rater x facet and facet x facet blocks are dense and small; rater x
+  // rater entries go into triplets.
+  Eigen::MatrixXd rater_facet = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_raters),
+                                                      static_cast<Eigen::Index>(n_facets));
+  Eigen::MatrixXd facet_facet = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_facets),
+                                                      static_cast<Eigen::Index>(n_facets));
+  std::vector<double> rater_diagonal(n_raters, 0.0);
+  std::vector<Eigen::Triplet<double>> triplets;
+  triplets.reserve(entries + 2 * static_cast<std::size_t>(rater_facet.size()) +
+                   static_cast<std::size_t>(facet_facet.size()));
+  std::vector<double> count(n_params, 0.0);
+  std::vector<std::size_t> touched_raters, touched_facets;
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
+    const double n_e = static_cast<double>(end - begin);
+    touched_raters.clear();
+    touched_facets.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      std::size_t index[3];
+      double sign[3];
+      const int k = d.entries(i, index, sign);
+      // z z' of this row: the rater's diagonal, rater x facet (sign -1), facet x facet (+1).
+      rater_diagonal[index[0]] += 1;
+      for (int a = 1; a < k; ++a) {
+        const auto fa = static_cast<Eigen::Index>(index[a] - n_raters);
+        rater_facet(static_cast<Eigen::Index>(index[0]), fa) -= 1;
+        for (int c = 1; c < k; ++c) facet_facet(fa, static_cast<Eigen::Index>(index[c] - n_raters)) += 1;
+      }
+      for (int a = 0; a < k; ++a) {
+        if (count[index[a]] == 0) (a == 0 ? touched_raters : touched_facets).push_back(index[a]);
+        count[index[a]] += 1;
+      }
+    }
+    // Minus w w' / n_e, w = -counts on raters and +counts on facets.
+    for (std::size_t r : touched_raters) {
+      for (std::size_t q : touched_raters)
+        if (reduced[r] >= 0 && reduced[q] >= 0)
+          triplets.emplace_back(reduced[r], reduced[q], -count[r] * count[q] / n_e);
+      for (std::size_t f : touched_facets)
+        rater_facet(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(f - n_raters)) += count[r] * count[f] / n_e;
+    }
+    for (std::size_t f : touched_facets)
+      for (std::size_t g : touched_facets)
+        facet_facet(static_cast<Eigen::Index>(f - n_raters), static_cast<Eigen::Index>(g - n_raters)) -=
+            count[f] * count[g] / n_e;
+    for (std::size_t j : touched_raters) count[j] = 0;
+    for (std::size_t j : touched_facets) count[j] = 0;
+  }
+  for (std::size_t r = 0; r < n_raters; ++r)
+    if (reduced[r] >= 0) triplets.emplace_back(reduced[r], reduced[r], rater_diagonal[r]);
+  for (std::size_t r = 0; r < n_raters; ++r)
+    for (std::size_t f = 0; f < n_facets; ++f) {
+      const double value = rater_facet(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(f));
+      const Eigen::Index row = reduced[r], column = reduced[n_raters + f];
+      if (value == 0 || row < 0 || column < 0) continue;
+      triplets.emplace_back(row, column, value);
+      triplets.emplace_back(column, row, value);
+    }
+  for (std::size_t f = 0; f < n_facets; ++f)
+    for (std::size_t g = 0; g < n_facets; ++g) {
+      const double value = facet_facet(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(g));
+      const Eigen::Index row = reduced[n_raters + f], column = reduced[n_raters + g];
+      if (value != 0 && row >= 0 && column >= 0) triplets.emplace_back(row, column, value);
+    }
+  Eigen::SparseMatrix<double> information(n_reduced, n_reduced);
+  information.setFromTriplets(triplets.begin(), triplets.end());
+  triplets = {};
+
+  Eigen::VectorXd b_reduced(n_reduced);
+  for (std::size_t j = 0; j < n_params; ++j)
+    if (reduced[j] >= 0) b_reduced[reduced[j]] = b[static_cast<Eigen::Index>(j)];
+  Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper,
+                           Eigen::IncompleteCholesky<double>>
+      cg;
+  cg.setTolerance(tolerance);
+  cg.setMaxIterations(static_cast<Eigen::Index>(std::min<std::size_t>(max_iterations, 1u << 30)));
+  cg.compute(information);
+  if (cg.info() != Eigen::Success) return std::nullopt;
+  const Eigen::VectorXd solution = cg.solve(b_reduced);
+  for (std::size_t j = 0; j < n_params; ++j)
+    if (reduced[j] >= 0) x[static_cast<Eigen::Index>(j)] = solution[reduced[j]];
+  return iterative_solution{static_cast<std::size_t>(cg.iterations()), cg.info() == Eigen::Success,
+                            "conjugate gradients, incomplete Cholesky preconditioner (Eigen)"};
+}
+
 inline double sample_sd(double n, double sum, double sum_sq) {
   if (n < 2) return std::numeric_limits<double>::quiet_NaN();
   const double mean = sum / n;
@@ -476,9 +627,13 @@ inline void rater_diagnostics(const severity_design& d, int n_levels, std::vecto
       const Eigen::VectorXd mean = row_sum[r] / rows;
       Eigen::MatrixXd covariance = cross[r].selfadjointView<Eigen::Lower>();
       covariance = (covariance - rows * mean * mean.transpose()) / (rows - 1);
-      const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(covariance, Eigen::EigenvaluesOnly);
-      const double total = eigen.eigenvalues().sum();
-      if (eigen.info() == Eigen::Success && total > 1e-12) rs.halo_pc1_share = eigen.eigenvalues().maxCoeff() / total;
+      // Eigenvalues of a covariance matrix are its singular values.
+      // (JacobiSVD rather than SelfAdjointEigenSolver: GCC 12 reports false
+      // -Wmaybe-uninitialized warnings inside the latter's tridiagonalisation,
+      // and the square matrix needs no QR preconditioner, which warns the same way.)
+      const Eigen::JacobiSVD<Eigen::MatrixXd, Eigen::NoQRPreconditioner> svd(covariance);
+      const double total = covariance.trace();
+      if (total > 1e-12) rs.halo_pc1_share = svd.singularValues()[0] / total;
     }
   }
   // Halo SD relative to the median rater.
@@ -542,7 +697,8 @@ inline severity_fit fit_severity(const ratings_table& table, const severity_opti
 
   // One pass per ratee: the right-hand side, the diagonal of S, and S itself
   // when it is small enough to hold densely.
-  const bool dense = n_params <= options.exact_se_max_parameters;
+  const bool dense = options.solver == severity_solver::dense ||
+                     (options.solver == severity_solver::automatic && n_params <= options.exact_se_max_parameters);
   const auto np = static_cast<Eigen::Index>(n_params);
   Eigen::VectorXd rhs = Eigen::VectorXd::Zero(np), diagonal = Eigen::VectorXd::Zero(np);
   Eigen::MatrixXd information;
@@ -604,16 +760,44 @@ inline severity_fit fit_severity(const ratings_table& table, const severity_opti
       for (Eigen::Index j = 0; j < np; ++j)
         variance_factor[j] =
             std::max(0.0, inverse(j, j) - 1.0 / static_cast<double>(groups.size[groups.group_of[static_cast<std::size_t>(j)]]));
+      fit.solver = "Cholesky (dense)";
       fit.se_method = "exact: pseudo-inverse of the information matrix of the severity, competency and period "
                       "effects (ratee effects eliminated)";
       solved = true;
     }
   }
   if (!solved) {
-    const auto [iterations, converged] =
-        detail::solve_reduced_cg(d, diagonal, rhs, theta, options.tolerance, options.max_iterations);
-    fit.iterations = iterations;
-    fit.converged = converged;
+    // Automatic: matrix-free Jacobi CG first, which on a well-mixed
+    // network converges in a few dozen cheap iterations.  Where raters are
+    // linked only through long chains it crawls; after 200 iterations the
+    // incomplete Cholesky preconditioner (which costs a sparse matrix and a
+    // factorisation) takes over.
+    const bool automatic = options.solver == severity_solver::automatic || dense;
+    std::optional<detail::iterative_solution> solution;
+    std::size_t jacobi_iterations = 0;
+    if (automatic || options.solver == severity_solver::jacobi_cg) {
+      const std::size_t budget = automatic ? std::min<std::size_t>(options.max_iterations, 200) : options.max_iterations;
+      const auto [iterations, converged] = detail::solve_reduced_cg(d, diagonal, rhs, theta, options.tolerance, budget);
+      jacobi_iterations = iterations;
+      if (converged || !automatic)
+        solution = detail::iterative_solution{iterations, converged,
+                                              "conjugate gradients, Jacobi preconditioner, matrix-free"};
+    }
+    if (!solution) {
+      solution = detail::solve_reduced_sparse(d, groups, rhs, theta, options.tolerance, options.max_iterations,
+                                              options.max_sparse_entries);
+      if (solution) {
+        solution->iterations += jacobi_iterations;
+      } else {
+        const auto [iterations, converged] =
+            detail::solve_reduced_cg(d, diagonal, rhs, theta, options.tolerance, options.max_iterations);
+        solution = detail::iterative_solution{jacobi_iterations + iterations, converged,
+                                              "conjugate gradients, Jacobi preconditioner, matrix-free"};
+      }
+    }
+    fit.iterations = solution->iterations;
+    fit.converged = solution->converged;
+    fit.solver = solution->solver;
     const double scale = diagonal.maxCoeff();
     // Per-element information, corrected for centring: in a complete
     // balanced design S = a (I - J/G) within a group of G parameters, so
