@@ -158,7 +158,7 @@ TEST_CASE("calibrate refuses every malformed ratings file with its location", "[
     CHECK(run.exit_code == 2);
     CHECK(run.out.empty());
     CHECK_FALSE(std::filesystem::exists(out));
-    const std::string prefix = "calibra: [calibra." + f.kind + "_error.ratings] " + f.name;
+    const std::string prefix = "calibra: [calibra." + f.kind + "_error.ratings] " + bad_dir + f.name;
     CHECK(run.err.rfind(prefix, 0) == 0);
     for (const std::string& fragment : expected_fragments(f)) CHECK(run.err.find(fragment) != std::string::npos);
   }
