@@ -1170,11 +1170,15 @@ class importer {
                                               criteria_[*criterion_of[item]].pointer + "); calibra keeps one set of anchors per competency");
       criterion_of[item] = c;
     }
+    competency_flag_.assign(items_.size(), false);
     for (std::size_t i = 0; i < items_.size(); ++i)
       if (criterion_of[i] || items_[i].type == type_competency) {
         competency_items_.push_back(i);
         competency_criterion_.push_back(criterion_of[i]);
+        competency_flag_[i] = true;
       }
+    for (std::size_t a = 0; a < associations_.size(); ++a)
+      if (associations_[a].type == "isChildOf") parents_[associations_[a].origin].push_back(a);
     if (competency_items_.empty())
       r_.fail("/CFItems", "no competencies: calibra reads as competencies the CFItems a rubric criterion refers to (CFItemURI) "
                           "and the CFItems of type \"Competency\", and this package has neither");
@@ -1265,9 +1269,7 @@ class importer {
 
   // ---- areas and quadrants -------------------------------------------------
 
-  bool is_competency(std::size_t item) const {
-    return std::find(competency_items_.begin(), competency_items_.end(), item) != competency_items_.end();
-  }
+  bool is_competency(std::size_t item) const { return competency_flag_[item]; }
 
   std::string name_of(const item_in& item) const { return item.abbreviated.empty() ? item.full : item.abbreviated; }
 
@@ -1345,8 +1347,10 @@ class importer {
 
       std::optional<quadrant> q;
       std::string quadrant_from;
-      for (const auto& a : associations_) {
-        if (a.type != "isChildOf" || a.origin != item.identifier) continue;
+      static const std::vector<std::size_t> no_parents;
+      const auto parents = parents_.find(item.identifier);
+      for (std::size_t p : parents == parents_.end() ? no_parents : parents->second) {
+        const auto& a = associations_[p];
         const auto& d = nodes_.at(a.destination);
         if (d.kind != node_kind::item) continue;
         if (const auto qi = quadrant_of_item_.find(d.index); qi != quadrant_of_item_.end()) {
@@ -1449,13 +1453,56 @@ class importer {
       steps_.emplace_back(career_levels_[*from].id, career_levels_[*to].id);
       step_indices_.emplace_back(*from, *to);
     }
-    // Without calibra's rank, a career level ranks one above the longest
-    // chain of promotions leading to it.  A cycle stops the relaxation after
-    // n rounds and is reported by the ladder itself.
+    // Topological order (Kahn).  A cycle is reported here, naming its career
+    // levels, rather than as a confusing rank error further on.
+    const std::size_t n = career_levels_.size();
+    std::vector<int> rank(n, 1);
+    std::vector<std::size_t> incoming(n, 0), outgoing(n, 0);
+    std::vector<std::vector<std::size_t>> next(n), previous(n);
+    for (const auto& [from, to] : step_indices_) {
+      ++incoming[to];
+      ++outgoing[from];
+      next[from].push_back(to);
+      previous[to].push_back(from);
+    }
+    std::vector<bool> done(n, false);
+    std::vector<std::size_t> ready;
+    for (std::size_t l = 0; l < n; ++l)
+      if (incoming[l] == 0) ready.push_back(l);
+    while (!ready.empty()) {
+      const std::size_t l = ready.back();
+      ready.pop_back();
+      done[l] = true;
+      for (std::size_t to : next[l]) {
+        // Without calibra's rank, a career level ranks one above the longest
+        // chain of promotions leading to it.
+        rank[to] = std::max(rank[to], rank[l] + 1);
+        if (--incoming[to] == 0) ready.push_back(to);
+      }
+    }
+    if (std::find(done.begin(), done.end(), false) != done.end()) {
+      // Peel off, from the other end, the levels that only follow a cycle.
+      for (std::size_t l = 0; l < n; ++l)
+        if (!done[l]) {
+          outgoing[l] = 0;
+          for (std::size_t to : next[l]) outgoing[l] += done[to] ? 0 : 1;
+          if (outgoing[l] == 0) ready.push_back(l);
+        }
+      while (!ready.empty()) {
+        const std::size_t l = ready.back();
+        ready.pop_back();
+        done[l] = true;
+        for (std::size_t from : previous[l])
+          if (!done[from] && --outgoing[from] == 0) ready.push_back(from);
+      }
+      std::string members;
+      for (std::size_t l = 0; l < n; ++l)
+        if (!done[l]) members += (members.empty() ? "" : ", ") + career_levels_[l].id;
+      for (std::size_t k = 0; k < step_indices_.size(); ++k)
+        if (!done[step_indices_[k].first] && !done[step_indices_[k].second])
+          r_.fail(step_pointers_[k], "the precedes associations between career levels form a cycle through " + members);
+    }
     if (!std::all_of(ranked.begin(), ranked.end(), [](bool b) { return b; })) {
-      std::vector<int> rank(career_levels_.size(), 1);
-      for (std::size_t round = 0; round < career_levels_.size(); ++round)
-        for (const auto& [from, to] : step_indices_) rank[to] = std::max(rank[to], rank[from] + 1);
       for (std::size_t l = 0; l < career_levels_.size(); ++l)
         if (!ranked[l]) career_levels_[l].rank = std::min(rank[l], 1000);
       note("Career levels without calibra's track and rank extension were put on the IC track and ranked by their "
@@ -1474,15 +1521,15 @@ class importer {
   void build_expectations() {
     const auto rows = static_cast<Eigen::Index>(career_levels_.size());
     const auto cols = static_cast<Eigen::Index>(competencies_.size());
-    expectations_ = expectation_matrix::Zero(rows, cols);
     if (synthetic_ladder_) {
-      expectations_.setOnes();
+      expectations_ = expectation_matrix::Ones(rows, cols);
       return;
     }
     std::map<std::size_t, std::size_t> competency_of_criterion;
     for (std::size_t k = 0; k < competency_criterion_.size(); ++k)
       if (competency_criterion_[k]) competency_of_criterion[*competency_criterion_[k]] = k;
     std::map<std::pair<std::size_t, std::size_t>, std::string> seen;
+    std::map<std::pair<std::size_t, std::size_t>, int> ordinals;
     for (const auto& a : associations_) {
       if (a.type != "hasSkillLevel") continue;
       const auto level = career_level_item(a.origin);
@@ -1495,14 +1542,19 @@ class importer {
       if (!inserted)
         r_.fail(a.pointer, "a second expected level of competency '" + competencies_[comp].id + "' for career level '" +
                                career_levels_[*level].id + "' (the first is " + it->second + ")");
-      expectations_(static_cast<Eigen::Index>(*level), static_cast<Eigen::Index>(comp)) = static_cast<int>(d.sub + 1);
-      expectation_pointers_[{*level, comp}] = a.pointer;
+      ordinals[{*level, comp}] = static_cast<int>(d.sub + 1);
     }
+    // Check completeness before allocating the matrix: its size is bounded
+    // by the associations actually present, not by what a package claims.
     for (std::size_t l = 0; l < career_levels_.size(); ++l)
       for (std::size_t c = 0; c < competencies_.size(); ++c)
-        if (expectations_(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c)) == 0)
+        if (!ordinals.count({l, c}))
           r_.fail(career_level_pointers_[l], "no hasSkillLevel association gives career level '" + career_levels_[l].id +
                                                  "' an expected level for competency '" + competencies_[c].id + "'");
+    expectations_ = expectation_matrix::Zero(rows, cols);
+    for (const auto& [cell, ordinal] : ordinals)
+      expectations_(static_cast<Eigen::Index>(cell.first), static_cast<Eigen::Index>(cell.second)) = ordinal;
+    expectation_pointers_ = std::move(seen);
   }
 
   // ---- the framework -------------------------------------------------------
@@ -1535,7 +1587,8 @@ class importer {
     else if (head == "career_levels") found = index(career_level_pointers_);
     else if (head == "steps") found = index(step_pointers_);
     else if (head == "areas") found = index(area_pointers_);
-    else if (head == "scale") return scale_pointer_;
+    else if (head == "scale")  // calibra's extension has the shape of the format's scale
+      return calibra_ ? scale_pointer_ + calibra_pointer.substr(std::string("/scale").size()) : scale_pointer_;
     else if (head == "archetypes") return archetypes_pointer_ + calibra_pointer.substr(std::string("/archetypes").size());
     else if (head == "expectations" && segments.size() >= 3) {
       const auto l = std::find_if(career_levels_.begin(), career_levels_.end(),
@@ -1601,6 +1654,8 @@ class importer {
   std::vector<archetype> archetypes_;
 
   std::vector<std::size_t> competency_items_;
+  std::vector<bool> competency_flag_;                           // per item
+  std::map<std::string, std::vector<std::size_t>> parents_;     // isChildOf associations by origin
   std::vector<std::optional<std::size_t>> competency_criterion_;
   std::map<std::size_t, quadrant> quadrant_of_item_;
   std::map<std::size_t, std::size_t> area_of_item_, career_level_of_item_;

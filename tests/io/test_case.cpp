@@ -463,6 +463,28 @@ TEST_CASE("malformed CASE packages fail with the JSON pointer of the problem", "
     p["CFAssociations"].push_back(p["CFAssociations"][40]);
     p["CFAssociations"].back()["identifier"] = "00000000-0000-4000-8000-000000000000";
     CHECK_THAT(import_error(p), Contains("/CFAssociations/96: a second expected level") && Contains("/CFAssociations/40"));
+
+    // A cycle of promotions in a plain package (ranks derived from the steps).
+    case_export_options plain;
+    plain.calibra_extensions = false;
+    p = json::parse(to_case_json(builtin_framework(), plain));
+    json back = p["CFAssociations"][32];  // apm precedes pm
+    back["identifier"] = "00000000-0000-4000-8000-000000000001";
+    back["originNodeURI"] = p["CFAssociations"][34]["destinationNodeURI"];  // principal-pm
+    p["CFAssociations"].push_back(back);
+    CHECK_THAT(import_error(p), Contains("pkg.json: /CFAssociations/33: the precedes associations between career levels form a cycle through "
+                                         "pm, senior-pm, principal-pm"));
+  }
+  SECTION("model rules inside calibra's extension map back to the extension") {
+    json p = good;
+    p["CFDocument"]["extensions"]["calibra"]["archetypes"][0]["strong"][1] = "juggling";
+    CHECK_THAT(import_error(p), Contains("/CFDocument/extensions/calibra/archetypes/0/strong/1: unknown competency 'juggling'"));
+    p = good;
+    p["CFDocument"]["extensions"]["calibra"]["scale"][2]["id"] = "developing";
+    CHECK_THAT(import_error(p), Contains("/CFDocument/extensions/calibra/scale/2/id: duplicate level id 'developing'"));
+    p = good;
+    p["CFDocument"]["extensions"]["calibra"]["scale"][2]["id"] = "";
+    CHECK_THAT(import_error(p), Contains("/CFDocument/extensions/calibra/scale/2/id: id must not be empty"));
   }
   SECTION("scales calibra cannot hold") {
     json p = json::parse(slurp(case_example("foreign-minimal.case.json")));
