@@ -54,7 +54,7 @@ constexpr std::uint32_t emphasis_fill = 0xFDECEA;
 constexpr std::uint32_t muted_ink = 0x5C6670;
 
 /// A colour for libxlsxwriter, where 0 means "not set": black has its own code.
-lxw_color_t xlsx_colour(rgb c) { return c.packed() == 0 ? LXW_COLOR_BLACK : c.packed(); }
+lxw_color_t xlsx_colour(rgb c) { return c.packed() == 0 ? static_cast<lxw_color_t>(LXW_COLOR_BLACK) : c.packed(); }
 
 /// Drops characters XML 1.0 cannot hold and that Excel refuses to open;
 /// caps the text at Excel's cell limit.
