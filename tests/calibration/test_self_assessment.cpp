@@ -192,7 +192,8 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
   // 90% interval: t(0.95, 4) = 2.13184678133629 (scipy.stats.t.ppf).
   self_assessment_options o;
   o.confidence = 0.90;
-  const self_inflation& d90 = analyse_self_assessment(t, o).inflation[competency(t, pd)];
+  const self_assessment_result at90 = analyse_self_assessment(t, o);
+  const self_inflation& d90 = at90.inflation[competency(t, pd)];
   CHECK(d90.ci_high == Approx(0.8 + 2.13184678133629 * 1.3038404810405297 / std::sqrt(5.0)));
 
   // A larger minimum group suppresses pd too; a smaller one shows fwd.
@@ -201,7 +202,8 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
   CHECK(analyse_self_assessment(t, o).inflation[competency(t, pd)].suppressed);
   CHECK(analyse_self_assessment(t, o).overall.suppressed);
   o.privacy.min_group = 1;
-  const self_inflation& f1 = analyse_self_assessment(t, o).inflation[competency(t, fwd)];
+  const self_assessment_result small_group = analyse_self_assessment(t, o);
+  const self_inflation& f1 = small_group.inflation[competency(t, fwd)];
   CHECK_FALSE(f1.suppressed);
   CHECK(f1.mean_gap == -2);
   CHECK(std::isnan(f1.ci_low));  // one ratee: no interval

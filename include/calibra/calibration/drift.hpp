@@ -49,6 +49,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -148,18 +149,6 @@ struct drift_result {
   std::vector<std::string> notes;
 };
 
-namespace detail {
-
-inline double median_of(std::vector<double> values) {
-  const std::size_t n = values.size(), mid = n / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
-  const double upper = values[mid];
-  if (n % 2 == 1) return upper;
-  return (upper + *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid))) / 2;
-}
-
-}  // namespace detail
-
 /// Rater severity and agreement per period, severity-drift and
 /// calibration-decay flags.  Throws invalid_argument for bad options;
 /// available = false with one period (or none).
@@ -205,56 +194,100 @@ inline drift_result analyse_drift(const ratings_table& table, const drift_option
   }
 
   // Change from each rater's first to last period, against their peers.
+  // Raters are grouped by their (first, last) pair of periods; for each pair
+  // every rater with a severity in both periods is a possible comparator,
+  // and comparators must share the rater's component in both fits.  Sorting
+  // each (component, component) group by change gives every member's
+  // median-without-themself in O(1), so the pass costs O(pairs x raters log
+  // raters) rather than raters^2.
   const boost::math::normal standard;
   const double z = boost::math::quantile(boost::math::complement(standard, (1 - options.confidence) / 2));
+  const auto usable = [&](std::uint32_t p, std::uint32_t rater) {
+    return by_period[p][rater] != nullptr && std::isfinite(by_period[p][rater]->se);
+  };
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::uint32_t>> by_span;
+  std::vector<std::size_t> periods_of(n_raters, 0);
   for (std::uint32_t rater = 0; rater < n_raters; ++rater) {
     std::optional<std::uint32_t> first, last;
-    std::size_t periods = 0;
     for (std::uint32_t p = 0; p < n_periods; ++p)
-      if (by_period[p][rater] && std::isfinite(by_period[p][rater]->se)) {
+      if (usable(p, rater)) {
         if (!first) first = p;
         last = p;
-        ++periods;
+        ++periods_of[rater];
       }
-    if (periods < 2) continue;
-    const rater_severity& a = *by_period[*first][rater];
-    const rater_severity& b = *by_period[*last][rater];
-    rater_drift d;
-    d.rater = rater;
-    d.first_period = *first;
-    d.last_period = *last;
-    d.periods = periods;
-    d.severity_first = a.severity;
-    d.severity_last = b.severity;
-    d.raw_change = b.severity - a.severity;
-    d.raw_se = std::sqrt(a.se * a.se + b.se * b.se);
-    std::vector<double> peer_changes;
-    double peer_variance = 0;
-    for (std::uint32_t other = 0; other < n_raters; ++other) {
-      if (other == rater) continue;
-      const rater_severity* x = by_period[*first][other];
-      const rater_severity* y = by_period[*last][other];
-      if (!x || !y || x->component != a.component || y->component != b.component) continue;
-      if (!std::isfinite(x->se) || !std::isfinite(y->se)) continue;
-      peer_changes.push_back(y->severity - x->severity);
-      peer_variance += x->se * x->se + y->se * y->se;
-    }
-    d.n_comparators = peer_changes.size();
-    double variance = d.raw_se * d.raw_se;
-    if (!peer_changes.empty()) {
-      d.reference_change = detail::median_of(peer_changes);
-      const double m = static_cast<double>(peer_changes.size());
-      variance += peer_variance / (m * m);
-    }
-    d.change = d.raw_change - d.reference_change;
-    d.se = std::sqrt(variance);
-    d.ci_low = d.change - z * d.se;
-    d.ci_high = d.change + z * d.se;
-    d.flagged = std::abs(d.change) > options.severity_threshold && (d.ci_low > 0 || d.ci_high < 0);
-    if (d.flagged) d.direction = d.change > 0 ? "harsher" : "more lenient";
-    result.raters_flagged += d.flagged;
-    result.raters.push_back(std::move(d));
+    if (periods_of[rater] >= 2) by_span[{*first, *last}].push_back(rater);
   }
+  struct peer {
+    std::size_t component_first, component_last;
+    double change, variance;
+    std::uint32_t rater;
+  };
+  std::vector<std::size_t> position(n_raters);
+  for (const auto& [span, raters] : by_span) {
+    const auto [first, last] = span;
+    std::vector<peer> peers;
+    for (std::uint32_t other = 0; other < n_raters; ++other)
+      if (usable(first, other) && usable(last, other)) {
+        const rater_severity& x = *by_period[first][other];
+        const rater_severity& y = *by_period[last][other];
+        peers.push_back({x.component, y.component, y.severity - x.severity, x.se * x.se + y.se * y.se, other});
+      }
+    std::sort(peers.begin(), peers.end(), [](const peer& u, const peer& v) {
+      if (u.component_first != v.component_first) return u.component_first < v.component_first;
+      if (u.component_last != v.component_last) return u.component_last < v.component_last;
+      if (u.change != v.change) return u.change < v.change;
+      return u.rater < v.rater;
+    });
+    // Group bounds and running sums of variance, in one pass.
+    std::vector<std::size_t> group_begin(peers.size()), group_end(peers.size());
+    std::vector<double> variance_before(peers.size() + 1, 0.0);
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+      position[peers[i].rater] = i;
+      variance_before[i + 1] = variance_before[i] + peers[i].variance;
+      const bool same = i > 0 && peers[i - 1].component_first == peers[i].component_first &&
+                        peers[i - 1].component_last == peers[i].component_last;
+      group_begin[i] = same ? group_begin[i - 1] : i;
+    }
+    for (std::size_t i = peers.size(); i-- > 0;)
+      group_end[i] = i + 1 < peers.size() && group_begin[i + 1] == group_begin[i] ? group_end[i + 1] : i + 1;
+    for (std::uint32_t rater : raters) {
+      const std::size_t i = position[rater], begin = group_begin[i], end = group_end[i];
+      const rater_severity& a = *by_period[first][rater];
+      const rater_severity& b = *by_period[last][rater];
+      rater_drift d;
+      d.rater = rater;
+      d.first_period = first;
+      d.last_period = last;
+      d.periods = periods_of[rater];
+      d.severity_first = a.severity;
+      d.severity_last = b.severity;
+      d.raw_change = b.severity - a.severity;
+      d.raw_se = std::sqrt(a.se * a.se + b.se * b.se);
+      d.n_comparators = end - begin - 1;
+      double variance = d.raw_se * d.raw_se;
+      if (d.n_comparators > 0) {
+        // The k-th smallest change among the group without the rater.
+        const auto kth = [&](std::size_t k) {
+          const std::size_t j = begin + k;
+          return peers[j < i ? j : j + 1].change;
+        };
+        const std::size_t m = d.n_comparators;
+        d.reference_change = m % 2 == 1 ? kth(m / 2) : (kth(m / 2 - 1) + kth(m / 2)) / 2;
+        const double peer_variance = variance_before[end] - variance_before[begin] - peers[i].variance;
+        variance += peer_variance / (static_cast<double>(m) * static_cast<double>(m));
+      }
+      d.change = d.raw_change - d.reference_change;
+      d.se = std::sqrt(variance);
+      d.ci_low = d.change - z * d.se;
+      d.ci_high = d.change + z * d.se;
+      d.flagged = std::abs(d.change) > options.severity_threshold && (d.ci_low > 0 || d.ci_high < 0);
+      if (d.flagged) d.direction = d.change > 0 ? "harsher" : "more lenient";
+      result.raters_flagged += d.flagged;
+      result.raters.push_back(std::move(d));
+    }
+  }
+  std::sort(result.raters.begin(), result.raters.end(),
+            [](const rater_drift& x, const rater_drift& y) { return x.rater < y.rater; });
 
   // Agreement per period and decay.
   const std::size_t n_levels = table.framework().scale().size();
