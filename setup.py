@@ -2,13 +2,14 @@
 
 The module is compiled from the same sources as the CMake target _core
 (bindings/CMakeLists.txt): the binding files listed in bindings/sources.txt,
-plus the compiled part of the C++ library, calibra::io (src/io/*.cpp), and
-the source that embeds the built-in framework.  CMake generates that last
+plus the compiled parts of the C++ library, calibra::io (src/io/*.cpp) and
+calibra::reports (src/reports/*.cpp, which links libxlsxwriter), and the
+source that embeds the built-in framework.  CMake generates that last
 file with cmake/embed_text.cmake; embedded_framework_source() below writes
 the same C++ into the build directory, so pip needs no CMake.
 
-Everything comes from Debian packages (pybind11, Eigen, Boost, nlohmann-json),
-so the build works offline:  pip install --no-build-isolation .
+Everything comes from Debian packages (pybind11, Eigen, Boost, nlohmann-json,
+libxlsxwriter), so the build works offline:  pip install --no-build-isolation .
 """
 
 from __future__ import annotations
@@ -45,9 +46,12 @@ def binding_sources() -> list[str]:
     return [str(Path("bindings") / name) for name in names]
 
 
-def io_sources() -> list[str]:
-    """calibra::io, as CMake globs it."""
-    return sorted(os.path.relpath(p, ROOT) for p in glob.glob(str(ROOT / "src" / "io" / "*.cpp")))
+def library_sources() -> list[str]:
+    """calibra::io and calibra::reports, as CMake globs them."""
+    found: list[str] = []
+    for part in ("io", "reports"):
+        found += sorted(os.path.relpath(p, ROOT) for p in glob.glob(str(ROOT / "src" / part / "*.cpp")))
+    return found
 
 
 def embedded_framework_source(json_path: Path) -> str:
@@ -96,8 +100,10 @@ ParallelCompile("CALIBRA_BUILD_JOBS", default=2).install()
 
 extension = Pybind11Extension(
     "calibra._core",
-    sources=binding_sources() + io_sources(),
+    sources=binding_sources() + library_sources(),
     include_dirs=[str(ROOT / "include"), *eigen_include_dirs()],
+    # The XLSX writer (calibra::reports); libxlsxwriter itself needs zlib.
+    libraries=["xlsxwriter", "z"],
     cxx_std=17,
     # Same as calibra_internal_flags in CMake, minus -Werror: a newer compiler
     # must not break an end user's install over a new warning.

@@ -92,4 +92,5 @@ PYBIND11_MODULE(_core, m) {
   calibra::python::register_agreement(m);
   calibra::python::register_summaries(m);
   calibra::python::register_calibration(m);
+  calibra::python::register_reports(m);
 }

@@ -40,6 +40,7 @@ from calibra.agreement import (
     within_agreement,
 )
 from calibra.calibration import CalibrationResult, Ratings, calibrate, example_ratings, read_ratings
+from calibra.reports import Report, report
 from calibra.errors import DegenerateError, Error, InvalidArgument, ParseError, ValidationError
 from calibra.framework import (
     ExpectationMatrix,
@@ -68,6 +69,7 @@ __all__ = [
     "PairwiseResult",
     "ParseError",
     "Ratings",
+    "Report",
     "ValidationError",
     "__version__",
     "agree",
@@ -89,6 +91,7 @@ __all__ = [
     "percent_agreement",
     "read_ratings",
     "read_wide_csv",
+    "report",
     "scott_pi",
     "unanimous_agreement",
     "wide_ratings",

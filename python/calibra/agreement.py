@@ -161,28 +161,37 @@ def _levels(values: pd.Series, framework: Framework | None, where: str) -> npt.N
 
 
 def _pivot_long(
-    frame: pd.DataFrame, framework: Framework | None = None, raters: pd.Index | None = None
+    frame: pd.DataFrame,
+    framework: Framework | None = None,
+    raters: pd.Index | None = None,
+    labels: bool = True,
 ) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
     """Long ratings -> (units x raters Fortran-ordered float64, unit labels,
-    rater labels).  pandas numbers the keys; C++ builds the matrix.
-    `raters` fixes the columns (every rater must be in it)."""
+    rater labels).  pandas numbers the keys (factorize); C++ combines them
+    into units and builds the matrix in one pass.  `raters` fixes the
+    columns (every rater must be in it); without `labels` the unit index is
+    not built (agree() needs only the matrix)."""
     keys = [c for c in UNIT_COLUMNS if c in frame.columns]
-    for column in keys + ["rater"]:
-        missing = frame[column].isna().to_numpy()
-        if missing.any():
-            row = frame.index[int(np.argmax(missing))]
+
+    def missing_key(column: str, codes: npt.NDArray[np.intp]) -> None:
+        # factorize codes a missing key as -1: no separate isna() pass.
+        if len(codes) and codes.min() < 0:
+            row = frame.index[int(np.argmax(codes < 0))]
             raise invalid_argument("python", f"long ratings: row {row!r} has no {column}; every row needs one")
 
     unit_codes = []
-    cardinalities = []
+    uniques_by_key = []
     for key in keys:
         codes, uniques = pd.factorize(frame[key], sort=False)
+        missing_key(key, codes)
         unit_codes.append(codes.astype(np.int64, copy=False))
-        cardinalities.append(len(uniques))
+        uniques_by_key.append(uniques)
     if raters is None:
         rater_codes, rater_labels = pd.factorize(frame["rater"], sort=False)
+        missing_key("rater", rater_codes)
         raters = pd.Index(rater_labels, name="rater")
     else:
+        missing_key("rater", pd.factorize(frame["rater"], sort=False)[0])
         rater_codes = pd.Categorical(frame["rater"], categories=raters).codes
         unknown = rater_codes < 0
         if unknown.any():
@@ -193,12 +202,10 @@ def _pivot_long(
             )
     levels = _levels(frame["level"], framework, "long ratings")
 
-    pivoted = _core.pivot_long(unit_codes, cardinalities, rater_codes.astype(np.int64, copy=False), len(raters), levels)
+    pivoted = _core.pivot_long(
+        unit_codes, [len(u) for u in uniques_by_key], rater_codes.astype(np.int64, copy=False), len(raters), levels
+    )
     first_rows = pivoted["unit_rows"]
-    if len(keys) == 1:
-        units = pd.Index(frame[keys[0]].to_numpy()[first_rows], name=keys[0])
-    else:
-        units = pd.MultiIndex.from_frame(frame[keys].iloc[first_rows].reset_index(drop=True))
     if pivoted["duplicate"] is not None:
         first, second = pivoted["duplicate"]
         unit = frame[keys].iloc[first].tolist()
@@ -208,6 +215,19 @@ def _pivot_long(
             f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
             f"{frame['rater'].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
             "rater) pair may appear once",
+        )
+    units: pd.Index
+    if not labels:
+        units = pd.RangeIndex(len(first_rows), name="unit")
+    elif len(keys) == 1:
+        units = pd.Index(uniques_by_key[0].take(unit_codes[0][first_rows]), name=keys[0])
+    else:
+        # Straight from the factorize codes: no second round of hashing.
+        units = pd.MultiIndex(
+            levels=[pd.Index(u) for u in uniques_by_key],
+            codes=[c[first_rows] for c in unit_codes],
+            names=keys,
+            verify_integrity=False,
         )
     return pivoted["ratings"], units, pd.Index(raters, name="rater")
 
@@ -257,7 +277,7 @@ def _array_matrix(data: npt.ArrayLike) -> npt.NDArray[np.float64]:
 
 
 def _labelled_matrix(
-    data: RatingsData, unit_column: str | None = None, framework: Framework | None = None
+    data: RatingsData, unit_column: str | None = None, framework: Framework | None = None, labels: bool = True
 ) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
     if isinstance(data, pd.DataFrame):
         if _is_long(data):
@@ -266,7 +286,7 @@ def _labelled_matrix(
                     "python", "unit_column= applies to wide data; long data names its units with the columns "
                     + ", ".join(UNIT_COLUMNS)
                 )
-            return _pivot_long(data, framework)
+            return _pivot_long(data, framework, labels=labels)
         return _wide_matrix(data, unit_column, framework)
     if unit_column is not None:
         raise invalid_argument("python", "unit_column= applies to a DataFrame, not to an array")
@@ -279,7 +299,7 @@ def _labelled_matrix(
 def _matrix(
     data: RatingsData, unit_column: str | None = None, framework: Framework | None = None
 ) -> npt.NDArray[np.float64]:
-    return _labelled_matrix(data, unit_column, framework)[0]
+    return _labelled_matrix(data, unit_column, framework, labels=False)[0]
 
 
 def wide_ratings(

@@ -51,7 +51,7 @@ def outputs(notebook: Any) -> list[Any]:
 
 
 def test_the_three_notebooks_exist():
-    assert {"agreement_tour.ipynb", "quick_start.ipynb"} <= {p.name for p in NOTEBOOKS}
+    assert {"agreement_tour.ipynb", "quick_start.ipynb", "calibration_deep_dive.ipynb"} <= {p.name for p in NOTEBOOKS}
 
 
 # jupyter_client and tornado on Python 3.11 warn about their own event loops.
