@@ -151,7 +151,8 @@ std::vector<std::size_t> articulation_rater_vertices(const Graph& g, std::size_t
   std::vector<std::pair<std::size_t, std::size_t>> links;  // (block, cut node), deduplicated below
   std::vector<std::size_t> seen_in_block(n_vertices, std::size_t(-1));
   std::vector<std::vector<std::size_t>> edges_of_block(n_blocks);
-  for (auto [e, end] = boost::edges(g); e != end; ++e) edges_of_block[block_of_edge[edge_index[*e]]].push_back(edge_index[*e]);
+  for (auto [e, end] = boost::edges(g); e != end; ++e)
+    edges_of_block[block_of_edge[edge_index[*e]]].push_back(edge_index[*e]);
   std::vector<std::pair<std::size_t, std::size_t>> endpoints(boost::num_edges(g));
   for (auto [e, end] = boost::edges(g); e != end; ++e)
     endpoints[edge_index[*e]] = {boost::source(*e, g), boost::target(*e, g)};

@@ -164,7 +164,9 @@ inline severity_fit fit_severity(const ratings_table& table, const severity_opti
 // Implementation
 
 inline void severity_options::validate() const {
-  const auto fail = [](const std::string& message) { throw invalid_argument("calibration", "severity_options." + message); };
+  const auto fail = [](const std::string& message) {
+    throw invalid_argument("calibration", "severity_options." + message);
+  };
   const auto show = [](double value) { return std::to_string(value); };
   if (!(confidence > 0 && confidence < 1))
     fail("confidence = " + show(confidence) + ": expected a value strictly between 0 and 1, e.g. 0.95");
@@ -260,7 +262,8 @@ inline severity_design make_severity_design(const ratings_table& table, const ra
   const auto ratee_index = compact(table.ratees().size(), [&](std::size_t r) { return table.ratee(r); }, d.ratee_ids);
   const auto competency_index =
       compact(table.n_competencies(), [&](std::size_t r) { return table.competency(r); }, d.competency_ids);
-  const auto period_index = compact(table.periods().size(), [&](std::size_t r) { return table.period(r); }, d.period_ids);
+  const auto period_index =
+      compact(table.periods().size(), [&](std::size_t r) { return table.period(r); }, d.period_ids);
 
   // Counting sort by ratee, then a small sort inside each ratee.
   d.ratee_offsets.assign(d.n_ratees() + 1, 0);
@@ -323,7 +326,8 @@ inline null_space_groups make_null_space_groups(const severity_design& d, const 
   for (std::size_t r = 0; r < d.n_raters(); ++r) g.group_of[r] = network.rater_component[d.rater_ids[r]];
   for (std::size_t c = 0; c < d.n_competencies(); ++c) g.group_of[d.n_raters() + c] = n_components;
   if (d.period_effects)
-    for (std::size_t q = 0; q < d.n_periods(); ++q) g.group_of[d.n_raters() + d.n_competencies() + q] = n_components + 1;
+    for (std::size_t q = 0; q < d.n_periods(); ++q)
+      g.group_of[d.n_raters() + d.n_competencies() + q] = n_components + 1;
   for (std::size_t group : g.group_of) ++g.size[group];
   return g;
 }
@@ -757,9 +761,10 @@ inline severity_fit fit_severity(const ratings_table& table, const severity_opti
     if (cholesky.info() == Eigen::Success && cholesky.rcond() > 1e-12) {
       theta = cholesky.solve(rhs);
       const Eigen::MatrixXd inverse = cholesky.solve(Eigen::MatrixXd::Identity(np, np));
-      for (Eigen::Index j = 0; j < np; ++j)
-        variance_factor[j] =
-            std::max(0.0, inverse(j, j) - 1.0 / static_cast<double>(groups.size[groups.group_of[static_cast<std::size_t>(j)]]));
+      for (Eigen::Index j = 0; j < np; ++j) {
+        const double group_size = static_cast<double>(groups.size[groups.group_of[static_cast<std::size_t>(j)]]);
+        variance_factor[j] = std::max(0.0, inverse(j, j) - 1.0 / group_size);
+      }
       fit.solver = "Cholesky (dense)";
       fit.se_method = "exact: pseudo-inverse of the information matrix of the severity, competency and period "
                       "effects (ratee effects eliminated)";
@@ -776,7 +781,8 @@ inline severity_fit fit_severity(const ratings_table& table, const severity_opti
     std::optional<detail::iterative_solution> solution;
     std::size_t jacobi_iterations = 0;
     if (automatic || options.solver == severity_solver::jacobi_cg) {
-      const std::size_t budget = automatic ? std::min<std::size_t>(options.max_iterations, 200) : options.max_iterations;
+      const std::size_t budget =
+          automatic ? std::min<std::size_t>(options.max_iterations, 200) : options.max_iterations;
       const auto [iterations, converged] = detail::solve_reduced_cg(d, diagonal, rhs, theta, options.tolerance, budget);
       jacobi_iterations = iterations;
       if (converged || !automatic)
