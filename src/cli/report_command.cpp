@@ -1,7 +1,8 @@
 // `calibra report [--framework FILE] [--ratings FILE] --out DIR [--format LIST]`
 //
-// Builds the report document (framework sections, plus calibration sections
-// when there are ratings) and writes it in every requested format.  With no
+// Builds the report document (framework sections, plus the calibration
+// sections of calibration/calibrate.hpp when there are ratings) and writes
+// it in every requested format.  With no
 // input at all it reports on the built-in framework and the bundled example
 // ratings; with --framework alone, on that framework only.  Every problem
 // with the input (unknown format, unreadable or invalid file, output
@@ -10,12 +11,14 @@
 #include "commands.hpp"
 #include "progress.hpp"
 
+#include <calibra/calibration/calibrate.hpp>
 #include <calibra/calibration/simulate.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 #include <calibra/framework/checks.hpp>
 #include <calibra/io/framework_json.hpp>
 #include <calibra/io/ratings.hpp>
+#include <calibra/reports/calibration_report.hpp>
 #include <calibra/reports/framework_report.hpp>
 #include <calibra/reports/write.hpp>
 
@@ -29,38 +32,62 @@ namespace {
 
 struct report_input {
   std::string framework_file;  // empty: the built-in framework
-  std::string ratings_file;    // empty: see ratings_source
+  std::string ratings_file;    // empty: see run_report
   std::string out_dir;
   std::string format_list = "xlsx,html,md,json,csv";
   std::string title;
+  std::string period;
+  std::size_t min_group = calibration::privacy_policy{}.min_group;
+  std::string duplicates = "error";
+  bool without_ratees = false;
 };
 
 void run_report(const report_input& in) {
   // Options first: a typo in --format must not cost a framework load.
   const reports::formats which = reports::parse_formats(in.format_list);
+  ratings_options read_options;
+  const auto policy = calibration::parse_duplicate_policy(in.duplicates);
+  if (!policy) throw invalid_argument("cli", "--duplicates " + in.duplicates + ": expected error, last or mean");
+  read_options.duplicates = *policy;
+  calibration::calibrate_options calibrate_options;
+  calibrate_options.privacy.min_group = in.min_group;
+  if (!in.period.empty()) calibrate_options.period = in.period;
+  calibrate_options.validate();
 
+  progress_bar bar("calibra report");
   const bool builtin = in.framework_file.empty();
+  bar.update(0, 4, "reading the framework");
   const auto fw = std::make_shared<const framework>(builtin ? builtin_framework() : load_framework(in.framework_file));
 
   // Ratings: the given file; none when only a framework file was given;
-  // the bundled example when nothing was given.
+  // the bundled example (regenerated from its seeded generator) when
+  // nothing was given.
   std::optional<calibration::ratings_table> ratings;
+  bar.update(1, 4, "reading ratings");
   if (!in.ratings_file.empty())
-    ratings = read_ratings(in.ratings_file, fw);
+    ratings = read_ratings(in.ratings_file, fw, read_options);
   else if (builtin)
     ratings = calibration::simulate_ratings(fw, calibration::example_simulation_config()).table;
+  if (!ratings && (!in.period.empty() || in.without_ratees))
+    throw invalid_argument("cli", "--period and --without-ratees need ratings (--ratings FILE)");
 
-  reports::framework_report_options options;
-  options.title = in.title;
-  reports::report document = reports::framework_report(*fw, options);
+  reports::framework_report_options framework_options;
+  framework_options.title = in.title;
+  reports::report document;
   if (ratings) {
-    // The calibration sections join here once the aggregator
-    // (calibration/calibrate.hpp) is available.
+    bar.update(2, 4, "calibrating");
+    const auto result = calibration::calibrate(*ratings, calibrate_options);
+    reports::calibration_report_options options;
+    options.include_ratees = !in.without_ratees;
+    document = reports::framework_calibration_report(*ratings, result, framework_options, options);
+  } else {
+    document = reports::framework_report(*fw, framework_options);
   }
 
-  progress_bar bar("writing report");
   reports::write_options write;
-  write.progress = [&bar](std::size_t done, std::size_t total, std::string_view what) { bar.update(done, total, what); };
+  write.progress = [&bar](std::size_t done, std::size_t total, std::string_view what) {
+    bar.update(3 * total + done, 4 * total, what);  // the writing is the last quarter of the bar
+  };
   const auto files = reports::write_report(document, in.out_dir, which, write);
   bar.finish();
   for (const std::string& f : files) std::cout << f << '\n';
@@ -83,6 +110,13 @@ void add_report_command(CLI::App& app, exit_status& /*status*/) {
   cmd->add_option("--format", in->format_list, "Comma-separated formats: xlsx,html,md,json,csv")
       ->capture_default_str();
   cmd->add_option("--title", in->title, "Report title (default: from the framework's name)");
+  cmd->add_option("--period", in->period, "Period the ratee sections describe, e.g. 2026Q3 (default: the latest)");
+  cmd->add_option("--min-group", in->min_group, "Suppress aggregates over fewer ratees than this")
+      ->capture_default_str();
+  cmd->add_option("--duplicates", in->duplicates, "Repeated ratings in the file: error, last or mean")
+      ->capture_default_str();
+  cmd->add_flag("--without-ratees", in->without_ratees,
+                "Leave per-ratee results out (for a report read beyond the managers)");
   cmd->callback([in] { run_report(*in); });
 }
 

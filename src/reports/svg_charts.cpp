@@ -92,7 +92,8 @@ std::string open_svg(std::ostringstream& svg, const std::string& id, const std::
 double label_width(const std::vector<std::string>& labels, double cap) {
   std::size_t longest = 0;
   for (const auto& l : labels) longest = std::max(longest, char_count(l));
-  return std::min(cap, 12 + char_width * static_cast<double>(longest));
+  // Labels may be bold (emphasised), which runs wider than the average advance.
+  return std::min(cap, 20 + 1.1 * char_width * static_cast<double>(longest));
 }
 
 /// Shortens a label to fit `width` pixels, with an ellipsis.

@@ -124,7 +124,9 @@ def run():
     run_cli(args.cli, "report", "--out", out, "--format", "html")
     source, parser = parse(os.path.join(out, "report.html"))
     check_self_contained(source, parser, "default report")
-    check(parser.h2 == ["Overview", "Anchors", "Targets", "Promotion gaps", "Checks"], f"sections {parser.h2}")
+    check(parser.h2 == ["Overview", "Anchors", "Targets", "Promotion gaps", "Checks", "Ratings data", "Calibration",
+                        "Raters", "Self vs manager", "Ratees", "Matrix validation"], f"sections {parser.h2}")
+    check(source.count("<svg ") == 6, f"{source.count('<svg ')} charts, expected 6")
     text = "".join(parser.text)
     meta = fw["metadata"]
     check(f"version {meta['version']}" in " ".join(text.split()), "the page does not show the framework version")

@@ -85,7 +85,7 @@ def check_default_report(args, fw):
           f"sheet order {names}")
     for ws in wb.worksheets:
         check_sheet_basics(ws, fw)
-    check(wb.properties.title == fw["metadata"]["name"] + ": competency matrix", f"title {wb.properties.title!r}")
+    check(wb.properties.title == fw["metadata"]["name"] + ": calibration report", f"title {wb.properties.title!r}")
 
     levels = fw["career_levels"]
     comps = fw["competencies"]
@@ -169,6 +169,44 @@ def check_default_report(args, fw):
           "Checks sheet does not say 'No findings'")
 
 
+def check_calibration_sheets(args, fw):
+    """The calibration sheets of the default run against data/examples/ratings.csv, counted here."""
+    wb = openpyxl.load_workbook(os.path.join(args.work_dir, "xlsx-default", "report.xlsx"))
+    with open(os.path.join(args.source_dir, "data", "examples", "ratings.csv"), newline="", encoding="utf-8") as f:
+        ratings = list(csv.DictReader(f))
+
+    ws = wb["Ratings data"]
+    read = {values[0]: values[1] for _, values in data_rows(ws)}
+    check(read["Ratings kept"] == len(ratings), f"ratings kept {read['Ratings kept']} != {len(ratings)} CSV rows")
+    check(read["Ratees"] == len({r["ratee"] for r in ratings}), "ratee count")
+    check(read["Raters"] == len({r["rater"] for r in ratings}), "rater count")
+    check(read["Periods"] == len({r["period"] for r in ratings}), "period count")
+    for role in ("self", "manager", "peer", "skip-level", "panel"):
+        expected = sum(1 for r in ratings if r["role"] == role)
+        check(read[f"Ratings by role: {role}"] == expected, f"ratings by role {role}: {read[f'Ratings by role: {role}']}")
+
+    # Raters: the mean level each rater gives (external ratings only).
+    ws = wb["Raters"]
+    columns = header(ws)
+    rater_col, mean_col, flags_col = columns.index("Rater"), columns.index("Mean level given"), columns.index("Flags")
+    seen = 0
+    for _, values in data_rows(ws):
+        if values[rater_col] is None or values[mean_col] is None:
+            continue  # a group separator
+        given = [level_ordinal(fw, r["level"]) for r in ratings if r["rater"] == values[rater_col] and r["role"] != "self"]
+        check(given, f"rater {values[rater_col]} has no external ratings in the CSV")
+        mean = sum(given) / len(given)
+        check(abs(values[mean_col] - mean) < 1e-9, f"{values[rater_col]}: mean level {values[mean_col]} != {mean}")
+        seen += 1
+    check(seen == len({r["rater"] for r in ratings if r["role"] != "self"}), f"{seen} raters on the Raters sheet")
+    # The planted lenient manager (data/examples/README.md: mgr1) is flagged.
+    flagged = {values[rater_col]: values[flags_col] or "" for _, values in data_rows(ws) if values[rater_col]}
+    check("lenient" in flagged.get("mgr1", ""), f"mgr1 flags: {flagged.get('mgr1')!r}")
+
+    for name in ("Calibration", "Raters", "Ratees", "Development plans", "Matrix validation"):
+        check(name in wb.sheetnames, f"no sheet {name!r}")
+
+
 def check_injection(args, fw):
     work = fresh_dir(os.path.join(args.work_dir, "xlsx-hostile"))
     hostile_path = os.path.join(work, "hostile.json")
@@ -205,6 +243,7 @@ def run():
     args = parse_args(__doc__)
     fw = load_framework(args.framework_file)
     check_default_report(args, fw)
+    check_calibration_sheets(args, fw)
     check_injection(args, fw)
 
 

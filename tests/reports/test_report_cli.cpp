@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using calibra::testing::run_cli;
 using calibra::testing::shell_quote;
@@ -71,6 +72,36 @@ TEST_CASE("report with no input: built-in framework, every format", "[reports][c
   CHECK(listed == files.size());
   const json doc = read_json(dir.path / "out" / "report.json");
   CHECK(doc["framework"]["name"] == "Product Manager Career Ladder");
+  // The bundled example ratings add the calibration sections.
+  std::vector<std::string> ids;
+  for (const auto& s : doc["sections"]) ids.push_back(s["id"]);
+  CHECK(ids == std::vector<std::string>{"overview", "anchors", "targets", "promotion-gaps", "checks", "data",
+                                        "calibration", "raters", "self-vs-manager", "ratees", "matrix"});
+  CHECK(doc["title"] == "Product Manager Career Ladder: calibration report");
+}
+
+TEST_CASE("report --ratings: the bundled CSV gives the same document as no input", "[reports][cli]") {
+  scratch dir;
+  const std::string csv = shell_quote(std::string(CALIBRA_SOURCE_DIR) + "/data/examples/ratings.csv");
+  REQUIRE(run_cli("report --ratings " + csv + " --out " + dir.q("file") + " --format json").exit_code == 0);
+  REQUIRE(run_cli("report --out " + dir.q("builtin") + " --format json").exit_code == 0);
+  json from_file = read_json(dir.path / "file" / "report.json"), builtin = read_json(dir.path / "builtin" / "report.json");
+  // Only the source line of the data section differs.
+  for (json* doc : {&from_file, &builtin})
+    for (auto& s : (*doc)["sections"])
+      if (s["id"] == "data") s["intro"] = "";
+  CHECK(from_file == builtin);
+
+  // --period picks the period the ratee sections describe; --without-ratees drops them.
+  const auto q2 = run_cli("report --ratings " + csv + " --out " + dir.q("q2") + " --format json --period 2026Q2 --without-ratees");
+  REQUIRE(q2.exit_code == 0);
+  const json doc = read_json(dir.path / "q2" / "report.json");
+  bool has_ratees = false;
+  for (const auto& s : doc["sections"]) {
+    has_ratees = has_ratees || s["id"] == "ratees";
+    if (s["id"] == "data") CHECK_THAT(s["intro"].get<std::string>(), Catch::Contains("describe 2026Q2"));
+  }
+  CHECK_FALSE(has_ratees);
 }
 
 TEST_CASE("report --framework only: that framework, chosen formats", "[reports][cli]") {
@@ -121,6 +152,26 @@ TEST_CASE("report: unusable input exits 2, names the problem, writes nothing", "
     const auto run = run_cli("report");
     CHECK(run.exit_code == 2);
     CHECK_THAT(run.err, Catch::Contains("--out"));
+  }
+  {
+    const auto run = run_cli("report --out " + dir.q("out") + " --period 2031Q1");
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("period '2031Q1'") && Catch::Contains("2026Q1"));
+  }
+  {
+    const auto run = run_cli("report --out " + dir.q("out") + " --min-group 0");
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("min_group"));
+  }
+  {
+    const auto run = run_cli("report --out " + dir.q("out") + " --duplicates sometimes");
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("--duplicates sometimes"));
+  }
+  {
+    const auto run = run_cli("report --framework " + example("minimal-valid.json") + " --period 2026Q1 --out " + dir.q("out"));
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("need ratings"));
   }
   // None of the failures left a file or directory behind.
   CHECK(dir.entries() == std::set<std::string>{"a-file", "bad.csv"});
