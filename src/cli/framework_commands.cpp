@@ -254,7 +254,7 @@ void add_framework_input(CLI::App& cmd, framework_input& in) {
 }  // namespace
 
 void add_framework_commands(CLI::App& app, exit_status& status) {
-  auto* fw_cmd = app.add_subcommand("framework", "Show, check and export competency frameworks");
+  auto* fw_cmd = app.add_subcommand("framework", "Show, check, export and import competency frameworks; draft job descriptions and interview rubrics");
   fw_cmd->require_subcommand(1);
 
   auto show_in = std::make_shared<framework_input>();
