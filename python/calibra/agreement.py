@@ -242,6 +242,14 @@ def _wide_matrix(
                 f"unit_column {unit_column!r} is not a column; the columns are {[str(c) for c in frame.columns]}",
             )
         frame = frame.set_index(unit_column)
+    if framework is None:
+        # The common case first, without building frame.dtypes (a Series,
+        # which costs more than the rest of the call): a float64 result
+        # means every column was a plain number.  A DataFrame of float64
+        # columns hands over its own block here, without a copy.
+        values = frame.to_numpy()
+        if values.dtype == np.float64:
+            return values, frame.index, frame.columns
     numeric = [pd.api.types.is_numeric_dtype(d) or pd.api.types.is_bool_dtype(d) for d in frame.dtypes]
     if framework is None:
         for (name, dtype), is_number in zip(frame.dtypes.items(), numeric):
