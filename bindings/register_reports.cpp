@@ -6,18 +6,7 @@
 #include <calibra/calibration/calibrate.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/framework/builtin.hpp>
-// GCC 12 at -O2/-O3 reports a false -Wmaybe-uninitialized inside
-// reports::ratees_section (a std::variant<monostate, string, double> cell
-// copied after inlining; GCC bug 105616's family).  The region covers that
-// header only, so the rest of this file keeps the warning.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include <calibra/reports/calibration_report.hpp>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #include <calibra/reports/framework_report.hpp>
 #include <calibra/reports/write.hpp>
 

@@ -29,8 +29,9 @@ class progress_bar {
     if (!enabled_) return;
     constexpr std::size_t bar_width = 28;
     const std::size_t filled = total == 0 ? bar_width : std::min(bar_width, done * bar_width / total);
+    const std::size_t percent = total == 0 ? 100 : std::min<std::size_t>(100, done * 100 / total);
     std::string line = "\r" + label_ + " [" + std::string(filled, '#') + std::string(bar_width - filled, '.') + "] " +
-                       std::to_string(std::min(done, total)) + "/" + std::to_string(total) + " ";
+                       (percent < 10 ? "  " : percent < 100 ? " " : "") + std::to_string(percent) + "% ";
     line.append(what.substr(0, 40));
     const std::size_t visible = line.size() - 1;
     if (visible < drawn_) line.append(drawn_ - visible, ' ');  // wipe the rest of a longer previous line

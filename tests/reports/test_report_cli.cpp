@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -175,6 +176,29 @@ TEST_CASE("report: unusable input exits 2, names the problem, writes nothing", "
   }
   // None of the failures left a file or directory behind.
   CHECK(dir.entries() == std::set<std::string>{"a-file", "bad.csv"});
+}
+
+TEST_CASE("report draws a progress bar only when stderr is a terminal", "[reports][cli]") {
+  // util-linux `script` runs the command on a pseudo-terminal and copies
+  // what it prints (stdout and stderr alike) to our stdout.
+  if (!fs::exists("/usr/bin/script")) {
+    WARN("no /usr/bin/script: the terminal case is not tested");
+    return;
+  }
+  scratch dir;
+  const std::string inner = shell_quote(CALIBRA_CLI_PATH) + " report --out " + dir.q("tty") + " --format md,json";
+  const std::string command = "/usr/bin/script -qec " + shell_quote(inner) + " /dev/null";
+  const std::string capture = (dir.path / "typescript.out").string();
+  REQUIRE(std::system((command + " >" + shell_quote(capture) + " 2>&1 </dev/null").c_str()) == 0);
+  std::ifstream in(capture, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  CHECK_THAT(text.str(), Catch::Contains("calibra report [") && Catch::Contains("\r"));
+  CHECK_THAT(text.str(), Catch::Contains("report.md"));  // the file list still arrives
+  // Not a terminal: nothing on stderr (checked by every other test here too).
+  const auto quiet = run_cli("report --out " + dir.q("pipe") + " --format md");
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.empty());
 }
 
 #endif  // CALIBRA_CLI_PATH

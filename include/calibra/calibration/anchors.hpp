@@ -227,6 +227,7 @@ inline agreement_summary summarise_agreement(const std::vector<unit_rating>& rat
   if (units.empty()) return s;
   std::size_t width = 0;
   std::vector<bool> ratee_seen(n_ratees_in_table, false), rater_seen(n_raters_in_table, false);
+  std::vector<std::size_t> at(n_levels + 2, 0);  // ratings per level in the current unit
   for (const auto& [begin, end] : units) {
     width = std::max(width, end - begin);
     s.n_ratings += end - begin;
@@ -246,7 +247,7 @@ inline agreement_summary summarise_agreement(const std::vector<unit_rating>& rat
     if (high - low > 1) ++s.divergent_units;
     // Pairs by level counts: a unit's raters are few, but count without a
     // double loop anyway.
-    std::vector<std::size_t> at(n_levels + 2, 0);
+    std::fill(at.begin(), at.end(), 0);
     for (std::size_t i = begin; i < end; ++i) ++at[static_cast<std::size_t>(ratings[i].level)];
     const std::size_t m = end - begin;
     std::size_t within = 0;

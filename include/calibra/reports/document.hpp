@@ -171,22 +171,30 @@ struct column {
 
 /// One table cell: a value (nothing, text or a finite number) plus
 /// presentation that repeats what the value says.
-struct cell {
-  std::variant<std::monostate, std::string, double> value;
+///
+/// The value is a small tagged pair rather than a std::variant<monostate,
+/// string, double>: GCC 12 at -O2 reports false -Wmaybe-uninitialized
+/// warnings on copies of such a variant once report builders are inlined,
+/// and a plain string member has none of that.
+class cell {
+ public:
   /// 1-based ordinal into report::levels: the cell takes that level's colour.
   std::optional<int> level;
   /// Draws attention (a flagged anchor, an unmet gap, a lenient rater).
   bool emphasis = false;
 
   cell() = default;
-  cell(std::string text) : value(std::move(text)) {}  // NOLINT: rows read as {"text", 2.5, ...}
-  cell(const char* text) : value(std::string(text)) {}
+  cell(std::string text) : kind_(value_kind::text), text_(std::move(text)) {}  // NOLINT: rows read as {"text", 2.5}
+  cell(const char* text) : cell(std::string(text)) {}                          // NOLINT
   template <typename Number, std::enable_if_t<std::is_arithmetic_v<Number> && !std::is_same_v<Number, bool> &&
                                                   !std::is_same_v<Number, char>,
                                               int> = 0>
   cell(Number number) {  // NOLINT
     const double v = static_cast<double>(number);
-    if (std::isfinite(v)) value = v;  // NaN and infinities mean "no value"
+    if (std::isfinite(v)) {  // NaN and infinities mean "no value"
+      kind_ = value_kind::number;
+      number_ = v;
+    }
   }
   template <typename T>
   cell(const std::optional<T>& maybe) : cell(maybe ? cell(*maybe) : cell()) {}
@@ -207,12 +215,18 @@ struct cell {
     return *this;
   }
 
-  bool empty() const { return std::holds_alternative<std::monostate>(value); }
-  const std::string* text() const { return std::get_if<std::string>(&value); }
+  bool empty() const { return kind_ == value_kind::empty; }
+  const std::string* text() const { return kind_ == value_kind::text ? &text_ : nullptr; }
   std::optional<double> number() const {
-    if (const double* v = std::get_if<double>(&value)) return *v;
+    if (kind_ == value_kind::number) return number_;
     return std::nullopt;
   }
+
+ private:
+  enum class value_kind : unsigned char { empty, text, number };
+  value_kind kind_ = value_kind::empty;
+  std::string text_;
+  double number_ = 0.0;
 };
 
 /// Rows from `first_row` up to the next group's first row belong together
