@@ -11,6 +11,7 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 using calibra::agreement::icc;
@@ -395,4 +396,105 @@ TEST_CASE("ICC bootstrap drops resamples with fewer than two distinct units", "[
   CHECK(*r.ci_low > -1e3);
   CHECK(r.extra.at("bootstrap_undefined") > 0);
   CHECK(r.extra.at("bootstrap_se") < 10);
+}
+
+TEST_CASE("ICC2k has no value when its denominator is not positive (finding F6)", "[icc][degenerate]") {
+  SECTION("denominator exactly 0: the 5 x 5 alternating table") {
+    // Mean squares by hand (psych::ICC(x, lmer = FALSE) prints the same):
+    // unit means 2.2, 1.8, 1.8, 2.2, 1.8 and rater means 1.8, 2.2, 1.8, 2.2,
+    // 1.8 around 1.96 give SS_R = SS_C = 5 (2 * 0.24^2 + 3 * 0.16^2) = 0.96,
+    // so MS_R = MS_C = 0.24; twelve 3s and thirteen 1s give SS_total = 121 -
+    // 25 * 1.96^2 = 24.96, so SS_E = 23.04 and MS_E = 23.04 / 16 = 1.44.
+    // MS_R + (MS_C - MS_E)/n = 0.24 - 1.2/5 = 0; psych prints ICC2k = 6.2e15
+    // with the interval [7.44, 0.36].
+    Eigen::MatrixXd data(5, 5);
+    data << 3, 1, 3, 1, 3,  //
+        1, 3, 1, 3, 1,      //
+        1, 3, 1, 3, 1,      //
+        3, 1, 3, 1, 3,      //
+        1, 3, 1, 3, 1;
+    const result r = icc_of(data, icc_form::icc2k);
+    CHECK_FALSE(r.value);
+    REQUIRE(r.reason);
+    CHECK_THAT(*r.reason, Catch::StartsWith("ICC2k denominator is not positive"));
+    CHECK_FALSE(r.ci_low);
+    CHECK_FALSE(r.ci_high);
+    CHECK(r.n_units == 5);
+    CHECK(r.extra.at("ms_units") == Approx(0.24).epsilon(1e-12));
+    CHECK(r.extra.at("ms_raters") == Approx(0.24).epsilon(1e-12));
+    CHECK(r.extra.at("ms_error") == Approx(1.44).epsilon(1e-12));
+    CHECK(r.extra.at("ms_within") == Approx(1.2).epsilon(1e-12));  // (0.96 + 23.04) / 20
+
+    // The other forms keep psych's values: ICC1 = -0.96 / 5.04, ICC2 = -1.2 / 4.8
+    // (exactly -1/(k - 1)), ICC3 = -1.2 / 6, ICC1k = -0.96 / 0.24, ICC3k = -1.2 / 0.24.
+    const std::vector<std::pair<icc_form, double>> defined{{icc_form::icc1, -0.96 / 5.04},
+                                                           {icc_form::icc2, -0.25},
+                                                           {icc_form::icc3, -0.2},
+                                                           {icc_form::icc1k, -4.0},
+                                                           {icc_form::icc3k, -5.0}};
+    for (const auto& [form, expected] : defined) {
+      const result other = icc_of(data, form);
+      INFO(calibra::agreement::to_string(form));
+      REQUIRE(other.value);
+      CHECK(*other.value == Approx(expected).epsilon(1e-12));
+      REQUIRE(other.ci_low);
+      REQUIRE(other.ci_high);
+      CHECK(*other.ci_low <= *other.value);
+      CHECK(*other.value <= *other.ci_high);
+    }
+    // psych::ICC: ICC2 interval [-0.300471515546712, 0.1021366589027532].
+    const result icc2 = icc_of(data, icc_form::icc2);
+    CHECK(*icc2.ci_low == Approx(-0.300471515546712).margin(1e-9));
+    CHECK(*icc2.ci_high == Approx(0.1021366589027532).margin(1e-9));
+  }
+  SECTION("denominator negative") {
+    // 3 units x 2 raters: MS_R = 1/6, MS_C = 1/6, MS_E = 13/6 by hand (psych
+    // agrees), so MS_R + (MS_C - MS_E)/n = 1/6 - 2/3 = -1/2 and the raw ratio
+    // (1/6 - 13/6) / (-1/2) = 4, which psych prints.  ICC2 = -2 is below -1/(k - 1).
+    Eigen::MatrixXd data(3, 2);
+    data << 1, 3,  //
+        3, 1,      //
+        2, 3;
+    const result r = icc_of(data, icc_form::icc2k);
+    CHECK_FALSE(r.value);
+    REQUIRE(r.reason);
+    CHECK_THAT(*r.reason, Catch::StartsWith("ICC2k denominator is not positive"));
+    CHECK(r.extra.at("ms_error") == Approx(13.0 / 6).epsilon(1e-12));
+    const result icc2 = icc_of(data, icc_form::icc2);
+    REQUIRE(icc2.value);
+    CHECK(*icc2.value == Approx(-2.0).epsilon(1e-12));
+  }
+  SECTION("the bootstrap counts such resamples as undefined") {
+    Eigen::MatrixXd data(3, 2);
+    data << 1, 3,  //
+        3, 1,      //
+        2, 3;
+    options opts;
+    opts.form = icc_form::icc2k;
+    const auto plan = calibra::agreement::icc_resampling_plan(data, opts);
+    CHECK(std::isnan(plan.estimate({1, 1, 1})));
+  }
+}
+
+TEST_CASE("ICC2k drops an interval that the step-up would invert", "[icc][degenerate]") {
+  // MS_R = 1.4, MS_C = 0.1, MS_E = 1.1 by hand, so ICC2k = 0.3 / (1.4 - 1/5) = 0.25.
+  // psych::ICC gives the ICC2 interval [-1.12364657316635, 0.872619652765156];
+  // its lower bound is below -1/(k - 1) = -1, the pole of the step-up, and
+  // psych's ICC2k interval comes out as [18.18, 0.93].
+  Eigen::MatrixXd data(5, 2);
+  data << 3, 4,  //
+      4, 4,      //
+      4, 4,      //
+      2, 4,      //
+      3, 1;
+  const result icc2 = icc_of(data, icc_form::icc2);
+  REQUIRE(icc2.ci_low);
+  CHECK(*icc2.ci_low == Approx(-1.12364657316635).margin(1e-9));
+  CHECK(*icc2.ci_high == Approx(0.872619652765156).margin(1e-9));
+  const result r = icc_of(data, icc_form::icc2k);
+  REQUIRE(r.value);
+  CHECK(*r.value == Approx(0.25).epsilon(1e-12));
+  CHECK_FALSE(r.ci_low);
+  CHECK_FALSE(r.ci_high);
+  CHECK(r.extra.count("F") == 1);
 }

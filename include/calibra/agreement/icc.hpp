@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -191,16 +192,47 @@ inline std::optional<double> finite_or_empty(double x) {
   return std::nullopt;
 }
 
+/// A mean square for messages, e.g. "0.24" or "1.5e+09".
+inline std::string short_number(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", x);
+  return buffer;
+}
+
+/// The denominator of ICC2 (Shrout & Fleiss), MS_R + (k - 1) MS_E + k (MS_C - MS_E) / n,
+/// written as MS_R + (k MS_C + (kn - k - n) MS_E) / n: for n, k >= 2 every term
+/// is non-negative, so in floating point too it is at least MS_R and ICC2
+/// cannot come out above 1 by rounding.
+inline double icc2_denominator(const icc_anova& a) {
+  const double n = a.n_units, k = static_cast<double>(a.n_raters);
+  return a.ms_units() + (k * a.ms_raters() + (k * n - k - n) * a.ms_error()) / n;
+}
+
+/// The denominator of ICC2k, MS_R + (MS_C - MS_E) / n.  Unlike the other five
+/// forms' denominators it is a difference: under systematic disagreement
+/// (MS_E >= n MS_R + MS_C) it is zero or negative, where ICC2 sits at or
+/// below -1/(k - 1), the pole of the Spearman-Brown step-up.
+inline double icc2k_denominator(const icc_anova& a) { return a.ms_units() + (a.ms_raters() - a.ms_error()) / a.n_units; }
+
+/// Whether ICC2k's denominator is zero or negative, counting a value within
+/// rounding of 0 (1e-12 of the size of its terms) as 0: the 5 x 5 table of
+/// docs/icc.md has an exact 0 there that double arithmetic turns into a
+/// residue of either sign, and psych::ICC then prints 6e15.
+inline bool icc2k_denominator_not_positive(const icc_anova& a) {
+  const double scale = a.ms_units() + (a.ms_raters() + a.ms_error()) / a.n_units;
+  return !(icc2k_denominator(a) > 1e-12 * scale);
+}
+
 /// The point value of one form from the mean squares; NaN when undefined.
 inline double icc_value(const icc_anova& a, icc_form form) {
-  const double n = a.n_units, k = static_cast<double>(a.n_raters);
-  const double msb = a.ms_units(), msj = a.ms_raters(), mse = a.ms_error(), msw = a.ms_within();
+  const double k = static_cast<double>(a.n_raters);
+  const double msb = a.ms_units(), mse = a.ms_error(), msw = a.ms_within();
   switch (form) {
     case icc_form::icc1: return (msb - msw) / (msb + (k - 1) * msw);
-    case icc_form::icc2: return (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n);
+    case icc_form::icc2: return (msb - mse) / icc2_denominator(a);
     case icc_form::icc3: return (msb - mse) / (msb + (k - 1) * mse);
     case icc_form::icc1k: return (msb - msw) / msb;
-    case icc_form::icc2k: return (msb - mse) / (msb + (msj - mse) / n);
+    case icc_form::icc2k: return (msb - mse) / icc2k_denominator(a);
     case icc_form::icc3k: return (msb - mse) / msb;
   }
   return std::numeric_limits<double>::quiet_NaN();
@@ -220,7 +252,17 @@ inline std::optional<std::string> icc_degenerate_reason(const icc_anova& a, icc_
   if (average && a.ss_units == 0)
     return "every unit has the same mean rating (between-unit mean square is 0): the average-measures ICC "
            "divides by it";
-  if (!std::isfinite(icc_value(a, form))) return "the ICC is not finite for these mean squares";
+  if (form == icc_form::icc2k && icc2k_denominator_not_positive(a))
+    return "ICC2k denominator is not positive: MS_R + (MS_C - MS_E)/n = " + short_number(a.ms_units()) + " + (" +
+           short_number(a.ms_raters()) + " - " + short_number(a.ms_error()) + ")/" + count_text(a.n_units) +
+           " is at most 0, because the residual disagreement outweighs the differences between units "
+           "(ICC2 is at or below -1/(k - 1), where the average of k ratings has no reliability to "
+           "report; psych::ICC prints the raw ratio, a value above 1)";
+  const double value = icc_value(a, form);
+  if (!std::isfinite(value)) return "the ICC is not finite for these mean squares";
+  // Every form is at most 1 for n, k >= 2 (ICC2k once its denominator is
+  // positive); a larger value could only come from a broken invariant.
+  if (value > 1) return "the ICC is above 1 for these mean squares, which no form allows";
   return std::nullopt;
 }
 
@@ -241,20 +283,23 @@ inline result icc_from_anova(const icc_anova& a, icc_form form, double confidenc
   r.n_units = static_cast<std::size_t>(std::llround(std::max(0.0, a.n_units)));
   r.n_raters = a.n_raters;
   r.ci_method = "F";
+  const double n = a.n_units, k = static_cast<double>(a.n_raters);
+  const double msb = a.ms_units(), msj = a.ms_raters(), mse = a.ms_error(), msw = a.ms_within();
+  const bool anova_defined = a.n_raters >= 2 && a.n_units >= 2;
+  if (anova_defined) {  // also with no value: they show why (e.g. ICC2k's denominator)
+    r.extra["ms_units"] = msb;
+    r.extra["ms_raters"] = msj;
+    r.extra["ms_error"] = mse;
+    r.extra["ms_within"] = msw;
+  }
   if (auto why = detail::icc_degenerate_reason(a, form)) {
     r.reason = std::move(*why);
     r.ci_method.clear();
     return r;
   }
-  const double n = a.n_units, k = static_cast<double>(a.n_raters);
-  const double msb = a.ms_units(), msj = a.ms_raters(), mse = a.ms_error(), msw = a.ms_within();
   const double alpha = 1.0 - confidence;
   const double value = detail::icc_value(a, form);
   r.value = value;
-  r.extra["ms_units"] = msb;
-  r.extra["ms_raters"] = msj;
-  r.extra["ms_error"] = mse;
-  r.extra["ms_within"] = msw;
 
   const bool one_way = form == icc_form::icc1 || form == icc_form::icc1k;
   const double f = one_way ? msb / msw : msb / mse;
@@ -305,15 +350,25 @@ inline result icc_from_anova(const icc_anova& a, icc_form form, double confidenc
       lower = n * (msb - f_upper * mse) / (f_upper * spread + n * msb);
       upper = n * (f_lower * msb - mse) / (spread + n * f_lower * msb);
       if (form == icc_form::icc2k) {
-        lower = lower * k / (1 + lower * (k - 1));
-        upper = upper * k / (1 + upper * (k - 1));
+        // The step-up b -> k b / (1 + (k - 1) b) has its pole at b = -1/(k - 1).
+        // An ICC2 bound at or below it has no image below 1: the ICC2k
+        // interval is then unbounded below, and is not reported.
+        const auto step_up = [k](double bound) {
+          const double stepped_denominator = 1 + bound * (k - 1);
+          return stepped_denominator > 0 ? bound * k / stepped_denominator
+                                         : std::numeric_limits<double>::quiet_NaN();
+        };
+        lower = step_up(lower);
+        upper = step_up(upper);
       }
       break;
     }
   }
+  // Both bounds, ordered and at most 1, or none: a half-defined or inverted
+  // interval would be read as a real one.
   r.ci_low = detail::finite_or_empty(lower);
   r.ci_high = detail::finite_or_empty(upper);
-  if (!r.ci_low || !r.ci_high) {
+  if (!r.ci_low || !r.ci_high || !(lower <= upper) || upper > 1) {
     r.ci_low.reset();
     r.ci_high.reset();
   }
