@@ -12,6 +12,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <random>
+#include <vector>
 
 using namespace calibra::agreement;
 using calibra_test::NA;
@@ -185,4 +187,85 @@ TEST_CASE("finite-population correction and confidence", "[multi_rater]") {
 TEST_CASE("Scott's pi needs two raters", "[multi_rater]") {
   const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
   CHECK_THROWS_AS(scott_pi(m), calibra::invalid_argument);
+}
+
+TEST_CASE("the family without tables reproduces irrCAC and the table path", "[multi_rater][many-categories]") {
+  // multi_rater_without_tables is what identity-weighted statistics use
+  // above 64 categories (continuous ratings); here it is called directly.
+  const auto without_tables = [](const Eigen::MatrixXd& m, statistic stat, options opts = {}) {
+    return detail::multi_rater_without_tables(code_ratings(m, opts), stat, opts);
+  };
+  SECTION("cac.raw4raters: irrCAC's README numbers") {
+    const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+    check_irrcac(without_tables(m, statistic::percent), 0.8181818, 0.12561, 0.8181818, 0);
+    check_irrcac(without_tables(m, statistic::gwet), 0.77544, 0.14295, 0.8181818, 0.1903212);
+    check_irrcac(without_tables(m, statistic::fleiss), 0.76117, 0.15302, 0.8181818, 0.2387153);
+    check_irrcac(without_tables(m, statistic::brennan_prediger), 0.77273, 0.14472, 0.8181818, 0.2);
+  }
+  SECTION("random data with missing values: every field agrees with the table path") {
+    std::mt19937_64 rng(37);
+    for (int trial = 0; trial < 30; ++trial) {
+      const int units = std::uniform_int_distribution<int>(3, 40)(rng);
+      const int raters = std::uniform_int_distribution<int>(2, 6)(rng);
+      const int q = std::uniform_int_distribution<int>(2, 9)(rng);
+      std::uniform_int_distribution<int> code(1, q);
+      std::uniform_real_distribution<double> u01(0, 1);
+      Eigen::MatrixXd m(units, raters);
+      for (int i = 0; i < units; ++i) {
+        const int truth = code(rng);
+        for (int j = 0; j < raters; ++j) m(i, j) = u01(rng) < 0.15 ? NA : (u01(rng) < 0.6 ? truth : code(rng));
+      }
+      options opts;
+      if (trial % 3 == 0) opts.categories = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+      if (trial % 4 == 1) opts.population_units = 100;
+      for (auto stat : {statistic::percent, statistic::unanimous, statistic::fleiss, statistic::gwet,
+                        statistic::brennan_prediger}) {
+        INFO("trial " << trial << ", " << to_string(stat));
+        const result table = detail::multi_rater_statistic(m, stat, opts);
+        const result table_free = without_tables(m, stat, opts);
+        CHECK(table_free.reason == table.reason);
+        CHECK(table_free.n_units == table.n_units);
+        CHECK(table_free.n_raters == table.n_raters);
+        CHECK(table_free.extra.at("pairable_units") == table.extra.at("pairable_units"));
+        CHECK(table_free.used.categories == table.used.categories);
+        REQUIRE(table_free.value.has_value() == table.value.has_value());
+        if (!table.value) continue;
+        CHECK(*table_free.value == Approx(*table.value).margin(1e-12));
+        REQUIRE(table_free.se.has_value() == table.se.has_value());
+        if (table.se) CHECK(*table_free.se == Approx(*table.se).margin(1e-12));
+        if (table.chance) CHECK(*table_free.chance == Approx(*table.chance).margin(1e-12));
+        REQUIRE(table_free.per_category.size() == table.per_category.size());
+        for (const auto& [code_value, kappa] : table.per_category)
+          CHECK(table_free.per_category.at(code_value) == Approx(kappa).margin(1e-12));
+      }
+    }
+  }
+  SECTION("weighted statistics are not offered") {
+    const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+    options quadratic;
+    quadratic.weights = weight_scheme::quadratic;
+    CHECK_THROWS_AS(without_tables(m, statistic::gwet, quadratic), calibra::invalid_argument);
+    CHECK_THROWS_AS(without_tables(m, statistic::within), calibra::invalid_argument);
+  }
+}
+
+TEST_CASE("identity-weighted statistics on 3000 distinct values", "[multi_rater][many-categories]") {
+  // Two raters, every value distinct (continuous ratings): no pair agrees,
+  // so pa = 0; each value has pi = 1/3000 (one rating of 1500 two-rating
+  // units, shared 1/2 each), so Fleiss' pe = 3000 / 3000^2, AC1's
+  // pe = (1/2999) * 3000 * (1/3000) * (2999/3000) = 1/3000, BP's pe = 1/3000.
+  Eigen::MatrixXd m(1500, 2);
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    m(i, 0) = 0.25 + 2.0 * static_cast<double>(i);
+    m(i, 1) = 1.25 + 2.0 * static_cast<double>(i);
+  }
+  const double pe = 1.0 / 3000;
+  const double kappa = (0 - pe) / (1 - pe);
+  CHECK(*percent_agreement(m).value == 0.0);
+  CHECK(*unanimous_agreement(m).value == 0.0);
+  CHECK(*fleiss_kappa(m).value == Approx(kappa).epsilon(1e-12));
+  CHECK(*gwet_ac(m).value == Approx(kappa).epsilon(1e-12));
+  CHECK(*brennan_prediger(m).value == Approx(kappa).epsilon(1e-12));
+  CHECK(*scott_pi(m).value == Approx(kappa).epsilon(1e-12));
+  CHECK(fleiss_kappa(m).per_category.size() == 3000);
 }

@@ -57,6 +57,15 @@ inline options effective_options(statistic stat, const options& opts) {
   return effective;
 }
 
+/// How a statistic is named when its bootstrap would need q x q tables:
+/// every resample rebuilds the summaries, so the bootstrap keeps the table
+/// limit even where the point estimate has a table-free path.
+inline std::string bootstrap_title(statistic stat, const options& effective) {
+  const std::string name =
+      stat == statistic::krippendorff ? krippendorff_title(effective.level) : weighted_title(stat, effective);
+  return name + " with a bootstrap";
+}
+
 /// The resampling plan of the statistics that depend on a unit only through
 /// its pattern of category counts (multi-rater family, Krippendorff), when
 /// the pattern table applies: a resample sums the drawn counts per pattern
@@ -74,6 +83,7 @@ inline std::optional<resampling_plan> pattern_plan(const ratings_ref& ratings, s
                                         "options.weights must stay 'identity'");
   std::optional<unit_patterns> tabulated = tabulate_patterns(ratings, effective, true);
   if (!tabulated) return std::nullopt;
+  check_table_categories(tabulated->categories.size(), bootstrap_title(stat, effective));
   auto patterns = std::make_shared<const unit_patterns>(std::move(*tabulated));
   resampling_plan plan;
   plan.n_units = patterns->n_units;
@@ -138,6 +148,7 @@ inline resampling_plan make_resampling_plan(const ratings_ref& ratings, statisti
   const options effective = detail::effective_options(stat, opts);
   if (std::optional<resampling_plan> plan = detail::pattern_plan(ratings, stat, effective)) return std::move(*plan);
   auto coded = std::make_shared<const coded_ratings>(detail::coded_for(ratings, stat, opts));
+  detail::check_table_categories(coded->categories.size(), detail::bootstrap_title(stat, effective));
   resampling_plan plan;
   plan.n_units = coded->n_units();
 

@@ -36,6 +36,7 @@ class contingency_summary {
   contingency_summary() = default;
   contingency_summary(category_set categories, Eigen::MatrixXd weights)
       : categories_(std::move(categories)), weights_(std::move(weights)) {
+    detail::check_table_categories(categories_.size(), "Cohen's kappa (contingency_summary)");
     const auto q = static_cast<Eigen::Index>(categories_.size());
     if (weights_.rows() != q || weights_.cols() != q)
       throw invalid_argument("agreement", "contingency_summary: weights are " + std::to_string(weights_.rows()) +
@@ -208,6 +209,7 @@ inline result cohen_kappa(const ratings_ref& ratings, const options& opts = {}) 
   const options pairs = detail::pairs_only(opts);
   if (std::optional<contingency_summary> table = detail::fast_pair_table(ratings, pairs)) return table->finish(pairs);
   const coded_ratings coded = code_ratings(ratings, pairs);
+  detail::check_table_categories(coded.categories.size(), detail::weighted_title(statistic::cohen, pairs));
   return detail::pair_table(coded, 0, 1, weights_for(pairs, coded.categories.codes())).finish(pairs);
 }
 
@@ -218,6 +220,7 @@ namespace detail {
 inline result light_from_coded(const coded_ratings& coded, const options& opts,
                                const std::vector<double>& unit_weights = {}) {
   check_confidence(opts.confidence);
+  check_table_categories(coded.categories.size(), weighted_title(statistic::light, opts));
   const Eigen::MatrixXd weights = weights_for(opts, coded.categories.codes());
   result r;
   r.stat = statistic::light;
@@ -278,6 +281,7 @@ inline double kappa_value(const double* table, double n, const Eigen::MatrixXd& 
 /// taken out of the tables of the pairs it belongs to and put back.
 /// O(units x pairs x q^2) instead of one full pass per unit.
 inline std::vector<double> light_jackknife(const coded_ratings& coded, const options& opts) {
+  check_table_categories(coded.categories.size(), weighted_title(statistic::light, opts));
   const Eigen::MatrixXd w = weights_for(opts, coded.categories.codes());
   const auto q = static_cast<Eigen::Index>(coded.categories.size());
   const Eigen::Index units = coded.index.rows(), raters = coded.index.cols();

@@ -31,6 +31,7 @@ namespace detail {
 inline result conger_from_coded(const coded_ratings& coded, const options& opts,
                                 const std::vector<double>& unit_weights = {}) {
   check_confidence(opts.confidence);
+  check_table_categories(coded.categories.size(), weighted_title(statistic::conger, opts));
   const Eigen::MatrixXd W = weights_for(opts, coded.categories.codes());
   const auto q = static_cast<Eigen::Index>(coded.categories.size());
   const Eigen::Index units = coded.index.rows();
@@ -171,6 +172,7 @@ inline double conger_value(const Eigen::MatrixXd& classified, double n2, double 
 /// removed and put back, so the cost is O(units x raters x q^2) instead of
 /// one full pass per unit.
 inline std::vector<double> conger_jackknife(const coded_ratings& coded, const options& opts) {
+  check_table_categories(coded.categories.size(), weighted_title(statistic::conger, opts));
   const Eigen::MatrixXd W = weights_for(opts, coded.categories.codes());
   const auto q = static_cast<Eigen::Index>(coded.categories.size());
   const Eigen::Index units = coded.index.rows(), raters = coded.index.cols();

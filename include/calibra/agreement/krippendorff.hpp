@@ -13,6 +13,10 @@
 // distances depend on the pooled value frequencies, so the variance sums
 // are taken with the weights of a reference set of frequencies (see
 // krippendorff_summary).
+//
+// With many categories (continuous ratings) the q x q tables do not fit;
+// krippendorff_without_tables computes the nominal, ordinal and interval
+// levels from per-unit and per-category sums instead.
 #pragma once
 
 #include <calibra/agreement/categories.hpp>
@@ -32,6 +36,13 @@
 #include <vector>
 
 namespace calibra::agreement {
+
+namespace detail {
+/// "Krippendorff's alpha (interval level)" for messages.
+inline std::string krippendorff_title(measurement_level level) {
+  return "Krippendorff's alpha (" + std::string(to_string(level)) + " level)";
+}
+}  // namespace detail
 
 /// Agreement weights (1 - normalised distance) of Krippendorff's metric for
 /// a measurement level.  `marginals` (the pairable value frequencies n_c)
@@ -89,6 +100,7 @@ class krippendorff_summary {
   krippendorff_summary(category_set categories, measurement_level level,
                        std::optional<Eigen::MatrixXd> variance_weights = {})
       : categories_(std::move(categories)), level_(level) {
+    detail::check_table_categories(categories_.size(), detail::krippendorff_title(level) + " (krippendorff_summary)");
     const auto q = static_cast<Eigen::Index>(categories_.size());
     if (variance_weights) {
       if (variance_weights->rows() != q || variance_weights->cols() != q)
@@ -273,10 +285,187 @@ inline krippendorff_summary krippendorff_from_table(const unit_counts& table, co
   return summary;
 }
 
+/// Above this many categories krippendorff_alpha computes the nominal,
+/// ordinal and interval levels without tables (krippendorff_without_tables);
+/// at or below it, through krippendorff_summary, whose numbers the published
+/// examples pin.  The two agree to rounding.
+inline constexpr std::size_t krippendorff_table_categories = 64;
+
+/// Krippendorff's alpha and its standard error at the nominal, ordinal or
+/// interval level in O(ratings + q) time and memory, with no q x q table:
+/// the same numbers krippendorff_summary::finish gives, reorganised.
+///
+/// Interval distances are (y_c - y_k)^2 / D with y the codes and D the
+/// squared code range.  Ordinal distances are the same with y_c the
+/// cumulative midpoint n_0 + ... + n_{c-1} + n_c / 2 of the pairable value
+/// frequencies: Krippendorff's (n_c/2 + n_{c+1} + ... + n_k/2)^2 is
+/// (y_k - y_c)^2.  Nominal distance is [c != k].  With that,
+///   a unit's pair disagreement  sum_ab c_a c_b d_ab = 2 r sum_a c_a (y_a - mean_u y)^2 / D
+///                               (nominal: r^2 - sum_a c_a^2),
+///   the expected disagreement   sum_ck n_c n_k d_ck = 2 N sum_c n_c (y_c - mean y)^2 / D
+///                               (nominal: N^2 - sum_c n_c^2),
+///   and (W pi)_c                = 1 - ((y_c - mu)^2 + sigma^2) / D  (nominal: pi_c),
+/// where mu and sigma^2 are the mean and variance of y under pi.  Gwet's
+/// linearised unit scores then need a second pass over the units instead of
+/// the summary's q x q sums.  Every spread is taken around a mean (two
+/// passes), so continuous ratings far from 0 keep their digits.
+inline result krippendorff_without_tables(const coded_ratings& coded, const options& opts) {
+  check_confidence(opts.confidence);
+  const measurement_level level = opts.level;
+  if (level == measurement_level::ratio)
+    throw invalid_argument("agreement", "krippendorff_without_tables: the ratio level needs the table path");
+  const std::size_t q = coded.categories.size();
+  const std::vector<double>& codes = coded.categories.codes();
+
+  result r;
+  r.stat = statistic::krippendorff;
+  r.used = used_options(opts, coded.categories);
+  r.used.level = level;
+  r.n_raters = active_raters(coded);
+
+  // Pass 1: units, pairable values per category.
+  double rated_units = 0, pairable_units = 0, sum_r = 0;
+  std::vector<double> marginals(q, 0.0);
+  for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+    double units_r = 0;
+    for (std::size_t a = 0; a < m; ++a) units_r += count[a];
+    if (units_r <= 0) return;
+    rated_units += 1;
+    if (units_r < 2) return;
+    pairable_units += 1;
+    sum_r += units_r;
+    for (std::size_t a = 0; a < m; ++a) marginals[static_cast<std::size_t>(category[a])] += count[a];
+  });
+  r.n_units = static_cast<std::size_t>(std::llround(pairable_units));
+  r.extra["units_with_values"] = rated_units;
+  const double f = sampling_fraction(rated_units, opts.population_units);
+  if (pairable_units <= 0) {
+    r.reason = "no pairable units: no unit has two or more values";
+    return r;
+  }
+
+  // The position of each category on the metric's line, and its squared span.
+  std::vector<double> y(q, 0.0);
+  if (level == measurement_level::interval) {
+    y = codes;
+  } else if (level == measurement_level::ordinal) {
+    double below = 0;
+    for (std::size_t c = 0; c < q; ++c) {
+      y[c] = below + marginals[c] / 2;
+      below += marginals[c];
+    }
+  }
+  const double span = q < 2 ? 0.0 : y.back() - y.front();
+  // No spread (one category, or no pairable values on an ordinal line): the
+  // table path falls back to identity weights, and so does this one.
+  const bool nominal = level == measurement_level::nominal || !(span > 0);
+  const double largest = span * span;
+
+  double total = 0, weighted_y = 0;
+  for (std::size_t c = 0; c < q; ++c) {
+    total += marginals[c];
+    weighted_y += marginals[c] * y[c];
+  }
+  const double mean_y = weighted_y / total;
+  double expected_sum = 0, spread_y = 0;  // spread_y: sum_c n_c (y_c - mean)^2 / D
+  if (nominal) {
+    double squares = 0;
+    for (double n_c : marginals) squares += n_c * n_c;
+    expected_sum = total * total - squares;
+  } else {
+    for (std::size_t c = 0; c < q; ++c) spread_y += marginals[c] * (y[c] - mean_y) * (y[c] - mean_y);
+    spread_y /= largest;
+    expected_sum = 2 * total * spread_y;
+  }
+
+  // A unit's sum over ordered pairs of its values of the distance.
+  auto pair_disagreement = [&](const std::int32_t* category, const double* count, std::size_t m, double units_r) {
+    if (nominal) {
+      double squares = 0;
+      for (std::size_t a = 0; a < m; ++a) squares += count[a] * count[a];
+      return units_r * units_r - squares;
+    }
+    double unit_mean = 0;
+    for (std::size_t a = 0; a < m; ++a) unit_mean += count[a] * y[static_cast<std::size_t>(category[a])];
+    unit_mean /= units_r;
+    double spread = 0;
+    for (std::size_t a = 0; a < m; ++a) {
+      const double deviation = y[static_cast<std::size_t>(category[a])] - unit_mean;
+      spread += count[a] * deviation * deviation;
+    }
+    return 2 * units_r * spread / largest;
+  };
+  auto unit_total = [](const double* count, std::size_t m) {
+    double units_r = 0;
+    for (std::size_t a = 0; a < m; ++a) units_r += count[a];
+    return units_r;
+  };
+
+  // Pass 2: observed disagreement.
+  double observed_sum = 0;
+  for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+    const double units_r = unit_total(count, m);
+    if (units_r < 2) return;
+    observed_sum += pair_disagreement(category, count, m, units_r) / (units_r - 1);
+  });
+
+  const double pa_prime = (total - observed_sum) / total;
+  const double pa = (1 - 1 / total) * pa_prime + 1 / total;
+  const double pe = 1 - expected_sum / (total * total);
+  r.observed = pa;
+  r.chance = pe;
+  r.extra["observed_disagreement"] = observed_sum / total;
+  if (total > 1) r.extra["expected_disagreement"] = expected_sum / (total * (total - 1));
+  if (!(expected_sum > 1e-12 * total * total)) {
+    r.reason = "no variation: every pairable value is in one category, so expected disagreement is 0";
+    return r;
+  }
+  const double alpha = 1 - (total - 1) * observed_sum / expected_sum;
+  r.value = alpha;
+  if (pairable_units < 2) return r;
+
+  // Pass 3: Gwet's linearised unit scores d_u = a s_u + b r_u + g.c_u + h,
+  // as in krippendorff_summary::finish, summed directly.
+  const double n = pairable_units;
+  const double mean_r = sum_r / n;
+  const double D = 1 - pe;
+  const double alpha_prime = (pa_prime - pe) / D;
+  const double B = 2 * (1 - alpha_prime) / D;
+  const double a_coef = 1 / (mean_r * D);
+  const double b_coef = -pa / (mean_r * D) + B * pe / mean_r;
+  const double h_coef = (pa - pe) / D - alpha_prime;
+  // (W pi)_c for each category.
+  std::vector<double> v(q);
+  if (nominal) {
+    for (std::size_t c = 0; c < q; ++c) v[c] = marginals[c] / total;
+  } else {
+    const double variance_y = spread_y / total;  // already divided by D
+    for (std::size_t c = 0; c < q; ++c)
+      v[c] = 1 - (y[c] - mean_y) * (y[c] - mean_y) / largest - variance_y;
+  }
+  double sum_sq = 0;
+  for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+    const double units_r = unit_total(count, m);
+    if (units_r < 2) return;
+    const double s = units_r - pair_disagreement(category, count, m, units_r) / (units_r - 1);
+    double gc = 0;
+    for (std::size_t a = 0; a < m; ++a) gc += count[a] * v[static_cast<std::size_t>(category[a])];
+    gc *= -B / mean_r;
+    const double d = a_coef * s + b_coef * units_r + gc + h_coef;
+    sum_sq += d * d;
+  });
+  set_t_interval(r, (1 - f) / (n * (n - 1)) * sum_sq, n, opts);
+  return r;
+}
+
 }  // namespace detail
 
 /// Krippendorff's alpha at options.level, every available value used
 /// (options.missing = listwise first drops units lacking any value).
+/// Memory is O(ratings + q) at the nominal, ordinal and interval levels
+/// with more than detail::krippendorff_table_categories categories; the
+/// ratio level builds q x q tables and refuses more than
+/// max_table_categories categories (calibra::invalid_argument).
 inline result krippendorff_alpha(const ratings_ref& ratings, const options& opts = {}) {
   if (opts.weights != weight_scheme::identity)
     throw invalid_argument("agreement", "Krippendorff's alpha takes its distance from options.level (nominal, "
@@ -288,6 +477,9 @@ inline result krippendorff_alpha(const ratings_ref& ratings, const options& opts
     return summary.finish(opts);
   }
   const coded_ratings coded = code_ratings(ratings, opts);
+  if (opts.level != measurement_level::ratio && coded.categories.size() > detail::krippendorff_table_categories)
+    return detail::krippendorff_without_tables(coded, opts);
+  detail::check_table_categories(coded.categories.size(), detail::krippendorff_title(opts.level));
   std::optional<Eigen::MatrixXd> weights;
   if (opts.level == measurement_level::ordinal) {
     // The ordinal distances need the pooled frequencies first.

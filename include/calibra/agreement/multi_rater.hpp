@@ -50,6 +50,7 @@ class multi_rater_summary {
   multi_rater_summary() = default;
   multi_rater_summary(category_set categories, Eigen::MatrixXd weights)
       : categories_(std::move(categories)), weights_(std::move(weights)) {
+    detail::check_table_categories(categories_.size(), "the percent / Fleiss / Gwet summary (multi_rater_summary)");
     const auto q = static_cast<Eigen::Index>(categories_.size());
     if (weights_.rows() != q || weights_.cols() != q)
       throw invalid_argument("agreement", "multi_rater_summary: weights are " + std::to_string(weights_.rows()) +
@@ -278,6 +279,7 @@ inline void feed(multi_rater_summary& summary, const unit_counts& table, const s
 
 /// The weights a multi-rater statistic uses under `opts`.
 inline Eigen::MatrixXd family_weights(statistic stat, const options& opts, const category_set& categories) {
+  check_table_categories(categories.size(), weighted_title(stat, opts));
   if (stat == statistic::within) return tolerance_weights(categories.size(), opts.tolerance);
   if (stat == statistic::unanimous) return Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(categories.size()),
                                                                      static_cast<Eigen::Index>(categories.size()));
@@ -300,8 +302,157 @@ inline coded_ratings one_versus_rest(const coded_ratings& coded, double code) {
   return binary;
 }
 
+/// Above this many categories, identity-weighted statistics of the family
+/// are computed by multi_rater_without_tables; at or below it, through
+/// multi_rater_summary (the mergeable path the published tests pin).
+inline constexpr std::size_t multi_rater_table_categories = 64;
+
+/// Whether `stat` under `opts` uses identity weights, so that
+/// multi_rater_without_tables applies.
+inline bool identity_family(statistic stat, const options& opts) {
+  if (stat == statistic::unanimous) return true;  // always identity, whatever opts.weights says
+  const bool family = stat == statistic::percent || stat == statistic::fleiss || stat == statistic::scott ||
+                      stat == statistic::gwet || stat == statistic::brennan_prediger;
+  return family && opts.weights == weight_scheme::identity;
+}
+
+/// percent, unanimous, Fleiss, Scott, Gwet's AC1 and Brennan-Prediger with
+/// identity weights, in O(ratings + q) memory: the numbers of
+/// multi_rater_summary::finish without its q x q weight and sum-of-p p^T
+/// tables.  With identity weights a unit's agreeing pairs are
+/// sum_k c_k (c_k - 1), and the chance-agreement gradient g is pi (Fleiss,
+/// Scott) or (1 - pi) / (q - 1) (AC1), so Gwet's linearised unit scores
+/// x_i = A pa_i e_i - A pe e_i - B g.p_i + B pe take a second pass over the
+/// units instead of the quadratic form in sum p_i p_i^T.
+inline result multi_rater_without_tables(const coded_ratings& coded, statistic stat, const options& opts) {
+  check_confidence(opts.confidence);
+  if (!identity_family(stat, opts))
+    throw invalid_argument("agreement", "multi_rater_without_tables: " + weighted_title(stat, opts) +
+                                            " needs the weight table");
+  const std::size_t q = coded.categories.size();
+  result r;
+  r.stat = stat;
+  r.used = used_options(opts, coded.categories);
+  r.n_raters = active_raters(coded);
+
+  auto unit_total = [](const double* count, std::size_t m) {
+    double total = 0;
+    for (std::size_t a = 0; a < m; ++a) total += count[a];
+    return total;
+  };
+  auto unit_pa = [](const double* count, std::size_t m, double total) {
+    double agreeing = 0;
+    for (std::size_t a = 0; a < m; ++a) agreeing += count[a] * (count[a] - 1);
+    return agreeing / (total * (total - 1));
+  };
+
+  // Pass 1: the linear sums.
+  double n = 0, n2 = 0, sum_pa = 0, unanimous = 0;
+  std::vector<double> sum_p(q, 0.0), disagreement(q, 0.0);
+  for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+    const double total = unit_total(count, m);
+    if (total <= 0) return;
+    n += 1;
+    for (std::size_t a = 0; a < m; ++a) sum_p[static_cast<std::size_t>(category[a])] += count[a] / total;
+    if (total < 2) return;
+    n2 += 1;
+    sum_pa += unit_pa(count, m, total);
+    if (m == 1) unanimous += 1;
+    const double pairs = total * (total - 1);
+    for (std::size_t a = 0; a < m; ++a)
+      disagreement[static_cast<std::size_t>(category[a])] += count[a] * (total - count[a]) / pairs;
+  });
+  r.n_units = static_cast<std::size_t>(std::llround(n));
+  r.extra["pairable_units"] = n2;
+  const double f = sampling_fraction(n, opts.population_units);
+  const auto qd = static_cast<double>(q);
+  if (n <= 0) {
+    r.reason = "no units: every unit lacks ratings (or was dropped by listwise deletion)";
+    return r;
+  }
+  if (n2 <= 0) {
+    r.reason = "no pairable units: no unit has two or more ratings";
+    return r;
+  }
+  if (stat == statistic::unanimous) {
+    const double share = unanimous / n2;
+    r.value = share;
+    r.observed = share;
+    r.n_units = static_cast<std::size_t>(std::llround(n2));
+    const double sum_sq = unanimous * (1 - share) * (1 - share) + (n2 - unanimous) * share * share;
+    set_t_interval(r, (1 - sampling_fraction(n2, opts.population_units)) / (n2 * (n2 - 1)) * sum_sq, n2, opts);
+    return r;
+  }
+
+  const double pa = sum_pa / n2;
+  std::vector<double> pi(q), g(q, 0.0);
+  for (std::size_t k = 0; k < q; ++k) pi[k] = sum_p[k] / n;
+  double pe = 0;
+  bool chance_varies = false;
+  switch (stat) {
+    case statistic::percent: break;
+    case statistic::fleiss:
+    case statistic::scott:
+      for (std::size_t k = 0; k < q; ++k) {
+        pe += pi[k] * pi[k];
+        g[k] = pi[k];
+      }
+      chance_varies = true;
+      break;
+    case statistic::gwet: {
+      if (q < 2) {
+        r.observed = pa;
+        r.reason = "only one category: AC1/AC2 need at least two (declare the scale in options.categories)";
+        return r;
+      }
+      const double scale = 1 / (qd - 1);  // identity weights: sum of W = q, over q (q - 1)
+      for (std::size_t k = 0; k < q; ++k) {
+        pe += scale * pi[k] * (1 - pi[k]);
+        g[k] = scale * (1 - pi[k]);
+      }
+      chance_varies = true;
+      break;
+    }
+    case statistic::brennan_prediger: pe = 1 / qd; break;
+    default: break;  // identity_family has ruled the rest out
+  }
+  r.observed = pa;
+  r.chance = pe;
+  if (stat == statistic::fleiss || stat == statistic::scott) {
+    for (std::size_t k = 0; k < q; ++k) {
+      const double spread = pi[k] * (1 - pi[k]);
+      if (spread > 0) r.per_category[coded.categories.code(k)] = 1 - disagreement[k] / (n2 * spread);
+    }
+  }
+  if (1 - pe <= 1e-12) {
+    r.reason = q < 2 ? "chance agreement is 1: only one category (declare the scale in options.categories)"
+                     : "chance agreement is 1: every rating is in one category";
+    return r;
+  }
+  const double value = (pa - pe) / (1 - pe);
+  r.value = value;
+
+  // Pass 2: sum over units of (x_i - value)^2.
+  const double A = (n / n2) / (1 - pe);
+  const double B = chance_varies ? 2 * (1 - value) / (1 - pe) : 0.0;
+  double sum_sq = 0;
+  for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+    const double total = unit_total(count, m);
+    if (total <= 0) return;
+    double gp = 0;
+    for (std::size_t a = 0; a < m; ++a) gp += g[static_cast<std::size_t>(category[a])] * count[a] / total;
+    double x = -B * gp + B * pe;
+    if (total >= 2) x += A * unit_pa(count, m, total) - A * pe;
+    sum_sq += (x - value) * (x - value);
+  });
+  set_t_interval(r, (1 - f) / (n * (n - 1)) * sum_sq, n, opts);
+  return r;
+}
+
 /// Single-pass computation of a multi-rater statistic on coded ratings.
 inline result multi_rater_from_coded(const coded_ratings& coded, statistic stat, const options& opts) {
+  if (coded.categories.size() > multi_rater_table_categories && identity_family(stat, opts))
+    return multi_rater_without_tables(coded, stat, opts);
   multi_rater_summary summary(coded.categories, family_weights(stat, opts, coded.categories));
   summary.n_raters = active_raters(coded);
   for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {

@@ -17,10 +17,70 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 namespace calibra::agreement {
+
+/// The most categories for which a coefficient builds q x q tables (weights,
+/// pair probabilities, a contingency or coincidence matrix).  At 2048 one
+/// table of doubles takes 32 MiB and the hungriest statistic keeps about
+/// eight; past it the tables grow quadratically (2 x 10^5 distinct
+/// continuous values would ask for 320 GB each), so calibra refuses with an
+/// invalid_argument instead.  Krippendorff's alpha at the nominal, ordinal
+/// and interval levels and the identity-weighted percent, unanimous,
+/// Fleiss, Gwet and Brennan-Prediger coefficients need no such table and
+/// have no limit.
+inline constexpr std::size_t max_table_categories = 2048;
+
+namespace detail {
+
+/// Throws calibra::invalid_argument when `q` categories are more than
+/// max_table_categories; `statistic_text` names what needs the tables
+/// ("Cohen's kappa", "Fleiss' kappa with quadratic weights", ...).
+inline void check_table_categories(std::size_t q, const std::string& statistic_text) {
+  if (q <= max_table_categories) return;
+  const double gigabytes = static_cast<double>(q) * static_cast<double>(q) * 8 / 1e9;
+  char size[32];
+  std::snprintf(size, sizeof size, "%.3g", gigabytes);
+  throw invalid_argument(
+      "agreement", statistic_text + ": the ratings hold " + std::to_string(q) +
+                       " distinct categories, and this statistic builds q x q tables (" + size +
+                       " GB each at this q); the limit is " + std::to_string(max_table_categories) +
+                       " categories. Every distinct value counts as a category, so continuous ratings need "
+                       "rounding or binning to at most " + std::to_string(max_table_categories) +
+                       " values; or use Krippendorff's alpha at level nominal, ordinal or interval "
+                       "(--stat krippendorff --level interval), or percent, Fleiss, Gwet's AC1 or "
+                       "Brennan-Prediger with identity weights, without a bootstrap, which need no such table");
+}
+
+/// The name of a statistic in a message: "Cohen's kappa", "Fleiss' kappa".
+inline std::string statistic_title(statistic stat) {
+  switch (stat) {
+    case statistic::percent: return "percent agreement";
+    case statistic::unanimous: return "unanimous agreement";
+    case statistic::within: return "agreement within tolerance";
+    case statistic::cohen: return "Cohen's kappa";
+    case statistic::scott: return "Scott's pi";
+    case statistic::fleiss: return "Fleiss' kappa";
+    case statistic::conger: return "Conger's kappa";
+    case statistic::light: return "Light's kappa";
+    case statistic::krippendorff: return "Krippendorff's alpha";
+    case statistic::gwet: return "Gwet's AC1/AC2";
+    case statistic::brennan_prediger: return "the Brennan-Prediger coefficient";
+    case statistic::icc: return "the ICC";
+  }
+  return "the statistic";
+}
+
+/// statistic_title, with " (quadratic weights)" when the weights are not identity.
+inline std::string weighted_title(statistic stat, const options& opts) {
+  if (opts.weights == weight_scheme::identity) return statistic_title(stat);
+  return statistic_title(stat) + " (" + std::string(to_string(opts.weights)) + " weights)";
+}
+
+}  // namespace detail
 
 /// Builds the weight matrix of a predefined scheme for sorted, distinct
 /// category codes.  `weight_scheme::custom` is not a scheme: pass the matrix
@@ -32,6 +92,7 @@ inline Eigen::MatrixXd make_weights(weight_scheme scheme, const std::vector<doub
                                         "(options::custom_weights), not a scheme to generate");
   if (!std::is_sorted(categories.begin(), categories.end()))
     throw invalid_argument("agreement", "make_weights: categories must be sorted ascending");
+  detail::check_table_categories(categories.size(), "a " + std::string(to_string(scheme)) + " weight matrix");
   Eigen::MatrixXd w = Eigen::MatrixXd::Identity(q, q);
   // One category: every pair of ratings agrees, whatever the scheme.
   if (q <= 1 || scheme == weight_scheme::identity) return w;
@@ -156,6 +217,7 @@ inline Eigen::MatrixXd tolerance_weights(std::size_t q, int tolerance) {
   if (tolerance < 0)
     throw invalid_argument("agreement", "tolerance is " + std::to_string(tolerance) +
                                             "; expected a number of categories >= 0");
+  detail::check_table_categories(q, "the 'within' statistic");
   const auto n = static_cast<Eigen::Index>(q);
   Eigen::MatrixXd w(n, n);
   for (Eigen::Index k = 0; k < n; ++k)
