@@ -1,17 +1,72 @@
 #include <calibra/io/framework_json.hpp>
 
 #include <sstream>
+#include <string>
+#include <string_view>
 
 namespace calibra {
 namespace {
 
-/// Markdown table cells cannot hold raw pipes or line breaks.
-std::string cell(const std::string& text) {
+/// Escapes one line of text so that Markdown renders it as written: the
+/// characters HTML gives a meaning to become entities (a framework named
+/// "<img src=x onerror=...>" stays text), the punctuation that starts
+/// emphasis, code, links, tables, headings or strike-through is backslash-escaped, and
+/// so is what would turn the start of a line into a heading, a quote, a list
+/// item or a code block.
+void append_line(std::string& out, std::string_view line) {
+  const auto first = line.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return;
+  line.remove_prefix(first);  // four leading spaces would start a code block
+  std::size_t digits = 0;
+  while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
+  const bool ordered_item = digits > 0 && digits < line.size() && (line[digits] == '.' || line[digits] == ')');
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    switch (c) {
+      case '<': out += "&lt;"; continue;
+      case '>': out += "&gt;"; continue;
+      case '&': out += "&amp;"; continue;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~': case '#':
+        out += '\\';
+        break;
+      case '+': case '-': case '=':
+        if (i == 0) out += '\\';
+        break;
+      case '.': case ')':
+        if (ordered_item && i == digits) out += '\\';
+        break;
+      default:
+        break;
+    }
+    out += c;
+  }
+}
+
+/// Text for a heading, a list item or a table cell: one line, escaped.
+std::string inline_text(std::string_view text) {
+  std::string line(text);
+  for (char& c : line)
+    if (c == '\n' || c == '\r') c = ' ';
   std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+  append_line(out, line);
+  return out;
+}
+
+/// Markdown table cells cannot hold line breaks either.
+std::string cell(std::string_view text) { return inline_text(text); }
+
+/// Text for a paragraph: its lines kept, each escaped.
+std::string paragraph(std::string_view text) {
+  std::string out;
+  std::size_t start = 0;
+  for (;;) {
+    const auto end = text.find('\n', start);
+    std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    append_line(out, line);
+    if (end == std::string_view::npos) break;
+    out += '\n';
+    start = end + 1;
   }
   return out;
 }
@@ -24,14 +79,14 @@ std::string to_markdown(const framework& fw) {
   const auto& scale = fw.scale();
   const auto& comps = fw.competencies();
   const auto& ladder = fw.ladder();
-  md << "# " << m.name << "\n\n";
-  md << "Version " << m.version << ", last updated " << m.last_updated;
+  md << "# " << inline_text(m.name) << "\n\n";
+  md << "Version " << inline_text(m.version) << ", last updated " << inline_text(m.last_updated);
   if (!m.owners.empty()) {
     md << ", owned by ";
-    for (std::size_t i = 0; i < m.owners.size(); ++i) md << (i ? ", " : "") << m.owners[i];
+    for (std::size_t i = 0; i < m.owners.size(); ++i) md << (i ? ", " : "") << inline_text(m.owners[i]);
   }
   md << ".\n\n";
-  if (!m.description.empty()) md << m.description << "\n\n";
+  if (!m.description.empty()) md << paragraph(m.description) << "\n\n";
 
   md << "## Proficiency scale\n\n| # | Level | Scope | Autonomy | Description |\n|---|---|---|---|---|\n";
   for (std::size_t l = 0; l < scale.size(); ++l) {
@@ -48,15 +103,15 @@ std::string to_markdown(const framework& fw) {
     md << "\n### Quadrant: " << to_string(q) << "\n";
     for (const auto& c : comps) {
       if (c.quadrant != q) continue;
-      md << "\n#### " << c.name << "\n\n" << c.definition << "\n\n";
+      md << "\n#### " << inline_text(c.name) << "\n\n" << paragraph(c.definition) << "\n\n";
       if (c.area) {
         const auto a = fw.area_index(*c.area);
-        md << "Area: " << fw.areas()[*a].name << ".\n\n";
+        md << "Area: " << inline_text(fw.areas()[*a].name) << ".\n\n";
       }
       md << "| Level | Anchor |\n|---|---|\n";
       for (std::size_t l = 0; l < scale.size(); ++l)
         md << "| " << cell(scale.levels()[l].label) << " | " << cell(c.anchors[l]) << " |\n";
-      if (!c.interview_format.empty()) md << "\nInterview: " << c.interview_format << "\n";
+      if (!c.interview_format.empty()) md << "\nInterview: " << inline_text(c.interview_format) << "\n";
     }
   }
 
@@ -70,18 +125,20 @@ std::string to_markdown(const framework& fw) {
       if (comps[c].quadrant != q) continue;
       md << "| " << cell(comps[c].name) << " | " << to_string(q) << " |";
       for (std::size_t l = 0; l < ladder.size(); ++l)
-        md << ' ' << scale.at_ordinal(fw.expectations()(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c))).label
+        md << ' '
+           << cell(scale.at_ordinal(fw.expectations()(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c))).label)
            << " |";
       md << "\n";
     }
 
   md << "\n## Promotion gaps\n";
   for (const auto& g : fw.gaps()) {
-    md << "\n### " << ladder.levels()[g.step.from].name << " to " << ladder.levels()[g.step.to].name << "\n\n";
+    md << "\n### " << inline_text(ladder.levels()[g.step.from].name) << " to " << inline_text(ladder.levels()[g.step.to].name)
+       << "\n\n";
     if (g.competencies.empty()) md << "No competency rises on this step.\n";
     for (const auto& rise : g.competencies)
-      md << "- " << comps[rise.competency].name << ": " << scale.at_ordinal(rise.from_level).label << " to "
-         << scale.at_ordinal(rise.to_level).label << "\n";
+      md << "- " << inline_text(comps[rise.competency].name) << ": " << inline_text(scale.at_ordinal(rise.from_level).label)
+         << " to " << inline_text(scale.at_ordinal(rise.to_level).label) << "\n";
   }
   return md.str();
 }
