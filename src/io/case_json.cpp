@@ -4,6 +4,7 @@
 #include <calibra/io/case.hpp>
 #include <calibra/io/files.hpp>
 
+#include "json_syntax.hpp"
 #include "read_file.hpp"
 
 #include <nlohmann/json.hpp>
@@ -524,6 +525,7 @@ json parse_json(std::string_view text, const std::string& source) {
                                   " MiB limit for CASE packages");
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw parse_error("case", source + ": the file is empty; expected a CASE package (a JSON object)");
+  detail::reject_utf16(text, "case", source);
   check_nesting(text, source);
 
   // nlohmann keeps the last of duplicate keys; a strict reader refuses them
@@ -570,20 +572,9 @@ json parse_json(std::string_view text, const std::string& source) {
     }
     return true;
   };
-  json doc;
-  try {
-    doc = json::parse(text.begin(), text.end(), track);
-  } catch (const json::parse_error& e) {
-    const auto [line, column] = detail::line_column(text, e.byte > 0 ? e.byte - 1 : 0);
-    std::string reason = e.what();
-    const auto column_at = reason.find("column ");
-    const auto colon = column_at == std::string::npos ? std::string::npos : reason.find(": ", column_at);
-    if (colon != std::string::npos) reason = reason.substr(colon + 2);
-    throw parse_error("case", source + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                                  ": invalid JSON: " + reason);
-  }
+  json doc = detail::parse_json_document<json>(text, track, "case", source);
   if (duplicate)
-    throw validation_error("case", source + ": " + *duplicate +
+    throw validation_error("case", source + ": " + detail::printable(*duplicate, detail::max_json_reason_bytes) +
                                        ": this member appears twice in one object; each member may be given once");
   return doc;
 }

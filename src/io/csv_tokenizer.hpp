@@ -12,58 +12,34 @@
 
 #include <calibra/error.hpp>
 
+#include "message_text.hpp"
+
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 
 namespace calibra::detail {
 
-/// How much of a cell a message repeats.
-inline constexpr std::size_t max_echo_bytes = 40;
-
 /// Offset of the first byte that breaks UTF-8 (overlongs, surrogates and
 /// code points above U+10FFFF included), or npos when `text` is valid.
 inline std::size_t invalid_utf8_offset(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  while (i < size) {
-    const unsigned char lead = bytes[i];
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;   // no overlongs
-      if (lead == 0xED) high = 0x9F;  // no surrogates
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + length > size) return i;
-    if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
-    for (std::size_t k = 2; k < length; ++k)
-      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xBF) return i;
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t code_point = 0;
+    const std::size_t length = utf8_sequence_at(text, i, code_point);
+    if (length == 0) return i;
     i += length;
   }
   return std::string_view::npos;
 }
 
-/// `text` cut to a readable length for a message, on a character boundary.
-inline std::string echo(std::string_view text) {
-  if (text.size() <= max_echo_bytes) return std::string(text);
-  std::size_t cut = max_echo_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "...";
+/// Refuses text with carriage returns but no line feed: a file saved with
+/// old Mac line ends (CR only) would otherwise read as one long header line.
+inline void reject_cr_only_line_ends(std::string_view text, const std::string& subsystem, const std::string& source) {
+  if (text.find('\n') == std::string_view::npos && text.find('\r') != std::string_view::npos)
+    throw parse_error(subsystem, source + ": the lines end with a carriage return (CR) only, as on old Macs; save "
+                                          "the file with LF or CRLF line ends");
 }
 
 /// `text` without leading and trailing spaces and tabs.

@@ -56,6 +56,8 @@ calibration::feedback_log read_csv(std::string_view text, std::shared_ptr<const 
     throw parse_error("feedback", source + ": larger than the " + std::to_string(max_feedback_file_bytes >> 20) +
                                       " MiB limit for feedback files");
   text = detail::without_bom(text);
+  detail::reject_utf16(text, "feedback", source);
+  detail::reject_cr_only_line_ends(text, "feedback", source);
   detail::csv_cursor cursor(text, "feedback");
   if (!cursor.next_record())
     throw parse_error("feedback", source + ": the file is empty; expected a header row (" + header_list() +

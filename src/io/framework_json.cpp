@@ -2,6 +2,7 @@
 #include <calibra/io/files.hpp>
 #include <calibra/io/framework_json.hpp>
 
+#include "json_syntax.hpp"
 #include "read_file.hpp"
 
 #include <nlohmann/json.hpp>
@@ -327,6 +328,7 @@ framework parse_framework(std::string_view json_text, const std::string& source_
                                        " MiB limit for framework files");
   if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw parse_error("framework", source_name + ": the file is empty; expected a JSON object");
+  detail::reject_utf16(json_text, "framework", source_name);
   // nlohmann keeps the last of duplicate keys; a strict reader refuses them.
   // The callback tracks the keys of every open object.
   std::vector<std::set<std::string>> open_objects;
@@ -339,23 +341,10 @@ framework parse_framework(std::string_view json_text, const std::string& source_
       duplicate_key = parsed.get<std::string>();
     return true;
   };
-  json doc;
-  try {
-    doc = json::parse(json_text.begin(), json_text.end(), reject_duplicates);
-    if (duplicate_key)
-      throw validation_error("framework", source_name + ": the key '" + *duplicate_key +
-                                              "' appears twice in one object; each field may be given once");
-  } catch (const json::parse_error& e) {
-    // nlohmann reports a byte offset; turn it into line and column.
-    const auto [line, column] = detail::line_column(json_text, e.byte > 0 ? e.byte - 1 : 0);
-    // Keep nlohmann's explanation but drop its own id and position prefix.
-    std::string reason = e.what();
-    const auto column_at = reason.find("column ");
-    const auto colon = column_at == std::string::npos ? std::string::npos : reason.find(": ", column_at);
-    if (colon != std::string::npos) reason = reason.substr(colon + 2);
-    throw parse_error("framework", source_name + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                                       ": invalid JSON: " + reason);
-  }
+  json doc = detail::parse_json_document<json>(json_text, reject_duplicates, "framework", source_name);
+  if (duplicate_key)
+    throw validation_error("framework", source_name + ": the key '" + detail::echo(*duplicate_key) +
+                                            "' appears twice in one object; each field may be given once");
   return from_document(doc, source_name);
 }
 

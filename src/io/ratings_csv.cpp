@@ -43,6 +43,8 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
     throw parse_error("ratings", source + ": larger than the " + std::to_string(max_ratings_file_bytes >> 20) +
                                      " MiB limit for ratings files");
   text = detail::without_bom(text);
+  detail::reject_utf16(text, "ratings", source);
+  detail::reject_cr_only_line_ends(text, "ratings", source);
   detail::csv_cursor cursor(text, "ratings");
   if (!cursor.next_record())
     throw parse_error("ratings", source + ": the file is empty; expected a header row (" + header_list() +

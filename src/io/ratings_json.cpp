@@ -4,6 +4,7 @@
 #include <calibra/io/ratings.hpp>
 
 #include "csv_tokenizer.hpp"
+#include "json_syntax.hpp"
 #include "read_file.hpp"
 
 #include <nlohmann/json.hpp>
@@ -134,16 +135,8 @@ class rating_rows {
   }
 
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
-    const auto [line, column] = detail::line_column(text_, position > 0 ? position - 1 : 0);
-    // Keep nlohmann's explanation, drop its own id and position prefix.
-    std::string reason = e.what();
-    const auto column_at = reason.find("column ");
-    const auto colon = column_at == std::string::npos ? std::string::npos : reason.find(": ", column_at);
-    if (colon != std::string::npos) reason = reason.substr(colon + 2);
-    throw calibra::parse_error("ratings", source_ + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                                              (row_ > 0 && depth_ != done ? " (in row " + std::to_string(row_) + ")"
-                                                                          : std::string()) +
-                                              ": invalid JSON: " + reason);
+    detail::throw_invalid_json(text_, "ratings", source_, position, e.what(),
+                               row_ > 0 && depth_ != done ? " (in row " + std::to_string(row_) + ")" : std::string());
   }
 
  private:
@@ -232,6 +225,7 @@ calibration::ratings_table read_json(std::string_view text, std::shared_ptr<cons
                                      " MiB limit for ratings files");
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     throw parse_error("ratings", source + ": the file is empty; expected a JSON array of rating objects");
+  detail::reject_utf16(text, "ratings", source);
   calibration::ratings_builder builder(std::move(fw), source);
   rating_rows rows(text, builder, source, options);
   json::sax_parse(text.begin(), text.end(), &rows);

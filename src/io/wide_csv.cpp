@@ -53,6 +53,8 @@ wide_ratings read_wide_csv_text(std::string_view text, const std::string& source
   using detail::check_bytes;
   using detail::echo;
   text = detail::without_bom(text);
+  detail::reject_utf16(text, "csv", source_name);
+  detail::reject_cr_only_line_ends(text, "csv", source_name);
 
   detail::csv_cursor cursor(text, "csv");
   if (!cursor.next_record())

@@ -170,9 +170,10 @@ TEST_CASE("wide CSV: file-level problems", "[wide_csv][errors]") {
              Catch::Contains("line 2, column 2 (rater 'b'): '2x' is not a number"));
   CHECK_THAT(error_of([] { read_wide_csv_text("a,b\n1,0x10\n", "r.csv"); }), Catch::Contains("'0x10' is not a number"));
   CHECK_THAT(error_of([] { read_wide_csv_text("a,b\n1,-\n", "r.csv"); }), Catch::Contains("'-' is not a number"));
-  // The line number counts line breaks inside quoted cells.
+  // The line number counts line breaks inside quoted cells; the name
+  // repeats the line break as \n, so the message stays on one line.
   CHECK_THAT(error_of([] { read_wide_csv_text("a,\"b\nc\"\n1,2\n1,x\n", "r.csv"); }),
-             Catch::Contains("r.csv, line 4, column 2 (rater 'b\nc'): 'x'"));
+             Catch::Contains("r.csv, line 4, column 2 (rater 'b\\nc'): 'x'"));
   // Overlong UTF-8 encodings and lone continuation bytes are refused.
   CHECK_THAT(error_of([] { read_wide_csv_text("a,\xC0\xAF\n1,2\n", "r.csv"); }), Catch::Contains("invalid UTF-8"));
   CHECK_THAT(error_of([] { read_wide_csv_text("a,b\x80\n1,2\n", "r.csv"); }), Catch::Contains("invalid UTF-8"));

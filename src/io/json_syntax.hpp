@@ -1,0 +1,110 @@
+// Internal: JSON syntax errors as calibra reports them, shared by the JSON
+// readers (framework, ratings, CASE).
+//
+// nlohmann explains a failure well ("invalid literal", "number overflow")
+// but its message quotes the bytes it last read as they are: a Latin-1 byte,
+// half of a UTF-16 file or a whole unterminated string end up in the
+// message.  The helpers here keep the explanation, drop nlohmann's own id and
+// position, turn the byte offset into line and column, and quote the token
+// through printable(), so the message is valid UTF-8 and short.
+#pragma once
+
+#include <calibra/error.hpp>
+
+#include "message_text.hpp"
+#include "read_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace calibra::detail {
+
+/// How much of nlohmann's explanation, apart from the quoted token, a
+/// message keeps.
+inline constexpr std::size_t max_json_reason_bytes = 200;
+
+/// nlohmann's explanation of a failure without its "[json.exception...]"
+/// id and "parse error at line L, column C: " prefix, the quoted token (the
+/// text between the first and the last single quote) printable and cut to
+/// max_token_bytes.
+inline std::string json_error_reason(std::string_view what) {
+  if (what.rfind("[json.exception.", 0) == 0) {
+    const auto id_end = what.find("] ");
+    if (id_end != std::string_view::npos) what.remove_prefix(id_end + 2);
+  }
+  if (what.rfind("parse error", 0) == 0) {
+    const auto column_at = what.find("column ");
+    const auto colon = column_at == std::string_view::npos ? std::string_view::npos : what.find(": ", column_at);
+    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+  }
+  const auto open = what.find('\'');
+  const auto close = what.rfind('\'');
+  if (open == std::string_view::npos || close == open) return printable(what, max_json_reason_bytes);
+  return printable(what.substr(0, open), max_json_reason_bytes) + "'" +
+         printable(what.substr(open + 1, close - open - 1), max_token_bytes) + "'" +
+         printable(what.substr(close + 1), max_json_reason_bytes);
+}
+
+/// The calibra::parse_error for a JSON syntax error at byte `position` (as
+/// nlohmann counts it: one past the offending byte).  `context` follows the
+/// line and column, e.g. " (in row 3)".
+[[noreturn]] inline void throw_invalid_json(std::string_view text, const std::string& subsystem,
+                                            const std::string& source, std::size_t position, std::string_view what,
+                                            const std::string& context = std::string()) {
+  const auto [line, column] = line_column(text, position > 0 ? position - 1 : 0);
+  throw parse_error(subsystem, source + ":" + std::to_string(line) + ":" + std::to_string(column) + context +
+                                   ": invalid JSON: " + json_error_reason(what));
+}
+
+/// A SAX handler that accepts every value and remembers the first failure:
+/// nlohmann's DOM parser throws an out_of_range (a number beyond a double)
+/// without a position, so the text is read again to find where.
+class json_failure_finder : public nlohmann::json::json_sax_t {
+ public:
+  using json = nlohmann::json;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(json::number_integer_t) override { return true; }
+  bool number_unsigned(json::number_unsigned_t) override { return true; }
+  bool number_float(json::number_float_t, const json::string_t&) override { return true; }
+  bool string(json::string_t&) override { return true; }
+  bool binary(json::binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(json::string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t at, const std::string&, const nlohmann::detail::exception& e) override {
+    failed = true;
+    position = at;
+    what = e.what();
+    return false;
+  }
+
+  bool failed = false;
+  std::size_t position = 0;
+  std::string what;
+};
+
+/// Parses `text` into a DOM with `callback`, turning every failure of the
+/// syntax (nlohmann's parse_error, and the out_of_range of a number beyond
+/// a double) into a calibra::parse_error that names line and column.
+template <typename Json>
+Json parse_json_document(std::string_view text, const typename Json::parser_callback_t& callback,
+                         const std::string& subsystem, const std::string& source) {
+  try {
+    return Json::parse(text.begin(), text.end(), callback);
+  } catch (const typename Json::parse_error& e) {
+    throw_invalid_json(text, subsystem, source, e.byte, e.what());
+  } catch (const typename Json::exception& e) {
+    json_failure_finder finder;
+    nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
+    if (!finder.failed) throw;  // not a syntax error: let the caller's handling see it
+    throw_invalid_json(text, subsystem, source, finder.position, finder.what);
+  }
+}
+
+}  // namespace calibra::detail
