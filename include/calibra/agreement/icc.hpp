@@ -212,7 +212,9 @@ inline double icc2_denominator(const icc_anova& a) {
 /// forms' denominators it is a difference: under systematic disagreement
 /// (MS_E >= n MS_R + MS_C) it is zero or negative, where ICC2 sits at or
 /// below -1/(k - 1), the pole of the Spearman-Brown step-up.
-inline double icc2k_denominator(const icc_anova& a) { return a.ms_units() + (a.ms_raters() - a.ms_error()) / a.n_units; }
+inline double icc2k_denominator(const icc_anova& a) {
+  return a.ms_units() + (a.ms_raters() - a.ms_error()) / a.n_units;
+}
 
 /// Whether ICC2k's denominator is zero or negative, counting a value within
 /// rounding of 0 (1e-12 of the size of its terms) as 0: the 5 x 5 table of
