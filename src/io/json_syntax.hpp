@@ -59,6 +59,19 @@ inline std::string json_error_reason(std::string_view what) {
                                    ": invalid JSON: " + json_error_reason(what));
 }
 
+/// nlohmann's lexer takes a NUL byte outside a string for the end of the
+/// input and ignores everything after it, so a valid document followed by
+/// "\0garbage" would read cleanly.  The readers refuse any NUL byte first
+/// (after the UTF-16 check, whose files are full of them).
+inline void reject_nul_byte(std::string_view text, const std::string& subsystem, const std::string& source) {
+  const auto at = text.find('\0');
+  if (at == std::string_view::npos) return;
+  const auto [line, column] = line_column(text, at);
+  throw parse_error(subsystem, source + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                                   ": invalid JSON: a NUL byte (control character U+0000), which JSON text cannot "
+                                   "hold; the file is binary or damaged");
+}
+
 /// A SAX handler that accepts every value and remembers the first failure:
 /// nlohmann's DOM parser throws an out_of_range (a number beyond a double)
 /// without a position, so the text is read again to find where.
@@ -95,6 +108,7 @@ class json_failure_finder : public nlohmann::json::json_sax_t {
 template <typename Json>
 Json parse_json_document(std::string_view text, const typename Json::parser_callback_t& callback,
                          const std::string& subsystem, const std::string& source) {
+  reject_nul_byte(text, subsystem, source);
   try {
     return Json::parse(text.begin(), text.end(), callback);
   } catch (const typename Json::parse_error& e) {

@@ -229,6 +229,10 @@ calibration::ratings_table read_json(std::string_view text, std::shared_ptr<cons
   calibration::ratings_builder builder(std::move(fw), source);
   rating_rows rows(text, builder, source, options);
   json::sax_parse(text.begin(), text.end(), &rows);
+  // A NUL inside a string fails above, with its row; one outside every
+  // string ends nlohmann's input silently, so a parse that succeeded with
+  // a NUL left in the text stopped early.
+  detail::reject_nul_byte(text, "ratings", source);
   if (rows.rows() == 0)
     throw parse_error("ratings", source + ": the array holds no ratings; expected one object per rating");
   return builder.finish(options.duplicates);

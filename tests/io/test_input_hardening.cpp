@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -320,4 +321,31 @@ TEST_CASE("F8: the Markdown export renders names and anchors as text", "[io][har
   CHECK_THAT(md, Contains("#### \\*Bold\\* \\_claim\\_ \\[link\\](http://x) \\`code\\` \\| pipe\n"));
   CHECK_THAT(md, Contains("| &lt;script&gt;alert(1)&lt;/script&gt; second line |"));
   CHECK_THAT(md, Contains("| \\*Bold\\* \\_claim\\_ \\[link\\](http://x) \\`code\\` \\| pipe |"));
+}
+
+TEST_CASE("F9: a NUL byte after a valid JSON document is refused, not taken for the end", "[io][hardening]") {
+  // nlohmann's lexer treats a NUL outside a string as the end of the input:
+  // before the fix, a valid document followed by "\0garbage" read cleanly.
+  const auto fw = builtin_framework();
+  const std::string tail("\0garbage", 8);
+
+  const std::string framework_text = to_json(fw) + tail;
+  REQUIRE(framework_text.size() == to_json(fw).size() + 8);
+  const auto lines_before = static_cast<std::size_t>(std::count(framework_text.begin(), framework_text.end(), '\n'));
+  const auto framework_message =
+      message_of([&] { parse_framework(framework_text, "tail.json"); }, "parse_error.framework");
+  // The NUL is right after the last character of the document.
+  CHECK_THAT(framework_message, Contains("tail.json:" + std::to_string(lines_before + 1) + ":") &&
+                                    Contains("invalid JSON: a NUL byte (control character U+0000)"));
+
+  const std::string ratings_text = std::string(
+      "[{\"ratee\": \"a\", \"rater\": \"b\", \"role\": \"manager\", \"competency\": \"product-delivery\", "
+      "\"level\": 3, \"period\": \"2026Q1\"}]") + tail;
+  const auto ratings_message = message_of([&] { read_ratings_json_text(ratings_text, fw, "tail.json"); },
+                                          "parse_error.ratings");
+  CHECK_THAT(ratings_message, Contains("tail.json:1:116: invalid JSON: a NUL byte"));
+
+  const std::string case_text = to_case_json(fw) + tail;
+  const auto case_message = message_of([&] { parse_case(case_text, "tail.case.json"); }, "parse_error.case");
+  CHECK_THAT(case_message, Contains("invalid JSON: a NUL byte"));
 }
