@@ -152,14 +152,20 @@ std::string agreement_text(const cal::calibration_report& report, const cal::rat
   out << "\nAgreement among raters of the same ratee (" << o.n_units << " units, " << o.n_ratees << " ratees): "
       << "within one level " << percent(o.within_one) << ", exact " << percent(o.exact) << ", Krippendorff's alpha "
       << fixed(o.alpha) << " (ordinal), Gwet's AC2 " << fixed(o.gwet) << "\n";
-  text_table t({"competency", "units", "within one", "exact", "alpha", "divergent", "anchor"});
+  // "divergent": units more than one level apart as rated; "adjusted": the
+  // same after removing each rater's severity, which the flag is judged on.
+  text_table t({"competency", "units", "within one", "exact", "alpha", "divergent", "adjusted", "anchor"});
   for (const auto& c : a.competencies) {
     if (c.n_units == 0) continue;
     t.add({competency_id(table, c.competency), std::to_string(c.n_units),
            c.suppressed ? "suppressed" : percent(c.within_one), percent(c.exact), fixed(c.alpha),
-           std::to_string(c.divergent_units), c.needs_rewrite ? "NEEDS REWRITE" : ""});
+           std::to_string(c.divergent_units), c.severity_adjusted ? percent(c.adjusted_divergent_share) : "-",
+           c.needs_rewrite ? "NEEDS REWRITE" : ""});
   }
   out << t.render();
+  if (a.severity_adjusted)
+    out << "  (adjusted: share of units still more than one level apart after removing each rater's severity; "
+           "anchors are flagged on it)\n";
   for (const auto& c : a.competencies)
     if (c.needs_rewrite) out << "  " << competency_id(table, c.competency) << ": " << c.rewrite_reason << "\n";
   if (!a.note.empty()) out << "  " << a.note << "\n";

@@ -47,6 +47,11 @@ void put_summary(json& out, const cal::agreement_summary& s) {
   out["gwet_ac2"] = number(s.gwet);
   out["exact"] = number(s.exact);
   out["within_one"] = number(s.within_one);
+  // After removing rater severity (null when no severities were available).
+  const bool adjusted = s.severity_adjusted && !s.suppressed;
+  out["adjusted_divergent_units"] = adjusted ? json(s.adjusted_divergent_units) : json(nullptr);
+  out["adjusted_divergent_share"] = number(s.adjusted_divergent_share);
+  out["adjusted_within_one"] = number(s.adjusted_within_one);
   out["suppressed"] = s.suppressed;
   out["note"] = text_or_null(s.note);
 }
@@ -98,6 +103,7 @@ json competencies_section(const cal::anchors_result& r, const cal::ratings_table
   out["max_divergent_share"] = r.max_divergent_share;
   out["min_within_one"] = r.min_within_one;
   out["min_units"] = r.min_units;
+  out["severity_adjusted"] = r.severity_adjusted;
   out["competencies_flagged"] = r.competencies_flagged;
   out["competencies_evaluated"] = r.competencies_evaluated;
   json records = json::array(), examples = json::array(), example_ratings = json::array(), raters = json::array();
@@ -130,6 +136,7 @@ json competencies_section(const cal::anchors_result& r, const cal::ratings_table
                           {"ratee", ratee},
                           {"period", period},
                           {"spread", unit.spread},
+                          {"adjusted_spread", number(unit.adjusted_spread)},
                           {"min_level", low},
                           {"max_level", high},
                           {"levels", levels}});

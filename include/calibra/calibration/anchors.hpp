@@ -32,6 +32,16 @@
 // The rewrite rule (documented in docs/calibration-agreement.md): a
 // competency needs rewriting when it has at least `min_units` units and
 //   divergent_share > max_divergent_share   or   within_one < min_within_one.
+//
+// Rater severity first.  A lenient manager two levels above a harsh one
+// makes every competency look divergent, yet no anchor rewrite fixes that.
+// Given the raters' severities (rater_offsets, from the severity and drift
+// fits; calibrate() passes them), each rating is shifted by its rater's
+// severity before the spread is measured, and the rule above is judged on
+// the adjusted numbers (adjusted_divergent_share, adjusted_within_one).  An
+// adjusted difference of at least 1.5 levels counts as "more than one level
+// apart": on whole levels that is a difference of two or more after
+// rounding.  The raw numbers are still reported beside the adjusted ones.
 // Privacy: a scope covering fewer ratees than privacy.min_group is
 // suppressed -- numbers NaN, no examples, needs_rewrite false, and a note.
 #pragma once
@@ -57,6 +67,45 @@
 #include <vector>
 
 namespace calibra::calibration {
+
+/// Rater severities (in levels; positive = harsh, the convention of
+/// severity.hpp) to take out of the ratings before divergence is judged.
+/// Adding a rater's severity to their level gives the level an average
+/// rater would have given.
+///
+/// Severities are identified only within one connected component and one
+/// fit, so a unit is adjusted with one source for all its raters: the
+/// severities of its own period when every rater of the unit has one, else
+/// the pooled severities, else not at all.
+struct rater_offsets {
+  /// By rater id; NaN for raters without a severity.
+  std::vector<double> pooled;
+  /// [period][rater]; NaN where the period's fit has no severity for the rater.
+  std::vector<std::vector<double>> by_period;
+
+  bool empty() const { return pooled.empty() && by_period.empty(); }
+
+  void set_pooled(std::size_t n_raters, std::uint32_t rater, double severity) {
+    if (pooled.size() < n_raters) pooled.resize(n_raters, std::numeric_limits<double>::quiet_NaN());
+    pooled.at(rater) = severity;
+  }
+  void set_in_period(std::size_t n_periods, std::size_t n_raters, std::uint32_t period, std::uint32_t rater,
+                     double severity) {
+    if (by_period.size() < n_periods) by_period.resize(n_periods);
+    std::vector<double>& row = by_period.at(period);
+    if (row.size() < n_raters) row.resize(n_raters, std::numeric_limits<double>::quiet_NaN());
+    row.at(rater) = severity;
+  }
+  /// Severity of `rater` in `period` from the per-period fit (NaN if none).
+  double in_period(std::uint32_t period, std::uint32_t rater) const {
+    if (period >= by_period.size() || rater >= by_period[period].size())
+      return std::numeric_limits<double>::quiet_NaN();
+    return by_period[period][rater];
+  }
+  double pooled_of(std::uint32_t rater) const {
+    return rater < pooled.size() ? pooled[rater] : std::numeric_limits<double>::quiet_NaN();
+  }
+};
 
 struct anchors_options {
   /// The period to look at; empty: every period pooled (more evidence; the
@@ -115,6 +164,12 @@ struct agreement_summary {
   double gwet = std::numeric_limits<double>::quiet_NaN();   // AC2
   double exact = std::numeric_limits<double>::quiet_NaN();
   double within_one = std::numeric_limits<double>::quiet_NaN();
+  /// The same after removing rater severity (see rater_offsets); NaN and 0
+  /// when no severities were given.
+  bool severity_adjusted = false;
+  std::size_t adjusted_divergent_units = 0;
+  double adjusted_divergent_share = std::numeric_limits<double>::quiet_NaN();
+  double adjusted_within_one = std::numeric_limits<double>::quiet_NaN();
   bool suppressed = false;
   std::string note;  // privacy marker when suppressed
   /// Why a statistic has no value (from the agreement engine), one per statistic.
@@ -127,6 +182,8 @@ struct divergent_unit {
   std::uint32_t competency = 0;
   std::uint32_t period = 0;
   int spread = 0;  // max - min level
+  /// max - min after removing rater severity; NaN without severities.
+  double adjusted_spread = std::numeric_limits<double>::quiet_NaN();
   /// (rater id, level), by rater id.
   std::vector<std::pair<std::uint32_t, int>> ratings;
 };
@@ -167,6 +224,8 @@ struct anchors_result {
   std::size_t competencies_flagged = 0;
   std::size_t competencies_evaluated = 0;  // not suppressed, at least min_units units
   std::string note;
+  /// Whether divergence was judged after removing rater severity.
+  bool severity_adjusted = false;
   /// Thresholds in effect (echoed for the reader of a report).
   double max_divergent_share = 0;
   double min_within_one = 0;
@@ -214,6 +273,32 @@ inline std::vector<std::pair<std::size_t, std::size_t>> rated_units(const std::v
   return units;
 }
 
+/// The threshold on a severity-adjusted difference for "more than one
+/// level apart" (see the header comment).
+inline constexpr double adjusted_beyond_one = 1.5;
+
+/// Severity-adjusted levels of one unit, or false when the unit cannot be
+/// adjusted (a rater without a severity in any source).
+inline bool adjusted_levels(const std::vector<unit_rating>& ratings, std::size_t begin, std::size_t end,
+                            const rater_offsets& offsets, std::vector<double>& out) {
+  out.clear();
+  bool per_period = true;
+  for (std::size_t i = begin; i < end && per_period; ++i)
+    per_period = std::isfinite(offsets.in_period(ratings[i].period, ratings[i].rater));
+  for (std::size_t i = begin; i < end; ++i) {
+    const double severity = per_period ? offsets.in_period(ratings[i].period, ratings[i].rater)
+                                       : offsets.pooled_of(ratings[i].rater);
+    if (!std::isfinite(severity)) return false;
+    out.push_back(ratings[i].level + severity);
+  }
+  return true;
+}
+
+inline double spread_of(const std::vector<double>& values) {
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  return *high - *low;
+}
+
 /// Agreement statistics and counts over `units` (runs of `ratings`).
 /// Raises nothing for degenerate data: a statistic without a value stays
 /// NaN and its reason goes to `notes`.
@@ -221,10 +306,34 @@ inline agreement_summary summarise_agreement(const std::vector<unit_rating>& rat
                                              const std::vector<std::pair<std::size_t, std::size_t>>& units,
                                              std::size_t n_levels, std::size_t n_ratees_in_table,
                                              std::size_t n_raters_in_table,
-                                             agreement::weight_scheme gwet_weights) {
+                                             agreement::weight_scheme gwet_weights,
+                                             const rater_offsets* offsets = nullptr) {
   agreement_summary s;
   s.n_units = units.size();
   if (units.empty()) return s;
+  if (offsets && !offsets->empty()) {
+    // Units that cannot be adjusted count with their raw levels, so that
+    // the adjusted numbers cover the same units as the raw ones.
+    // within-one: the share of a unit's pairs, averaged over units, as the
+    // raw within_one (the agreement engine's "within" statistic) does.
+    double within_sum = 0;
+    std::vector<double> adjusted;
+    for (const auto& [begin, end] : units) {
+      if (!adjusted_levels(ratings, begin, end, *offsets, adjusted))
+        for (std::size_t i = begin; i < end; ++i) adjusted.push_back(ratings[i].level);
+      s.adjusted_divergent_units += spread_of(adjusted) >= adjusted_beyond_one;
+      std::size_t pairs = 0, pairs_within = 0;
+      for (std::size_t a = 0; a < adjusted.size(); ++a)
+        for (std::size_t b = a + 1; b < adjusted.size(); ++b) {
+          ++pairs;
+          pairs_within += std::abs(adjusted[a] - adjusted[b]) < adjusted_beyond_one;
+        }
+      within_sum += static_cast<double>(pairs_within) / static_cast<double>(pairs);
+    }
+    s.severity_adjusted = true;
+    s.adjusted_divergent_share = static_cast<double>(s.adjusted_divergent_units) / static_cast<double>(s.n_units);
+    s.adjusted_within_one = within_sum / static_cast<double>(s.n_units);
+  }
   std::size_t width = 0;
   std::vector<bool> ratee_seen(n_ratees_in_table, false), rater_seen(n_raters_in_table, false);
   std::vector<std::size_t> at(n_levels + 2, 0);  // ratings per level in the current unit
@@ -302,7 +411,8 @@ inline void suppress(agreement_summary& s, const privacy_policy& privacy) {
   s.suppressed = true;
   s.note = privacy.marker(s.n_ratees);
   s.divergent_share = s.alpha = s.alpha_ci_low = s.alpha_ci_high = s.gwet = s.exact = s.within_one = nan;
-  s.n_pairs = s.pairs_beyond_one = s.divergent_units = 0;
+  s.adjusted_divergent_share = s.adjusted_within_one = nan;
+  s.n_pairs = s.pairs_beyond_one = s.divergent_units = s.adjusted_divergent_units = 0;
   s.notes.clear();
 }
 
@@ -322,10 +432,12 @@ inline ratings_filter external_filter(const std::vector<rater_role>& roles, std:
 }  // namespace detail
 
 /// Agreement among external raters of the same ratee, overall and per
-/// competency, with the rewrite flag and its evidence.  Throws
+/// competency, with the rewrite flag and its evidence.  With `offsets`
+/// (rater severities), divergence is judged after removing them.  Throws
 /// invalid_argument for bad options or a period id outside the table;
 /// returns available = false when no unit has two external ratings.
-inline anchors_result analyse_anchors(const ratings_table& table, const anchors_options& options = {}) {
+inline anchors_result analyse_anchors(const ratings_table& table, const anchors_options& options = {},
+                                      const rater_offsets* offsets = nullptr) {
   options.validate();
   if (options.period && *options.period >= table.periods().size())
     throw invalid_argument("calibration", "anchors: period id " + std::to_string(*options.period) +
@@ -336,6 +448,8 @@ inline anchors_result analyse_anchors(const ratings_table& table, const anchors_
   result.max_divergent_share = options.max_divergent_share;
   result.min_within_one = options.min_within_one;
   result.min_units = options.min_units;
+  if (offsets && offsets->empty()) offsets = nullptr;
+  result.severity_adjusted = offsets != nullptr;
 
   const std::size_t n_competencies = table.n_competencies();
   const std::size_t n_levels = table.empty() ? 0 : table.framework().scale().size();
@@ -356,7 +470,7 @@ inline anchors_result analyse_anchors(const ratings_table& table, const anchors_
   result.available = true;
   const std::size_t n_ratees = table.ratees().size(), n_raters = table.raters().size();
   result.overall =
-      detail::summarise_agreement(ratings, units, n_levels, n_ratees, n_raters, options.gwet_weights);
+      detail::summarise_agreement(ratings, units, n_levels, n_ratees, n_raters, options.gwet_weights, offsets);
   if (!options.privacy.allows(result.overall.n_ratees)) detail::suppress(result.overall, options.privacy);
 
   // Units are sorted by competency first: each competency is one slice.
@@ -369,7 +483,7 @@ inline anchors_result analyse_anchors(const ratings_table& table, const anchors_
     next = end;
     competency_agreement ca;
     static_cast<agreement_summary&>(ca) =
-        detail::summarise_agreement(ratings, mine, n_levels, n_ratees, n_raters, options.gwet_weights);
+        detail::summarise_agreement(ratings, mine, n_levels, n_ratees, n_raters, options.gwet_weights, offsets);
     ca.competency = c;
     if (mine.empty()) {
       result.competencies.push_back(std::move(ca));
@@ -381,77 +495,101 @@ inline anchors_result analyse_anchors(const ratings_table& table, const anchors_
       continue;
     }
     if (ca.n_units >= options.min_units) {
+      // With severities, the rule reads the adjusted numbers: what is left
+      // of the disagreement once each rater's overall severity is removed.
+      const bool adjusted = ca.severity_adjusted;
+      const double share = adjusted ? ca.adjusted_divergent_share : ca.divergent_share;
+      const double within = adjusted ? ca.adjusted_within_one : ca.within_one;
+      const std::size_t divergent = adjusted ? ca.adjusted_divergent_units : ca.divergent_units;
+      const std::string after = adjusted ? " after removing rater severity" : "";
       std::string why;
-      if (ca.divergent_share > options.max_divergent_share)
-        why = std::to_string(ca.divergent_units) + " of " + std::to_string(ca.n_units) +
-              " units (" + detail::format_share(ca.divergent_share) + ") have raters more than one level apart, above " +
+      if (share > options.max_divergent_share)
+        why = std::to_string(divergent) + " of " + std::to_string(ca.n_units) + " units (" +
+              detail::format_share(share) + ") have raters more than one level apart" + after + ", above " +
               detail::format_share(options.max_divergent_share);
-      if (ca.within_one < options.min_within_one)
-        why += (why.empty() ? "" : "; ") + std::string("within-one-level rate ") + detail::format_share(ca.within_one) +
-               " is below " + detail::format_share(options.min_within_one);
+      if (within < options.min_within_one)
+        why += (why.empty() ? "" : "; ") + std::string("within-one-level rate") + after + " " +
+               detail::format_share(within) + " is below " + detail::format_share(options.min_within_one);
       ca.needs_rewrite = !why.empty();
       ca.rewrite_reason = std::move(why);
     }
-    // Evidence: the divergent units, most divergent and most recent first.
-    std::vector<std::pair<int, std::pair<std::size_t, std::size_t>>> ranked;  // (spread, unit)
-    for (const auto& unit : mine) {
+    // Per unit: raw spread, adjusted spread, and whether it counts as
+    // divergent under the rule in effect.
+    struct unit_spread {
+      int raw = 0;
+      double adjusted = std::numeric_limits<double>::quiet_NaN();
+      bool divergent = false;
+    };
+    std::vector<double> adjusted_levels;
+    const auto spread_of_unit = [&](const std::pair<std::size_t, std::size_t>& unit) {
+      unit_spread out;
       int low = ratings[unit.first].level, high = low;
       for (std::size_t i = unit.first; i < unit.second; ++i) {
         low = std::min(low, ratings[i].level);
         high = std::max(high, ratings[i].level);
       }
-      if (high - low > 1) ranked.emplace_back(high - low, unit);
-    }
-    // Which raters take part in the divergent units.
-    {
-      std::vector<rater_involvement> involved;
-      std::vector<std::uint32_t> slot(n_raters, ratings_table::no_id);
-      for (const auto& unit : mine) {
-        int low = ratings[unit.first].level, high = low;
-        for (std::size_t i = unit.first; i < unit.second; ++i) {
-          low = std::min(low, ratings[i].level);
-          high = std::max(high, ratings[i].level);
-        }
-        for (std::size_t i = unit.first; i < unit.second; ++i) {
-          std::uint32_t& k = slot[ratings[i].rater];
-          if (k == ratings_table::no_id) {
-            k = static_cast<std::uint32_t>(involved.size());
-            involved.push_back({ratings[i].rater, 0, 0, 0});
-          }
-          ++involved[k].units;
-          involved[k].divergent_units += high - low > 1;
-        }
+      out.raw = high - low;
+      if (offsets) {
+        out.adjusted = detail::adjusted_levels(ratings, unit.first, unit.second, *offsets, adjusted_levels)
+                           ? detail::spread_of(adjusted_levels)
+                           : static_cast<double>(out.raw);
+        out.divergent = out.adjusted >= detail::adjusted_beyond_one;
+      } else {
+        out.divergent = out.raw > 1;
       }
-      for (rater_involvement& r : involved)
-        r.divergent_share = static_cast<double>(r.divergent_units) / static_cast<double>(r.units);
-      involved.erase(std::remove_if(involved.begin(), involved.end(),
-                                    [](const rater_involvement& r) { return r.divergent_units == 0; }),
-                     involved.end());
-      const std::size_t listed = std::min(options.max_raters_listed, involved.size());
-      std::partial_sort(involved.begin(), involved.begin() + static_cast<std::ptrdiff_t>(listed), involved.end(),
-                        [](const rater_involvement& a, const rater_involvement& b) {
-                          if (a.divergent_units != b.divergent_units) return a.divergent_units > b.divergent_units;
-                          return a.rater < b.rater;
-                        });
-      involved.resize(listed);
-      ca.raters = std::move(involved);
+      return out;
+    };
+    // Evidence: the divergent units, most divergent and most recent first.
+    std::vector<std::pair<unit_spread, std::pair<std::size_t, std::size_t>>> ranked;
+    // Which raters take part in the divergent units.
+    std::vector<rater_involvement> involved;
+    std::vector<std::uint32_t> slot(n_raters, ratings_table::no_id);
+    for (const auto& unit : mine) {
+      const unit_spread spread = spread_of_unit(unit);
+      if (spread.divergent) ranked.emplace_back(spread, unit);
+      for (std::size_t i = unit.first; i < unit.second; ++i) {
+        std::uint32_t& k = slot[ratings[i].rater];
+        if (k == ratings_table::no_id) {
+          k = static_cast<std::uint32_t>(involved.size());
+          involved.push_back({ratings[i].rater, 0, 0, 0});
+        }
+        ++involved[k].units;
+        involved[k].divergent_units += spread.divergent;
+      }
     }
+    for (rater_involvement& r : involved)
+      r.divergent_share = static_cast<double>(r.divergent_units) / static_cast<double>(r.units);
+    involved.erase(std::remove_if(involved.begin(), involved.end(),
+                                  [](const rater_involvement& r) { return r.divergent_units == 0; }),
+                   involved.end());
+    const std::size_t listed = std::min(options.max_raters_listed, involved.size());
+    std::partial_sort(involved.begin(), involved.begin() + static_cast<std::ptrdiff_t>(listed), involved.end(),
+                      [](const rater_involvement& a, const rater_involvement& b) {
+                        if (a.divergent_units != b.divergent_units) return a.divergent_units > b.divergent_units;
+                        return a.rater < b.rater;
+                      });
+    involved.resize(listed);
+    ca.raters = std::move(involved);
     const std::size_t shown = std::min(options.max_examples, ranked.size());
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(shown), ranked.end(),
                       [&](const auto& a, const auto& b) {
-                        if (a.first != b.first) return a.first > b.first;
+                        // Adjusted spread first when there is one (NaN
+                        // otherwise, and then equal everywhere).
+                        if (offsets && a.first.adjusted != b.first.adjusted) return a.first.adjusted > b.first.adjusted;
+                        if (a.first.raw != b.first.raw) return a.first.raw > b.first.raw;
                         const detail::unit_rating& x = ratings[a.second.first];
                         const detail::unit_rating& y = ratings[b.second.first];
                         if (x.period != y.period) return x.period > y.period;
                         return x.ratee < y.ratee;
                       });
     for (std::size_t k = 0; k < shown; ++k) {
-      const auto& [unit_spread, unit] = ranked[k];
+      const auto& [spread, unit] = ranked[k];
       divergent_unit example;
       example.ratee = ratings[unit.first].ratee;
       example.competency = ratings[unit.first].competency;
       example.period = ratings[unit.first].period;
-      example.spread = unit_spread;
+      example.spread = spread.raw;
+      example.adjusted_spread = spread.adjusted;
       for (std::size_t i = unit.first; i < unit.second; ++i)
         example.ratings.emplace_back(ratings[i].rater, ratings[i].level);
       ca.examples.push_back(std::move(example));
@@ -464,10 +602,13 @@ inline anchors_result analyse_anchors(const ratings_table& table, const anchors_
   }
   if (result.competencies_evaluated >= 2 && 2 * result.competencies_flagged > result.competencies_evaluated)
     result.note = std::to_string(result.competencies_flagged) + " of " +
-                  std::to_string(result.competencies_evaluated) +
-                  " competencies diverge: disagreement this widespread usually comes from raters who are not "
-                  "calibrated (a lenient or harsh rater, drift) rather than from the text of particular anchors; "
-                  "check the raters listed per competency and the severity analysis before rewriting anchors";
+                  std::to_string(result.competencies_evaluated) + " competencies diverge" +
+                  (result.severity_adjusted ? " even after removing each rater's severity" : "") +
+                  ": disagreement this widespread usually comes from raters who are not calibrated (" +
+                  (result.severity_adjusted ? "halo, or raters who read the scale differently"
+                                            : "a lenient or harsh rater, drift") +
+                  ") rather than from the text of particular anchors; check the raters listed per competency "
+                  "and the severity analysis before rewriting anchors";
   return result;
 }
 

@@ -129,6 +129,21 @@ inline void record(calibration_report& report, std::string id, bool available, s
 
 }  // namespace detail
 
+/// The raters' severities as offsets for analyse_anchors(): pooled from
+/// `fit`, per period from `drift` (when given and available).  Empty when
+/// neither has any.
+inline rater_offsets severity_offsets(const ratings_table& table, const severity_fit& fit,
+                                      const drift_result* drift = nullptr) {
+  rater_offsets offsets;
+  const std::size_t n_raters = table.raters().size(), n_periods = table.periods().size();
+  if (fit.available)
+    for (const rater_severity& r : fit.raters) offsets.set_pooled(n_raters, r.rater, r.severity);
+  if (drift && drift->available)
+    for (const rater_period_severity& r : drift->severities)
+      offsets.set_in_period(n_periods, n_raters, r.period, r.rater, r.severity);
+  return offsets;
+}
+
 /// Runs every analysis the data supports on `table` (and on the feedback
 /// log, when given).  Throws invalid_argument for bad options or an unknown
 /// period; an analysis the data cannot support is reported in `analyses`,
@@ -164,9 +179,16 @@ inline calibration_report calibrate(const ratings_table& table, const calibrate_
     report.scores = observed_scores(table, filter);
   }
 
+  // Drift before anchors: its per-period severities let the anchors
+  // analysis take each rater's severity in that quarter out of the ratings.
+  drift_options drift = options.drift;
+  drift.privacy = privacy;
+  report.drift = analyse_drift(table, drift);
+
   anchors_options anchors = options.anchors;
   anchors.privacy = privacy;
-  report.anchors = analyse_anchors(table, anchors);
+  const rater_offsets offsets = severity_offsets(table, report.severity, &report.drift);
+  report.anchors = analyse_anchors(table, anchors, &offsets);
   detail::record(report, "agreement", report.anchors.available, report.anchors.reason);
   detail::record(report, "competencies", report.anchors.available, report.anchors.reason);
 
@@ -176,9 +198,6 @@ inline calibration_report calibrate(const ratings_table& table, const calibrate_
   report.self_assessment = analyse_self_assessment(table, self);
   detail::record(report, "self_vs_manager", report.self_assessment.available, report.self_assessment.reason);
 
-  drift_options drift = options.drift;
-  drift.privacy = privacy;
-  report.drift = analyse_drift(table, drift);
   detail::record(report, "drift", report.drift.available, report.drift.reason);
 
   decision_study_options study = options.decision_study;

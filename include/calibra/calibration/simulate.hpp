@@ -20,6 +20,9 @@
 //                       all competencies, keeping only (1 - halo_strength) of
 //                       the competency-specific part and of the noise, so
 //                       the levels barely vary across competencies
+//   - vague anchor:     every manager and panel rating of vague_competency
+//                       carries vague_noise_factor times the noise: raters
+//                       read its anchors differently, whoever they are
 //   - squad:            the last squad_managers managers and squad_ratees
 //                       ratees form a group whose raters rate nobody outside
 //                       it and whose ratees nobody outside it rates -- a
@@ -119,6 +122,11 @@ struct simulation_config {
   double drift_per_period = -0.3;
   std::optional<std::size_t> halo_manager = 2;
   double halo_strength = 0.9;
+  /// Competency id whose anchors are vague (see the header); empty: none.
+  /// Only the noise draws of that competency are scaled, so the rest of
+  /// the data is the same as without it.
+  std::optional<std::string> vague_competency;
+  double vague_noise_factor = 3.0;
   std::size_t squad_managers = 2;  // the last managers
   std::size_t squad_ratees = 8;    // 0: no squad
 
@@ -150,6 +158,7 @@ struct simulation_truth {
   std::vector<std::optional<promotion_outcome>> outcome;
   std::optional<std::size_t> outcome_period;
   std::optional<std::string> lenient_manager, drifting_manager, halo_manager;
+  std::optional<std::string> vague_competency;
 };
 
 struct simulated_ratings {
@@ -202,6 +211,13 @@ inline simulated_ratings simulate_ratings(std::shared_ptr<const calibra::framewo
   const std::size_t outcome_period = config.outcome_period.value_or(n_periods - 1);
   if (outcome_period >= n_periods) fail("outcome_period: not a period index");
   if (config.halo_strength < 0 || config.halo_strength > 1) fail("halo_strength: expected a value in [0, 1]");
+  std::optional<std::size_t> vague;
+  if (config.vague_competency) {
+    vague = fw->competency_index(*config.vague_competency);
+    if (!vague) fail("vague_competency = '" + *config.vague_competency + "' is not a competency of the framework");
+    if (!(config.vague_noise_factor >= 0 && config.vague_noise_factor <= 10))
+      fail("vague_noise_factor = " + std::to_string(config.vague_noise_factor) + ": expected a factor in [0, 10]");
+  }
   for (const auto& [value, name] : {std::pair{config.ratee_sd, "ratee_sd"},
                                     std::pair{config.ratee_competency_sd, "ratee_competency_sd"},
                                     std::pair{config.rater_bias_sd, "rater_bias_sd"},
@@ -253,6 +269,10 @@ inline simulated_ratings simulate_ratings(std::shared_ptr<const calibra::framewo
   if (config.lenient_manager) truth.lenient_manager = truth.managers[*config.lenient_manager];
   if (config.drifting_manager) truth.drifting_manager = truth.managers[*config.drifting_manager];
   if (config.halo_manager) truth.halo_manager = truth.managers[*config.halo_manager];
+  truth.vague_competency = config.vague_competency;
+  // The factor in millionths, applied to the noise draw (integer arithmetic
+  // like the rest, for bit-identical output everywhere).
+  const std::int64_t vague_factor = to_micro(config.vague_noise_factor, "vague_noise_factor");
 
   // Rater biases, per manager and period.
   std::vector<std::vector<std::int64_t>> bias(config.managers, std::vector<std::int64_t>(n_periods));
@@ -339,7 +359,8 @@ inline simulated_ratings simulate_ratings(std::shared_ptr<const calibra::framewo
         const bool haloed = s.manager && config.halo_manager == *s.manager;
         const std::int64_t shared_noise = haloed ? detail::normal(rng, noise_sd) : 0;
         for (std::size_t c = 0; c < n_competencies; ++c) {
-          const std::int64_t noise = detail::normal(rng, noise_sd);
+          std::int64_t noise = detail::normal(rng, noise_sd);
+          if (s.manager && vague == c) noise = noise * vague_factor / micro;
           std::int64_t score = 0;
           if (!s.manager) {
             score = proficiency_at(r, c, p) + self_inflation + noise;
@@ -378,6 +399,7 @@ inline simulation_config example_simulation_config() {
   simulation_config config;
   config.seed = 20260101;
   config.ratees_per_career_level = {6, 12, 12, 5, 5};
+  config.vague_competency = "business-outcome-ownership";
   return config;
 }
 

@@ -151,12 +151,16 @@ inline section calibration_section(const calibration::calibration_report& cal, c
                    column("within_one", "Within one level", column_kind::percent, 10).with_digits(0),
                    column("divergent_units", "Divergent units", column_kind::integer, 10),
                    column("divergent_share", "Divergent share", column_kind::percent, 10).with_digits(0),
+                   column("adjusted_divergent_share", "Divergent after severity", column_kind::percent, 10)
+                       .with_digits(0),
                    column("needs_rewrite", "Anchor needs rewriting", column_kind::text, 10),
                    column("why", "Why", column_kind::text, 48),
                    column("note", "Note", column_kind::text, 30)});
   agreement.frozen_columns = 2;
   agreement.caption = "Raters of the same ratee in the same period compared competency by competency. A unit is "
-                      "divergent when its ratings span more than one level.";
+                      "divergent when its ratings span more than one level; \"after severity\" removes each "
+                      "rater's overall leniency or harshness first, so that a lenient rater does not make an "
+                      "anchor look vague.";
   table examples("divergent-examples", "Divergent ratings (evidence)",
                  {column("competency", "Competency", column_kind::text, 28),
                   column("ratee", "Ratee", column_kind::text, 12), column("period", "Period", column_kind::text, 9),
@@ -182,8 +186,9 @@ inline section calibration_section(const calibration::calibration_report& cal, c
               detail::fixed2(o.alpha) + ", Gwet's AC2 " + detail::fixed2(o.gwet) + ", over " +
               std::to_string(o.n_units) + " ratee-competency-periods). " + std::to_string(anchors.competencies_flagged) +
               " of " + std::to_string(anchors.competencies_evaluated) +
-              " competencies are flagged: their anchors let raters read the same person more than one level apart "
-              "(more than " + detail::percent(anchors.max_divergent_share) + " of units divergent, or fewer than " +
+              " competencies are flagged: their anchors let raters read the same person more than one level apart" +
+              (anchors.severity_adjusted ? " even once each rater's severity is taken out" : "") +
+              " (more than " + detail::percent(anchors.max_divergent_share) + " of units divergent, or fewer than " +
               detail::percent(anchors.min_within_one) + " of pairs within one level; at least " +
               std::to_string(anchors.min_units) + " units needed).";
     if (!anchors.note.empty()) s.notes.push_back(anchors.note);
@@ -206,7 +211,7 @@ inline section calibration_section(const calibration::calibration_report& cal, c
       agreement.add_row({detail::quadrant_title(comp.quadrant), cell(comp.name).emphasised(a.needs_rewrite), a.n_units,
                          a.n_raters, a.alpha, a.alpha_ci_low, a.alpha_ci_high, a.gwet, a.exact, a.within_one,
                          a.suppressed ? cell() : cell(a.divergent_units), a.divergent_share,
-                         cell(detail::yes_no(a.needs_rewrite)).emphasised(a.needs_rewrite),
+                         a.adjusted_divergent_share, cell(detail::yes_no(a.needs_rewrite)).emphasised(a.needs_rewrite),
                          a.rewrite_reason.empty() ? cell() : cell(a.rewrite_reason),
                          note.empty() ? cell() : cell(note)});
       within.bars.push_back({comp.name, a.suppressed ? std::numeric_limits<double>::quiet_NaN() : a.within_one * 100,
