@@ -7,30 +7,43 @@
 namespace calibra {
 namespace {
 
-/// Escapes one line of text so that Markdown renders it as written: the
-/// characters HTML gives a meaning to become entities (a framework named
-/// "<img src=x onerror=...>" stays text), the punctuation that starts
-/// emphasis, code, links, tables, headings or strike-through is backslash-escaped, and
-/// so is what would turn the start of a line into a heading, a quote, a list
-/// item or a code block.
-void append_line(std::string& out, std::string_view line) {
+/// Escapes one line of text so that Markdown renders it as written: '<' and
+/// '>' become entities (a framework named "<img src=x onerror=...>" stays
+/// text), and so does an '&' that could begin an entity reference ("&lt;",
+/// "&#60;"; a plain "Vision & Roadmapping" stays readable); the punctuation
+/// that starts emphasis, code, links, tables, headings or strike-through is
+/// backslash-escaped.  When the text begins a line of the document
+/// (`starts_line`), so is what would turn it into a heading, a quote, a list
+/// item or a code block; text placed after "# ", "- " or "| " needs none of that.
+void append_line(std::string& out, std::string_view line, bool starts_line) {
   const auto first = line.find_first_not_of(" \t");
   if (first == std::string_view::npos) return;
   line.remove_prefix(first);  // four leading spaces would start a code block
   std::size_t digits = 0;
   while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
-  const bool ordered_item = digits > 0 && digits < line.size() && (line[digits] == '.' || line[digits] == ')');
+  const bool ordered_item =
+      starts_line && digits > 0 && digits < line.size() && (line[digits] == '.' || line[digits] == ')');
+  const auto entity_start = [&](std::size_t i) {
+    if (i + 1 >= line.size()) return false;
+    const char next = line[i + 1];
+    return next == '#' || (next >= '0' && next <= '9') || (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z');
+  };
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     switch (c) {
       case '<': out += "&lt;"; continue;
       case '>': out += "&gt;"; continue;
-      case '&': out += "&amp;"; continue;
+      case '&':
+        if (entity_start(i)) {
+          out += "&amp;";
+          continue;
+        }
+        break;
       case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~': case '#':
         out += '\\';
         break;
       case '+': case '-': case '=':
-        if (i == 0) out += '\\';
+        if (starts_line && i == 0) out += '\\';
         break;
       case '.': case ')':
         if (ordered_item && i == digits) out += '\\';
@@ -48,7 +61,7 @@ std::string inline_text(std::string_view text) {
   for (char& c : line)
     if (c == '\n' || c == '\r') c = ' ';
   std::string out;
-  append_line(out, line);
+  append_line(out, line, false);
   return out;
 }
 
@@ -63,7 +76,7 @@ std::string paragraph(std::string_view text) {
     const auto end = text.find('\n', start);
     std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    append_line(out, line);
+    append_line(out, line, true);
     if (end == std::string_view::npos) break;
     out += '\n';
     start = end + 1;

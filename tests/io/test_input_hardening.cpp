@@ -308,7 +308,8 @@ TEST_CASE("F8: the Markdown export renders names and anchors as text", "[io][har
   const std::string html = "<img src=x onerror=alert(1)>";
   const auto fw = framework_with([&](nlohmann::ordered_json& doc) {
     doc["metadata"]["name"] = html;
-    doc["metadata"]["description"] = "# not a heading\n    not code\n1. not a list & <b>not bold</b>";
+    doc["metadata"]["description"] = "# not a heading\n    not code\n1. not a list & <b>not bold</b> &lt;";
+    doc["metadata"]["version"] = "2.0.1";
     auto& first = doc["competencies"][0];
     first["name"] = "*Bold* _claim_ [link](http://x) `code` | pipe";
     auto& anchors = first["anchors"];
@@ -317,7 +318,11 @@ TEST_CASE("F8: the Markdown export renders names and anchors as text", "[io][har
   const std::string md = to_markdown(fw);
   CHECK(md.find('<') == std::string::npos);  // no HTML at all reaches the Markdown
   CHECK_THAT(md, StartsWith("# &lt;img src=x onerror=alert(1)&gt;\n"));
-  CHECK_THAT(md, Contains("\n\\# not a heading\nnot code\n1\\. not a list &amp; &lt;b&gt;not bold&lt;/b&gt;\n"));
+  // A plain '&' stays as typed (it renders as itself); one that would start an
+  // entity reference is escaped, so "&lt;" shows as typed, not as "<".
+  CHECK_THAT(md, Contains("\n\\# not a heading\nnot code\n1\\. not a list & &lt;b&gt;not bold&lt;/b&gt; &amp;lt;\n"));
+  // Mid-line text needs no line-start escapes: the version is not a list item.
+  CHECK_THAT(md, Contains("Version 2.0.1, last updated"));
   CHECK_THAT(md, Contains("#### \\*Bold\\* \\_claim\\_ \\[link\\](http://x) \\`code\\` \\| pipe\n"));
   CHECK_THAT(md, Contains("| &lt;script&gt;alert(1)&lt;/script&gt; second line |"));
   CHECK_THAT(md, Contains("| \\*Bold\\* \\_claim\\_ \\[link\\](http://x) \\`code\\` \\| pipe |"));

@@ -42,6 +42,24 @@ namespace detail {
 inline std::string krippendorff_title(measurement_level level) {
   return "Krippendorff's alpha (" + std::string(to_string(level)) + " level)";
 }
+
+/// The tail shared by the coincidence-matrix path and the table-free path:
+/// Gwet's agreement form (pa = (1 - 1/n..) pa' + 1/n..), the disagreement
+/// sums in `extra`, and alpha = 1 - (n.. - 1) Do / De.  Returns false, with
+/// the reason set, when nothing varies (De = 0).
+inline bool set_alpha(result& r, double total, double observed_sum, double expected_sum, double pa_prime,
+                      double pe) {
+  r.observed = (1 - 1 / total) * pa_prime + 1 / total;
+  r.chance = pe;
+  r.extra["observed_disagreement"] = observed_sum / total;
+  if (total > 1) r.extra["expected_disagreement"] = expected_sum / (total * (total - 1));
+  if (!(expected_sum > 1e-12 * total * total)) {
+    r.reason = "no variation: every pairable value is in one category, so expected disagreement is 0";
+    return false;
+  }
+  r.value = 1 - (total - 1) * observed_sum / expected_sum;
+  return true;
+}
 }  // namespace detail
 
 /// Agreement weights (1 - normalised distance) of Krippendorff's metric for
@@ -214,22 +232,11 @@ inline result krippendorff_summary::finish(const options& opts) const {
   const double observed_sum = (coincidence_.array() * distance).sum();
   const double expected_sum = (marginals * marginals.transpose()).cwiseProduct(distance.matrix()).sum();
 
-  // Gwet's agreement form: pa = (1 - 1/n..) pa' + 1/n.., pe = pi' W pi.
+  // Gwet's agreement form: pa' from the weighted coincidences, pe = pi' W pi.
   const double pa_prime = (coincidence_.array() * w.array()).sum() / total;
-  const double pa = (1 - 1 / total) * pa_prime + 1 / total;
   const Eigen::VectorXd pi = marginals / total;
-  const double pe = pi.dot(w * pi);
-  r.observed = pa;
-  r.chance = pe;
-  r.extra["observed_disagreement"] = observed_sum / total;
-  if (total > 1) r.extra["expected_disagreement"] = expected_sum / (total * (total - 1));
-
-  if (!(expected_sum > 1e-12 * total * total)) {
-    r.reason = "no variation: every pairable value is in one category, so expected disagreement is 0";
-    return r;
-  }
-  const double alpha = 1 - (total - 1) * observed_sum / expected_sum;
-  r.value = alpha;
+  if (!detail::set_alpha(r, total, observed_sum, expected_sum, pa_prime, pi.dot(w * pi))) return r;
+  const double pa = *r.observed, pe = *r.chance;
 
   // The variance sums hold for one weight matrix; for ordinal data it must
   // be the one of the pooled frequencies, which finish() has just rebuilt.
@@ -410,18 +417,8 @@ inline result krippendorff_without_tables(const coded_ratings& coded, const opti
   });
 
   const double pa_prime = (total - observed_sum) / total;
-  const double pa = (1 - 1 / total) * pa_prime + 1 / total;
-  const double pe = 1 - expected_sum / (total * total);
-  r.observed = pa;
-  r.chance = pe;
-  r.extra["observed_disagreement"] = observed_sum / total;
-  if (total > 1) r.extra["expected_disagreement"] = expected_sum / (total * (total - 1));
-  if (!(expected_sum > 1e-12 * total * total)) {
-    r.reason = "no variation: every pairable value is in one category, so expected disagreement is 0";
-    return r;
-  }
-  const double alpha = 1 - (total - 1) * observed_sum / expected_sum;
-  r.value = alpha;
+  if (!set_alpha(r, total, observed_sum, expected_sum, pa_prime, 1 - expected_sum / (total * total))) return r;
+  const double pa = *r.observed, pe = *r.chance;
   if (pairable_units < 2) return r;
 
   // Pass 3: Gwet's linearised unit scores d_u = a s_u + b r_u + g.c_u + h,

@@ -161,6 +161,34 @@ class multi_rater_summary {
   Eigen::MatrixXd sum_pp_;
 };
 
+namespace detail {
+
+/// The first steps of finishing a multi-rater statistic, shared by the
+/// summary and the table-free path: the "no units" reasons, then the
+/// unanimous share with its design-based interval (the variance of a mean
+/// of 0/1 unit scores).  Returns true when `r` is final.
+inline bool finish_without_chance(result& r, statistic stat, double n, double n2, double unanimous,
+                                  const options& opts) {
+  if (n <= 0) {
+    r.reason = "no units: every unit lacks ratings (or was dropped by listwise deletion)";
+    return true;
+  }
+  if (n2 <= 0) {
+    r.reason = "no pairable units: no unit has two or more ratings";
+    return true;
+  }
+  if (stat != statistic::unanimous) return false;
+  const double share = unanimous / n2;
+  r.value = share;
+  r.observed = share;
+  r.n_units = static_cast<std::size_t>(std::llround(n2));
+  const double sum_sq = unanimous * (1 - share) * (1 - share) + (n2 - unanimous) * share * share;
+  set_t_interval(r, (1 - sampling_fraction(n2, opts.population_units)) / (n2 * (n2 - 1)) * sum_sq, n2, opts);
+  return true;
+}
+
+}  // namespace detail
+
 inline result multi_rater_summary::finish(statistic stat, const options& opts) const {
   detail::check_confidence(opts.confidence);
   result r;
@@ -172,27 +200,8 @@ inline result multi_rater_summary::finish(statistic stat, const options& opts) c
   const double f = detail::sampling_fraction(n_, opts.population_units);
   const auto q = static_cast<double>(categories_.size());
 
-  if (n_ <= 0) {
-    r.reason = "no units: every unit lacks ratings (or was dropped by listwise deletion)";
-    return r;
-  }
-  if (n2_ <= 0) {
-    r.reason = "no pairable units: no unit has two or more ratings";
-    return r;
-  }
-
-  if (stat == statistic::unanimous) {
-    // Share of pairable units whose ratings all fall in one category; its
-    // design-based variance is that of a mean of 0/1 unit scores.
-    const double share = unanimous_ / n2_;
-    r.value = share;
-    r.observed = share;
-    r.n_units = static_cast<std::size_t>(std::llround(n2_));
-    const double sum_sq = unanimous_ * (1 - share) * (1 - share) + (n2_ - unanimous_) * share * share;
-    detail::set_t_interval(r, (1 - detail::sampling_fraction(n2_, opts.population_units)) / (n2_ * (n2_ - 1)) * sum_sq,
-                           n2_, opts);
-    return r;
-  }
+  // unanimous: the share of pairable units whose ratings all fall in one category.
+  if (detail::finish_without_chance(r, stat, n_, n2_, unanimous_, opts)) return r;
 
   const double pa = sum_pa_ / n2_;
   const Eigen::VectorXd pi = sum_p_ / n_;
@@ -366,23 +375,7 @@ inline result multi_rater_without_tables(const coded_ratings& coded, statistic s
   r.extra["pairable_units"] = n2;
   const double f = sampling_fraction(n, opts.population_units);
   const auto qd = static_cast<double>(q);
-  if (n <= 0) {
-    r.reason = "no units: every unit lacks ratings (or was dropped by listwise deletion)";
-    return r;
-  }
-  if (n2 <= 0) {
-    r.reason = "no pairable units: no unit has two or more ratings";
-    return r;
-  }
-  if (stat == statistic::unanimous) {
-    const double share = unanimous / n2;
-    r.value = share;
-    r.observed = share;
-    r.n_units = static_cast<std::size_t>(std::llround(n2));
-    const double sum_sq = unanimous * (1 - share) * (1 - share) + (n2 - unanimous) * share * share;
-    set_t_interval(r, (1 - sampling_fraction(n2, opts.population_units)) / (n2 * (n2 - 1)) * sum_sq, n2, opts);
-    return r;
-  }
+  if (finish_without_chance(r, stat, n, n2, unanimous, opts)) return r;
 
   const double pa = sum_pa / n2;
   std::vector<double> pi(q), g(q, 0.0);
