@@ -186,7 +186,9 @@ inline section calibration_section(const calibration::calibration_report& cal, c
               detail::fixed2(o.alpha) + ", Gwet's AC2 " + detail::fixed2(o.gwet) + ", over " +
               std::to_string(o.n_units) + " ratee-competency-periods). " + std::to_string(anchors.competencies_flagged) +
               " of " + std::to_string(anchors.competencies_evaluated) +
-              " competencies are flagged: their anchors let raters read the same person more than one level apart" +
+              (anchors.competencies_flagged == 1 ? " competencies is flagged: its anchors let"
+                                                 : " competencies are flagged: their anchors let") +
+              " raters read the same person more than one level apart" +
               (anchors.severity_adjusted ? " even once each rater's severity is taken out" : "") +
               " (more than " + detail::percent(anchors.max_divergent_share) + " of units divergent, or fewer than " +
               detail::percent(anchors.min_within_one) + " of pairs within one level; at least " +
