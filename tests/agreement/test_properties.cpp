@@ -610,8 +610,12 @@ TEST_CASE("properties: bootstrap intervals do not depend on the thread count", "
 TEST_CASE("properties: matrices with no ratings at all give a result or a calibra::error", "[properties]") {
   // fuzz_wide_csv found that Krippendorff's ordinal alpha crashed on a file
   // whose only row is empty (no category at all): the ordinal weights took
-  // the maximum of an empty matrix.  Every statistic, every variant, on
-  // all-missing matrices of a few shapes.
+  // the maximum of an empty matrix; later, that Conger's kappa took a row
+  // of its rater x category table when there is no category (a null
+  // pointer offset that clang's UBSan reports and GCC's does not; the seed
+  // fuzz/corpus/wide_csv/regression-conger-all-missing.csv replays it under
+  // clang).  Every statistic, every variant, on all-missing matrices of a
+  // few shapes.
   for (const auto& [units, raters] : {std::pair<int, int>{1, 2}, {3, 2}, {2, 5}}) {
     const Eigen::MatrixXd m = Eigen::MatrixXd::Constant(units, raters, missing);
     for (const variant& v : all_variants()) {

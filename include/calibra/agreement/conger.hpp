@@ -78,9 +78,13 @@ inline result conger_from_coded(const coded_ratings& coded, const options& opts,
       if (k != missing_index) counts[static_cast<std::size_t>(k)] = 0;
     }
   }
+  // With no category at all (every cell missing) `classified` has no
+  // columns and no storage: a row block of it would offset a null pointer
+  // (found by fuzz_wide_csv under clang's UBSan).
   std::vector<Eigen::Index> active;
-  for (Eigen::Index g = 0; g < classified.rows(); ++g)
-    if (classified.row(g).sum() > 0) active.push_back(g);
+  if (q > 0)
+    for (Eigen::Index g = 0; g < classified.rows(); ++g)
+      if (classified.row(g).sum() > 0) active.push_back(g);
   const auto raters = static_cast<Eigen::Index>(active.size());
   res.n_units = static_cast<std::size_t>(std::llround(n));
   res.n_raters = active.size();
