@@ -23,7 +23,11 @@ using calibra::wide_ratings;
 using calibra::fuzz::require;
 
 void append_cell(std::string& out, const std::string& cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) {
+  // A name may begin with U+FEFF (a byte order mark inside the file is data,
+  // docs/hardening.md); unquoted at the very start of the written file it
+  // would read back as the file's BOM and vanish, so it is quoted.
+  const bool starts_with_bom = cell.rfind("\xEF\xBB\xBF", 0) == 0;
+  if (!starts_with_bom && cell.find_first_of(",\"\r\n") == std::string::npos) {
     out += cell;
     return;
   }
