@@ -466,7 +466,8 @@ TEST_CASE("anchors: rater severity is taken out before divergence is judged", "[
   SECTION("a rater without any severity: the unit counts as rated") {
     rater_offsets offsets;
     offsets.set_pooled(n_raters, m1, 1.0);  // m2 unknown
-    const competency_agreement& c = delivery(t, analyse_anchors(t, {}, &offsets));
+    const anchors_result r = analyse_anchors(t, {}, &offsets);
+    const competency_agreement& c = delivery(t, r);
     CHECK(c.adjusted_divergent_units == 12);
   }
 }

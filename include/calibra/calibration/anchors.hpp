@@ -288,7 +288,10 @@ inline bool adjusted_levels(const std::vector<unit_rating>& ratings, std::size_t
   for (std::size_t i = begin; i < end; ++i) {
     const double severity = per_period ? offsets.in_period(ratings[i].period, ratings[i].rater)
                                        : offsets.pooled_of(ratings[i].rater);
-    if (!std::isfinite(severity)) return false;
+    if (!std::isfinite(severity)) {
+      out.clear();  // the caller falls back to the levels as rated
+      return false;
+    }
     out.push_back(ratings[i].level + severity);
   }
   return true;
