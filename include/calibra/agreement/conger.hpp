@@ -105,15 +105,8 @@ inline result conger_from_coded(const coded_ratings& coded, const options& opts,
       (share.transpose() * share - rr * mean_share * mean_share.transpose()) / (rr - 1);
   const double pa = sum_pa / n2;
   const double pe = (W.array() * (mean_share * mean_share.transpose() - spread / rr).array()).sum();
-  res.observed = pa;
-  res.chance = pe;
-  if (1 - pe <= 1e-12) {
-    res.reason = q < 2 ? "chance agreement is 1: only one category (declare the scale in options.categories)"
-                       : "chance agreement is 1: every rating is in one category";
-    return res;
-  }
-  const double kappa = (pa - pe) / (1 - pe);
-  res.value = kappa;
+  if (!set_chance_corrected(res, pa, pe, static_cast<std::size_t>(q))) return res;
+  const double kappa = *res.value;
   if (n < 2) return res;
 
   // Gwet's linearisation of pe: for rater g rating unit i in category y,

@@ -187,6 +187,20 @@ inline bool finish_without_chance(result& r, statistic stat, double n, double n2
   return true;
 }
 
+/// Fleiss (1971) kappa of each category against the rest, from the pair
+/// disagreement on that category (`disagreement[k]` summed over pairable
+/// units, `pi[k]` the category's share); undefined when a category is never
+/// (or always) used.
+template <typename Shares, typename Disagreement>
+void set_category_kappas(result& r, const Shares& pi, const Disagreement& disagreement, double n2,
+                         const category_set& categories) {
+  for (std::size_t k = 0; k < categories.size(); ++k) {
+    const auto i = static_cast<Eigen::Index>(k);
+    const double spread = pi[i] * (1 - pi[i]);
+    if (spread > 0) r.per_category[categories.code(k)] = 1 - disagreement[i] / (n2 * spread);
+  }
+}
+
 }  // namespace detail
 
 inline result multi_rater_summary::finish(statistic stat, const options& opts) const {
@@ -239,27 +253,10 @@ inline result multi_rater_summary::finish(statistic stat, const options& opts) c
     default:
       throw invalid_argument("agreement", "multi_rater_summary cannot compute '" + std::string(to_string(stat)) + "'");
   }
-  r.observed = pa;
-  r.chance = pe;
-
-  if (stat == statistic::fleiss || stat == statistic::scott) {
-    // Fleiss (1971) kappa of each category against the rest, from the
-    // pair disagreement on that category; undefined when a category is
-    // never (or always) used.
-    for (Eigen::Index k = 0; k < pi.size(); ++k) {
-      const double spread = pi[k] * (1 - pi[k]);
-      if (spread > 0) r.per_category[categories_.code(static_cast<std::size_t>(k))] =
-                          1 - sum_disagreement_[k] / (n2_ * spread);
-    }
-  }
-
-  if (1 - pe <= 1e-12) {
-    r.reason = q < 2 ? "chance agreement is 1: only one category (declare the scale in options.categories)"
-                     : "chance agreement is 1: every rating is in one category";
-    return r;
-  }
-  const double value = (pa - pe) / (1 - pe);
-  r.value = value;
+  if (stat == statistic::fleiss || stat == statistic::scott)
+    detail::set_category_kappas(r, pi, sum_disagreement_, n2_, categories_);
+  if (!detail::set_chance_corrected(r, pa, pe, static_cast<std::size_t>(q))) return r;
+  const double value = *r.value;
 
   // Gwet's linearised unit scores x_i = A pa_i - A pe e_i - B g.p_i + B pe;
   // the variance is sum (x_i - value)^2 expanded over the stored sums.
@@ -409,21 +406,10 @@ inline result multi_rater_without_tables(const coded_ratings& coded, statistic s
     case statistic::brennan_prediger: pe = 1 / qd; break;
     default: break;  // identity_family has ruled the rest out
   }
-  r.observed = pa;
-  r.chance = pe;
-  if (stat == statistic::fleiss || stat == statistic::scott) {
-    for (std::size_t k = 0; k < q; ++k) {
-      const double spread = pi[k] * (1 - pi[k]);
-      if (spread > 0) r.per_category[coded.categories.code(k)] = 1 - disagreement[k] / (n2 * spread);
-    }
-  }
-  if (1 - pe <= 1e-12) {
-    r.reason = q < 2 ? "chance agreement is 1: only one category (declare the scale in options.categories)"
-                     : "chance agreement is 1: every rating is in one category";
-    return r;
-  }
-  const double value = (pa - pe) / (1 - pe);
-  r.value = value;
+  if (stat == statistic::fleiss || stat == statistic::scott)
+    set_category_kappas(r, pi, disagreement, n2, coded.categories);
+  if (!set_chance_corrected(r, pa, pe, q)) return r;
+  const double value = *r.value;
 
   // Pass 2: sum over units of (x_i - value)^2.
   const double A = (n / n2) / (1 - pe);

@@ -35,6 +35,21 @@ inline double sampling_fraction(double n_units, double population_units) {
   return n_units / population_units;
 }
 
+/// The kappa-type value (pa - pe) / (1 - pe) into r.value, with pa and pe
+/// as r.observed and r.chance.  Returns false, with the reason, when chance
+/// agreement is 1: there is no disagreement left to correct for.
+inline bool set_chance_corrected(result& r, double pa, double pe, std::size_t categories) {
+  r.observed = pa;
+  r.chance = pe;
+  if (1 - pe <= 1e-12) {
+    r.reason = categories < 2 ? "chance agreement is 1: only one category (declare the scale in options.categories)"
+                              : "chance agreement is 1: every rating is in one category";
+    return false;
+  }
+  r.value = (pa - pe) / (1 - pe);
+  return true;
+}
+
 /// Fills se, the t(n-1) interval and a two-sided p-value from a
 /// design-based variance, as irrCAC does: the upper bound is capped at 1,
 /// the largest value any agreement coefficient can take.
