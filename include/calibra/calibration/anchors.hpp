@@ -277,8 +277,9 @@ inline std::vector<std::pair<std::size_t, std::size_t>> rated_units(const std::v
 /// level apart" (see the header comment).
 inline constexpr double adjusted_beyond_one = 1.5;
 
-/// Severity-adjusted levels of one unit, or false when the unit cannot be
-/// adjusted (a rater without a severity in any source).
+/// The levels of one unit with each rater's severity added, into `out`.
+/// When the unit cannot be adjusted (a rater without a severity in any
+/// source), `out` holds the levels as rated and the result is false.
 inline bool adjusted_levels(const std::vector<unit_rating>& ratings, std::size_t begin, std::size_t end,
                             const rater_offsets& offsets, std::vector<double>& out) {
   out.clear();
@@ -289,7 +290,8 @@ inline bool adjusted_levels(const std::vector<unit_rating>& ratings, std::size_t
     const double severity = per_period ? offsets.in_period(ratings[i].period, ratings[i].rater)
                                        : offsets.pooled_of(ratings[i].rater);
     if (!std::isfinite(severity)) {
-      out.clear();  // the caller falls back to the levels as rated
+      out.clear();
+      for (std::size_t j = begin; j < end; ++j) out.push_back(ratings[j].level);
       return false;
     }
     out.push_back(ratings[i].level + severity);
@@ -315,15 +317,14 @@ inline agreement_summary summarise_agreement(const std::vector<unit_rating>& rat
   s.n_units = units.size();
   if (units.empty()) return s;
   if (offsets && !offsets->empty()) {
-    // Units that cannot be adjusted count with their raw levels, so that
-    // the adjusted numbers cover the same units as the raw ones.
+    // Units that cannot be adjusted count with their levels as rated, so
+    // that the adjusted numbers cover the same units as the raw ones.
     // within-one: the share of a unit's pairs, averaged over units, as the
     // raw within_one (the agreement engine's "within" statistic) does.
     double within_sum = 0;
     std::vector<double> adjusted;
     for (const auto& [begin, end] : units) {
-      if (!adjusted_levels(ratings, begin, end, *offsets, adjusted))
-        for (std::size_t i = begin; i < end; ++i) adjusted.push_back(ratings[i].level);
+      adjusted_levels(ratings, begin, end, *offsets, adjusted);  // as rated when it cannot adjust
       s.adjusted_divergent_units += spread_of(adjusted) >= adjusted_beyond_one;
       std::size_t pairs = 0, pairs_within = 0;
       for (std::size_t a = 0; a < adjusted.size(); ++a)
@@ -523,7 +524,7 @@ inline anchors_result analyse_anchors(const ratings_table& table, const anchors_
       double adjusted = std::numeric_limits<double>::quiet_NaN();
       bool divergent = false;
     };
-    std::vector<double> adjusted_levels;
+    std::vector<double> unit_levels;
     const auto spread_of_unit = [&](const std::pair<std::size_t, std::size_t>& unit) {
       unit_spread out;
       int low = ratings[unit.first].level, high = low;
@@ -533,9 +534,8 @@ inline anchors_result analyse_anchors(const ratings_table& table, const anchors_
       }
       out.raw = high - low;
       if (offsets) {
-        out.adjusted = detail::adjusted_levels(ratings, unit.first, unit.second, *offsets, adjusted_levels)
-                           ? detail::spread_of(adjusted_levels)
-                           : static_cast<double>(out.raw);
+        detail::adjusted_levels(ratings, unit.first, unit.second, *offsets, unit_levels);
+        out.adjusted = detail::spread_of(unit_levels);
         out.divergent = out.adjusted >= detail::adjusted_beyond_one;
       } else {
         out.divergent = out.raw > 1;
