@@ -8,6 +8,8 @@
 
 #include <calibra/error.hpp>
 
+#include "../tests/support/valid_utf8.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -28,27 +30,7 @@ inline void require(bool condition, const char* invariant) {
   if (!condition) finding(std::string("invariant broken: ") + invariant);
 }
 
-/// True when `text` is valid UTF-8 (no overlongs, surrogates or code points
-/// above U+10FFFF).  Written here rather than borrowed from the library, so
-/// that the check does not share a bug with the code it checks.
-inline bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  while (i < text.size()) {
-    const unsigned lead = byte(i);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    std::uint32_t code = length == 1 ? lead : lead & (0x7Fu >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return false;
-      code = (code << 6) | (byte(i + k) & 0x3F);
-    }
-    static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
+using calibra_test::valid_utf8;
 
 /// Messages go to terminals and into JSON output, so they must stay short,
 /// valid UTF-8, and start with the stable "[calibra.<id>] " prefix.

@@ -17,6 +17,7 @@
 // Files that would be too large to check in (lines over the size caps) are
 // generated into a temporary directory.  The 1 GB lines are tagged
 // [.stress], so they only run when asked for.
+#include "../support/valid_utf8.hpp"
 #include "run_cli.hpp"
 
 #include <calibra/error.hpp>
@@ -69,27 +70,7 @@ std::string slurp(const fs::path& path) {
   return s.str();
 }
 
-/// Valid UTF-8, checked byte by byte (no overlongs, surrogates, or code
-/// points above U+10FFFF); independent of the library's own check.
-bool valid_utf8(const std::string& text) {
-  std::size_t i = 0;
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  while (i < text.size()) {
-    const unsigned lead = byte(i);
-    const std::size_t length =
-        lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    std::uint32_t code = length == 1 ? lead : lead & (0x7Fu >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return false;
-      code = (code << 6) | (byte(i + k) & 0x3F);
-    }
-    static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
+using calibra_test::valid_utf8;
 
 /// A fresh, empty directory, removed with everything in it at the end.
 struct temp_dir {

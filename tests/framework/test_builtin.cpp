@@ -1,6 +1,6 @@
 // Facts of the built-in framework that come straight from the seeds: the 12
-// competencies of seed 000 in its four areas, the quadrant-shift and 3-5
-// promotion-gap rules of seed 003.
+// competencies in four areas, the quadrant-shift and 3-5
+// promotion-gap rules.
 #include <calibra/framework/builtin.hpp>
 #include <calibra/io/framework_json.hpp>
 
@@ -63,7 +63,7 @@ TEST_CASE("every built-in step has 3 to 5 promotion-gap competencies", "[framewo
     CHECK(g.competencies.size() >= 3);
     CHECK(g.competencies.size() <= 5);
   }
-  // Associate PMs are expected higher on tactical than on strategic quadrants (seed 003).
+  // Associate PMs are expected higher on tactical than on strategic quadrants (the quadrant-shift rule).
   const Eigen::MatrixXd p = fw.quadrant_profile();
   const auto apm = static_cast<Eigen::Index>(*fw.ladder().index_of("apm"));
   CHECK(p.row(apm).head(2).mean() > p.row(apm).tail(2).mean());

@@ -14,6 +14,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "../support/valid_utf8.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,26 +37,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Whether `text` is well-formed UTF-8, written independently of the
-/// library's decoder: overlongs, surrogates and values past U+10FFFF refused.
-bool valid_utf8(const std::string& text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    std::uint32_t code = length == 1 ? lead : lead & (0x7Fu >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3Fu);
-    }
-    static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
+using calibra_test::valid_utf8;
 
 /// The message of the calibra::error `read` throws, after checking its id.
 std::string message_of(const std::function<void()>& read, const std::string& expected_id) {

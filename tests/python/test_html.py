@@ -1,6 +1,6 @@
 """Rich display in Jupyter: every _repr_html_ escapes the text it shows
 (names come from user files), and the expectation matrix is laid out as
-the calibration spreadsheet of seed 003: competencies grouped by quadrant
+the calibration spreadsheet: competencies grouped by quadrant
 with rules between the groups, cells coloured by level."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 // Agreement among the external raters of the same ratee, overall and per
-// competency, and the competencies whose anchors need rewriting (seed 003:
-// "if ratings diverge by more than one level on any competency, the anchor
-// needs rewriting").
+// competency, and the competencies whose anchors need rewriting: when two
+// raters of the same person land more than one level apart, the anchor is
+// too vague to rate against.
 //
 //   const anchors_result r = analyse_anchors(table);
 //   for (const competency_agreement& c : r.competencies)
@@ -21,7 +21,7 @@
 //   - gwet:       Gwet's AC2 with ordinal weights (options.gwet_weights);
 //   - exact:      pairwise percent agreement (identical levels);
 //   - within_one: the share of rater pairs within one level, averaged over
-//                 units (seed 003's criterion; with two raters per unit it
+//                 units (the calibration goal; with two raters per unit it
 //                 is simply the share of units within one level).
 // All four depend on a unit only through how many ratings it has at each
 // level, not through which rater gave them, so the matrix handed to agree()

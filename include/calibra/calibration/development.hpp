@@ -1,4 +1,4 @@
-// Development plans (seed 000, step 4): per ratee, a short list of the
+// Development plans: per ratee, a short list of the
 // competencies to work on, with targets, actions and a target quarter.
 //
 // Candidates, in priority order:

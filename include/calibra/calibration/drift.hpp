@@ -1,4 +1,4 @@
-// Drift across periods (seed 003: "calibration decay"): rater severity per
+// Drift across periods ("calibration decay"): rater severity per
 // period, agreement per period, and flags for a rater whose severity moves
 // and for agreement that decays.
 //

@@ -1,4 +1,4 @@
-// The feedback log (seed 000, step 5: "exponential feedback"): feedback
+// The feedback log ("exponential feedback"): feedback
 // items tagged with a competency and a date, and the patterns they form
 // over time -- "discuss the pattern, not just the instance".
 //

@@ -1,4 +1,5 @@
-// Level inference and matrix validation (seed 003, step 5).
+// Level inference and matrix validation: rate real people against the
+// matrix and compare the result with their career level.
 //
 // Given a score per ratee and competency (observed means or
 // severity-adjusted fair scores, see scores.hpp), this answers three

@@ -1,4 +1,4 @@
-// Patterns (seed 000, step 3): per ratee the area and quadrant profile and
+// Patterns: per ratee the area and quadrant profile and
 // the archetype the profile resembles; per team a heatmap and the team's
 // strengths and gaps.
 //

@@ -1,4 +1,4 @@
-// Self vs manager (seed 000, step 2): where a ratee and their manager see a
+// Self vs manager: where a ratee and their manager see a
 // competency differently, which of those differences to talk about first,
 // and whether the team rates itself systematically higher than its
 // managers do.

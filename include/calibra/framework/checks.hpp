@@ -1,4 +1,4 @@
-// Framework checks: the rules of seed 003 (observable anchors, scope-based
+// Framework checks: the design rules of a good framework (observable anchors, scope-based
 // levels, quadrant shift, plateaus, 3-5 promotion gaps) applied by code.
 //
 // check() never throws on a valid framework; it returns findings.  Rule ids

@@ -1,4 +1,4 @@
-// Seed 000's relative scale (Needs Focus / On Track / Outperforming) is a
+// The relative scale (Needs Focus / On Track / Outperforming) is a
 // view of an absolute proficiency level against a career level's
 // expectation.  These functions convert in both directions so that a team
 // can rate on either scale and compare.

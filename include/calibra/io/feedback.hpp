@@ -1,4 +1,4 @@
-// Reading feedback logs (seed 000, step 5) from CSV.
+// Reading feedback logs from CSV.
 //
 // A header row naming the columns (any order), then one feedback item per
 // row:

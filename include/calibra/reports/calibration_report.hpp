@@ -686,7 +686,7 @@ inline section matrix_section(const calibration::calibration_report& cal, const 
   section s;
   s.id = "matrix";
   s.title = "Matrix validation";
-  s.intro = "Seed 003 step 5: rate real people against the matrix and compare with their career level. Gap = score "
+  s.intro = "Real people rated against the matrix, compared with their career level. Gap = score "
             "minus the expectation at the person's own career level; a competency whose people sit clearly above "
             "its expectations has anchors that are too easy, clearly below, too hard.";
   table by_competency("matrix-competencies", "Anchors too easy or too hard",

@@ -1,5 +1,5 @@
-// Report sections that describe a framework: what seed 003 step 7 asks the
-// matrix document to hold, plus an overview and the rule checks.
+// Report sections that describe a framework: what the matrix document
+// holds (anchors, targets, promotion gaps), plus an overview and the rule checks.
 //
 //   overview        scale, career ladder, competencies
 //   anchors         competencies (rows, grouped by quadrant) x levels (columns): the behavioural anchors
@@ -265,7 +265,7 @@ inline section targets_section(const framework& fw, const std::vector<finding>& 
 }
 
 /// Per promotion step, the competencies whose expectation rises (the
-/// "promotion gap" competencies of seed 003 step 6), a summary per step
+/// "promotion gap" competencies), a summary per step
 /// against the 3-5 guideline, and the competencies that plateau.
 inline section promotion_gaps_section(const framework& fw, const check_options& guideline = {}) {
   const auto& comps = fw.competencies();
@@ -346,7 +346,7 @@ inline section checks_section(const framework& fw, const std::vector<finding>& f
   s.title = "Checks";
   const auto errors = count(findings, severity::error), warnings = count(findings, severity::warning),
              infos = count(findings, severity::info);
-  s.intro = "The framework rules of seed 003 applied by calibra (docs/checks.md): " + std::to_string(errors) +
+  s.intro = "The framework design rules applied by calibra (docs/checks.md): " + std::to_string(errors) +
             " error" + (errors == 1 ? "" : "s") + ", " + std::to_string(warnings) + " warning" +
             (warnings == 1 ? "" : "s") + ", " + std::to_string(infos) + " info" + (infos == 1 ? "" : "s") + ".";
 
