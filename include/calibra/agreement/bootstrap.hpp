@@ -12,6 +12,7 @@
 // of threads, the platform or the compiler.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/detail/random.hpp>
 #include <calibra/error.hpp>
@@ -72,40 +73,12 @@ class bounded_draw {
  public:
   explicit bounded_draw(std::uint64_t seed) noexcept : generator_(seed) {}
 
-  std::uint64_t operator()(std::uint64_t bound) noexcept {
-    if (bound <= 1) return 0;
-    if (bound <= 0xFFFFFFFFULL) return small(static_cast<std::uint32_t>(bound));
-    const std::uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound
-    for (;;) {
-      const std::uint64_t x = generator_.next();
-      if (x >= threshold) return x % bound;
-    }
-  }
+  std::uint64_t operator()(std::uint64_t bound) noexcept;
 
  private:
-  std::uint32_t next32() noexcept {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    const std::uint64_t word = generator_.next();
-    spare_ = static_cast<std::uint32_t>(word);
-    has_spare_ = true;
-    return static_cast<std::uint32_t>(word >> 32);
-  }
+  std::uint32_t next32() noexcept;
 
-  std::uint32_t small(std::uint32_t bound) noexcept {
-    std::uint64_t product = std::uint64_t{next32()} * bound;
-    auto low = static_cast<std::uint32_t>(product);
-    if (low < bound) {
-      const std::uint32_t threshold = static_cast<std::uint32_t>(0 - bound) % bound;  // 2^32 mod bound
-      while (low < threshold) {
-        product = std::uint64_t{next32()} * bound;
-        low = static_cast<std::uint32_t>(product);
-      }
-    }
-    return static_cast<std::uint32_t>(product >> 32);
-  }
+  std::uint32_t small(std::uint32_t bound) noexcept;
 
   xoshiro256 generator_;
   std::uint32_t spare_ = 0;
@@ -113,40 +86,17 @@ class bounded_draw {
 };
 
 /// The generator seed of resample `index`: a function of (seed, index) only.
-inline std::uint64_t resample_seed(std::uint64_t seed, std::uint64_t index) noexcept {
-  std::uint64_t mixer = seed;
-  const std::uint64_t seed_word = splitmix64(mixer);
-  mixer = seed_word ^ (index * 0xD1B54A32D192ED03ULL);
-  return splitmix64(mixer);
-}
+std::uint64_t resample_seed(std::uint64_t seed, std::uint64_t index) noexcept;
 
 /// Fills `weights` (size n) with the draw counts of resample `index`:
 /// n units drawn with replacement.
-inline void draw_resample(std::uint64_t seed, std::uint64_t index, std::vector<double>& weights) {
-  std::fill(weights.begin(), weights.end(), 0.0);
-  bounded_draw draw(resample_seed(seed, index));
-  const std::uint64_t n = weights.size();
-  for (std::uint64_t i = 0; i < n; ++i) weights[static_cast<std::size_t>(draw(n))] += 1.0;
-}
+void draw_resample(std::uint64_t seed, std::uint64_t index, std::vector<double>& weights);
 
 /// Sample quantile of sorted values by linear interpolation between order
 /// statistics (Hyndman & Fan type 7, R's default).
-inline double sorted_quantile(const std::vector<double>& sorted, double probability) {
-  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
-  probability = std::clamp(probability, 0.0, 1.0);
-  const double position = probability * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return sorted[below] + fraction * (sorted[above] - sorted[below]);
-}
+double sorted_quantile(const std::vector<double>& sorted, double probability);
 
-inline unsigned worker_count(unsigned requested, std::size_t jobs) {
-  unsigned threads = requested != 0 ? requested : std::thread::hardware_concurrency();
-  if (threads == 0) threads = 1;
-  if (jobs < threads) threads = static_cast<unsigned>(std::max<std::size_t>(jobs, 1));
-  return threads;
-}
+unsigned worker_count(unsigned requested, std::size_t jobs);
 
 /// Runs body(job, thread_buffer) for job in [0, jobs) on `threads` threads.
 /// Jobs are interleaved over threads; each thread owns one weight buffer of
@@ -179,25 +129,7 @@ void parallel_jobs(std::size_t jobs, unsigned threads, std::size_t n_units, cons
 /// The BCa acceleration from leave-one-out estimates (Efron 1987):
 /// a = sum(d^3) / (6 * (sum(d^2))^1.5) with d = mean - estimate_i.
 /// Undefined leave-one-out values are skipped; no spread gives 0.
-inline double bca_acceleration(const std::vector<double>& leave_one_out) {
-  double mean = 0;
-  std::size_t defined = 0;
-  for (double value : leave_one_out)
-    if (std::isfinite(value)) {
-      ++defined;
-      mean += (value - mean) / static_cast<double>(defined);
-    }
-  if (defined < 2) return 0.0;
-  double squares = 0, cubes = 0;
-  for (double value : leave_one_out)
-    if (std::isfinite(value)) {
-      const double d = mean - value;
-      squares += d * d;
-      cubes += d * d * d;
-    }
-  if (!(squares > 0)) return 0.0;
-  return cubes / (6.0 * std::pow(squares, 1.5));
-}
+double bca_acceleration(const std::vector<double>& leave_one_out);
 
 }  // namespace detail
 
@@ -218,104 +150,10 @@ inline double bca_acceleration(const std::vector<double>& leave_one_out) {
 /// infinite, dropped).
 /// With no point estimate (r.value empty) or opts.bootstrap == 0, `r` is
 /// left unchanged.  If no resample is defined the interval is cleared.
-inline void apply_bootstrap(result& r, const resampling_plan& plan, const options& opts) {
-  if (opts.bootstrap == 0 || !r.value) return;
-  if (!(opts.confidence > 0 && opts.confidence < 1))
-    throw invalid_argument("bootstrap", "confidence level " + std::to_string(opts.confidence) +
-                                            " is outside (0, 1); expected e.g. 0.95");
-  if (!plan.estimate) throw invalid_argument("bootstrap", "the resampling plan has no estimate function");
-  if (plan.n_units == 0) throw invalid_argument("bootstrap", "cannot resample: there are no units");
-  if (opts.bootstrap > max_bootstrap_resamples)
-    throw invalid_argument("bootstrap", std::to_string(opts.bootstrap) + " resamples requested; expected at most " +
-                                            std::to_string(max_bootstrap_resamples));
-
-  const std::size_t resamples = opts.bootstrap;
-  const unsigned threads = detail::worker_count(opts.threads, resamples);
-  std::vector<double> estimates(resamples);
-  detail::parallel_jobs(resamples, threads, plan.n_units, [&](std::size_t b, std::vector<double>& weights) {
-    detail::draw_resample(opts.seed, b, weights);
-    estimates[b] = plan.estimate(weights);
-  });
-
-  std::vector<double> defined;
-  defined.reserve(resamples);
-  for (double value : estimates)
-    if (std::isfinite(value)) defined.push_back(value);
-  const std::size_t undefined = resamples - defined.size();
-  r.extra["bootstrap_resamples"] = static_cast<double>(resamples);
-  r.extra["bootstrap_undefined"] = static_cast<double>(undefined);
-  r.extra.erase("bootstrap_se");
-  r.extra.erase("bootstrap_bca_fallback");
-  r.ci_low.reset();
-  r.ci_high.reset();
-
-  const bool want_bca = opts.bootstrap_method == bootstrap_interval::bca;
-  r.ci_method = want_bca ? "bootstrap-bca" : "bootstrap-percentile";
-  if (defined.empty()) return;
-
-  std::sort(defined.begin(), defined.end());
-  const double count = static_cast<double>(defined.size());
-  if (defined.size() >= 2) {
-    double mean = 0, m2 = 0, seen = 0;
-    for (double value : defined) {
-      seen += 1;
-      const double delta = value - mean;
-      mean += delta / seen;
-      m2 += delta * (value - mean);
-    }
-    r.extra["bootstrap_se"] = std::sqrt(m2 / (count - 1));
-  }
-
-  const double tail = (1.0 - opts.confidence) / 2.0;
-  double low_probability = tail;
-  double high_probability = 1.0 - tail;
-
-  if (want_bca) {
-    const double estimate = *r.value;
-    const auto below = static_cast<double>(std::lower_bound(defined.begin(), defined.end(), estimate) - defined.begin());
-    const auto not_above =
-        static_cast<double>(std::upper_bound(defined.begin(), defined.end(), estimate) - defined.begin());
-    const double share = (below + 0.5 * (not_above - below)) / count;
-    if (share <= 0.0 || share >= 1.0) {
-      r.ci_method = "bootstrap-percentile";
-      r.extra["bootstrap_bca_fallback"] = 1.0;
-    } else {
-      const boost::math::normal_distribution<double, detail::quiet_math_policy> standard_normal;
-      const double z0 = boost::math::quantile(standard_normal, share);
-
-      std::vector<double> leave_one_out;
-      if (plan.jackknife) {
-        leave_one_out = plan.jackknife();
-      } else {
-        leave_one_out.assign(plan.n_units, std::numeric_limits<double>::quiet_NaN());
-        const unsigned jack_threads = detail::worker_count(opts.threads, plan.n_units);
-        detail::parallel_jobs(plan.n_units, jack_threads, plan.n_units,
-                              [&](std::size_t u, std::vector<double>& weights) {
-                                std::fill(weights.begin(), weights.end(), 1.0);
-                                weights[u] = 0.0;
-                                leave_one_out[u] = plan.estimate(weights);
-                              });
-      }
-      const double acceleration = detail::bca_acceleration(leave_one_out);
-      r.extra["bootstrap_acceleration"] = acceleration;
-      r.extra["bootstrap_bias_z0"] = z0;
-      auto adjusted = [&](double probability) {
-        const double z = boost::math::quantile(standard_normal, probability);
-        const double shifted = z0 + z;
-        const double denominator = 1.0 - acceleration * shifted;
-        // As the denominator falls to zero the adjusted level runs off to
-        // the end of the distribution on the side of `shifted`; past zero
-        // the formula is meaningless, so clamp to that extreme.
-        if (!(denominator > 0)) return shifted > 0 ? 1.0 : 0.0;
-        return boost::math::cdf(standard_normal, z0 + shifted / denominator);
-      };
-      low_probability = adjusted(tail);
-      high_probability = adjusted(1.0 - tail);
-    }
-  }
-
-  r.ci_low = detail::sorted_quantile(defined, low_probability);
-  r.ci_high = detail::sorted_quantile(defined, high_probability);
-}
+void apply_bootstrap(result& r, const resampling_plan& plan, const options& opts);
 
 }  // namespace calibra::agreement
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/agreement/bootstrap-inl.hpp>
+#endif

@@ -15,6 +15,7 @@
 // result::used; extra["units_dropped"] counts the units left out.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/agreement/bootstrap.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/error.hpp>
@@ -112,38 +113,10 @@ class icc_summary {
   }
 
   /// Adds the units of `other` (Chan, Golub & LeVeque pairwise merge).
-  icc_summary& operator+=(const icc_summary& other) {
-    if (other.n_raters() != n_raters())
-      throw invalid_argument("icc", "cannot merge ICC summaries over " + std::to_string(n_raters()) + " and " +
-                                        std::to_string(other.n_raters()) + " raters");
-    if (other.weight_ == 0) return *this;
-    if (weight_ == 0) return *this = other;
-    const double total = weight_ + other.weight_;
-    const double cross = weight_ * other.weight_ / total;
-    const double share = other.weight_ / total;
-
-    // Bring the other summary's mean onto this shift before comparing.
-    const double delta = (other.unit_mean_mean_ + (other.shift_ - shift_)) - unit_mean_mean_;
-    unit_mean_mean_ += delta * share;
-    unit_mean_m2_ += other.unit_mean_m2_ + delta * delta * cross;
-
-    const Eigen::VectorXd deltas = other.deviation_mean_ - deviation_mean_;
-    deviation_mean_ += deltas * share;
-    deviation_m2_ += other.deviation_m2_ + deltas.cwiseAbs2() * cross;
-    weight_ = total;
-    return *this;
-  }
+  icc_summary& operator+=(const icc_summary& other);
 
   /// The ANOVA sums of squares of the units added so far.
-  icc_anova finish() const {
-    icc_anova anova;
-    anova.n_units = weight_;
-    anova.n_raters = n_raters();
-    anova.ss_units = static_cast<double>(n_raters()) * unit_mean_m2_;
-    anova.ss_raters = weight_ * deviation_mean_.squaredNorm();
-    anova.ss_error = deviation_m2_.sum();
-    return anova;
-  }
+  icc_anova finish() const;
 
  private:
   double weight_ = 0;
@@ -154,7 +127,7 @@ class icc_summary {
   Eigen::VectorXd deviation_m2_;
 };
 
-inline icc_summary operator+(icc_summary a, const icc_summary& b) { return a += b; }
+icc_summary operator+(icc_summary a, const icc_summary& b);
 
 namespace detail {
 
@@ -165,108 +138,41 @@ using icc_f_distribution = boost::math::fisher_f_distribution<double, quiet_math
 /// with errors ignored, GCC sees a path in Boost's inverse incomplete beta
 /// that leaves an output unset and warns (-Wmaybe-uninitialized).  The
 /// arguments are checked first, so the catch is only a safety net.
-inline double f_upper_quantile(double tail, double df1, double df2) {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (!(df1 > 0) || !(df2 > 0) || !std::isfinite(df1) || !std::isfinite(df2) || !(tail > 0 && tail < 1))
-    return nan;
-  try {
-    return boost::math::quantile(boost::math::complement(boost::math::fisher_f_distribution<double>(df1, df2), tail));
-  } catch (const std::exception&) {  // Boost reports overflow / no convergence this way
-    return nan;
-  }
-}
+double f_upper_quantile(double tail, double df1, double df2);
 
-inline double f_upper_tail(double statistic, double df1, double df2) {
-  if (!std::isfinite(statistic)) return statistic > 0 ? 0.0 : std::numeric_limits<double>::quiet_NaN();
-  return boost::math::cdf(boost::math::complement(icc_f_distribution(df1, df2), statistic));
-}
+double f_upper_tail(double statistic, double df1, double df2);
 
 /// A weight total for messages: "3" rather than "3.000000".
-inline std::string count_text(double count) {
-  if (count == std::floor(count) && std::abs(count) < 1e15) return std::to_string(static_cast<long long>(count));
-  return std::to_string(count);
-}
+std::string count_text(double count);
 
-inline std::optional<double> finite_or_empty(double x) {
-  if (std::isfinite(x)) return x;
-  return std::nullopt;
-}
+std::optional<double> finite_or_empty(double x);
 
 /// A mean square for messages, e.g. "0.24" or "1.5e+09".
-inline std::string short_number(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", x);
-  return buffer;
-}
+std::string short_number(double x);
 
 /// The denominator of ICC2 (Shrout & Fleiss), MS_R + (k - 1) MS_E + k (MS_C - MS_E) / n,
 /// written as MS_R + (k MS_C + (kn - k - n) MS_E) / n: for n, k >= 2 every term
 /// is non-negative, so in floating point too it is at least MS_R and ICC2
 /// cannot come out above 1 by rounding.
-inline double icc2_denominator(const icc_anova& a) {
-  const double n = a.n_units, k = static_cast<double>(a.n_raters);
-  return a.ms_units() + (k * a.ms_raters() + (k * n - k - n) * a.ms_error()) / n;
-}
+double icc2_denominator(const icc_anova& a);
 
 /// The denominator of ICC2k, MS_R + (MS_C - MS_E) / n.  Unlike the other five
 /// forms' denominators it is a difference: under systematic disagreement
 /// (MS_E >= n MS_R + MS_C) it is zero or negative, where ICC2 sits at or
 /// below -1/(k - 1), the pole of the Spearman-Brown step-up.
-inline double icc2k_denominator(const icc_anova& a) {
-  return a.ms_units() + (a.ms_raters() - a.ms_error()) / a.n_units;
-}
+double icc2k_denominator(const icc_anova& a);
 
 /// Whether ICC2k's denominator is zero or negative, counting a value within
 /// rounding of 0 (1e-12 of the size of its terms) as 0: the 5 x 5 table of
 /// docs/icc.md has an exact 0 there that double arithmetic turns into a
 /// residue of either sign, and psych::ICC then prints 6e15.
-inline bool icc2k_denominator_not_positive(const icc_anova& a) {
-  const double scale = a.ms_units() + (a.ms_raters() + a.ms_error()) / a.n_units;
-  return !(icc2k_denominator(a) > 1e-12 * scale);
-}
+bool icc2k_denominator_not_positive(const icc_anova& a);
 
 /// The point value of one form from the mean squares; NaN when undefined.
-inline double icc_value(const icc_anova& a, icc_form form) {
-  const double k = static_cast<double>(a.n_raters);
-  const double msb = a.ms_units(), mse = a.ms_error(), msw = a.ms_within();
-  switch (form) {
-    case icc_form::icc1: return (msb - msw) / (msb + (k - 1) * msw);
-    case icc_form::icc2: return (msb - mse) / icc2_denominator(a);
-    case icc_form::icc3: return (msb - mse) / (msb + (k - 1) * mse);
-    case icc_form::icc1k: return (msb - msw) / msb;
-    case icc_form::icc2k: return (msb - mse) / icc2k_denominator(a);
-    case icc_form::icc3k: return (msb - mse) / msb;
-  }
-  return std::numeric_limits<double>::quiet_NaN();
-}
+double icc_value(const icc_anova& a, icc_form form);
 
 /// Why the ANOVA gives no ICC, or nullopt when it does.
-inline std::optional<std::string> icc_degenerate_reason(const icc_anova& a, icc_form form) {
-  if (a.n_raters < 2)
-    return "fewer than 2 raters: the ICC compares raters and needs at least 2 (got " +
-           std::to_string(a.n_raters) + ")";
-  if (a.n_units < 2)
-    return "fewer than 2 units with a rating from every rater (got " + count_text(a.n_units) +
-           "): the ICC needs at least 2 complete units";
-  if (a.ss_units + a.ss_raters + a.ss_error == 0)
-    return "zero variance: every rating is the same, so the ICC is 0/0";
-  const bool average = form == icc_form::icc1k || form == icc_form::icc2k || form == icc_form::icc3k;
-  if (average && a.ss_units == 0)
-    return "every unit has the same mean rating (between-unit mean square is 0): the average-measures ICC "
-           "divides by it";
-  if (form == icc_form::icc2k && icc2k_denominator_not_positive(a))
-    return "ICC2k denominator is not positive: MS_R + (MS_C - MS_E)/n = " + short_number(a.ms_units()) + " + (" +
-           short_number(a.ms_raters()) + " - " + short_number(a.ms_error()) + ")/" + count_text(a.n_units) +
-           " is at most 0, because the residual disagreement outweighs the differences between units "
-           "(ICC2 is at or below -1/(k - 1), where the average of k ratings has no reliability to "
-           "report; psych::ICC prints the raw ratio, a value above 1)";
-  const double value = icc_value(a, form);
-  if (!std::isfinite(value)) return "the ICC is not finite for these mean squares";
-  // Every form is at most 1 for n, k >= 2 (ICC2k once its denominator is
-  // positive); a larger value could only come from a broken invariant.
-  if (value > 1) return "the ICC is above 1 for these mean squares, which no form allows";
-  return std::nullopt;
-}
+std::optional<std::string> icc_degenerate_reason(const icc_anova& a, icc_form form);
 
 }  // namespace detail
 
@@ -276,106 +182,7 @@ inline std::optional<std::string> icc_degenerate_reason(const icc_anova& a, icc_
 /// Satterthwaite degrees of freedom "df_satterthwaite".  When a residual
 /// mean square is zero the F statistic is infinite: F and the interval are
 /// left out and p is 0.  n_units is set to the (rounded) total weight.
-inline result icc_from_anova(const icc_anova& a, icc_form form, double confidence) {
-  if (!(confidence > 0 && confidence < 1))
-    throw invalid_argument("icc", "confidence level " + std::to_string(confidence) +
-                                      " is outside (0, 1); expected e.g. 0.95");
-  result r;
-  r.stat = statistic::icc;
-  r.n_units = static_cast<std::size_t>(std::llround(std::max(0.0, a.n_units)));
-  r.n_raters = a.n_raters;
-  r.ci_method = "F";
-  const double n = a.n_units, k = static_cast<double>(a.n_raters);
-  const double msb = a.ms_units(), msj = a.ms_raters(), mse = a.ms_error(), msw = a.ms_within();
-  const bool anova_defined = a.n_raters >= 2 && a.n_units >= 2;
-  if (anova_defined) {  // also with no value: they show why (e.g. ICC2k's denominator)
-    r.extra["ms_units"] = msb;
-    r.extra["ms_raters"] = msj;
-    r.extra["ms_error"] = mse;
-    r.extra["ms_within"] = msw;
-  }
-  if (auto why = detail::icc_degenerate_reason(a, form)) {
-    r.reason = std::move(*why);
-    r.ci_method.clear();
-    return r;
-  }
-  const double alpha = 1.0 - confidence;
-  const double value = detail::icc_value(a, form);
-  r.value = value;
-
-  const bool one_way = form == icc_form::icc1 || form == icc_form::icc1k;
-  const double f = one_way ? msb / msw : msb / mse;
-  const double df1 = a.df_units();
-  const double df2 = one_way ? a.df_within() : a.df_error();
-  r.extra["df1"] = df1;
-  r.extra["df2"] = df2;
-  r.extra["p"] = detail::f_upper_tail(f, df1, df2);
-  if (!std::isfinite(f)) return r;  // zero residual: F and interval undefined
-  r.extra["F"] = f;
-
-  double lower = std::numeric_limits<double>::quiet_NaN();
-  double upper = lower;
-  switch (form) {
-    case icc_form::icc1:
-    case icc_form::icc3:
-    case icc_form::icc1k:
-    case icc_form::icc3k: {
-      // Shrout & Fleiss (1979) eqs. for ICC(1,*) and ICC(3,*): the F ratio
-      // divided / multiplied by the upper F quantiles.
-      const double f_low = f / detail::f_upper_quantile(alpha / 2, df1, df2);
-      const double f_high = f * detail::f_upper_quantile(alpha / 2, df2, df1);
-      if (form == icc_form::icc1 || form == icc_form::icc3) {
-        lower = (f_low - 1) / (f_low + k - 1);
-        upper = (f_high - 1) / (f_high + k - 1);
-      } else {
-        lower = 1 - 1 / f_low;
-        upper = 1 - 1 / f_high;
-      }
-      break;
-    }
-    case icc_form::icc2:
-    case icc_form::icc2k: {
-      // Satterthwaite degrees of freedom for the denominator of ICC(2,1)
-      // (Shrout & Fleiss 1979; McGraw & Wong 1996), as in psych::ICC: the
-      // point estimate of ICC2 enters the formula, the bounds for ICC2k are
-      // the Spearman-Brown step-up of the ICC2 bounds.
-      const double icc2 = detail::icc_value(a, icc_form::icc2);
-      const double fj = msj / mse;
-      const double core = n * (1 + (k - 1) * icc2) - k * icc2;
-      const double numerator = (k - 1) * (n - 1) * std::pow(k * icc2 * fj + core, 2);
-      const double denominator = (n - 1) * k * k * icc2 * icc2 * fj * fj + core * core;
-      const double v = numerator / denominator;
-      r.extra["df_satterthwaite"] = v;
-      const double f_upper = detail::f_upper_quantile(alpha / 2, n - 1, v);
-      const double f_lower = detail::f_upper_quantile(alpha / 2, v, n - 1);
-      const double spread = k * msj + (k * n - k - n) * mse;
-      lower = n * (msb - f_upper * mse) / (f_upper * spread + n * msb);
-      upper = n * (f_lower * msb - mse) / (spread + n * f_lower * msb);
-      if (form == icc_form::icc2k) {
-        // The step-up b -> k b / (1 + (k - 1) b) has its pole at b = -1/(k - 1).
-        // An ICC2 bound at or below it has no image below 1: the ICC2k
-        // interval is then unbounded below, and is not reported.
-        const auto step_up = [k](double bound) {
-          const double stepped_denominator = 1 + bound * (k - 1);
-          return stepped_denominator > 0 ? bound * k / stepped_denominator
-                                         : std::numeric_limits<double>::quiet_NaN();
-        };
-        lower = step_up(lower);
-        upper = step_up(upper);
-      }
-      break;
-    }
-  }
-  // Both bounds, ordered and at most 1, or none: a half-defined or inverted
-  // interval would be read as a real one.
-  r.ci_low = detail::finite_or_empty(lower);
-  r.ci_high = detail::finite_or_empty(upper);
-  if (!r.ci_low || !r.ci_high || !(lower <= upper) || upper > 1) {
-    r.ci_low.reset();
-    r.ci_high.reset();
-  }
-  return r;
-}
+result icc_from_anova(const icc_anova& a, icc_form form, double confidence);
 
 namespace detail {
 
@@ -388,28 +195,9 @@ struct complete_units {
 
 /// Whether unit `u` has every rating; throws on an infinite rating met
 /// before the first missing one.
-inline bool unit_is_complete(const Eigen::Ref<const Eigen::MatrixXd>& ratings, Eigen::Index u) {
-  for (Eigen::Index j = 0; j < ratings.cols(); ++j) {
-    const double x = ratings(u, j);
-    if (std::isnan(x)) return false;
-    if (!std::isfinite(x))
-      throw invalid_argument("icc", "unit " + std::to_string(u + 1) + ", rater " + std::to_string(j + 1) +
-                                        ": rating is infinite; expected a finite number or NaN for missing");
-  }
-  return true;
-}
+bool unit_is_complete(const Eigen::Ref<const Eigen::MatrixXd>& ratings, Eigen::Index u);
 
-inline complete_units listwise_complete(const Eigen::Ref<const Eigen::MatrixXd>& ratings) {
-  complete_units out;
-  std::vector<Eigen::Index> keep;
-  keep.reserve(static_cast<std::size_t>(ratings.rows()));
-  for (Eigen::Index u = 0; u < ratings.rows(); ++u)
-    if (unit_is_complete(ratings, u)) keep.push_back(u);
-  out.dropped = static_cast<std::size_t>(ratings.rows()) - keep.size();
-  out.rows.resize(static_cast<Eigen::Index>(keep.size()), ratings.cols());
-  for (std::size_t i = 0; i < keep.size(); ++i) out.rows.row(static_cast<Eigen::Index>(i)) = ratings.row(keep[i]);
-  return out;
-}
+complete_units listwise_complete(const Eigen::Ref<const Eigen::MatrixXd>& ratings);
 
 using icc_rows = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
@@ -429,90 +217,17 @@ struct icc_resampling_data {
   /// Full-sample mean over units of y_uj, one per rater.
   Eigen::VectorXd deviation_mean;
 
-  explicit icc_resampling_data(const icc_rows& rows) : n_raters(static_cast<std::size_t>(rows.cols())) {
-    const Eigen::Index n = rows.rows(), k = rows.cols();
-    centred.resize(n, k + 1);
-    if (n == 0 || k == 0) return;
-    for (Eigen::Index u = 0; u < n; ++u) {
-      // Unit mean relative to the first rating of the table, so that a
-      // large common offset cancels exactly before anything is summed.
-      const double anchor = rows(u, 0);
-      double offset_mean = 0;
-      for (Eigen::Index j = 0; j < k; ++j) offset_mean += rows(u, j) - anchor;
-      offset_mean /= static_cast<double>(k);
-      centred(u, 0) = (anchor - rows(0, 0)) + offset_mean;
-      for (Eigen::Index j = 0; j < k; ++j) centred(u, j + 1) = (rows(u, j) - anchor) - offset_mean;
-    }
-    const Eigen::RowVectorXd means = centred.colwise().mean();
-    centred.rowwise() -= means;
-    centred_squared = centred.cwiseAbs2();
-    deviation_mean = means.tail(k).transpose();
-  }
+  explicit icc_resampling_data(const icc_rows& rows);
 
   /// The ANOVA from weighted power sums of the centred values.
   /// `sums` and `squares` hold 1 + n_raters entries, in the column order of `centred`.
-  icc_anova anova(double weight, const double* sums, const double* squares) const {
-    icc_anova a;
-    a.n_units = weight;
-    a.n_raters = n_raters;
-    if (!(weight > 0)) return a;
-    // square - sum^2 / weight cancels to rounding noise when every drawn unit
-    // has the same value (e.g. a resample that drew one unit n times); such
-    // a residue is a zero sum of squares, not a tiny variance.
-    auto central = [weight](double sum, double square) {
-      const double value = square - sum * sum / weight;
-      return value <= 1e-12 * square ? 0.0 : value;
-    };
-    a.ss_units = static_cast<double>(n_raters) * central(sums[0], squares[0]);
-    for (std::size_t j = 0; j < n_raters; ++j) {
-      const double mean = deviation_mean[static_cast<Eigen::Index>(j)] + sums[j + 1] / weight;
-      a.ss_raters += weight * mean * mean;
-      a.ss_error += central(sums[j + 1], squares[j + 1]);
-    }
-    return a;
-  }
+  icc_anova anova(double weight, const double* sums, const double* squares) const;
 };
 
-inline double icc_or_nan(const icc_anova& anova, icc_form form) {
-  if (icc_degenerate_reason(anova, form)) return std::numeric_limits<double>::quiet_NaN();
-  return icc_value(anova, form);
-}
+double icc_or_nan(const icc_anova& anova, icc_form form);
 
 /// The plan over already complete rows (shared, so the plan may outlive the caller's matrix).
-inline resampling_plan icc_plan_for_rows(std::shared_ptr<const icc_rows> rows, icc_form form) {
-  resampling_plan plan;
-  plan.n_units = static_cast<std::size_t>(rows->rows());
-  auto data = std::make_shared<const icc_resampling_data>(*rows);
-  plan.estimate = [data, form](const std::vector<double>& weights) {
-    if (data->n_raters < 2) return std::numeric_limits<double>::quiet_NaN();
-    const Eigen::Map<const Eigen::VectorXd> w(weights.data(), data->centred.rows());
-    // A resample of fewer than two distinct units has no between-unit variance to estimate.
-    if ((w.array() > 0).count() < 2) return std::numeric_limits<double>::quiet_NaN();
-    // Buffers per thread, reused across resamples: no allocation per resample.
-    thread_local Eigen::VectorXd sums, squares;
-    sums.resize(data->centred.cols());
-    squares.resize(data->centred.cols());
-    sums.noalias() = data->centred.transpose() * w;
-    squares.noalias() = data->centred_squared.transpose() * w;
-    return icc_or_nan(data->anova(w.sum(), sums.data(), squares.data()), form);
-  };
-  plan.jackknife = [data, form]() {
-    const Eigen::Index n = data->centred.rows(), columns = data->centred.cols();
-    std::vector<double> leave_one_out(static_cast<std::size_t>(n), std::numeric_limits<double>::quiet_NaN());
-    if (data->n_raters < 2) return leave_one_out;
-    const Eigen::RowVectorXd total_sum = data->centred.colwise().sum();
-    const Eigen::RowVectorXd total_square = data->centred_squared.colwise().sum();
-    Eigen::RowVectorXd sum(columns), square(columns);
-    for (Eigen::Index u = 0; u < n; ++u) {
-      sum = total_sum - data->centred.row(u);
-      square = total_square - data->centred_squared.row(u);
-      leave_one_out[static_cast<std::size_t>(u)] =
-          icc_or_nan(data->anova(static_cast<double>(n - 1), sum.data(), square.data()), form);
-    }
-    return leave_one_out;
-  };
-  return plan;
-}
+resampling_plan icc_plan_for_rows(std::shared_ptr<const icc_rows> rows, icc_form form);
 
 }  // namespace detail
 
@@ -520,10 +235,7 @@ inline resampling_plan icc_plan_for_rows(std::shared_ptr<const icc_rows> rows, i
 /// are dropped first; plan.n_units counts the complete units).  icc()
 /// already applies it when opts.bootstrap > 0; this is for callers that
 /// drive the bootstrap engine themselves.
-inline resampling_plan icc_resampling_plan(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const options& opts) {
-  auto complete = detail::listwise_complete(ratings);
-  return detail::icc_plan_for_rows(std::make_shared<const detail::icc_rows>(std::move(complete.rows)), opts.form);
-}
+resampling_plan icc_resampling_plan(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const options& opts);
 
 /// The ICC of form opts.form of a units x raters matrix (NaN = missing),
 /// with the F test and psych::ICC's interval at opts.confidence.  When
@@ -531,45 +243,10 @@ inline resampling_plan icc_resampling_plan(const Eigen::Ref<const Eigen::MatrixX
 /// units (see apply_bootstrap); the F test stays in `extra`.
 /// A degenerate table (fewer than 2 complete units or 2 raters, every
 /// rating equal) gives a result with no value and a `reason`.
-inline result icc(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const options& opts) {
-  if (!(opts.confidence > 0 && opts.confidence < 1))
-    throw invalid_argument("icc", "confidence level " + std::to_string(opts.confidence) +
-                                      " is outside (0, 1); expected e.g. 0.95");
-  const auto k = static_cast<std::size_t>(ratings.cols());
-  icc_summary summary(k);
-  detail::complete_units complete;
-  std::size_t kept = 0;
-  if (opts.bootstrap > 0) {
-    // The bootstrap reads the complete units many times: copy them once.
-    complete = detail::listwise_complete(ratings);
-    kept = static_cast<std::size_t>(complete.rows.rows());
-    if (k > 0)
-      for (Eigen::Index u = 0; u < complete.rows.rows(); ++u) summary.add_unit(complete.rows.row(u));
-  } else {
-    // One pass over the input in place, same checks and order as listwise_complete.
-    for (Eigen::Index u = 0; u < ratings.rows(); ++u) {
-      if (!detail::unit_is_complete(ratings, u)) {
-        ++complete.dropped;
-        continue;
-      }
-      ++kept;
-      if (k > 0) summary.add_unit(ratings.row(u));
-    }
-  }
-  icc_anova anova = summary.finish();
-  anova.n_units = static_cast<double>(kept);  // also right when there are no raters
-
-  result r = icc_from_anova(anova, opts.form, opts.confidence);
-  r.n_units = kept;
-  r.extra["units_dropped"] = static_cast<double>(complete.dropped);
-  r.used = opts;
-  r.used.missing = missing_policy::listwise;  // what ICC actually does; see the header comment
-
-  if (opts.bootstrap > 0 && r.value) {
-    auto rows = std::make_shared<const detail::icc_rows>(std::move(complete.rows));
-    apply_bootstrap(r, detail::icc_plan_for_rows(rows, opts.form), opts);
-  }
-  return r;
-}
+result icc(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const options& opts);
 
 }  // namespace calibra::agreement
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/agreement/icc-inl.hpp>
+#endif

@@ -25,6 +25,7 @@
 // the band of 0.60.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/agreement/options.hpp>
 
 #include <array>
@@ -37,14 +38,7 @@ namespace calibra::agreement {
 
 enum class interpretation_scale { landis_koch, altman, koo_li };
 
-inline std::string_view to_string(interpretation_scale scale) {
-  switch (scale) {
-    case interpretation_scale::landis_koch: return "Landis & Koch (1977)";
-    case interpretation_scale::altman: return "Altman (1991)";
-    case interpretation_scale::koo_li: return "Koo & Li (2016)";
-  }
-  return "?";
-}
+std::string_view to_string(interpretation_scale scale);
 
 /// A verbal label and the convention it comes from.
 struct interpretation {
@@ -73,63 +67,31 @@ inline constexpr band_table altman_bands{{{0.0, "poor"},
                                           {0.80, "good"},
                                           {1.0, "very good"}}};
 
-inline std::optional<std::string_view> band_label(double value, const band_table& bands) {
-  if (std::isnan(value) || value > 1.0 + band_edge_tolerance) return std::nullopt;
-  if (value < -band_edge_tolerance) return bands.front().second;  // strictly negative
-  for (std::size_t i = 1; i < bands.size(); ++i)
-    if (value <= bands[i].first + band_edge_tolerance) return bands[i].second;
-  return bands.back().second;
-}
+std::optional<std::string_view> band_label(double value, const band_table& bands);
 
 }  // namespace detail
 
 /// Landis & Koch (1977) label of an agreement value; empty for NaN or for a
 /// value above 1 (not an agreement coefficient).
-inline std::optional<std::string_view> landis_koch_label(double value) {
-  return detail::band_label(value, detail::landis_koch_bands);
-}
+std::optional<std::string_view> landis_koch_label(double value);
 
 /// Altman (1991) label of an agreement value; empty for NaN or above 1.
-inline std::optional<std::string_view> altman_label(double value) {
-  return detail::band_label(value, detail::altman_bands);
-}
+std::optional<std::string_view> altman_label(double value);
 
 /// Koo & Li (2016) label of an intraclass correlation; empty for NaN or above 1.
-inline std::optional<std::string_view> koo_li_label(double value) {
-  if (std::isnan(value) || value > 1.0 + detail::band_edge_tolerance) return std::nullopt;
-  if (value < 0.5 - detail::band_edge_tolerance) return "poor";
-  if (value < 0.75 - detail::band_edge_tolerance) return "moderate";
-  if (value <= 0.9 + detail::band_edge_tolerance) return "good";
-  return "excellent";
-}
+std::optional<std::string_view> koo_li_label(double value);
 
-inline std::optional<std::string_view> interpret(double value,
-                                                 interpretation_scale scale = interpretation_scale::landis_koch) {
-  switch (scale) {
-    case interpretation_scale::altman: return altman_label(value);
-    case interpretation_scale::koo_li: return koo_li_label(value);
-    case interpretation_scale::landis_koch: break;
-  }
-  return landis_koch_label(value);
-}
+std::optional<std::string_view> interpret(double value,
+                                                 interpretation_scale scale = interpretation_scale::landis_koch);
 
 /// The label of a result's value, on the convention that fits its
 /// statistic: `kappa_scale` for chance-corrected coefficients, Koo & Li for
 /// ICC, none for raw agreement rates or a result without a value.
-inline std::optional<interpretation> interpret(const result& r,
-                                               interpretation_scale kappa_scale = interpretation_scale::landis_koch) {
-  if (!r.value) return std::nullopt;
-  interpretation_scale scale = kappa_scale;
-  switch (r.stat) {
-    case statistic::percent:
-    case statistic::unanimous:
-    case statistic::within: return std::nullopt;
-    case statistic::icc: scale = interpretation_scale::koo_li; break;
-    default: break;
-  }
-  const auto label = interpret(*r.value, scale);
-  if (!label) return std::nullopt;
-  return interpretation{*label, scale};
-}
+std::optional<interpretation> interpret(const result& r,
+                                               interpretation_scale kappa_scale = interpretation_scale::landis_koch);
 
 }  // namespace calibra::agreement
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/agreement/interpretation-inl.hpp>
+#endif

@@ -7,6 +7,7 @@
 // parse_* helpers here are the single place that spelling lives.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/error.hpp>
 
 #include <Eigen/Core>
@@ -177,47 +178,25 @@ inline constexpr name_table<bootstrap_interval, 2> bootstrap_interval_names{
     "bootstrap interval"};
 }  // namespace detail
 
-inline std::string_view to_string(statistic s) { return detail::statistic_names.name(s); }
-inline std::string_view to_string(missing_policy m) { return detail::missing_names.name(m); }
-inline std::string_view to_string(measurement_level l) { return detail::level_names.name(l); }
-inline std::string_view to_string(weight_scheme w) { return detail::weight_names.name(w); }
-inline std::string_view to_string(icc_form f) { return detail::icc_form_names.name(f); }
-inline std::string_view to_string(kappa_se k) { return detail::kappa_se_names.name(k); }
-inline std::string_view to_string(bootstrap_interval b) { return detail::bootstrap_interval_names.name(b); }
+std::string_view to_string(statistic s);
+std::string_view to_string(missing_policy m);
+std::string_view to_string(measurement_level l);
+std::string_view to_string(weight_scheme w);
+std::string_view to_string(icc_form f);
+std::string_view to_string(kappa_se k);
+std::string_view to_string(bootstrap_interval b);
 
-inline statistic parse_statistic(std::string_view s) { return detail::statistic_names.parse(s); }
-inline missing_policy parse_missing_policy(std::string_view s) { return detail::missing_names.parse(s); }
-inline measurement_level parse_measurement_level(std::string_view s) { return detail::level_names.parse(s); }
-inline weight_scheme parse_weight_scheme(std::string_view s) { return detail::weight_names.parse(s); }
-inline kappa_se parse_kappa_se(std::string_view s) { return detail::kappa_se_names.parse(s); }
-inline bootstrap_interval parse_bootstrap_interval(std::string_view s) {
-  return detail::bootstrap_interval_names.parse(s);
-}
+statistic parse_statistic(std::string_view s);
+missing_policy parse_missing_policy(std::string_view s);
+measurement_level parse_measurement_level(std::string_view s);
+weight_scheme parse_weight_scheme(std::string_view s);
+kappa_se parse_kappa_se(std::string_view s);
+bootstrap_interval parse_bootstrap_interval(std::string_view s);
 
 /// Accepts the Shrout-Fleiss names (ICC1 ... ICC3k, case-insensitive) and the
 /// McGraw-Wong names: "oneway-single", "oneway-average", "twoway-agreement-single",
 /// "twoway-agreement-average", "twoway-consistency-single", "twoway-consistency-average".
-inline icc_form parse_icc_form(std::string_view s) {
-  std::string lower(s);
-  for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  static constexpr std::array<std::pair<std::string_view, icc_form>, 12> names{{
-      {"icc1", icc_form::icc1},
-      {"icc2", icc_form::icc2},
-      {"icc3", icc_form::icc3},
-      {"icc1k", icc_form::icc1k},
-      {"icc2k", icc_form::icc2k},
-      {"icc3k", icc_form::icc3k},
-      {"oneway-single", icc_form::icc1},
-      {"oneway-average", icc_form::icc1k},
-      {"twoway-agreement-single", icc_form::icc2},
-      {"twoway-agreement-average", icc_form::icc2k},
-      {"twoway-consistency-single", icc_form::icc3},
-      {"twoway-consistency-average", icc_form::icc3k},
-  }};
-  for (const auto& [name, form] : names)
-    if (name == lower) return form;
-  return detail::icc_form_names.parse(s);  // throws, listing the Shrout-Fleiss names
-}
+icc_form parse_icc_form(std::string_view s);
 
 /// Calls `visit(name, value)` for every option, in the spelling shared by
 /// the CLI (`--name`), Python (`name=`) and the JSON/dict echo of the options
@@ -244,3 +223,7 @@ void visit_options(const options& o, Visitor&& visit) {
 }
 
 }  // namespace calibra::agreement
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/agreement/options-inl.hpp>
+#endif

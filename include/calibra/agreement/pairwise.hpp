@@ -1,6 +1,7 @@
 // Rater x rater matrices of a two-rater statistic: who agrees with whom.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/agreement/agree.hpp>
 #include <calibra/agreement/options.hpp>
 
@@ -31,36 +32,10 @@ struct pairwise_result {
 /// Computes `stat` for every pair of raters on the units both rated.  Any
 /// statistic that accepts two raters works; the pair is passed to agree()
 /// with listwise deletion and no bootstrap.
-inline pairwise_result pairwise(const ratings_ref& ratings, statistic stat, const options& opts = {}) {
-  detail::check_confidence(opts.confidence);
-  const Eigen::Index raters = ratings.cols();
-  pairwise_result out;
-  out.stat = stat;
-  out.used = opts;
-  out.used.missing = missing_policy::listwise;
-  out.used.bootstrap = 0;
-  out.value = Eigen::MatrixXd::Constant(raters, raters, std::numeric_limits<double>::quiet_NaN());
-  out.n_units = Eigen::MatrixXi::Zero(raters, raters);
-  Eigen::MatrixXd pair(ratings.rows(), 2);
-  for (Eigen::Index a = 0; a < raters; ++a) {
-    out.n_units(a, a) = static_cast<int>((ratings.col(a).array() == ratings.col(a).array()).count());
-    for (Eigen::Index b = a + 1; b < raters; ++b) {
-      pair.col(0) = ratings.col(a);
-      pair.col(1) = ratings.col(b);
-      const int shared = static_cast<int>(
-          ((pair.col(0).array() == pair.col(0).array()) && (pair.col(1).array() == pair.col(1).array())).count());
-      out.n_units(a, b) = out.n_units(b, a) = shared;
-      const result r = agree(pair, stat, out.used);
-      if (r.value) {
-        out.value(a, b) = *r.value;
-        out.value(b, a) = *r.value;
-      } else {
-        out.reasons[{static_cast<std::size_t>(a), static_cast<std::size_t>(b)}] =
-            r.reason ? *r.reason : "no value";
-      }
-    }
-  }
-  return out;
-}
+pairwise_result pairwise(const ratings_ref& ratings, statistic stat, const options& opts = {});
 
 }  // namespace calibra::agreement
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/agreement/pairwise-inl.hpp>
+#endif

@@ -8,6 +8,7 @@
 // analyses ran and why the others did not.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/calibration/anchors.hpp>
 #include <calibra/calibration/decision_study.hpp>
 #include <calibra/calibration/development.hpp>
@@ -52,20 +53,7 @@ struct calibrate_options {
   development_options development;
   feedback_options feedback;
 
-  void validate() const {
-    privacy.validate();
-    severity.validate();
-    anchors.validate();
-    self_assessment.validate();
-    drift.validate();
-    decision_study.validate();
-    levels.validate();
-    readiness.validate();
-    patterns.validate();
-    team.validate();
-    development.validate();
-    feedback.validate();
-  }
+  void validate() const;
 };
 
 /// Whether one analysis ran, and if not, why.
@@ -104,145 +92,32 @@ struct calibration_report {
 
   std::vector<analysis_status> analyses;
 
-  const analysis_status* status(std::string_view id) const {
-    for (const auto& a : analyses)
-      if (a.id == id) return &a;
-    return nullptr;
-  }
+  const analysis_status* status(std::string_view id) const;
 };
 
 namespace detail {
 
-inline std::uint32_t resolve_period(const ratings_table& table, const std::optional<std::string>& name) {
-  if (table.periods().empty()) throw invalid_argument("calibration", "the ratings table is empty");
-  if (!name) return static_cast<std::uint32_t>(table.periods().size() - 1);
-  if (const auto id = table.periods().find(*name)) return *id;
-  std::string known;
-  for (std::size_t p = 0; p < table.periods().size(); ++p)
-    known += (p ? ", " : "") + std::string(table.periods()[p]);
-  throw invalid_argument("calibration", "period '" + *name + "' does not occur in the ratings; they cover " + known);
-}
+std::uint32_t resolve_period(const ratings_table& table, const std::optional<std::string>& name);
 
-inline void record(calibration_report& report, std::string id, bool available, std::string reason) {
-  report.analyses.push_back({std::move(id), available, available ? std::string() : std::move(reason)});
-}
+void record(calibration_report& report, std::string id, bool available, std::string reason);
 
 }  // namespace detail
 
 /// The raters' severities as offsets for analyse_anchors(): pooled from
 /// `fit`, per period from `drift` (when given and available).  Empty when
 /// neither has any.
-inline rater_offsets severity_offsets(const ratings_table& table, const severity_fit& fit,
-                                      const drift_result* drift = nullptr) {
-  rater_offsets offsets;
-  const std::size_t n_raters = table.raters().size(), n_periods = table.periods().size();
-  if (fit.available)
-    for (const rater_severity& r : fit.raters) offsets.set_pooled(n_raters, r.rater, r.severity);
-  if (drift && drift->available)
-    for (const rater_period_severity& r : drift->severities)
-      offsets.set_in_period(n_periods, n_raters, r.period, r.rater, r.severity);
-  return offsets;
-}
+rater_offsets severity_offsets(const ratings_table& table, const severity_fit& fit,
+                                      const drift_result* drift = nullptr);
 
 /// Runs every analysis the data supports on `table` (and on the feedback
 /// log, when given).  Throws invalid_argument for bad options or an unknown
 /// period; an analysis the data cannot support is reported in `analyses`,
 /// not thrown.
-inline calibration_report calibrate(const ratings_table& table, const calibrate_options& options = {},
-                                    const feedback_log* feedback = nullptr) {
-  options.validate();
-  calibration_report report;
-  report.input = table.summary();
-  report.privacy = options.privacy;
-  report.period = detail::resolve_period(table, options.period);
-  report.period_name = std::string(table.periods()[report.period]);
-
-  const framework& fw = table.framework();
-  const privacy_policy& privacy = options.privacy;
-  const std::uint32_t period = report.period;
-
-  if (feedback) {
-    feedback_options feedback_opts = options.feedback;
-    feedback_opts.privacy = privacy;
-    report.feedback = analyse_feedback(*feedback, feedback_opts);
-    detail::record(report, "feedback", report.feedback->available, report.feedback->reason);
-  }
-
-  report.severity = fit_severity(table, options.severity);
-  detail::record(report, "raters", report.severity.available, report.severity.reason);
-  detail::record(report, "components", report.severity.available, report.severity.reason);
-  if (report.severity.available) {
-    report.scores = report.severity.fair_scores(table, period);
-  } else {
-    ratings_filter filter;
-    filter.period = period;
-    report.scores = observed_scores(table, filter);
-  }
-
-  // Drift before anchors: its per-period severities let the anchors
-  // analysis take each rater's severity in that quarter out of the ratings.
-  drift_options drift = options.drift;
-  drift.privacy = privacy;
-  report.drift = analyse_drift(table, drift);
-
-  anchors_options anchors = options.anchors;
-  anchors.privacy = privacy;
-  const rater_offsets offsets = severity_offsets(table, report.severity, &report.drift);
-  report.anchors = analyse_anchors(table, anchors, &offsets);
-  detail::record(report, "agreement", report.anchors.available, report.anchors.reason);
-  detail::record(report, "competencies", report.anchors.available, report.anchors.reason);
-
-  self_assessment_options self = options.self_assessment;
-  self.period = period;
-  self.privacy = privacy;
-  report.self_assessment = analyse_self_assessment(table, self);
-  detail::record(report, "self_vs_manager", report.self_assessment.available, report.self_assessment.reason);
-
-  detail::record(report, "drift", report.drift.available, report.drift.reason);
-
-  decision_study_options study = options.decision_study;
-  study.privacy = privacy;
-  report.decision_study = decision_study(table, study);
-  detail::record(report, "decision_study", report.decision_study.available, report.decision_study.reason);
-
-  if (report.scores.rows() == 0) {
-    const std::string reason = "no external ratings in " + report.period_name + " to score ratees on";
-    for (const char* id : {"ratees", "matrix_validation", "readiness", "patterns", "team", "development_plans"})
-      detail::record(report, id, false, reason);
-    return report;
-  }
-
-  level_options levels = options.levels;
-  levels.period = period;
-  levels.privacy = privacy;
-  report.levels = infer_levels(table, fw, report.scores, levels);
-  detail::record(report, "ratees", report.levels.available, report.levels.reason);
-  detail::record(report, "matrix_validation", report.levels.validation.available, report.levels.validation.reason);
-  detail::record(report, "promotion_separation", report.levels.separation.available,
-                 report.levels.separation.reason);
-
-  readiness_options readiness = options.readiness;
-  readiness.period = period;
-  report.readiness = assess_readiness(table, fw, report.scores, readiness);
-  detail::record(report, "readiness", report.readiness.available, report.readiness.reason);
-
-  pattern_options patterns = options.patterns;
-  patterns.period = period;
-  report.patterns = analyse_patterns(table, fw, report.scores, patterns);
-  detail::record(report, "patterns", report.patterns.available, report.patterns.reason);
-
-  team_options team = options.team;
-  team.period = period;
-  team.privacy = privacy;
-  report.team = analyse_team(table, fw, report.scores, std::nullopt, team);
-  report.manager_teams = analyse_manager_teams(table, fw, report.scores, team);
-  detail::record(report, "team", report.team.available, report.team.reason);
-
-  development_options development = options.development;
-  development.period = period;
-  report.development = plan_development(table, fw, report.scores, development);
-  detail::record(report, "development_plans", report.development.available, report.development.reason);
-  return report;
-}
+calibration_report calibrate(const ratings_table& table, const calibrate_options& options = {},
+                                    const feedback_log* feedback = nullptr);
 
 }  // namespace calibra::calibration
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/calibration/calibrate-inl.hpp>
+#endif

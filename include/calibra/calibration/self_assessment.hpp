@@ -28,6 +28,7 @@
 // per-ratee results and are never suppressed.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/error.hpp>
@@ -58,20 +59,7 @@ struct self_assessment_options {
   double confidence = 0.95;
   privacy_policy privacy;
 
-  void validate() const {
-    const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
-    if (comparison_roles.empty())
-      fail("self_assessment: comparison_roles is empty; expected the roles whose ratings the self rating is "
-           "compared with, e.g. manager");
-    if (std::find(comparison_roles.begin(), comparison_roles.end(), rater_role::self) != comparison_roles.end())
-      fail("self_assessment: comparison_roles must not include 'self'");
-    if (!(conversation_min_gap >= 0) || !std::isfinite(conversation_min_gap))
-      fail("self_assessment: conversation_min_gap must be a finite number of levels >= 0, got " +
-           std::to_string(conversation_min_gap));
-    if (!(confidence > 0 && confidence < 1))
-      fail("self_assessment: confidence must be strictly between 0 and 1, got " + std::to_string(confidence));
-    privacy.validate();
-  }
+  void validate() const;
 };
 
 /// One ratee's self rating against the comparison ratings on one competency.
@@ -135,34 +123,9 @@ struct self_assessment_result {
 namespace detail {
 
 /// Mean, SD and t interval of `values` (at least one).
-inline self_inflation mean_with_t_interval(const std::vector<double>& values, double confidence) {
-  self_inflation s;
-  s.n_ratees = values.size();
-  if (values.empty()) return s;
-  const double n = static_cast<double>(values.size());
-  double sum = 0;
-  for (double v : values) sum += v;
-  s.mean_gap = sum / n;
-  if (values.size() < 2) return s;
-  double squares = 0;
-  for (double v : values) squares += (v - s.mean_gap) * (v - s.mean_gap);
-  s.sd = std::sqrt(squares / (n - 1));
-  s.se = s.sd / std::sqrt(n);
-  const boost::math::students_t t(n - 1);
-  const double q = boost::math::quantile(boost::math::complement(t, (1 - confidence) / 2));
-  s.ci_low = s.mean_gap - q * s.se;
-  s.ci_high = s.mean_gap + q * s.se;
-  s.direction = s.ci_low > 0 ? "inflated" : s.ci_high < 0 ? "deflated" : "none";
-  return s;
-}
+self_inflation mean_with_t_interval(const std::vector<double>& values, double confidence);
 
-inline void suppress(self_inflation& s, const privacy_policy& privacy) {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  s.suppressed = true;
-  s.note = privacy.marker(s.n_ratees);
-  s.mean_gap = s.sd = s.se = s.ci_low = s.ci_high = nan;
-  s.direction.clear();
-}
+void suppress(self_inflation& s, const privacy_policy& privacy);
 
 }  // namespace detail
 
@@ -171,118 +134,11 @@ inline void suppress(self_inflation& s, const privacy_policy& privacy) {
 /// or a period outside the table; returns available = false when the
 /// period has no self ratings or no comparison ratings, or no ratee has
 /// both on some competency.
-inline self_assessment_result analyse_self_assessment(const ratings_table& table,
-                                                      const self_assessment_options& options = {}) {
-  options.validate();
-  self_assessment_result result;
-  result.confidence = options.confidence;
-  const std::size_t n_competencies = table.n_competencies();
-  if (table.periods().empty()) {
-    result.reason = "no ratings";
-    return result;
-  }
-  if (options.period && *options.period >= table.periods().size())
-    throw invalid_argument("calibration", "self_assessment: period id " + std::to_string(*options.period) +
-                                              " is not a period of the table (" +
-                                              std::to_string(table.periods().size()) + " periods)");
-  const std::uint32_t period = options.period.value_or(static_cast<std::uint32_t>(table.periods().size() - 1));
-  result.period = period;
-  const std::string period_name = table.periods()[period];
-  for (std::size_t c = 0; c < n_competencies; ++c) {
-    self_inflation none;
-    none.competency = static_cast<std::uint32_t>(c);
-    result.inflation.push_back(none);
-  }
-
-  // Per ratee x competency: the self level and the comparison sum / count.
-  const std::size_t cells = table.ratees().size() * n_competencies;
-  std::vector<int> self(cells, 0);
-  std::vector<double> sum(cells, 0.0);
-  std::vector<std::uint32_t> count(cells, 0);
-  std::size_t self_ratings = 0, comparison_ratings = 0;
-  const auto& roles = options.comparison_roles;
-  for (std::size_t row = 0; row < table.size(); ++row) {
-    if (table.period(row) != period) continue;
-    const std::size_t cell = std::size_t{table.ratee(row)} * n_competencies + table.competency(row);
-    if (table.role(row) == rater_role::self) {
-      self[cell] = table.level(row);
-      ++self_ratings;
-    } else if (std::find(roles.begin(), roles.end(), table.role(row)) != roles.end()) {
-      sum[cell] += table.level(row);
-      ++count[cell];
-      ++comparison_ratings;
-    }
-  }
-  std::string role_names;
-  for (rater_role role : roles) role_names += (role_names.empty() ? "" : "/") + std::string(to_string(role));
-  if (self_ratings == 0) {
-    result.reason = "no self ratings in period '" + period_name + "'";
-    return result;
-  }
-  if (comparison_ratings == 0) {
-    result.reason = "no " + role_names + " ratings in period '" + period_name + "' to compare the self ratings with";
-    return result;
-  }
-
-  std::vector<std::vector<double>> by_competency(n_competencies);
-  std::vector<double> ratee_means;
-  for (std::uint32_t ratee = 0; ratee < table.ratees().size(); ++ratee) {
-    conversation talk;
-    talk.ratee = ratee;
-    std::vector<conversation_topic> topics;
-    double abs_sum = 0, signed_sum = 0;
-    for (std::size_t c = 0; c < n_competencies; ++c) {
-      const std::size_t cell = std::size_t{ratee} * n_competencies + c;
-      if (self[cell] == 0 || count[cell] == 0) continue;
-      self_gap g;
-      g.ratee = ratee;
-      g.competency = static_cast<std::uint32_t>(c);
-      g.self_level = self[cell];
-      g.n_comparison = count[cell];
-      g.comparison_level = sum[cell] / count[cell];
-      g.gap = g.self_level - g.comparison_level;
-      result.gaps.push_back(g);
-      by_competency[c].push_back(g.gap);
-      ++talk.n_compared;
-      abs_sum += std::abs(g.gap);
-      signed_sum += g.gap;
-      talk.max_abs_gap = std::max(talk.max_abs_gap, std::abs(g.gap));
-      if (std::abs(g.gap) >= options.conversation_min_gap) topics.push_back({g.competency, g.gap});
-    }
-    if (talk.n_compared == 0) continue;
-    talk.disagreement = abs_sum / static_cast<double>(talk.n_compared);
-    talk.mean_gap = signed_sum / static_cast<double>(talk.n_compared);
-    ratee_means.push_back(talk.mean_gap);
-    std::stable_sort(topics.begin(), topics.end(), [](const conversation_topic& a, const conversation_topic& b) {
-      return std::abs(a.gap) > std::abs(b.gap);
-    });
-    talk.n_topics = topics.size();
-    if (topics.size() > options.max_topics) topics.resize(options.max_topics);
-    talk.topics = std::move(topics);
-    result.conversations.push_back(std::move(talk));
-  }
-  if (result.gaps.empty()) {
-    result.reason = "no ratee has both a self rating and a " + role_names + " rating on the same competency in "
-                    "period '" + period_name + "'";
-    return result;
-  }
-  result.available = true;
-  std::stable_sort(result.conversations.begin(), result.conversations.end(),
-                   [](const conversation& a, const conversation& b) {
-                     if (a.disagreement != b.disagreement) return a.disagreement > b.disagreement;
-                     return a.max_abs_gap > b.max_abs_gap;
-                   });
-
-  for (std::size_t c = 0; c < n_competencies; ++c) {
-    if (by_competency[c].empty()) continue;
-    self_inflation s = detail::mean_with_t_interval(by_competency[c], options.confidence);
-    s.competency = static_cast<std::uint32_t>(c);
-    if (!options.privacy.allows(s.n_ratees)) detail::suppress(s, options.privacy);
-    result.inflation[c] = std::move(s);
-  }
-  result.overall = detail::mean_with_t_interval(ratee_means, options.confidence);
-  if (!options.privacy.allows(result.overall.n_ratees)) detail::suppress(result.overall, options.privacy);
-  return result;
-}
+self_assessment_result analyse_self_assessment(const ratings_table& table,
+                                                      const self_assessment_options& options = {});
 
 }  // namespace calibra::calibration
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/calibration/self_assessment-inl.hpp>
+#endif

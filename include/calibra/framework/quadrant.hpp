@@ -2,6 +2,7 @@
 // with orientation (internal <-> external).
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/error.hpp>
 
 #include <array>
@@ -40,16 +41,9 @@ inline constexpr std::array<quadrant, 4> all_quadrants() {
            {focus::strategic, orientation::external}}};
 }
 
-inline std::string to_string(quadrant q) {
-  return std::string(q.focus == focus::strategic ? "strategic" : "tactical") + "-" +
-         (q.orientation == orientation::external ? "external" : "internal");
-}
+std::string to_string(quadrant q);
 
-inline std::optional<quadrant> parse_quadrant(std::string_view text) {
-  for (quadrant q : all_quadrants())
-    if (to_string(q) == text) return q;
-  return std::nullopt;
-}
+std::optional<quadrant> parse_quadrant(std::string_view text);
 
 /// A place on the 2-D competency grid.  focus: -1 fully tactical .. +1 fully
 /// strategic; orientation: -1 fully internal .. +1 fully external.
@@ -60,11 +54,10 @@ struct grid_position {
 
 /// The quadrant a position falls in, or nothing when the position is outside
 /// [-1, 1]² or lies on an axis (a zero coordinate belongs to no quadrant).
-inline std::optional<quadrant> quadrant_of(grid_position p) {
-  auto inside = [](double v) { return std::isfinite(v) && v >= -1.0 && v <= 1.0 && v != 0.0; };
-  if (!inside(p.focus) || !inside(p.orientation)) return std::nullopt;
-  return quadrant{p.focus > 0 ? focus::strategic : focus::tactical,
-                  p.orientation > 0 ? orientation::external : orientation::internal};
-}
+std::optional<quadrant> quadrant_of(grid_position p);
 
 }  // namespace calibra
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/framework/quadrant-inl.hpp>
+#endif

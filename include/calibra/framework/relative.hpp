@@ -4,6 +4,7 @@
 // can rate on either scale and compare.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
@@ -15,64 +16,33 @@ namespace calibra {
 
 enum class relative_rating { needs_focus, on_track, outperforming };
 
-inline std::string_view to_string(relative_rating r) {
-  switch (r) {
-    case relative_rating::needs_focus: return "needs-focus";
-    case relative_rating::on_track: return "on-track";
-    case relative_rating::outperforming: return "outperforming";
-  }
-  return "?";
-}
+std::string_view to_string(relative_rating r);
 
-inline std::string_view label(relative_rating r) {
-  switch (r) {
-    case relative_rating::needs_focus: return "Needs Focus";
-    case relative_rating::on_track: return "On Track";
-    case relative_rating::outperforming: return "Outperforming";
-  }
-  return "?";
-}
+std::string_view label(relative_rating r);
 
 /// Accepts the id ("on-track") or the label ("On Track").
-inline std::optional<relative_rating> parse_relative_rating(std::string_view text) {
-  for (auto r : {relative_rating::needs_focus, relative_rating::on_track, relative_rating::outperforming})
-    if (text == to_string(r) || text == label(r)) return r;
-  return std::nullopt;
-}
+std::optional<relative_rating> parse_relative_rating(std::string_view text);
 
 /// Below the expectation is Needs Focus, at it On Track, above it Outperforming.
-inline relative_rating to_relative(int level, int expectation) {
-  if (level < expectation) return relative_rating::needs_focus;
-  if (level == expectation) return relative_rating::on_track;
-  return relative_rating::outperforming;
-}
+relative_rating to_relative(int level, int expectation);
 
 /// The absolute level a relative rating stands for: one level below the
 /// expectation, the expectation itself, or one level above, clamped to the
 /// scale.  Where clamping makes the rating impossible (Needs Focus against
 /// an expectation already at the lowest level, Outperforming at the top)
 /// there is no such level and this throws invalid_argument.
-inline int to_absolute(relative_rating r, int expectation, int scale_size) {
-  if (expectation < 1 || expectation > scale_size)
-    throw invalid_argument("relative", "expectation " + std::to_string(expectation) + " is outside the scale 1.." +
-                                           std::to_string(scale_size));
-  const int level = expectation + (r == relative_rating::needs_focus ? -1 : r == relative_rating::outperforming ? 1 : 0);
-  if (level < 1 || level > scale_size)
-    throw invalid_argument("relative", "'" + std::string(label(r)) + "' has no level on this scale when the expectation is level " +
-                                           std::to_string(expectation));
-  return level;
-}
+int to_absolute(relative_rating r, int expectation, int scale_size);
 
 /// Convenience over a framework: relative rating of `level` for a competency
 /// at a career level, both by id.
-inline relative_rating to_relative(const framework& fw, std::string_view career_level_id,
-                                   std::string_view competency_id, int level) {
-  return to_relative(level, fw.expectation(career_level_id, competency_id));
-}
+relative_rating to_relative(const framework& fw, std::string_view career_level_id,
+                                   std::string_view competency_id, int level);
 
-inline int to_absolute(const framework& fw, std::string_view career_level_id, std::string_view competency_id,
-                       relative_rating r) {
-  return to_absolute(r, fw.expectation(career_level_id, competency_id), static_cast<int>(fw.scale().size()));
-}
+int to_absolute(const framework& fw, std::string_view career_level_id, std::string_view competency_id,
+                       relative_rating r);
 
 }  // namespace calibra
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/framework/relative-inl.hpp>
+#endif

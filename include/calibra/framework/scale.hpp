@@ -3,6 +3,7 @@
 // with more autonomy is a higher level.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/error.hpp>
 
 #include <array>
@@ -48,12 +49,10 @@ std::optional<Enum> value_of(const Table& table, std::string_view text) {
 }
 }  // namespace detail
 
-inline std::string_view to_string(scope s) { return detail::name_of(detail::scope_names, s); }
-inline std::string_view to_string(autonomy a) { return detail::name_of(detail::autonomy_names, a); }
-inline std::optional<scope> parse_scope(std::string_view t) { return detail::value_of<scope>(detail::scope_names, t); }
-inline std::optional<autonomy> parse_autonomy(std::string_view t) {
-  return detail::value_of<autonomy>(detail::autonomy_names, t);
-}
+std::string_view to_string(scope s);
+std::string_view to_string(autonomy a);
+std::optional<scope> parse_scope(std::string_view t);
+std::optional<autonomy> parse_autonomy(std::string_view t);
 
 struct proficiency_level {
   std::string id;
@@ -75,21 +74,16 @@ class proficiency_scale {
 
   const std::vector<proficiency_level>& levels() const { return levels_; }
   std::size_t size() const { return levels_.size(); }
-  const proficiency_level& at_ordinal(int ordinal) const {
-    if (ordinal < 1 || static_cast<std::size_t>(ordinal) > levels_.size())
-      throw invalid_argument("scale", "level ordinal " + std::to_string(ordinal) + " is outside 1.." +
-                                          std::to_string(levels_.size()));
-    return levels_[static_cast<std::size_t>(ordinal - 1)];
-  }
+  const proficiency_level& at_ordinal(int ordinal) const;
   /// 1-based ordinal of a level id or label, if the scale has it.
-  std::optional<int> ordinal_of(std::string_view id_or_label) const {
-    for (std::size_t i = 0; i < levels_.size(); ++i)
-      if (levels_[i].id == id_or_label || levels_[i].label == id_or_label) return static_cast<int>(i + 1);
-    return std::nullopt;
-  }
+  std::optional<int> ordinal_of(std::string_view id_or_label) const;
 
  private:
   std::vector<proficiency_level> levels_;
 };
 
 }  // namespace calibra
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/framework/scale-inl.hpp>
+#endif

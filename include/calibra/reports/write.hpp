@@ -18,6 +18,7 @@
 // changed.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/reports/document.hpp>
 
 #include <cstdint>
@@ -39,15 +40,10 @@ std::string_view to_string(format f);
 class formats {
  public:
   formats() = default;
-  formats(std::initializer_list<format> list) {
-    for (format f : list) add(f);
-  }
+  formats(std::initializer_list<format> list);
   static formats all() { return {format::xlsx, format::html, format::markdown, format::json, format::csv}; }
 
-  formats& add(format f) {
-    bits_ |= bit(f);
-    return *this;
-  }
+  formats& add(format f);
   bool contains(format f) const { return (bits_ & bit(f)) != 0; }
   bool empty() const { return bits_ == 0; }
   /// The formats in a fixed order: xlsx, html, md, json, csv.
@@ -103,3 +99,7 @@ std::vector<std::pair<std::string, std::string>> to_csv(const report& r);
 void write_xlsx(const report& r, const std::string& path);
 
 }  // namespace calibra::reports
+
+#ifdef CALIBRA_HEADER_ONLY
+#  include <calibra/reports/write-inl.hpp>
+#endif

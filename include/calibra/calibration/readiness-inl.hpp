@@ -1,0 +1,141 @@
+// Implementation of <calibra/calibration/readiness.hpp>.  Compiled once into the library, or included
+// by that header when CALIBRA_HEADER_ONLY is defined (see config.hpp).
+#pragma once
+
+#include <calibra/calibration/readiness.hpp>
+
+#include <calibra/calibration/levels.hpp>
+#include <calibra/calibration/ratings.hpp>
+#include <calibra/calibration/scores.hpp>
+#include <calibra/error.hpp>
+#include <calibra/framework/framework.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace calibra::calibration {
+
+CALIBRA_INLINE auto readiness_options::validate() const -> void {
+    detail::check_probability(confidence, "confidence", "readiness");
+    detail::check_tolerance(tolerance, "readiness");
+  }
+
+CALIBRA_INLINE std::string_view to_string(gap_status s) {
+  switch (s) {
+    case gap_status::met: return "met";
+    case gap_status::unmet: return "unmet";
+    case gap_status::uncertain: return "uncertain";
+  }
+  return "?";
+}
+
+CALIBRA_INLINE std::string_view to_string(readiness_verdict v) {
+  switch (v) {
+    case readiness_verdict::ready: return "ready";
+    case readiness_verdict::not_ready: return "not-ready";
+    case readiness_verdict::too_uncertain: return "too-uncertain";
+  }
+  return "?";
+}
+
+CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, const framework& fw,
+                                         const competency_scores& scores, const readiness_options& options) {
+  options.validate();
+  detail::check_ratee_inputs(table, fw, scores, "readiness");
+  readiness_result out;
+  out.period = detail::analysed_period(table, scores, options.period, "readiness");
+  out.score_method = scores.method;
+  out.confidence = options.confidence;
+  out.tolerance = options.tolerance;
+  const double z = detail::normal_quantile(0.5 + options.confidence / 2);
+  const std::vector<promotion_gaps> all_gaps = fw.gaps();
+  const detail::track_walks walks(fw);
+  const bool has_se = scores.se.size() != 0;
+
+  std::size_t judged = 0;
+  for (std::size_t row = 0; row < scores.ratees.size(); ++row) {
+    const auto i = static_cast<Eigen::Index>(row);
+    ratee_readiness r;
+    r.ratee = scores.ratees[row];
+    r.career_level = detail::standing_of(table, r.ratee, out.period).career_level;
+    if (!r.career_level) {
+      r.summary = "no-career-level";
+      out.ratees.push_back(std::move(r));
+      continue;
+    }
+    const std::optional<std::size_t> own_next = walks.next_on_track(*r.career_level);
+    for (const promotion_gaps& g : all_gaps) {
+      if (g.step.from != *r.career_level) continue;
+      step_readiness s;
+      s.step = g.step;
+      s.on_track = own_next == g.step.to;
+      for (const competency_rise& rise : g.competencies) {
+        readiness_item item;
+        item.competency = rise.competency;
+        item.from_level = rise.from_level;
+        item.to_level = rise.to_level;
+        item.threshold = rise.to_level - options.tolerance;
+        const auto c = static_cast<Eigen::Index>(rise.competency);
+        item.score = scores.value(i, c);
+        item.se = has_se ? scores.se(i, c) : detail::ratee_nan();
+        if (std::isnan(item.score)) {
+          item.status = gap_status::uncertain;
+        } else if (std::isnan(item.se)) {
+          item.point_only = true;
+          item.status = item.score >= item.threshold ? gap_status::met : gap_status::unmet;
+        } else {
+          item.ci_low = item.score - z * item.se;
+          item.ci_high = item.score + z * item.se;
+          item.status = item.ci_low >= item.threshold  ? gap_status::met
+                        : item.ci_high < item.threshold ? gap_status::unmet
+                                                        : gap_status::uncertain;
+        }
+        switch (item.status) {
+          case gap_status::met: ++s.met; break;
+          case gap_status::unmet: ++s.unmet; break;
+          case gap_status::uncertain: ++s.uncertain; break;
+        }
+        s.items.push_back(item);
+      }
+      s.verdict = s.unmet > 0       ? readiness_verdict::not_ready
+                  : s.uncertain > 0 ? readiness_verdict::too_uncertain
+                                    : readiness_verdict::ready;
+      r.steps.push_back(std::move(s));
+    }
+    if (r.steps.empty()) {
+      r.summary = "top-of-ladder";
+    } else {
+      ++judged;
+      const auto strength = [](readiness_verdict v) {
+        return v == readiness_verdict::ready ? 2 : v == readiness_verdict::too_uncertain ? 1 : 0;
+      };
+      std::size_t best = 0;
+      for (std::size_t k = 1; k < r.steps.size(); ++k) {
+        const int a = strength(r.steps[k].verdict), b = strength(r.steps[best].verdict);
+        if (a > b || (a == b && r.steps[k].on_track && !r.steps[best].on_track)) best = k;
+      }
+      r.summary_step = best;
+      r.summary = std::string(to_string(r.steps[best].verdict));
+    }
+    out.ratees.push_back(std::move(r));
+  }
+  out.available = judged > 0;
+  if (!out.available)
+    out.reason = out.ratees.empty() ? "no ratee has scores"
+                                    : "no ratee with scores has a career level with a next step";
+  return out;
+}
+
+CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, const competency_scores& scores,
+                                         const readiness_options& options) {
+  if (!table.framework_ptr()) throw invalid_argument("calibration", "readiness: the ratings table has no framework");
+  return assess_readiness(table, table.framework(), scores, options);
+}
+
+}  // namespace calibra::calibration

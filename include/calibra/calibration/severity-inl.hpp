@@ -1,0 +1,818 @@
+// Implementation of <calibra/calibration/severity.hpp>.  Compiled once into the library, or included
+// by that header when CALIBRA_HEADER_ONLY is defined (see config.hpp).
+#pragma once
+
+#include <calibra/calibration/severity.hpp>
+
+#include <calibra/calibration/connectivity.hpp>
+#include <calibra/calibration/ratings.hpp>
+#include <calibra/calibration/scores.hpp>
+#include <calibra/calibration/wide_matrix.hpp>
+#include <calibra/error.hpp>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <Eigen/SVD>
+#include <Eigen/IterativeLinearSolvers>
+#include <Eigen/SparseCore>
+#include <boost/math/distributions/students_t.hpp>
+
+#include <algorithm>
+#include <bitset>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+
+namespace calibra::calibration {
+
+// ---------------------------------------------------------------------------
+// Implementation
+
+CALIBRA_INLINE void severity_options::validate() const {
+  const auto fail = [](const std::string& message) {
+    throw invalid_argument("calibration", "severity_options." + message);
+  };
+  const auto show = [](double value) { return std::to_string(value); };
+  if (!(confidence > 0 && confidence < 1))
+    fail("confidence = " + show(confidence) + ": expected a value strictly between 0 and 1, e.g. 0.95");
+  if (!(flag_threshold >= 0) || !std::isfinite(flag_threshold))
+    fail("flag_threshold = " + show(flag_threshold) + ": expected a finite number of levels >= 0");
+  if (min_ratings_for_flags < 1) fail("min_ratings_for_flags = 0: expected at least 1");
+  if (min_ratees_for_flags < 2)
+    fail("min_ratees_for_flags = " + std::to_string(min_ratees_for_flags) +
+         ": expected at least 2 (a spread over ratees needs two of them)");
+  if (!(central_share >= 0 && central_share <= 1))
+    fail("central_share = " + show(central_share) + ": expected a share in [0, 1]");
+  for (const auto& [value, name] : {std::pair{central_sd_ratio, "central_sd_ratio"},
+                                    std::pair{nondiscriminating_ratio, "nondiscriminating_ratio"},
+                                    std::pair{halo_sd_ratio, "halo_sd_ratio"}})
+    if (!(value >= 0) || !std::isfinite(value))
+      fail(std::string(name) + " = " + show(value) + ": expected a finite ratio >= 0");
+  if (range_max_levels < 1) fail("range_max_levels = 0: expected at least 1 level");
+  if (!(halo_pc1_share >= 0 && halo_pc1_share <= 1))
+    fail("halo_pc1_share = " + show(halo_pc1_share) + ": expected a share in [0, 1]");
+  if (!(tolerance > 0 && tolerance < 1))
+    fail("tolerance = " + show(tolerance) + ": expected a relative tolerance strictly between 0 and 1");
+  if (max_iterations < 1) fail("max_iterations = 0: expected at least 1");
+}
+
+}  // namespace calibra::calibration
+
+namespace calibra::calibration::detail {
+
+CALIBRA_INLINE auto severity_design::entries(std::size_t i, std::size_t (&index)[3], double (&sign)[3]) const -> int {
+    index[0] = rater[i];
+    sign[0] = -1;
+    index[1] = n_raters() + competency[i];
+    sign[1] = 1;
+    if (!period_effects) return 2;
+    index[2] = n_raters() + n_competencies() + period[i];
+    sign[2] = 1;
+    return 3;
+  }
+
+CALIBRA_INLINE auto severity_design::predict(const Eigen::VectorXd& x, std::size_t i) const -> double {
+    double value = -x[rater[i]] + x[static_cast<Eigen::Index>(n_raters() + competency[i])];
+    if (period_effects) value += x[static_cast<Eigen::Index>(n_raters() + n_competencies() + period[i])];
+    return value;
+  }
+
+CALIBRA_INLINE auto severity_design::add(Eigen::VectorXd& out, std::size_t i, double value) const -> void {
+    out[rater[i]] -= value;
+    out[static_cast<Eigen::Index>(n_raters() + competency[i])] += value;
+    if (period_effects) out[static_cast<Eigen::Index>(n_raters() + n_competencies() + period[i])] += value;
+  }
+
+CALIBRA_INLINE severity_design make_severity_design(const ratings_table& table, const ratings_filter& filter,
+                                            bool period_effects) {
+  severity_design d;
+  d.period_effects = period_effects;
+  std::vector<std::size_t> kept;
+  for (std::size_t row = 0; row < table.size(); ++row)
+    if (filter.keeps(table, row)) kept.push_back(row);
+
+  const auto compact = [&](std::size_t n_ids, auto id_of, std::vector<std::uint32_t>& ids) {
+    std::vector<std::uint32_t> index(n_ids, ratings_table::no_id);
+    for (std::size_t row : kept) index[id_of(row)] = 0;
+    for (std::uint32_t id = 0; id < n_ids; ++id)
+      if (index[id] == 0) {
+        index[id] = static_cast<std::uint32_t>(ids.size());
+        ids.push_back(id);
+      }
+    return index;
+  };
+  const auto rater_index = compact(table.raters().size(), [&](std::size_t r) { return table.rater(r); }, d.rater_ids);
+  const auto ratee_index = compact(table.ratees().size(), [&](std::size_t r) { return table.ratee(r); }, d.ratee_ids);
+  const auto competency_index =
+      compact(table.n_competencies(), [&](std::size_t r) { return table.competency(r); }, d.competency_ids);
+  const auto period_index =
+      compact(table.periods().size(), [&](std::size_t r) { return table.period(r); }, d.period_ids);
+
+  // Counting sort by ratee, then a small sort inside each ratee.
+  d.ratee_offsets.assign(d.n_ratees() + 1, 0);
+  for (std::size_t row : kept) ++d.ratee_offsets[ratee_index[table.ratee(row)] + 1];
+  std::partial_sum(d.ratee_offsets.begin(), d.ratee_offsets.end(), d.ratee_offsets.begin());
+  std::vector<std::size_t> order(kept.size());
+  {
+    std::vector<std::size_t> next(d.ratee_offsets.begin(), d.ratee_offsets.end() - 1);
+    for (std::size_t row : kept) order[next[ratee_index[table.ratee(row)]]++] = row;
+  }
+  for (std::size_t e = 0; e < d.n_ratees(); ++e)
+    std::sort(order.begin() + static_cast<std::ptrdiff_t>(d.ratee_offsets[e]),
+              order.begin() + static_cast<std::ptrdiff_t>(d.ratee_offsets[e + 1]),
+              [&](std::size_t a, std::size_t b) {
+                if (table.period(a) != table.period(b)) return table.period(a) < table.period(b);
+                if (table.rater(a) != table.rater(b)) return table.rater(a) < table.rater(b);
+                return table.competency(a) < table.competency(b);
+              });
+  d.rater.resize(order.size());
+  d.competency.resize(order.size());
+  d.period.resize(order.size());
+  d.level.resize(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    d.rater[i] = rater_index[table.rater(order[i])];
+    d.competency[i] = competency_index[table.competency(order[i])];
+    d.period[i] = period_index[table.period(order[i])];
+    d.level[i] = table.level(order[i]);
+  }
+  return d;
+}
+
+CALIBRA_INLINE void apply_reduced_information(const severity_design& d, const Eigen::VectorXd& x, Eigen::VectorXd& out) {
+  out.setZero(static_cast<Eigen::Index>(d.parameters()));
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
+    double sum = 0;
+    for (std::size_t i = begin; i < end; ++i) sum += d.predict(x, i);
+    const double mean = sum / static_cast<double>(end - begin);
+    for (std::size_t i = begin; i < end; ++i) d.add(out, i, d.predict(x, i) - mean);
+  }
+}
+
+CALIBRA_INLINE null_space_groups make_null_space_groups(const severity_design& d, const rater_network& network) {
+  null_space_groups g;
+  const std::size_t n_components = network.components.size();
+  g.size.assign(n_components + 2, 0);
+  g.group_of.resize(d.parameters());
+  for (std::size_t r = 0; r < d.n_raters(); ++r) g.group_of[r] = network.rater_component[d.rater_ids[r]];
+  for (std::size_t c = 0; c < d.n_competencies(); ++c) g.group_of[d.n_raters() + c] = n_components;
+  if (d.period_effects)
+    for (std::size_t q = 0; q < d.n_periods(); ++q)
+      g.group_of[d.n_raters() + d.n_competencies() + q] = n_components + 1;
+  for (std::size_t group : g.group_of) ++g.size[group];
+  return g;
+}
+
+CALIBRA_INLINE void centre_groups(Eigen::VectorXd& x, const null_space_groups& g) {
+  std::vector<double> sum(g.size.size(), 0.0);
+  for (std::size_t j = 0; j < g.group_of.size(); ++j) sum[g.group_of[j]] += x[static_cast<Eigen::Index>(j)];
+  for (std::size_t j = 0; j < g.group_of.size(); ++j)
+    x[static_cast<Eigen::Index>(j)] -= sum[g.group_of[j]] / static_cast<double>(g.size[g.group_of[j]]);
+}
+
+CALIBRA_INLINE std::pair<std::size_t, bool> solve_reduced_cg(const severity_design& d, const Eigen::VectorXd& diagonal,
+                                                     const Eigen::VectorXd& b, Eigen::VectorXd& x, double tolerance,
+                                                     std::size_t max_iterations) {
+  const Eigen::Index n = b.size();
+  x.setZero(n);
+  const double b_norm = b.norm();
+  if (b_norm == 0) return {0, true};
+  Eigen::VectorXd inverse_diagonal(n);
+  const double scale = diagonal.maxCoeff();
+  for (Eigen::Index j = 0; j < n; ++j)
+    inverse_diagonal[j] = diagonal[j] > 1e-12 * scale ? 1.0 / diagonal[j] : 0.0;
+  Eigen::VectorXd r = b, z = inverse_diagonal.cwiseProduct(r), p = z, sp(n);
+  double rz = r.dot(z);
+  for (std::size_t it = 1; it <= max_iterations; ++it) {
+    apply_reduced_information(d, p, sp);
+    const double curvature = p.dot(sp);
+    if (!(curvature > 0)) return {it, r.norm() <= tolerance * b_norm};
+    const double alpha = rz / curvature;
+    x += alpha * p;
+    r -= alpha * sp;
+    if (r.norm() <= tolerance * b_norm) return {it, true};
+    z = inverse_diagonal.cwiseProduct(r);
+    const double rz_next = r.dot(z);
+    p = z + (rz_next / rz) * p;
+    rz = rz_next;
+  }
+  return {max_iterations, false};
+}
+
+CALIBRA_INLINE std::optional<iterative_solution> solve_reduced_sparse(const severity_design& d,
+                                                              const null_space_groups& groups,
+                                                              const Eigen::VectorXd& b, Eigen::VectorXd& x,
+                                                              double tolerance, std::size_t max_iterations,
+                                                              std::size_t max_entries) {
+  const std::size_t n_raters = d.n_raters(), n_params = d.parameters(), n_facets = n_params - n_raters;
+  // Rater x rater entries, counted before anything is allocated.
+  std::vector<std::uint32_t> last_ratee(n_raters, ratings_table::no_id);
+  std::size_t entries = 0;
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    std::size_t k = 0;
+    for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i)
+      if (last_ratee[d.rater[i]] != e) {
+        last_ratee[d.rater[i]] = static_cast<std::uint32_t>(e);
+        ++k;
+      }
+    entries += k * k;
+    if (entries > max_entries) return std::nullopt;
+  }
+
+  // Reduced numbering: pinned effects get no row.
+  std::vector<Eigen::Index> reduced(n_params, -1);
+  std::vector<bool> group_pinned(groups.size.size(), false);
+  Eigen::Index n_reduced = 0;
+  for (std::size_t j = 0; j < n_params; ++j) {
+    if (!group_pinned[groups.group_of[j]]) {
+      group_pinned[groups.group_of[j]] = true;
+      continue;
+    }
+    reduced[j] = n_reduced++;
+  }
+  x.setZero(static_cast<Eigen::Index>(n_params));
+  if (n_reduced == 0) return iterative_solution{0, true, "nothing to solve"};
+
+  // Rater x facet and facet x facet blocks are dense and small; rater x
+  // rater entries go into triplets.
+  Eigen::MatrixXd rater_facet = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_raters),
+                                                      static_cast<Eigen::Index>(n_facets));
+  Eigen::MatrixXd facet_facet = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_facets),
+                                                      static_cast<Eigen::Index>(n_facets));
+  std::vector<double> rater_diagonal(n_raters, 0.0);
+  std::vector<Eigen::Triplet<double>> triplets;
+  triplets.reserve(entries + 2 * static_cast<std::size_t>(rater_facet.size()) +
+                   static_cast<std::size_t>(facet_facet.size()));
+  std::vector<double> count(n_params, 0.0);
+  std::vector<std::size_t> touched_raters, touched_facets;
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
+    const double n_e = static_cast<double>(end - begin);
+    touched_raters.clear();
+    touched_facets.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      std::size_t index[3];
+      double sign[3];
+      const int k = d.entries(i, index, sign);
+      // z z' of this row: the rater's diagonal, rater x facet (sign -1), facet x facet (+1).
+      rater_diagonal[index[0]] += 1;
+      for (int a = 1; a < k; ++a) {
+        const auto fa = static_cast<Eigen::Index>(index[a] - n_raters);
+        rater_facet(static_cast<Eigen::Index>(index[0]), fa) -= 1;
+        for (int c = 1; c < k; ++c) facet_facet(fa, static_cast<Eigen::Index>(index[c] - n_raters)) += 1;
+      }
+      for (int a = 0; a < k; ++a) {
+        if (count[index[a]] == 0) (a == 0 ? touched_raters : touched_facets).push_back(index[a]);
+        count[index[a]] += 1;
+      }
+    }
+    // Minus w w' / n_e, w = -counts on raters and +counts on facets.
+    for (std::size_t r : touched_raters) {
+      for (std::size_t q : touched_raters)
+        if (reduced[r] >= 0 && reduced[q] >= 0)
+          triplets.emplace_back(reduced[r], reduced[q], -count[r] * count[q] / n_e);
+      for (std::size_t f : touched_facets)
+        rater_facet(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(f - n_raters)) += count[r] * count[f] / n_e;
+    }
+    for (std::size_t f : touched_facets)
+      for (std::size_t g : touched_facets)
+        facet_facet(static_cast<Eigen::Index>(f - n_raters), static_cast<Eigen::Index>(g - n_raters)) -=
+            count[f] * count[g] / n_e;
+    for (std::size_t j : touched_raters) count[j] = 0;
+    for (std::size_t j : touched_facets) count[j] = 0;
+  }
+  for (std::size_t r = 0; r < n_raters; ++r)
+    if (reduced[r] >= 0) triplets.emplace_back(reduced[r], reduced[r], rater_diagonal[r]);
+  for (std::size_t r = 0; r < n_raters; ++r)
+    for (std::size_t f = 0; f < n_facets; ++f) {
+      const double value = rater_facet(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(f));
+      const Eigen::Index row = reduced[r], column = reduced[n_raters + f];
+      if (value == 0 || row < 0 || column < 0) continue;
+      triplets.emplace_back(row, column, value);
+      triplets.emplace_back(column, row, value);
+    }
+  for (std::size_t f = 0; f < n_facets; ++f)
+    for (std::size_t g = 0; g < n_facets; ++g) {
+      const double value = facet_facet(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(g));
+      const Eigen::Index row = reduced[n_raters + f], column = reduced[n_raters + g];
+      if (value != 0 && row >= 0 && column >= 0) triplets.emplace_back(row, column, value);
+    }
+  Eigen::SparseMatrix<double> information(n_reduced, n_reduced);
+  information.setFromTriplets(triplets.begin(), triplets.end());
+  triplets = {};
+
+  Eigen::VectorXd b_reduced(n_reduced);
+  for (std::size_t j = 0; j < n_params; ++j)
+    if (reduced[j] >= 0) b_reduced[reduced[j]] = b[static_cast<Eigen::Index>(j)];
+  Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper,
+                           Eigen::IncompleteCholesky<double>>
+      cg;
+  cg.setTolerance(tolerance);
+  cg.setMaxIterations(static_cast<Eigen::Index>(std::min<std::size_t>(max_iterations, 1u << 30)));
+  cg.compute(information);
+  if (cg.info() != Eigen::Success) return std::nullopt;
+  const Eigen::VectorXd solution = cg.solve(b_reduced);
+  for (std::size_t j = 0; j < n_params; ++j)
+    if (reduced[j] >= 0) x[static_cast<Eigen::Index>(j)] = solution[reduced[j]];
+  return iterative_solution{static_cast<std::size_t>(cg.iterations()), cg.info() == Eigen::Success,
+                            "conjugate gradients, incomplete Cholesky preconditioner (Eigen)"};
+}
+
+CALIBRA_INLINE double sample_sd(double n, double sum, double sum_sq) {
+  if (n < 2) return std::numeric_limits<double>::quiet_NaN();
+  const double mean = sum / n;
+  return std::sqrt(std::max(0.0, (sum_sq - n * mean * mean) / (n - 1)));
+}
+
+CALIBRA_INLINE double ratio_or_nan(double numerator, double denominator) {
+  if (!std::isfinite(numerator) || !std::isfinite(denominator) || denominator <= 0)
+    return std::numeric_limits<double>::quiet_NaN();
+  return numerator / denominator;
+}
+
+CALIBRA_INLINE void rater_diagnostics(const severity_design& d, int n_levels, std::vector<rater_severity>& out) {
+  const std::size_t n_raters = d.n_raters(), n_comp = d.n_competencies();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  struct totals {
+    double n = 0, sum = 0, sum_sq = 0, middle = 0;
+    std::bitset<256> levels;
+    double pooled_n = 0, pooled_sum = 0, pooled_sum_sq = 0;
+    std::bitset<256> pooled_levels;
+    double ratees = 0, mean_sum = 0, mean_sum_sq = 0, pooled_mean_sum = 0, pooled_mean_sum_sq = 0;
+    double halo_groups = 0, halo_sd_sum = 0;
+  };
+  std::vector<totals> t(n_raters);
+  // PCA accumulators over complete (ratee, period) rows: sums and cross products.
+  std::vector<double> complete_rows(n_raters, 0.0);
+  std::vector<Eigen::VectorXd> row_sum(n_raters, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_comp)));
+  std::vector<Eigen::MatrixXd> cross(n_raters, Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_comp),
+                                                                     static_cast<Eigen::Index>(n_comp)));
+
+  const int middle_low = (n_levels + 1) / 2, middle_high = n_levels / 2 + 1;  // odd: one level; even: two
+  std::vector<double> count_of(n_raters, 0.0), sum_of(n_raters, 0.0);
+  std::vector<std::uint32_t> touched;
+  Eigen::VectorXd profile(static_cast<Eigen::Index>(n_comp));
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
+    double n_e = 0, sum_e = 0, sum_sq_e = 0;
+    std::bitset<256> levels_e;
+    touched.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      const double y = d.level[i];
+      const std::uint32_t r = d.rater[i];
+      n_e += 1;
+      sum_e += y;
+      sum_sq_e += y * y;
+      levels_e.set(static_cast<std::size_t>(y));
+      totals& tr = t[r];
+      tr.n += 1;
+      tr.sum += y;
+      tr.sum_sq += y * y;
+      tr.levels.set(static_cast<std::size_t>(y));
+      if (static_cast<int>(y) >= middle_low && static_cast<int>(y) <= middle_high) tr.middle += 1;
+      if (count_of[r] == 0) touched.push_back(r);
+      count_of[r] += 1;
+      sum_of[r] += y;
+    }
+    const double mean_e = sum_e / n_e;
+    for (std::uint32_t r : touched) {
+      totals& tr = t[r];
+      tr.pooled_n += n_e;
+      tr.pooled_sum += sum_e;
+      tr.pooled_sum_sq += sum_sq_e;
+      tr.pooled_levels |= levels_e;
+      tr.ratees += 1;
+      const double mean_er = sum_of[r] / count_of[r];
+      tr.mean_sum += mean_er;
+      tr.mean_sum_sq += mean_er * mean_er;
+      tr.pooled_mean_sum += mean_e;
+      tr.pooled_mean_sum_sq += mean_e * mean_e;
+      count_of[r] = 0;
+      sum_of[r] = 0;
+    }
+    // One rater's ratings of this ratee in one period: contiguous runs.
+    std::size_t a = begin;
+    while (a < end) {
+      std::size_t b = a;
+      double s = 0, ss = 0;
+      while (b < end && d.rater[b] == d.rater[a] && d.period[b] == d.period[a]) {
+        s += d.level[b];
+        ss += d.level[b] * d.level[b];
+        ++b;
+      }
+      const std::uint32_t r = d.rater[a];
+      const double m = static_cast<double>(b - a);
+      if (m >= 2) {
+        t[r].halo_groups += 1;
+        t[r].halo_sd_sum += sample_sd(m, s, ss);
+      }
+      if (b - a == n_comp && n_comp >= 2) {  // one rating per competency, so the run is a complete profile
+        for (std::size_t i = a; i < b; ++i) profile[d.competency[i]] = d.level[i];
+        complete_rows[r] += 1;
+        row_sum[r] += profile;
+        cross[r].selfadjointView<Eigen::Lower>().rankUpdate(profile);
+      }
+      a = b;
+    }
+  }
+
+  out.resize(n_raters);
+  for (std::size_t r = 0; r < n_raters; ++r) {
+    const totals& tr = t[r];
+    rater_severity& rs = out[r];
+    rs.rater = d.rater_ids[r];
+    rs.n_ratings = static_cast<std::size_t>(tr.n);
+    rs.n_ratees = static_cast<std::size_t>(tr.ratees);
+    rs.mean_level = tr.sum / tr.n;
+    rs.sd_level = sample_sd(tr.n, tr.sum, tr.sum_sq);
+    rs.pooled_sd_level = sample_sd(tr.pooled_n, tr.pooled_sum, tr.pooled_sum_sq);
+    rs.sd_ratio = ratio_or_nan(rs.sd_level, rs.pooled_sd_level);
+    rs.middle_share = tr.middle / tr.n;
+    rs.levels_used = tr.levels.count();
+    rs.pooled_levels_used = tr.pooled_levels.count();
+    rs.ratee_mean_sd = sample_sd(tr.ratees, tr.mean_sum, tr.mean_sum_sq);
+    rs.pooled_ratee_mean_sd = sample_sd(tr.ratees, tr.pooled_mean_sum, tr.pooled_mean_sum_sq);
+    rs.discrimination_ratio = ratio_or_nan(rs.ratee_mean_sd, rs.pooled_ratee_mean_sd);
+    rs.halo_within_sd = tr.halo_groups > 0 ? tr.halo_sd_sum / tr.halo_groups : nan;
+    rs.halo_pc1_share = nan;
+    const double rows = complete_rows[r];
+    if (rows >= 3) {
+      const Eigen::VectorXd mean = row_sum[r] / rows;
+      Eigen::MatrixXd covariance = cross[r].selfadjointView<Eigen::Lower>();
+      covariance = (covariance - rows * mean * mean.transpose()) / (rows - 1);
+      // Eigenvalues of a covariance matrix are its singular values.
+      // (JacobiSVD rather than SelfAdjointEigenSolver: GCC 12 reports false
+      // -Wmaybe-uninitialized warnings inside the latter's tridiagonalisation,
+      // and the square matrix needs no QR preconditioner, which warns the same way.)
+      const Eigen::JacobiSVD<Eigen::MatrixXd, Eigen::NoQRPreconditioner> svd(covariance);
+      const double total = covariance.trace();
+      if (total > 1e-12) rs.halo_pc1_share = svd.singularValues()[0] / total;
+    }
+  }
+  // Halo SD relative to the median rater.
+  std::vector<double> within;
+  for (const auto& rs : out)
+    if (std::isfinite(rs.halo_within_sd)) within.push_back(rs.halo_within_sd);
+  double median = nan;
+  if (!within.empty()) {
+    std::sort(within.begin(), within.end());
+    const std::size_t mid = within.size() / 2;
+    median = within.size() % 2 ? within[mid] : (within[mid - 1] + within[mid]) / 2;
+  }
+  for (auto& rs : out) rs.halo_sd_ratio = ratio_or_nan(rs.halo_within_sd, median);
+}
+
+}  // namespace calibra::calibration::detail
+
+namespace calibra::calibration {
+
+CALIBRA_INLINE severity_fit fit_severity(const ratings_table& table, const severity_options& options) {
+  options.validate();
+  ratings_filter filter = options.filter;
+  if (filter.roles.empty()) filter.roles = external_roles();
+  if (filter.competency && *filter.competency >= table.n_competencies())
+    throw invalid_argument("calibration", "severity_options.filter.competency = " +
+                                              std::to_string(*filter.competency) + ": the framework has " +
+                                              std::to_string(table.n_competencies()) + " competencies");
+  if (filter.period && *filter.period >= table.periods().size())
+    throw invalid_argument("calibration", "severity_options.filter.period = " + std::to_string(*filter.period) +
+                                              ": the table has " + std::to_string(table.periods().size()) +
+                                              " periods");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+
+  severity_fit fit;
+  fit.filter = filter;
+  fit.confidence = options.confidence;
+  fit.table_raters = table.raters().size();
+  fit.table_ratees = table.ratees().size();
+  fit.table_periods = table.periods().size();
+  fit.rater_position.assign(table.raters().size(), rater_network::no_component);
+  fit.network = analyse_network(table, filter);
+
+  const detail::severity_design d = detail::make_severity_design(table, filter, options.period_effects);
+  fit.n_ratings = d.rows();
+  if (d.rows() == 0) {
+    fit.reason = "no ratings to model: the filter keeps no ratings by the roles " + [&] {
+      std::string roles;
+      for (rater_role role : filter.roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(role));
+      return roles;
+    }();
+    return fit;
+  }
+  const std::size_t n_raters = d.n_raters(), n_comp = d.n_competencies();
+  const std::size_t n_params = d.parameters();
+  const std::size_t rank = d.n_ratees() + (n_raters - fit.network.components.size()) + (n_comp - 1) +
+                           (d.period_effects ? d.n_periods() - 1 : 0);
+  if (d.rows() <= rank) {
+    fit.reason = std::to_string(d.rows()) + " ratings leave no residual degrees of freedom for " +
+                 std::to_string(rank) + " free parameters (ratee, severity, competency and period effects)";
+    return fit;
+  }
+  fit.dof = d.rows() - rank;
+
+  // One pass per ratee: the right-hand side, the diagonal of S, and S itself
+  // when it is small enough to hold densely.
+  const bool dense = options.solver == severity_solver::dense ||
+                     (options.solver == severity_solver::automatic && n_params <= options.exact_se_max_parameters);
+  const auto np = static_cast<Eigen::Index>(n_params);
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(np), diagonal = Eigen::VectorXd::Zero(np);
+  Eigen::MatrixXd information;
+  if (dense) information = Eigen::MatrixXd::Zero(np, np);
+  std::vector<double> count_in_ratee(n_params, 0.0), sign_of(n_params, 1.0);
+  for (std::size_t r = 0; r < n_raters; ++r) sign_of[r] = -1;
+  std::vector<std::size_t> touched;
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
+    const double n_e = static_cast<double>(end - begin);
+    double sum = 0;
+    for (std::size_t i = begin; i < end; ++i) sum += d.level[i];
+    const double mean = sum / n_e;
+    touched.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      std::size_t index[3];
+      double sign[3];
+      const int k = d.entries(i, index, sign);
+      for (int a = 0; a < k; ++a) {
+        const auto ja = static_cast<Eigen::Index>(index[a]);
+        rhs[ja] += sign[a] * (d.level[i] - mean);
+        diagonal[ja] += 1;
+        if (count_in_ratee[index[a]] == 0) touched.push_back(index[a]);
+        count_in_ratee[index[a]] += 1;
+        if (dense)
+          for (int b = 0; b < k; ++b) information(ja, static_cast<Eigen::Index>(index[b])) += sign[a] * sign[b];
+      }
+    }
+    for (std::size_t j : touched) {
+      const double c = count_in_ratee[j];
+      diagonal[static_cast<Eigen::Index>(j)] -= c * c / n_e;
+      if (dense)
+        for (std::size_t l : touched)
+          information(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) -=
+              sign_of[j] * sign_of[l] * c * count_in_ratee[l] / n_e;
+    }
+    for (std::size_t j : touched) count_in_ratee[j] = 0;
+  }
+
+  const detail::null_space_groups groups = detail::make_null_space_groups(d, fit.network);
+  detail::centre_groups(rhs, groups);  // exact zero sums, removing rounding in the null-space directions
+
+  Eigen::VectorXd theta(np), variance_factor = Eigen::VectorXd::Constant(np, nan);
+  bool solved = false;
+  if (dense) {
+    // S + sum of v v' over the unit null vectors is nonsingular and its
+    // inverse is S^+ + sum of v v', so both the minimum-norm solution (which
+    // satisfies the sum-to-zero rules) and the exact covariance come out of
+    // one Cholesky factorisation.
+    Eigen::MatrixXd augmented = information;
+    for (Eigen::Index j = 0; j < np; ++j)
+      for (Eigen::Index l = 0; l < np; ++l)
+        if (groups.group_of[static_cast<std::size_t>(j)] == groups.group_of[static_cast<std::size_t>(l)])
+          augmented(j, l) += 1.0 / static_cast<double>(groups.size[groups.group_of[static_cast<std::size_t>(j)]]);
+    const Eigen::LLT<Eigen::MatrixXd> cholesky(augmented);
+    if (cholesky.info() == Eigen::Success && cholesky.rcond() > 1e-12) {
+      theta = cholesky.solve(rhs);
+      const Eigen::MatrixXd inverse = cholesky.solve(Eigen::MatrixXd::Identity(np, np));
+      for (Eigen::Index j = 0; j < np; ++j) {
+        const double group_size = static_cast<double>(groups.size[groups.group_of[static_cast<std::size_t>(j)]]);
+        variance_factor[j] = std::max(0.0, inverse(j, j) - 1.0 / group_size);
+      }
+      fit.solver = "Cholesky (dense)";
+      fit.se_method = "exact: pseudo-inverse of the information matrix of the severity, competency and period "
+                      "effects (ratee effects eliminated)";
+      solved = true;
+    }
+  }
+  if (!solved) {
+    // Automatic: matrix-free Jacobi CG first, which on a well-mixed
+    // network converges in a few dozen cheap iterations.  Where raters are
+    // linked only through long chains it crawls; after 200 iterations the
+    // incomplete Cholesky preconditioner (which costs a sparse matrix and a
+    // factorisation) takes over.
+    const bool automatic = options.solver == severity_solver::automatic || dense;
+    std::optional<detail::iterative_solution> solution;
+    std::size_t jacobi_iterations = 0;
+    if (automatic || options.solver == severity_solver::jacobi_cg) {
+      const std::size_t budget =
+          automatic ? std::min<std::size_t>(options.max_iterations, 200) : options.max_iterations;
+      const auto [iterations, converged] = detail::solve_reduced_cg(d, diagonal, rhs, theta, options.tolerance, budget);
+      jacobi_iterations = iterations;
+      if (converged || !automatic)
+        solution = detail::iterative_solution{iterations, converged,
+                                              "conjugate gradients, Jacobi preconditioner, matrix-free"};
+    }
+    if (!solution) {
+      solution = detail::solve_reduced_sparse(d, groups, rhs, theta, options.tolerance, options.max_iterations,
+                                              options.max_sparse_entries);
+      if (solution) {
+        solution->iterations += jacobi_iterations;
+      } else {
+        const auto [iterations, converged] =
+            detail::solve_reduced_cg(d, diagonal, rhs, theta, options.tolerance, options.max_iterations);
+        solution = detail::iterative_solution{jacobi_iterations + iterations, converged,
+                                              "conjugate gradients, Jacobi preconditioner, matrix-free"};
+      }
+    }
+    fit.iterations = solution->iterations;
+    fit.converged = solution->converged;
+    fit.solver = solution->solver;
+    const double scale = diagonal.maxCoeff();
+    // Per-element information, corrected for centring: in a complete
+    // balanced design S = a (I - J/G) within a group of G parameters, so
+    // S^+_jj = (1 - 1/G)^2 / S_jj exactly; elsewhere it is an approximation.
+    for (Eigen::Index j = 0; j < np; ++j)
+      if (diagonal[j] > 1e-12 * scale) {
+        const double g = static_cast<double>(groups.size[groups.group_of[static_cast<std::size_t>(j)]]);
+        variance_factor[j] = (1 - 1 / g) * (1 - 1 / g) / diagonal[j];
+      }
+    fit.se_method = std::string("approximate: per-element information (the diagonal of the information matrix with "
+                                "ratee effects eliminated) times (1 - 1/G)^2 for a group of G effects summing to "
+                                "zero; exact for a complete balanced design") +
+                    (dense ? "; the exact inverse failed because the design aliases some effects beyond the "
+                             "sum-to-zero rules"
+                           : "");
+  }
+  detail::centre_groups(theta, groups);
+
+  // Ratee effects, residuals.
+  std::vector<double> ratee_level(d.n_ratees());
+  std::vector<double> rater_rss(n_raters, 0.0);
+  double rss = 0;
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
+    double sum = 0;
+    for (std::size_t i = begin; i < end; ++i) sum += d.level[i] - d.predict(theta, i);
+    ratee_level[e] = sum / static_cast<double>(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      const double residual = d.level[i] - ratee_level[e] - d.predict(theta, i);
+      rss += residual * residual;
+      rater_rss[d.rater[i]] += residual * residual;
+    }
+  }
+  const double sigma2 = rss / static_cast<double>(fit.dof);
+  fit.residual_sd = std::sqrt(sigma2);
+  fit.mu = std::accumulate(ratee_level.begin(), ratee_level.end(), 0.0) / static_cast<double>(d.n_ratees());
+  fit.ratees = d.ratee_ids;
+  for (double a : ratee_level) fit.ratee_effects.push_back(a - fit.mu);
+
+  const boost::math::students_t_distribution<double> t_dist(static_cast<double>(fit.dof));
+  const double t_quantile = boost::math::quantile(boost::math::complement(t_dist, (1 - options.confidence) / 2));
+  const auto se_of = [&](std::size_t j) { return std::sqrt(sigma2 * variance_factor[static_cast<Eigen::Index>(j)]); };
+
+  // Facet effects.
+  std::vector<std::size_t> competency_n(n_comp, 0), period_n(d.n_periods(), 0);
+  for (std::size_t i = 0; i < d.rows(); ++i) {
+    ++competency_n[d.competency[i]];
+    ++period_n[d.period[i]];
+  }
+  for (std::size_t c = 0; c < n_comp; ++c)
+    fit.competency_effects.push_back(
+        {d.competency_ids[c], theta[static_cast<Eigen::Index>(n_raters + c)], se_of(n_raters + c), competency_n[c]});
+  for (std::size_t q = 0; q < d.n_periods(); ++q) {
+    const std::size_t j = n_raters + n_comp + q;
+    if (d.period_effects)
+      fit.period_effects.push_back({d.period_ids[q], theta[static_cast<Eigen::Index>(j)], se_of(j), period_n[q]});
+    else
+      fit.period_effects.push_back({d.period_ids[q], 0.0, nan, period_n[q]});
+  }
+
+  // Raters.
+  detail::rater_diagnostics(d, static_cast<int>(table.framework().scale().size()), fit.raters);
+  for (std::size_t r = 0; r < n_raters; ++r) {
+    rater_severity& rs = fit.raters[r];
+    fit.rater_position[rs.rater] = r;
+    rs.component = fit.network.rater_component[rs.rater];
+    rs.severity = theta[static_cast<Eigen::Index>(r)];
+    const bool alone = fit.network.components[rs.component].raters.size() < 2;
+    rs.se = alone ? nan : se_of(r);
+    rs.ci_low = rs.severity - t_quantile * rs.se;
+    rs.ci_high = rs.severity + t_quantile * rs.se;
+    rs.fit_mean_square = sigma2 > 0 ? rater_rss[r] / static_cast<double>(rs.n_ratings) / sigma2 : nan;
+
+    const bool enough_ratings = rs.n_ratings >= options.min_ratings_for_flags;
+    const bool enough_ratees = enough_ratings && rs.n_ratees >= options.min_ratees_for_flags;
+    if (rs.severity <= -options.flag_threshold && rs.ci_high < 0) rs.flags.emplace_back("lenient");
+    if (rs.severity >= options.flag_threshold && rs.ci_low > 0) rs.flags.emplace_back("harsh");
+    if (enough_ratings && rs.middle_share >= options.central_share && rs.sd_ratio <= options.central_sd_ratio)
+      rs.flags.emplace_back("central-tendency");
+    if (enough_ratings && rs.levels_used <= options.range_max_levels && rs.pooled_levels_used > rs.levels_used)
+      rs.flags.emplace_back("range-restriction");
+    if (enough_ratees && rs.discrimination_ratio <= options.nondiscriminating_ratio)
+      rs.flags.emplace_back("non-discriminating");
+    if (enough_ratees && rs.halo_sd_ratio <= options.halo_sd_ratio && rs.halo_pc1_share >= options.halo_pc1_share)
+      rs.flags.emplace_back("halo");
+  }
+  fit.available = true;
+  return fit;
+}
+
+CALIBRA_INLINE const rater_severity* severity_fit::find_rater(std::uint32_t rater) const {
+  if (rater >= rater_position.size() || rater_position[rater] == rater_network::no_component) return nullptr;
+  return &raters[rater_position[rater]];
+}
+
+CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& table,
+                                                   std::optional<std::uint32_t> period) const {
+  if (table.raters().size() != table_raters || table.ratees().size() != table_ratees ||
+      table.periods().size() != table_periods)
+    throw invalid_argument("calibration", "fair_scores: the table has " + std::to_string(table.raters().size()) +
+                                              " raters, " + std::to_string(table.ratees().size()) + " ratees and " +
+                                              std::to_string(table.periods().size()) +
+                                              " periods, but the fit was made on a table with " +
+                                              std::to_string(table_raters) + ", " + std::to_string(table_ratees) +
+                                              " and " + std::to_string(table_periods) +
+                                              "; pass the table the severities were fitted on");
+  if (period && *period >= table.periods().size())
+    throw invalid_argument("calibration", "fair_scores: period = " + std::to_string(*period) + ", but the table has " +
+                                              std::to_string(table.periods().size()) + " periods");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  competency_scores scores;
+  scores.method = "severity-adjusted";
+  if (table.periods().size() == 0) return scores;
+  const std::uint32_t target =
+      period.value_or(filter.period.value_or(static_cast<std::uint32_t>(table.periods().size() - 1)));
+  scores.period = target;
+  if (!available) {
+    scores.value.resize(0, static_cast<Eigen::Index>(table.n_competencies()));
+    scores.se.resize(0, static_cast<Eigen::Index>(table.n_competencies()));
+    scores.n.resize(0, static_cast<Eigen::Index>(table.n_competencies()));
+    return scores;
+  }
+
+  std::vector<double> period_effect(table.periods().size(), nan);
+  for (const facet_effect& p : period_effects) period_effect[p.id] = p.estimate;
+  const double target_effect = std::isfinite(period_effect[target]) ? period_effect[target] : 0.0;
+
+  // Ratees with a kept rating in the target period.
+  std::vector<bool> in_target(table.ratees().size(), false);
+  for (std::size_t row = 0; row < table.size(); ++row)
+    if (table.period(row) == target && filter.keeps(table, row)) in_target[table.ratee(row)] = true;
+  std::vector<std::size_t> row_of(table.ratees().size(), std::size_t(-1));
+  for (std::uint32_t e = 0; e < in_target.size(); ++e)
+    if (in_target[e]) {
+      row_of[e] = scores.ratees.size();
+      scores.ratees.push_back(e);
+    }
+  const auto rows = static_cast<Eigen::Index>(scores.ratees.size());
+  const auto cols = static_cast<Eigen::Index>(table.n_competencies());
+  Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(rows, cols);
+  scores.n = Eigen::MatrixXi::Zero(rows, cols);
+
+  // Every kept rating of those ratees, from any period, moved to the
+  // target period and stripped of its rater's severity.  The severity part
+  // of the SE needs, per cell, the number of ratings of each rater: cells
+  // are visited in order after sorting the contributing rows.
+  struct contribution {
+    std::size_t cell;
+    std::size_t rater_position;
+  };
+  std::vector<contribution> contributions;
+  for (std::size_t row = 0; row < table.size(); ++row) {
+    if (!filter.keeps(table, row)) continue;
+    const std::size_t r = row_of[table.ratee(row)];
+    if (r == std::size_t(-1)) continue;
+    const std::size_t position = rater_position[table.rater(row)];
+    const rater_severity& rater = raters[position];
+    const double p_effect = std::isfinite(period_effect[table.period(row)]) ? period_effect[table.period(row)] : 0.0;
+    const auto ri = static_cast<Eigen::Index>(r), ci = static_cast<Eigen::Index>(table.competency(row));
+    sum(ri, ci) += table.level(row) + rater.severity - p_effect + target_effect;
+    scores.n(ri, ci) += 1;
+    contributions.push_back({r * static_cast<std::size_t>(cols) + table.competency(row), position});
+  }
+  std::sort(contributions.begin(), contributions.end(), [](const contribution& a, const contribution& b) {
+    return a.cell != b.cell ? a.cell < b.cell : a.rater_position < b.rater_position;
+  });
+  Eigen::MatrixXd severity_variance = Eigen::MatrixXd::Zero(rows, cols);
+  for (std::size_t k = 0; k < contributions.size();) {
+    std::size_t m = k;
+    while (m < contributions.size() && contributions[m].cell == contributions[k].cell &&
+           contributions[m].rater_position == contributions[k].rater_position)
+      ++m;
+    const double se = raters[contributions[k].rater_position].se;
+    const double count = static_cast<double>(m - k);
+    const auto ri = static_cast<Eigen::Index>(contributions[k].cell / static_cast<std::size_t>(cols));
+    const auto ci = static_cast<Eigen::Index>(contributions[k].cell % static_cast<std::size_t>(cols));
+    if (std::isfinite(se)) severity_variance(ri, ci) += count * count * se * se;
+    k = m;
+  }
+
+  const double sigma2 = residual_sd * residual_sd;
+  scores.value = Eigen::MatrixXd::Constant(rows, cols, nan);
+  scores.se = Eigen::MatrixXd::Constant(rows, cols, nan);
+  for (Eigen::Index i = 0; i < rows; ++i)
+    for (Eigen::Index c = 0; c < cols; ++c) {
+      const int n = scores.n(i, c);
+      if (n == 0) continue;
+      scores.value(i, c) = sum(i, c) / n;
+      scores.se(i, c) = std::sqrt(sigma2 / n + severity_variance(i, c) / (double(n) * n));
+    }
+  return scores;
+}
+
+}  // namespace calibra::calibration

@@ -1,0 +1,2 @@
+// Compiles the implementation of <calibra/agreement/agree.hpp> once into the library.
+#include <calibra/agreement/agree-inl.hpp>

@@ -1,0 +1,2 @@
+// Compiles the implementation of <calibra/agreement/detail/patterns.hpp> once into the library.
+#include <calibra/agreement/detail/patterns-inl.hpp>

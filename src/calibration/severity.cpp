@@ -1,0 +1,2 @@
+// Compiles the implementation of <calibra/calibration/severity.hpp> once into the library.
+#include <calibra/calibration/severity-inl.hpp>

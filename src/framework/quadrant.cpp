@@ -1,0 +1,2 @@
+// Compiles the implementation of <calibra/framework/quadrant.hpp> once into the library.
+#include <calibra/framework/quadrant-inl.hpp>

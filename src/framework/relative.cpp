@@ -1,0 +1,2 @@
+// Compiles the implementation of <calibra/framework/relative.hpp> once into the library.
+#include <calibra/framework/relative-inl.hpp>
