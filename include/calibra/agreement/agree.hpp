@@ -26,7 +26,6 @@
 
 #include <Eigen/Core>
 
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>

@@ -6,6 +6,7 @@
 
 #include <calibra/agreement/options.hpp>
 #include <calibra/detail/random.hpp>
+#include <calibra/detail/math_policy.hpp>
 #include <calibra/error.hpp>
 
 #include <boost/math/distributions/normal.hpp>
@@ -25,6 +26,35 @@
 
 
 namespace calibra::agreement::detail {
+
+/// Runs body(job, thread_buffer) for job in [0, jobs) on `threads` threads.
+/// Jobs are interleaved over threads; each thread owns one weight buffer of
+/// size n_units.  The first exception thrown by any job is rethrown here.
+template <typename Body>
+void parallel_jobs(std::size_t jobs, unsigned threads, std::size_t n_units, const Body& body) {
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&](unsigned thread_index) {
+    try {
+      std::vector<double> weights(n_units);
+      for (std::size_t job = thread_index; job < jobs; job += threads) body(job, weights);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  if (threads <= 1) {
+    worker(0);
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(threads - 1);
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    worker(0);
+    for (auto& thread : pool) thread.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
 
 CALIBRA_INLINE auto bounded_draw::operator()(std::uint64_t bound) noexcept -> std::uint64_t {
     if (bound <= 1) return 0;

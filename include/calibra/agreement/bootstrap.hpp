@@ -17,19 +17,10 @@
 #include <calibra/detail/random.hpp>
 #include <calibra/error.hpp>
 
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/policies/policy.hpp>
-
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <functional>
-#include <limits>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace calibra::agreement {
@@ -52,15 +43,6 @@ struct resampling_plan {
 inline constexpr std::size_t max_bootstrap_resamples = 100'000'000;
 
 namespace detail {
-
-/// Boost.Math reports domain and overflow problems by returning NaN or
-/// infinity under this policy instead of throwing std:: exceptions.
-using quiet_math_policy = boost::math::policies::policy<
-    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-    boost::math::policies::underflow_error<boost::math::policies::ignore_error>,
-    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
-    boost::math::policies::pole_error<boost::math::policies::ignore_error>>;
 
 using calibra::detail::splitmix64;
 using xoshiro256 = calibra::detail::xoshiro256ss;
@@ -97,34 +79,6 @@ void draw_resample(std::uint64_t seed, std::uint64_t index, std::vector<double>&
 double sorted_quantile(const std::vector<double>& sorted, double probability);
 
 unsigned worker_count(unsigned requested, std::size_t jobs);
-
-/// Runs body(job, thread_buffer) for job in [0, jobs) on `threads` threads.
-/// Jobs are interleaved over threads; each thread owns one weight buffer of
-/// size n_units.  The first exception thrown by any job is rethrown here.
-template <typename Body>
-void parallel_jobs(std::size_t jobs, unsigned threads, std::size_t n_units, const Body& body) {
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&](unsigned thread_index) {
-    try {
-      std::vector<double> weights(n_units);
-      for (std::size_t job = thread_index; job < jobs; job += threads) body(job, weights);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-    }
-  };
-  if (threads <= 1) {
-    worker(0);
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(threads - 1);
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-    worker(0);
-    for (auto& thread : pool) thread.join();
-  }
-  if (failure) std::rethrow_exception(failure);
-}
 
 /// The BCa acceleration from leave-one-out estimates (Efron 1987):
 /// a = sum(d^3) / (6 * (sum(d^2))^1.5) with d = mean - estimate_i.

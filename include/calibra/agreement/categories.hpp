@@ -14,12 +14,8 @@
 
 #include <Eigen/Core>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 

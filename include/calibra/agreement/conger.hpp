@@ -18,10 +18,8 @@
 
 #include <Eigen/Core>
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <vector>
 

@@ -6,6 +6,7 @@
 
 #include <calibra/agreement/bootstrap.hpp>
 #include <calibra/agreement/options.hpp>
+#include <calibra/detail/math_policy.hpp>
 #include <calibra/error.hpp>
 
 #include <Eigen/Core>
@@ -61,6 +62,9 @@ CALIBRA_INLINE icc_summary operator+(icc_summary a, const icc_summary& b) { retu
 }  // namespace calibra::agreement
 
 namespace calibra::agreement::detail {
+
+using icc_f_distribution = boost::math::fisher_f_distribution<double, quiet_math_policy>;
+
 
 CALIBRA_INLINE double f_upper_quantile(double tail, double df1, double df2) {
   const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -21,13 +21,8 @@
 #include <calibra/error.hpp>
 
 #include <Eigen/Core>
-#include <boost/math/distributions/fisher_f.hpp>
-
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdio>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -130,8 +125,6 @@ class icc_summary {
 icc_summary operator+(icc_summary a, const icc_summary& b);
 
 namespace detail {
-
-using icc_f_distribution = boost::math::fisher_f_distribution<double, quiet_math_policy>;
 
 /// Upper-tail F quantile, qf(1 - tail, df1, df2) in R's terms; NaN when
 /// it does not exist.  The quantile uses Boost's default (throwing) policy:

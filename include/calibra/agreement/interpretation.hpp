@@ -29,7 +29,6 @@
 #include <calibra/agreement/options.hpp>
 
 #include <array>
-#include <cmath>
 #include <optional>
 #include <string_view>
 #include <utility>

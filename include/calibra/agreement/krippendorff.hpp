@@ -29,7 +29,6 @@
 
 #include <Eigen/Core>
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>

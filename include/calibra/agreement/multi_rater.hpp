@@ -28,7 +28,6 @@
 
 #include <Eigen/Core>
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>

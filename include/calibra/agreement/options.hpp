@@ -15,11 +15,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+#include <map>
 
 namespace calibra::agreement {
 

@@ -7,12 +7,10 @@
 
 #include <Eigen/Core>
 
-#include <cmath>
 #include <cstddef>
-#include <limits>
-#include <map>
 #include <string>
 #include <utility>
+#include <map>
 
 namespace calibra::agreement {
 

@@ -15,8 +15,6 @@
 
 #include <Eigen/Core>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <string>

@@ -24,6 +24,109 @@
 
 namespace calibra::calibration::detail {
 
+
+/// Articulation raters of the undirected graph `g` whose vertices
+/// 0..n_raters-1 are raters: cut vertices whose removal separates raters
+/// (not merely a ratee) from each other.  Uses the block-cut forest: every
+/// block carries the number of raters inside it that are not cut vertices,
+/// every rater cut vertex counts one, and a cut rater separates raters when
+/// at least two of the pieces hanging off it in the forest hold a rater.
+template <typename Graph>
+std::vector<std::size_t> articulation_rater_vertices(const Graph& g, std::size_t n_raters) {
+  const std::size_t n_vertices = boost::num_vertices(g);
+  std::vector<std::size_t> block_of_edge(boost::num_edges(g));
+  auto edge_index = boost::get(boost::edge_index, g);
+  auto block_map = boost::make_iterator_property_map(block_of_edge.begin(), edge_index);
+  std::vector<std::size_t> cut_vertices;
+  const std::size_t n_blocks =
+      boost::biconnected_components(g, block_map, std::back_inserter(cut_vertices)).first;
+  if (cut_vertices.empty()) return {};
+
+  // Forest nodes: blocks 0..n_blocks-1, then one node per cut vertex.
+  std::vector<std::size_t> cut_node(n_vertices, std::size_t(-1));
+  for (std::size_t k = 0; k < cut_vertices.size(); ++k) cut_node[cut_vertices[k]] = n_blocks + k;
+  const std::size_t n_nodes = n_blocks + cut_vertices.size();
+  std::vector<std::size_t> weight(n_nodes, 0);
+  for (std::size_t k = 0; k < cut_vertices.size(); ++k) weight[n_blocks + k] = cut_vertices[k] < n_raters ? 1 : 0;
+
+  // Block membership from the edges: a vertex belongs to the blocks of its edges.
+  std::vector<std::pair<std::size_t, std::size_t>> links;  // (block, cut node), deduplicated below
+  std::vector<std::size_t> seen_in_block(n_vertices, std::size_t(-1));
+  std::vector<std::vector<std::size_t>> edges_of_block(n_blocks);
+  for (auto [e, end] = boost::edges(g); e != end; ++e)
+    edges_of_block[block_of_edge[edge_index[*e]]].push_back(edge_index[*e]);
+  std::vector<std::pair<std::size_t, std::size_t>> endpoints(boost::num_edges(g));
+  for (auto [e, end] = boost::edges(g); e != end; ++e)
+    endpoints[edge_index[*e]] = {boost::source(*e, g), boost::target(*e, g)};
+  for (std::size_t b = 0; b < n_blocks; ++b)
+    for (std::size_t edge : edges_of_block[b])
+      for (std::size_t v : {endpoints[edge].first, endpoints[edge].second}) {
+        if (seen_in_block[v] == b) continue;
+        seen_in_block[v] = b;
+        if (cut_node[v] != std::size_t(-1))
+          links.emplace_back(b, cut_node[v]);
+        else if (v < n_raters)
+          ++weight[b];
+      }
+  std::vector<std::pair<std::size_t, std::size_t>> both;
+  both.reserve(2 * links.size());
+  for (const auto& [b, c] : links) {
+    both.emplace_back(b, c);
+    both.emplace_back(c, b);
+  }
+  std::sort(both.begin(), both.end());
+  adjacency forest;
+  {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> narrow;
+    narrow.reserve(both.size());
+    for (const auto& [a, b] : both) narrow.emplace_back(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b));
+    forest = group_pairs(n_nodes, narrow);
+  }
+
+  // Root every tree of the forest, then add subtree weights bottom-up.
+  std::vector<std::size_t> parent(n_nodes, std::size_t(-1)), order, root_of(n_nodes, std::size_t(-1));
+  order.reserve(n_nodes);
+  for (std::size_t root = 0; root < n_nodes; ++root) {
+    if (root_of[root] != std::size_t(-1)) continue;
+    root_of[root] = root;
+    std::vector<std::size_t> stack{root};
+    while (!stack.empty()) {
+      const std::size_t node = stack.back();
+      stack.pop_back();
+      order.push_back(node);
+      for (std::size_t k = forest.offsets[node]; k < forest.offsets[node + 1]; ++k) {
+        const std::size_t next = forest.targets[k];
+        if (root_of[next] != std::size_t(-1)) continue;
+        root_of[next] = root;
+        parent[next] = node;
+        stack.push_back(next);
+      }
+    }
+  }
+  std::vector<std::size_t> subtree(weight);
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    if (parent[*it] != std::size_t(-1)) subtree[parent[*it]] += subtree[*it];
+
+  std::vector<std::size_t> out;
+  for (std::size_t k = 0; k < cut_vertices.size(); ++k) {
+    const std::size_t v = cut_vertices[k];
+    if (v >= n_raters) continue;
+    const std::size_t node = n_blocks + k;
+    std::size_t pieces_with_raters = 0;
+    // Pieces below the cut rater: one per child block.
+    for (std::size_t j = forest.offsets[node]; j < forest.offsets[node + 1]; ++j) {
+      const std::size_t child = forest.targets[j];
+      if (child != parent[node] && subtree[child] > 0) ++pieces_with_raters;
+    }
+    // The piece above it: the rest of its tree.
+    if (parent[node] != std::size_t(-1) && subtree[root_of[node]] - subtree[node] > 0) ++pieces_with_raters;
+    if (pieces_with_raters >= 2) out.push_back(v);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+
 CALIBRA_INLINE adjacency group_pairs(std::size_t n_first, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs) {
   adjacency out;
   out.offsets.assign(n_first + 1, 0);

@@ -57,13 +57,8 @@
 #include <calibra/error.hpp>
 
 #include <Eigen/Core>
-#include <Eigen/LU>
-
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <vector>

@@ -30,15 +30,13 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+#include <map>
 
 namespace calibra::calibration {
 

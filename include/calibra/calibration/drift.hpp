@@ -43,14 +43,8 @@
 #include <calibra/calibration/severity.hpp>
 #include <calibra/error.hpp>
 
-#include <boost/math/distributions/normal.hpp>
-
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>

@@ -31,13 +31,9 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <limits>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>

@@ -32,9 +32,7 @@
 
 #include <Eigen/Core>
 
-#include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -26,6 +26,30 @@
 
 namespace calibra::calibration {
 
+template <typename Fail>
+int ratings_builder::resolve_level(std::string_view text, const Fail& fail) const {
+  const auto& scale = framework_->scale();
+  if (const auto it = ordinal_of_.find(text); it != ordinal_of_.end()) return it->second;
+  const std::string range = "1.." + std::to_string(scale.size());
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > scale.size())
+      fail("level " + quote(text) + " is outside the scale " + range + " (" + id_list(scale.levels()) + ")");
+    return static_cast<int>(value);
+  }
+  std::string hint;
+  for (const auto& level : scale.levels())
+    if (equal_ignoring_case(level.label, text) || equal_ignoring_case(level.id, text))
+      hint = " (did you mean '" + (equal_ignoring_case(level.id, text) ? level.id : level.label) +
+             "'? level ids and labels are case-sensitive)";
+  std::string labels;
+  for (const auto& level : scale.levels()) labels += (labels.empty() ? "" : ", ") + level.label;
+  fail("unknown level '" + quote(text) + "'" + hint + "; expected a level id (" + id_list(scale.levels()) +
+       "), a label (" + labels + ") or an ordinal " + range);
+  return 0;
+}
+
 CALIBRA_INLINE std::string_view to_string(rater_role role) {
   switch (role) {
     case rater_role::self: return "self";

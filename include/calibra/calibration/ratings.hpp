@@ -29,19 +29,15 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
-#include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -363,28 +359,7 @@ class ratings_builder {
 
  private:
   template <typename Fail>
-  int resolve_level(std::string_view text, const Fail& fail) const {
-    const auto& scale = framework_->scale();
-    if (const auto it = ordinal_of_.find(text); it != ordinal_of_.end()) return it->second;
-    const std::string range = "1.." + std::to_string(scale.size());
-    if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      unsigned value = 0;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > scale.size())
-        fail("level " + quote(text) + " is outside the scale " + range + " (" + id_list(scale.levels()) + ")");
-      return static_cast<int>(value);
-    }
-    std::string hint;
-    for (const auto& level : scale.levels())
-      if (equal_ignoring_case(level.label, text) || equal_ignoring_case(level.id, text))
-        hint = " (did you mean '" + (equal_ignoring_case(level.id, text) ? level.id : level.label) +
-               "'? level ids and labels are case-sensitive)";
-    std::string labels;
-    for (const auto& level : scale.levels()) labels += (labels.empty() ? "" : ", ") + level.label;
-    fail("unknown level '" + quote(text) + "'" + hint + "; expected a level id (" + id_list(scale.levels()) +
-         "), a label (" + labels + ") or an ordinal " + range);
-    return 0;
-  }
+  int resolve_level(std::string_view text, const Fail& fail) const;
 
   std::string unknown_competency(std::string_view text) const;
 

@@ -22,7 +22,6 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -33,13 +33,8 @@
 #include <calibra/calibration/scores.hpp>
 #include <calibra/error.hpp>
 
-#include <boost/math/distributions/students_t.hpp>
-
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <utility>

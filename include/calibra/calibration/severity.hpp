@@ -10,20 +10,9 @@
 #include <calibra/calibration/wide_matrix.hpp>
 #include <calibra/error.hpp>
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
-#include <Eigen/SVD>
-#include <Eigen/IterativeLinearSolvers>
-#include <Eigen/SparseCore>
-#include <boost/math/distributions/students_t.hpp>
-
-#include <algorithm>
-#include <bitset>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <numeric>
 #include <optional>
 #include <string>
 #include <utility>

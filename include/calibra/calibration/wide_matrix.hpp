@@ -22,10 +22,8 @@
 
 #include <Eigen/Core>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <vector>

@@ -9,14 +9,12 @@
 #include <calibra/config.hpp>
 #include <calibra/framework/framework.hpp>
 
-#include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <cstddef>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+#include <set>
 
 namespace calibra {
 

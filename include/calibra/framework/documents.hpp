@@ -20,7 +20,6 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <optional>

@@ -118,7 +118,6 @@ CALIBRA_INLINE auto framework::path(std::string_view from_id, std::string_view t
 CALIBRA_INLINE auto framework::promotion_chains() const -> std::vector<std::vector<std::size_t>> {
     std::vector<std::vector<std::size_t>> chains;
     std::vector<std::size_t> current;
-    const auto& g = ladder_.graph();
     auto extend = [&](auto&& self, std::size_t level) -> void {
       current.push_back(level);
       const auto next = ladder_.next(level);
@@ -127,7 +126,7 @@ CALIBRA_INLINE auto framework::promotion_chains() const -> std::vector<std::vect
       current.pop_back();
     };
     for (std::size_t l = 0; l < ladder_.size(); ++l)
-      if (boost::in_degree(l, g) == 0) extend(extend, l);
+      if (ladder_.previous(l).empty()) extend(extend, l);
     return chains;
   }
 

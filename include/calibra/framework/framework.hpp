@@ -17,10 +17,8 @@
 
 #include <Eigen/Core>
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -7,10 +7,10 @@
 #include <calibra/error.hpp>
 
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/topological_sort.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <cstddef>
 #include <iterator>
 #include <optional>
@@ -22,6 +22,12 @@
 
 namespace calibra {
 
+namespace detail {
+// Boost.Graph stays inside the implementation: the ladder keeps plain
+// adjacency lists and builds the graph only to sort it.
+using ladder_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
+}  // namespace detail
+
 CALIBRA_INLINE std::string_view to_string(track t) { return t == track::ic ? "ic" : "manager"; }
 
 CALIBRA_INLINE std::optional<track> parse_track(std::string_view text) {
@@ -30,7 +36,7 @@ CALIBRA_INLINE std::optional<track> parse_track(std::string_view text) {
   return std::nullopt;
 }
 
-CALIBRA_INLINE career_ladder::career_ladder(std::vector<career_level> levels, const std::vector<std::pair<std::string, std::string>>& steps) : levels_(std::move(levels)), graph_(levels_.size()) {
+CALIBRA_INLINE career_ladder::career_ladder(std::vector<career_level> levels, const std::vector<std::pair<std::string, std::string>>& steps) : levels_(std::move(levels)), next_(levels_.size()), previous_(levels_.size()) {
     for (std::size_t i = 0; i < levels_.size(); ++i) {
       const std::string at = "/career_levels/" + std::to_string(i);
       if (levels_[i].id.empty()) fail(at + "/id", "id must not be empty");
@@ -49,13 +55,17 @@ CALIBRA_INLINE career_ladder::career_ladder(std::vector<career_level> levels, co
       if (!to) fail(at + "/to", "unknown career level '" + to_id + "'");
       if (levels_[*to].rank < levels_[*from].rank) fail(at, "step " + from_id + " -> " + to_id + " goes down in rank");
       if (*from == *to) fail(at, "step " + from_id + " -> " + to_id + " is a loop");
-      if (boost::edge(*from, *to, graph_).second) fail(at, "step " + from_id + " -> " + to_id + " is listed twice");
-      boost::add_edge(*from, *to, graph_);
+      if (std::find(next_[*from].begin(), next_[*from].end(), *to) != next_[*from].end())
+        fail(at, "step " + from_id + " -> " + to_id + " is listed twice");
+      next_[*from].push_back(*to);
+      previous_[*to].push_back(*from);
       steps_.push_back({*from, *to});
     }
+    detail::ladder_graph graph(levels_.size());
+    for (const step& s : steps_) boost::add_edge(s.from, s.to, graph);
     std::vector<std::size_t> order;
     try {
-      boost::topological_sort(graph_, std::back_inserter(order));
+      boost::topological_sort(graph, std::back_inserter(order));
     } catch (const boost::not_a_dag&) {
       fail("/steps", "the promotion steps form a cycle");
     }
@@ -65,12 +75,6 @@ CALIBRA_INLINE auto career_ladder::index_of(std::string_view id) const -> std::o
     for (std::size_t i = 0; i < levels_.size(); ++i)
       if (levels_[i].id == id) return i;
     return std::nullopt;
-  }
-
-CALIBRA_INLINE auto career_ladder::next(std::size_t level) const -> std::vector<std::size_t> {
-    std::vector<std::size_t> out;
-    for (auto [e, end] = boost::out_edges(level, graph_); e != end; ++e) out.push_back(boost::target(*e, graph_));
-    return out;
   }
 
 CALIBRA_INLINE auto career_ladder::track_levels(calibra::track t) const -> std::vector<std::size_t> {
@@ -93,9 +97,18 @@ CALIBRA_INLINE auto career_ladder::path(std::size_t from, std::size_t to) const 
     const std::size_t none = size();
     std::vector<std::size_t> predecessor(size(), none);
     predecessor[from] = from;
-    boost::breadth_first_search(
-        graph_, boost::vertex(from, graph_),
-        boost::visitor(boost::make_bfs_visitor(boost::record_predecessors(predecessor.data(), boost::on_tree_edge()))));
+    // Breadth-first over the steps: the first predecessor recorded for a
+    // level lies on a shortest promotion path to it.
+    std::deque<std::size_t> queue{from};
+    while (!queue.empty()) {
+      const std::size_t level = queue.front();
+      queue.pop_front();
+      for (std::size_t n : next_[level])
+        if (predecessor[n] == none) {
+          predecessor[n] = level;
+          queue.push_back(n);
+        }
+    }
     if (predecessor[to] == none) return {};
     std::vector<std::size_t> out{to};
     while (out.back() != from) out.push_back(predecessor[out.back()]);

@@ -5,13 +5,7 @@
 #include <calibra/config.hpp>
 #include <calibra/error.hpp>
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/topological_sort.hpp>
-
-#include <algorithm>
 #include <cstddef>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,8 +34,6 @@ struct step {
 
 class career_ladder {
  public:
-  using graph_type = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
-
   career_ladder() = default;
 
   /// Throws validation_error for duplicate ids, unknown step ends, a step that
@@ -50,13 +42,15 @@ class career_ladder {
 
   const std::vector<career_level>& levels() const { return levels_; }
   const std::vector<step>& steps() const { return steps_; }
-  const graph_type& graph() const { return graph_; }
   std::size_t size() const { return levels_.size(); }
 
   std::optional<std::size_t> index_of(std::string_view id) const;
 
   /// Career levels reachable by one promotion from `level`.
-  std::vector<std::size_t> next(std::size_t level) const;
+  const std::vector<std::size_t>& next(std::size_t level) const { return next_.at(level); }
+
+  /// Career levels from which one promotion leads to `level`.
+  const std::vector<std::size_t>& previous(std::size_t level) const { return previous_.at(level); }
 
   /// Levels of one track, by rank then declaration order.
   std::vector<std::size_t> track_levels(calibra::track t) const;
@@ -74,7 +68,9 @@ class career_ladder {
 
   std::vector<career_level> levels_;
   std::vector<step> steps_;
-  graph_type graph_;
+  // Promotion steps as adjacency lists, out of and into each career level.
+  std::vector<std::vector<std::size_t>> next_;
+  std::vector<std::vector<std::size_t>> previous_;
 };
 
 }  // namespace calibra

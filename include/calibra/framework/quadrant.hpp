@@ -6,7 +6,6 @@
 #include <calibra/error.hpp>
 
 #include <array>
-#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -22,11 +22,7 @@
 #include <calibra/calibration/calibrate.hpp>
 #include <calibra/reports/framework_report.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <limits>
-#include <map>
 #include <string>
 #include <vector>
 

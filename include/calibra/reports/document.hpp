@@ -17,18 +17,16 @@
 #include <calibra/config.hpp>
 #include <calibra/error.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
+#include <cmath>
 
 namespace calibra::reports {
 

@@ -18,7 +18,6 @@
 #include <calibra/reports/document.hpp>
 #include <calibra/version.hpp>
 
-#include <algorithm>
 #include <cctype>
 #include <cstddef>
 #include <string>

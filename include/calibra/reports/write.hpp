@@ -22,12 +22,12 @@
 #include <calibra/reports/document.hpp>
 
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+#include <functional>
 
 namespace calibra::reports {
 

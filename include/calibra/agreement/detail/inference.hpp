@@ -7,11 +7,6 @@
 #include <calibra/agreement/options.hpp>
 #include <calibra/error.hpp>
 
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
-
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>

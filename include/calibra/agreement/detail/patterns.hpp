@@ -25,7 +25,6 @@
 #include <Eigen/Core>
 
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
