@@ -5,6 +5,7 @@
 
 #include "case_identifiers.hpp"
 #include "case_package.hpp"
+#include "framework_json_parts.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -130,30 +131,9 @@ class exporter {
       ext["format"] = case_extension_format;
       ext["id"] = m.id;
       ext["owners"] = m.owners;
-      ordered_json scale = ordered_json::array();
-      for (const auto& l : fw_.scale().levels()) {
-        ordered_json level;
-        level["id"] = l.id;
-        level["label"] = l.label;
-        if (!l.description.empty()) level["description"] = l.description;
-        level["scope"] = to_string(l.scope);
-        level["autonomy"] = to_string(l.autonomy);
-        scale.push_back(level);
-      }
-      ext["scale"] = scale;
-      if (!fw_.archetypes().empty()) {
-        ordered_json archetypes = ordered_json::array();
-        for (const auto& a : fw_.archetypes()) {
-          ordered_json arch;
-          arch["id"] = a.id;
-          arch["name"] = a.name;
-          if (!a.description.empty()) arch["description"] = a.description;
-          if (!a.strong.empty()) arch["strong"] = a.strong;
-          if (!a.growth.empty()) arch["growth"] = a.growth;
-          archetypes.push_back(arch);
-        }
-        ext["archetypes"] = archetypes;
-      }
+      // The scale and the archetypes have the framework format's shape.
+      ext["scale"] = detail::scale_json(fw_);
+      if (!fw_.archetypes().empty()) ext["archetypes"] = detail::archetypes_json(fw_);
       d["extensions"] = calibra_extension(ext);
     }
     return d;

@@ -2,6 +2,7 @@
 #include <calibra/io/files.hpp>
 #include <calibra/io/framework_json.hpp>
 
+#include "framework_json_parts.hpp"
 #include "message_text.hpp"
 #include "read_file.hpp"
 #include "strict_json.hpp"
@@ -323,6 +324,38 @@ framework load_framework(const std::string& path) {
   return parse_framework(detail::read_file(path, max_framework_file_bytes, "framework"), path);
 }
 
+namespace detail {
+
+ordered_json scale_json(const framework& fw) {
+  ordered_json scale = ordered_json::array();
+  for (const auto& l : fw.scale().levels()) {
+    ordered_json level;
+    level["id"] = l.id;
+    level["label"] = l.label;
+    if (!l.description.empty()) level["description"] = l.description;
+    level["scope"] = to_string(l.scope);
+    level["autonomy"] = to_string(l.autonomy);
+    scale.push_back(level);
+  }
+  return scale;
+}
+
+ordered_json archetypes_json(const framework& fw) {
+  ordered_json archetypes = ordered_json::array();
+  for (const auto& a : fw.archetypes()) {
+    ordered_json arch;
+    arch["id"] = a.id;
+    arch["name"] = a.name;
+    if (!a.description.empty()) arch["description"] = a.description;
+    if (!a.strong.empty()) arch["strong"] = a.strong;
+    if (!a.growth.empty()) arch["growth"] = a.growth;
+    archetypes.push_back(arch);
+  }
+  return archetypes;
+}
+
+}  // namespace detail
+
 std::string to_json(const framework& fw) {
   ordered_json doc;
   doc["format"] = format_tag;
@@ -336,17 +369,7 @@ std::string to_json(const framework& fw) {
   if (!m.description.empty()) meta["description"] = m.description;
   doc["metadata"] = meta;
 
-  ordered_json scale = ordered_json::array();
-  for (const auto& l : fw.scale().levels()) {
-    ordered_json level;
-    level["id"] = l.id;
-    level["label"] = l.label;
-    if (!l.description.empty()) level["description"] = l.description;
-    level["scope"] = to_string(l.scope);
-    level["autonomy"] = to_string(l.autonomy);
-    scale.push_back(level);
-  }
-  doc["scale"] = scale;
+  doc["scale"] = detail::scale_json(fw);
 
   if (!fw.areas().empty()) {
     ordered_json areas = ordered_json::array();
@@ -418,19 +441,7 @@ std::string to_json(const framework& fw) {
   }
   doc["expectations"] = expectations;
 
-  if (!fw.archetypes().empty()) {
-    ordered_json archetypes = ordered_json::array();
-    for (const auto& a : fw.archetypes()) {
-      ordered_json arch;
-      arch["id"] = a.id;
-      arch["name"] = a.name;
-      if (!a.description.empty()) arch["description"] = a.description;
-      if (!a.strong.empty()) arch["strong"] = a.strong;
-      if (!a.growth.empty()) arch["growth"] = a.growth;
-      archetypes.push_back(arch);
-    }
-    doc["archetypes"] = archetypes;
-  }
+  if (!fw.archetypes().empty()) doc["archetypes"] = detail::archetypes_json(fw);
   try {
     return doc.dump(2, ' ', false, ordered_json::error_handler_t::strict) + "\n";
   } catch (const ordered_json::type_error& e) {
