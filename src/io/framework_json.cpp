@@ -2,17 +2,15 @@
 #include <calibra/io/files.hpp>
 #include <calibra/io/framework_json.hpp>
 
-#include "json_syntax.hpp"
+#include "framework_json_parts.hpp"
+#include "message_text.hpp"
 #include "read_file.hpp"
+#include "strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <initializer_list>
-#include <random>
-#include <set>
+#include <optional>
 
 namespace calibra {
 namespace detail {
@@ -60,7 +58,7 @@ class reader {
         std::string allowed;
         for (auto k : required) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
         for (auto k : optional) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
-        fail(ptr + "/" + escape(key), "unknown field '" + key + "'; allowed here: " + allowed);
+        fail(ptr + "/" + detail::json_pointer_escape(key), "unknown field '" + key + "'; allowed here: " + allowed);
       }
     }
     for (auto k : required)
@@ -116,16 +114,6 @@ class reader {
     const json& v = j.at(std::string(key));
     if (!v.is_boolean()) fail(ptr + "/" + std::string(key), "expected true or false, found " + type_name(v));
     return v.get<bool>();
-  }
-
-  static std::string escape(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-      if (c == '~') out += "~0";
-      else if (c == '/') out += "~1";
-      else out += c;
-    }
-    return out;
   }
 
  private:
@@ -231,9 +219,9 @@ framework from_document(const json& doc, const std::string& source) {
         const auto ordinal = scale.ordinal_of(it.key());
         bool is_id = false;
         for (const auto& l : scale.levels()) is_id = is_id || l.id == it.key();
-        if (!ordinal || !is_id) r.fail(at + "/anchors/" + reader::escape(it.key()), "unknown level id '" + it.key() + "'");
+        if (!ordinal || !is_id) r.fail(at + "/anchors/" + detail::json_pointer_escape(it.key()), "unknown level id '" + it.key() + "'");
         if (!it.value().is_string())
-          r.fail(at + "/anchors/" + reader::escape(it.key()), "expected a string, found " + reader::type_name(it.value()));
+          r.fail(at + "/anchors/" + detail::json_pointer_escape(it.key()), "expected a string, found " + reader::type_name(it.value()));
         comp.anchors[static_cast<std::size_t>(*ordinal - 1)] = it.value().get<std::string>();
       }
       comp.interview_format = r.optional_string(c, "interview_format", at);
@@ -276,12 +264,12 @@ framework from_document(const json& doc, const std::string& source) {
     const json& e = doc["expectations"];
     if (!e.is_object()) r.fail("/expectations", "expected an object keyed by career level id, found " + reader::type_name(e));
     for (auto it = e.begin(); it != e.end(); ++it) {
-      const std::string at = "/expectations/" + reader::escape(it.key());
+      const std::string at = "/expectations/" + detail::json_pointer_escape(it.key());
       const auto row = ladder.index_of(it.key());
       if (!row) r.fail(at, "unknown career level '" + it.key() + "'");
       if (!it.value().is_object()) r.fail(at, "expected an object keyed by competency id, found " + reader::type_name(it.value()));
       for (auto jt = it.value().begin(); jt != it.value().end(); ++jt) {
-        const std::string cell = at + "/" + reader::escape(jt.key());
+        const std::string cell = at + "/" + detail::json_pointer_escape(jt.key());
         std::optional<std::size_t> col;
         for (std::size_t c = 0; c < comps.size(); ++c)
           if (comps[c].id == jt.key()) col = c;
@@ -323,34 +311,50 @@ framework from_document(const json& doc, const std::string& source) {
 }  // namespace
 
 framework parse_framework(std::string_view json_text, const std::string& source_name) {
-  if (json_text.size() > max_framework_file_bytes)
-    throw parse_error("framework", source_name + ": larger than the " + std::to_string(max_framework_file_bytes >> 20) +
-                                       " MiB limit for framework files");
-  if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-    throw parse_error("framework", source_name + ": the file is empty; expected a JSON object");
-  detail::reject_utf16(json_text, "framework", source_name);
-  // nlohmann keeps the last of duplicate keys; a strict reader refuses them.
-  // The callback tracks the keys of every open object.
-  std::vector<std::set<std::string>> open_objects;
-  std::optional<std::string> duplicate_key;
-  const json::parser_callback_t reject_duplicates = [&](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) open_objects.emplace_back();
-    else if (event == json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
-    else if (event == json::parse_event_t::key && !open_objects.empty() && !duplicate_key &&
-             !open_objects.back().insert(parsed.get<std::string>()).second)
-      duplicate_key = parsed.get<std::string>();
-    return true;
-  };
-  json doc = detail::parse_json_document<json>(json_text, reject_duplicates, "framework", source_name);
-  if (duplicate_key)
-    throw validation_error("framework", source_name + ": the key '" + detail::echo(*duplicate_key) +
+  const detail::strict_json_format format{"framework", source_name, max_framework_file_bytes, "framework files",
+                                          "a JSON object"};
+  const detail::strict_json_document doc = detail::read_strict_json(json_text, format);
+  if (doc.repeated_member)
+    throw validation_error("framework", source_name + ": the key '" + detail::echo(doc.repeated_member->key) +
                                             "' appears twice in one object; each field may be given once");
-  return from_document(doc, source_name);
+  return from_document(doc.value, source_name);
 }
 
 framework load_framework(const std::string& path) {
   return parse_framework(detail::read_file(path, max_framework_file_bytes, "framework"), path);
 }
+
+namespace detail {
+
+ordered_json scale_json(const framework& fw) {
+  ordered_json scale = ordered_json::array();
+  for (const auto& l : fw.scale().levels()) {
+    ordered_json level;
+    level["id"] = l.id;
+    level["label"] = l.label;
+    if (!l.description.empty()) level["description"] = l.description;
+    level["scope"] = to_string(l.scope);
+    level["autonomy"] = to_string(l.autonomy);
+    scale.push_back(level);
+  }
+  return scale;
+}
+
+ordered_json archetypes_json(const framework& fw) {
+  ordered_json archetypes = ordered_json::array();
+  for (const auto& a : fw.archetypes()) {
+    ordered_json arch;
+    arch["id"] = a.id;
+    arch["name"] = a.name;
+    if (!a.description.empty()) arch["description"] = a.description;
+    if (!a.strong.empty()) arch["strong"] = a.strong;
+    if (!a.growth.empty()) arch["growth"] = a.growth;
+    archetypes.push_back(arch);
+  }
+  return archetypes;
+}
+
+}  // namespace detail
 
 std::string to_json(const framework& fw) {
   ordered_json doc;
@@ -365,17 +369,7 @@ std::string to_json(const framework& fw) {
   if (!m.description.empty()) meta["description"] = m.description;
   doc["metadata"] = meta;
 
-  ordered_json scale = ordered_json::array();
-  for (const auto& l : fw.scale().levels()) {
-    ordered_json level;
-    level["id"] = l.id;
-    level["label"] = l.label;
-    if (!l.description.empty()) level["description"] = l.description;
-    level["scope"] = to_string(l.scope);
-    level["autonomy"] = to_string(l.autonomy);
-    scale.push_back(level);
-  }
-  doc["scale"] = scale;
+  doc["scale"] = detail::scale_json(fw);
 
   if (!fw.areas().empty()) {
     ordered_json areas = ordered_json::array();
@@ -447,19 +441,7 @@ std::string to_json(const framework& fw) {
   }
   doc["expectations"] = expectations;
 
-  if (!fw.archetypes().empty()) {
-    ordered_json archetypes = ordered_json::array();
-    for (const auto& a : fw.archetypes()) {
-      ordered_json arch;
-      arch["id"] = a.id;
-      arch["name"] = a.name;
-      if (!a.description.empty()) arch["description"] = a.description;
-      if (!a.strong.empty()) arch["strong"] = a.strong;
-      if (!a.growth.empty()) arch["growth"] = a.growth;
-      archetypes.push_back(arch);
-    }
-    doc["archetypes"] = archetypes;
-  }
+  if (!fw.archetypes().empty()) doc["archetypes"] = detail::archetypes_json(fw);
   try {
     return doc.dump(2, ' ', false, ordered_json::error_handler_t::strict) + "\n";
   } catch (const ordered_json::type_error& e) {

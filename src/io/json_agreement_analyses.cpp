@@ -1,5 +1,6 @@
 // JSON for the agreement analyses (json_agreement_analyses.hpp).
 #include "json_agreement_analyses.hpp"
+#include "json_values.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,16 +17,7 @@ namespace {
 using json = nlohmann::json;
 namespace cal = calibration;
 
-/// A number, or null when it is NaN or infinite.
-json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
-
 json reason_of(bool available, const std::string& reason) { return available ? json(nullptr) : json(reason); }
-
-json period_or_null(const std::optional<std::uint32_t>& period, const cal::ratings_table& table) {
-  return period ? json(table.periods()[*period]) : json(nullptr);
-}
 
 const std::string& competency_id(const cal::ratings_table& table, std::size_t c) {
   return table.framework().competencies()[c].id;

@@ -1,5 +1,6 @@
 // JSON for the ratee analyses (json_ratees.hpp).
 #include "json_ratees.hpp"
+#include "json_values.hpp"
 
 #include <cmath>
 #include <cstddef>
@@ -14,15 +15,6 @@ namespace {
 
 using json = nlohmann::json;
 namespace cal = calibration;
-
-/// A number, or null when it is NaN or infinite.
-json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
-
-json period_name(const std::optional<std::uint32_t>& period, const cal::ratings_table& table) {
-  return period ? json(table.periods()[*period]) : json(nullptr);
-}
 
 json career_level_id(const std::optional<std::size_t>& level, const cal::ratings_table& table) {
   return level ? json(table.framework().ladder().levels()[*level].id) : json(nullptr);
@@ -54,7 +46,7 @@ json header(bool available, const std::string& reason, const std::optional<std::
   json out;
   out["available"] = available;
   out["reason"] = available ? json(nullptr) : json(reason);
-  out["period"] = period_name(period, table);
+  out["period"] = period_or_null(period, table);
   out["scores_method"] = text_or_null(method);
   return out;
 }
@@ -311,7 +303,7 @@ json to_json_value(const cal::team_result& r, const cal::ratings_table& table) {
   out["manager"] = r.manager ? json(table.raters()[*r.manager]) : json(nullptr);
   out["available"] = r.available;
   out["reason"] = r.available ? json(nullptr) : json(r.reason);
-  out["period"] = period_name(r.period, table);
+  out["period"] = period_or_null(r.period, table);
   out["n_ratees"] = r.ratees.size();
   out["suppressed"] = r.suppressed;
   out["note"] = text_or_null(r.note);
@@ -327,7 +319,7 @@ json team_section(const cal::team_result& whole, const std::vector<cal::team_res
   json s = empty_team_section();
   s["available"] = whole.available;
   s["reason"] = whole.available ? json(nullptr) : json(whole.reason);
-  s["period"] = period_name(whole.period, table);
+  s["period"] = period_or_null(whole.period, table);
   add_team(s, whole, table);
   for (const auto& t : managers) add_team(s, t, table);
   return s;
@@ -338,7 +330,7 @@ json matrix_validation_section(const cal::level_inference& r, const cal::ratings
   json out;
   out["available"] = v.available;
   out["reason"] = v.available ? json(nullptr) : json(v.reason);
-  out["period"] = period_name(r.period, table);
+  out["period"] = period_or_null(r.period, table);
   out["scores_method"] = text_or_null(r.score_method);
   out["confidence"] = v.confidence;
   out["verdict_threshold"] = v.verdict_threshold;

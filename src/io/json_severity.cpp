@@ -1,19 +1,13 @@
 // JSON for the rater-ratee network and the severity fit (json_severity.hpp).
 #include "json_severity.hpp"
+#include "json_values.hpp"
 
 #include <cmath>
 #include <cstddef>
 #include <string>
 
 namespace calibra::io::detail {
-namespace {
-
 using json = nlohmann::json;
-
-/// A number, or null when it is NaN or infinite.
-json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-
-}  // namespace
 
 json to_json_value(const calibration::rater_network& network, const calibration::ratings_table& table) {
   json out;

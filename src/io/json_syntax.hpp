@@ -1,5 +1,5 @@
-// Internal: JSON syntax errors as calibra reports them, shared by the JSON
-// readers (framework, ratings, CASE).
+// Internal: JSON syntax errors as calibra reports them, shared by the strict
+// JSON reader (strict_json.cpp) and the streaming ratings JSON reader.
 //
 // nlohmann explains a failure well ("invalid literal", "number overflow")
 // but its message quotes the bytes it last read as they are: a Latin-1 byte,
@@ -13,8 +13,6 @@
 
 #include "message_text.hpp"
 #include "read_file.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <string>
@@ -70,55 +68,6 @@ inline void reject_nul_byte(std::string_view text, const std::string& subsystem,
   throw parse_error(subsystem, source + ":" + std::to_string(line) + ":" + std::to_string(column) +
                                    ": invalid JSON: a NUL byte (control character U+0000), which JSON text cannot "
                                    "hold; the file is binary or damaged");
-}
-
-/// A SAX handler that accepts every value and remembers the first failure:
-/// nlohmann's DOM parser throws an out_of_range (a number beyond a double)
-/// without a position, so the text is read again to find where.
-class json_failure_finder : public nlohmann::json::json_sax_t {
- public:
-  using json = nlohmann::json;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(json::number_integer_t) override { return true; }
-  bool number_unsigned(json::number_unsigned_t) override { return true; }
-  bool number_float(json::number_float_t, const json::string_t&) override { return true; }
-  bool string(json::string_t&) override { return true; }
-  bool binary(json::binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(json::string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t at, const std::string&, const nlohmann::detail::exception& e) override {
-    failed = true;
-    position = at;
-    what = e.what();
-    return false;
-  }
-
-  bool failed = false;
-  std::size_t position = 0;
-  std::string what;
-};
-
-/// Parses `text` into a DOM with `callback`, turning every failure of the
-/// syntax (nlohmann's parse_error, and the out_of_range of a number beyond
-/// a double) into a calibra::parse_error that names line and column.
-template <typename Json>
-Json parse_json_document(std::string_view text, const typename Json::parser_callback_t& callback,
-                         const std::string& subsystem, const std::string& source) {
-  reject_nul_byte(text, subsystem, source);
-  try {
-    return Json::parse(text.begin(), text.end(), callback);
-  } catch (const typename Json::parse_error& e) {
-    throw_invalid_json(text, subsystem, source, e.byte, e.what());
-  } catch (const typename Json::exception& e) {
-    json_failure_finder finder;
-    nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
-    if (!finder.failed) throw;  // not a syntax error: let the caller's handling see it
-    throw_invalid_json(text, subsystem, source, finder.position, finder.what);
-  }
 }
 
 }  // namespace calibra::detail

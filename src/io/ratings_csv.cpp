@@ -4,13 +4,10 @@
 #include <calibra/io/files.hpp>
 #include <calibra/io/ratings.hpp>
 
-#include "csv_tokenizer.hpp"
+#include "csv_header.hpp"
 #include "read_file.hpp"
 
-#include <array>
-#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace calibra {
@@ -18,8 +15,6 @@ namespace {
 
 using calibration::rating_text;
 using calibration::ratings_columns;
-
-constexpr std::size_t not_a_column = ratings_columns.size();
 
 /// The slot of rating_text a column fills.
 std::string_view rating_text::*const slots[] = {
@@ -29,114 +24,47 @@ std::string_view rating_text::*const slots[] = {
 };
 static_assert(sizeof(slots) / sizeof(slots[0]) == ratings_columns.size());
 
-std::string header_list() {
-  std::string out;
-  for (std::size_t c = 0; c < ratings_columns.size(); ++c)
-    out += (c ? ", " : "") + std::string(ratings_columns[c]) + (c < calibration::required_ratings_columns ? "" : "?");
-  return out;
+/// The ratings columns as the shared CSV header reader sees them.
+detail::named_csv_columns ratings_csv_columns(const std::string& source, const ratings_options& options) {
+  detail::named_csv_columns format;
+  format.subsystem = "ratings";
+  format.source = source;
+  for (std::size_t c = 0; c < ratings_columns.size(); ++c) {
+    format.names.push_back(ratings_columns[c]);
+    format.required.push_back(c < calibration::required_ratings_columns);
+  }
+  format.max_columns = max_ratings_csv_columns;
+  format.ignore_unknown_columns = options.ignore_unknown_columns;
+  format.rows_hold = "one rating per row";
+  return format;
 }
 
 calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const framework> fw,
                                     const std::string& source, const ratings_options& options) {
-  using detail::echo;
-  if (text.size() > max_ratings_file_bytes)
-    throw parse_error("ratings", source + ": larger than the " + std::to_string(max_ratings_file_bytes >> 20) +
-                                     " MiB limit for ratings files");
-  text = detail::without_bom(text);
-  detail::reject_utf16(text, "ratings", source);
-  detail::reject_cr_only_line_ends(text, "ratings", source);
-  detail::csv_cursor cursor(text, "ratings");
-  if (!cursor.next_record())
-    throw parse_error("ratings", source + ": the file is empty; expected a header row (" + header_list() +
-                                     ") and one rating per row");
-
-  const auto at_row = [&](std::size_t row) { return source + ": row " + std::to_string(row); };
-
-  // Header: which field each column fills.
-  const std::size_t header_row = cursor.line();
-  std::vector<std::size_t> field_of_column;
-  std::vector<std::string> header;
-  std::array<std::optional<std::size_t>, ratings_columns.size()> column_of_field{};
+  detail::reject_oversized_text(text, max_ratings_file_bytes, "ratings", source, "ratings files");
+  const detail::named_csv_columns format = ratings_csv_columns(source, options);
+  detail::csv_cursor cursor = detail::open_named_csv(text, format);
   calibration::ratings_builder builder(std::move(fw), source);
-  for (;;) {
-    const std::size_t column = header.size() + 1;
-    const auto where = [&] { return at_row(header_row) + ", column " + std::to_string(column); };
-    if (column > max_ratings_csv_columns)
-      throw parse_error("ratings", where() + ": the header has more than " + std::to_string(max_ratings_csv_columns) +
-                                       " columns, the most calibra reads");
-    const detail::csv_field field = cursor.next_field([&](std::size_t) { return where(); });
-    detail::check_cell_bytes(field.value, "ratings", where);
-    const std::string name(detail::trim(field.value));
-    if (name.empty())
-      throw validation_error("ratings", where() + ": empty column name in the header; expected one of " +
-                                            header_list() + " (? marks optional columns)");
-    for (std::size_t c = 0; c < header.size(); ++c)
-      if (header[c] == name)
-        throw validation_error("ratings", at_row(header_row) + ", column '" + echo(name) +
-                                              "': the column appears twice (columns " + std::to_string(c + 1) +
-                                              " and " + std::to_string(column) + "); expected each column once");
-    std::size_t field_index = not_a_column;
-    for (std::size_t f = 0; f < ratings_columns.size(); ++f)
-      if (ratings_columns[f] == name) field_index = f;
-    if (field_index == not_a_column) {
-      if (!options.ignore_unknown_columns)
-        throw validation_error("ratings", at_row(header_row) + ", column '" + echo(name) +
-                                              "': unknown column; expected one of " + header_list() +
-                                              " (? marks optional columns), or set the option to ignore unknown "
-                                              "columns");
-      builder.note_ignored_column(name);
-    } else {
-      column_of_field[field_index] = header.size();
-    }
-    field_of_column.push_back(field_index);
-    header.push_back(name);
-    if (field.ends_record) break;
-  }
-  for (std::size_t f = 0; f < calibration::required_ratings_columns; ++f)
-    if (!column_of_field[f]) {
-      std::string names;
-      for (std::size_t c = 0; c < header.size() && c < 20; ++c) names += (c ? ", '" : "'") + echo(header[c]) + "'";
-      if (header.size() > 20) names += ", ...";
-      throw validation_error("ratings", at_row(header_row) + ": missing required column '" +
-                                            std::string(ratings_columns[f]) + "'; the header has " + names +
-                                            "; expected the columns " + header_list() + " (? marks optional columns)");
-    }
+  const detail::named_csv_header header = detail::read_named_csv_header(cursor, format);
+  for (const std::string& name : header.ignored) builder.note_ignored_column(name);
+  if (const auto missing = header.first_missing_required(format))
+    throw validation_error("ratings", format.at_row(header.row) + ": missing required column '" +
+                                          std::string(ratings_columns[*missing]) + "'; the header has " +
+                                          detail::quoted_header_names(header.names) + "; expected the columns " +
+                                          format.list() + " (? marks optional columns)");
 
-  // Rows.  Cells are copied into `cells` because a quoted cell's text lives
-  // in the tokenizer's buffer only until the next field is read.
-  const std::size_t columns = header.size();
-  std::array<std::string, ratings_columns.size()> cells;
+  std::vector<std::string> cells;
   std::size_t rows = 0;
-  while (cursor.next_record()) {
-    const std::size_t row = cursor.line();
-    std::size_t column = 0;
-    for (;;) {
-      if (column >= columns)
-        throw parse_error("ratings", at_row(row) + ", column " + std::to_string(column + 1) +
-                                         ": the row has more cells than the " + std::to_string(columns) +
-                                         " columns of the header; expected " + std::to_string(columns) +
-                                         " cells per row");
-      const auto where = [&] { return at_row(row) + ", column '" + echo(header[column]) + "'"; };
-      const detail::csv_field field = cursor.next_field([&](std::size_t) { return where(); });
-      detail::check_cell_bytes(field.value, "ratings", where);
-      if (field_of_column[column] != not_a_column) cells[field_of_column[column]].assign(detail::trim(field.value));
-      ++column;
-      if (field.ends_record) break;
-    }
-    if (column < columns)
-      throw parse_error("ratings", at_row(row) + ", column '" + echo(header[column]) + "': the row has " +
-                                       std::to_string(column) + " cells, the header has " +
-                                       std::to_string(columns) + "; expected " + std::to_string(columns) +
-                                       " cells per row (leave optional cells empty)");
+  while (const auto row = detail::read_named_csv_row(cursor, header, format, cells)) {
     rating_text r;
     for (std::size_t f = 0; f < ratings_columns.size(); ++f)
-      if (column_of_field[f]) r.*slots[f] = cells[f];
-    builder.add_text(r, row);
+      if (header.column_of_field[f]) r.*slots[f] = cells[f];
+    builder.add_text(r, *row);
     ++rows;
   }
   if (rows == 0)
     throw parse_error("ratings",
-                      at_row(header_row) + ": there is a header but no ratings; expected one rating per row");
+                      format.at_row(header.row) + ": there is a header but no ratings; expected one rating per row");
   return builder.finish(options.duplicates);
 }
 

@@ -6,6 +6,7 @@
 #include "csv_tokenizer.hpp"
 #include "json_syntax.hpp"
 #include "read_file.hpp"
+#include "strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -220,12 +221,11 @@ class rating_rows {
 
 calibration::ratings_table read_json(std::string_view text, std::shared_ptr<const framework> fw,
                                      const std::string& source, const ratings_options& options) {
-  if (text.size() > max_ratings_file_bytes)
-    throw parse_error("ratings", source + ": larger than the " + std::to_string(max_ratings_file_bytes >> 20) +
-                                     " MiB limit for ratings files");
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-    throw parse_error("ratings", source + ": the file is empty; expected a JSON array of rating objects");
-  detail::reject_utf16(text, "ratings", source);
+  const detail::strict_json_format format{"ratings", source, max_ratings_file_bytes, "ratings files",
+                                          "a JSON array of rating objects"};
+  // The table is built while the text streams through the SAX parser, so
+  // only the checks before the parse are shared with the DOM readers.
+  detail::check_json_text(text, format);
   calibration::ratings_builder builder(std::move(fw), source);
   rating_rows rows(text, builder, source, options);
   json::sax_parse(text.begin(), text.end(), &rows);

@@ -20,6 +20,16 @@ namespace calibra::detail {
                                    " MiB limit for this kind of file");
 }
 
+/// Refuses text handed to a reader directly (not read from a file) that is
+/// larger than the reader's file limit, naming the kind of file in the
+/// message: "ratings files", "CASE packages".
+inline void reject_oversized_text(std::string_view text, std::size_t max_bytes, const std::string& subsystem,
+                                  const std::string& source, const std::string& kind_of_file) {
+  if (text.size() > max_bytes)
+    throw parse_error(subsystem, source + ": larger than the " + std::to_string(max_bytes >> 20) + " MiB limit for " +
+                                     kind_of_file);
+}
+
 /// Reads `path` into memory.  Refuses directories, missing files and files
 /// over `max_bytes` with an error naming the file.  A regular file's size is
 /// checked before a byte is read and the buffer is allocated once, at that

@@ -1,7 +1,7 @@
 #include <calibra/error.hpp>
 #include <calibra/io/wide_csv.hpp>
 
-#include "csv_tokenizer.hpp"
+#include "csv_header.hpp"
 #include "read_file.hpp"
 
 #include <charconv>
@@ -52,29 +52,20 @@ wide_ratings read_wide_csv_text(std::string_view text, const std::string& source
                                 const wide_csv_options& options) {
   using detail::check_bytes;
   using detail::echo;
-  text = detail::without_bom(text);
-  detail::reject_utf16(text, "csv", source_name);
-  detail::reject_cr_only_line_ends(text, "csv", source_name);
+  text = detail::start_csv_text(text, "csv", source_name);
 
   detail::csv_cursor cursor(text, "csv");
   if (!cursor.next_record())
     throw parse_error("csv", source_name +
                                  ": the file is empty; expected a header row of rater names and one row per unit");
 
-  // Header.
+  // Header: one rater name per column (or the unit column's name).
   const std::size_t header_line = cursor.line();
   std::vector<std::string> header;
   std::unordered_map<std::string, std::size_t> column_of_name;
-  for (;;) {
-    const std::size_t column = header.size() + 1;
-    if (column > max_wide_csv_columns)
-      throw parse_error("csv", detail::where(source_name, header_line, column) + ": the header has more than " +
-                                   std::to_string(max_wide_csv_columns) + " columns, the most calibra reads");
-    const detail::csv_field field =
-        cursor.next_field([&](std::size_t at) { return detail::where(source_name, at, column); });
-    const std::string where = detail::where(source_name, header_line, column);
-    check_bytes(field.value, [&] { return where; });
-    const std::string_view name = detail::trim(field.value);
+  const auto at = [&](std::size_t line, std::size_t column) { return detail::where(source_name, line, column); };
+  detail::read_csv_header(cursor, "csv", max_wide_csv_columns, at, [&](std::string_view name, std::size_t column) {
+    const std::string where = at(header_line, column);
     if (name.empty())
       throw parse_error("csv", where + ": empty column name in the header; expected a rater name in every column");
     const auto [it, inserted] = column_of_name.emplace(std::string(name), column);
@@ -82,20 +73,15 @@ wide_ratings read_wide_csv_text(std::string_view text, const std::string& source
       throw parse_error("csv", where + ": duplicate column name '" + echo(name) + "' (also column " +
                                    std::to_string(it->second) + "); expected one column per rater");
     header.emplace_back(name);
-    if (field.ends_record) break;
-  }
+  });
 
   std::optional<std::size_t> unit_index;  // 0-based column of unit ids
   if (!options.unit_column.empty()) {
     const auto it = column_of_name.find(options.unit_column);
-    if (it == column_of_name.end()) {
-      std::string names;
-      for (std::size_t c = 0; c < header.size() && c < 20; ++c) names += (c ? ", '" : "'") + echo(header[c]) + "'";
-      if (header.size() > 20) names += ", ...";
+    if (it == column_of_name.end())
       throw parse_error("csv", source_name + ", line " + std::to_string(header_line) + ": no column named '" +
                                    echo(options.unit_column) + "' for the unit identifiers; the header has " +
-                                   names);
-    }
+                                   detail::quoted_header_names(header));
     unit_index = it->second - 1;
   }
 

@@ -1,586 +1,57 @@
-// 1EdTech CASE packages: export of a framework as a CFPackage and import
-// back.  docs/case.md lists where every calibra field lives in the package;
-// keep it in step with this file.
+// 1EdTech CASE packages: import of a CFPackage as a framework, read
+// strictly (every member checked against CASE) and mapped back onto
+// calibra's model, from calibra's own extensions when the package has them.
 #include <calibra/io/case.hpp>
-#include <calibra/io/files.hpp>
 
+#include "case_identifiers.hpp"
+#include "case_package.hpp"
 #include "json_syntax.hpp"
+#include "message_text.hpp"
 #include "read_file.hpp"
+#include "strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
 
 namespace calibra {
-namespace detail {
-namespace {
-
-// ---- SHA-1 (FIPS 180-4), only what UUID version 5 needs --------------------
-
-class sha1 {
- public:
-  void update(const unsigned char* data, std::size_t size) {
-    for (std::size_t i = 0; i < size; ++i) {
-      block_[block_used_++] = data[i];
-      if (block_used_ == 64) {
-        compress();
-        block_used_ = 0;
-      }
-    }
-    length_bits_ += std::uint64_t{size} * 8;
-  }
-
-  std::array<unsigned char, 20> finish() {
-    const std::uint64_t length = length_bits_;
-    const unsigned char one = 0x80;
-    update(&one, 1);
-    const unsigned char zero = 0;
-    while (block_used_ != 56) update(&zero, 1);
-    unsigned char tail[8];
-    for (int i = 0; i < 8; ++i) tail[i] = static_cast<unsigned char>(length >> (56 - 8 * i));
-    update(tail, 8);
-    std::array<unsigned char, 20> digest{};
-    for (std::size_t i = 0; i < 5; ++i)
-      for (std::size_t b = 0; b < 4; ++b) digest[4 * i + b] = static_cast<unsigned char>(state_[i] >> (24 - 8 * b));
-    return digest;
-  }
-
- private:
-  static std::uint32_t rotl(std::uint32_t v, int n) { return (v << n) | (v >> (32 - n)); }
-
-  void compress() {
-    std::uint32_t w[80];
-    for (std::size_t i = 0; i < 16; ++i)
-      w[i] = (std::uint32_t{block_[4 * i]} << 24) | (std::uint32_t{block_[4 * i + 1]} << 16) |
-             (std::uint32_t{block_[4 * i + 2]} << 8) | std::uint32_t{block_[4 * i + 3]};
-    for (std::size_t i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3], e = state_[4];
-    for (std::size_t i = 0; i < 80; ++i) {
-      std::uint32_t f, k;
-      if (i < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5A827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ED9EBA1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8F1BBCDC;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xCA62C1D6;
-      }
-      const std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
-      e = d;
-      d = c;
-      c = rotl(b, 30);
-      b = a;
-      a = t;
-    }
-    state_[0] += a;
-    state_[1] += b;
-    state_[2] += c;
-    state_[3] += d;
-    state_[4] += e;
-  }
-
-  std::uint32_t state_[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
-  unsigned char block_[64] = {};
-  std::size_t block_used_ = 0;
-  std::uint64_t length_bits_ = 0;
-};
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-bool is_uuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : hex_value(text[i]) < 0) return false;
-  }
-  return true;
-}
-
-std::string uuid_v5(std::string_view namespace_uuid, std::string_view name) {
-  if (!is_uuid(namespace_uuid))
-    throw invalid_argument("case", "'" + std::string(namespace_uuid) + "' is not a UUID in 8-4-4-4-12 form");
-  unsigned char ns[16];
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < namespace_uuid.size(); ++i) {
-    if (namespace_uuid[i] == '-') continue;
-    const int high = hex_value(namespace_uuid[i]);
-    const int low = hex_value(namespace_uuid[++i]);
-    ns[n++] = static_cast<unsigned char>(high * 16 + low);
-  }
-  sha1 hash;
-  hash.update(ns, sizeof ns);
-  hash.update(reinterpret_cast<const unsigned char*>(name.data()), name.size());
-  auto digest = hash.finish();
-  digest[6] = static_cast<unsigned char>((digest[6] & 0x0F) | 0x50);  // version 5
-  digest[8] = static_cast<unsigned char>((digest[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  static const char* const digits = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += digits[digest[i] >> 4];
-    out += digits[digest[i] & 0x0F];
-  }
-  return out;
-}
-
-}  // namespace detail
-
 namespace {
 
 using json = nlohmann::json;
-using ordered_json = nlohmann::ordered_json;
-
-// Item types calibra writes in CFItemType, and reads back.
-constexpr const char* type_area = "Area";
-constexpr const char* type_quadrant = "Quadrant";
-constexpr const char* type_competency = "Competency";
-constexpr const char* type_career_level = "CareerLevel";
-
-std::string quadrant_title(quadrant q) {
-  return std::string(q.is_strategic() ? "Strategic" : "Tactical") + ", " +
-         (q.orientation == orientation::external ? "external" : "internal");
-}
-
-bool is_iso_date(std::string_view d) {
-  if (d.size() != 10) return false;
-  for (std::size_t i = 0; i < d.size(); ++i)
-    if ((i == 4 || i == 7) ? d[i] != '-' : (d[i] < '0' || d[i] > '9')) return false;
-  return true;
-}
-
-std::string json_pointer_escape(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
+using detail::json_pointer_escape;
+using detail::case_package::is_iso_date;
+using detail::case_package::type_area;
+using detail::case_package::type_career_level;
+using detail::case_package::type_competency;
+using detail::case_package::type_quadrant;
 
 // ============================================================================
-// Export
+// JSON text
 // ============================================================================
-
-class exporter {
- public:
-  exporter(const framework& fw, const case_export_options& options) : fw_(fw), options_(options) {
-    const auto& date = fw.metadata().last_updated;
-    if (!is_iso_date(date))
-      throw invalid_argument("case", "framework '" + fw.metadata().id + "': last_updated \"" + date +
-                                         "\" is not a date as YYYY-MM-DD, which CASE's lastChangeDateTime needs");
-    changed_ = date + "T00:00:00+00:00";
-  }
-
-  std::string run() {
-    assign_identifiers();
-    ordered_json package;
-    package["CFDocument"] = document();
-    package["CFItems"] = items();
-    package["CFAssociations"] = associations();
-    package["CFDefinitions"] = definitions();
-    package["CFRubrics"] = ordered_json::array({rubric()});
-    try {
-      return package.dump(2, ' ', false, ordered_json::error_handler_t::strict) + "\n";
-    } catch (const ordered_json::type_error& e) {
-      throw invalid_argument("case", "framework '" + fw_.metadata().id + "' holds text that is not valid UTF-8: " + e.what());
-    }
-  }
-
- private:
-  struct node {
-    std::string identifier;
-    std::string title;
-  };
-
-  /// uuid5 of the framework id and the element's key parts.  A newline
-  /// separates the parts: ids are single-line names, so distinct elements
-  /// get distinct names.
-  std::string identify(std::initializer_list<std::string_view> parts) {
-    std::string name = fw_.metadata().id;
-    for (auto p : parts) {
-      name += '\n';
-      name += p;
-    }
-    std::string id = detail::uuid_v5(case_uuid_namespace, name);
-    if (!issued_.insert(id).second)
-      throw invalid_argument("case", "framework '" + fw_.metadata().id +
-                                         "': two elements map to the same CASE identifier (an id contains a line break?)");
-    return id;
-  }
-
-  std::string uri(const std::string& identifier) const {
-    return options_.base_uri.empty() ? "urn:uuid:" + identifier : options_.base_uri + identifier;
-  }
-
-  ordered_json link(const node& n) const {
-    ordered_json l;
-    l["title"] = n.title;
-    l["identifier"] = n.identifier;
-    l["uri"] = uri(n.identifier);
-    return l;
-  }
-
-  void assign_identifiers() {
-    const auto& m = fw_.metadata();
-    document_ = {identify({"document"}), m.name};
-    for (const char* type : {type_area, type_quadrant, type_competency, type_career_level})
-      item_types_[type] = {identify({"item-type", type}), type};
-    for (const auto& a : fw_.areas()) areas_.push_back({identify({"area", a.id}), a.name});
-    for (quadrant q : all_quadrants()) quadrants_.push_back({identify({"quadrant", to_string(q)}), quadrant_title(q)});
-    for (const auto& c : fw_.competencies()) {
-      competencies_.push_back({identify({"competency", c.id}), c.name});
-      criteria_.push_back({identify({"criterion", c.id}), c.name});
-      std::vector<node> levels;
-      for (const auto& l : fw_.scale().levels())
-        levels.push_back({identify({"criterion-level", c.id, l.id}), c.name + ": " + l.label});
-      criterion_levels_.push_back(std::move(levels));
-    }
-    for (const auto& l : fw_.ladder().levels()) career_levels_.push_back({identify({"career-level", l.id}), l.name});
-    rubric_ = {identify({"rubric"}), m.name + ": behavioural anchors"};
-  }
-
-  ordered_json calibra_extension(ordered_json members) const {
-    ordered_json ext;
-    ext["calibra"] = std::move(members);
-    return ext;
-  }
-
-  ordered_json document() const {
-    const auto& m = fw_.metadata();
-    ordered_json d;
-    d["identifier"] = document_.identifier;
-    d["uri"] = uri(document_.identifier);
-    std::string creator;
-    for (const auto& owner : m.owners) creator += (creator.empty() ? "" : "; ") + owner;
-    d["creator"] = creator.empty() ? "calibra" : creator;
-    d["title"] = m.name;
-    d["lastChangeDateTime"] = changed_;
-    if (!m.version.empty()) d["version"] = m.version;
-    if (!m.description.empty()) d["description"] = m.description;
-    if (options_.calibra_extensions) {
-      ordered_json ext;
-      ext["format"] = case_extension_format;
-      ext["id"] = m.id;
-      ext["owners"] = m.owners;
-      ordered_json scale = ordered_json::array();
-      for (const auto& l : fw_.scale().levels()) {
-        ordered_json level;
-        level["id"] = l.id;
-        level["label"] = l.label;
-        if (!l.description.empty()) level["description"] = l.description;
-        level["scope"] = to_string(l.scope);
-        level["autonomy"] = to_string(l.autonomy);
-        scale.push_back(level);
-      }
-      ext["scale"] = scale;
-      if (!fw_.archetypes().empty()) {
-        ordered_json archetypes = ordered_json::array();
-        for (const auto& a : fw_.archetypes()) {
-          ordered_json arch;
-          arch["id"] = a.id;
-          arch["name"] = a.name;
-          if (!a.description.empty()) arch["description"] = a.description;
-          if (!a.strong.empty()) arch["strong"] = a.strong;
-          if (!a.growth.empty()) arch["growth"] = a.growth;
-          archetypes.push_back(arch);
-        }
-        ext["archetypes"] = archetypes;
-      }
-      d["extensions"] = calibra_extension(ext);
-    }
-    return d;
-  }
-
-  ordered_json item(const node& n, const char* type, const std::string& code) const {
-    ordered_json i;
-    i["identifier"] = n.identifier;
-    i["uri"] = uri(n.identifier);
-    i["CFItemType"] = type;
-    i["CFItemTypeURI"] = link(item_types_.at(type));
-    i["humanCodingScheme"] = code;
-    return i;
-  }
-
-  ordered_json items() const {
-    ordered_json list = ordered_json::array();
-    for (std::size_t a = 0; a < fw_.areas().size(); ++a) {
-      const auto& area = fw_.areas()[a];
-      ordered_json i = item(areas_[a], type_area, area.id);
-      i["fullStatement"] = area.name;
-      if (!area.description.empty()) i["notes"] = area.description;
-      i["lastChangeDateTime"] = changed_;
-      list.push_back(i);
-    }
-    for (std::size_t q = 0; q < 4; ++q) {
-      ordered_json i = item(quadrants_[q], type_quadrant, to_string(all_quadrants()[q]));
-      i["fullStatement"] = quadrants_[q].title;
-      i["lastChangeDateTime"] = changed_;
-      list.push_back(i);
-    }
-    for (std::size_t c = 0; c < fw_.competencies().size(); ++c) {
-      const auto& comp = fw_.competencies()[c];
-      ordered_json i = item(competencies_[c], type_competency, comp.id);
-      i["abbreviatedStatement"] = comp.name;
-      i["fullStatement"] = comp.definition;
-      i["lastChangeDateTime"] = changed_;
-      ordered_json ext = ordered_json::object();
-      if (comp.position) {
-        ordered_json position;
-        position["focus"] = comp.position->focus;
-        position["orientation"] = comp.position->orientation;
-        ext["position"] = position;
-      }
-      if (comp.people_leadership) ext["people_leadership"] = true;
-      if (!comp.interview_format.empty()) ext["interview_format"] = comp.interview_format;
-      if (!comp.actions.empty()) ext["actions"] = comp.actions;
-      if (options_.calibra_extensions && !ext.empty()) i["extensions"] = calibra_extension(ext);
-      list.push_back(i);
-    }
-    for (std::size_t l = 0; l < fw_.ladder().size(); ++l) {
-      const auto& level = fw_.ladder().levels()[l];
-      ordered_json i = item(career_levels_[l], type_career_level, level.id);
-      i["fullStatement"] = level.name;
-      i["lastChangeDateTime"] = changed_;
-      if (options_.calibra_extensions) {
-        ordered_json ext;
-        ext["track"] = to_string(level.track);
-        ext["rank"] = level.rank;
-        i["extensions"] = calibra_extension(ext);
-      }
-      list.push_back(i);
-    }
-    return list;
-  }
-
-  ordered_json association(const char* type, const node& origin, const node& destination,
-                           std::optional<int> sequence = std::nullopt) {
-    ordered_json a;
-    a["identifier"] = identify({"association", type, origin.identifier, destination.identifier});
-    a["uri"] = uri(a["identifier"].get<std::string>());
-    a["associationType"] = type;
-    if (sequence) a["sequenceNumber"] = *sequence;
-    a["originNodeURI"] = link(origin);
-    a["destinationNodeURI"] = link(destination);
-    a["lastChangeDateTime"] = changed_;
-    return a;
-  }
-
-  ordered_json associations() {
-    ordered_json list = ordered_json::array();
-    // Children are numbered per parent, in calibra's order.
-    std::map<std::string, int> children;
-    auto child_of = [&](const node& child, const node& parent) {
-      list.push_back(association("isChildOf", child, parent, ++children[parent.identifier]));
-    };
-    for (const auto& a : areas_) child_of(a, document_);
-    for (const auto& q : quadrants_) child_of(q, document_);
-    for (std::size_t c = 0; c < fw_.competencies().size(); ++c) {
-      const auto& comp = fw_.competencies()[c];
-      child_of(competencies_[c], comp.area ? areas_[*fw_.area_index(*comp.area)] : document_);
-      child_of(competencies_[c], quadrants_[static_cast<std::size_t>(comp.quadrant.index())]);
-    }
-    for (const auto& s : fw_.ladder().steps())
-      list.push_back(association("precedes", career_levels_[s.from], career_levels_[s.to]));
-    for (std::size_t l = 0; l < fw_.ladder().size(); ++l)
-      for (std::size_t c = 0; c < fw_.competencies().size(); ++c) {
-        const int ordinal = fw_.expectations()(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c));
-        list.push_back(association("hasSkillLevel", career_levels_[l],
-                                   criterion_levels_[c][static_cast<std::size_t>(ordinal - 1)]));
-      }
-    return list;
-  }
-
-  ordered_json definitions() const {
-    static const std::map<std::string, const char*> descriptions{
-        {type_area, "A named group of competencies, such as Product Execution."},
-        {type_quadrant, "One cell of the four-quadrant model: tactical or strategic focus, internal or external orientation."},
-        {type_competency, "What a product manager must be able to do; the rubric criterion of the same competency holds its behavioural anchors."},
-        {type_career_level, "A rung of the career ladder; its hasSkillLevel associations give the minimum level expected per competency."},
-    };
-    ordered_json types = ordered_json::array();
-    int code = 0;
-    for (const char* type : {type_area, type_quadrant, type_competency, type_career_level}) {
-      ++code;
-      if (std::strcmp(type, type_area) == 0 && fw_.areas().empty()) continue;
-      const node& n = item_types_.at(type);
-      ordered_json t;
-      t["identifier"] = n.identifier;
-      t["uri"] = uri(n.identifier);
-      t["title"] = type;
-      t["description"] = descriptions.at(type);
-      t["hierarchyCode"] = std::to_string(code);
-      t["lastChangeDateTime"] = changed_;
-      types.push_back(t);
-    }
-    ordered_json d;
-    d["CFItemTypes"] = types;
-    return d;
-  }
-
-  ordered_json rubric() const {
-    ordered_json r;
-    r["identifier"] = rubric_.identifier;
-    r["uri"] = uri(rubric_.identifier);
-    r["title"] = rubric_.title;
-    r["description"] = "One criterion per competency; each criterion level holds the behavioural anchor of one "
-                       "proficiency level, scored by its ordinal on the scale.";
-    r["lastChangeDateTime"] = changed_;
-    ordered_json criteria = ordered_json::array();
-    for (std::size_t c = 0; c < fw_.competencies().size(); ++c) {
-      const auto& comp = fw_.competencies()[c];
-      ordered_json k;
-      k["identifier"] = criteria_[c].identifier;
-      k["uri"] = uri(criteria_[c].identifier);
-      k["category"] = comp.name;
-      if (!comp.definition.empty()) k["description"] = comp.definition;
-      k["CFItemURI"] = link(competencies_[c]);
-      k["position"] = c + 1;
-      k["rubricId"] = rubric_.identifier;
-      k["lastChangeDateTime"] = changed_;
-      ordered_json levels = ordered_json::array();
-      for (std::size_t l = 0; l < fw_.scale().size(); ++l) {
-        const node& n = criterion_levels_[c][l];
-        ordered_json level;
-        level["identifier"] = n.identifier;
-        level["uri"] = uri(n.identifier);
-        level["quality"] = fw_.scale().levels()[l].label;
-        level["score"] = l + 1;
-        if (!comp.anchors[l].empty()) level["description"] = comp.anchors[l];
-        level["position"] = l + 1;
-        level["rubricCriterionId"] = criteria_[c].identifier;
-        level["lastChangeDateTime"] = changed_;
-        levels.push_back(level);
-      }
-      k["CFRubricCriterionLevels"] = levels;
-      criteria.push_back(k);
-    }
-    r["CFRubricCriteria"] = criteria;
-    return r;
-  }
-
-  const framework& fw_;
-  const case_export_options& options_;
-  std::string changed_;
-  std::set<std::string> issued_;
-  node document_, rubric_;
-  std::map<std::string, node> item_types_;
-  std::vector<node> areas_, quadrants_, competencies_, criteria_, career_levels_;
-  std::vector<std::vector<node>> criterion_levels_;
-};
-
-// ============================================================================
-// Import: JSON text
-// ============================================================================
-
-/// Deep nesting would only be an attack on the parser; a CASE package with
-/// calibra's extensions is eight levels deep.
-constexpr int max_nesting = 64;
-
-void check_nesting(std::string_view text, const std::string& source) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_nesting) {
-        const auto [line, column] = detail::line_column(text, i);
-        throw parse_error("case", source + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                                      ": JSON nested deeper than " + std::to_string(max_nesting) +
-                                      " levels; a CASE package needs far fewer");
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-}
 
 json parse_json(std::string_view text, const std::string& source) {
-  if (text.size() > max_case_file_bytes)
-    throw parse_error("case", source + ": larger than the " + std::to_string(max_case_file_bytes >> 20) +
-                                  " MiB limit for CASE packages");
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-    throw parse_error("case", source + ": the file is empty; expected a CASE package (a JSON object)");
-  detail::reject_utf16(text, "case", source);
-  check_nesting(text, source);
-
-  // nlohmann keeps the last of duplicate keys; a strict reader refuses them
-  // and says where.  The callback follows the path to the current value.
-  struct frame {
-    bool is_object = false;
-    std::set<std::string> keys;
-    std::string key;
-    std::size_t count = 0;  // arrays: elements completed so far
-  };
-  std::vector<frame> frames;
-  std::optional<std::string> duplicate;
-  auto path = [&] {
-    std::string p;
-    for (const frame& f : frames) p += "/" + (f.is_object ? json_pointer_escape(f.key) : std::to_string(f.count));
-    return p;
-  };
-  auto element_done = [&] {
-    if (!frames.empty() && !frames.back().is_object) ++frames.back().count;
-  };
-  const json::parser_callback_t track = [&](int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        frames.push_back({true, {}, {}, 0});
-        break;
-      case json::parse_event_t::array_start:
-        frames.push_back({false, {}, {}, 0});
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        if (!frames.empty()) frames.pop_back();
-        element_done();
-        break;
-      case json::parse_event_t::key:
-        if (!frames.empty()) {
-          frame& f = frames.back();
-          f.key = parsed.get<std::string>();
-          if (!f.keys.insert(f.key).second && !duplicate) duplicate = path();
-        }
-        break;
-      case json::parse_event_t::value:
-        element_done();
-        break;
-    }
-    return true;
-  };
-  json doc = detail::parse_json_document<json>(text, track, "case", source);
-  if (duplicate)
-    throw validation_error("case", source + ": " + detail::printable(*duplicate, detail::max_json_reason_bytes) +
+  // Deep nesting would only be an attack on the parser; a CASE package with
+  // calibra's extensions is eight levels deep.
+  constexpr std::size_t max_nesting = 64;
+  const detail::strict_json_format format{"case", source, max_case_file_bytes, "CASE packages",
+                                          "a CASE package (a JSON object)", max_nesting,
+                                          "a CASE package needs far fewer"};
+  detail::strict_json_document doc = detail::read_strict_json(text, format);
+  if (doc.repeated_member)
+    throw validation_error("case", source + ": " +
+                                       detail::printable(doc.repeated_member->pointer, detail::max_json_reason_bytes) +
                                        ": this member appears twice in one object; each member may be given once");
-  return doc;
+  return std::move(doc.value);
 }
 
 // ============================================================================
-// Import: strict member checks
+// Strict member checks
 // ============================================================================
 
 enum class kind {
@@ -833,7 +304,7 @@ constexpr std::array<member, 2> position_members{{
 constexpr std::array<member, 0> no_members{};
 
 // ============================================================================
-// Import: the package as read, before it becomes a framework
+// The package as read, before it becomes a framework
 // ============================================================================
 
 struct item_in {
@@ -1664,15 +1135,8 @@ class importer {
   std::vector<std::string> notes_;
 };
 
+
 }  // namespace
-
-std::string to_case_json(const framework& fw, const case_export_options& options) {
-  return exporter(fw, options).run();
-}
-
-void save_case(const framework& fw, const std::string& path, const case_export_options& options) {
-  write_file_atomically(path, to_case_json(fw, options));
-}
 
 case_import_result parse_case(std::string_view json_text, const std::string& source_name) {
   const json doc = parse_json(json_text, source_name);
