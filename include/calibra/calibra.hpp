@@ -2,7 +2,9 @@
 // code that cares about compile time.
 #pragma once
 
+#include <calibra/config.hpp>
 #include <calibra/error.hpp>
+#include <calibra/fwd.hpp>
 #include <calibra/version.hpp>
 
 #include <calibra/framework/builtin.hpp>

@@ -57,38 +57,38 @@ void parallel_jobs(std::size_t jobs, unsigned threads, std::size_t n_units, cons
 
 
 CALIBRA_INLINE auto bounded_draw::operator()(std::uint64_t bound) noexcept -> std::uint64_t {
-    if (bound <= 1) return 0;
-    if (bound <= 0xFFFFFFFFULL) return small(static_cast<std::uint32_t>(bound));
-    const std::uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound
-    for (;;) {
-      const std::uint64_t x = generator_.next();
-      if (x >= threshold) return x % bound;
-    }
+  if (bound <= 1) return 0;
+  if (bound <= 0xFFFFFFFFULL) return small(static_cast<std::uint32_t>(bound));
+  const std::uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound
+  for (;;) {
+    const std::uint64_t x = generator_.next();
+    if (x >= threshold) return x % bound;
   }
+}
 
 CALIBRA_INLINE auto bounded_draw::next32() noexcept -> std::uint32_t {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    const std::uint64_t word = generator_.next();
-    spare_ = static_cast<std::uint32_t>(word);
-    has_spare_ = true;
-    return static_cast<std::uint32_t>(word >> 32);
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
   }
+  const std::uint64_t word = generator_.next();
+  spare_ = static_cast<std::uint32_t>(word);
+  has_spare_ = true;
+  return static_cast<std::uint32_t>(word >> 32);
+}
 
 CALIBRA_INLINE auto bounded_draw::small(std::uint32_t bound) noexcept -> std::uint32_t {
-    std::uint64_t product = std::uint64_t{next32()} * bound;
-    auto low = static_cast<std::uint32_t>(product);
-    if (low < bound) {
-      const std::uint32_t threshold = static_cast<std::uint32_t>(0 - bound) % bound;  // 2^32 mod bound
-      while (low < threshold) {
-        product = std::uint64_t{next32()} * bound;
-        low = static_cast<std::uint32_t>(product);
-      }
+  std::uint64_t product = std::uint64_t{next32()} * bound;
+  auto low = static_cast<std::uint32_t>(product);
+  if (low < bound) {
+    const std::uint32_t threshold = static_cast<std::uint32_t>(0 - bound) % bound;  // 2^32 mod bound
+    while (low < threshold) {
+      product = std::uint64_t{next32()} * bound;
+      low = static_cast<std::uint32_t>(product);
     }
-    return static_cast<std::uint32_t>(product >> 32);
   }
+  return static_cast<std::uint32_t>(product >> 32);
+}
 
 CALIBRA_INLINE std::uint64_t resample_seed(std::uint64_t seed, std::uint64_t index) noexcept {
   std::uint64_t mixer = seed;
@@ -146,52 +146,52 @@ CALIBRA_INLINE double bca_acceleration(const std::vector<double>& leave_one_out)
 namespace calibra::agreement {
 
 CALIBRA_INLINE void apply_bootstrap(result& r, const resampling_plan& plan, const options& opts) {
-  if (opts.bootstrap == 0 || !r.value) return;
-  if (!(opts.confidence > 0 && opts.confidence < 1))
-    throw invalid_argument("bootstrap", "confidence level " + std::to_string(opts.confidence) +
-                                            " is outside (0, 1); expected e.g. 0.95");
-  if (!plan.estimate) throw invalid_argument("bootstrap", "the resampling plan has no estimate function");
-  if (plan.n_units == 0) throw invalid_argument("bootstrap", "cannot resample: there are no units");
-  if (opts.bootstrap > max_bootstrap_resamples)
-    throw invalid_argument("bootstrap", std::to_string(opts.bootstrap) + " resamples requested; expected at most " +
-                                            std::to_string(max_bootstrap_resamples));
+if (opts.bootstrap == 0 || !r.value) return;
+if (!(opts.confidence > 0 && opts.confidence < 1))
+  throw invalid_argument("bootstrap", "confidence level " + std::to_string(opts.confidence) +
+                                          " is outside (0, 1); expected e.g. 0.95");
+if (!plan.estimate) throw invalid_argument("bootstrap", "the resampling plan has no estimate function");
+if (plan.n_units == 0) throw invalid_argument("bootstrap", "cannot resample: there are no units");
+if (opts.bootstrap > max_bootstrap_resamples)
+  throw invalid_argument("bootstrap", std::to_string(opts.bootstrap) + " resamples requested; expected at most " +
+                                          std::to_string(max_bootstrap_resamples));
 
-  const std::size_t resamples = opts.bootstrap;
-  const unsigned threads = detail::worker_count(opts.threads, resamples);
-  std::vector<double> estimates(resamples);
-  detail::parallel_jobs(resamples, threads, plan.n_units, [&](std::size_t b, std::vector<double>& weights) {
-    detail::draw_resample(opts.seed, b, weights);
-    estimates[b] = plan.estimate(weights);
-  });
+const std::size_t resamples = opts.bootstrap;
+const unsigned threads = detail::worker_count(opts.threads, resamples);
+std::vector<double> estimates(resamples);
+detail::parallel_jobs(resamples, threads, plan.n_units, [&](std::size_t b, std::vector<double>& weights) {
+  detail::draw_resample(opts.seed, b, weights);
+  estimates[b] = plan.estimate(weights);
+});
 
-  std::vector<double> defined;
-  defined.reserve(resamples);
-  for (double value : estimates)
-    if (std::isfinite(value)) defined.push_back(value);
-  const std::size_t undefined = resamples - defined.size();
-  r.extra["bootstrap_resamples"] = static_cast<double>(resamples);
-  r.extra["bootstrap_undefined"] = static_cast<double>(undefined);
-  r.extra.erase("bootstrap_se");
-  r.extra.erase("bootstrap_bca_fallback");
-  r.ci_low.reset();
-  r.ci_high.reset();
+std::vector<double> defined;
+defined.reserve(resamples);
+for (double value : estimates)
+  if (std::isfinite(value)) defined.push_back(value);
+const std::size_t undefined = resamples - defined.size();
+r.extra["bootstrap_resamples"] = static_cast<double>(resamples);
+r.extra["bootstrap_undefined"] = static_cast<double>(undefined);
+r.extra.erase("bootstrap_se");
+r.extra.erase("bootstrap_bca_fallback");
+r.ci_low.reset();
+r.ci_high.reset();
 
-  const bool want_bca = opts.bootstrap_method == bootstrap_interval::bca;
-  r.ci_method = want_bca ? "bootstrap-bca" : "bootstrap-percentile";
-  if (defined.empty()) return;
+const bool want_bca = opts.bootstrap_method == bootstrap_interval::bca;
+r.ci_method = want_bca ? "bootstrap-bca" : "bootstrap-percentile";
+if (defined.empty()) return;
 
-  std::sort(defined.begin(), defined.end());
-  const double count = static_cast<double>(defined.size());
-  if (defined.size() >= 2) {
-    double mean = 0, m2 = 0, seen = 0;
-    for (double value : defined) {
-      seen += 1;
-      const double delta = value - mean;
-      mean += delta / seen;
-      m2 += delta * (value - mean);
-    }
-    r.extra["bootstrap_se"] = std::sqrt(m2 / (count - 1));
+std::sort(defined.begin(), defined.end());
+const double count = static_cast<double>(defined.size());
+if (defined.size() >= 2) {
+  double mean = 0, m2 = 0, seen = 0;
+  for (double value : defined) {
+    seen += 1;
+    const double delta = value - mean;
+    mean += delta / seen;
+    m2 += delta * (value - mean);
   }
+  r.extra["bootstrap_se"] = std::sqrt(m2 / (count - 1));
+}
 
   const double tail = (1.0 - opts.confidence) / 2.0;
   double low_probability = tail;
@@ -199,7 +199,8 @@ CALIBRA_INLINE void apply_bootstrap(result& r, const resampling_plan& plan, cons
 
   if (want_bca) {
     const double estimate = *r.value;
-    const auto below = static_cast<double>(std::lower_bound(defined.begin(), defined.end(), estimate) - defined.begin());
+    const auto below =
+        static_cast<double>(std::lower_bound(defined.begin(), defined.end(), estimate) - defined.begin());
     const auto not_above =
         static_cast<double>(std::upper_bound(defined.begin(), defined.end(), estimate) - defined.begin());
     const double share = (below + 0.5 * (not_above - below)) / count;

@@ -26,35 +26,37 @@
 
 namespace calibra::agreement {
 
-CALIBRA_INLINE contingency_summary::contingency_summary(category_set categories, Eigen::MatrixXd weights) : categories_(std::move(categories)), weights_(std::move(weights)) {
-    detail::check_table_categories(categories_.size(), "Cohen's kappa (contingency_summary)");
-    const auto q = static_cast<Eigen::Index>(categories_.size());
-    if (weights_.rows() != q || weights_.cols() != q)
-      throw invalid_argument("agreement", "contingency_summary: weights are " + std::to_string(weights_.rows()) +
-                                              " x " + std::to_string(weights_.cols()) + " for " +
-                                              std::to_string(q) + " categories");
-    table_ = Eigen::MatrixXd::Zero(q, q);
-  }
+CALIBRA_INLINE contingency_summary::contingency_summary(category_set categories, Eigen::MatrixXd weights)
+    : categories_(std::move(categories)), weights_(std::move(weights)) {
+  detail::check_table_categories(categories_.size(), "Cohen's kappa (contingency_summary)");
+  const auto q = static_cast<Eigen::Index>(categories_.size());
+  if (weights_.rows() != q || weights_.cols() != q)
+    throw invalid_argument("agreement", "contingency_summary: weights are " + std::to_string(weights_.rows()) +
+                                            " x " + std::to_string(weights_.cols()) + " for " +
+                                            std::to_string(q) + " categories");
+  table_ = Eigen::MatrixXd::Zero(q, q);
+}
 
-CALIBRA_INLINE auto contingency_summary::combine(const contingency_summary& other, double sign) -> contingency_summary& {
-    if (other.categories_ != categories_ || other.weights_ != weights_)
-      throw invalid_argument("agreement", "cannot merge contingency tables built on different categories or weights");
-    table_ += sign * other.table_;
-    return *this;
-  }
+CALIBRA_INLINE auto contingency_summary::combine(const contingency_summary& other, double sign)
+    -> contingency_summary& {
+  if (other.categories_ != categories_ || other.weights_ != weights_)
+    throw invalid_argument("agreement", "cannot merge contingency tables built on different categories or weights");
+  table_ += sign * other.table_;
+  return *this;
+}
 
 CALIBRA_INLINE result contingency_summary::finish(const options& opts) const {
-  detail::check_confidence(opts.confidence);
-  result r;
-  r.stat = statistic::cohen;
-  r.used = detail::used_options(opts, categories_);
-  const double n = table_.sum();
-  r.n_units = static_cast<std::size_t>(std::llround(n));
-  r.n_raters = 2;
-  if (!(n > 0)) {
-    r.reason = "no pairable units: no unit was rated by both raters";
-    return r;
-  }
+detail::check_confidence(opts.confidence);
+result r;
+r.stat = statistic::cohen;
+r.used = detail::used_options(opts, categories_);
+const double n = table_.sum();
+r.n_units = static_cast<std::size_t>(std::llround(n));
+r.n_raters = 2;
+if (!(n > 0)) {
+  r.reason = "no pairable units: no unit was rated by both raters";
+  return r;
+}
   const Eigen::MatrixXd p = table_ / n;
   const Eigen::VectorXd row = p.rowwise().sum();
   const Eigen::VectorXd col = p.colwise().sum().transpose();
@@ -125,34 +127,34 @@ CALIBRA_INLINE contingency_summary pair_table(const coded_ratings& coded, Eigen:
 }
 
 CALIBRA_INLINE std::optional<contingency_summary> fast_pair_table(const ratings_ref& ratings, const options& pairs) {
-  const std::optional<pair_counts> counts = tabulate_pair(ratings);
-  if (!counts) return std::nullopt;
-  constexpr std::int64_t span = pair_counts::span;
-  auto code_at = [&](std::int64_t at) { return static_cast<double>(counts->origin + at); };
-  std::array<std::int32_t, span> index_at{};
-  index_at.fill(missing_index);
-  category_set categories;
-  if (!pairs.categories.empty()) {
-    categories = category_set::declared(pairs.categories);
-    for (std::int64_t at = 0; at < span; ++at) {
-      if (!counts->seen[static_cast<std::size_t>(at)]) continue;
-      index_at[static_cast<std::size_t>(at)] = categories.index_of(code_at(at));
-      if (index_at[static_cast<std::size_t>(at)] == missing_index) return std::nullopt;  // reported by the general path
-    }
-  } else {
-    // Observed categories: the codes of the units both raters rated.
-    std::vector<double> codes;
-    for (std::int64_t at = 0; at < span; ++at) {
-      bool used = false;
-      for (std::int64_t other = 0; other < span && !used; ++other)
-        used = counts->cell[static_cast<std::size_t>(at * span + other)] != 0 ||
-               counts->cell[static_cast<std::size_t>(other * span + at)] != 0;
-      if (!used) continue;
-      index_at[static_cast<std::size_t>(at)] = static_cast<std::int32_t>(codes.size());
-      codes.push_back(code_at(at));
-    }
-    categories = category_set::from_sorted(std::move(codes));
+const std::optional<pair_counts> counts = tabulate_pair(ratings);
+if (!counts) return std::nullopt;
+constexpr std::int64_t span = pair_counts::span;
+auto code_at = [&](std::int64_t at) { return static_cast<double>(counts->origin + at); };
+std::array<std::int32_t, span> index_at{};
+index_at.fill(missing_index);
+category_set categories;
+if (!pairs.categories.empty()) {
+  categories = category_set::declared(pairs.categories);
+  for (std::int64_t at = 0; at < span; ++at) {
+    if (!counts->seen[static_cast<std::size_t>(at)]) continue;
+    index_at[static_cast<std::size_t>(at)] = categories.index_of(code_at(at));
+    if (index_at[static_cast<std::size_t>(at)] == missing_index) return std::nullopt;  // reported by the general path
   }
+} else {
+  // Observed categories: the codes of the units both raters rated.
+  std::vector<double> codes;
+  for (std::int64_t at = 0; at < span; ++at) {
+    bool used = false;
+    for (std::int64_t other = 0; other < span && !used; ++other)
+      used = counts->cell[static_cast<std::size_t>(at * span + other)] != 0 ||
+             counts->cell[static_cast<std::size_t>(other * span + at)] != 0;
+    if (!used) continue;
+    index_at[static_cast<std::size_t>(at)] = static_cast<std::int32_t>(codes.size());
+    codes.push_back(code_at(at));
+  }
+  categories = category_set::from_sorted(std::move(codes));
+}
   const Eigen::MatrixXd weights = weights_for(pairs, categories.codes());
   contingency_summary summary(std::move(categories), weights);
   for (std::int64_t x = 0; x < span; ++x)
@@ -241,47 +243,47 @@ CALIBRA_INLINE double kappa_value(const double* table, double n, const Eigen::Ma
 }
 
 CALIBRA_INLINE std::vector<double> light_jackknife(const coded_ratings& coded, const options& opts) {
-  check_table_categories(coded.categories.size(), weighted_title(statistic::light, opts));
-  const Eigen::MatrixXd w = weights_for(opts, coded.categories.codes());
-  const auto q = static_cast<Eigen::Index>(coded.categories.size());
-  const Eigen::Index units = coded.index.rows(), raters = coded.index.cols();
-  const auto cells = static_cast<std::size_t>(q * q);
-  std::vector<std::pair<Eigen::Index, Eigen::Index>> pairs;
-  for (Eigen::Index a = 0; a < raters; ++a)
-    for (Eigen::Index b = a + 1; b < raters; ++b) pairs.emplace_back(a, b);
-  std::vector<double> tables(pairs.size() * cells, 0.0), totals(pairs.size(), 0.0), full(pairs.size());
-  for (std::size_t p = 0; p < pairs.size(); ++p)
-    for (Eigen::Index u = 0; u < units; ++u) {
-      const std::int32_t x = coded.index(u, pairs[p].first), y = coded.index(u, pairs[p].second);
-      if (x == missing_index || y == missing_index) continue;
-      tables[p * cells + static_cast<std::size_t>(x * q + y)] += 1;
-      totals[p] += 1;
-    }
-  std::vector<double> row(static_cast<std::size_t>(q)), col(static_cast<std::size_t>(q));
-  // A pair counts when it shares two units and its kappa is defined.
-  auto pair_value = [&](std::size_t p, double total) {
-    return total < 2 ? std::numeric_limits<double>::quiet_NaN()
-                     : kappa_value(tables.data() + p * cells, total, w, row.data(), col.data());
-  };
-  for (std::size_t p = 0; p < pairs.size(); ++p) full[p] = pair_value(p, totals[p]);
-  std::vector<double> leave_one_out(static_cast<std::size_t>(units));
+check_table_categories(coded.categories.size(), weighted_title(statistic::light, opts));
+const Eigen::MatrixXd w = weights_for(opts, coded.categories.codes());
+const auto q = static_cast<Eigen::Index>(coded.categories.size());
+const Eigen::Index units = coded.index.rows(), raters = coded.index.cols();
+const auto cells = static_cast<std::size_t>(q * q);
+std::vector<std::pair<Eigen::Index, Eigen::Index>> pairs;
+for (Eigen::Index a = 0; a < raters; ++a)
+  for (Eigen::Index b = a + 1; b < raters; ++b) pairs.emplace_back(a, b);
+std::vector<double> tables(pairs.size() * cells, 0.0), totals(pairs.size(), 0.0), full(pairs.size());
+for (std::size_t p = 0; p < pairs.size(); ++p)
   for (Eigen::Index u = 0; u < units; ++u) {
-    double sum = 0, defined = 0;
-    for (std::size_t p = 0; p < pairs.size(); ++p) {
-      const std::int32_t x = coded.index(u, pairs[p].first), y = coded.index(u, pairs[p].second);
-      double value = full[p];
-      if (x != missing_index && y != missing_index) {
-        double& cell = tables[p * cells + static_cast<std::size_t>(x * q + y)];
-        cell -= 1;
-        value = pair_value(p, totals[p] - 1);
-        cell += 1;
-      }
-      if (std::isnan(value)) continue;
-      sum += value;
-      defined += 1;
-    }
-    leave_one_out[static_cast<std::size_t>(u)] = defined > 0 ? sum / defined : std::numeric_limits<double>::quiet_NaN();
+    const std::int32_t x = coded.index(u, pairs[p].first), y = coded.index(u, pairs[p].second);
+    if (x == missing_index || y == missing_index) continue;
+    tables[p * cells + static_cast<std::size_t>(x * q + y)] += 1;
+    totals[p] += 1;
   }
+std::vector<double> row(static_cast<std::size_t>(q)), col(static_cast<std::size_t>(q));
+// A pair counts when it shares two units and its kappa is defined.
+auto pair_value = [&](std::size_t p, double total) {
+  return total < 2 ? std::numeric_limits<double>::quiet_NaN()
+                   : kappa_value(tables.data() + p * cells, total, w, row.data(), col.data());
+};
+for (std::size_t p = 0; p < pairs.size(); ++p) full[p] = pair_value(p, totals[p]);
+std::vector<double> leave_one_out(static_cast<std::size_t>(units));
+for (Eigen::Index u = 0; u < units; ++u) {
+  double sum = 0, defined = 0;
+  for (std::size_t p = 0; p < pairs.size(); ++p) {
+    const std::int32_t x = coded.index(u, pairs[p].first), y = coded.index(u, pairs[p].second);
+    double value = full[p];
+    if (x != missing_index && y != missing_index) {
+      double& cell = tables[p * cells + static_cast<std::size_t>(x * q + y)];
+      cell -= 1;
+      value = pair_value(p, totals[p] - 1);
+      cell += 1;
+    }
+    if (std::isnan(value)) continue;
+    sum += value;
+    defined += 1;
+  }
+  leave_one_out[static_cast<std::size_t>(u)] = defined > 0 ? sum / defined : std::numeric_limits<double>::quiet_NaN();
+}
   return leave_one_out;
 }
 

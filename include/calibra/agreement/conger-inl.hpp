@@ -29,7 +29,9 @@ CALIBRA_INLINE result conger_from_coded(const coded_ratings& coded, const option
   const Eigen::MatrixXd W = weights_for(opts, coded.categories.codes());
   const auto q = static_cast<Eigen::Index>(coded.categories.size());
   const Eigen::Index units = coded.index.rows();
-  auto weight_of = [&](Eigen::Index u) { return unit_weights.empty() ? 1.0 : unit_weights[static_cast<std::size_t>(u)]; };
+  auto weight_of = [&](Eigen::Index u) {
+    return unit_weights.empty() ? 1.0 : unit_weights[static_cast<std::size_t>(u)];
+  };
 
   result res;
   res.stat = statistic::conger;
@@ -135,7 +137,8 @@ CALIBRA_INLINE result conger_from_coded(const coded_ratings& coded, const option
   return res;
 }
 
-CALIBRA_INLINE double conger_value(const Eigen::MatrixXd& classified, double n2, double sum_pa, const Eigen::MatrixXd& W) {
+CALIBRA_INLINE double conger_value(const Eigen::MatrixXd& classified, double n2, double sum_pa,
+                                   const Eigen::MatrixXd& W) {
   const Eigen::Index q = classified.cols();
   Eigen::Index raters = 0;
   for (Eigen::Index g = 0; g < classified.rows(); ++g)
@@ -156,43 +159,43 @@ CALIBRA_INLINE double conger_value(const Eigen::MatrixXd& classified, double n2,
 }
 
 CALIBRA_INLINE std::vector<double> conger_jackknife(const coded_ratings& coded, const options& opts) {
-  check_table_categories(coded.categories.size(), weighted_title(statistic::conger, opts));
-  const Eigen::MatrixXd W = weights_for(opts, coded.categories.codes());
-  const auto q = static_cast<Eigen::Index>(coded.categories.size());
-  const Eigen::Index units = coded.index.rows(), raters = coded.index.cols();
-  Eigen::MatrixXd classified = Eigen::MatrixXd::Zero(raters, q);
-  std::vector<double> pa_unit(static_cast<std::size_t>(units), 0.0);
-  std::vector<unsigned char> pairable(static_cast<std::size_t>(units), 0);
-  std::vector<double> counts(static_cast<std::size_t>(q), 0.0);
-  double n2 = 0, sum_pa = 0;
-  for (Eigen::Index u = 0; u < units; ++u) {
-    double r = 0;
+check_table_categories(coded.categories.size(), weighted_title(statistic::conger, opts));
+const Eigen::MatrixXd W = weights_for(opts, coded.categories.codes());
+const auto q = static_cast<Eigen::Index>(coded.categories.size());
+const Eigen::Index units = coded.index.rows(), raters = coded.index.cols();
+Eigen::MatrixXd classified = Eigen::MatrixXd::Zero(raters, q);
+std::vector<double> pa_unit(static_cast<std::size_t>(units), 0.0);
+std::vector<unsigned char> pairable(static_cast<std::size_t>(units), 0);
+std::vector<double> counts(static_cast<std::size_t>(q), 0.0);
+double n2 = 0, sum_pa = 0;
+for (Eigen::Index u = 0; u < units; ++u) {
+  double r = 0;
+  for (Eigen::Index g = 0; g < raters; ++g) {
+    const std::int32_t k = coded.index(u, g);
+    if (k == missing_index) continue;
+    classified(g, k) += 1;
+    counts[static_cast<std::size_t>(k)] += 1;
+    r += 1;
+  }
+  if (r >= 2) {
+    double agreeing = 0;
     for (Eigen::Index g = 0; g < raters; ++g) {
       const std::int32_t k = coded.index(u, g);
       if (k == missing_index) continue;
-      classified(g, k) += 1;
-      counts[static_cast<std::size_t>(k)] += 1;
-      r += 1;
+      double weighted = 0;
+      for (Eigen::Index l = 0; l < q; ++l) weighted += W(k, l) * counts[static_cast<std::size_t>(l)];
+      agreeing += weighted - 1;
     }
-    if (r >= 2) {
-      double agreeing = 0;
-      for (Eigen::Index g = 0; g < raters; ++g) {
-        const std::int32_t k = coded.index(u, g);
-        if (k == missing_index) continue;
-        double weighted = 0;
-        for (Eigen::Index l = 0; l < q; ++l) weighted += W(k, l) * counts[static_cast<std::size_t>(l)];
-        agreeing += weighted - 1;
-      }
-      pa_unit[static_cast<std::size_t>(u)] = agreeing / (r * (r - 1));
-      pairable[static_cast<std::size_t>(u)] = 1;
-      n2 += 1;
-      sum_pa += pa_unit[static_cast<std::size_t>(u)];
-    }
-    for (Eigen::Index g = 0; g < raters; ++g) {
-      const std::int32_t k = coded.index(u, g);
-      if (k != missing_index) counts[static_cast<std::size_t>(k)] = 0;
-    }
+    pa_unit[static_cast<std::size_t>(u)] = agreeing / (r * (r - 1));
+    pairable[static_cast<std::size_t>(u)] = 1;
+    n2 += 1;
+    sum_pa += pa_unit[static_cast<std::size_t>(u)];
   }
+  for (Eigen::Index g = 0; g < raters; ++g) {
+    const std::int32_t k = coded.index(u, g);
+    if (k != missing_index) counts[static_cast<std::size_t>(k)] = 0;
+  }
+}
   std::vector<double> leave_one_out(static_cast<std::size_t>(units));
   for (Eigen::Index u = 0; u < units; ++u) {
     for (Eigen::Index g = 0; g < raters; ++g)

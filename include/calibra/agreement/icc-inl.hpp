@@ -26,36 +26,36 @@
 namespace calibra::agreement {
 
 CALIBRA_INLINE auto icc_summary::operator+=(const icc_summary& other) -> icc_summary& {
-    if (other.n_raters() != n_raters())
-      throw invalid_argument("icc", "cannot merge ICC summaries over " + std::to_string(n_raters()) + " and " +
-                                        std::to_string(other.n_raters()) + " raters");
-    if (other.weight_ == 0) return *this;
-    if (weight_ == 0) return *this = other;
-    const double total = weight_ + other.weight_;
-    const double cross = weight_ * other.weight_ / total;
-    const double share = other.weight_ / total;
+  if (other.n_raters() != n_raters())
+    throw invalid_argument("icc", "cannot merge ICC summaries over " + std::to_string(n_raters()) + " and " +
+                                      std::to_string(other.n_raters()) + " raters");
+  if (other.weight_ == 0) return *this;
+  if (weight_ == 0) return *this = other;
+  const double total = weight_ + other.weight_;
+  const double cross = weight_ * other.weight_ / total;
+  const double share = other.weight_ / total;
 
-    // Bring the other summary's mean onto this shift before comparing.
-    const double delta = (other.unit_mean_mean_ + (other.shift_ - shift_)) - unit_mean_mean_;
-    unit_mean_mean_ += delta * share;
-    unit_mean_m2_ += other.unit_mean_m2_ + delta * delta * cross;
+  // Bring the other summary's mean onto this shift before comparing.
+  const double delta = (other.unit_mean_mean_ + (other.shift_ - shift_)) - unit_mean_mean_;
+  unit_mean_mean_ += delta * share;
+  unit_mean_m2_ += other.unit_mean_m2_ + delta * delta * cross;
 
-    const Eigen::VectorXd deltas = other.deviation_mean_ - deviation_mean_;
-    deviation_mean_ += deltas * share;
-    deviation_m2_ += other.deviation_m2_ + deltas.cwiseAbs2() * cross;
-    weight_ = total;
-    return *this;
-  }
+  const Eigen::VectorXd deltas = other.deviation_mean_ - deviation_mean_;
+  deviation_mean_ += deltas * share;
+  deviation_m2_ += other.deviation_m2_ + deltas.cwiseAbs2() * cross;
+  weight_ = total;
+  return *this;
+}
 
 CALIBRA_INLINE auto icc_summary::finish() const -> icc_anova {
-    icc_anova anova;
-    anova.n_units = weight_;
-    anova.n_raters = n_raters();
-    anova.ss_units = static_cast<double>(n_raters()) * unit_mean_m2_;
-    anova.ss_raters = weight_ * deviation_mean_.squaredNorm();
-    anova.ss_error = deviation_m2_.sum();
-    return anova;
-  }
+  icc_anova anova;
+  anova.n_units = weight_;
+  anova.n_raters = n_raters();
+  anova.ss_units = static_cast<double>(n_raters()) * unit_mean_m2_;
+  anova.ss_raters = weight_ * deviation_mean_.squaredNorm();
+  anova.ss_error = deviation_m2_.sum();
+  return anova;
+}
 
 CALIBRA_INLINE icc_summary operator+(icc_summary a, const icc_summary& b) { return a += b; }
 
@@ -67,14 +67,14 @@ using icc_f_distribution = boost::math::fisher_f_distribution<double, quiet_math
 
 
 CALIBRA_INLINE double f_upper_quantile(double tail, double df1, double df2) {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (!(df1 > 0) || !(df2 > 0) || !std::isfinite(df1) || !std::isfinite(df2) || !(tail > 0 && tail < 1))
-    return nan;
-  try {
-    return boost::math::quantile(boost::math::complement(boost::math::fisher_f_distribution<double>(df1, df2), tail));
-  } catch (const std::exception&) {  // Boost reports overflow / no convergence this way
-    return nan;
-  }
+const double nan = std::numeric_limits<double>::quiet_NaN();
+if (!(df1 > 0) || !(df2 > 0) || !std::isfinite(df1) || !std::isfinite(df2) || !(tail > 0 && tail < 1))
+  return nan;
+try {
+  return boost::math::quantile(boost::math::complement(boost::math::fisher_f_distribution<double>(df1, df2), tail));
+} catch (const std::exception&) {  // Boost reports overflow / no convergence this way
+  return nan;
+}
 }
 
 CALIBRA_INLINE double f_upper_tail(double statistic, double df1, double df2) {
@@ -113,16 +113,16 @@ CALIBRA_INLINE bool icc2k_denominator_not_positive(const icc_anova& a) {
 }
 
 CALIBRA_INLINE double icc_value(const icc_anova& a, icc_form form) {
-  const double k = static_cast<double>(a.n_raters);
-  const double msb = a.ms_units(), mse = a.ms_error(), msw = a.ms_within();
-  switch (form) {
-    case icc_form::icc1: return (msb - msw) / (msb + (k - 1) * msw);
-    case icc_form::icc2: return (msb - mse) / icc2_denominator(a);
-    case icc_form::icc3: return (msb - mse) / (msb + (k - 1) * mse);
-    case icc_form::icc1k: return (msb - msw) / msb;
-    case icc_form::icc2k: return (msb - mse) / icc2k_denominator(a);
-    case icc_form::icc3k: return (msb - mse) / msb;
-  }
+const double k = static_cast<double>(a.n_raters);
+const double msb = a.ms_units(), mse = a.ms_error(), msw = a.ms_within();
+switch (form) {
+  case icc_form::icc1: return (msb - msw) / (msb + (k - 1) * msw);
+  case icc_form::icc2: return (msb - mse) / icc2_denominator(a);
+  case icc_form::icc3: return (msb - mse) / (msb + (k - 1) * mse);
+  case icc_form::icc1k: return (msb - msw) / msb;
+  case icc_form::icc2k: return (msb - mse) / icc2k_denominator(a);
+  case icc_form::icc3k: return (msb - mse) / msb;
+}
   return std::numeric_limits<double>::quiet_NaN();
 }
 
@@ -158,23 +158,23 @@ CALIBRA_INLINE std::optional<std::string> icc_degenerate_reason(const icc_anova&
 namespace calibra::agreement {
 
 CALIBRA_INLINE result icc_from_anova(const icc_anova& a, icc_form form, double confidence) {
-  if (!(confidence > 0 && confidence < 1))
-    throw invalid_argument("icc", "confidence level " + std::to_string(confidence) +
-                                      " is outside (0, 1); expected e.g. 0.95");
-  result r;
-  r.stat = statistic::icc;
-  r.n_units = static_cast<std::size_t>(std::llround(std::max(0.0, a.n_units)));
-  r.n_raters = a.n_raters;
-  r.ci_method = "F";
-  const double n = a.n_units, k = static_cast<double>(a.n_raters);
-  const double msb = a.ms_units(), msj = a.ms_raters(), mse = a.ms_error(), msw = a.ms_within();
-  const bool anova_defined = a.n_raters >= 2 && a.n_units >= 2;
-  if (anova_defined) {  // also with no value: they show why (e.g. ICC2k's denominator)
-    r.extra["ms_units"] = msb;
-    r.extra["ms_raters"] = msj;
-    r.extra["ms_error"] = mse;
-    r.extra["ms_within"] = msw;
-  }
+if (!(confidence > 0 && confidence < 1))
+  throw invalid_argument("icc", "confidence level " + std::to_string(confidence) +
+                                    " is outside (0, 1); expected e.g. 0.95");
+result r;
+r.stat = statistic::icc;
+r.n_units = static_cast<std::size_t>(std::llround(std::max(0.0, a.n_units)));
+r.n_raters = a.n_raters;
+r.ci_method = "F";
+const double n = a.n_units, k = static_cast<double>(a.n_raters);
+const double msb = a.ms_units(), msj = a.ms_raters(), mse = a.ms_error(), msw = a.ms_within();
+const bool anova_defined = a.n_raters >= 2 && a.n_units >= 2;
+if (anova_defined) {  // also with no value: they show why (e.g. ICC2k's denominator)
+  r.extra["ms_units"] = msb;
+  r.extra["ms_raters"] = msj;
+  r.extra["ms_error"] = mse;
+  r.extra["ms_within"] = msw;
+}
   if (auto why = detail::icc_degenerate_reason(a, form)) {
     r.reason = std::move(*why);
     r.ci_method.clear();
@@ -263,13 +263,13 @@ CALIBRA_INLINE result icc_from_anova(const icc_anova& a, icc_form form, double c
 namespace calibra::agreement::detail {
 
 CALIBRA_INLINE bool unit_is_complete(const Eigen::Ref<const Eigen::MatrixXd>& ratings, Eigen::Index u) {
-  for (Eigen::Index j = 0; j < ratings.cols(); ++j) {
-    const double x = ratings(u, j);
-    if (std::isnan(x)) return false;
-    if (!std::isfinite(x))
-      throw invalid_argument("icc", "unit " + std::to_string(u + 1) + ", rater " + std::to_string(j + 1) +
-                                        ": rating is infinite; expected a finite number or NaN for missing");
-  }
+for (Eigen::Index j = 0; j < ratings.cols(); ++j) {
+  const double x = ratings(u, j);
+  if (std::isnan(x)) return false;
+  if (!std::isfinite(x))
+    throw invalid_argument("icc", "unit " + std::to_string(u + 1) + ", rater " + std::to_string(j + 1) +
+                                      ": rating is infinite; expected a finite number or NaN for missing");
+}
   return true;
 }
 
@@ -285,46 +285,48 @@ CALIBRA_INLINE complete_units listwise_complete(const Eigen::Ref<const Eigen::Ma
   return out;
 }
 
-CALIBRA_INLINE icc_resampling_data::icc_resampling_data(const icc_rows& rows) : n_raters(static_cast<std::size_t>(rows.cols())) {
-    const Eigen::Index n = rows.rows(), k = rows.cols();
-    centred.resize(n, k + 1);
-    if (n == 0 || k == 0) return;
-    for (Eigen::Index u = 0; u < n; ++u) {
-      // Unit mean relative to the first rating of the table, so that a
-      // large common offset cancels exactly before anything is summed.
-      const double anchor = rows(u, 0);
-      double offset_mean = 0;
-      for (Eigen::Index j = 0; j < k; ++j) offset_mean += rows(u, j) - anchor;
-      offset_mean /= static_cast<double>(k);
-      centred(u, 0) = (anchor - rows(0, 0)) + offset_mean;
-      for (Eigen::Index j = 0; j < k; ++j) centred(u, j + 1) = (rows(u, j) - anchor) - offset_mean;
-    }
-    const Eigen::RowVectorXd means = centred.colwise().mean();
-    centred.rowwise() -= means;
-    centred_squared = centred.cwiseAbs2();
-    deviation_mean = means.tail(k).transpose();
+CALIBRA_INLINE icc_resampling_data::icc_resampling_data(const icc_rows& rows)
+    : n_raters(static_cast<std::size_t>(rows.cols())) {
+  const Eigen::Index n = rows.rows(), k = rows.cols();
+  centred.resize(n, k + 1);
+  if (n == 0 || k == 0) return;
+  for (Eigen::Index u = 0; u < n; ++u) {
+    // Unit mean relative to the first rating of the table, so that a
+    // large common offset cancels exactly before anything is summed.
+    const double anchor = rows(u, 0);
+    double offset_mean = 0;
+    for (Eigen::Index j = 0; j < k; ++j) offset_mean += rows(u, j) - anchor;
+    offset_mean /= static_cast<double>(k);
+    centred(u, 0) = (anchor - rows(0, 0)) + offset_mean;
+    for (Eigen::Index j = 0; j < k; ++j) centred(u, j + 1) = (rows(u, j) - anchor) - offset_mean;
   }
+  const Eigen::RowVectorXd means = centred.colwise().mean();
+  centred.rowwise() -= means;
+  centred_squared = centred.cwiseAbs2();
+  deviation_mean = means.tail(k).transpose();
+}
 
-CALIBRA_INLINE auto icc_resampling_data::anova(double weight, const double* sums, const double* squares) const -> icc_anova {
-    icc_anova a;
-    a.n_units = weight;
-    a.n_raters = n_raters;
-    if (!(weight > 0)) return a;
-    // square - sum^2 / weight cancels to rounding noise when every drawn unit
-    // has the same value (e.g. a resample that drew one unit n times); such
-    // a residue is a zero sum of squares, not a tiny variance.
-    auto central = [weight](double sum, double square) {
-      const double value = square - sum * sum / weight;
-      return value <= 1e-12 * square ? 0.0 : value;
-    };
-    a.ss_units = static_cast<double>(n_raters) * central(sums[0], squares[0]);
-    for (std::size_t j = 0; j < n_raters; ++j) {
-      const double mean = deviation_mean[static_cast<Eigen::Index>(j)] + sums[j + 1] / weight;
-      a.ss_raters += weight * mean * mean;
-      a.ss_error += central(sums[j + 1], squares[j + 1]);
-    }
-    return a;
+CALIBRA_INLINE auto icc_resampling_data::anova(double weight, const double* sums, const double* squares) const
+    -> icc_anova {
+  icc_anova a;
+  a.n_units = weight;
+  a.n_raters = n_raters;
+  if (!(weight > 0)) return a;
+  // square - sum^2 / weight cancels to rounding noise when every drawn unit
+  // has the same value (e.g. a resample that drew one unit n times); such
+  // a residue is a zero sum of squares, not a tiny variance.
+  auto central = [weight](double sum, double square) {
+    const double value = square - sum * sum / weight;
+    return value <= 1e-12 * square ? 0.0 : value;
+  };
+  a.ss_units = static_cast<double>(n_raters) * central(sums[0], squares[0]);
+  for (std::size_t j = 0; j < n_raters; ++j) {
+    const double mean = deviation_mean[static_cast<Eigen::Index>(j)] + sums[j + 1] / weight;
+    a.ss_raters += weight * mean * mean;
+    a.ss_error += central(sums[j + 1], squares[j + 1]);
   }
+  return a;
+}
 
 CALIBRA_INLINE double icc_or_nan(const icc_anova& anova, icc_form form) {
   if (icc_degenerate_reason(anova, form)) return std::numeric_limits<double>::quiet_NaN();
@@ -370,36 +372,37 @@ CALIBRA_INLINE resampling_plan icc_plan_for_rows(std::shared_ptr<const icc_rows>
 
 namespace calibra::agreement {
 
-CALIBRA_INLINE resampling_plan icc_resampling_plan(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const options& opts) {
+CALIBRA_INLINE resampling_plan icc_resampling_plan(const Eigen::Ref<const Eigen::MatrixXd>& ratings,
+                                                   const options& opts) {
   auto complete = detail::listwise_complete(ratings);
   return detail::icc_plan_for_rows(std::make_shared<const detail::icc_rows>(std::move(complete.rows)), opts.form);
 }
 
 CALIBRA_INLINE result icc(const Eigen::Ref<const Eigen::MatrixXd>& ratings, const options& opts) {
-  if (!(opts.confidence > 0 && opts.confidence < 1))
-    throw invalid_argument("icc", "confidence level " + std::to_string(opts.confidence) +
-                                      " is outside (0, 1); expected e.g. 0.95");
-  const auto k = static_cast<std::size_t>(ratings.cols());
-  icc_summary summary(k);
-  detail::complete_units complete;
-  std::size_t kept = 0;
-  if (opts.bootstrap > 0) {
-    // The bootstrap reads the complete units many times: copy them once.
-    complete = detail::listwise_complete(ratings);
-    kept = static_cast<std::size_t>(complete.rows.rows());
-    if (k > 0)
-      for (Eigen::Index u = 0; u < complete.rows.rows(); ++u) summary.add_unit(complete.rows.row(u));
-  } else {
-    // One pass over the input in place, same checks and order as listwise_complete.
-    for (Eigen::Index u = 0; u < ratings.rows(); ++u) {
-      if (!detail::unit_is_complete(ratings, u)) {
-        ++complete.dropped;
-        continue;
-      }
-      ++kept;
-      if (k > 0) summary.add_unit(ratings.row(u));
+if (!(opts.confidence > 0 && opts.confidence < 1))
+  throw invalid_argument("icc", "confidence level " + std::to_string(opts.confidence) +
+                                    " is outside (0, 1); expected e.g. 0.95");
+const auto k = static_cast<std::size_t>(ratings.cols());
+icc_summary summary(k);
+detail::complete_units complete;
+std::size_t kept = 0;
+if (opts.bootstrap > 0) {
+  // The bootstrap reads the complete units many times: copy them once.
+  complete = detail::listwise_complete(ratings);
+  kept = static_cast<std::size_t>(complete.rows.rows());
+  if (k > 0)
+    for (Eigen::Index u = 0; u < complete.rows.rows(); ++u) summary.add_unit(complete.rows.row(u));
+} else {
+  // One pass over the input in place, same checks and order as listwise_complete.
+  for (Eigen::Index u = 0; u < ratings.rows(); ++u) {
+    if (!detail::unit_is_complete(ratings, u)) {
+      ++complete.dropped;
+      continue;
     }
+    ++kept;
+    if (k > 0) summary.add_unit(ratings.row(u));
   }
+}
   icc_anova anova = summary.finish();
   anova.n_units = static_cast<double>(kept);  // also right when there are no raters
 

@@ -16,11 +16,11 @@
 namespace calibra::agreement {
 
 CALIBRA_INLINE std::string_view to_string(interpretation_scale scale) {
-  switch (scale) {
-    case interpretation_scale::landis_koch: return "Landis & Koch (1977)";
-    case interpretation_scale::altman: return "Altman (1991)";
-    case interpretation_scale::koo_li: return "Koo & Li (2016)";
-  }
+switch (scale) {
+  case interpretation_scale::landis_koch: return "Landis & Koch (1977)";
+  case interpretation_scale::altman: return "Altman (1991)";
+  case interpretation_scale::koo_li: return "Koo & Li (2016)";
+}
   return "?";
 }
 

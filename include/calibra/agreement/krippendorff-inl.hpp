@@ -80,22 +80,24 @@ CALIBRA_INLINE Eigen::MatrixXd krippendorff_weights(measurement_level level, con
 }
 
 CALIBRA_INLINE krippendorff_summary::krippendorff_summary(category_set categories, measurement_level level,
-                       std::optional<Eigen::MatrixXd> variance_weights) : categories_(std::move(categories)), level_(level) {
-    detail::check_table_categories(categories_.size(), detail::krippendorff_title(level) + " (krippendorff_summary)");
-    const auto q = static_cast<Eigen::Index>(categories_.size());
-    if (variance_weights) {
-      if (variance_weights->rows() != q || variance_weights->cols() != q)
-        throw invalid_argument("agreement", "krippendorff_summary: variance weights must be q x q");
-      weights_ = std::move(*variance_weights);
-    } else if (level != measurement_level::ordinal) {
-      weights_ = krippendorff_weights(level, categories_.codes());
-    }
-    coincidence_ = Eigen::MatrixXd::Zero(q, q);
-    sum_c_ = sum_sc_ = sum_rc_ = Eigen::VectorXd::Zero(q);
-    sum_cc_ = Eigen::MatrixXd::Zero(q, q);
+                                                          std::optional<Eigen::MatrixXd> variance_weights)
+    : categories_(std::move(categories)), level_(level) {
+  detail::check_table_categories(categories_.size(), detail::krippendorff_title(level) + " (krippendorff_summary)");
+  const auto q = static_cast<Eigen::Index>(categories_.size());
+  if (variance_weights) {
+    if (variance_weights->rows() != q || variance_weights->cols() != q)
+      throw invalid_argument("agreement", "krippendorff_summary: variance weights must be q x q");
+    weights_ = std::move(*variance_weights);
+  } else if (level != measurement_level::ordinal) {
+    weights_ = krippendorff_weights(level, categories_.codes());
   }
+  coincidence_ = Eigen::MatrixXd::Zero(q, q);
+  sum_c_ = sum_sc_ = sum_rc_ = Eigen::VectorXd::Zero(q);
+  sum_cc_ = Eigen::MatrixXd::Zero(q, q);
+}
 
-CALIBRA_INLINE auto krippendorff_summary::add_unit(const std::int32_t* category, const double* count, std::size_t m, double weight) -> void {
+  CALIBRA_INLINE auto krippendorff_summary::add_unit(const std::int32_t* category, const double* count, std::size_t m,
+                                                     double weight) -> void {
     double r = 0;
     for (std::size_t a = 0; a < m; ++a) r += count[a];
     if (r <= 0 || weight == 0) return;
@@ -128,10 +130,12 @@ CALIBRA_INLINE auto krippendorff_summary::add_unit(const std::int32_t* category,
     }
   }
 
-CALIBRA_INLINE auto krippendorff_summary::combine(const krippendorff_summary& other, double sign) -> krippendorff_summary& {
+  CALIBRA_INLINE auto krippendorff_summary::combine(const krippendorff_summary& other, double sign)
+      -> krippendorff_summary& {
     if (other.categories_ != categories_ || other.level_ != level_ || other.weights_ != weights_)
-      throw invalid_argument("agreement", "cannot merge Krippendorff summaries built on different categories, "
-                                          "levels or variance weights");
+      throw invalid_argument("agreement",
+                             "cannot merge Krippendorff summaries built on different categories, "
+                             "levels or variance weights");
     rated_units_ += sign * other.rated_units_;
     pairable_units_ += sign * other.pairable_units_;
     coincidence_ += sign * other.coincidence_;
@@ -149,19 +153,19 @@ CALIBRA_INLINE auto krippendorff_summary::combine(const krippendorff_summary& ot
   }
 
 CALIBRA_INLINE result krippendorff_summary::finish(const options& opts) const {
-  detail::check_confidence(opts.confidence);
-  result r;
-  r.stat = statistic::krippendorff;
-  r.used = detail::used_options(opts, categories_);
-  r.used.level = level_;
-  r.n_units = static_cast<std::size_t>(std::llround(pairable_units_));
-  r.n_raters = n_raters;
-  r.extra["units_with_values"] = rated_units_;
-  const double f = detail::sampling_fraction(rated_units_, opts.population_units);
-  if (pairable_units_ <= 0) {
-    r.reason = "no pairable units: no unit has two or more values";
-    return r;
-  }
+detail::check_confidence(opts.confidence);
+result r;
+r.stat = statistic::krippendorff;
+r.used = detail::used_options(opts, categories_);
+r.used.level = level_;
+r.n_units = static_cast<std::size_t>(std::llround(pairable_units_));
+r.n_raters = n_raters;
+r.extra["units_with_values"] = rated_units_;
+const double f = detail::sampling_fraction(rated_units_, opts.population_units);
+if (pairable_units_ <= 0) {
+  r.reason = "no pairable units: no unit has two or more values";
+  return r;
+}
   const double total = coincidence_.sum();  // n.. = pairable values
   const Eigen::VectorXd marginals = coincidence_.rowwise().sum();
   const Eigen::MatrixXd w = krippendorff_weights(level_, categories_.codes(), marginals);
@@ -201,15 +205,15 @@ CALIBRA_INLINE result krippendorff_summary::finish(const options& opts) const {
 namespace calibra::agreement::detail {
 
 CALIBRA_INLINE Eigen::VectorXd pairable_marginals(const unit_counts& table, const std::vector<double>& unit_weights) {
-  Eigen::VectorXd marginals = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(table.q));
-  for (std::size_t u = 0; u < table.n_units(); ++u) {
-    const double w = unit_weights.empty() ? 1.0 : unit_weights[u];
-    double r = 0;
-    for (std::size_t e = table.offsets[u]; e < table.offsets[u + 1]; ++e) r += table.count[e];
-    if (r < 2 || w == 0) continue;
-    for (std::size_t e = table.offsets[u]; e < table.offsets[u + 1]; ++e)
-      marginals[table.category[e]] += w * table.count[e];
-  }
+Eigen::VectorXd marginals = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(table.q));
+for (std::size_t u = 0; u < table.n_units(); ++u) {
+  const double w = unit_weights.empty() ? 1.0 : unit_weights[u];
+  double r = 0;
+  for (std::size_t e = table.offsets[u]; e < table.offsets[u + 1]; ++e) r += table.count[e];
+  if (r < 2 || w == 0) continue;
+  for (std::size_t e = table.offsets[u]; e < table.offsets[u + 1]; ++e)
+    marginals[table.category[e]] += w * table.count[e];
+}
   return marginals;
 }
 
@@ -230,39 +234,39 @@ CALIBRA_INLINE krippendorff_summary krippendorff_from_table(const unit_counts& t
 }
 
 CALIBRA_INLINE result krippendorff_without_tables(const coded_ratings& coded, const options& opts) {
-  check_confidence(opts.confidence);
-  const measurement_level level = opts.level;
-  if (level == measurement_level::ratio)
-    throw invalid_argument("agreement", "krippendorff_without_tables: the ratio level needs the table path");
-  const std::size_t q = coded.categories.size();
-  const std::vector<double>& codes = coded.categories.codes();
+check_confidence(opts.confidence);
+const measurement_level level = opts.level;
+if (level == measurement_level::ratio)
+  throw invalid_argument("agreement", "krippendorff_without_tables: the ratio level needs the table path");
+const std::size_t q = coded.categories.size();
+const std::vector<double>& codes = coded.categories.codes();
 
-  result r;
-  r.stat = statistic::krippendorff;
-  r.used = used_options(opts, coded.categories);
-  r.used.level = level;
-  r.n_raters = active_raters(coded);
+result r;
+r.stat = statistic::krippendorff;
+r.used = used_options(opts, coded.categories);
+r.used.level = level;
+r.n_raters = active_raters(coded);
 
-  // Pass 1: units, pairable values per category.
-  double rated_units = 0, pairable_units = 0, sum_r = 0;
-  std::vector<double> marginals(q, 0.0);
-  for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
-    double units_r = 0;
-    for (std::size_t a = 0; a < m; ++a) units_r += count[a];
-    if (units_r <= 0) return;
-    rated_units += 1;
-    if (units_r < 2) return;
-    pairable_units += 1;
-    sum_r += units_r;
-    for (std::size_t a = 0; a < m; ++a) marginals[static_cast<std::size_t>(category[a])] += count[a];
-  });
-  r.n_units = static_cast<std::size_t>(std::llround(pairable_units));
-  r.extra["units_with_values"] = rated_units;
-  const double f = sampling_fraction(rated_units, opts.population_units);
-  if (pairable_units <= 0) {
-    r.reason = "no pairable units: no unit has two or more values";
-    return r;
-  }
+// Pass 1: units, pairable values per category.
+double rated_units = 0, pairable_units = 0, sum_r = 0;
+std::vector<double> marginals(q, 0.0);
+for_each_unit(coded, [&](std::size_t, const std::int32_t* category, const double* count, std::size_t m) {
+  double units_r = 0;
+  for (std::size_t a = 0; a < m; ++a) units_r += count[a];
+  if (units_r <= 0) return;
+  rated_units += 1;
+  if (units_r < 2) return;
+  pairable_units += 1;
+  sum_r += units_r;
+  for (std::size_t a = 0; a < m; ++a) marginals[static_cast<std::size_t>(category[a])] += count[a];
+});
+r.n_units = static_cast<std::size_t>(std::llround(pairable_units));
+r.extra["units_with_values"] = rated_units;
+const double f = sampling_fraction(rated_units, opts.population_units);
+if (pairable_units <= 0) {
+  r.reason = "no pairable units: no unit has two or more values";
+  return r;
+}
 
   // The position of each category on the metric's line, and its squared span.
   std::vector<double> y(q, 0.0);
@@ -373,15 +377,15 @@ CALIBRA_INLINE result krippendorff_without_tables(const coded_ratings& coded, co
 namespace calibra::agreement {
 
 CALIBRA_INLINE result krippendorff_alpha(const ratings_ref& ratings, const options& opts) {
-  if (opts.weights != weight_scheme::identity)
-    throw invalid_argument("agreement", "Krippendorff's alpha takes its distance from options.level (nominal, "
-                                        "ordinal, interval, ratio); options.weights must stay 'identity'");
-  if (std::optional<detail::unit_patterns> patterns = detail::tabulate_patterns(ratings, opts, false)) {
-    krippendorff_summary summary =
-        detail::krippendorff_from_table(patterns->table, patterns->categories, opts.level, patterns->units);
-    summary.n_raters = patterns->active_raters;
-    return summary.finish(opts);
-  }
+if (opts.weights != weight_scheme::identity)
+  throw invalid_argument("agreement", "Krippendorff's alpha takes its distance from options.level (nominal, "
+                                      "ordinal, interval, ratio); options.weights must stay 'identity'");
+if (std::optional<detail::unit_patterns> patterns = detail::tabulate_patterns(ratings, opts, false)) {
+  krippendorff_summary summary =
+      detail::krippendorff_from_table(patterns->table, patterns->categories, opts.level, patterns->units);
+  summary.n_raters = patterns->active_raters;
+  return summary.finish(opts);
+}
   const coded_ratings coded = code_ratings(ratings, opts);
   if (opts.level != measurement_level::ratio && coded.categories.size() > detail::krippendorff_table_categories)
     return detail::krippendorff_without_tables(coded, opts);

@@ -28,42 +28,42 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto rater_offsets::set_pooled(std::size_t n_raters, std::uint32_t rater, double severity) -> void {
-    if (pooled.size() < n_raters) pooled.resize(n_raters, std::numeric_limits<double>::quiet_NaN());
-    pooled.at(rater) = severity;
-  }
+  if (pooled.size() < n_raters) pooled.resize(n_raters, std::numeric_limits<double>::quiet_NaN());
+  pooled.at(rater) = severity;
+}
 
-CALIBRA_INLINE auto rater_offsets::set_in_period(std::size_t n_periods, std::size_t n_raters, std::uint32_t period, std::uint32_t rater,
-                     double severity) -> void {
-    if (by_period.size() < n_periods) by_period.resize(n_periods);
-    std::vector<double>& row = by_period.at(period);
-    if (row.size() < n_raters) row.resize(n_raters, std::numeric_limits<double>::quiet_NaN());
-    row.at(rater) = severity;
-  }
+CALIBRA_INLINE auto rater_offsets::set_in_period(std::size_t n_periods, std::size_t n_raters, std::uint32_t period,
+                                                 std::uint32_t rater, double severity) -> void {
+  if (by_period.size() < n_periods) by_period.resize(n_periods);
+  std::vector<double>& row = by_period.at(period);
+  if (row.size() < n_raters) row.resize(n_raters, std::numeric_limits<double>::quiet_NaN());
+  row.at(rater) = severity;
+}
 
 CALIBRA_INLINE auto rater_offsets::in_period(std::uint32_t period, std::uint32_t rater) const -> double {
-    if (period >= by_period.size() || rater >= by_period[period].size())
-      return std::numeric_limits<double>::quiet_NaN();
-    return by_period[period][rater];
-  }
+  if (period >= by_period.size() || rater >= by_period[period].size())
+    return std::numeric_limits<double>::quiet_NaN();
+  return by_period[period][rater];
+}
 
 CALIBRA_INLINE auto rater_offsets::pooled_of(std::uint32_t rater) const -> double {
-    return rater < pooled.size() ? pooled[rater] : std::numeric_limits<double>::quiet_NaN();
-  }
+  return rater < pooled.size() ? pooled[rater] : std::numeric_limits<double>::quiet_NaN();
+}
 
 CALIBRA_INLINE auto anchors_options::validate() const -> void {
-    const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
-    if (!(max_divergent_share >= 0 && max_divergent_share <= 1))
-      fail("anchors: max_divergent_share must be a share in [0, 1], got " + std::to_string(max_divergent_share));
-    if (!(min_within_one >= 0 && min_within_one <= 1))
-      fail("anchors: min_within_one must be a share in [0, 1], got " + std::to_string(min_within_one));
-    if (min_units < 1) fail("anchors: min_units must be at least 1");
-    if (std::find(roles.begin(), roles.end(), rater_role::self) != roles.end())
-      fail("anchors: roles must not include 'self'; agreement is about other people's view of a ratee "
-           "(self ratings are compared in the self-vs-manager analysis)");
-    if (gwet_weights == agreement::weight_scheme::custom)
-      fail("anchors: gwet_weights cannot be 'custom' (there is no matrix to give)");
-    privacy.validate();
-  }
+  const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
+  if (!(max_divergent_share >= 0 && max_divergent_share <= 1))
+    fail("anchors: max_divergent_share must be a share in [0, 1], got " + std::to_string(max_divergent_share));
+  if (!(min_within_one >= 0 && min_within_one <= 1))
+    fail("anchors: min_within_one must be a share in [0, 1], got " + std::to_string(min_within_one));
+  if (min_units < 1) fail("anchors: min_units must be at least 1");
+  if (std::find(roles.begin(), roles.end(), rater_role::self) != roles.end())
+    fail("anchors: roles must not include 'self'; agreement is about other people's view of a ratee "
+         "(self ratings are compared in the self-vs-manager analysis)");
+  if (gwet_weights == agreement::weight_scheme::custom)
+    fail("anchors: gwet_weights cannot be 'custom' (there is no matrix to give)");
+  privacy.validate();
+}
 
 }  // namespace calibra::calibration
 
@@ -88,14 +88,14 @@ CALIBRA_INLINE bool same_unit(const unit_rating& a, const unit_rating& b) {
 }
 
 CALIBRA_INLINE std::vector<std::pair<std::size_t, std::size_t>> rated_units(const std::vector<unit_rating>& ratings) {
-  std::vector<std::pair<std::size_t, std::size_t>> units;
-  std::size_t a = 0;
-  while (a < ratings.size()) {
-    std::size_t b = a + 1;
-    while (b < ratings.size() && same_unit(ratings[a], ratings[b])) ++b;
-    if (b - a >= 2) units.emplace_back(a, b);
-    a = b;
-  }
+std::vector<std::pair<std::size_t, std::size_t>> units;
+std::size_t a = 0;
+while (a < ratings.size()) {
+  std::size_t b = a + 1;
+  while (b < ratings.size() && same_unit(ratings[a], ratings[b])) ++b;
+  if (b - a >= 2) units.emplace_back(a, b);
+  a = b;
+}
   return units;
 }
 
@@ -241,7 +241,8 @@ CALIBRA_INLINE std::string format_share(double share) {
   return buffer;
 }
 
-CALIBRA_INLINE ratings_filter external_filter(const std::vector<rater_role>& roles, std::optional<std::uint32_t> period) {
+CALIBRA_INLINE ratings_filter external_filter(const std::vector<rater_role>& roles,
+                                              std::optional<std::uint32_t> period) {
   ratings_filter filter;
   filter.roles = roles.empty() ? external_roles() : roles;
   filter.period = period;

@@ -27,25 +27,25 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto calibrate_options::validate() const -> void {
-    privacy.validate();
-    severity.validate();
-    anchors.validate();
-    self_assessment.validate();
-    drift.validate();
-    decision_study.validate();
-    levels.validate();
-    readiness.validate();
-    patterns.validate();
-    team.validate();
-    development.validate();
-    feedback.validate();
-  }
+  privacy.validate();
+  severity.validate();
+  anchors.validate();
+  self_assessment.validate();
+  drift.validate();
+  decision_study.validate();
+  levels.validate();
+  readiness.validate();
+  patterns.validate();
+  team.validate();
+  development.validate();
+  feedback.validate();
+}
 
 CALIBRA_INLINE auto calibration_report::status(std::string_view id) const -> const analysis_status* {
-    for (const auto& a : analyses)
-      if (a.id == id) return &a;
-    return nullptr;
-  }
+  for (const auto& a : analyses)
+    if (a.id == id) return &a;
+  return nullptr;
+}
 
 }  // namespace calibra::calibration
 

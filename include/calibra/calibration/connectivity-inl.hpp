@@ -126,8 +126,8 @@ std::vector<std::size_t> articulation_rater_vertices(const Graph& g, std::size_t
   return out;
 }
 
-
-CALIBRA_INLINE adjacency group_pairs(std::size_t n_first, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs) {
+CALIBRA_INLINE adjacency group_pairs(std::size_t n_first,
+                                     const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs) {
   adjacency out;
   out.offsets.assign(n_first + 1, 0);
   for (const auto& p : pairs) ++out.offsets[p.first + 1];
@@ -143,22 +143,22 @@ CALIBRA_INLINE adjacency group_pairs(std::size_t n_first, const std::vector<std:
 namespace calibra::calibration {
 
 CALIBRA_INLINE rater_network analyse_network(const ratings_table& table, const ratings_filter& filter) {
-  ratings_filter keep = filter;
-  if (keep.roles.empty()) keep.roles = external_roles();
+ratings_filter keep = filter;
+if (keep.roles.empty()) keep.roles = external_roles();
 
-  rater_network net;
-  net.rater_component.assign(table.raters().size(), rater_network::no_component);
-  net.ratee_component.assign(table.ratees().size(), rater_network::no_component);
+rater_network net;
+net.rater_component.assign(table.raters().size(), rater_network::no_component);
+net.ratee_component.assign(table.ratees().size(), rater_network::no_component);
 
-  // Distinct (rater, ratee) pairs, and kept ratings per rater and ratee.
-  std::vector<std::size_t> rater_ratings(table.raters().size(), 0), ratee_ratings(table.ratees().size(), 0);
-  std::vector<std::uint64_t> keys;
-  for (std::size_t row = 0; row < table.size(); ++row) {
-    if (!keep.keeps(table, row)) continue;
-    ++rater_ratings[table.rater(row)];
-    ++ratee_ratings[table.ratee(row)];
-    keys.push_back((std::uint64_t{table.rater(row)} << 32) | table.ratee(row));
-  }
+// Distinct (rater, ratee) pairs, and kept ratings per rater and ratee.
+std::vector<std::size_t> rater_ratings(table.raters().size(), 0), ratee_ratings(table.ratees().size(), 0);
+std::vector<std::uint64_t> keys;
+for (std::size_t row = 0; row < table.size(); ++row) {
+  if (!keep.keeps(table, row)) continue;
+  ++rater_ratings[table.rater(row)];
+  ++ratee_ratings[table.ratee(row)];
+  keys.push_back((std::uint64_t{table.rater(row)} << 32) | table.ratee(row));
+}
   net.n_ratings = keys.size();
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

@@ -25,24 +25,24 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE std::string_view to_string(g_design design) {
-  switch (design) {
-    case g_design::automatic: return "automatic";
-    case g_design::crossed: return "crossed";
-    case g_design::nested: return "nested";
-  }
+switch (design) {
+  case g_design::automatic: return "automatic";
+  case g_design::crossed: return "crossed";
+  case g_design::nested: return "nested";
+}
   return "?";
 }
 
 CALIBRA_INLINE auto decision_study_options::validate() const -> void {
-    const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
-    if (!(target > 0 && target < 1))
-      fail("decision_study: target must be a reliability strictly between 0 and 1, got " + std::to_string(target));
-    if (max_raters < 1 || max_raters > 1000)
-      fail("decision_study: max_raters must be in 1..1000, got " + std::to_string(max_raters));
-    if (std::find(filter.roles.begin(), filter.roles.end(), rater_role::self) != filter.roles.end())
-      fail("decision_study: filter.roles must not include 'self'; a self rating is not an independent rater");
-    privacy.validate();
-  }
+  const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
+  if (!(target > 0 && target < 1))
+    fail("decision_study: target must be a reliability strictly between 0 and 1, got " + std::to_string(target));
+  if (max_raters < 1 || max_raters > 1000)
+    fail("decision_study: max_raters must be in 1..1000, got " + std::to_string(max_raters));
+  if (std::find(filter.roles.begin(), filter.roles.end(), rater_role::self) != filter.roles.end())
+    fail("decision_study: filter.roles must not include 'self'; a self rating is not an independent rater");
+  privacy.validate();
+}
 
 CALIBRA_INLINE double spearman_brown(double single, double k) {
   if (!(k > 0)) throw invalid_argument("calibration", "spearman_brown: k must be positive");
@@ -270,28 +270,28 @@ CALIBRA_INLINE decision_study_result g_study(std::vector<g_observation> obs, con
 namespace calibra::calibration {
 
 CALIBRA_INLINE decision_study_result decision_study(const ratings_table& table, const decision_study_options& options) {
-  options.validate();
-  ratings_filter filter = options.filter;
-  if (filter.roles.empty()) filter.roles = external_roles();
-  if (filter.period && *filter.period >= table.periods().size())
-    throw invalid_argument("calibration", "decision_study: period id " + std::to_string(*filter.period) +
-                                              " is not a period of the table");
-  if (filter.competency && *filter.competency >= table.n_competencies())
-    throw invalid_argument("calibration", "decision_study: competency index " +
-                                              std::to_string(*filter.competency) + " is not in the framework");
-  std::vector<detail::g_observation> obs;
-  std::vector<bool> seen(table.ratees().size(), false);
-  std::size_t n_ratees = 0;
-  const std::uint64_t n_periods = table.periods().size();
-  for (std::size_t row = 0; row < table.size(); ++row) {
-    if (!filter.keeps(table, row)) continue;
-    obs.push_back({std::uint64_t{table.competency(row)} * n_periods + table.period(row), table.ratee(row),
-                   table.rater(row), static_cast<double>(table.level(row))});
-    if (!seen[table.ratee(row)]) {
-      seen[table.ratee(row)] = true;
-      ++n_ratees;
-    }
+options.validate();
+ratings_filter filter = options.filter;
+if (filter.roles.empty()) filter.roles = external_roles();
+if (filter.period && *filter.period >= table.periods().size())
+  throw invalid_argument("calibration", "decision_study: period id " + std::to_string(*filter.period) +
+                                            " is not a period of the table");
+if (filter.competency && *filter.competency >= table.n_competencies())
+  throw invalid_argument("calibration", "decision_study: competency index " +
+                                            std::to_string(*filter.competency) + " is not in the framework");
+std::vector<detail::g_observation> obs;
+std::vector<bool> seen(table.ratees().size(), false);
+std::size_t n_ratees = 0;
+const std::uint64_t n_periods = table.periods().size();
+for (std::size_t row = 0; row < table.size(); ++row) {
+  if (!filter.keeps(table, row)) continue;
+  obs.push_back({std::uint64_t{table.competency(row)} * n_periods + table.period(row), table.ratee(row),
+                 table.rater(row), static_cast<double>(table.level(row))});
+  if (!seen[table.ratee(row)]) {
+    seen[table.ratee(row)] = true;
+    ++n_ratees;
   }
+}
   decision_study_result result = detail::g_study(std::move(obs), options, n_ratees);
   if (result.n_ratings == 0) result.reason = "no external ratings (only self ratings, or none the filter keeps)";
   return result;

@@ -24,12 +24,12 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto development_options::validate() const -> void {
-    if (max_items == 0) throw invalid_argument("calibration", "development plan: max_items must be at least 1");
-    detail::check_tolerance(tolerance, "development plan");
-    if (!(levels_per_quarter > 0 && levels_per_quarter <= 10))
-      throw invalid_argument("calibration", "development plan: levels_per_quarter = " +
-                                                std::to_string(levels_per_quarter) + "; expected a value in (0, 10]");
-  }
+  if (max_items == 0) throw invalid_argument("calibration", "development plan: max_items must be at least 1");
+  detail::check_tolerance(tolerance, "development plan");
+  if (!(levels_per_quarter > 0 && levels_per_quarter <= 10))
+    throw invalid_argument("calibration", "development plan: levels_per_quarter = " +
+                                              std::to_string(levels_per_quarter) + "; expected a value in (0, 10]");
+}
 
 CALIBRA_INLINE std::string_view to_string(plan_priority p) {
   return p == plan_priority::role_requirement ? "role-requirement" : "career-goal";

@@ -27,38 +27,38 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto drift_options::validate() const -> void {
-    const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
-    if (!(confidence > 0 && confidence < 1))
-      fail("drift: confidence must be strictly between 0 and 1, got " + std::to_string(confidence));
-    if (!(severity_threshold >= 0) || !std::isfinite(severity_threshold))
-      fail("drift: severity_threshold must be a finite number of levels >= 0, got " +
-           std::to_string(severity_threshold));
-    if (!(alpha_decay >= 0) || !std::isfinite(alpha_decay))
-      fail("drift: alpha_decay must be a finite number >= 0, got " + std::to_string(alpha_decay));
-    if (!(within_decay >= 0 && within_decay <= 1))
-      fail("drift: within_decay must be a share in [0, 1], got " + std::to_string(within_decay));
-    if (std::find(roles.begin(), roles.end(), rater_role::self) != roles.end())
-      fail("drift: roles must not include 'self'");
-    if (gwet_weights == agreement::weight_scheme::custom) fail("drift: gwet_weights cannot be 'custom'");
-    privacy.validate();
-    severity_options check = severity;
-    check.confidence = confidence;
-    check.validate();
-  }
+  const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
+  if (!(confidence > 0 && confidence < 1))
+    fail("drift: confidence must be strictly between 0 and 1, got " + std::to_string(confidence));
+  if (!(severity_threshold >= 0) || !std::isfinite(severity_threshold))
+    fail("drift: severity_threshold must be a finite number of levels >= 0, got " +
+         std::to_string(severity_threshold));
+  if (!(alpha_decay >= 0) || !std::isfinite(alpha_decay))
+    fail("drift: alpha_decay must be a finite number >= 0, got " + std::to_string(alpha_decay));
+  if (!(within_decay >= 0 && within_decay <= 1))
+    fail("drift: within_decay must be a share in [0, 1], got " + std::to_string(within_decay));
+  if (std::find(roles.begin(), roles.end(), rater_role::self) != roles.end())
+    fail("drift: roles must not include 'self'");
+  if (gwet_weights == agreement::weight_scheme::custom) fail("drift: gwet_weights cannot be 'custom'");
+  privacy.validate();
+  severity_options check = severity;
+  check.confidence = confidence;
+  check.validate();
+}
 
 CALIBRA_INLINE drift_result analyse_drift(const ratings_table& table, const drift_options& options) {
-  options.validate();
-  drift_result result;
-  result.confidence = options.confidence;
-  result.severity_threshold = options.severity_threshold;
-  result.alpha_decay = options.alpha_decay;
-  result.within_decay = options.within_decay;
-  const std::size_t n_periods = table.periods().size();
-  if (n_periods < 2) {
-    result.reason = n_periods == 0 ? "no ratings" : "one period only ('" + table.periods()[0] +
-                                                        "'); drift needs ratings from two or more periods";
-    return result;
-  }
+options.validate();
+drift_result result;
+result.confidence = options.confidence;
+result.severity_threshold = options.severity_threshold;
+result.alpha_decay = options.alpha_decay;
+result.within_decay = options.within_decay;
+const std::size_t n_periods = table.periods().size();
+if (n_periods < 2) {
+  result.reason = n_periods == 0 ? "no ratings" : "one period only ('" + table.periods()[0] +
+                                                      "'); drift needs ratings from two or more periods";
+  return result;
+}
   const std::vector<rater_role>& roles = options.roles.empty() ? external_roles() : options.roles;
 
   // Severity per period.
@@ -191,7 +191,8 @@ CALIBRA_INLINE drift_result analyse_drift(const ratings_table& table, const drif
   for (std::uint32_t p = 0; p < n_periods; ++p) {
     period_agreement pa;
     pa.period = p;
-    const std::vector<detail::unit_rating> ratings = detail::sorted_unit_ratings(table, detail::external_filter(roles, p));
+    const std::vector<detail::unit_rating> ratings =
+        detail::sorted_unit_ratings(table, detail::external_filter(roles, p));
     pa.agreement = detail::summarise_agreement(ratings, detail::rated_units(ratings), n_levels, table.ratees().size(),
                                                n_raters, options.gwet_weights);
     if (pa.agreement.n_units > 0 && !options.privacy.allows(pa.agreement.n_ratees))

@@ -37,10 +37,10 @@ CALIBRA_INLINE std::optional<feedback_kind> parse_feedback_kind(std::string_view
 }
 
 CALIBRA_INLINE auto calendar_date::operator<(const calendar_date& o) const -> bool {
-    if (year != o.year) return year < o.year;
-    if (month != o.month) return month < o.month;
-    return day < o.day;
-  }
+  if (year != o.year) return year < o.year;
+  if (month != o.month) return month < o.month;
+  return day < o.day;
+}
 
 CALIBRA_INLINE std::optional<calendar_date> parse_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -73,46 +73,47 @@ CALIBRA_INLINE std::string quarter_name(long quarter_index) {
   return buffer;
 }
 
-CALIBRA_INLINE feedback_log::feedback_log(std::shared_ptr<const calibra::framework> fw, std::string source) : framework_(std::move(fw)), source_(std::move(source)) {
-    if (!framework_) throw invalid_argument("feedback", "a feedback log needs a framework");
-  }
+CALIBRA_INLINE feedback_log::feedback_log(std::shared_ptr<const calibra::framework> fw, std::string source)
+    : framework_(std::move(fw)), source_(std::move(source)) {
+  if (!framework_) throw invalid_argument("feedback", "a feedback log needs a framework");
+}
 
 CALIBRA_INLINE auto feedback_log::add(feedback_item item) -> void {
-    const std::size_t position = items_.size() + 1;
-    if (item.source_row == 0) item.source_row = position;
-    const auto fail = [&](const std::string& message) {
-      throw invalid_argument("feedback", source_ + ": item " + std::to_string(item.source_row) + ": " + message);
-    };
-    if (!framework_) fail("the log has no framework");
-    if (item.ratee.empty()) fail("empty ratee");
-    if (item.note.empty()) fail("empty note; a feedback item says what happened");
-    if (item.competency >= framework_->competencies().size())
-      fail("competency index " + std::to_string(item.competency) + " is out of range; the framework has " +
-           std::to_string(framework_->competencies().size()) + " competencies");
-    if (!parse_date(to_string(item.date))) fail("'" + to_string(item.date) + "' is not a calendar date");
-    items_.push_back(std::move(item));
-  }
+  const std::size_t position = items_.size() + 1;
+  if (item.source_row == 0) item.source_row = position;
+  const auto fail = [&](const std::string& message) {
+    throw invalid_argument("feedback", source_ + ": item " + std::to_string(item.source_row) + ": " + message);
+  };
+  if (!framework_) fail("the log has no framework");
+  if (item.ratee.empty()) fail("empty ratee");
+  if (item.note.empty()) fail("empty note; a feedback item says what happened");
+  if (item.competency >= framework_->competencies().size())
+    fail("competency index " + std::to_string(item.competency) + " is out of range; the framework has " +
+         std::to_string(framework_->competencies().size()) + " competencies");
+  if (!parse_date(to_string(item.date))) fail("'" + to_string(item.date) + "' is not a calendar date");
+  items_.push_back(std::move(item));
+}
 
 CALIBRA_INLINE auto feedback_options::validate() const -> void {
-    const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
-    if (recurring_min_quarters < 1) fail("feedback: recurring_min_quarters must be at least 1");
-    if (recurring_min_mentions < 1) fail("feedback: recurring_min_mentions must be at least 1");
-    if (!(trend_min_slope > 0) || !std::isfinite(trend_min_slope))
-      fail("feedback: trend_min_slope must be a finite number of mentions per quarter > 0, got " +
-           std::to_string(trend_min_slope));
-    privacy.validate();
-  }
+  const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
+  if (recurring_min_quarters < 1) fail("feedback: recurring_min_quarters must be at least 1");
+  if (recurring_min_mentions < 1) fail("feedback: recurring_min_mentions must be at least 1");
+  if (!(trend_min_slope > 0) || !std::isfinite(trend_min_slope))
+    fail("feedback: trend_min_slope must be a finite number of mentions per quarter > 0, got " +
+         std::to_string(trend_min_slope));
+  privacy.validate();
+}
 
 CALIBRA_INLINE feedback_result analyse_feedback(const feedback_log& log, const feedback_options& options) {
-  options.validate();
-  feedback_result result;
-  result.kind = options.kind;
-  const std::size_t n_competencies = log.framework_ptr() ? log.framework().competencies().size() : 0;
-  for (std::size_t c = 0; c < n_competencies; ++c) {
-    feedback_team_count none;
-    none.competency = static_cast<std::uint32_t>(c);
-    result.team.push_back(none);
-  }
+options.validate();
+feedback_result result;
+result.kind = options.kind;
+const std::size_t n_competencies = log.framework_ptr() ? log.framework().competencies().size() : 0;
+for (std::size_t c = 0; c < n_competencies; ++c) {
+  feedback_team_count none;
+  none.competency = static_cast<std::uint32_t>(c);
+  result.team.push_back(none);
+}
   std::vector<const feedback_item*> items;
   for (const feedback_item& item : log.items())
     if (!options.kind || item.kind == options.kind) items.push_back(&item);

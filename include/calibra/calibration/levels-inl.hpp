@@ -116,39 +116,39 @@ CALIBRA_INLINE ratee_standing standing_of(const ratings_table& table, std::uint3
 }
 
 CALIBRA_INLINE track_walks::track_walks(const framework& fw) : ladder_(&fw.ladder()), chains_(fw.promotion_chains()) {
-    by_level_.resize(ladder_->size());
-    for (std::size_t l = 0; l < ladder_->size(); ++l) by_level_[l] = best_chain(l, ladder_->levels()[l].track);
-    by_track_[0] = best_chain(std::nullopt, track::ic);
-    by_track_[1] = best_chain(std::nullopt, track::manager);
-  }
+  by_level_.resize(ladder_->size());
+  for (std::size_t l = 0; l < ladder_->size(); ++l) by_level_[l] = best_chain(l, ladder_->levels()[l].track);
+  by_track_[0] = best_chain(std::nullopt, track::ic);
+  by_track_[1] = best_chain(std::nullopt, track::manager);
+}
 
 CALIBRA_INLINE auto track_walks::walk(const ratee_standing& s) const -> const std::vector<std::size_t>& {
-    if (s.career_level) return chains_[by_level_[*s.career_level]];
-    return chains_[by_track_[s.track == track::manager ? 1 : 0]];
-  }
+  if (s.career_level) return chains_[by_level_[*s.career_level]];
+  return chains_[by_track_[s.track == track::manager ? 1 : 0]];
+}
 
 CALIBRA_INLINE auto track_walks::next_on_track(std::size_t level) const -> std::optional<std::size_t> {
-    const auto& chain = chains_[by_level_[level]];
-    const auto it = std::find(chain.begin(), chain.end(), level);
-    if (it == chain.end() || it + 1 == chain.end()) return std::nullopt;
-    return *(it + 1);
-  }
+  const auto& chain = chains_[by_level_[level]];
+  const auto it = std::find(chain.begin(), chain.end(), level);
+  if (it == chain.end() || it + 1 == chain.end()) return std::nullopt;
+  return *(it + 1);
+}
 
 CALIBRA_INLINE auto track_walks::best_chain(std::optional<std::size_t> through, calibra::track t) const -> std::size_t {
-    std::size_t best = 0;
-    long best_count = -1;
-    for (std::size_t i = 0; i < chains_.size(); ++i) {
-      const auto& chain = chains_[i];
-      if (through && std::find(chain.begin(), chain.end(), *through) == chain.end()) continue;
-      const long count = std::count_if(chain.begin(), chain.end(),
-                                       [&](std::size_t l) { return ladder_->levels()[l].track == t; });
-      if (count > best_count) {
-        best = i;
-        best_count = count;
-      }
+  std::size_t best = 0;
+  long best_count = -1;
+  for (std::size_t i = 0; i < chains_.size(); ++i) {
+    const auto& chain = chains_[i];
+    if (through && std::find(chain.begin(), chain.end(), *through) == chain.end()) continue;
+    const long count = std::count_if(chain.begin(), chain.end(),
+                                     [&](std::size_t l) { return ladder_->levels()[l].track == t; });
+    if (count > best_count) {
+      best = i;
+      best_count = count;
     }
-    return best;
   }
+  return best;
+}
 
 CALIBRA_INLINE int expectation_at(const framework& fw, std::size_t career_level, std::size_t competency) {
   return fw.expectations()(static_cast<Eigen::Index>(career_level), static_cast<Eigen::Index>(competency));
@@ -189,13 +189,13 @@ CALIBRA_INLINE void check_tolerance(double tolerance, const char* analysis) {
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto level_options::validate() const -> void {
-    detail::check_tolerance(tolerance, "level inference");
-    detail::check_probability(confidence, "confidence", "level inference");
-    if (!(verdict_threshold > 0 && verdict_threshold <= 10))
-      throw invalid_argument("calibration", "level inference: verdict_threshold = " + std::to_string(verdict_threshold) +
-                                                "; expected a value in (0, 10] levels");
-    privacy.validate();
-  }
+  detail::check_tolerance(tolerance, "level inference");
+  detail::check_probability(confidence, "confidence", "level inference");
+  if (!(verdict_threshold > 0 && verdict_threshold <= 10))
+    throw invalid_argument("calibration", "level inference: verdict_threshold = " + std::to_string(verdict_threshold) +
+                                              "; expected a value in (0, 10] levels");
+  privacy.validate();
+}
 
 }  // namespace calibra::calibration
 
@@ -259,13 +259,13 @@ CALIBRA_INLINE auc_result auc_delong(const std::vector<double>& a, std::vector<d
 CALIBRA_INLINE double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
 
 CALIBRA_INLINE gap_statistic gap_from(const std::vector<double>& xs, double confidence, const privacy_policy& privacy) {
-  gap_statistic g;
-  g.n_ratees = xs.size();
-  if (!privacy.allows(xs.size())) {
-    g.suppressed = true;
-    g.note = privacy.marker(xs.size());
-    return g;
-  }
+gap_statistic g;
+g.n_ratees = xs.size();
+if (!privacy.allows(xs.size())) {
+  g.suppressed = true;
+  g.note = privacy.marker(xs.size());
+  return g;
+}
   const sample_summary s = summarise_sample(xs, confidence);
   g.mean = s.mean;
   g.sd = s.sd;
@@ -287,8 +287,8 @@ CALIBRA_INLINE std::string anchor_verdict(const gap_statistic& g, double thresho
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const framework& fw, const competency_scores& scores,
-                                    const level_options& options) {
+CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const framework& fw,
+                                            const competency_scores& scores, const level_options& options) {
   options.validate();
   detail::check_ratee_inputs(table, fw, scores, "level inference");
   level_inference out;

@@ -26,10 +26,10 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto pattern_options::validate() const -> void {
-    if (!(min_similarity >= -1 && min_similarity <= 1))
-      throw invalid_argument("calibration", "patterns: min_similarity = " + std::to_string(min_similarity) +
-                                                "; expected a correlation in [-1, 1]");
-  }
+  if (!(min_similarity >= -1 && min_similarity <= 1))
+    throw invalid_argument("calibration", "patterns: min_similarity = " + std::to_string(min_similarity) +
+                                              "; expected a correlation in [-1, 1]");
+}
 
 }  // namespace calibra::calibration
 
@@ -58,13 +58,13 @@ CALIBRA_INLINE double profile_correlation(const std::vector<double>& x, const st
 }
 
 CALIBRA_INLINE std::vector<std::vector<double>> archetype_vectors(const framework& fw) {
-  std::vector<std::vector<double>> out;
-  for (const archetype& a : fw.archetypes()) {
-    std::vector<double> v(fw.competencies().size(), 0.0);
-    for (const auto& id : a.strong) v[*fw.competency_index(id)] = 1;
-    for (const auto& id : a.growth) v[*fw.competency_index(id)] = -1;
-    out.push_back(std::move(v));
-  }
+std::vector<std::vector<double>> out;
+for (const archetype& a : fw.archetypes()) {
+  std::vector<double> v(fw.competencies().size(), 0.0);
+  for (const auto& id : a.strong) v[*fw.competency_index(id)] = 1;
+  for (const auto& id : a.growth) v[*fw.competency_index(id)] = -1;
+  out.push_back(std::move(v));
+}
   return out;
 }
 
@@ -150,9 +150,9 @@ CALIBRA_INLINE patterns_result analyse_patterns(const ratings_table& table, cons
 }
 
 CALIBRA_INLINE auto team_options::validate() const -> void {
-    if (top == 0) throw invalid_argument("calibration", "team: top must be at least 1");
-    privacy.validate();
-  }
+  if (top == 0) throw invalid_argument("calibration", "team: top must be at least 1");
+  privacy.validate();
+}
 
 }  // namespace calibra::calibration
 
@@ -238,9 +238,9 @@ CALIBRA_INLINE team_result build_team(const ratings_table& table, const framewor
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE team_result analyse_team(const ratings_table& table, const framework& fw, const competency_scores& scores,
-                                std::optional<std::uint32_t> manager,
-                                const team_options& options) {
+CALIBRA_INLINE team_result analyse_team(const ratings_table& table, const framework& fw,
+                                        const competency_scores& scores, std::optional<std::uint32_t> manager,
+                                        const team_options& options) {
   options.validate();
   detail::check_ratee_inputs(table, fw, scores, "team");
   const auto period = detail::analysed_period(table, scores, options.period, "team");
@@ -249,7 +249,8 @@ CALIBRA_INLINE team_result analyse_team(const ratings_table& table, const framew
     members = scores.ratees;
   } else {
     if (*manager >= table.raters().size())
-      throw invalid_argument("calibration", "team: rater id " + std::to_string(*manager) + " is not a rater of the table (" +
+      throw invalid_argument("calibration", "team: rater id " + std::to_string(*manager) +
+                                                " is not a rater of the table (" +
                                                 std::to_string(table.raters().size()) + " raters)");
     for (const auto& [rater, ratee] : detail::manager_pairs(table, period))
       if (rater == *manager) members.push_back(ratee);

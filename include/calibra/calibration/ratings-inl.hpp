@@ -51,13 +51,13 @@ int ratings_builder::resolve_level(std::string_view text, const Fail& fail) cons
 }
 
 CALIBRA_INLINE std::string_view to_string(rater_role role) {
-  switch (role) {
-    case rater_role::self: return "self";
-    case rater_role::manager: return "manager";
-    case rater_role::peer: return "peer";
-    case rater_role::skip_level: return "skip-level";
-    case rater_role::panel: return "panel";
-  }
+switch (role) {
+  case rater_role::self: return "self";
+  case rater_role::manager: return "manager";
+  case rater_role::peer: return "peer";
+  case rater_role::skip_level: return "skip-level";
+  case rater_role::panel: return "panel";
+}
   return "?";
 }
 
@@ -78,11 +78,11 @@ CALIBRA_INLINE std::optional<promotion_outcome> parse_promotion_outcome(std::str
 }
 
 CALIBRA_INLINE std::string_view to_string(duplicate_policy policy) {
-  switch (policy) {
-    case duplicate_policy::error: return "error";
-    case duplicate_policy::last: return "last";
-    case duplicate_policy::mean: return "mean";
-  }
+switch (policy) {
+  case duplicate_policy::error: return "error";
+  case duplicate_policy::last: return "last";
+  case duplicate_policy::mean: return "mean";
+}
   return "?";
 }
 
@@ -103,16 +103,16 @@ CALIBRA_INLINE std::optional<quarter_period> parse_quarter(std::string_view text
 }
 
 CALIBRA_INLINE std::string period_problem(std::string_view text) {
-  if (text.empty()) return "empty period; expected a period such as 2026Q3";
-  const bool year_prefix = text.size() >= 5 && std::all_of(text.begin(), text.begin() + 4, [](char c) {
-                             return c >= '0' && c <= '9';
-                           });
-  if (year_prefix && (text[4] == 'Q' || text[4] == 'q') && !parse_quarter(text)) {
-    if (text[4] == 'q' && text.size() == 6 && text[5] >= '1' && text[5] <= '4')
-      return "'" + std::string(text) + "' has a lower-case q; write quarters as YYYYQn, e.g. " +
-             std::string(text.substr(0, 4)) + "Q" + text[5];
-    return "'" + std::string(text) + "' is not a quarter; expected YYYYQ1 to YYYYQ4";
-  }
+if (text.empty()) return "empty period; expected a period such as 2026Q3";
+const bool year_prefix = text.size() >= 5 && std::all_of(text.begin(), text.begin() + 4, [](char c) {
+                           return c >= '0' && c <= '9';
+                         });
+if (year_prefix && (text[4] == 'Q' || text[4] == 'q') && !parse_quarter(text)) {
+  if (text[4] == 'q' && text.size() == 6 && text[5] >= '1' && text[5] <= '4')
+    return "'" + std::string(text) + "' has a lower-case q; write quarters as YYYYQn, e.g. " +
+           std::string(text.substr(0, 4)) + "Q" + text[5];
+  return "'" + std::string(text) + "' is not a quarter; expected YYYYQ1 to YYYYQ4";
+}
   return {};
 }
 
@@ -125,451 +125,459 @@ CALIBRA_INLINE bool period_less(std::string_view a, std::string_view b) {
 }
 
 CALIBRA_INLINE auto name_table::operator=(const name_table& other) -> name_table& {
-    if (this != &other) {
-      names_ = other.names_;
-      reindex();
-    }
-    return *this;
+  if (this != &other) {
+    names_ = other.names_;
+    reindex();
   }
+  return *this;
+}
 
 CALIBRA_INLINE auto name_table::find(std::string_view name) const -> std::optional<std::uint32_t> {
-    const auto it = index_.find(name);
-    if (it == index_.end()) return std::nullopt;
-    return it->second;
-  }
+  const auto it = index_.find(name);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
 
 CALIBRA_INLINE auto name_table::intern(std::string_view name) -> std::uint32_t {
-    const auto it = index_.find(name);
-    if (it != index_.end()) return it->second;
-    if (names_.size() >= std::numeric_limits<std::uint32_t>::max())
-      throw invalid_argument("ratings", "more than 2^32 - 1 distinct names");
-    const auto id = static_cast<std::uint32_t>(names_.size());
-    names_.emplace_back(name);
-    index_.emplace(names_.back(), id);
-    return id;
-  }
+  const auto it = index_.find(name);
+  if (it != index_.end()) return it->second;
+  if (names_.size() >= std::numeric_limits<std::uint32_t>::max())
+    throw invalid_argument("ratings", "more than 2^32 - 1 distinct names");
+  const auto id = static_cast<std::uint32_t>(names_.size());
+  names_.emplace_back(name);
+  index_.emplace(names_.back(), id);
+  return id;
+}
 
 CALIBRA_INLINE auto name_table::reindex() -> void {
-    index_.clear();
-    for (std::size_t i = 0; i < names_.size(); ++i) index_.emplace(names_[i], static_cast<std::uint32_t>(i));
-  }
+  index_.clear();
+  for (std::size_t i = 0; i < names_.size(); ++i) index_.emplace(names_[i], static_cast<std::uint32_t>(i));
+}
 
 }  // namespace calibra::calibration
 
 namespace calibra::calibration::detail {
 
 CALIBRA_INLINE auto column_store::reserve(std::size_t n) -> void {
-    for_each([n](auto& column) { column.reserve(n); });
-  }
+  for_each([n](auto& column) { column.reserve(n); });
+}
 
 CALIBRA_INLINE auto column_store::compact(const std::vector<bool>& keep) -> void {
-    for_each([&keep](auto& column) {
-      std::size_t kept = 0;
-      for (std::size_t i = 0; i < column.size(); ++i)
-        if (keep[i]) column[kept++] = column[i];
-      column.resize(kept);
-    });
-  }
+  for_each([&keep](auto& column) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < column.size(); ++i)
+      if (keep[i]) column[kept++] = column[i];
+    column.resize(kept);
+  });
+}
 
 }  // namespace calibra::calibration::detail
 
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto ratings_table::rater_as_ratee(std::uint32_t rater) const -> std::optional<std::uint32_t> {
-    const std::uint32_t id = rater_as_ratee_[rater];
-    return id == no_id ? std::nullopt : std::optional<std::uint32_t>(id);
-  }
+  const std::uint32_t id = rater_as_ratee_[rater];
+  return id == no_id ? std::nullopt : std::optional<std::uint32_t>(id);
+}
 
 CALIBRA_INLINE auto ratings_table::ratee_as_rater(std::uint32_t ratee) const -> std::optional<std::uint32_t> {
-    const std::uint32_t id = ratee_as_rater_[ratee];
-    return id == no_id ? std::nullopt : std::optional<std::uint32_t>(id);
-  }
+  const std::uint32_t id = ratee_as_rater_[ratee];
+  return id == no_id ? std::nullopt : std::optional<std::uint32_t>(id);
+}
 
-CALIBRA_INLINE ratings_builder::ratings_builder(std::shared_ptr<const calibra::framework> fw, std::string source) : framework_(std::move(fw)), source_(std::move(source)) {
-    if (!framework_) throw invalid_argument("ratings", "ratings_builder needs a framework");
-    const auto& comps = framework_->competencies();
-    for (std::size_t c = 0; c < comps.size(); ++c) competency_of_.emplace(comps[c].id, static_cast<std::uint32_t>(c));
-    const auto& levels = framework_->scale().levels();
-    // Ids first, then labels: a label equal to another level's id never shadows that id.
-    for (std::size_t l = 0; l < levels.size(); ++l) ordinal_of_.emplace(levels[l].id, static_cast<int>(l + 1));
-    for (std::size_t l = 0; l < levels.size(); ++l) ordinal_of_.emplace(levels[l].label, static_cast<int>(l + 1));
-    const auto& career_levels = framework_->ladder().levels();
-    for (std::size_t l = 0; l < career_levels.size(); ++l)
-      career_level_of_.emplace(career_levels[l].id, static_cast<std::uint32_t>(l));
-  }
+CALIBRA_INLINE ratings_builder::ratings_builder(std::shared_ptr<const calibra::framework> fw, std::string source)
+    : framework_(std::move(fw)), source_(std::move(source)) {
+  if (!framework_) throw invalid_argument("ratings", "ratings_builder needs a framework");
+  const auto& comps = framework_->competencies();
+  for (std::size_t c = 0; c < comps.size(); ++c) competency_of_.emplace(comps[c].id, static_cast<std::uint32_t>(c));
+  const auto& levels = framework_->scale().levels();
+  // Ids first, then labels: a label equal to another level's id never shadows that id.
+  for (std::size_t l = 0; l < levels.size(); ++l) ordinal_of_.emplace(levels[l].id, static_cast<int>(l + 1));
+  for (std::size_t l = 0; l < levels.size(); ++l) ordinal_of_.emplace(levels[l].label, static_cast<int>(l + 1));
+  const auto& career_levels = framework_->ladder().levels();
+  for (std::size_t l = 0; l < career_levels.size(); ++l)
+    career_level_of_.emplace(career_levels[l].id, static_cast<std::uint32_t>(l));
+}
 
 CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size_t source_row) -> void {
-    const auto fail = [&](std::string_view column, const std::string& message) {
-      throw validation_error("ratings", source_ + ": row " + std::to_string(source_row) + ", column '" +
-                                            std::string(column) + "': " + message);
-    };
-    // `what` is a literal: the happy path builds no strings.
-    const auto require = [&](std::string_view value, std::string_view column, const char* what) {
-      if (value.empty()) fail(column, std::string("empty cell; expected ") + what);
-      if (value.front() == ' ' || value.back() == ' ' || value.front() == '\t' || value.back() == '\t')
-        fail(column, "'" + quote(value) + "' has leading or trailing spaces; expected " + what);
-    };
-    require(text.ratee, "ratee", "the ratee's id");
-    require(text.rater, "rater", "the rater's id");
-    require(text.role, "role", "a role (self, manager, peer, skip-level or panel)");
-    require(text.competency, "competency", "a competency id");
-    require(text.level, "level", "a level id, label or ordinal");
-    require(text.period, "period", "a period such as 2026Q3");
+  const auto fail = [&](std::string_view column, const std::string& message) {
+    throw validation_error("ratings", source_ + ": row " + std::to_string(source_row) + ", column '" +
+                                          std::string(column) + "': " + message);
+  };
+  // `what` is a literal: the happy path builds no strings.
+  const auto require = [&](std::string_view value, std::string_view column, const char* what) {
+    if (value.empty()) fail(column, std::string("empty cell; expected ") + what);
+    if (value.front() == ' ' || value.back() == ' ' || value.front() == '\t' || value.back() == '\t')
+      fail(column, "'" + quote(value) + "' has leading or trailing spaces; expected " + what);
+  };
+  require(text.ratee, "ratee", "the ratee's id");
+  require(text.rater, "rater", "the rater's id");
+  require(text.role, "role", "a role (self, manager, peer, skip-level or panel)");
+  require(text.competency, "competency", "a competency id");
+  require(text.level, "level", "a level id, label or ordinal");
+  require(text.period, "period", "a period such as 2026Q3");
 
-    rating r;
-    r.ratee = text.ratee;
-    r.rater = text.rater;
-    const auto role = parse_rater_role(text.role);
-    if (!role) fail("role", "unknown role '" + quote(text.role) + "'; expected one of " + role_list());
-    r.role = *role;
+  rating r;
+  r.ratee = text.ratee;
+  r.rater = text.rater;
+  const auto role = parse_rater_role(text.role);
+  if (!role) fail("role", "unknown role '" + quote(text.role) + "'; expected one of " + role_list());
+  r.role = *role;
 
-    const auto competency = competency_of_.find(text.competency);
-    if (competency == competency_of_.end()) fail("competency", unknown_competency(text.competency));
-    r.competency = competency->second;
+  const auto competency = competency_of_.find(text.competency);
+  if (competency == competency_of_.end()) fail("competency", unknown_competency(text.competency));
+  r.competency = competency->second;
 
-    r.level = resolve_level(text.level, [&](const std::string& message) { fail("level", message); });
+  r.level = resolve_level(text.level, [&](const std::string& message) { fail("level", message); });
 
-    if (const std::string problem = period_problem(text.period); !problem.empty()) fail("period", problem);
-    r.period = text.period;
+  if (const std::string problem = period_problem(text.period); !problem.empty()) fail("period", problem);
+  r.period = text.period;
 
-    if (!text.career_level.empty()) {
-      const auto level = career_level_of_.find(text.career_level);
-      if (level == career_level_of_.end())
-        fail("career_level", "unknown career level '" + quote(text.career_level) + "'; expected one of " +
-                                 id_list(framework_->ladder().levels()));
-      r.career_level = level->second;
-    }
-    if (!text.track.empty()) {
-      const auto track = parse_track(text.track);
-      if (!track) fail("track", "unknown track '" + quote(text.track) + "'; expected ic or manager");
-      r.track = *track;
-    }
-    if (!text.outcome.empty()) {
-      const auto outcome = parse_promotion_outcome(text.outcome);
-      if (!outcome) fail("outcome", "unknown outcome '" + quote(text.outcome) + "'; expected promoted or not-promoted");
-      r.outcome = *outcome;
-    }
-    if (const auto [column, problem] = cross_field_problem(r, *framework_); !problem.empty()) fail(column, problem);
-    push(r, source_row);
+  if (!text.career_level.empty()) {
+    const auto level = career_level_of_.find(text.career_level);
+    if (level == career_level_of_.end())
+      fail("career_level", "unknown career level '" + quote(text.career_level) + "'; expected one of " +
+                               id_list(framework_->ladder().levels()));
+    r.career_level = level->second;
   }
+  if (!text.track.empty()) {
+    const auto track = parse_track(text.track);
+    if (!track) fail("track", "unknown track '" + quote(text.track) + "'; expected ic or manager");
+    r.track = *track;
+  }
+  if (!text.outcome.empty()) {
+    const auto outcome = parse_promotion_outcome(text.outcome);
+    if (!outcome) fail("outcome", "unknown outcome '" + quote(text.outcome) + "'; expected promoted or not-promoted");
+    r.outcome = *outcome;
+  }
+  if (const auto [column, problem] = cross_field_problem(r, *framework_); !problem.empty()) fail(column, problem);
+  push(r, source_row);
+}
 
 CALIBRA_INLINE auto ratings_builder::add(rating r, std::size_t source_row) -> void {
-    const auto fail = [&](const std::string& message) {
-      throw invalid_argument("ratings", source_ + ": rating " + std::to_string(source_row) + ": " + message);
-    };
-    if (r.ratee.empty()) fail("empty ratee id");
-    if (r.rater.empty()) fail("empty rater id");
-    if (r.competency >= framework_->competencies().size())
-      fail("competency index " + std::to_string(r.competency) + " is out of range; the framework has " +
-           std::to_string(framework_->competencies().size()) + " competencies");
-    if (r.level < 1 || static_cast<std::size_t>(r.level) > framework_->scale().size())
-      fail("level " + std::to_string(r.level) + " is outside the scale 1.." +
-           std::to_string(framework_->scale().size()));
-    if (const std::string problem = period_problem(r.period); !problem.empty()) fail(problem);
-    if (r.career_level && *r.career_level >= framework_->ladder().size())
-      fail("career level index " + std::to_string(*r.career_level) + " is out of range; the ladder has " +
-           std::to_string(framework_->ladder().size()) + " career levels");
-    if (const auto [column, problem] = cross_field_problem(r, *framework_); !problem.empty()) fail(problem);
-    push(r, source_row);
-  }
+  const auto fail = [&](const std::string& message) {
+    throw invalid_argument("ratings", source_ + ": rating " + std::to_string(source_row) + ": " + message);
+  };
+  if (r.ratee.empty()) fail("empty ratee id");
+  if (r.rater.empty()) fail("empty rater id");
+  if (r.competency >= framework_->competencies().size())
+    fail("competency index " + std::to_string(r.competency) + " is out of range; the framework has " +
+         std::to_string(framework_->competencies().size()) + " competencies");
+  if (r.level < 1 || static_cast<std::size_t>(r.level) > framework_->scale().size())
+    fail("level " + std::to_string(r.level) + " is outside the scale 1.." +
+         std::to_string(framework_->scale().size()));
+  if (const std::string problem = period_problem(r.period); !problem.empty()) fail(problem);
+  if (r.career_level && *r.career_level >= framework_->ladder().size())
+    fail("career level index " + std::to_string(*r.career_level) + " is out of range; the ladder has " +
+         std::to_string(framework_->ladder().size()) + " career levels");
+  if (const auto [column, problem] = cross_field_problem(r, *framework_); !problem.empty()) fail(problem);
+  push(r, source_row);
+}
 
 CALIBRA_INLINE auto ratings_builder::finish(duplicate_policy policy) -> ratings_table {
-    ratings_table table;
-    table.framework_ = framework_;
-    ratings_summary& summary = table.summary_;
-    summary.source = source_;
-    summary.rows_read = rows();
-    summary.duplicates = policy;
-    summary.ignored_columns = std::move(ignored_columns_);
+  ratings_table table;
+  table.framework_ = framework_;
+  ratings_summary& summary = table.summary_;
+  summary.source = source_;
+  summary.rows_read = rows();
+  summary.duplicates = policy;
+  summary.ignored_columns = std::move(ignored_columns_);
 
-    sort_periods_chronologically();
-    const std::vector<std::uint32_t> order = sorted_order();
-    std::vector<bool> keep(rows(), true);
-    check_groups(order, policy, keep, summary);
+  sort_periods_chronologically();
+  const std::vector<std::uint32_t> order = sorted_order();
+  std::vector<bool> keep(rows(), true);
+  check_groups(order, policy, keep, summary);
 
-    columns_.compact(keep);  // input order is kept
-    table.ratees_ = std::move(ratees_);
-    table.raters_ = std::move(raters_);
-    table.periods_ = std::move(periods_);
-    table.columns_ = std::move(columns_);
-    *this = ratings_builder(framework_, source_);
+  columns_.compact(keep);  // input order is kept
+  table.ratees_ = std::move(ratees_);
+  table.raters_ = std::move(raters_);
+  table.periods_ = std::move(periods_);
+  table.columns_ = std::move(columns_);
+  *this = ratings_builder(framework_, source_);
 
-    link_people(table);
-    collect_ratee_periods(table);
-    count(table, summary);
-    return table;
-  }
+  link_people(table);
+  collect_ratee_periods(table);
+  count(table, summary);
+  return table;
+}
 
 CALIBRA_INLINE auto ratings_builder::unknown_competency(std::string_view text) const -> std::string {
-    std::string hint;
-    for (const auto& c : framework_->competencies())
-      if (c.name == text || equal_ignoring_case(c.id, text))
-        hint = " ('" + quote(text) + "' " + (c.name == text ? "is the name of" : "differs only in case from") +
-               " competency '" + c.id + "'; use its id)";
-    return "unknown competency '" + quote(text) + "'" + hint + "; expected one of " +
-           id_list(framework_->competencies());
-  }
+  std::string hint;
+  for (const auto& c : framework_->competencies())
+    if (c.name == text || equal_ignoring_case(c.id, text))
+      hint = " ('" + quote(text) + "' " + (c.name == text ? "is the name of" : "differs only in case from") +
+             " competency '" + c.id + "'; use its id)";
+  return "unknown competency '" + quote(text) + "'" + hint + "; expected one of " +
+         id_list(framework_->competencies());
+}
 
-CALIBRA_INLINE auto ratings_builder::cross_field_problem(rating& r, const calibra::framework& fw) -> std::pair<std::string_view, std::string> {
-    if (r.career_level) {
-      const auto& career_level = fw.ladder().levels()[*r.career_level];
-      const calibra::track expected = career_level.track;
-      if (r.track && *r.track != expected) {
-        return {"track", "track '" + std::string(to_string(*r.track)) + "' contradicts career level '" +
-                             career_level.id + "', which is on the " + std::string(to_string(expected)) + " track"};
-      }
-      r.track = expected;
+CALIBRA_INLINE auto ratings_builder::cross_field_problem(rating& r, const calibra::framework& fw)
+    -> std::pair<std::string_view, std::string> {
+  if (r.career_level) {
+    const auto& career_level = fw.ladder().levels()[*r.career_level];
+    const calibra::track expected = career_level.track;
+    if (r.track && *r.track != expected) {
+      return {"track", "track '" + std::string(to_string(*r.track)) + "' contradicts career level '" +
+                           career_level.id + "', which is on the " + std::string(to_string(expected)) + " track"};
     }
-    const bool same_person = r.rater == r.ratee;
-    if (r.role == rater_role::self && !same_person) {
-      return {"role", "role 'self' but the rater '" + quote(r.rater) + "' is not the ratee '" + quote(r.ratee) +
-                          "'; a self rating has the ratee as rater"};
-    }
-    if (r.role != rater_role::self && same_person) {
-      return {"role", "the rater '" + quote(r.rater) + "' rates themself, so the role must be 'self', not '" +
-                          std::string(to_string(r.role)) + "'"};
-    }
-    return {};
+    r.track = expected;
   }
+  const bool same_person = r.rater == r.ratee;
+  if (r.role == rater_role::self && !same_person) {
+    return {"role", "role 'self' but the rater '" + quote(r.rater) + "' is not the ratee '" + quote(r.ratee) +
+                        "'; a self rating has the ratee as rater"};
+  }
+  if (r.role != rater_role::self && same_person) {
+    return {"role", "the rater '" + quote(r.rater) + "' rates themself, so the role must be 'self', not '" +
+                        std::string(to_string(r.role)) + "'"};
+  }
+  return {};
+}
 
 CALIBRA_INLINE auto ratings_builder::push(const rating& r, std::size_t source_row) -> void {
-    if (source_row > std::numeric_limits<std::uint32_t>::max() || rows() >= std::numeric_limits<std::uint32_t>::max())
-      throw invalid_argument("ratings", source_ + ": more than 2^32 - 1 rows");
-    columns_.ratee.push_back(ratees_.intern(r.ratee));
-    columns_.rater.push_back(raters_.intern(r.rater));
-    columns_.period.push_back(periods_.intern(r.period));
-    columns_.competency.push_back(static_cast<std::uint32_t>(r.competency));
-    columns_.level.push_back(static_cast<std::uint8_t>(r.level));
-    columns_.role.push_back(r.role);
-    columns_.career_level.push_back(r.career_level ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*r.career_level))
-                                           : std::nullopt);
-    columns_.track.push_back(r.track);
-    columns_.outcome.push_back(r.outcome);
-    columns_.source_row.push_back(static_cast<std::uint32_t>(source_row));
-  }
+  if (source_row > std::numeric_limits<std::uint32_t>::max() || rows() >= std::numeric_limits<std::uint32_t>::max())
+    throw invalid_argument("ratings", source_ + ": more than 2^32 - 1 rows");
+  columns_.ratee.push_back(ratees_.intern(r.ratee));
+  columns_.rater.push_back(raters_.intern(r.rater));
+  columns_.period.push_back(periods_.intern(r.period));
+  columns_.competency.push_back(static_cast<std::uint32_t>(r.competency));
+  columns_.level.push_back(static_cast<std::uint8_t>(r.level));
+  columns_.role.push_back(r.role);
+  columns_.career_level.push_back(
+      r.career_level ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*r.career_level)) : std::nullopt);
+  columns_.track.push_back(r.track);
+  columns_.outcome.push_back(r.outcome);
+  columns_.source_row.push_back(static_cast<std::uint32_t>(source_row));
+}
 
 CALIBRA_INLINE auto ratings_builder::sort_periods_chronologically() -> void {
-    std::vector<std::uint32_t> by_time(periods_.size());
-    for (std::uint32_t p = 0; p < by_time.size(); ++p) by_time[p] = p;
-    std::sort(by_time.begin(), by_time.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return period_less(periods_[a], periods_[b]); });
-    std::vector<std::uint32_t> new_id(by_time.size());
-    name_table sorted;
-    for (std::uint32_t rank = 0; rank < by_time.size(); ++rank) {
-      new_id[by_time[rank]] = rank;
-      sorted.intern(periods_[by_time[rank]]);
-    }
-    for (auto& p : columns_.period) p = new_id[p];
-    periods_ = std::move(sorted);
+  std::vector<std::uint32_t> by_time(periods_.size());
+  for (std::uint32_t p = 0; p < by_time.size(); ++p) by_time[p] = p;
+  std::sort(by_time.begin(), by_time.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return period_less(periods_[a], periods_[b]); });
+  std::vector<std::uint32_t> new_id(by_time.size());
+  name_table sorted;
+  for (std::uint32_t rank = 0; rank < by_time.size(); ++rank) {
+    new_id[by_time[rank]] = rank;
+    sorted.intern(periods_[by_time[rank]]);
   }
+  for (auto& p : columns_.period) p = new_id[p];
+  periods_ = std::move(sorted);
+}
 
 CALIBRA_INLINE auto ratings_builder::sorted_order() const -> std::vector<std::uint32_t> {
-    struct key {
-      std::uint64_t ratee_period, rater_competency;
-      std::uint32_t source_row, index;
-    };
-    std::vector<key> keys(rows());
-    for (std::size_t i = 0; i < rows(); ++i)
-      keys[i] = {(std::uint64_t{columns_.ratee[i]} << 32) | columns_.period[i], (std::uint64_t{columns_.rater[i]} << 32) | columns_.competency[i],
-                 columns_.source_row[i], static_cast<std::uint32_t>(i)};
-    std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
-      if (a.ratee_period != b.ratee_period) return a.ratee_period < b.ratee_period;
-      if (a.rater_competency != b.rater_competency) return a.rater_competency < b.rater_competency;
-      if (a.source_row != b.source_row) return a.source_row < b.source_row;
-      return a.index < b.index;
-    });
-    std::vector<std::uint32_t> order(rows());
-    for (std::size_t i = 0; i < rows(); ++i) order[i] = keys[i].index;
-    return order;
-  }
+  struct key {
+    std::uint64_t ratee_period, rater_competency;
+    std::uint32_t source_row, index;
+  };
+  std::vector<key> keys(rows());
+  for (std::size_t i = 0; i < rows(); ++i)
+    keys[i] = {(std::uint64_t{columns_.ratee[i]} << 32) | columns_.period[i],
+               (std::uint64_t{columns_.rater[i]} << 32) | columns_.competency[i], columns_.source_row[i],
+               static_cast<std::uint32_t>(i)};
+  std::sort(keys.begin(), keys.end(), [](const key& a, const key& b) {
+    if (a.ratee_period != b.ratee_period) return a.ratee_period < b.ratee_period;
+    if (a.rater_competency != b.rater_competency) return a.rater_competency < b.rater_competency;
+    if (a.source_row != b.source_row) return a.source_row < b.source_row;
+    return a.index < b.index;
+  });
+  std::vector<std::uint32_t> order(rows());
+  for (std::size_t i = 0; i < rows(); ++i) order[i] = keys[i].index;
+  return order;
+}
 
-[[noreturn]] CALIBRA_INLINE auto ratings_builder::fail_at(std::uint32_t row, std::string_view column, const std::string& message) const -> void {
-    throw validation_error("ratings", source_ + ": row " + std::to_string(columns_.source_row[row]) +
-                                          (column.empty() ? "" : ", column '" + std::string(column) + "'") + ": " +
-                                          message);
-  }
+[[noreturn]] CALIBRA_INLINE auto ratings_builder::fail_at(std::uint32_t row, std::string_view column,
+                                                          const std::string& message) const -> void {
+  throw validation_error("ratings", source_ + ": row " + std::to_string(columns_.source_row[row]) +
+                                        (column.empty() ? "" : ", column '" + std::string(column) + "'") + ": " +
+                                        message);
+}
 
-CALIBRA_INLINE auto ratings_builder::check_groups(const std::vector<std::uint32_t>& order, duplicate_policy policy, std::vector<bool>& keep,
-                    ratings_summary& summary) -> void {
-    const auto& ladder = framework_->ladder();
-    // The earliest-in-the-input repeat, reported under policy error.
-    std::optional<std::pair<std::uint32_t, std::uint32_t>> first_repeat;  // (earlier row, later row)
-    std::vector<duplicate_resolution> resolutions;
+CALIBRA_INLINE auto ratings_builder::check_groups(const std::vector<std::uint32_t>& order, duplicate_policy policy,
+                                                  std::vector<bool>& keep, ratings_summary& summary) -> void {
+  const auto& ladder = framework_->ladder();
+  // The earliest-in-the-input repeat, reported under policy error.
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> first_repeat;  // (earlier row, later row)
+  std::vector<duplicate_resolution> resolutions;
 
-    std::size_t a = 0;
-    while (a < order.size()) {
-      // A (ratee, period) run: attributes must agree.
-      std::size_t b = a;
-      std::optional<std::uint32_t> with_career_level, with_track, with_outcome;
-      while (b < order.size() && columns_.ratee[order[b]] == columns_.ratee[order[a]] && columns_.period[order[b]] == columns_.period[order[a]]) {
-        const std::uint32_t row = order[b];
-        if (columns_.career_level[row]) {
-          if (!with_career_level) with_career_level = row;
-          check_same(columns_.career_level, *with_career_level, row, "career_level", "career level",
-                     [&](std::uint32_t l) { return ladder.levels()[l].id; });
-        }
-        if (columns_.track[row]) {
-          if (!with_track) with_track = row;
-          check_same(columns_.track, *with_track, row, "track", "track",
-                     [](calibra::track t) { return std::string(to_string(t)); });
-        }
-        if (columns_.outcome[row]) {
-          if (!with_outcome) with_outcome = row;
-          check_same(columns_.outcome, *with_outcome, row, "outcome", "outcome",
-                     [](promotion_outcome o) { return std::string(to_string(o)); });
-        }
-        ++b;
+  std::size_t a = 0;
+  while (a < order.size()) {
+    // A (ratee, period) run: attributes must agree.
+    std::size_t b = a;
+    std::optional<std::uint32_t> with_career_level, with_track, with_outcome;
+    while (b < order.size() && columns_.ratee[order[b]] == columns_.ratee[order[a]] &&
+           columns_.period[order[b]] == columns_.period[order[a]]) {
+      const std::uint32_t row = order[b];
+      if (columns_.career_level[row]) {
+        if (!with_career_level) with_career_level = row;
+        check_same(columns_.career_level, *with_career_level, row, "career_level", "career level",
+                   [&](std::uint32_t l) { return ladder.levels()[l].id; });
       }
-      // Within it, (rater) runs: one role; (rater, competency) runs: duplicates.
-      std::size_t c = a;
-      while (c < b) {
-        std::size_t d = c;
-        while (d < b && columns_.rater[order[d]] == columns_.rater[order[c]]) {
-          const std::uint32_t row = order[d];
-          if (columns_.role[row] != columns_.role[order[c]]) {
-            const bool row_first = columns_.source_row[row] < columns_.source_row[order[c]];
-            const std::uint32_t earlier = row_first ? row : order[c];
-            const std::uint32_t later = row_first ? order[c] : row;
-            fail_at(later, "role",
-                    "rater '" + quote(raters_[columns_.rater[later]]) + "' rates ratee '" + quote(ratees_[columns_.ratee[later]]) +
-                        "' in period '" + quote(periods_[columns_.period[later]]) + "' as '" +
-                        std::string(to_string(columns_.role[later])) + "' here but as '" +
-                        std::string(to_string(columns_.role[earlier])) + "' on row " + std::to_string(columns_.source_row[earlier]) +
-                        "; expected one role per rater, ratee and period");
-          }
-          ++d;
-        }
-        std::size_t e = c;
-        while (e < d) {
-          std::size_t f = e + 1;
-          while (f < d && columns_.competency[order[f]] == columns_.competency[order[e]]) ++f;
-          if (f - e > 1) {
-            // order[e..f) are repeats, ascending by source row.
-            const std::uint32_t earlier = order[e], later = order[e + 1];
-            if (!first_repeat || columns_.source_row[later] < columns_.source_row[first_repeat->second])
-              first_repeat = std::make_pair(earlier, later);
-            if (policy != duplicate_policy::error) resolutions.push_back(resolve(order, e, f, policy, keep, summary));
-          }
-          e = f;
-        }
-        c = d;
+      if (columns_.track[row]) {
+        if (!with_track) with_track = row;
+        check_same(columns_.track, *with_track, row, "track", "track",
+                   [](calibra::track t) { return std::string(to_string(t)); });
       }
-      a = b;
+      if (columns_.outcome[row]) {
+        if (!with_outcome) with_outcome = row;
+        check_same(columns_.outcome, *with_outcome, row, "outcome", "outcome",
+                   [](promotion_outcome o) { return std::string(to_string(o)); });
+      }
+      ++b;
     }
-
-    if (first_repeat && policy == duplicate_policy::error) {
-      const auto [earlier, later] = *first_repeat;
-      fail_at(later, "",
-              "duplicate rating: rater '" + quote(raters_[columns_.rater[later]]) + "' already rated ratee '" +
-                  quote(ratees_[columns_.ratee[later]]) + "' on competency '" +
-                  framework_->competencies()[columns_.competency[later]].id + "' in period '" +
-                  quote(periods_[columns_.period[later]]) + "' on row " + std::to_string(columns_.source_row[earlier]) +
-                  "; expected one rating per ratee, rater, competency and period (remove one of the rows, or "
-                  "choose the duplicate policy 'last' or 'mean')");
+    // Within it, (rater) runs: one role; (rater, competency) runs: duplicates.
+    std::size_t c = a;
+    while (c < b) {
+      std::size_t d = c;
+      while (d < b && columns_.rater[order[d]] == columns_.rater[order[c]]) {
+        const std::uint32_t row = order[d];
+        if (columns_.role[row] != columns_.role[order[c]]) {
+          const bool row_first = columns_.source_row[row] < columns_.source_row[order[c]];
+          const std::uint32_t earlier = row_first ? row : order[c];
+          const std::uint32_t later = row_first ? order[c] : row;
+          fail_at(later, "role",
+                  "rater '" + quote(raters_[columns_.rater[later]]) + "' rates ratee '" +
+                      quote(ratees_[columns_.ratee[later]]) + "' in period '" +
+                      quote(periods_[columns_.period[later]]) + "' as '" +
+                      std::string(to_string(columns_.role[later])) + "' here but as '" +
+                      std::string(to_string(columns_.role[earlier])) + "' on row " +
+                      std::to_string(columns_.source_row[earlier]) + "; expected one role per rater, ratee and period");
+        }
+        ++d;
+      }
+      std::size_t e = c;
+      while (e < d) {
+        std::size_t f = e + 1;
+        while (f < d && columns_.competency[order[f]] == columns_.competency[order[e]]) ++f;
+        if (f - e > 1) {
+          // order[e..f) are repeats, ascending by source row.
+          const std::uint32_t earlier = order[e], later = order[e + 1];
+          if (!first_repeat || columns_.source_row[later] < columns_.source_row[first_repeat->second])
+            first_repeat = std::make_pair(earlier, later);
+          if (policy != duplicate_policy::error) resolutions.push_back(resolve(order, e, f, policy, keep, summary));
+        }
+        e = f;
+      }
+      c = d;
     }
-    std::sort(resolutions.begin(), resolutions.end(),
-              [](const duplicate_resolution& x, const duplicate_resolution& y) { return x.rows[1] < y.rows[1]; });
-    if (resolutions.size() > ratings_summary::max_duplicate_examples)
-      resolutions.resize(ratings_summary::max_duplicate_examples);
-    summary.duplicate_examples = std::move(resolutions);
+    a = b;
   }
+
+  if (first_repeat && policy == duplicate_policy::error) {
+    const auto [earlier, later] = *first_repeat;
+    fail_at(later, "",
+            "duplicate rating: rater '" + quote(raters_[columns_.rater[later]]) + "' already rated ratee '" +
+                quote(ratees_[columns_.ratee[later]]) + "' on competency '" +
+                framework_->competencies()[columns_.competency[later]].id + "' in period '" +
+                quote(periods_[columns_.period[later]]) + "' on row " + std::to_string(columns_.source_row[earlier]) +
+                "; expected one rating per ratee, rater, competency and period (remove one of the rows, or "
+                "choose the duplicate policy 'last' or 'mean')");
+  }
+  std::sort(resolutions.begin(), resolutions.end(),
+            [](const duplicate_resolution& x, const duplicate_resolution& y) { return x.rows[1] < y.rows[1]; });
+  if (resolutions.size() > ratings_summary::max_duplicate_examples)
+    resolutions.resize(ratings_summary::max_duplicate_examples);
+  summary.duplicate_examples = std::move(resolutions);
+}
 
 CALIBRA_INLINE auto ratings_builder::resolve(const std::vector<std::uint32_t>& order, std::size_t e, std::size_t f,
-                               duplicate_policy policy, std::vector<bool>& keep, ratings_summary& summary) -> duplicate_resolution {
-    duplicate_resolution out;
-    const std::uint32_t last = order[f - 1];
-    long sum = 0;
-    for (std::size_t k = e; k < f; ++k) {
-      out.rows.push_back(columns_.source_row[order[k]]);
-      sum += columns_.level[order[k]];
-      if (order[k] != last) keep[order[k]] = false;
-    }
-    const long count = static_cast<long>(f - e);
-    out.kept_row = columns_.source_row[last];
-    out.mean_level = static_cast<double>(sum) / static_cast<double>(count);
-    if (policy == duplicate_policy::mean) {
-      // Nearest level by integer arithmetic; an exact half goes toward the last row's level.
-      const long floor_level = sum / count, remainder = sum % count;
-      long level = floor_level;
-      if (2 * remainder > count || (2 * remainder == count && columns_.level[last] > floor_level)) level = floor_level + 1;
-      if (remainder != 0) ++summary.means_rounded;
-      columns_.level[last] = static_cast<std::uint8_t>(level);
-    }
-    out.level = columns_.level[last];
-    ++summary.duplicate_groups;
-    summary.duplicate_rows_dropped += static_cast<std::size_t>(count - 1);
-    return out;
+                                             duplicate_policy policy, std::vector<bool>& keep, ratings_summary& summary)
+    -> duplicate_resolution {
+  duplicate_resolution out;
+  const std::uint32_t last = order[f - 1];
+  long sum = 0;
+  for (std::size_t k = e; k < f; ++k) {
+    out.rows.push_back(columns_.source_row[order[k]]);
+    sum += columns_.level[order[k]];
+    if (order[k] != last) keep[order[k]] = false;
   }
+  const long count = static_cast<long>(f - e);
+  out.kept_row = columns_.source_row[last];
+  out.mean_level = static_cast<double>(sum) / static_cast<double>(count);
+  if (policy == duplicate_policy::mean) {
+    // Nearest level by integer arithmetic; an exact half goes toward the last row's level.
+    const long floor_level = sum / count, remainder = sum % count;
+    long level = floor_level;
+    if (2 * remainder > count || (2 * remainder == count && columns_.level[last] > floor_level))
+      level = floor_level + 1;
+    if (remainder != 0) ++summary.means_rounded;
+    columns_.level[last] = static_cast<std::uint8_t>(level);
+  }
+  out.level = columns_.level[last];
+  ++summary.duplicate_groups;
+  summary.duplicate_rows_dropped += static_cast<std::size_t>(count - 1);
+  return out;
+}
 
 CALIBRA_INLINE auto ratings_builder::link_people(ratings_table& table) -> void {
-    table.rater_as_ratee_.assign(table.raters_.size(), ratings_table::no_id);
-    table.ratee_as_rater_.assign(table.ratees_.size(), ratings_table::no_id);
-    for (std::uint32_t r = 0; r < table.raters_.size(); ++r)
-      if (const auto ratee = table.ratees_.find(table.raters_[r])) {
-        table.rater_as_ratee_[r] = *ratee;
-        table.ratee_as_rater_[*ratee] = r;
-      }
-  }
+  table.rater_as_ratee_.assign(table.raters_.size(), ratings_table::no_id);
+  table.ratee_as_rater_.assign(table.ratees_.size(), ratings_table::no_id);
+  for (std::uint32_t r = 0; r < table.raters_.size(); ++r)
+    if (const auto ratee = table.ratees_.find(table.raters_[r])) {
+      table.rater_as_ratee_[r] = *ratee;
+      table.ratee_as_rater_[*ratee] = r;
+    }
+}
 
 CALIBRA_INLINE auto ratings_builder::collect_ratee_periods(ratings_table& table) -> void {
-    std::vector<std::uint64_t> keys(table.size());
-    for (std::size_t i = 0; i < table.size(); ++i)
-      keys[i] = (std::uint64_t{table.columns_.ratee[i]} << 32) | table.columns_.period[i];
-    std::vector<std::uint32_t> rows(table.size());
-    for (std::uint32_t i = 0; i < rows.size(); ++i) rows[i] = i;
-    std::sort(rows.begin(), rows.end(), [&](std::uint32_t x, std::uint32_t y) {
-      return keys[x] != keys[y] ? keys[x] < keys[y] : x < y;
-    });
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      const std::uint32_t row = rows[k];
-      if (k == 0 || keys[row] != keys[rows[k - 1]])
-        table.ratee_periods_.push_back({table.columns_.ratee[row], table.columns_.period[row], {}, {}, {}, 0});
-      ratee_period& rp = table.ratee_periods_.back();
-      if (!rp.career_level) rp.career_level = table.columns_.career_level[row];
-      if (!rp.track) rp.track = table.columns_.track[row];
-      if (!rp.outcome) rp.outcome = table.columns_.outcome[row];
-      ++rp.ratings;
-    }
+  std::vector<std::uint64_t> keys(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i)
+    keys[i] = (std::uint64_t{table.columns_.ratee[i]} << 32) | table.columns_.period[i];
+  std::vector<std::uint32_t> rows(table.size());
+  for (std::uint32_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  std::sort(rows.begin(), rows.end(), [&](std::uint32_t x, std::uint32_t y) {
+    return keys[x] != keys[y] ? keys[x] < keys[y] : x < y;
+  });
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const std::uint32_t row = rows[k];
+    if (k == 0 || keys[row] != keys[rows[k - 1]])
+      table.ratee_periods_.push_back({table.columns_.ratee[row], table.columns_.period[row], {}, {}, {}, 0});
+    ratee_period& rp = table.ratee_periods_.back();
+    if (!rp.career_level) rp.career_level = table.columns_.career_level[row];
+    if (!rp.track) rp.track = table.columns_.track[row];
+    if (!rp.outcome) rp.outcome = table.columns_.outcome[row];
+    ++rp.ratings;
   }
+}
 
 CALIBRA_INLINE auto ratings_builder::count(const ratings_table& table, ratings_summary& summary) -> void {
-    summary.rows_kept = table.size();
-    summary.ratees = table.ratees_.size();
-    summary.raters = table.raters_.size();
-    summary.periods = table.periods_.size();
-    summary.rows_per_competency.assign(table.n_competencies(), 0);
-    summary.rows_per_period.assign(table.periods_.size(), 0);
-    for (std::size_t i = 0; i < table.size(); ++i) {
-      ++summary.rows_per_role[static_cast<std::size_t>(table.columns_.role[i])];
-      ++summary.rows_per_competency[table.columns_.competency[i]];
-      ++summary.rows_per_period[table.columns_.period[i]];
-      summary.rows_with_career_level += table.columns_.career_level[i].has_value();
-      summary.rows_with_track += table.columns_.track[i].has_value();
-      summary.rows_with_outcome += table.columns_.outcome[i].has_value();
-    }
+  summary.rows_kept = table.size();
+  summary.ratees = table.ratees_.size();
+  summary.raters = table.raters_.size();
+  summary.periods = table.periods_.size();
+  summary.rows_per_competency.assign(table.n_competencies(), 0);
+  summary.rows_per_period.assign(table.periods_.size(), 0);
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    ++summary.rows_per_role[static_cast<std::size_t>(table.columns_.role[i])];
+    ++summary.rows_per_competency[table.columns_.competency[i]];
+    ++summary.rows_per_period[table.columns_.period[i]];
+    summary.rows_with_career_level += table.columns_.career_level[i].has_value();
+    summary.rows_with_track += table.columns_.track[i].has_value();
+    summary.rows_with_outcome += table.columns_.outcome[i].has_value();
   }
+}
 
 CALIBRA_INLINE auto ratings_builder::quote(std::string_view text) -> std::string {
-    constexpr std::size_t max_bytes = 40;
-    if (text.size() <= max_bytes) return std::string(text);
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return std::string(text.substr(0, cut)) + "...";
-  }
+  constexpr std::size_t max_bytes = 40;
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
 
 CALIBRA_INLINE auto ratings_builder::equal_ignoring_case(std::string_view a, std::string_view b) -> bool {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-      if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
   }
+  return true;
+}
 
 CALIBRA_INLINE auto ratings_builder::role_list() -> std::string {
-    std::string out;
-    for (rater_role role : all_rater_roles) out += (out.empty() ? "" : ", ") + std::string(to_string(role));
-    return out;
-  }
+  std::string out;
+  for (rater_role role : all_rater_roles) out += (out.empty() ? "" : ", ") + std::string(to_string(role));
+  return out;
+}
 
 }  // namespace calibra::calibration

@@ -22,25 +22,25 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto readiness_options::validate() const -> void {
-    detail::check_probability(confidence, "confidence", "readiness");
-    detail::check_tolerance(tolerance, "readiness");
-  }
+  detail::check_probability(confidence, "confidence", "readiness");
+  detail::check_tolerance(tolerance, "readiness");
+}
 
 CALIBRA_INLINE std::string_view to_string(gap_status s) {
-  switch (s) {
-    case gap_status::met: return "met";
-    case gap_status::unmet: return "unmet";
-    case gap_status::uncertain: return "uncertain";
-  }
+switch (s) {
+  case gap_status::met: return "met";
+  case gap_status::unmet: return "unmet";
+  case gap_status::uncertain: return "uncertain";
+}
   return "?";
 }
 
 CALIBRA_INLINE std::string_view to_string(readiness_verdict v) {
-  switch (v) {
-    case readiness_verdict::ready: return "ready";
-    case readiness_verdict::not_ready: return "not-ready";
-    case readiness_verdict::too_uncertain: return "too-uncertain";
-  }
+switch (v) {
+  case readiness_verdict::ready: return "ready";
+  case readiness_verdict::not_ready: return "not-ready";
+  case readiness_verdict::too_uncertain: return "too-uncertain";
+}
   return "?";
 }
 

@@ -30,28 +30,28 @@ CALIBRA_INLINE const std::vector<rater_role>& external_roles() {
 }
 
 CALIBRA_INLINE auto competency_scores::row_of(std::uint32_t ratee) const -> std::optional<std::size_t> {
-    const auto it = std::lower_bound(ratees.begin(), ratees.end(), ratee);
-    if (it == ratees.end() || *it != ratee) return std::nullopt;
-    return static_cast<std::size_t>(it - ratees.begin());
-  }
+  const auto it = std::lower_bound(ratees.begin(), ratees.end(), ratee);
+  if (it == ratees.end() || *it != ratee) return std::nullopt;
+  return static_cast<std::size_t>(it - ratees.begin());
+}
 
 CALIBRA_INLINE competency_scores observed_scores(const ratings_table& table, ratings_filter filter) {
-  if (filter.roles.empty()) filter.roles = external_roles();
-  const std::size_t n_comp = table.n_competencies();
-  const std::size_t n_ratees = table.ratees().size();
+if (filter.roles.empty()) filter.roles = external_roles();
+const std::size_t n_comp = table.n_competencies();
+const std::size_t n_ratees = table.ratees().size();
 
-  std::vector<double> sum(n_ratees * n_comp, 0.0), sum_sq(n_ratees * n_comp, 0.0);
-  std::vector<int> count(n_ratees * n_comp, 0);
-  std::vector<bool> rated(n_ratees, false);
-  for (std::size_t row = 0; row < table.size(); ++row) {
-    if (!filter.keeps(table, row)) continue;
-    const std::size_t cell = std::size_t{table.ratee(row)} * n_comp + table.competency(row);
-    const double level = table.level(row);
-    sum[cell] += level;
-    sum_sq[cell] += level * level;
-    ++count[cell];
-    rated[table.ratee(row)] = true;
-  }
+std::vector<double> sum(n_ratees * n_comp, 0.0), sum_sq(n_ratees * n_comp, 0.0);
+std::vector<int> count(n_ratees * n_comp, 0);
+std::vector<bool> rated(n_ratees, false);
+for (std::size_t row = 0; row < table.size(); ++row) {
+  if (!filter.keeps(table, row)) continue;
+  const std::size_t cell = std::size_t{table.ratee(row)} * n_comp + table.competency(row);
+  const double level = table.level(row);
+  sum[cell] += level;
+  sum_sq[cell] += level * level;
+  ++count[cell];
+  rated[table.ratee(row)] = true;
+}
 
   competency_scores scores;
   scores.period = filter.period;
@@ -85,13 +85,13 @@ CALIBRA_INLINE competency_scores observed_scores(const ratings_table& table, rat
 }
 
 CALIBRA_INLINE auto privacy_policy::marker(std::size_t distinct_ratees) const -> std::string {
-    return "suppressed: " + std::to_string(distinct_ratees) + " ratee" + (distinct_ratees == 1 ? "" : "s") +
-           ", fewer than the minimum group of " + std::to_string(min_group);
-  }
+  return "suppressed: " + std::to_string(distinct_ratees) + " ratee" + (distinct_ratees == 1 ? "" : "s") +
+         ", fewer than the minimum group of " + std::to_string(min_group);
+}
 
 CALIBRA_INLINE auto privacy_policy::validate() const -> void {
-    if (min_group < 1) throw invalid_argument("calibration", "min_group must be at least 1");
-  }
+  if (min_group < 1) throw invalid_argument("calibration", "min_group must be at least 1");
+}
 
 CALIBRA_INLINE std::optional<std::uint32_t> career_level_of(const ratings_table& table, std::uint32_t ratee,
                                                     std::uint32_t period) {
@@ -105,14 +105,14 @@ CALIBRA_INLINE std::optional<std::uint32_t> career_level_of(const ratings_table&
 }
 
 CALIBRA_INLINE std::optional<std::uint32_t> latest_career_level_of(const ratings_table& table, std::uint32_t ratee) {
-  const auto& all = table.ratee_periods();
-  auto it = std::upper_bound(all.begin(), all.end(), ratee,
-                             [](std::uint32_t key, const ratee_period& rp) { return key < rp.ratee; });
-  while (it != all.begin()) {
-    --it;
-    if (it->ratee != ratee) break;
-    if (it->career_level) return it->career_level;
-  }
+const auto& all = table.ratee_periods();
+auto it = std::upper_bound(all.begin(), all.end(), ratee,
+                           [](std::uint32_t key, const ratee_period& rp) { return key < rp.ratee; });
+while (it != all.begin()) {
+  --it;
+  if (it->ratee != ratee) break;
+  if (it->career_level) return it->career_level;
+}
   return std::nullopt;
 }
 

@@ -24,19 +24,19 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto self_assessment_options::validate() const -> void {
-    const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
-    if (comparison_roles.empty())
-      fail("self_assessment: comparison_roles is empty; expected the roles whose ratings the self rating is "
-           "compared with, e.g. manager");
-    if (std::find(comparison_roles.begin(), comparison_roles.end(), rater_role::self) != comparison_roles.end())
-      fail("self_assessment: comparison_roles must not include 'self'");
-    if (!(conversation_min_gap >= 0) || !std::isfinite(conversation_min_gap))
-      fail("self_assessment: conversation_min_gap must be a finite number of levels >= 0, got " +
-           std::to_string(conversation_min_gap));
-    if (!(confidence > 0 && confidence < 1))
-      fail("self_assessment: confidence must be strictly between 0 and 1, got " + std::to_string(confidence));
-    privacy.validate();
-  }
+  const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
+  if (comparison_roles.empty())
+    fail("self_assessment: comparison_roles is empty; expected the roles whose ratings the self rating is "
+         "compared with, e.g. manager");
+  if (std::find(comparison_roles.begin(), comparison_roles.end(), rater_role::self) != comparison_roles.end())
+    fail("self_assessment: comparison_roles must not include 'self'");
+  if (!(conversation_min_gap >= 0) || !std::isfinite(conversation_min_gap))
+    fail("self_assessment: conversation_min_gap must be a finite number of levels >= 0, got " +
+         std::to_string(conversation_min_gap));
+  if (!(confidence > 0 && confidence < 1))
+    fail("self_assessment: confidence must be strictly between 0 and 1, got " + std::to_string(confidence));
+  privacy.validate();
+}
 
 }  // namespace calibra::calibration
 

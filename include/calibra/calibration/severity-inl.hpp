@@ -68,27 +68,27 @@ CALIBRA_INLINE void severity_options::validate() const {
 namespace calibra::calibration::detail {
 
 CALIBRA_INLINE auto severity_design::entries(std::size_t i, std::size_t (&index)[3], double (&sign)[3]) const -> int {
-    index[0] = rater[i];
-    sign[0] = -1;
-    index[1] = n_raters() + competency[i];
-    sign[1] = 1;
-    if (!period_effects) return 2;
-    index[2] = n_raters() + n_competencies() + period[i];
-    sign[2] = 1;
-    return 3;
-  }
+  index[0] = rater[i];
+  sign[0] = -1;
+  index[1] = n_raters() + competency[i];
+  sign[1] = 1;
+  if (!period_effects) return 2;
+  index[2] = n_raters() + n_competencies() + period[i];
+  sign[2] = 1;
+  return 3;
+}
 
 CALIBRA_INLINE auto severity_design::predict(const Eigen::VectorXd& x, std::size_t i) const -> double {
-    double value = -x[rater[i]] + x[static_cast<Eigen::Index>(n_raters() + competency[i])];
-    if (period_effects) value += x[static_cast<Eigen::Index>(n_raters() + n_competencies() + period[i])];
-    return value;
-  }
+  double value = -x[rater[i]] + x[static_cast<Eigen::Index>(n_raters() + competency[i])];
+  if (period_effects) value += x[static_cast<Eigen::Index>(n_raters() + n_competencies() + period[i])];
+  return value;
+}
 
 CALIBRA_INLINE auto severity_design::add(Eigen::VectorXd& out, std::size_t i, double value) const -> void {
-    out[rater[i]] -= value;
-    out[static_cast<Eigen::Index>(n_raters() + competency[i])] += value;
-    if (period_effects) out[static_cast<Eigen::Index>(n_raters() + n_competencies() + period[i])] += value;
-  }
+  out[rater[i]] -= value;
+  out[static_cast<Eigen::Index>(n_raters() + competency[i])] += value;
+  if (period_effects) out[static_cast<Eigen::Index>(n_raters() + n_competencies() + period[i])] += value;
+}
 
 CALIBRA_INLINE severity_design make_severity_design(const ratings_table& table, const ratings_filter& filter,
                                             bool period_effects) {
@@ -145,7 +145,8 @@ CALIBRA_INLINE severity_design make_severity_design(const ratings_table& table, 
   return d;
 }
 
-CALIBRA_INLINE void apply_reduced_information(const severity_design& d, const Eigen::VectorXd& x, Eigen::VectorXd& out) {
+CALIBRA_INLINE void apply_reduced_information(const severity_design& d, const Eigen::VectorXd& x,
+                                              Eigen::VectorXd& out) {
   out.setZero(static_cast<Eigen::Index>(d.parameters()));
   for (std::size_t e = 0; e < d.n_ratees(); ++e) {
     const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
@@ -338,90 +339,90 @@ CALIBRA_INLINE double ratio_or_nan(double numerator, double denominator) {
 }
 
 CALIBRA_INLINE void rater_diagnostics(const severity_design& d, int n_levels, std::vector<rater_severity>& out) {
-  const std::size_t n_raters = d.n_raters(), n_comp = d.n_competencies();
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  struct totals {
-    double n = 0, sum = 0, sum_sq = 0, middle = 0;
-    std::bitset<256> levels;
-    double pooled_n = 0, pooled_sum = 0, pooled_sum_sq = 0;
-    std::bitset<256> pooled_levels;
-    double ratees = 0, mean_sum = 0, mean_sum_sq = 0, pooled_mean_sum = 0, pooled_mean_sum_sq = 0;
-    double halo_groups = 0, halo_sd_sum = 0;
-  };
-  std::vector<totals> t(n_raters);
-  // PCA accumulators over complete (ratee, period) rows: sums and cross products.
-  std::vector<double> complete_rows(n_raters, 0.0);
-  std::vector<Eigen::VectorXd> row_sum(n_raters, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_comp)));
-  std::vector<Eigen::MatrixXd> cross(n_raters, Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_comp),
-                                                                     static_cast<Eigen::Index>(n_comp)));
+const std::size_t n_raters = d.n_raters(), n_comp = d.n_competencies();
+const double nan = std::numeric_limits<double>::quiet_NaN();
+struct totals {
+  double n = 0, sum = 0, sum_sq = 0, middle = 0;
+  std::bitset<256> levels;
+  double pooled_n = 0, pooled_sum = 0, pooled_sum_sq = 0;
+  std::bitset<256> pooled_levels;
+  double ratees = 0, mean_sum = 0, mean_sum_sq = 0, pooled_mean_sum = 0, pooled_mean_sum_sq = 0;
+  double halo_groups = 0, halo_sd_sum = 0;
+};
+std::vector<totals> t(n_raters);
+// PCA accumulators over complete (ratee, period) rows: sums and cross products.
+std::vector<double> complete_rows(n_raters, 0.0);
+std::vector<Eigen::VectorXd> row_sum(n_raters, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_comp)));
+std::vector<Eigen::MatrixXd> cross(n_raters, Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_comp),
+                                                                   static_cast<Eigen::Index>(n_comp)));
 
-  const int middle_low = (n_levels + 1) / 2, middle_high = n_levels / 2 + 1;  // odd: one level; even: two
-  std::vector<double> count_of(n_raters, 0.0), sum_of(n_raters, 0.0);
-  std::vector<std::uint32_t> touched;
-  Eigen::VectorXd profile(static_cast<Eigen::Index>(n_comp));
-  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
-    const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
-    double n_e = 0, sum_e = 0, sum_sq_e = 0;
-    std::bitset<256> levels_e;
-    touched.clear();
-    for (std::size_t i = begin; i < end; ++i) {
-      const double y = d.level[i];
-      const std::uint32_t r = d.rater[i];
-      n_e += 1;
-      sum_e += y;
-      sum_sq_e += y * y;
-      levels_e.set(static_cast<std::size_t>(y));
-      totals& tr = t[r];
-      tr.n += 1;
-      tr.sum += y;
-      tr.sum_sq += y * y;
-      tr.levels.set(static_cast<std::size_t>(y));
-      if (static_cast<int>(y) >= middle_low && static_cast<int>(y) <= middle_high) tr.middle += 1;
-      if (count_of[r] == 0) touched.push_back(r);
-      count_of[r] += 1;
-      sum_of[r] += y;
-    }
-    const double mean_e = sum_e / n_e;
-    for (std::uint32_t r : touched) {
-      totals& tr = t[r];
-      tr.pooled_n += n_e;
-      tr.pooled_sum += sum_e;
-      tr.pooled_sum_sq += sum_sq_e;
-      tr.pooled_levels |= levels_e;
-      tr.ratees += 1;
-      const double mean_er = sum_of[r] / count_of[r];
-      tr.mean_sum += mean_er;
-      tr.mean_sum_sq += mean_er * mean_er;
-      tr.pooled_mean_sum += mean_e;
-      tr.pooled_mean_sum_sq += mean_e * mean_e;
-      count_of[r] = 0;
-      sum_of[r] = 0;
-    }
-    // One rater's ratings of this ratee in one period: contiguous runs.
-    std::size_t a = begin;
-    while (a < end) {
-      std::size_t b = a;
-      double s = 0, ss = 0;
-      while (b < end && d.rater[b] == d.rater[a] && d.period[b] == d.period[a]) {
-        s += d.level[b];
-        ss += d.level[b] * d.level[b];
-        ++b;
-      }
-      const std::uint32_t r = d.rater[a];
-      const double m = static_cast<double>(b - a);
-      if (m >= 2) {
-        t[r].halo_groups += 1;
-        t[r].halo_sd_sum += sample_sd(m, s, ss);
-      }
-      if (b - a == n_comp && n_comp >= 2) {  // one rating per competency, so the run is a complete profile
-        for (std::size_t i = a; i < b; ++i) profile[d.competency[i]] = d.level[i];
-        complete_rows[r] += 1;
-        row_sum[r] += profile;
-        cross[r].selfadjointView<Eigen::Lower>().rankUpdate(profile);
-      }
-      a = b;
-    }
+const int middle_low = (n_levels + 1) / 2, middle_high = n_levels / 2 + 1;  // odd: one level; even: two
+std::vector<double> count_of(n_raters, 0.0), sum_of(n_raters, 0.0);
+std::vector<std::uint32_t> touched;
+Eigen::VectorXd profile(static_cast<Eigen::Index>(n_comp));
+for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+  const std::size_t begin = d.ratee_offsets[e], end = d.ratee_offsets[e + 1];
+  double n_e = 0, sum_e = 0, sum_sq_e = 0;
+  std::bitset<256> levels_e;
+  touched.clear();
+  for (std::size_t i = begin; i < end; ++i) {
+    const double y = d.level[i];
+    const std::uint32_t r = d.rater[i];
+    n_e += 1;
+    sum_e += y;
+    sum_sq_e += y * y;
+    levels_e.set(static_cast<std::size_t>(y));
+    totals& tr = t[r];
+    tr.n += 1;
+    tr.sum += y;
+    tr.sum_sq += y * y;
+    tr.levels.set(static_cast<std::size_t>(y));
+    if (static_cast<int>(y) >= middle_low && static_cast<int>(y) <= middle_high) tr.middle += 1;
+    if (count_of[r] == 0) touched.push_back(r);
+    count_of[r] += 1;
+    sum_of[r] += y;
   }
+  const double mean_e = sum_e / n_e;
+  for (std::uint32_t r : touched) {
+    totals& tr = t[r];
+    tr.pooled_n += n_e;
+    tr.pooled_sum += sum_e;
+    tr.pooled_sum_sq += sum_sq_e;
+    tr.pooled_levels |= levels_e;
+    tr.ratees += 1;
+    const double mean_er = sum_of[r] / count_of[r];
+    tr.mean_sum += mean_er;
+    tr.mean_sum_sq += mean_er * mean_er;
+    tr.pooled_mean_sum += mean_e;
+    tr.pooled_mean_sum_sq += mean_e * mean_e;
+    count_of[r] = 0;
+    sum_of[r] = 0;
+  }
+  // One rater's ratings of this ratee in one period: contiguous runs.
+  std::size_t a = begin;
+  while (a < end) {
+    std::size_t b = a;
+    double s = 0, ss = 0;
+    while (b < end && d.rater[b] == d.rater[a] && d.period[b] == d.period[a]) {
+      s += d.level[b];
+      ss += d.level[b] * d.level[b];
+      ++b;
+    }
+    const std::uint32_t r = d.rater[a];
+    const double m = static_cast<double>(b - a);
+    if (m >= 2) {
+      t[r].halo_groups += 1;
+      t[r].halo_sd_sum += sample_sd(m, s, ss);
+    }
+    if (b - a == n_comp && n_comp >= 2) {  // one rating per competency, so the run is a complete profile
+      for (std::size_t i = a; i < b; ++i) profile[d.competency[i]] = d.level[i];
+      complete_rows[r] += 1;
+      row_sum[r] += profile;
+      cross[r].selfadjointView<Eigen::Lower>().rankUpdate(profile);
+    }
+    a = b;
+  }
+}
 
   out.resize(n_raters);
   for (std::size_t r = 0; r < n_raters; ++r) {
@@ -474,38 +475,38 @@ CALIBRA_INLINE void rater_diagnostics(const severity_design& d, int n_levels, st
 namespace calibra::calibration {
 
 CALIBRA_INLINE severity_fit fit_severity(const ratings_table& table, const severity_options& options) {
-  options.validate();
-  ratings_filter filter = options.filter;
-  if (filter.roles.empty()) filter.roles = external_roles();
-  if (filter.competency && *filter.competency >= table.n_competencies())
-    throw invalid_argument("calibration", "severity_options.filter.competency = " +
-                                              std::to_string(*filter.competency) + ": the framework has " +
-                                              std::to_string(table.n_competencies()) + " competencies");
-  if (filter.period && *filter.period >= table.periods().size())
-    throw invalid_argument("calibration", "severity_options.filter.period = " + std::to_string(*filter.period) +
-                                              ": the table has " + std::to_string(table.periods().size()) +
-                                              " periods");
-  const double nan = std::numeric_limits<double>::quiet_NaN();
+options.validate();
+ratings_filter filter = options.filter;
+if (filter.roles.empty()) filter.roles = external_roles();
+if (filter.competency && *filter.competency >= table.n_competencies())
+  throw invalid_argument("calibration", "severity_options.filter.competency = " +
+                                            std::to_string(*filter.competency) + ": the framework has " +
+                                            std::to_string(table.n_competencies()) + " competencies");
+if (filter.period && *filter.period >= table.periods().size())
+  throw invalid_argument("calibration", "severity_options.filter.period = " + std::to_string(*filter.period) +
+                                            ": the table has " + std::to_string(table.periods().size()) +
+                                            " periods");
+const double nan = std::numeric_limits<double>::quiet_NaN();
 
-  severity_fit fit;
-  fit.filter = filter;
-  fit.confidence = options.confidence;
-  fit.table_raters = table.raters().size();
-  fit.table_ratees = table.ratees().size();
-  fit.table_periods = table.periods().size();
-  fit.rater_position.assign(table.raters().size(), rater_network::no_component);
-  fit.network = analyse_network(table, filter);
+severity_fit fit;
+fit.filter = filter;
+fit.confidence = options.confidence;
+fit.table_raters = table.raters().size();
+fit.table_ratees = table.ratees().size();
+fit.table_periods = table.periods().size();
+fit.rater_position.assign(table.raters().size(), rater_network::no_component);
+fit.network = analyse_network(table, filter);
 
-  const detail::severity_design d = detail::make_severity_design(table, filter, options.period_effects);
-  fit.n_ratings = d.rows();
-  if (d.rows() == 0) {
-    fit.reason = "no ratings to model: the filter keeps no ratings by the roles " + [&] {
-      std::string roles;
-      for (rater_role role : filter.roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(role));
-      return roles;
-    }();
-    return fit;
-  }
+const detail::severity_design d = detail::make_severity_design(table, filter, options.period_effects);
+fit.n_ratings = d.rows();
+if (d.rows() == 0) {
+  fit.reason = "no ratings to model: the filter keeps no ratings by the roles " + [&] {
+    std::string roles;
+    for (rater_role role : filter.roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(role));
+    return roles;
+  }();
+  return fit;
+}
   const std::size_t n_raters = d.n_raters(), n_comp = d.n_competencies();
   const std::size_t n_params = d.parameters();
   const std::size_t rank = d.n_ratees() + (n_raters - fit.network.components.size()) + (n_comp - 1) +

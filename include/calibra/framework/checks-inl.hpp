@@ -19,11 +19,11 @@
 namespace calibra {
 
 CALIBRA_INLINE std::string_view to_string(severity s) {
-  switch (s) {
-    case severity::error: return "error";
-    case severity::warning: return "warning";
-    case severity::info: return "info";
-  }
+switch (s) {
+  case severity::error: return "error";
+  case severity::warning: return "warning";
+  case severity::info: return "info";
+}
   return "?";
 }
 
@@ -62,56 +62,56 @@ CALIBRA_INLINE bool is_word_char(char c) {
 }
 
 CALIBRA_INLINE std::size_t count_sentences(std::string_view text) {
-  static const char* const abbreviations[] = {"e.g.", "i.e.", "etc.", "vs.", "approx.", "incl."};
-  std::size_t count = 0;
-  bool content_since_end = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '.' || c == '!' || c == '?') {
-      const bool at_boundary = i + 1 == text.size() || std::isspace(static_cast<unsigned char>(text[i + 1]));
-      if (!at_boundary) continue;
-      bool abbreviation = false;
-      for (const char* abbr : abbreviations) {
-        const std::string_view a(abbr);
-        if (i + 1 >= a.size() && lowercase(text.substr(i + 1 - a.size(), a.size())) == a) abbreviation = true;
-      }
-      if (abbreviation) continue;
-      if (content_since_end) ++count;
-      content_since_end = false;
-    } else if (!std::isspace(static_cast<unsigned char>(c))) {
-      content_since_end = true;
+static const char* const abbreviations[] = {"e.g.", "i.e.", "etc.", "vs.", "approx.", "incl."};
+std::size_t count = 0;
+bool content_since_end = false;
+for (std::size_t i = 0; i < text.size(); ++i) {
+  const char c = text[i];
+  if (c == '.' || c == '!' || c == '?') {
+    const bool at_boundary = i + 1 == text.size() || std::isspace(static_cast<unsigned char>(text[i + 1]));
+    if (!at_boundary) continue;
+    bool abbreviation = false;
+    for (const char* abbr : abbreviations) {
+      const std::string_view a(abbr);
+      if (i + 1 >= a.size() && lowercase(text.substr(i + 1 - a.size(), a.size())) == a) abbreviation = true;
     }
+    if (abbreviation) continue;
+    if (content_since_end) ++count;
+    content_since_end = false;
+  } else if (!std::isspace(static_cast<unsigned char>(c))) {
+    content_since_end = true;
   }
+}
   if (content_since_end) ++count;  // a final sentence without its full stop still counts
   return count;
 }
 
 CALIBRA_INLINE bool contains_term(const std::string& lower_text, const std::string& term, bool whole_word) {
-  const std::string t = lowercase(term);
-  for (std::size_t pos = lower_text.find(t); pos != std::string::npos; pos = lower_text.find(t, pos + 1)) {
-    const bool starts = pos == 0 || !is_word_char(lower_text[pos - 1]);
-    const std::size_t end = pos + t.size();
-    const bool ends = end == lower_text.size() || !is_word_char(lower_text[end]);
-    if (starts && (!whole_word || ends)) return true;
-  }
+const std::string t = lowercase(term);
+for (std::size_t pos = lower_text.find(t); pos != std::string::npos; pos = lower_text.find(t, pos + 1)) {
+  const bool starts = pos == 0 || !is_word_char(lower_text[pos - 1]);
+  const std::size_t end = pos + t.size();
+  const bool ends = end == lower_text.size() || !is_word_char(lower_text[end]);
+  if (starts && (!whole_word || ends)) return true;
+}
   return false;
 }
 
 CALIBRA_INLINE std::set<std::string> content_words(std::string_view text) {
-  static const std::set<std::string> stop{"a",    "an",   "and",  "the",  "of",   "to",   "in",   "for",
-                                          "on",   "with", "by",   "at",   "from", "that", "this", "it",
-                                          "its",  "as",   "or",   "is",   "are",  "be",   "their", "they",
-                                          "what", "how",  "into", "so",   "can",  "which", "who", "&"};
-  std::set<std::string> words;
-  std::string current;
-  for (char c : lowercase(text) + " ") {
-    if (std::isalnum(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80)) {
-      current += c;
-    } else {
-      if (!current.empty() && !stop.count(current)) words.insert(current);
-      current.clear();
-    }
+static const std::set<std::string> stop{"a",    "an",   "and",  "the",  "of",   "to",   "in",   "for",
+                                        "on",   "with", "by",   "at",   "from", "that", "this", "it",
+                                        "its",  "as",   "or",   "is",   "are",  "be",   "their", "they",
+                                        "what", "how",  "into", "so",   "can",  "which", "who", "&"};
+std::set<std::string> words;
+std::string current;
+for (char c : lowercase(text) + " ") {
+  if (std::isalnum(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80)) {
+    current += c;
+  } else {
+    if (!current.empty() && !stop.count(current)) words.insert(current);
+    current.clear();
   }
+}
   return words;
 }
 
@@ -135,48 +135,49 @@ CALIBRA_INLINE std::string fixed1(double v) {
 namespace calibra {
 
 CALIBRA_INLINE std::vector<finding> check(const framework& fw, const check_options& opt) {
-  std::vector<finding> out;
-  auto add = [&](std::string_view rule, std::string where, std::string message, std::string hint,
-                 std::optional<severity> level = std::nullopt) {
-    severity s = severity::warning;
-    for (const auto& r : check_rules())
-      if (r.id == rule) s = r.severity;
-    out.push_back({std::string(rule), level.value_or(s), std::move(where), std::move(message), std::move(hint)});
-  };
-  const auto& scale = fw.scale();
-  const auto& comps = fw.competencies();
-  const auto& ladder = fw.ladder();
-  const auto& levels = ladder.levels();
-  const auto& E = fw.expectations();
-  auto cname = [&](std::size_t c) { return "'" + comps[c].name + "'"; };
-  auto lname = [&](std::size_t l) { return "'" + levels[l].name + "'"; };
+std::vector<finding> out;
+auto add = [&](std::string_view rule, std::string where, std::string message, std::string hint,
+               std::optional<severity> level = std::nullopt) {
+  severity s = severity::warning;
+  for (const auto& r : check_rules())
+    if (r.id == rule) s = r.severity;
+  out.push_back({std::string(rule), level.value_or(s), std::move(where), std::move(message), std::move(hint)});
+};
+const auto& scale = fw.scale();
+const auto& comps = fw.competencies();
+const auto& ladder = fw.ladder();
+const auto& levels = ladder.levels();
+const auto& E = fw.expectations();
+auto cname = [&](std::size_t c) { return "'" + comps[c].name + "'"; };
+auto lname = [&](std::size_t l) { return "'" + levels[l].name + "'"; };
 
-  // ---- scale and competencies ---------------------------------------------
-  if (scale.size() < opt.min_levels || scale.size() > opt.max_levels)
-    add("scale.level-count", "/scale",
-        "the scale has " + std::to_string(scale.size()) + " levels; " + std::to_string(opt.min_levels) + " to " +
-            std::to_string(opt.max_levels) + " separate adjacent career levels without false precision",
-        scale.size() < opt.min_levels ? "add a level so adjacent career levels can differ"
-                                      : "merge levels whose anchors raters cannot tell apart");
-  if (comps.size() < opt.min_competencies || comps.size() > opt.max_competencies)
-    add("framework.competency-count", "/competencies",
-        "the framework has " + std::to_string(comps.size()) + " competencies, outside " +
-            std::to_string(opt.min_competencies) + "-" + std::to_string(opt.max_competencies),
-        comps.size() > opt.max_competencies ? "combine competencies that are split too finely"
-                                            : "cover all four quadrants with enough competencies to rate");
-  for (std::size_t c = 0; c < comps.size(); ++c) {
-    const std::string at = "/competencies/" + std::to_string(c) + "/definition";
-    const auto sentences = detail::count_sentences(comps[c].definition);
-    if (sentences == 0)
-      add("competency.definition", at, cname(c) + " has no definition",
-          "write one sentence saying what the competency covers");
-    else if (sentences != 1)
-      add("competency.definition", at, cname(c) + " is defined in " + std::to_string(sentences) + " sentences",
-          "condense the definition to a single sentence", severity::warning);
-  }
+// ---- scale and competencies ---------------------------------------------
+if (scale.size() < opt.min_levels || scale.size() > opt.max_levels)
+  add("scale.level-count", "/scale",
+      "the scale has " + std::to_string(scale.size()) + " levels; " + std::to_string(opt.min_levels) + " to " +
+          std::to_string(opt.max_levels) + " separate adjacent career levels without false precision",
+      scale.size() < opt.min_levels ? "add a level so adjacent career levels can differ"
+                                    : "merge levels whose anchors raters cannot tell apart");
+if (comps.size() < opt.min_competencies || comps.size() > opt.max_competencies)
+  add("framework.competency-count", "/competencies",
+      "the framework has " + std::to_string(comps.size()) + " competencies, outside " +
+          std::to_string(opt.min_competencies) + "-" + std::to_string(opt.max_competencies),
+      comps.size() > opt.max_competencies ? "combine competencies that are split too finely"
+                                          : "cover all four quadrants with enough competencies to rate");
+for (std::size_t c = 0; c < comps.size(); ++c) {
+  const std::string at = "/competencies/" + std::to_string(c) + "/definition";
+  const auto sentences = detail::count_sentences(comps[c].definition);
+  if (sentences == 0)
+    add("competency.definition", at, cname(c) + " has no definition",
+        "write one sentence saying what the competency covers");
+  else if (sentences != 1)
+    add("competency.definition", at, cname(c) + " is defined in " + std::to_string(sentences) + " sentences",
+        "condense the definition to a single sentence", severity::warning);
+}
   for (std::size_t a = 0; a < comps.size(); ++a)
     for (std::size_t b = a + 1; b < comps.size(); ++b) {
-      const double by_name = detail::jaccard(detail::content_words(comps[a].name), detail::content_words(comps[b].name));
+      const double by_name =
+          detail::jaccard(detail::content_words(comps[a].name), detail::content_words(comps[b].name));
       const double by_def =
           detail::jaccard(detail::content_words(comps[a].definition), detail::content_words(comps[b].definition));
       if (by_name >= opt.name_overlap || by_def >= opt.definition_overlap)
@@ -256,8 +257,9 @@ CALIBRA_INLINE std::vector<finding> check(const framework& fw, const check_optio
   }
 
   const auto ic = ladder.track_levels(track::ic);
-  const bool has_both_focuses = std::any_of(comps.begin(), comps.end(), [](const competency& c) { return c.quadrant.is_strategic(); }) &&
-                                std::any_of(comps.begin(), comps.end(), [](const competency& c) { return c.quadrant.is_tactical(); });
+  const bool has_both_focuses =
+      std::any_of(comps.begin(), comps.end(), [](const competency& c) { return c.quadrant.is_strategic(); }) &&
+      std::any_of(comps.begin(), comps.end(), [](const competency& c) { return c.quadrant.is_tactical(); });
   if (!ic.empty() && has_both_focuses) {
     const std::size_t first = ic.front();
     const double tactical = quadrant_mean(first, false), strategic = quadrant_mean(first, true);

@@ -38,154 +38,156 @@ CALIBRA_INLINE framework::framework(framework_metadata metadata, proficiency_sca
   }
 
 CALIBRA_INLINE auto framework::competency_index(std::string_view id) const -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < competencies_.size(); ++i)
-      if (competencies_[i].id == id) return i;
-    return std::nullopt;
-  }
+  for (std::size_t i = 0; i < competencies_.size(); ++i)
+    if (competencies_[i].id == id) return i;
+  return std::nullopt;
+}
 
 CALIBRA_INLINE auto framework::area_index(std::string_view id) const -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < areas_.size(); ++i)
-      if (areas_[i].id == id) return i;
-    return std::nullopt;
-  }
+  for (std::size_t i = 0; i < areas_.size(); ++i)
+    if (areas_[i].id == id) return i;
+  return std::nullopt;
+}
 
-CALIBRA_INLINE auto framework::expectation(std::string_view career_level_id, std::string_view competency_id) const -> int {
-    const auto row = ladder_.index_of(career_level_id);
-    if (!row) throw invalid_argument("framework", "unknown career level '" + std::string(career_level_id) + "'");
-    const auto col = competency_index(competency_id);
-    if (!col) throw invalid_argument("framework", "unknown competency '" + std::string(competency_id) + "'");
-    return expectations_(static_cast<Eigen::Index>(*row), static_cast<Eigen::Index>(*col));
-  }
+CALIBRA_INLINE auto framework::expectation(std::string_view career_level_id, std::string_view competency_id) const
+    -> int {
+  const auto row = ladder_.index_of(career_level_id);
+  if (!row) throw invalid_argument("framework", "unknown career level '" + std::string(career_level_id) + "'");
+  const auto col = competency_index(competency_id);
+  if (!col) throw invalid_argument("framework", "unknown competency '" + std::string(competency_id) + "'");
+  return expectations_(static_cast<Eigen::Index>(*row), static_cast<Eigen::Index>(*col));
+}
 
 CALIBRA_INLINE auto framework::gaps() const -> std::vector<promotion_gaps> {
-    std::vector<promotion_gaps> out;
-    for (const step& s : ladder_.steps()) {
-      promotion_gaps g{s, {}};
-      for (std::size_t c = 0; c < competencies_.size(); ++c) {
-        const int before = expect(s.from, c);
-        const int after = expect(s.to, c);
-        if (after > before) g.competencies.push_back({c, before, after});
-      }
-      out.push_back(std::move(g));
+  std::vector<promotion_gaps> out;
+  for (const step& s : ladder_.steps()) {
+    promotion_gaps g{s, {}};
+    for (std::size_t c = 0; c < competencies_.size(); ++c) {
+      const int before = expect(s.from, c);
+      const int after = expect(s.to, c);
+      if (after > before) g.competencies.push_back({c, before, after});
     }
-    return out;
+    out.push_back(std::move(g));
   }
+  return out;
+}
 
 CALIBRA_INLINE auto framework::plateaus() const -> std::vector<plateau> {
-    std::vector<plateau> out;
-    for (const auto& chain : promotion_chains()) {
-      for (std::size_t c = 0; c < competencies_.size(); ++c) {
-        std::size_t last_rise = 0;
-        for (std::size_t i = 1; i < chain.size(); ++i)
-          if (expect(chain[i], c) > expect(chain[i - 1], c)) last_rise = i;
-        if (last_rise + 1 >= chain.size()) continue;
-        const plateau p{c, chain[last_rise], expect(chain[last_rise], c)};
-        const bool seen = std::any_of(out.begin(), out.end(), [&](const plateau& q) {
-          return q.competency == p.competency && q.career_level == p.career_level;
-        });
-        if (!seen) out.push_back(p);
-      }
+  std::vector<plateau> out;
+  for (const auto& chain : promotion_chains()) {
+    for (std::size_t c = 0; c < competencies_.size(); ++c) {
+      std::size_t last_rise = 0;
+      for (std::size_t i = 1; i < chain.size(); ++i)
+        if (expect(chain[i], c) > expect(chain[i - 1], c)) last_rise = i;
+      if (last_rise + 1 >= chain.size()) continue;
+      const plateau p{c, chain[last_rise], expect(chain[last_rise], c)};
+      const bool seen = std::any_of(out.begin(), out.end(), [&](const plateau& q) {
+        return q.competency == p.competency && q.career_level == p.career_level;
+      });
+      if (!seen) out.push_back(p);
     }
-    return out;
   }
+  return out;
+}
 
 CALIBRA_INLINE auto framework::quadrant_profile() const -> Eigen::MatrixXd {
-    Eigen::MatrixXd profile = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(ladder_.size()), 4);
-    std::array<int, 4> counts{};
-    for (const competency& c : competencies_) ++counts[static_cast<std::size_t>(c.quadrant.index())];
-    for (std::size_t l = 0; l < ladder_.size(); ++l)
-      for (std::size_t c = 0; c < competencies_.size(); ++c)
-        profile(static_cast<Eigen::Index>(l), competencies_[c].quadrant.index()) += expect(l, c);
-    for (int q = 0; q < 4; ++q) {
-      if (counts[static_cast<std::size_t>(q)] == 0)
-        profile.col(q).setConstant(std::numeric_limits<double>::quiet_NaN());
-      else
-        profile.col(q) /= counts[static_cast<std::size_t>(q)];
-    }
-    return profile;
+  Eigen::MatrixXd profile = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(ladder_.size()), 4);
+  std::array<int, 4> counts{};
+  for (const competency& c : competencies_) ++counts[static_cast<std::size_t>(c.quadrant.index())];
+  for (std::size_t l = 0; l < ladder_.size(); ++l)
+    for (std::size_t c = 0; c < competencies_.size(); ++c)
+      profile(static_cast<Eigen::Index>(l), competencies_[c].quadrant.index()) += expect(l, c);
+  for (int q = 0; q < 4; ++q) {
+    if (counts[static_cast<std::size_t>(q)] == 0)
+      profile.col(q).setConstant(std::numeric_limits<double>::quiet_NaN());
+    else
+      profile.col(q) /= counts[static_cast<std::size_t>(q)];
   }
+  return profile;
+}
 
-CALIBRA_INLINE auto framework::path(std::string_view from_id, std::string_view to_id) const -> std::vector<std::string> {
-    const auto from = ladder_.index_of(from_id);
-    if (!from) throw invalid_argument("framework", "unknown career level '" + std::string(from_id) + "'");
-    const auto to = ladder_.index_of(to_id);
-    if (!to) throw invalid_argument("framework", "unknown career level '" + std::string(to_id) + "'");
-    std::vector<std::string> ids;
-    for (std::size_t i : ladder_.path(*from, *to)) ids.push_back(ladder_.levels()[i].id);
-    return ids;
-  }
+CALIBRA_INLINE auto framework::path(std::string_view from_id, std::string_view to_id) const
+    -> std::vector<std::string> {
+  const auto from = ladder_.index_of(from_id);
+  if (!from) throw invalid_argument("framework", "unknown career level '" + std::string(from_id) + "'");
+  const auto to = ladder_.index_of(to_id);
+  if (!to) throw invalid_argument("framework", "unknown career level '" + std::string(to_id) + "'");
+  std::vector<std::string> ids;
+  for (std::size_t i : ladder_.path(*from, *to)) ids.push_back(ladder_.levels()[i].id);
+  return ids;
+}
 
 CALIBRA_INLINE auto framework::promotion_chains() const -> std::vector<std::vector<std::size_t>> {
-    std::vector<std::vector<std::size_t>> chains;
-    std::vector<std::size_t> current;
-    auto extend = [&](auto&& self, std::size_t level) -> void {
-      current.push_back(level);
-      const auto next = ladder_.next(level);
-      if (next.empty()) chains.push_back(current);
-      for (std::size_t n : next) self(self, n);
-      current.pop_back();
-    };
-    for (std::size_t l = 0; l < ladder_.size(); ++l)
-      if (ladder_.previous(l).empty()) extend(extend, l);
-    return chains;
-  }
+  std::vector<std::vector<std::size_t>> chains;
+  std::vector<std::size_t> current;
+  auto extend = [&](auto&& self, std::size_t level) -> void {
+    current.push_back(level);
+    const auto next = ladder_.next(level);
+    if (next.empty()) chains.push_back(current);
+    for (std::size_t n : next) self(self, n);
+    current.pop_back();
+  };
+  for (std::size_t l = 0; l < ladder_.size(); ++l)
+    if (ladder_.previous(l).empty()) extend(extend, l);
+  return chains;
+}
 
 CALIBRA_INLINE auto framework::expect(std::size_t career_level, std::size_t comp) const -> int {
-    return expectations_(static_cast<Eigen::Index>(career_level), static_cast<Eigen::Index>(comp));
-  }
+  return expectations_(static_cast<Eigen::Index>(career_level), static_cast<Eigen::Index>(comp));
+}
 
 [[noreturn]] CALIBRA_INLINE auto framework::fail(const std::string& pointer, const std::string& message) -> void {
-    throw validation_error("framework", pointer + ": " + message);
-  }
+  throw validation_error("framework", pointer + ": " + message);
+}
 
 CALIBRA_INLINE auto framework::validate() const -> void {
-    const auto n_levels = scale_.size();
-    if (n_levels < proficiency_scale::min_levels || n_levels > proficiency_scale::max_levels)
-      fail("/scale", "a scale needs 3 to 7 levels, this one has " + std::to_string(n_levels));
-    require_unique_ids(scale_.levels(), "/scale");
-    require_unique_ids(areas_, "/areas");
-    require_unique_ids(competencies_, "/competencies");
-    if (competencies_.empty()) fail("/competencies", "a framework needs at least one competency");
-    for (std::size_t i = 0; i < competencies_.size(); ++i) {
-      const competency& c = competencies_[i];
-      const std::string at = "/competencies/" + std::to_string(i);
-      if (c.name.empty()) fail(at + "/name", "name must not be empty");
-      if (c.area && !area_index(*c.area)) fail(at + "/area", "unknown area '" + *c.area + "'");
-      if (c.position) {
-        const auto q = quadrant_of(*c.position);
-        if (!q)
-          fail(at + "/position", "both coordinates must be non-zero and within [-1, 1]");
-        if (*q != c.quadrant)
-          fail(at + "/position", "the position lies in " + to_string(*q) + " but the quadrant is " +
-                                     to_string(c.quadrant));
-      }
-      if (c.anchors.size() != n_levels)
-        fail(at + "/anchors", "expected one anchor slot per scale level (" + std::to_string(n_levels) + "), got " +
-                                  std::to_string(c.anchors.size()));
+  const auto n_levels = scale_.size();
+  if (n_levels < proficiency_scale::min_levels || n_levels > proficiency_scale::max_levels)
+    fail("/scale", "a scale needs 3 to 7 levels, this one has " + std::to_string(n_levels));
+  require_unique_ids(scale_.levels(), "/scale");
+  require_unique_ids(areas_, "/areas");
+  require_unique_ids(competencies_, "/competencies");
+  if (competencies_.empty()) fail("/competencies", "a framework needs at least one competency");
+  for (std::size_t i = 0; i < competencies_.size(); ++i) {
+    const competency& c = competencies_[i];
+    const std::string at = "/competencies/" + std::to_string(i);
+    if (c.name.empty()) fail(at + "/name", "name must not be empty");
+    if (c.area && !area_index(*c.area)) fail(at + "/area", "unknown area '" + *c.area + "'");
+    if (c.position) {
+      const auto q = quadrant_of(*c.position);
+      if (!q)
+        fail(at + "/position", "both coordinates must be non-zero and within [-1, 1]");
+      if (*q != c.quadrant)
+        fail(at + "/position", "the position lies in " + to_string(*q) + " but the quadrant is " +
+                                   to_string(c.quadrant));
     }
-    if (ladder_.size() == 0) fail("/career_levels", "a framework needs at least one career level");
-    if (static_cast<std::size_t>(expectations_.rows()) != ladder_.size() ||
-        static_cast<std::size_t>(expectations_.cols()) != competencies_.size())
-      fail("/expectations", "expected a " + std::to_string(ladder_.size()) + " x " +
-                                std::to_string(competencies_.size()) + " matrix (career levels x competencies)");
-    for (std::size_t l = 0; l < ladder_.size(); ++l)
-      for (std::size_t c = 0; c < competencies_.size(); ++c) {
-        const int v = expect(l, c);
-        if (v < 1 || static_cast<std::size_t>(v) > n_levels)
-          fail("/expectations/" + ladder_.levels()[l].id + "/" + competencies_[c].id,
-               "level ordinal " + std::to_string(v) + " is outside the scale 1.." + std::to_string(n_levels));
-      }
-    require_unique_ids(archetypes_, "/archetypes");
-    for (std::size_t i = 0; i < archetypes_.size(); ++i) {
-      const std::string at = "/archetypes/" + std::to_string(i);
-      auto check_ids = [&](const std::vector<std::string>& ids, const char* field) {
-        for (std::size_t k = 0; k < ids.size(); ++k)
-          if (!competency_index(ids[k]))
-            fail(at + "/" + field + "/" + std::to_string(k), "unknown competency '" + ids[k] + "'");
-      };
-      check_ids(archetypes_[i].strong, "strong");
-      check_ids(archetypes_[i].growth, "growth");
-    }
+    if (c.anchors.size() != n_levels)
+      fail(at + "/anchors", "expected one anchor slot per scale level (" + std::to_string(n_levels) + "), got " +
+                                std::to_string(c.anchors.size()));
   }
+  if (ladder_.size() == 0) fail("/career_levels", "a framework needs at least one career level");
+  if (static_cast<std::size_t>(expectations_.rows()) != ladder_.size() ||
+      static_cast<std::size_t>(expectations_.cols()) != competencies_.size())
+    fail("/expectations", "expected a " + std::to_string(ladder_.size()) + " x " +
+                              std::to_string(competencies_.size()) + " matrix (career levels x competencies)");
+  for (std::size_t l = 0; l < ladder_.size(); ++l)
+    for (std::size_t c = 0; c < competencies_.size(); ++c) {
+      const int v = expect(l, c);
+      if (v < 1 || static_cast<std::size_t>(v) > n_levels)
+        fail("/expectations/" + ladder_.levels()[l].id + "/" + competencies_[c].id,
+             "level ordinal " + std::to_string(v) + " is outside the scale 1.." + std::to_string(n_levels));
+    }
+  require_unique_ids(archetypes_, "/archetypes");
+  for (std::size_t i = 0; i < archetypes_.size(); ++i) {
+    const std::string at = "/archetypes/" + std::to_string(i);
+    auto check_ids = [&](const std::vector<std::string>& ids, const char* field) {
+      for (std::size_t k = 0; k < ids.size(); ++k)
+        if (!competency_index(ids[k]))
+          fail(at + "/" + field + "/" + std::to_string(k), "unknown competency '" + ids[k] + "'");
+    };
+    check_ids(archetypes_[i].strong, "strong");
+    check_ids(archetypes_[i].growth, "growth");
+  }
+}
 
 }  // namespace calibra

@@ -15,20 +15,20 @@
 namespace calibra {
 
 CALIBRA_INLINE std::string_view to_string(relative_rating r) {
-  switch (r) {
-    case relative_rating::needs_focus: return "needs-focus";
-    case relative_rating::on_track: return "on-track";
-    case relative_rating::outperforming: return "outperforming";
-  }
+switch (r) {
+  case relative_rating::needs_focus: return "needs-focus";
+  case relative_rating::on_track: return "on-track";
+  case relative_rating::outperforming: return "outperforming";
+}
   return "?";
 }
 
 CALIBRA_INLINE std::string_view label(relative_rating r) {
-  switch (r) {
-    case relative_rating::needs_focus: return "Needs Focus";
-    case relative_rating::on_track: return "On Track";
-    case relative_rating::outperforming: return "Outperforming";
-  }
+switch (r) {
+  case relative_rating::needs_focus: return "Needs Focus";
+  case relative_rating::on_track: return "On Track";
+  case relative_rating::outperforming: return "Outperforming";
+}
   return "?";
 }
 
@@ -48,9 +48,12 @@ CALIBRA_INLINE int to_absolute(relative_rating r, int expectation, int scale_siz
   if (expectation < 1 || expectation > scale_size)
     throw invalid_argument("relative", "expectation " + std::to_string(expectation) + " is outside the scale 1.." +
                                            std::to_string(scale_size));
-  const int level = expectation + (r == relative_rating::needs_focus ? -1 : r == relative_rating::outperforming ? 1 : 0);
+  const int level = expectation + (r == relative_rating::needs_focus     ? -1
+                                   : r == relative_rating::outperforming ? 1
+                                                                         : 0);
   if (level < 1 || level > scale_size)
-    throw invalid_argument("relative", "'" + std::string(label(r)) + "' has no level on this scale when the expectation is level " +
+    throw invalid_argument("relative", "'" + std::string(label(r)) +
+                                           "' has no level on this scale when the expectation is level " +
                                            std::to_string(expectation));
   return level;
 }

@@ -58,21 +58,22 @@ CALIBRA_INLINE std::string unavailable_text(const std::string& what, const std::
 
 namespace calibra::reports {
 
-CALIBRA_INLINE section data_section(const calibration::calibration_report& cal, const calibration::ratings_table& ratings) {
+CALIBRA_INLINE section data_section(const calibration::calibration_report& cal,
+                                    const calibration::ratings_table& ratings) {
   namespace cal_ns = calibration;
   const auto& in = cal.input;
   section s;
   s.id = "data";
   s.title = "Ratings data";
-  s.intro = "Ratings " + (in.source.empty() ? std::string() : "from " + in.source + " ") + "for the framework above: " +
-            std::to_string(in.rows_kept) + " ratings of " + std::to_string(in.ratees) + " ratees by " +
-            std::to_string(in.raters) + " raters over " + std::to_string(in.periods) +
-            " periods. The ratee analyses describe " + cal.period_name +
-            ". Aggregates over fewer than " + std::to_string(cal.privacy.min_group) +
-            " ratees are suppressed to protect the people in them.";
+  s.intro = "Ratings " + (in.source.empty() ? std::string() : "from " + in.source + " ") +
+            "for the framework above: " + std::to_string(in.rows_kept) + " ratings of " + std::to_string(in.ratees) +
+            " ratees by " + std::to_string(in.raters) + " raters over " + std::to_string(in.periods) +
+            " periods. The ratee analyses describe " + cal.period_name + ". Aggregates over fewer than " +
+            std::to_string(cal.privacy.min_group) + " ratees are suppressed to protect the people in them.";
 
-  table input("input", "What was read",
-              {column("measure", "Measure", column_kind::text, 36), column("value", "Value", column_kind::integer, 10)});
+  table input(
+      "input", "What was read",
+      {column("measure", "Measure", column_kind::text, 36), column("value", "Value", column_kind::integer, 10)});
   input.add_row({"Rows read", in.rows_read});
   input.add_row({"Ratings kept", in.rows_kept});
   input.add_row({"Repeated ratings folded (duplicate policy " + std::string(cal_ns::to_string(in.duplicates)) + ")",
@@ -81,8 +82,8 @@ CALIBRA_INLINE section data_section(const calibration::calibration_report& cal, 
   input.add_row({"Raters", in.raters});
   input.add_row({"Periods", in.periods});
   for (cal_ns::rater_role role : cal_ns::all_rater_roles)
-    input.add_row({"Ratings by role: " + std::string(cal_ns::to_string(role)),
-                   in.rows_per_role[static_cast<std::size_t>(role)]});
+    input.add_row(
+        {"Ratings by role: " + std::string(cal_ns::to_string(role)), in.rows_per_role[static_cast<std::size_t>(role)]});
   for (std::size_t p = 0; p < in.rows_per_period.size() && p < ratings.periods().size(); ++p)
     input.add_row({"Ratings in " + detail::period_name(ratings, static_cast<std::uint32_t>(p)), in.rows_per_period[p]});
   input.add_row({"Rows with a career level", in.rows_with_career_level});
@@ -93,8 +94,8 @@ CALIBRA_INLINE section data_section(const calibration::calibration_report& cal, 
                   column("reason", "Why not", column_kind::text, 70)});
   analyses.caption = "Every analysis the data supports runs; the others say what is missing.";
   for (const auto& a : cal.analyses)
-    analyses.add_row({a.id, cell(detail::yes_no(a.available)).emphasised(!a.available),
-                      a.reason.empty() ? cell() : cell(a.reason)});
+    analyses.add_row(
+        {a.id, cell(detail::yes_no(a.available)).emphasised(!a.available), a.reason.empty() ? cell() : cell(a.reason)});
   if (!in.ignored_columns.empty()) {
     std::string cols;
     for (const auto& c : in.ignored_columns) cols += (cols.empty() ? "" : ", ") + c;
@@ -104,8 +105,9 @@ CALIBRA_INLINE section data_section(const calibration::calibration_report& cal, 
   return s;
 }
 
-CALIBRA_INLINE section calibration_section(const calibration::calibration_report& cal, const calibration::ratings_table& ratings,
-                                   const calibration_report_options& options) {
+CALIBRA_INLINE section calibration_section(const calibration::calibration_report& cal,
+                                           const calibration::ratings_table& ratings,
+                                           const calibration_report_options& options) {
   const framework& fw = ratings.framework();
   const auto& anchors = cal.anchors;
   section s;
@@ -155,16 +157,18 @@ CALIBRA_INLINE section calibration_section(const calibration::calibration_report
     agreement.empty_text = s.intro;
   } else {
     const auto& o = anchors.overall;
-    s.intro = "Overall, " + detail::percent(o.within_one) + " of rater pairs rating the same ratee lie within one "
-              "level of each other and " + detail::percent(o.exact) + " agree exactly (Krippendorff's ordinal alpha " +
-              detail::fixed2(o.alpha) + ", Gwet's AC2 " + detail::fixed2(o.gwet) + ", over " +
-              std::to_string(o.n_units) + " ratee-competency-periods). " + std::to_string(anchors.competencies_flagged) +
-              " of " + std::to_string(anchors.competencies_evaluated) +
+    s.intro = "Overall, " + detail::percent(o.within_one) +
+              " of rater pairs rating the same ratee lie within one "
+              "level of each other and " +
+              detail::percent(o.exact) + " agree exactly (Krippendorff's ordinal alpha " + detail::fixed2(o.alpha) +
+              ", Gwet's AC2 " + detail::fixed2(o.gwet) + ", over " + std::to_string(o.n_units) +
+              " ratee-competency-periods). " + std::to_string(anchors.competencies_flagged) + " of " +
+              std::to_string(anchors.competencies_evaluated) +
               (anchors.competencies_flagged == 1 ? " competencies is flagged: its anchors let"
                                                  : " competencies are flagged: their anchors let") +
               " raters read the same person more than one level apart" +
-              (anchors.severity_adjusted ? " even once each rater's severity is taken out" : "") +
-              " (more than " + detail::percent(anchors.max_divergent_share) + " of units divergent, or fewer than " +
+              (anchors.severity_adjusted ? " even once each rater's severity is taken out" : "") + " (more than " +
+              detail::percent(anchors.max_divergent_share) + " of units divergent, or fewer than " +
               detail::percent(anchors.min_within_one) + " of pairs within one level; at least " +
               std::to_string(anchors.min_units) + " units needed).";
     if (!anchors.note.empty()) s.notes.push_back(anchors.note);
@@ -256,28 +260,29 @@ CALIBRA_INLINE section calibration_section(const calibration::calibration_report
   return s;
 }
 
-CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal, const calibration::ratings_table& ratings) {
+CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal,
+                                      const calibration::ratings_table& ratings) {
   const auto& fit = cal.severity;
   const auto& network = fit.network;
   section s;
   s.id = "raters";
   s.title = "Raters";
 
-  table severity("severity", "Rater severity",
-                 {column("rater", "Rater", column_kind::text, 14),
-                  column("component", "Group", column_kind::integer, 7),
-                  column("severity", "Severity (levels)", column_kind::number, 10).with_digits(2),
-                  column("se", "SE", column_kind::number, 8).with_digits(2),
-                  column("ci_low", "CI low", column_kind::number, 8).with_digits(2),
-                  column("ci_high", "CI high", column_kind::number, 8).with_digits(2),
-                  column("ratings", "Ratings", column_kind::integer, 8),
-                  column("ratees", "Ratees", column_kind::integer, 8),
-                  column("mean_level", "Mean level given", column_kind::number, 9).with_digits(2),
-                  column("flags", "Flags", column_kind::text, 30)});
+  table severity(
+      "severity", "Rater severity",
+      {column("rater", "Rater", column_kind::text, 14), column("component", "Group", column_kind::integer, 7),
+       column("severity", "Severity (levels)", column_kind::number, 10).with_digits(2),
+       column("se", "SE", column_kind::number, 8).with_digits(2),
+       column("ci_low", "CI low", column_kind::number, 8).with_digits(2),
+       column("ci_high", "CI high", column_kind::number, 8).with_digits(2),
+       column("ratings", "Ratings", column_kind::integer, 8), column("ratees", "Ratees", column_kind::integer, 8),
+       column("mean_level", "Mean level given", column_kind::number, 9).with_digits(2),
+       column("flags", "Flags", column_kind::text, 30)});
   severity.frozen_columns = 1;
-  severity.caption = "Positive severity: the rater rates lower than others would for the same people (harsh); "
-                     "negative: higher (lenient). Raters in different groups share no ratee, directly or through "
-                     "others, so their severities cannot be compared.";
+  severity.caption =
+      "Positive severity: the rater rates lower than others would for the same people (harsh); "
+      "negative: higher (lenient). Raters in different groups share no ratee, directly or through "
+      "others, so their severities cannot be compared.";
   forest_plot forest;
   forest.id = "severity-chart";
   forest.title = "Severity with " + detail::percent(fit.confidence) + " confidence intervals";
@@ -287,12 +292,14 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
     s.intro = detail::unavailable_text("The severity model", fit.reason);
     severity.empty_text = s.intro;
   } else {
-    s.intro = "Severity comes from an additive model of the ratings (level = overall mean + ratee + competency + "
-              "period effects - rater severity), fitted to " + std::to_string(fit.n_ratings) +
-              " ratings from other people (self ratings excluded); residual SD " + detail::fixed2(fit.residual_sd) +
-              " levels. Flags name raters who are lenient or harsh (|severity| of at least the threshold with an "
-              "interval excluding zero), use a narrow range, do not discriminate between people, or rate with a "
-              "halo.";
+    s.intro =
+        "Severity comes from an additive model of the ratings (level = overall mean + ratee + competency + "
+        "period effects - rater severity), fitted to " +
+        std::to_string(fit.n_ratings) + " ratings from other people (self ratings excluded); residual SD " +
+        detail::fixed2(fit.residual_sd) +
+        " levels. Flags name raters who are lenient or harsh (|severity| of at least the threshold with an "
+        "interval excluding zero), use a narrow range, do not discriminate between people, or rate with a "
+        "halo.";
     std::vector<const calibration::rater_severity*> sorted;
     for (const auto& r : fit.raters) sorted.push_back(&r);
     std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
@@ -303,8 +310,7 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
     for (const auto* r : sorted) {
       if (grouped && (!group || *group != r->component)) {
         group = r->component;
-        severity.begin_group("Group " + std::to_string(r->component + 1) +
-                             (r->component == 0 ? " (the largest)" : ""));
+        severity.begin_group("Group " + std::to_string(r->component + 1) + (r->component == 0 ? " (the largest)" : ""));
       }
       std::string flags;
       for (const auto& f : r->flags) flags += (flags.empty() ? "" : ", ") + f;
@@ -323,9 +329,10 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
                     column("ratees", "Ratees", column_kind::integer, 8),
                     column("ratings", "Ratings", column_kind::integer, 9)});
   components.caption = "Raters joined, directly or through others, by the people they rate.";
-  table suggestions("cross-assignments", "Cross-assignments",
-                    {column("rater", "Rater", column_kind::text, 14), column("ratee", "Should also rate", column_kind::text, 14),
-                     column("joins", "Joins groups", column_kind::text, 14)});
+  table suggestions(
+      "cross-assignments", "Cross-assignments",
+      {column("rater", "Rater", column_kind::text, 14), column("ratee", "Should also rate", column_kind::text, 14),
+       column("joins", "Joins groups", column_kind::text, 14)});
   suggestions.empty_text = "The raters form one group: every severity is comparable.";
   if (fit.available) {
     for (std::size_t k = 0; k < network.components.size(); ++k) {
@@ -463,7 +470,8 @@ CALIBRA_INLINE section self_vs_manager_section(const calibration::calibration_re
   return s;
 }
 
-CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal, const calibration::ratings_table& ratings) {
+CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal,
+                                      const calibration::ratings_table& ratings) {
   const framework& fw = ratings.framework();
   const auto& comps = fw.competencies();
   const auto& scores = cal.scores;
@@ -647,23 +655,24 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
   return s;
 }
 
-CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal, const calibration::ratings_table& ratings) {
+CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal,
+                                      const calibration::ratings_table& ratings) {
   const framework& fw = ratings.framework();
   const auto& v = cal.levels.validation;
   section s;
   s.id = "matrix";
   s.title = "Matrix validation";
-  s.intro = "Real people rated against the matrix, compared with their career level. Gap = score "
-            "minus the expectation at the person's own career level; a competency whose people sit clearly above "
-            "its expectations has anchors that are too easy, clearly below, too hard.";
-  table by_competency("matrix-competencies", "Anchors too easy or too hard",
-                      {column("competency", "Competency", column_kind::text, 28),
-                       column("ratees", "Ratees", column_kind::integer, 8),
-                       column("mean_gap", "Mean gap (levels)", column_kind::number, 9).with_digits(2),
-                       column("ci_low", "CI low", column_kind::number, 8).with_digits(2),
-                       column("ci_high", "CI high", column_kind::number, 8).with_digits(2),
-                       column("verdict", "Verdict", column_kind::text, 16),
-                       column("note", "Note", column_kind::text, 30)});
+  s.intro =
+      "Real people rated against the matrix, compared with their career level. Gap = score "
+      "minus the expectation at the person's own career level; a competency whose people sit clearly above "
+      "its expectations has anchors that are too easy, clearly below, too hard.";
+  table by_competency(
+      "matrix-competencies", "Anchors too easy or too hard",
+      {column("competency", "Competency", column_kind::text, 28), column("ratees", "Ratees", column_kind::integer, 8),
+       column("mean_gap", "Mean gap (levels)", column_kind::number, 9).with_digits(2),
+       column("ci_low", "CI low", column_kind::number, 8).with_digits(2),
+       column("ci_high", "CI high", column_kind::number, 8).with_digits(2),
+       column("verdict", "Verdict", column_kind::text, 16), column("note", "Note", column_kind::text, 30)});
   table by_level("matrix-career-levels", "Matrix per career level",
                  {column("career_level", "Career level", column_kind::text, 26),
                   column("ratees", "Ratees", column_kind::integer, 8),
@@ -712,7 +721,8 @@ CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal
   } else {
     strengths.caption = "Everyone scored in " + cal.period_name + ", against the expectations of their own level.";
     for (const auto& c : team.competencies) {
-      const bool strength = std::find(team.strengths.begin(), team.strengths.end(), c.competency) != team.strengths.end();
+      const bool strength =
+          std::find(team.strengths.begin(), team.strengths.end(), c.competency) != team.strengths.end();
       const bool gap = std::find(team.gaps.begin(), team.gaps.end(), c.competency) != team.gaps.end();
       strengths.add_row({fw.competencies()[c.competency].name, c.n_ratees, c.mean_gap,
                          strength ? cell("strength") : gap ? cell("gap").emphasised() : cell(),

@@ -18,12 +18,12 @@
 namespace calibra::reports {
 
 CALIBRA_INLINE formats::formats(std::initializer_list<format> list) {
-    for (format f : list) add(f);
-  }
+  for (format f : list) add(f);
+}
 
 CALIBRA_INLINE auto formats::add(format f) -> formats& {
-    bits_ |= bit(f);
-    return *this;
-  }
+  bits_ |= bit(f);
+  return *this;
+}
 
 }  // namespace calibra::reports

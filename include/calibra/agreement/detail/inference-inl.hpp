@@ -37,13 +37,13 @@ CALIBRA_INLINE double sampling_fraction(double n_units, double population_units)
 }
 
 CALIBRA_INLINE bool set_chance_corrected(result& r, double pa, double pe, std::size_t categories) {
-  r.observed = pa;
-  r.chance = pe;
-  if (1 - pe <= 1e-12) {
-    r.reason = categories < 2 ? "chance agreement is 1: only one category (declare the scale in options.categories)"
-                              : "chance agreement is 1: every rating is in one category";
-    return false;
-  }
+r.observed = pa;
+r.chance = pe;
+if (1 - pe <= 1e-12) {
+  r.reason = categories < 2 ? "chance agreement is 1: only one category (declare the scale in options.categories)"
+                            : "chance agreement is 1: every rating is in one category";
+  return false;
+}
   r.value = (pa - pe) / (1 - pe);
   return true;
 }
@@ -69,40 +69,40 @@ CALIBRA_INLINE double normal_two_sided_p(double z) {
 }
 
 CALIBRA_INLINE unit_counts count_units(const coded_ratings& coded) {
-  unit_counts table;
-  table.q = coded.categories.size();
-  const auto n = static_cast<Eigen::Index>(coded.n_units());
-  const auto raters = coded.index.cols();
-  const auto per_unit = static_cast<std::size_t>(std::min<Eigen::Index>(raters, static_cast<Eigen::Index>(table.q)));
-  table.offsets.resize(static_cast<std::size_t>(n) + 1);
-  table.category.resize(static_cast<std::size_t>(n) * per_unit);
-  table.count.resize(static_cast<std::size_t>(n) * per_unit);
-  std::vector<double> scratch(table.q, 0.0);
-  std::size_t used = 0;
-  const std::int32_t* column_start = coded.index.data();
-  for (Eigen::Index u = 0; u < n; ++u) {
-    const std::size_t begin = used;
-    for (Eigen::Index j = 0; j < raters; ++j) {
-      const std::int32_t k = column_start[j * n + u];
-      if (k == missing_index) continue;
-      if (scratch[static_cast<std::size_t>(k)]++ == 0) {
-        // Insertion keeps each unit's categories sorted, so the table does
-        // not depend on the order of the raters.
-        std::size_t at = used++;
-        while (at > begin && table.category[at - 1] > k) {
-          table.category[at] = table.category[at - 1];
-          --at;
-        }
-        table.category[at] = k;
+unit_counts table;
+table.q = coded.categories.size();
+const auto n = static_cast<Eigen::Index>(coded.n_units());
+const auto raters = coded.index.cols();
+const auto per_unit = static_cast<std::size_t>(std::min<Eigen::Index>(raters, static_cast<Eigen::Index>(table.q)));
+table.offsets.resize(static_cast<std::size_t>(n) + 1);
+table.category.resize(static_cast<std::size_t>(n) * per_unit);
+table.count.resize(static_cast<std::size_t>(n) * per_unit);
+std::vector<double> scratch(table.q, 0.0);
+std::size_t used = 0;
+const std::int32_t* column_start = coded.index.data();
+for (Eigen::Index u = 0; u < n; ++u) {
+  const std::size_t begin = used;
+  for (Eigen::Index j = 0; j < raters; ++j) {
+    const std::int32_t k = column_start[j * n + u];
+    if (k == missing_index) continue;
+    if (scratch[static_cast<std::size_t>(k)]++ == 0) {
+      // Insertion keeps each unit's categories sorted, so the table does
+      // not depend on the order of the raters.
+      std::size_t at = used++;
+      while (at > begin && table.category[at - 1] > k) {
+        table.category[at] = table.category[at - 1];
+        --at;
       }
+      table.category[at] = k;
     }
-    for (std::size_t e = begin; e < used; ++e) {
-      const auto k = static_cast<std::size_t>(table.category[e]);
-      table.count[e] = scratch[k];
-      scratch[k] = 0;
-    }
-    table.offsets[static_cast<std::size_t>(u) + 1] = used;
   }
+  for (std::size_t e = begin; e < used; ++e) {
+    const auto k = static_cast<std::size_t>(table.category[e]);
+    table.count[e] = scratch[k];
+    scratch[k] = 0;
+  }
+  table.offsets[static_cast<std::size_t>(u) + 1] = used;
+}
   table.category.resize(used);
   table.count.resize(used);
   return table;

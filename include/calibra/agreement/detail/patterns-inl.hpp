@@ -20,23 +20,24 @@
 
 namespace calibra::agreement::detail {
 
-CALIBRA_INLINE auto integer_window::around(double first, std::int64_t below, std::int64_t span) -> std::optional<integer_window> {
-    if (!(std::abs(first) < 1e15)) return std::nullopt;
-    const auto whole = static_cast<std::int64_t>(first);
-    if (static_cast<double>(whole) != first) return std::nullopt;
-    integer_window window;
-    window.origin = whole - below;
-    window.lowest = static_cast<double>(window.origin);
-    window.highest = static_cast<double>(window.origin + span - 1);
-    return window;
-  }
+CALIBRA_INLINE auto integer_window::around(double first, std::int64_t below, std::int64_t span)
+    -> std::optional<integer_window> {
+  if (!(std::abs(first) < 1e15)) return std::nullopt;
+  const auto whole = static_cast<std::int64_t>(first);
+  if (static_cast<double>(whole) != first) return std::nullopt;
+  integer_window window;
+  window.origin = whole - below;
+  window.lowest = static_cast<double>(window.origin);
+  window.highest = static_cast<double>(window.origin + span - 1);
+  return window;
+}
 
 CALIBRA_INLINE auto integer_window::offset(double value) const -> std::int64_t {
-    if (!(value >= lowest && value <= highest)) return -1;
-    const auto whole = static_cast<std::int64_t>(value);
-    if (static_cast<double>(whole) != value) return -1;
-    return whole - origin;
-  }
+  if (!(value >= lowest && value <= highest)) return -1;
+  const auto whole = static_cast<std::int64_t>(value);
+  if (static_cast<double>(whole) != value) return -1;
+  return whole - origin;
+}
 
 CALIBRA_INLINE std::optional<double> first_rating(const ratings_ref& ratings) {
   for (Eigen::Index j = 0; j < ratings.cols(); ++j)
@@ -193,32 +194,32 @@ CALIBRA_INLINE void pattern_weights(const unit_patterns& patterns, const std::ve
 }
 
 CALIBRA_INLINE std::optional<pair_counts> tabulate_pair(const ratings_ref& ratings) {
-  const Eigen::Index n = ratings.rows();
-  if (ratings.cols() != 2 || n == 0 || n >= Eigen::Index{1} << 31) return std::nullopt;
-  const std::optional<double> first = first_rating(ratings);
-  if (!first) return std::nullopt;
-  const std::optional<integer_window> window = integer_window::around(*first, pair_counts::span / 2, pair_counts::span);
-  if (!window) return std::nullopt;
-  std::optional<pair_counts> out(std::in_place);
-  out->origin = window->origin;
-  const double* first_column = ratings.col(0).data();
-  const double* second_column = ratings.col(1).data();
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double x = first_column[i], y = second_column[i];
-    const bool x_missing = std::isnan(x), y_missing = std::isnan(y);
-    std::int64_t at_x = 0, at_y = 0;
-    if (!x_missing) {
-      at_x = window->offset(x);
-      if (at_x < 0) return std::nullopt;
-      out->seen[static_cast<std::size_t>(at_x)] = 1;
-    }
-    if (!y_missing) {
-      at_y = window->offset(y);
-      if (at_y < 0) return std::nullopt;
-      out->seen[static_cast<std::size_t>(at_y)] = 1;
-    }
-    if (!x_missing && !y_missing) ++out->cell[static_cast<std::size_t>(at_x * pair_counts::span + at_y)];
+const Eigen::Index n = ratings.rows();
+if (ratings.cols() != 2 || n == 0 || n >= Eigen::Index{1} << 31) return std::nullopt;
+const std::optional<double> first = first_rating(ratings);
+if (!first) return std::nullopt;
+const std::optional<integer_window> window = integer_window::around(*first, pair_counts::span / 2, pair_counts::span);
+if (!window) return std::nullopt;
+std::optional<pair_counts> out(std::in_place);
+out->origin = window->origin;
+const double* first_column = ratings.col(0).data();
+const double* second_column = ratings.col(1).data();
+for (Eigen::Index i = 0; i < n; ++i) {
+  const double x = first_column[i], y = second_column[i];
+  const bool x_missing = std::isnan(x), y_missing = std::isnan(y);
+  std::int64_t at_x = 0, at_y = 0;
+  if (!x_missing) {
+    at_x = window->offset(x);
+    if (at_x < 0) return std::nullopt;
+    out->seen[static_cast<std::size_t>(at_x)] = 1;
   }
+  if (!y_missing) {
+    at_y = window->offset(y);
+    if (at_y < 0) return std::nullopt;
+    out->seen[static_cast<std::size_t>(at_y)] = 1;
+  }
+  if (!x_missing && !y_missing) ++out->cell[static_cast<std::size_t>(at_x * pair_counts::span + at_y)];
+}
   return out;
 }
 
