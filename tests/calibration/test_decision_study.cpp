@@ -1,7 +1,7 @@
 // Decision study: variance components and the D-study projection against
 // Shrout & Fleiss (1979) as published and as psych::ICC computes it, the
 // Spearman-Brown formula, Henderson's Method 1 on unbalanced data and the
-// one-way ANOVA on nested data (numbers from scripts/oracle_decision_study.R),
+// one-way ANOVA on nested data (numbers from tests/calibration/oracle_decision_study.R),
 // designs read from ratings tables, privacy, bad options and planted
 // variance components on generated data.
 #include <calibra/calibration/decision_study.hpp>
@@ -45,7 +45,7 @@ Eigen::MatrixXd read_reference(const std::string& name) {
   return m;
 }
 
-/// The unbalanced crossed matrix of scripts/oracle_decision_study.R.
+/// The unbalanced crossed matrix of tests/calibration/oracle_decision_study.R.
 Eigen::MatrixXd unbalanced() {
   Eigen::MatrixXd m(8, 4);
   m << 4, 3, NA, 5,  //

@@ -2,7 +2,7 @@
 // (include/calibra/calibration/levels.hpp).
 //
 // Expected numbers are worked out by hand in the comments, or come from
-// peers run by scripts/oracle_levels.py (scipy, scikit-learn, R metafor and
+// peers run by tests/calibration/oracle_levels.py (scipy, scikit-learn, R metafor and
 // pROC); none come from calibra's own output.
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/simulate.hpp>
@@ -197,7 +197,7 @@ TEST_CASE("levels: unscored competencies are left out or count as unmet", "[leve
   }
 }
 
-// Five mid ratees and two juniors; peers: scripts/oracle_levels.py
+// Five mid ratees and two juniors; peers: tests/calibration/oracle_levels.py
 // (scipy.stats.ttest_1samp confidence intervals).
 TEST_CASE("levels: matrix validation against actual career levels", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
@@ -286,7 +286,7 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
 
 // Readiness indices x are planted by scoring juniors at (3+x, 2+x, 2+x, 1+x):
 // the mean gap to mid's expectations (3, 2, 2, 1) is x.  Peers:
-// scripts/oracle_levels.py (R metafor::escalc SMD, R pROC DeLong,
+// tests/calibration/oracle_levels.py (R metafor::escalc SMD, R pROC DeLong,
 // sklearn roc_auc_score, scipy mannwhitneyu).
 TEST_CASE("levels: promotion separation, Hedges' g and AUC against peers", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
