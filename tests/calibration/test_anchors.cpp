@@ -9,6 +9,8 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 
+#include "../support/hand_ratings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -22,30 +24,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct row {
-  const char* ratee;
-  const char* rater;
-  const char* role;
-  const char* competency;
-  int level;
-  const char* period;
-};
-
-ratings_table build(const std::vector<row>& rows) {
-  ratings_builder b(calibra::builtin_framework(), "hand");
-  for (const row& r : rows) {
-    rating_text t;
-    t.ratee = r.ratee;
-    t.rater = r.rater;
-    t.role = r.role;
-    t.competency = r.competency;
-    const std::string level = std::to_string(r.level);
-    t.level = level;
-    t.period = r.period;
-    b.add_text(t, b.rows() + 2);
-  }
-  return b.finish();
-}
+using row = calibra_test::text_row;
+using calibra_test::table_from_text;
 
 /// product-delivery (pd), 2026Q1, five ratees:
 ///   a: m1 3, m2 3          spread 0
@@ -87,7 +67,7 @@ const competency_agreement& of(const anchors_result& r, const ratings_table& t, 
 }  // namespace
 
 TEST_CASE("anchors: counts and statistics of a hand-checked table", "[anchors]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   anchors_options o;
   o.min_units = 5;
   o.max_examples = 1;
@@ -212,7 +192,7 @@ TEST_CASE("anchors: a period option restricts the units", "[anchors]") {
   std::vector<row> rows = hand_rows();
   rows.push_back({"a", "m1", "manager", "product-delivery", 3, "2026Q2"});
   rows.push_back({"a", "m2", "panel", "product-delivery", 5, "2026Q2"});
-  const ratings_table t = build(rows);
+  const ratings_table t = table_from_text(rows);
   anchors_options o;
   o.period = t.periods().find("2026Q2");
   o.privacy.min_group = 1;
@@ -232,14 +212,14 @@ TEST_CASE("anchors: a period option restricts the units", "[anchors]") {
 }
 
 TEST_CASE("anchors: unavailable when no unit has two external raters", "[anchors][unavailable]") {
-  const ratings_table t = build({{"a", "a", "self", "product-delivery", 3, "2026Q1"},
+  const ratings_table t = table_from_text({{"a", "a", "self", "product-delivery", 3, "2026Q1"},
                                  {"a", "m1", "manager", "product-delivery", 4, "2026Q1"},
                                  {"b", "m1", "manager", "product-delivery", 2, "2026Q1"}});
   const anchors_result r = analyse_anchors(t);
   CHECK_FALSE(r.available);
   CHECK_THAT(r.reason, Contains("two or more external raters"));
   CHECK(r.competencies.size() == 12);
-  const ratings_table self_only = build({{"a", "a", "self", "product-delivery", 3, "2026Q1"}});
+  const ratings_table self_only = table_from_text({{"a", "a", "self", "product-delivery", 3, "2026Q1"}});
   const anchors_result s = analyse_anchors(self_only);
   CHECK_FALSE(s.available);
   CHECK_THAT(s.reason, Contains("no external ratings"));
@@ -248,7 +228,7 @@ TEST_CASE("anchors: unavailable when no unit has two external raters", "[anchors
 TEST_CASE("anchors: one category everywhere is a defined value or a named reason", "[anchors][degenerate]") {
   // Perfect agreement on one level: within and exact are 1; alpha has no
   // value (no variation), reported in notes rather than thrown.
-  const ratings_table t = build({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"},
+  const ratings_table t = table_from_text({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"},
                                  {"a", "m2", "panel", "product-delivery", 3, "2026Q1"},
                                  {"b", "m1", "manager", "product-delivery", 3, "2026Q1"},
                                  {"b", "m2", "panel", "product-delivery", 3, "2026Q1"},
@@ -268,7 +248,7 @@ TEST_CASE("anchors: one category everywhere is a defined value or a named reason
 }
 
 TEST_CASE("anchors: bad options are invalid arguments", "[anchors][errors]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   const auto fails = [&](const anchors_options& o, const char* what) {
     CHECK_THROWS_WITH(analyse_anchors(t, o), Contains(what));
     CHECK_THROWS_AS(analyse_anchors(t, o), calibra::invalid_argument);
@@ -391,7 +371,7 @@ ratings_table two_levels_apart() {
     rows.push_back({names[i], "m1", "manager", "product-delivery", 1 + i % 3, "2026Q1"});
     rows.push_back({names[i], "m2", "panel", "product-delivery", 3 + i % 3, "2026Q1"});
   }
-  return build(rows);
+  return table_from_text(rows);
 }
 
 const competency_agreement& delivery(const ratings_table& t, const anchors_result& r) {

@@ -9,6 +9,8 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 
+#include "../support/hand_ratings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -309,16 +311,8 @@ TEST_CASE("decision study: privacy, unavailable data and bad options", "[decisio
   CHECK_FALSE(u.available);
   CHECK_THAT(u.reason, Contains("no ratee has two ratings"));
   // Only self ratings in a table.
-  ratings_builder b(calibra::builtin_framework(), "self");
-  rating_text self;
-  self.ratee = "a";
-  self.rater = "a";
-  self.role = "self";
-  self.competency = "product-delivery";
-  self.level = "3";
-  self.period = "2026Q1";
-  b.add_text(self, 2);
-  const decision_study_result none = decision_study(b.finish());
+  const decision_study_result none =
+      decision_study(calibra_test::table_from_text({{"a", "a", "self", "product-delivery", 3, "2026Q1"}}, "self"));
   CHECK_FALSE(none.available);
   CHECK_THAT(none.reason, Contains("no external ratings"));
   // Every ratee has the same mean: the ratee component is negative (set to
