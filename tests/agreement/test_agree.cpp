@@ -4,6 +4,7 @@
 #include <calibra/agreement/pairwise.hpp>
 #include <calibra/agreement/summaries.hpp>
 
+#include "../support/random_ratings.hpp"
 #include "test_reference_data.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,17 +23,7 @@ const statistic all_statistics[] = {statistic::percent,      statistic::unanimou
 
 bool two_rater_only(statistic s) { return s == statistic::cohen || s == statistic::scott; }
 
-Eigen::MatrixXd random_ratings(std::mt19937& rng, Eigen::Index units, Eigen::Index raters, int q, double missing) {
-  std::uniform_int_distribution<int> level(1, q);
-  std::uniform_real_distribution<double> unit(0, 1);
-  Eigen::MatrixXd m(units, raters);
-  for (Eigen::Index i = 0; i < units; ++i) {
-    const int truth = level(rng);
-    for (Eigen::Index j = 0; j < raters; ++j)
-      m(i, j) = unit(rng) < missing ? NA : (unit(rng) < 0.6 ? truth : level(rng));
-  }
-  return m;
-}
+using calibra_test::random_ratings;
 }  // namespace
 
 TEST_CASE("agree() dispatches every statistic to its coefficient", "[agree]") {

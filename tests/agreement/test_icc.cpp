@@ -1,5 +1,5 @@
 // ICC: published Shrout & Fleiss (1979) values, psych::ICC's full output
-// (scripts/oracle_icc.R -> tests/data/oracle/icc_psych.json), the
+// (tests/data/oracle/oracle_icc.R -> tests/data/oracle/icc_psych.json), the
 // mergeable summary, numerical stability and degenerate tables.
 #include <calibra/agreement/icc.hpp>
 #include <calibra/io/wide_csv.hpp>

@@ -1,7 +1,7 @@
 // Cross-checks against peer implementations: scikit-learn cohen_kappa_score,
 // statsmodels cohens_kappa / fleiss_kappa, and Light's kappa as the mean of
 // scikit-learn's pairwise kappas.  The expected numbers are produced by
-// scripts/oracle_agreement_core.py into tests/data/oracle/agreement_core.json.
+// tests/data/oracle/oracle_agreement_core.py into tests/data/oracle/agreement_core.json.
 #include <calibra/agreement/cohen.hpp>
 #include <calibra/agreement/multi_rater.hpp>
 

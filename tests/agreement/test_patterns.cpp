@@ -6,6 +6,8 @@
 // path) must leave every number unchanged.
 #include <calibra/agreement/agree.hpp>
 
+#include "../support/random_ratings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -17,18 +19,7 @@ using namespace calibra::agreement;
 namespace {
 constexpr double NA = std::numeric_limits<double>::quiet_NaN();
 
-Eigen::MatrixXd random_ratings(unsigned seed, Eigen::Index units, Eigen::Index raters, int q, double missing) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> level(1, q);
-  std::uniform_real_distribution<double> unit(0, 1);
-  Eigen::MatrixXd m(units, raters);
-  for (Eigen::Index i = 0; i < units; ++i) {
-    const int truth = level(rng);
-    for (Eigen::Index j = 0; j < raters; ++j)
-      m(i, j) = unit(rng) < missing ? NA : (unit(rng) < 0.6 ? truth : level(rng));
-  }
-  return m;
-}
+using calibra_test::random_ratings;
 
 void check_same(const std::optional<double>& fast, const std::optional<double>& general) {
   REQUIRE(fast.has_value() == general.has_value());

@@ -9,6 +9,8 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 
+#include "../support/hand_ratings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -22,30 +24,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct row {
-  const char* ratee;
-  const char* rater;
-  const char* role;
-  const char* competency;
-  int level;
-  const char* period;
-};
-
-ratings_table build(const std::vector<row>& rows) {
-  ratings_builder b(calibra::builtin_framework(), "hand");
-  for (const row& r : rows) {
-    rating_text t;
-    t.ratee = r.ratee;
-    t.rater = r.rater;
-    t.role = r.role;
-    t.competency = r.competency;
-    const std::string level = std::to_string(r.level);
-    t.level = level;
-    t.period = r.period;
-    b.add_text(t, b.rows() + 2);
-  }
-  return b.finish();
-}
+using row = calibra_test::text_row;
+using calibra_test::table_from_text;
 
 /// product-delivery (pd), 2026Q1, five ratees:
 ///   a: m1 3, m2 3          spread 0
@@ -87,7 +67,7 @@ const competency_agreement& of(const anchors_result& r, const ratings_table& t, 
 }  // namespace
 
 TEST_CASE("anchors: counts and statistics of a hand-checked table", "[anchors]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   anchors_options o;
   o.min_units = 5;
   o.max_examples = 1;
@@ -212,7 +192,7 @@ TEST_CASE("anchors: a period option restricts the units", "[anchors]") {
   std::vector<row> rows = hand_rows();
   rows.push_back({"a", "m1", "manager", "product-delivery", 3, "2026Q2"});
   rows.push_back({"a", "m2", "panel", "product-delivery", 5, "2026Q2"});
-  const ratings_table t = build(rows);
+  const ratings_table t = table_from_text(rows);
   anchors_options o;
   o.period = t.periods().find("2026Q2");
   o.privacy.min_group = 1;
@@ -232,14 +212,14 @@ TEST_CASE("anchors: a period option restricts the units", "[anchors]") {
 }
 
 TEST_CASE("anchors: unavailable when no unit has two external raters", "[anchors][unavailable]") {
-  const ratings_table t = build({{"a", "a", "self", "product-delivery", 3, "2026Q1"},
+  const ratings_table t = table_from_text({{"a", "a", "self", "product-delivery", 3, "2026Q1"},
                                  {"a", "m1", "manager", "product-delivery", 4, "2026Q1"},
                                  {"b", "m1", "manager", "product-delivery", 2, "2026Q1"}});
   const anchors_result r = analyse_anchors(t);
   CHECK_FALSE(r.available);
   CHECK_THAT(r.reason, Contains("two or more external raters"));
   CHECK(r.competencies.size() == 12);
-  const ratings_table self_only = build({{"a", "a", "self", "product-delivery", 3, "2026Q1"}});
+  const ratings_table self_only = table_from_text({{"a", "a", "self", "product-delivery", 3, "2026Q1"}});
   const anchors_result s = analyse_anchors(self_only);
   CHECK_FALSE(s.available);
   CHECK_THAT(s.reason, Contains("no external ratings"));
@@ -248,7 +228,7 @@ TEST_CASE("anchors: unavailable when no unit has two external raters", "[anchors
 TEST_CASE("anchors: one category everywhere is a defined value or a named reason", "[anchors][degenerate]") {
   // Perfect agreement on one level: within and exact are 1; alpha has no
   // value (no variation), reported in notes rather than thrown.
-  const ratings_table t = build({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"},
+  const ratings_table t = table_from_text({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"},
                                  {"a", "m2", "panel", "product-delivery", 3, "2026Q1"},
                                  {"b", "m1", "manager", "product-delivery", 3, "2026Q1"},
                                  {"b", "m2", "panel", "product-delivery", 3, "2026Q1"},
@@ -268,7 +248,7 @@ TEST_CASE("anchors: one category everywhere is a defined value or a named reason
 }
 
 TEST_CASE("anchors: bad options are invalid arguments", "[anchors][errors]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   const auto fails = [&](const anchors_options& o, const char* what) {
     CHECK_THROWS_WITH(analyse_anchors(t, o), Contains(what));
     CHECK_THROWS_AS(analyse_anchors(t, o), calibra::invalid_argument);
@@ -391,7 +371,7 @@ ratings_table two_levels_apart() {
     rows.push_back({names[i], "m1", "manager", "product-delivery", 1 + i % 3, "2026Q1"});
     rows.push_back({names[i], "m2", "panel", "product-delivery", 3 + i % 3, "2026Q1"});
   }
-  return build(rows);
+  return table_from_text(rows);
 }
 
 const competency_agreement& delivery(const ratings_table& t, const anchors_result& r) {
@@ -498,56 +478,4 @@ TEST_CASE("anchors: on the example, only the planted vague anchor is flagged onc
   }
   CHECK(r.competencies_flagged == 1);
   CHECK(r.note.empty());
-}
-
-// The program of docs/calibration-agreement.md ("A program that runs them
-// all"), with std::cout replaced by a string stream and the feedback file
-// found from the source directory; the checks are what the page says it prints.
-#include <calibra/calibration/decision_study.hpp>
-#include <calibra/calibration/drift.hpp>
-#include <calibra/calibration/feedback.hpp>
-#include <calibra/calibration/self_assessment.hpp>
-#include <calibra/io/feedback.hpp>
-
-#include <sstream>
-
-TEST_CASE("docs: the example of calibration-agreement.md runs", "[anchors][docs]") {
-  std::ostringstream out;
-  const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
-  const ratings_table table = simulate_ratings(fw, example_simulation_config()).table;
-
-  // Rater severity (pooled and per quarter) first, so that the anchors
-  // analysis judges what is left once each rater's leniency is taken out.
-  const severity_fit severity = fit_severity(table);
-  const drift_result drift = analyse_drift(table);
-  const rater_offsets offsets = severity_offsets(table, severity, &drift);
-  const anchors_result anchors = analyse_anchors(table, {}, &offsets);
-  for (const competency_agreement& c : anchors.competencies)
-    if (c.needs_rewrite) out << fw->competencies()[c.competency].id << ": " << c.rewrite_reason << '\n';
-  if (!anchors.note.empty()) out << anchors.note << '\n';
-
-  const self_assessment_result self = analyse_self_assessment(table);
-  const conversation& first = self.conversations.front();
-  out << "talk first with " << table.ratees()[first.ratee] << " about "
-      << fw->competencies()[first.topics.front().competency].id << '\n';
-
-  for (const rater_drift& d : drift.raters)
-    if (d.flagged) out << table.raters()[d.rater] << " became " << d.direction << " by " << d.change << '\n';
-
-  const decision_study_result study = decision_study(table);
-  out << "raters per PM for Phi >= 0.8: " << *study.raters_needed_phi << '\n';
-
-  const feedback_log log = calibra::read_feedback_csv(std::string(CALIBRA_SOURCE_DIR) + "/data/examples/feedback.csv", fw);
-  const feedback_result feedback = analyse_feedback(log);
-  out << feedback.recurring_patterns << " recurring feedback patterns\n";
-
-  const std::string text = out.str();
-  CHECK(anchors.competencies_flagged == 1);
-  CHECK_THAT(text, Contains("business-outcome-ownership: 32 of 160 units (0.200) have raters more than one level "
-                            "apart after removing rater severity"));
-  CHECK(anchors.note.empty());
-  CHECK_THAT(text, Contains("talk first with pm22 about voice-of-the-customer"));
-  CHECK_THAT(text, Contains("mgr2 became harsher by 0.64"));
-  CHECK_THAT(text, Contains("raters per PM for Phi >= 0.8: 5"));
-  CHECK_THAT(text, Contains("11 recurring feedback patterns"));
 }

@@ -1,13 +1,15 @@
 // Decision study: variance components and the D-study projection against
 // Shrout & Fleiss (1979) as published and as psych::ICC computes it, the
 // Spearman-Brown formula, Henderson's Method 1 on unbalanced data and the
-// one-way ANOVA on nested data (numbers from scripts/oracle_decision_study.R),
+// one-way ANOVA on nested data (numbers from tests/calibration/oracle_decision_study.R),
 // designs read from ratings tables, privacy, bad options and planted
 // variance components on generated data.
 #include <calibra/calibration/decision_study.hpp>
 #include <calibra/calibration/simulate.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
+
+#include "../support/hand_ratings.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -45,7 +47,7 @@ Eigen::MatrixXd read_reference(const std::string& name) {
   return m;
 }
 
-/// The unbalanced crossed matrix of scripts/oracle_decision_study.R.
+/// The unbalanced crossed matrix of tests/calibration/oracle_decision_study.R.
 Eigen::MatrixXd unbalanced() {
   Eigen::MatrixXd m(8, 4);
   m << 4, 3, NA, 5,  //
@@ -309,16 +311,8 @@ TEST_CASE("decision study: privacy, unavailable data and bad options", "[decisio
   CHECK_FALSE(u.available);
   CHECK_THAT(u.reason, Contains("no ratee has two ratings"));
   // Only self ratings in a table.
-  ratings_builder b(calibra::builtin_framework(), "self");
-  rating_text self;
-  self.ratee = "a";
-  self.rater = "a";
-  self.role = "self";
-  self.competency = "product-delivery";
-  self.level = "3";
-  self.period = "2026Q1";
-  b.add_text(self, 2);
-  const decision_study_result none = decision_study(b.finish());
+  const decision_study_result none =
+      decision_study(calibra_test::table_from_text({{"a", "a", "self", "product-delivery", 3, "2026Q1"}}, "self"));
   CHECK_FALSE(none.available);
   CHECK_THAT(none.reason, Contains("no external ratings"));
   // Every ratee has the same mean: the ratee component is negative (set to

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "../framework/small_framework.hpp"
+#include "../support/hand_ratings.hpp"
 
 #include <cmath>
 #include <limits>
@@ -21,6 +22,9 @@ using namespace calibra::calibration;
 
 namespace {
 
+using calibra_test::find_ratee;
+using calibra_test::one_rating_each;
+
 const double no_score = std::numeric_limits<double>::quiet_NaN();
 
 // small_framework() with an action catalogue: competency X has actions X1, X2, X3.
@@ -31,24 +35,6 @@ std::shared_ptr<const framework> plan_framework() {
   comps[3].actions.clear();  // se has no catalogue
   return std::make_shared<const framework>(base.metadata(), base.scale(), base.areas(), comps, base.ladder(),
                                            base.expectations());
-}
-
-ratings_table table_of(const std::shared_ptr<const framework>& fw,
-                       const std::vector<std::pair<std::string, std::string>>& people,
-                       const std::string& period = "2026Q3") {
-  ratings_builder builder(fw);
-  for (const auto& [name, career_level] : people) {
-    rating r;
-    r.ratee = name;
-    r.rater = "boss";
-    r.role = rater_role::manager;
-    r.competency = 0;
-    r.level = 2;
-    r.period = period;
-    if (!career_level.empty()) r.career_level = fw->ladder().index_of(career_level);
-    builder.add(r);
-  }
-  return builder.finish();
 }
 
 competency_scores scores_of(const ratings_table& table, const std::map<std::string, std::vector<double>>& rows) {
@@ -66,21 +52,13 @@ competency_scores scores_of(const ratings_table& table, const std::map<std::stri
   return s;
 }
 
-const development_plan& find(const development_result& r, const ratings_table& t, const std::string& name) {
-  const auto id = *t.ratees().find(name);
-  for (const auto& x : r.ratees)
-    if (x.ratee == id) return x;
-  FAIL("no plan for " << name);
-  throw;
-}
-
 }  // namespace
 
 // Expectations (ti, te, si, se): mid 3 2 2 1, senior 3 3 3 2, lead 3 2 4 2.
 // Scale: 1 Foundational, 2 Developing, 3 Proficient, 4 Advanced.
 TEST_CASE("development: priorities, cap, targets, actions and quarters", "[development]") {
   const auto fw = plan_framework();
-  const auto t = table_of(fw, {{"amy", "mid"}, {"ben", "mid"}, {"sue", "senior"}, {"joe", ""}, {"zed", ""}});
+  const auto t = one_rating_each(fw, {{"amy", "mid"}, {"ben", "mid"}, {"sue", "senior"}, {"joe"}, {"zed"}});
   const auto scores = scores_of(t, {{"amy", {2.0, 2.0, 1.5, 1.0}},
                                     {"ben", {3.0, 2.0, 2.5, 1.5}},
                                     {"sue", {3, 3, 3, 2}},
@@ -95,7 +73,7 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
     // Role (mid): ti 2 < 2.75 -> target 3, gap 1; si 1.5 < 1.75 -> target 2, gap 0.5.
     // Goal (senior): te rises 2->3, 2 < 2.75 -> gap 1; se rises 1->2, 1 < 1.75 -> gap 1.
     // Order: ti, si, then te, se (tie: framework order); cap 3 drops se.
-    const auto& amy = find(r, t, "amy");
+    const auto& amy = find_ratee(r, t, "amy");
     CHECK(amy.goal_level == fw->ladder().index_of("senior"));
     CHECK_FALSE(amy.goal_chosen);
     CHECK(amy.candidates == 4);
@@ -120,7 +98,7 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
   }
   SECTION("ben: a chosen goal on the other branch") {
     // Lead raises si 2->4 (2.5 < 3.75, gap 1.5 -> 2 quarters -> 2027Q1) and se 1->2 (1.5 < 1.75, gap 0.5).
-    const auto& ben = find(r, t, "ben");
+    const auto& ben = find_ratee(r, t, "ben");
     CHECK(ben.goal_chosen);
     CHECK(ben.goal_level == fw->ladder().index_of("lead"));
     REQUIRE(ben.items.size() == 2);
@@ -135,15 +113,15 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
     CHECK(ben.items[1].target_quarter == "2026Q4");
   }
   SECTION("top of the track, no career level") {
-    const auto& sue = find(r, t, "sue");
+    const auto& sue = find_ratee(r, t, "sue");
     CHECK(sue.items.empty());
     CHECK_FALSE(sue.goal_level);
     CHECK(sue.note.find("top of the track") != std::string::npos);
-    const auto& joe = find(r, t, "joe");
+    const auto& joe = find_ratee(r, t, "joe");
     CHECK(joe.items.empty());
     CHECK(joe.note.find("no career level") != std::string::npos);
     // zed: no career level but a chosen goal, mid: ti 2 < 2.75 (gap 1); te, si meet; se unscored.
-    const auto& zed = find(r, t, "zed");
+    const auto& zed = find_ratee(r, t, "zed");
     REQUIRE(zed.items.size() == 1);
     CHECK(zed.items[0].competency == 0);
     CHECK(zed.items[0].reason == "career goal Mid: the expectation rises to Proficient");
@@ -154,7 +132,7 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
     o.max_items = 1;
     o.levels_per_quarter = 0.5;  // ti gap 1 -> 2 quarters
     o.actions_per_item = 0;       // all actions
-    const auto plan = find(plan_development(t, *fw, scores, o), t, "amy");
+    const auto plan = find_ratee(plan_development(t, *fw, scores, o), t, "amy");
     REQUIRE(plan.items.size() == 1);
     CHECK(plan.candidates == 4);
     CHECK(plan.items[0].quarters == 2);
@@ -164,13 +142,13 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
     // No tolerance: te 2 and se 1 still meet mid exactly, so the same four
     // candidates (ti, si role; te, se goal).
     o.tolerance = 0;
-    CHECK(find(plan_development(t, *fw, scores, o), t, "amy").candidates == 4);
+    CHECK(find_ratee(plan_development(t, *fw, scores, o), t, "amy").candidates == 4);
   }
 }
 
 TEST_CASE("development: a period that is not a quarter has no target quarters", "[development]") {
   const auto fw = plan_framework();
-  const auto t = table_of(fw, {{"amy", "mid"}}, "2026-07-01");
+  const auto t = one_rating_each(fw, {{"amy", "mid"}}, "2026-07-01");
   const auto r = plan_development(t, *fw, scores_of(t, {{"amy", {2.0, 2.0, 1.5, 1.0}}}));
   const auto& amy = r.ratees.at(0);
   REQUIRE_FALSE(amy.items.empty());
@@ -188,7 +166,7 @@ TEST_CASE("development: quarter arithmetic", "[development]") {
 
 TEST_CASE("development: bad options", "[development]") {
   const auto fw = plan_framework();
-  const auto t = table_of(fw, {{"amy", "mid"}, {"sue", "senior"}});
+  const auto t = one_rating_each(fw, {{"amy", "mid"}, {"sue", "senior"}});
   const auto scores = scores_of(t, {{"amy", {2, 2, 2, 1}}, {"sue", {3, 3, 3, 2}}});
   development_options o;
   o.max_items = 0;

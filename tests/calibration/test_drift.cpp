@@ -7,6 +7,8 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 
+#include "../support/hand_ratings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -28,21 +30,13 @@ ratings_table two_quarters(bool with_second = true) {
   const int q1[4][4] = {{3, 3, 3, 4}, {2, 2, 3, 2}, {4, 4, 4, 4}, {3, 2, 3, 3}};
   const char* ratees[] = {"a", "b", "c", "d"};
   const char* raters[] = {"r1", "r2", "r3", "r4"};
-  ratings_builder b(calibra::builtin_framework(), "hand");
+  std::vector<calibra_test::text_row> rows;
   for (int p = 0; p < (with_second ? 2 : 1); ++p)
     for (int i = 0; i < 4; ++i)
-      for (int j = 0; j < 4; ++j) {
-        const std::string level = std::to_string(q1[i][j] - (p == 1 && j == 2 ? 1 : 0));
-        rating_text t;
-        t.ratee = ratees[i];
-        t.rater = raters[j];
-        t.role = "panel";
-        t.competency = "product-delivery";
-        t.level = level;
-        t.period = p == 0 ? "2026Q1" : "2026Q2";
-        b.add_text(t, b.rows() + 2);
-      }
-  return b.finish();
+      for (int j = 0; j < 4; ++j)
+        rows.push_back({ratees[i], raters[j], "panel", "product-delivery", q1[i][j] - (p == 1 && j == 2 ? 1 : 0),
+                        p == 0 ? "2026Q1" : "2026Q2"});
+  return calibra_test::table_from_text(rows);
 }
 
 }  // namespace

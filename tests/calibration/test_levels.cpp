@@ -2,7 +2,7 @@
 // (include/calibra/calibration/levels.hpp).
 //
 // Expected numbers are worked out by hand in the comments, or come from
-// peers run by scripts/oracle_levels.py (scipy, scikit-learn, R metafor and
+// peers run by tests/calibration/oracle_levels.py (scipy, scikit-learn, R metafor and
 // pROC); none come from calibra's own output.
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/simulate.hpp>
@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "../framework/small_framework.hpp"
+#include "../support/hand_ratings.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -26,33 +27,11 @@ using namespace calibra::calibration;
 
 namespace {
 
+using calibra_test::find_ratee;
+using calibra_test::one_rating_each;
+using calibra_test::person;
+
 const double no_score = std::numeric_limits<double>::quiet_NaN();
-
-struct person {
-  std::string name;
-  std::optional<std::string> career_level;
-  std::optional<promotion_outcome> outcome;
-};
-
-// One manager rating per ratee (enough for career levels and outcomes); the
-// scores the analyses read are built by hand below.
-ratings_table table_of(const std::shared_ptr<const framework>& fw, const std::vector<person>& people,
-                       const std::string& period = "2026Q3") {
-  ratings_builder builder(fw);
-  for (const person& p : people) {
-    rating r;
-    r.ratee = p.name;
-    r.rater = "boss";
-    r.role = rater_role::manager;
-    r.competency = 0;
-    r.level = 2;
-    r.period = period;
-    if (p.career_level) r.career_level = fw->ladder().index_of(*p.career_level);
-    r.outcome = p.outcome;
-    builder.add(r);
-  }
-  return builder.finish();
-}
 
 competency_scores scores_of(const ratings_table& table, const std::map<std::string, std::vector<double>>& rows) {
   competency_scores s;
@@ -72,14 +51,6 @@ competency_scores scores_of(const ratings_table& table, const std::map<std::stri
   return s;
 }
 
-const ratee_level& find(const level_inference& r, const ratings_table& t, const std::string& name) {
-  const auto id = *t.ratees().find(name);
-  for (const auto& x : r.ratees)
-    if (x.ratee == id) return x;
-  FAIL("no result for " << name);
-  throw;
-}
-
 std::size_t level(const framework& fw, const std::string& id) { return *fw.ladder().index_of(id); }
 
 }  // namespace
@@ -91,7 +62,7 @@ std::size_t level(const framework& fw, const std::string& id) { return *fw.ladde
 //   lead    3 2 4 2   (manager track, from mid)
 TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
-  const auto t = table_of(fw, {{"amy", "mid", {}}, {"ben", "junior", {}}, {"cat", "senior", {}}, {"dan", "lead", {}}});
+  const auto t = one_rating_each(fw, {{"amy", "mid", {}}, {"ben", "junior", {}}, {"cat", "senior", {}}, {"dan", "lead", {}}});
   const auto scores = scores_of(t, {{"amy", {3.0, 2.9, 2.0, 1.5}},
                                     {"ben", {3.0, 3.0, 3.0, 2.0}},
                                     {"cat", {1.5, 1.5, 1.0, 1.0}},
@@ -105,7 +76,7 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
   SECTION("amy: meets junior and mid, short of senior on si and se") {
     // Tolerance 0.25: meets when score >= expectation - 0.25.
     // senior: ti 3 >= 2.75, te 2.9 >= 2.75, si 2.0 < 2.75 (short 1.0), se 1.5 < 1.75 (short 0.5).
-    const auto& amy = find(r, t, "amy");
+    const auto& amy = find_ratee(r, t, "amy");
     CHECK(amy.walk == std::vector<std::size_t>{level(*fw, "junior"), level(*fw, "mid"), level(*fw, "senior")});
     CHECK(amy.inferred_level == level(*fw, "mid"));
     CHECK(amy.next_level == level(*fw, "senior"));
@@ -126,7 +97,7 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
     CHECK(amy.scored == 4);
   }
   SECTION("ben: a junior who meets the top of the IC track") {
-    const auto& ben = find(r, t, "ben");
+    const auto& ben = find_ratee(r, t, "ben");
     CHECK(ben.inferred_level == level(*fw, "senior"));
     CHECK_FALSE(ben.next_level);
     CHECK(ben.shortfalls.empty());
@@ -139,7 +110,7 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
   SECTION("cat: below the bottom of the ladder") {
     // junior: ti 1.5 < 1.75, te 1.5 < 1.75 -> nothing met; best fit junior,
     // squared distance 0.25+0.25+0+0 = 0.5.
-    const auto& cat = find(r, t, "cat");
+    const auto& cat = find_ratee(r, t, "cat");
     CHECK_FALSE(cat.inferred_level);
     CHECK(cat.next_level == level(*fw, "junior"));
     REQUIRE(cat.shortfalls.size() == 2);
@@ -151,7 +122,7 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
     CHECK(std::isnan(cat.readiness_index));
   }
   SECTION("dan: the manager track walks junior, mid, lead") {
-    const auto& dan = find(r, t, "dan");
+    const auto& dan = find_ratee(r, t, "dan");
     CHECK(dan.walk == std::vector<std::size_t>{level(*fw, "junior"), level(*fw, "mid"), level(*fw, "lead")});
     CHECK(dan.inferred_level == level(*fw, "lead"));
     CHECK(dan.best_fit_level == level(*fw, "lead"));
@@ -161,7 +132,7 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
 
 TEST_CASE("levels: unscored competencies are left out or count as unmet", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
-  const auto t = table_of(fw, {{"eve", {}, {}}});
+  const auto t = one_rating_each(fw, {{"eve", {}, {}}});
   const auto scores = scores_of(t, {{"eve", {2.0, no_score, no_score, no_score}}});
   SECTION("left out (default): judged on ti alone") {
     // junior: 2 >= 1.75 met; mid: 2 < 2.75 -> unmet, shortfall 3 - 2 = 1.
@@ -197,11 +168,11 @@ TEST_CASE("levels: unscored competencies are left out or count as unmet", "[leve
   }
 }
 
-// Five mid ratees and two juniors; peers: scripts/oracle_levels.py
+// Five mid ratees and two juniors; peers: tests/calibration/oracle_levels.py
 // (scipy.stats.ttest_1samp confidence intervals).
 TEST_CASE("levels: matrix validation against actual career levels", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
-  const auto t = table_of(fw, {{"m1", "mid", {}}, {"m2", "mid", {}}, {"m3", "mid", {}}, {"m4", "mid", {}},
+  const auto t = one_rating_each(fw, {{"m1", "mid", {}}, {"m2", "mid", {}}, {"m3", "mid", {}}, {"m4", "mid", {}},
                                {"m5", "mid", {}}, {"j1", "junior", {}}, {"j2", "junior", {}}});
   const auto scores = scores_of(t, {{"m1", {4.0, 2.0, 1.0, 1.0}},
                                     {"m2", {3.8, 2.5, 1.2, 1.5}},
@@ -286,7 +257,7 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
 
 // Readiness indices x are planted by scoring juniors at (3+x, 2+x, 2+x, 1+x):
 // the mean gap to mid's expectations (3, 2, 2, 1) is x.  Peers:
-// scripts/oracle_levels.py (R metafor::escalc SMD, R pROC DeLong,
+// tests/calibration/oracle_levels.py (R metafor::escalc SMD, R pROC DeLong,
 // sklearn roc_auc_score, scipy mannwhitneyu).
 TEST_CASE("levels: promotion separation, Hedges' g and AUC against peers", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
@@ -305,7 +276,7 @@ TEST_CASE("levels: promotion separation, Hedges' g and AUC against peers", "[lev
   add(not_promoted, promotion_outcome::not_promoted, "n");
   people.push_back({"top", "senior", promotion_outcome::not_promoted});  // no next level: left out
   rows["top"] = {3, 3, 3, 2};
-  const auto t = table_of(fw, people);
+  const auto t = one_rating_each(fw, people);
   const auto scores = scores_of(t, rows);
 
   SECTION("effect sizes") {
@@ -343,7 +314,7 @@ TEST_CASE("levels: promotion separation, Hedges' g and AUC against peers", "[lev
 
 TEST_CASE("levels: promotion separation needs both outcomes", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
-  const auto t = table_of(fw, {{"a", "junior", promotion_outcome::promoted}, {"b", "junior", promotion_outcome::promoted}});
+  const auto t = one_rating_each(fw, {{"a", "junior", promotion_outcome::promoted}, {"b", "junior", promotion_outcome::promoted}});
   const auto scores = scores_of(t, {{"a", {2, 2, 1, 1}}, {"b", {3, 2, 2, 1}}});
   const auto s = infer_levels(t, *fw, scores).separation;
   CHECK_FALSE(s.available);
@@ -352,7 +323,7 @@ TEST_CASE("levels: promotion separation needs both outcomes", "[levels]") {
 
 TEST_CASE("levels: bad options and mismatched inputs throw invalid_argument", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
-  const auto t = table_of(fw, {{"a", "junior", {}}});
+  const auto t = one_rating_each(fw, {{"a", "junior", {}}});
   const auto scores = scores_of(t, {{"a", {2, 2, 1, 1}}});
   const auto throws = [&](level_options o) { CHECK_THROWS_AS(infer_levels(t, *fw, scores, o), calibra::invalid_argument); };
   level_options o;
@@ -391,7 +362,7 @@ TEST_CASE("levels: bad options and mismatched inputs throw invalid_argument", "[
 
 TEST_CASE("levels: no scores at all is unavailable, not an error", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
-  const auto t = table_of(fw, {{"a", "junior", {}}});
+  const auto t = one_rating_each(fw, {{"a", "junior", {}}});
   competency_scores empty;
   empty.value.resize(0, 4);
   const auto r = infer_levels(t, *fw, empty);

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "../framework/small_framework.hpp"
+#include "../support/hand_ratings.hpp"
 
 #include <cmath>
 #include <limits>
@@ -23,24 +24,10 @@ using namespace calibra::calibration;
 
 namespace {
 
-const double no_value = std::numeric_limits<double>::quiet_NaN();
+using calibra_test::find_ratee;
+using calibra_test::one_rating_each;
 
-ratings_table table_of(const std::shared_ptr<const framework>& fw,
-                       const std::vector<std::pair<std::string, std::optional<std::string>>>& people) {
-  ratings_builder builder(fw);
-  for (const auto& [name, career_level] : people) {
-    rating r;
-    r.ratee = name;
-    r.rater = "boss";
-    r.role = rater_role::manager;
-    r.competency = 0;
-    r.level = 2;
-    r.period = "2026Q3";
-    if (career_level) r.career_level = fw->ladder().index_of(*career_level);
-    builder.add(r);
-  }
-  return builder.finish();
-}
+const double no_value = std::numeric_limits<double>::quiet_NaN();
 
 struct scored {
   std::vector<double> value, se;
@@ -67,14 +54,6 @@ competency_scores scores_of(const ratings_table& table, const std::map<std::stri
   return s;
 }
 
-const ratee_readiness& find(const readiness_result& r, const ratings_table& t, const std::string& name) {
-  const auto id = *t.ratees().find(name);
-  for (const auto& x : r.ratees)
-    if (x.ratee == id) return x;
-  FAIL("no result for " << name);
-  throw;
-}
-
 }  // namespace
 
 // small_framework(): mid -> senior raises te 2->3, si 2->3, se 1->2;
@@ -82,7 +61,7 @@ const ratee_readiness& find(const readiness_result& r, const ratings_table& t, c
 // senior te 2.75, si 2.75, se 1.75; lead si 3.75, se 1.75.
 TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[readiness]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
-  const auto t = table_of(fw, {{"amy", "mid"}, {"ben", "mid"}, {"cat", "mid"}, {"dan", "mid"}, {"ed", "mid"},
+  const auto t = one_rating_each(fw, {{"amy", "mid"}, {"ben", "mid"}, {"cat", "mid"}, {"dan", "mid"}, {"ed", "mid"},
                                {"sue", "senior"}, {"joe", std::nullopt}, {"jim", "junior"}});
   const auto scores = scores_of(
       t, {{"amy", {{3, 3.2, 3.1, 1.6}, {0.1, 0.1, 0.4, 0.2}}},
@@ -98,7 +77,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
   CHECK(r.confidence == 0.80);
 
   SECTION("amy: senior too uncertain, lead not ready") {
-    const auto& amy = find(r, t, "amy");
+    const auto& amy = find_ratee(r, t, "amy");
     REQUIRE(amy.steps.size() == 2);
     const auto& senior = amy.steps[0];
     CHECK(senior.step.to == *fw->ladder().index_of("senior"));
@@ -129,7 +108,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     CHECK(amy.summary_step == 0u);
   }
   SECTION("ben: no SE, the point value decides") {
-    const auto& ben = find(r, t, "ben");
+    const auto& ben = find_ratee(r, t, "ben");
     // senior: te 2.8 >= 2.75 met, si 2.7 < 2.75 unmet.
     CHECK(ben.steps[0].items[0].point_only);
     CHECK(ben.steps[0].items[0].status == gap_status::met);
@@ -141,7 +120,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     CHECK(ben.summary_step == 0u);  // a tie goes to the on-track step
   }
   SECTION("cat: ready for both steps") {
-    const auto& cat = find(r, t, "cat");
+    const auto& cat = find_ratee(r, t, "cat");
     CHECK(cat.steps[0].verdict == readiness_verdict::ready);
     // lead si: 4 +- 0.128 = [3.87184, 4.12816] >= 3.75.
     CHECK(cat.steps[1].items[0].ci_low == Approx(3.87184484344554));
@@ -150,23 +129,23 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     CHECK(cat.summary_step == 0u);
   }
   SECTION("dan: an unscored gap competency is uncertain") {
-    const auto& dan = find(r, t, "dan");
+    const auto& dan = find_ratee(r, t, "dan");
     CHECK(std::isnan(dan.steps[0].items[1].score));
     CHECK(dan.steps[0].items[1].status == gap_status::uncertain);
     CHECK(dan.steps[0].verdict == readiness_verdict::too_uncertain);
   }
   SECTION("ed: ready only for the branch off the track") {
-    const auto& ed = find(r, t, "ed");
+    const auto& ed = find_ratee(r, t, "ed");
     CHECK(ed.steps[0].verdict == readiness_verdict::not_ready);
     CHECK(ed.steps[1].verdict == readiness_verdict::ready);
     CHECK(ed.summary == "ready");
     CHECK(ed.summary_step == 1u);
   }
   SECTION("top of the ladder, no career level, a single step") {
-    CHECK(find(r, t, "sue").summary == "top-of-ladder");
-    CHECK(find(r, t, "sue").steps.empty());
-    CHECK(find(r, t, "joe").summary == "no-career-level");
-    const auto& jim = find(r, t, "jim");
+    CHECK(find_ratee(r, t, "sue").summary == "top-of-ladder");
+    CHECK(find_ratee(r, t, "sue").steps.empty());
+    CHECK(find_ratee(r, t, "joe").summary == "no-career-level");
+    const auto& jim = find_ratee(r, t, "jim");
     REQUIRE(jim.steps.size() == 1);
     // junior -> mid raises ti 2->3 and si 1->2; jim sits exactly on mid.
     CHECK(jim.steps[0].items.size() == 2);
@@ -177,18 +156,18 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     options.confidence = 0.999;  // z = 3.29: te 3.2 - 0.329 = 2.871 still met; ben unchanged
     const auto wide = assess_readiness(t, *fw, scores, options);
     // cat's lead se: 2 - 0.329 = 1.671 < 1.75 -> uncertain now.
-    CHECK(find(wide, t, "cat").steps[1].items[1].status == gap_status::uncertain);
-    CHECK(find(wide, t, "cat").steps[1].verdict == readiness_verdict::too_uncertain);
+    CHECK(find_ratee(wide, t, "cat").steps[1].items[1].status == gap_status::uncertain);
+    CHECK(find_ratee(wide, t, "cat").steps[1].verdict == readiness_verdict::too_uncertain);
     options.tolerance = 0;
     const auto strict = assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.8, 0.0});
     // ben's te 2.8 < 3 with no tolerance: unmet.
-    CHECK(find(strict, t, "ben").steps[0].items[0].status == gap_status::unmet);
+    CHECK(find_ratee(strict, t, "ben").steps[0].items[0].status == gap_status::unmet);
   }
 }
 
 TEST_CASE("readiness: unavailable data and bad options", "[readiness]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
-  const auto t = table_of(fw, {{"sue", "senior"}, {"joe", std::nullopt}});
+  const auto t = one_rating_each(fw, {{"sue", "senior"}, {"joe", std::nullopt}});
   const auto scores = scores_of(t, {{"sue", {{3, 3, 3, 2}, {}}}, {"joe", {{3, 3, 3, 2}, {}}}});
   const auto r = assess_readiness(t, *fw, scores);
   CHECK_FALSE(r.available);

@@ -7,6 +7,8 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 
+#include "../support/hand_ratings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -18,30 +20,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct row {
-  const char* ratee;
-  const char* rater;
-  const char* role;
-  const char* competency;
-  int level;
-  const char* period;
-};
-
-ratings_table build(const std::vector<row>& rows) {
-  ratings_builder b(calibra::builtin_framework(), "hand");
-  for (const row& r : rows) {
-    rating_text t;
-    t.ratee = r.ratee;
-    t.rater = r.rater;
-    t.role = r.role;
-    t.competency = r.competency;
-    const std::string level = std::to_string(r.level);
-    t.level = level;
-    t.period = r.period;
-    b.add_text(t, b.rows() + 2);
-  }
-  return b.finish();
-}
+using row = calibra_test::text_row;
+using calibra_test::table_from_text;
 
 constexpr const char* pd = "product-delivery";
 constexpr const char* pq = "product-quality";
@@ -84,7 +64,7 @@ std::uint32_t competency(const ratings_table& t, const char* id) {
 }  // namespace
 
 TEST_CASE("self vs manager: gaps of a hand-checked table", "[self_assessment]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   const self_assessment_result r = analyse_self_assessment(t);
   REQUIRE(r.available);
   CHECK(t.periods()[*r.period] == "2026Q2");
@@ -106,7 +86,7 @@ TEST_CASE("self vs manager: gaps of a hand-checked table", "[self_assessment]") 
 }
 
 TEST_CASE("self vs manager: the conversation list, most disagreement first", "[self_assessment]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   const self_assessment_result r = analyse_self_assessment(t);
   // Mean |gap|: a (1 + 1 + 2 + 1.5)/4 = 1.375, b (0 + 1)/2 = 0.5, c 1.5, d 1, e 2.
   REQUIRE(r.conversations.size() == 5);
@@ -146,7 +126,7 @@ TEST_CASE("self vs manager: the conversation list, most disagreement first", "[s
 }
 
 TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[self_assessment]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   const self_assessment_result r = analyse_self_assessment(t);
   REQUIRE(r.inflation.size() == 12);
   // pd gaps 1, 0, 2, -1, 2: mean 0.8, sd 1.3038404810405297; scipy.stats.t.interval(0.95, 4, 0.8, sem)
@@ -211,7 +191,7 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
 }
 
 TEST_CASE("self vs manager: period and comparison roles are options", "[self_assessment]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   self_assessment_options o;
   o.period = t.periods().find("2026Q1");
   const self_assessment_result q1 = analyse_self_assessment(t, o);
@@ -229,24 +209,24 @@ TEST_CASE("self vs manager: period and comparison roles are options", "[self_ass
 }
 
 TEST_CASE("self vs manager: unavailable without self or manager ratings", "[self_assessment][unavailable]") {
-  const ratings_table no_self = build({{"a", "m1", "manager", pd, 3, "2026Q1"}, {"a", "m2", "panel", pd, 3, "2026Q1"}});
+  const ratings_table no_self = table_from_text({{"a", "m1", "manager", pd, 3, "2026Q1"}, {"a", "m2", "panel", pd, 3, "2026Q1"}});
   const self_assessment_result r1 = analyse_self_assessment(no_self);
   CHECK_FALSE(r1.available);
   CHECK_THAT(r1.reason, Contains("no self ratings in period '2026Q1'"));
 
-  const ratings_table no_manager = build({{"a", "a", "self", pd, 3, "2026Q1"}, {"a", "m2", "panel", pd, 3, "2026Q1"}});
+  const ratings_table no_manager = table_from_text({{"a", "a", "self", pd, 3, "2026Q1"}, {"a", "m2", "panel", pd, 3, "2026Q1"}});
   const self_assessment_result r2 = analyse_self_assessment(no_manager);
   CHECK_FALSE(r2.available);
   CHECK_THAT(r2.reason, Contains("no manager ratings"));
 
   // Both present but never on the same ratee and competency.
-  const ratings_table apart = build({{"a", "a", "self", pd, 3, "2026Q1"}, {"b", "m1", "manager", pd, 3, "2026Q1"}});
+  const ratings_table apart = table_from_text({{"a", "a", "self", pd, 3, "2026Q1"}, {"b", "m1", "manager", pd, 3, "2026Q1"}});
   const self_assessment_result r3 = analyse_self_assessment(apart);
   CHECK_FALSE(r3.available);
   CHECK_THAT(r3.reason, Contains("no ratee has both"));
 
   // The latest period decides: self ratings only in an earlier period.
-  const ratings_table old_self = build({{"a", "a", "self", pd, 3, "2026Q1"},
+  const ratings_table old_self = table_from_text({{"a", "a", "self", pd, 3, "2026Q1"},
                                         {"a", "m1", "manager", pd, 3, "2026Q1"},
                                         {"a", "m1", "manager", pd, 3, "2026Q2"}});
   const self_assessment_result r4 = analyse_self_assessment(old_self);
@@ -255,7 +235,7 @@ TEST_CASE("self vs manager: unavailable without self or manager ratings", "[self
 }
 
 TEST_CASE("self vs manager: bad options are invalid arguments", "[self_assessment][errors]") {
-  const ratings_table t = build(hand_rows());
+  const ratings_table t = table_from_text(hand_rows());
   const auto fails = [&](const self_assessment_options& o, const char* what) {
     CHECK_THROWS_AS(analyse_self_assessment(t, o), calibra::invalid_argument);
     CHECK_THROWS_WITH(analyse_self_assessment(t, o), Contains(what));

@@ -1,5 +1,5 @@
 // Rater severity: the least-squares solution against a peer (statsmodels
-// OLS, scripts/oracle_severity.py), the shift property, planted-effect
+// OLS, tests/calibration/oracle_severity.py), the shift property, planted-effect
 // recovery on the example data, flags on hand-built raters, fair scores,
 // and bad arguments.
 #include <calibra/calibration/severity.hpp>
@@ -38,7 +38,7 @@ struct row {
 
 constexpr std::size_t fs = 0, pd = 1;
 
-// The design of scripts/oracle_severity.py: two components (raters A-D
+// The design of tests/calibration/oracle_severity.py: two components (raters A-D
 // with ratees p1-p5, raters E-F with ratees q1-q3), two competencies, two
 // periods, unbalanced.
 const std::vector<row> oracle_rows{
@@ -104,7 +104,7 @@ const simulated_ratings& example() {
 
 }  // namespace
 
-// Expected numbers: the output of scripts/oracle_severity.py (statsmodels
+// Expected numbers: the output of tests/calibration/oracle_severity.py (statsmodels
 // 0.13.5 OLS on dummy-coded factors, contrasts via t_test; scipy 1.10.1 for
 // the t quantile), pasted with 10 decimals.
 TEST_CASE("severity: least-squares solution and exact SEs match statsmodels OLS", "[severity]") {
@@ -173,7 +173,7 @@ TEST_CASE("severity: fair scores adjust for severity and period, with SEs", "[se
   CHECK(t.periods()[*fair.period] == "2026Q2");
   // Ratees rated in 2026Q2: all eight.
   CHECK(fair.rows() == 8);
-  // From scripts/oracle_severity.py: mean of level + severity - period
+  // From tests/calibration/oracle_severity.py: mean of level + severity - period
   // effect + 2026Q2 effect; SE^2 = sigma^2/n + sum (m_r/n)^2 se_r^2.
   const auto cell = [&](const char* ratee, std::size_t competency) {
     return std::pair{static_cast<Eigen::Index>(*fair.row_of(*t.ratees().find(ratee))),

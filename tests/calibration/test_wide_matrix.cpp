@@ -5,6 +5,8 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 
+#include "../support/hand_ratings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -20,27 +22,16 @@ namespace {
 ///   ben: mo 2, jo 4
 ///   cy:  jo 1
 ratings_table hand_built() {
-  ratings_builder b(calibra::builtin_framework(), "hand");
-  auto add = [&](const char* ratee, const char* rater, const char* role, const char* competency, const char* level,
-                 const char* period) {
-    rating_text r;
-    r.ratee = ratee;
-    r.rater = rater;
-    r.role = role;
-    r.competency = competency;
-    r.level = level;
-    r.period = period;
-    b.add_text(r, b.rows() + 2);
-  };
-  add("ana", "mo", "manager", "product-delivery", "3", "2026Q1");
-  add("ben", "mo", "manager", "product-delivery", "2", "2026Q1");
-  add("ben", "jo", "panel", "product-delivery", "4", "2026Q1");
-  add("cy", "jo", "panel", "product-delivery", "1", "2026Q1");
-  add("ana", "ana", "self", "product-delivery", "4", "2026Q1");
-  add("ana", "mo", "manager", "product-quality", "5", "2026Q1");
-  add("ana", "mo", "manager", "product-delivery", "2", "2026Q2");
-  add("ana", "jo", "panel", "product-delivery", "3", "2026Q1");
-  return b.finish();
+  return calibra_test::table_from_text({
+      {"ana", "mo", "manager", "product-delivery", 3, "2026Q1"},
+      {"ben", "mo", "manager", "product-delivery", 2, "2026Q1"},
+      {"ben", "jo", "panel", "product-delivery", 4, "2026Q1"},
+      {"cy", "jo", "panel", "product-delivery", 1, "2026Q1"},
+      {"ana", "ana", "self", "product-delivery", 4, "2026Q1"},
+      {"ana", "mo", "manager", "product-quality", 5, "2026Q1"},
+      {"ana", "mo", "manager", "product-delivery", 2, "2026Q2"},
+      {"ana", "jo", "panel", "product-delivery", 3, "2026Q1"},
+  });
 }
 
 bool missing(double x) { return std::isnan(x); }

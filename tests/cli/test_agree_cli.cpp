@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 const std::string reference_dir = std::string(CALIBRA_TEST_DATA_DIR) + "/reference/";
-const std::string bad_dir = std::string(CALIBRA_TEST_DATA_DIR) + "/bad_csv/";
+const std::string bad_dir = std::string(CALIBRA_SOURCE_DIR) + "/tests/bad_inputs/wide_csv/";
 
 std::string reference(const std::string& name) { return shell_quote(reference_dir + name); }
 

@@ -1,7 +1,7 @@
 // `calibra calibrate`: the bundled example end to end, the JSON document's
-// shape, options, and every malformed ratings file of
-// tests/data/bad_ratings/ (exit 2, a message naming file, row and column,
-// nothing on stdout and no output file).
+// shape, options and the duplicate policy.  Every malformed ratings file is
+// run through `calibrate` by the bad-input catalogue
+// (tests/bad_inputs/manifest.json, tests/cli/test_bad_inputs.cpp).
 #include "run_cli.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,7 +9,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,60 +19,13 @@ using nlohmann::json;
 
 namespace {
 
-const std::string bad_dir = std::string(CALIBRA_TEST_DATA_DIR) + "/bad_ratings/";
+const std::string bad_dir = std::string(CALIBRA_SOURCE_DIR) + "/tests/bad_inputs/ratings_csv/";
 
 json run_json(const std::string& args) {
   const auto run = run_cli("calibrate " + args + " --json");
   INFO("stderr: " << run.err);
   REQUIRE(run.exit_code == 0);
   return json::parse(run.out);
-}
-
-struct bad_file {
-  std::string name, kind, location;
-};
-
-/// The catalogue table of tests/data/bad_ratings/README.md: file, problem,
-/// error kind, location.
-std::vector<bad_file> bad_ratings_catalogue() {
-  std::ifstream in(bad_dir + "README.md");
-  std::vector<bad_file> files;
-  const std::regex row(R"(^\| `([^`]+)` \| [^|]+ \| (parse|validation) \| ([^|]+) \|$)");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, row)) {
-      std::string location = m[3];
-      while (!location.empty() && location.back() == ' ') location.pop_back();
-      files.push_back({m[1], m[2], location});
-    }
-  }
-  return files;
-}
-
-/// What the README's location column promises to find in the message.
-std::vector<std::string> expected_fragments(const bad_file& f) {
-  std::vector<std::string> out;
-  std::smatch m;
-  const std::string& loc = f.location;
-  if (std::regex_match(loc, m, std::regex(R"(row (\d+), column `([^`]+)`)"))) {
-    out.push_back("row " + m[1].str() + ", column '" + m[2].str() + "'");
-  } else if (std::regex_match(loc, m, std::regex(R"(row (\d+), column (\d+))"))) {
-    out.push_back("row " + m[1].str() + ", column " + m[2].str());
-  } else if (std::regex_match(loc, m, std::regex(R"(row (\d+) \(and row (\d+)\))"))) {
-    out.push_back(": row " + m[1].str());
-    out.push_back("on row " + m[2].str());
-  } else if (std::regex_match(loc, m, std::regex(R"(row (\d+))"))) {
-    out.push_back(": row " + m[1].str());
-  } else if (std::regex_match(loc, m, std::regex(R"(line (\d+), column (\d+) \(row (\d+)\))"))) {
-    out.push_back(":" + m[1].str() + ":" + m[2].str() + " (in row " + m[3].str() + ")");
-  } else if (std::regex_match(loc, m, std::regex(R"(line (\d+) \(row (\d+)\))"))) {
-    out.push_back(":" + m[1].str() + ":");
-    out.push_back("(in row " + m[2].str() + ")");
-  } else {
-    REQUIRE(loc == "file");
-  }
-  return out;
 }
 
 }  // namespace
@@ -134,7 +86,7 @@ TEST_CASE("calibrate --period and --min-group are checked", "[cli][calibrate]") 
 }
 
 TEST_CASE("calibrate --duplicates folds repeated ratings instead of refusing them", "[cli][calibrate]") {
-  const std::string file = shell_quote(bad_dir + "duplicate_rating.csv");
+  const std::string file = shell_quote(bad_dir + "duplicate_rating_after_other_rows.csv");
   const auto refused = run_cli("calibrate " + file);
   CHECK(refused.exit_code == 2);
   const auto folded = run_cli("calibrate " + file + " --duplicates last --json");
@@ -144,24 +96,6 @@ TEST_CASE("calibrate --duplicates folds repeated ratings instead of refusing the
   CHECK(doc.at("summary").at("duplicate_groups") == 1);
   CHECK(doc.at("summary").at("duplicate_rows_dropped") == 1);
   CHECK(doc.at("summary").at("rows_kept").get<int>() + 1 == doc.at("summary").at("rows_read").get<int>());
-}
-
-TEST_CASE("calibrate refuses every malformed ratings file with its location", "[cli][calibrate][bad-input]") {
-  const auto catalogue = bad_ratings_catalogue();
-  REQUIRE(catalogue.size() >= 25);
-  const std::filesystem::path out = std::filesystem::temp_directory_path() / "calibra-calibrate-bad-out.json";
-  for (const bad_file& f : catalogue) {
-    INFO(f.name << " (" << f.location << ")");
-    std::filesystem::remove(out);
-    const auto run = run_cli("calibrate " + shell_quote(bad_dir + f.name) + " --json --out " + shell_quote(out.string()));
-    INFO("stderr: " << run.err);
-    CHECK(run.exit_code == 2);
-    CHECK(run.out.empty());
-    CHECK_FALSE(std::filesystem::exists(out));
-    const std::string prefix = "calibra: [calibra." + f.kind + "_error.ratings] " + bad_dir + f.name;
-    CHECK(run.err.rfind(prefix, 0) == 0);
-    for (const std::string& fragment : expected_fragments(f)) CHECK(run.err.find(fragment) != std::string::npos);
-  }
 }
 
 TEST_CASE("calibrate names a missing ratings file", "[cli][calibrate][bad-input]") {

@@ -1,5 +1,6 @@
 // `calibra framework export --to case`, `import`, `jd` and `rubric`: exit
 // codes, messages and outputs.
+#include "../support/files.hpp"
 #include "run_cli.hpp"
 
 #include <calibra/framework/builtin.hpp>
@@ -25,24 +26,11 @@ namespace {
 
 std::string examples(const std::string& path) { return std::string(CALIBRA_EXAMPLES_DIR) + "/" + path; }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using calibra_test::slurp;
 
-struct scratch_dir {
-  fs::path path;
-  scratch_dir() : path(fs::temp_directory_path() / ("calibra-cli-docs-" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
+/// A scratch directory for these tests.
+struct scratch_dir : calibra_test::scratch_dir {
+  scratch_dir() : calibra_test::scratch_dir("cli-docs") {}
 };
 
 const char* const valid_levels = "valid career levels: apm, pm, senior-pm, principal-pm, group-pm";

@@ -2,6 +2,8 @@
 #include <calibra/io/files.hpp>
 #include <calibra/io/framework_json.hpp>
 
+#include "../support/files.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -17,28 +19,8 @@ namespace {
 
 std::string example(const std::string& name) { return std::string(CALIBRA_EXAMPLES_DIR) + "/frameworks/" + name; }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// A fresh, empty directory for one test, removed afterwards.
-struct scratch_dir {
-  fs::path path;
-  explicit scratch_dir(const std::string& name)
-      : path(fs::temp_directory_path() / ("calibra-test-" + name + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), {})); }
-};
+using calibra_test::scratch_dir;
+using calibra_test::slurp;
 
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);

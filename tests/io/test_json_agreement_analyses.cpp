@@ -10,6 +10,8 @@
 #include <calibra/calibration/simulate.hpp>
 #include <calibra/framework/builtin.hpp>
 
+#include "../support/hand_ratings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -24,35 +26,10 @@ using json = nlohmann::json;
 
 namespace {
 
-std::shared_ptr<const calibra::framework> builtin() {
-  static const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
-  return fw;
-}
+using calibra_test::builtin;
 
-struct row {
-  const char* ratee;
-  const char* rater;
-  const char* role;
-  const char* competency;
-  int level;
-  const char* period;
-};
-
-ratings_table build(const std::vector<row>& rows) {
-  ratings_builder b(builtin(), "hand");
-  for (const row& r : rows) {
-    rating_text t;
-    t.ratee = r.ratee;
-    t.rater = r.rater;
-    t.role = r.role;
-    t.competency = r.competency;
-    const std::string level = std::to_string(r.level);
-    t.level = level;
-    t.period = r.period;
-    b.add_text(t, b.rows() + 2);
-  }
-  return b.finish();
-}
+using row = calibra_test::text_row;
+using calibra_test::table_from_text;
 
 /// Every element of `records` is an object of scalars (what a DataFrame takes).
 void check_flat(const json& records) {
@@ -69,7 +46,7 @@ void check_flat(const json& records) {
 
 /// Five ratees on product-delivery, three on product-quality (suppressed).
 ratings_table anchors_table() {
-  return build({
+  return table_from_text({
       {"a", "m1", "manager", "product-delivery", 3, "2026Q1"}, {"a", "m2", "panel", "product-delivery", 3, "2026Q1"},
       {"b", "m1", "manager", "product-delivery", 2, "2026Q1"}, {"b", "m2", "panel", "product-delivery", 4, "2026Q1"},
       {"c", "m1", "manager", "product-delivery", 4, "2026Q1"}, {"c", "m2", "panel", "product-delivery", 3, "2026Q1"},
@@ -147,7 +124,7 @@ TEST_CASE("json: agreement and competencies sections", "[json_agreement_analyses
 }
 
 TEST_CASE("json: agreement when nothing can be measured", "[json_agreement_analyses]") {
-  const ratings_table t = build({{"a", "a", "self", "product-delivery", 3, "2026Q1"}});
+  const ratings_table t = table_from_text({{"a", "a", "self", "product-delivery", 3, "2026Q1"}});
   const json both = to_json_value(analyse_anchors(t), t);
   CHECK(both["agreement"]["available"] == false);
   CHECK(both["agreement"]["reason"].is_string());
@@ -157,7 +134,7 @@ TEST_CASE("json: agreement when nothing can be measured", "[json_agreement_analy
 }
 
 TEST_CASE("json: self_vs_manager section", "[json_agreement_analyses]") {
-  const ratings_table t = build({
+  const ratings_table t = table_from_text({
       {"a", "a", "self", "product-delivery", 4, "2026Q1"}, {"a", "m1", "manager", "product-delivery", 3, "2026Q1"},
       {"b", "b", "self", "product-delivery", 3, "2026Q1"}, {"b", "m1", "manager", "product-delivery", 3, "2026Q1"},
       {"c", "c", "self", "product-delivery", 5, "2026Q1"}, {"c", "m1", "manager", "product-delivery", 3, "2026Q1"},
@@ -224,7 +201,7 @@ TEST_CASE("json: drift section on the example data", "[json_agreement_analyses]"
   CHECK(decay_flag);
   CHECK(d["calibration_decay"] == true);
 
-  const ratings_table one = build({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"}});
+  const ratings_table one = table_from_text({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"}});
   const json single = to_json_value(analyse_drift(one), one);
   CHECK(single["available"] == false);
   CHECK(single["reason"].get<std::string>().find("one period only") != std::string::npos);
@@ -235,7 +212,7 @@ TEST_CASE("json: decision_study section", "[json_agreement_analyses]") {
   // Shrout & Fleiss (1979): components 2.5556, 5.2444, 1.0194 (psych::ICC mean squares).
   Eigen::MatrixXd sf(6, 4);
   sf << 9, 2, 5, 8, 6, 1, 3, 2, 8, 4, 6, 8, 7, 1, 2, 6, 10, 5, 6, 9, 6, 2, 4, 7;
-  const ratings_table t = build({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"}});
+  const ratings_table t = table_from_text({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"}});
   const json j = to_json_value(decision_study(sf), t);
   CHECK(j["available"] == true);
   CHECK(j["design"] == "crossed");
@@ -276,7 +253,7 @@ TEST_CASE("json: feedback section", "[json_agreement_analyses]") {
   add("A", "2026-01-10", "product-delivery", feedback_kind::growth);
   add("A", "2026-05-10", "product-delivery", feedback_kind::growth);
   add("B", "2026-05-11", "product-delivery", feedback_kind::strength);
-  const ratings_table t = build({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"}});
+  const ratings_table t = table_from_text({{"a", "m1", "manager", "product-delivery", 3, "2026Q1"}});
   const json f = to_json_value(analyse_feedback(log), t);
   CHECK(f["available"] == true);
   CHECK(f["kind"].is_null());

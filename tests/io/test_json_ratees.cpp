@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "../framework/small_framework.hpp"
+#include "../support/hand_ratings.hpp"
 
 #include <limits>
 #include <map>
@@ -44,21 +45,7 @@ struct fixture {
   competency_scores scores;
 
   fixture() {
-    ratings_builder builder(fw);
-    const std::vector<std::pair<std::string, std::string>> people{{"amy", "mid"}, {"ben", "mid"}, {"joe", ""}};
-    for (const auto& [name, level] : people) {
-      rating r;
-      r.ratee = name;
-      r.rater = "boss";
-      r.role = rater_role::manager;
-      r.competency = 0;
-      r.level = 2;
-      r.period = "2026Q3";
-      if (!level.empty()) r.career_level = fw->ladder().index_of(level);
-      if (name == "amy") r.outcome = promotion_outcome::promoted;
-      builder.add(r);
-    }
-    table = builder.finish();
+    table = calibra_test::one_rating_each(fw, {{"amy", "mid", promotion_outcome::promoted}, {"ben", "mid"}, {"joe"}});
     // Rows in ratee-id order: amy, ben, joe.  mid expects (3, 2, 2, 1).
     scores.ratees = {0, 1, 2};
     scores.value.resize(3, 4);

@@ -1,11 +1,14 @@
 // The long-form ratings CSV reader and writer: a good file's counts, RFC
 // 4180 details, column order and unknown columns, duplicate policies, the
-// writer's round trip, and one malformed fixture per error
-// (tests/data/bad_ratings/README.md).
+// writer's round trip, and file-level errors (the malformed files are in
+// the bad-input catalogue, tests/bad_inputs/manifest.json).
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 #include <calibra/io/ratings.hpp>
+
+#include "../support/error_of.hpp"
+#include "../support/hand_ratings.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -23,26 +26,10 @@ using namespace calibra::calibration;
 
 namespace {
 
-const std::string bad_dir = std::string(CALIBRA_TEST_DATA_DIR) + "/bad_ratings/";
+const std::string bad_dir = std::string(CALIBRA_SOURCE_DIR) + "/tests/bad_inputs/ratings_csv/";
 
-std::shared_ptr<const calibra::framework> builtin() {
-  static const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
-  return fw;
-}
-
-/// The exception's message; checks it is a calibra::error with id `id`.
-std::string error_of(const std::function<void()>& action, const std::string& id) {
-  try {
-    action();
-  } catch (const calibra::error& e) {
-    CHECK(e.id() == id);
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected a calibra::error, got: " << e.what());
-  }
-  FAIL("expected a calibra::error, nothing was thrown");
-  return {};
-}
+using calibra_test::builtin;
+using calibra_test::error_of;
 
 const std::string header = "ratee,rater,role,competency,level,period\n";
 
@@ -185,54 +172,6 @@ TEST_CASE("ratings CSV: the writer round-trips a table", "[ratings_csv][write]")
   std::remove(path.c_str());
 }
 
-TEST_CASE("ratings CSV: every malformed fixture names file, row and column", "[ratings_csv][errors]") {
-  struct bad_case {
-    std::string file;
-    std::string id;
-    std::string location;  // expected right after the file name
-    std::string what;      // a phrase of the explanation
-  };
-  const std::string parse = "parse_error.ratings", invalid = "validation_error.ratings";
-  const std::vector<bad_case> cases{
-      {"empty.csv", parse, ": the file is empty", "expected a header row (ratee, rater, role"},
-      {"header_only.csv", parse, ": row 1: there is a header but no ratings", "one rating per row"},
-      {"unknown_competency.csv", invalid, ": row 4, column 'competency': unknown competency 'Vision'",
-       "expected one of functional-specification, product-delivery, product-quality"},
-      {"level_outside_scale.csv", invalid, ": row 3, column 'level': level 6 is outside the scale 1..5",
-       "foundational, developing, proficient, advanced, expert"},
-      {"unknown_level_label.csv", invalid, ": row 4, column 'level': unknown level 'Senior'",
-       "a label (Foundational, Developing, Proficient, Advanced, Expert) or an ordinal 1..5"},
-      {"ragged_row.csv", parse, ": row 3, column 'period': the row has 5 cells, the header has 6", "6 cells per row"},
-      {"ragged_long_row.csv", parse, ": row 4, column 7: the row has more cells than the 6 columns",
-       "6 cells per row"},
-      {"invalid_utf8.csv", parse, ": row 3, column 'ratee': invalid UTF-8 (byte 4 of the cell)", "UTF-8 text"},
-      {"missing_column.csv", invalid, ": row 1: missing required column 'period'",
-       "the header has 'ratee', 'rater', 'role', 'competency', 'level'"},
-      {"duplicate_header.csv", invalid, ": row 1, column 'level': the column appears twice (columns 5 and 7)",
-       "each column once"},
-      {"duplicate_rating.csv", invalid,
-       ": row 5: duplicate rating: rater 'mgr1' already rated ratee 'pm01' on competency 'product-delivery' in "
-       "period '2026Q1' on row 2",
-       "'last' or 'mean'"},
-      {"nul_byte.csv", parse, ": row 3, column 'period': contains a NUL byte", "expected text"},
-      {"unknown_role.csv", invalid, ": row 3, column 'role': unknown role 'boss'",
-       "self, manager, peer, skip-level, panel"},
-      {"unknown_column.csv", invalid, ": row 1, column 'comment': unknown column", "ignore unknown columns"},
-      {"unknown_career_level.csv", invalid, ": row 3, column 'career_level': unknown career level 'Staff PM'",
-       "apm, pm, senior-pm, principal-pm, group-pm"},
-      {"bad_period.csv", invalid, ": row 3, column 'period': '2026Q5' is not a quarter", "YYYYQ1 to YYYYQ4"},
-      {"empty_cell.csv", invalid, ": row 3, column 'rater': empty cell", "the rater's id"},
-      {"unclosed_quote.csv", parse, ": row 3, column 'rater': a quoted cell is never closed", "closing double quote"},
-  };
-  for (const auto& c : cases) {
-    INFO(c.file);
-    const std::string path = bad_dir + c.file;
-    const std::string message = error_of([&] { read_ratings_csv(path, builtin()); }, c.id);
-    CHECK_THAT(message, Catch::StartsWith("[calibra." + c.id + "] " + path + c.location));
-    CHECK_THAT(message, Catch::Contains(c.what));
-  }
-}
-
 TEST_CASE("ratings CSV: file-level problems", "[ratings_csv][errors]") {
   CHECK_THAT(error_of([] { read_ratings_csv(bad_dir + "no_such_file.csv", builtin()); }, "parse_error.ratings"),
              Catch::Contains("no_such_file.csv: cannot open file"));
@@ -251,7 +190,7 @@ TEST_CASE("ratings CSV: file-level problems", "[ratings_csv][errors]") {
   // read_ratings picks the reader by extension.
   CHECK_THAT(error_of([] { calibra::read_ratings(bad_dir + "unknown_role.CSV", builtin()); }, "parse_error.ratings"),
              Catch::Contains("cannot open file"));
-  CHECK_THAT(error_of([] { calibra::read_ratings(bad_dir + "empty_array.json", builtin()); }, "parse_error.ratings"),
+  CHECK_THAT(error_of([] { calibra::read_ratings(bad_dir + "../ratings_json/empty_array.json", builtin()); }, "parse_error.ratings"),
              Catch::Contains("holds no ratings"));
 }
 

@@ -1,10 +1,14 @@
 // The long-form ratings JSON reader: a good document, levels as numbers or
 // text, null optional keys, ignored keys, agreement with the CSV reader,
-// and one malformed fixture per error (tests/data/bad_ratings/README.md).
+// and errors built from text (the malformed files are in the bad-input
+// catalogue, tests/bad_inputs/manifest.json).
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 #include <calibra/io/ratings.hpp>
+
+#include "../support/error_of.hpp"
+#include "../support/hand_ratings.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -20,25 +24,8 @@ using namespace calibra::calibration;
 
 namespace {
 
-const std::string bad_dir = std::string(CALIBRA_TEST_DATA_DIR) + "/bad_ratings/";
-
-std::shared_ptr<const calibra::framework> builtin() {
-  static const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
-  return fw;
-}
-
-std::string error_of(const std::function<void()>& action, const std::string& id) {
-  try {
-    action();
-  } catch (const calibra::error& e) {
-    CHECK(e.id() == id);
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected a calibra::error, got: " << e.what());
-  }
-  FAIL("expected a calibra::error, nothing was thrown");
-  return {};
-}
+using calibra_test::builtin;
+using calibra_test::error_of;
 
 }  // namespace
 
@@ -97,36 +84,8 @@ TEST_CASE("ratings JSON: unknown keys are errors unless ignored, whatever their 
   CHECK(t.summary().ignored_columns == std::vector<std::string>{"note", "score"});
 }
 
-TEST_CASE("ratings JSON: every malformed fixture names file, row and column", "[ratings_json][errors]") {
-  struct bad_case {
-    std::string file;
-    std::string id;
-    std::string location;
-    std::string what;
-  };
-  const std::string parse = "parse_error.ratings", invalid = "validation_error.ratings";
-  const std::vector<bad_case> cases{
-      {"empty.json", parse, ": the file is empty", "JSON array of rating objects"},
-      {"empty_array.json", parse, ": the array holds no ratings", "one object per rating"},
-      {"not_an_array.json", invalid, ": the document is an object", "expected an array of rating objects"},
-      {"syntax_error.json", parse, ":2:37 (in row 1): invalid JSON", "expected string literal"},
-      {"unknown_competency.json", invalid, ": row 2, column 'competency': unknown competency 'Vision'",
-       "expected one of functional-specification"},
-      {"level_not_whole.json", invalid, ": row 1, column 'level': found 3.5", "whole 1-based ordinal"},
-      {"missing_key.json", invalid, ": row 1, column 'period': missing required key", "period, career_level?"},
-      {"duplicate_key.json", invalid, ": row 1, column 'level': the key appears twice", "each key once"},
-      {"wrong_type.json", invalid, ": row 1, column 'ratee': found a number", "expected a string"},
-      {"invalid_utf8.json", parse, ":1:", "invalid JSON"},
-      {"nul_escape.json", parse, ": row 1, column 'ratee': contains a NUL byte", "expected text"},
-      {"row_not_object.json", invalid, ": row 2: found a string", "expected an object with the keys"},
-  };
-  for (const auto& c : cases) {
-    INFO(c.file);
-    const std::string path = bad_dir + c.file;
-    const std::string message = error_of([&] { read_ratings_json(path, builtin()); }, c.id);
-    CHECK_THAT(message, Catch::StartsWith("[calibra." + c.id + "] " + path + c.location));
-    CHECK_THAT(message, Catch::Contains(c.what));
-  }
+TEST_CASE("ratings JSON: cross-row rules, null keys and top-level scalars", "[ratings_json][errors]") {
+  const std::string invalid = "validation_error.ratings";
   // Cross-row rules and duplicate policies work as in CSV.
   const std::string twice = R"([{"ratee":"a","rater":"m","role":"manager","competency":"product-delivery",
                                  "level":2,"period":"2026Q2"},

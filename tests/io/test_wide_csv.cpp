@@ -1,8 +1,10 @@
 // The wide CSV reader: RFC 4180 details, missing cells, unit ids, the
-// reference data sets, and one malformed fixture per error
-// (tests/data/bad_csv/README.md).
+// reference data sets, and errors built from text (the malformed files are
+// in the bad-input catalogue, tests/bad_inputs/manifest.json).
 #include <calibra/error.hpp>
 #include <calibra/io/wide_csv.hpp>
+
+#include "../support/error_of.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,18 +21,8 @@ namespace {
 
 const std::string data_dir = CALIBRA_TEST_DATA_DIR;
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const calibra::parse_error& e) {
-    CHECK(e.id() == "parse_error.csv");
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected calibra::parse_error, got: " << e.what());
-  }
-  FAIL("expected calibra::parse_error, nothing was thrown");
-  return {};
-}
+/// The message of the calibra::parse_error (id parse_error.csv) `action` throws.
+std::string error_of(const std::function<void()>& action) { return calibra_test::error_of(action, "parse_error.csv"); }
 
 }  // namespace
 
@@ -120,49 +112,10 @@ TEST_CASE("wide CSV: reference data sets read with the documented shapes", "[wid
   CHECK((kripp.ratings.row(11).array() == kripp.ratings.row(11).array()).count() == 1);
 }
 
-TEST_CASE("wide CSV: every malformed fixture names file, line and column", "[wide_csv][errors]") {
-  struct bad_case {
-    std::string file;
-    std::string location;  // expected right after the file name
-    std::string what;      // a phrase of the explanation
-    std::string unit_column = {};
-  };
-  const std::vector<bad_case> cases{
-      {"empty.csv", ": the file is empty", "expected a header row"},
-      {"bom_and_blank_lines.csv", ": the file is empty", "expected a header row"},
-      {"header_only.csv", ", line 1: there is a header but no data rows", "one row per unit"},
-      {"single_column.csv", ", line 1: only 1 rater column", "no pair of raters"},
-      {"duplicate_rater.csv", ", line 1, column 3: duplicate column name 'alice' (also column 1)", "one column per rater"},
-      {"empty_rater_name.csv", ", line 1, column 2: empty column name", "rater name"},
-      {"ragged_short.csv", ", line 3, column 3 (rater 'carol'): the row has 2 cells, the header has 3", "missing rating"},
-      {"ragged_long.csv", ", line 4, column 4: the row has more than the 3 columns", "3 cells per row"},
-      {"non_numeric.csv", ", line 3, column 2 (rater 'bob'): 'three' is not a number", "empty cell"},
-      {"inf_cell.csv", ", line 3, column 1 (rater 'alice'): 'inf' is not a finite number", "numeric rating"},
-      {"nan_cell.csv", ", line 4, column 2 (rater 'bob'): 'NaN' is not a finite number", "numeric rating"},
-      {"nul_byte.csv", ", line 3, column 2 (rater 'bob'): contains a NUL byte", "expected text"},
-      {"invalid_utf8.csv", ", line 1, column 2: invalid UTF-8 (byte 2 of the cell)", "UTF-8"},
-      {"unclosed_quote.csv", ", line 2, column 2 (rater 'bob'): a quoted cell is never closed", "closing double quote"},
-      {"quote_in_unquoted.csv", ", line 2, column 2 (rater 'bob'): a double quote inside an unquoted cell", "doubled"},
-      {"text_after_quote.csv", ", line 2, column 1 (rater 'alice'): text after the closing quote", "comma"},
-      {"duplicate_unit.csv", ", line 4, column 1 (unit column 'unit'): unit 'u1' already appears on line 2",
-       "one row per unit", "unit"},
-  };
-  REQUIRE(cases.size() >= 12);
-  for (const auto& c : cases) {
-    INFO(c.file);
-    const std::string path = data_dir + "/bad_csv/" + c.file;
-    wide_csv_options options;
-    options.unit_column = c.unit_column;
-    const std::string message = error_of([&] { read_wide_csv(path, options); });
-    CHECK_THAT(message, Catch::StartsWith("[calibra.parse_error.csv] " + path + c.location));
-    CHECK_THAT(message, Catch::Contains(c.what));
-  }
-}
-
 TEST_CASE("wide CSV: file-level problems", "[wide_csv][errors]") {
-  CHECK_THAT(error_of([] { read_wide_csv(data_dir + "/bad_csv/no_such_file.csv"); }),
+  CHECK_THAT(error_of([] { read_wide_csv(std::string(CALIBRA_SOURCE_DIR) + "/tests/bad_inputs/wide_csv/no_such_file.csv"); }),
              Catch::Contains("no_such_file.csv: cannot open file"));
-  CHECK_THAT(error_of([] { read_wide_csv(data_dir + "/bad_csv"); }), Catch::Contains("is a directory"));
+  CHECK_THAT(error_of([] { read_wide_csv(std::string(CALIBRA_SOURCE_DIR) + "/tests/bad_inputs/wide_csv"); }), Catch::Contains("is a directory"));
   // Numbers out of the double range and half numbers are not ratings.
   CHECK_THAT(error_of([] { read_wide_csv_text("a,b\n1e999,2\n", "r.csv"); }),
              Catch::Contains("line 2, column 1 (rater 'a'): '1e999' is out of the range"));

@@ -22,7 +22,7 @@ gives the unique answer), with the residual degrees of freedom N - rank(X).
 
 The data are the 46 peer/manager ratings below plus one self rating, which
 calibra ignores (severity uses external roles only) and this script leaves
-out.  Run:  /usr/bin/python3 scripts/oracle_severity.py
+out.  Run:  /usr/bin/python3 tests/calibration/oracle_severity.py
 """
 import numpy as np
 import pandas as pd

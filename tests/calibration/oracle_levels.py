@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Peer numbers for tests/calibration/test_levels.cpp (level inference).
 
-Run: /usr/bin/python3 scripts/oracle_levels.py
+Run: /usr/bin/python3 tests/calibration/oracle_levels.py
 Needs python3-scipy, python3-sklearn and R with metafor and pROC.
 
 Every number the C++ tests compare against is printed here by an

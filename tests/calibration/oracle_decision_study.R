@@ -1,8 +1,8 @@
 #!/usr/bin/env Rscript
 # Oracle for calibra's decision study (include/calibra/calibration/decision_study.hpp).
-# Prints the numbers that tests/calibration/test_decision_study.cpp pastes in.
+# Prints the numbers that test_decision_study.cpp, next to it, pastes in.
 #
-# Usage (from the repository root):  Rscript scripts/oracle_decision_study.R
+# Usage (from the repository root):  Rscript tests/calibration/oracle_decision_study.R
 #
 # 1. Shrout & Fleiss (1979) Table 2 (6 targets x 4 judges, complete):
 #    psych::ICC with lmer = FALSE (classical two-way ANOVA) for the six ICC

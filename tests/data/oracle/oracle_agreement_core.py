@@ -3,10 +3,10 @@
 
 Runs scikit-learn's cohen_kappa_score and statsmodels' cohens_kappa and
 fleiss_kappa on fixed pseudo-random rating matrices and on the reference
-data sets, and writes tests/data/oracle/agreement_core.json, which
-tests/agreement/test_oracle.cpp reads.  Re-run after changing the cases:
+data sets, and writes agreement_core.json next to this script
+(tests/data/oracle/), which tests/agreement/test_oracle.cpp reads.  Re-run after changing the cases:
 
-    /usr/bin/python3 scripts/oracle_agreement_core.py
+    /usr/bin/python3 tests/data/oracle/oracle_agreement_core.py
 """
 import json
 import os
@@ -18,8 +18,9 @@ import statsmodels
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa, fleiss_kappa, to_table
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "tests", "data", "oracle", "agreement_core.json")
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+OUT = os.path.join(HERE, "agreement_core.json")
 REFERENCE = os.path.join(ROOT, "tests", "data", "reference")
 
 
@@ -108,7 +109,7 @@ def main():
     fleiss.append(fleiss_entry("fleiss1971_diagnoses.csv", read_reference("fleiss1971_diagnoses.csv")))
     light = [light_entry(name, read_reference(name)) for name in ("irr_anxiety.csv", "irr_video.csv")]
     out = {
-        "generator": "scripts/oracle_agreement_core.py",
+        "generator": "tests/data/oracle/oracle_agreement_core.py",
         "versions": {"python": sys.version.split()[0], "numpy": np.__version__,
                      "sklearn": sklearn.__version__, "statsmodels": statsmodels.__version__},
         "cohen": cohen,

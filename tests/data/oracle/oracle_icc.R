@@ -5,7 +5,8 @@
 # the C++ test reads its inputs and expected numbers from the same place.
 #
 # Usage (from the repository root):
-#   Rscript scripts/oracle_icc.R [tests/data/oracle/icc_psych.json]
+#   Rscript tests/data/oracle/oracle_icc.R [tests/data/oracle/icc_psych.json]
+# (the default output is icc_psych.json next to this script).
 #
 # psych::ICC is called with lmer = FALSE: the classical two-way ANOVA mean
 # squares, which is what calibra computes.  With lmer = TRUE psych estimates
@@ -87,7 +88,7 @@ cases <- c(
 
 json <- paste0(
   "{\n",
-  "  \"generator\": \"scripts/oracle_icc.R\",\n",
+  "  \"generator\": \"tests/data/oracle/oracle_icc.R\",\n",
   sprintf("  \"psych_version\": \"%s\",\n", as.character(packageVersion("psych"))),
   sprintf("  \"r_version\": \"%s\",\n", paste(R.version$major, R.version$minor, sep = ".")),
   "  \"cases\": [\n", paste(cases, collapse = ",\n"), "\n  ]\n",

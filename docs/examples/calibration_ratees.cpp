@@ -1,0 +1,43 @@
+#include <calibra/calibration/development.hpp>
+#include <calibra/calibration/levels.hpp>
+#include <calibra/calibration/patterns.hpp>
+#include <calibra/calibration/readiness.hpp>
+#include <calibra/framework/builtin.hpp>
+#include <calibra/io/ratings.hpp>
+
+#include <iostream>
+
+int main() {
+  namespace cal = calibra::calibration;
+  const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
+  const cal::ratings_table table = calibra::read_ratings_csv("data/examples/ratings.csv", fw);
+  cal::ratings_filter latest;
+  latest.period = table.periods().find("2026Q4");
+  const cal::competency_scores scores = cal::observed_scores(table, latest);  // external raters only
+
+  const cal::level_inference levels = cal::infer_levels(table, scores);
+  const cal::readiness_result readiness = cal::assess_readiness(table, scores);
+  const cal::patterns_result patterns = cal::analyse_patterns(table, scores);
+  const cal::development_result plans = cal::plan_development(table, scores);
+
+  const auto level_id = [&](std::optional<std::size_t> l) {
+    return l ? fw->ladder().levels()[*l].id : std::string("-");
+  };
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& l = levels.ratees[i];
+    const auto& p = patterns.ratees[i];
+    std::cout << table.ratees()[l.ratee] << ": " << level_id(l.career_level) << ", inferred "
+              << level_id(l.inferred_level) << ", best fit " << level_id(l.best_fit_level) << ", "
+              << readiness.ratees[i].summary << ", archetype "
+              << (p.best_archetype ? fw->archetypes()[*p.best_archetype].id : "-") << "\n";
+    for (const auto& item : plans.ratees[i].items)
+      std::cout << "  plan: " << fw->competencies()[item.competency].id << " to level " << item.target_level
+                << " by " << item.target_quarter.value_or("-") << " (" << cal::to_string(item.priority) << ")\n";
+  }
+  for (const auto& c : levels.validation.competencies)
+    if (c.verdict != "calibrated")
+      std::cout << fw->competencies()[c.competency].id << ": " << c.verdict << " (mean gap " << c.gap.mean << ")\n";
+  const auto& s = levels.separation;
+  std::cout << "promoted " << s.n_promoted << " vs not " << s.n_not_promoted << ": g = " << s.hedges_g
+            << ", AUC = " << s.auc << "\n";
+}
