@@ -39,12 +39,12 @@ sds <- function(fit) {
   setNames(as.list(vc$sdcor), vc$grp)
 }
 scalars <- function(fit) {
-  list(intercept = unname(fixef(fit)[1]),
-       intercept_se = unname(sqrt(diag(as.matrix(vcov(fit))))[1]),
-       sd = sds(fit), sigma = sigma(fit), theta = unname(getME(fit, "theta")),
-       REMLcrit = if (isREML(fit)) REMLcrit(fit) else NULL,
-       deviance = if (!isREML(fit)) deviance(fit) else NULL,
-       logLik = as.numeric(logLik(fit)))
+  criterion <- if (isREML(fit)) list(REMLcrit = REMLcrit(fit)) else list(deviance = deviance(fit))
+  c(list(intercept = unname(fixef(fit)[1]),
+         intercept_se = unname(sqrt(diag(as.matrix(vcov(fit))))[1]),
+         sd = sds(fit), sigma = sigma(fit), theta = unname(getME(fit, "theta"))),
+    criterion,
+    list(logLik = as.numeric(logLik(fit))))
 }
 per_level <- function(fit, factor_name) {
   re <- ranef(fit, condVar = TRUE)[[factor_name]]
