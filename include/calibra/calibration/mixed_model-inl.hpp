@@ -192,9 +192,13 @@ stage_result nelder_mead(F& f, const std::vector<double>& start, double step, do
 /// Newton iterations with finite-difference gradient and Hessian (central
 /// differences), from x with deviance fx.  Unconstrained: the caller's
 /// deviance is even in every component (see mixed_model::fit).  Converged
-/// when a step moves x by at most xtol or lowers the deviance by at most
-/// ftol; gives up (converged = false) where the Hessian is not positive
-/// definite, i.e. outside the region where Newton steps are safe.
+/// when a step moves x by at most xtol, or the decrease the quadratic model
+/// predicts is at most ftol, or no decrease is found along a step shorter
+/// than 1e-5 (the rounding noise of a deviance of 10^6 is about 1e-9, which
+/// makes the differenced gradient uncertain in its second or third digit
+/// once it is that small).  Gives up (converged = false) where the Hessian
+/// is not positive definite, i.e. outside the region where Newton steps
+/// are safe.
 template <class F>
 stage_result newton_polish(F& f, std::vector<double> x, double fx, double ftol, double xtol, std::size_t budget) {
   const std::size_t d = x.size();
@@ -233,6 +237,11 @@ stage_result newton_polish(F& f, std::vector<double> x, double fx, double ftol, 
     Eigen::LLT<Eigen::MatrixXd> llt(hess);
     if (llt.info() != Eigen::Success) break;  // not locally convex: leave it to Nelder-Mead
     const Eigen::VectorXd step = -llt.solve(g);
+    const double predicted = -0.5 * g.dot(step);
+    if (predicted <= ftol) {
+      out.converged = true;
+      break;
+    }
     bool improved = false;
     for (double t = 1.0; t > 1e-3 && used < budget; t /= 2) {
       std::vector<double> trial = x;
@@ -249,9 +258,7 @@ stage_result newton_polish(F& f, std::vector<double> x, double fx, double ftol, 
       }
     }
     if (!improved) {
-      // No descent along the Newton direction of a convex model: at the
-      // optimum to within rounding if the predicted gain is below ftol.
-      out.converged = -0.5 * g.dot(step) <= ftol;
+      out.converged = step.cwiseAbs().maxCoeff() <= 1e-5;
       break;
     }
     if (out.converged) break;
@@ -288,16 +295,22 @@ struct mixed_model::impl {
   double y_mean = 0, yty = 0;  // y is centred: the intercept absorbs the mean
   Eigen::VectorXd xty, zty;
   Eigen::MatrixXd xtx, ztx;
-  sparse ztz;  // lower triangle with diagonal: counts of level pairs
-  sparse a;    // Lambda Z'Z Lambda + I on the same pattern
-
-  Eigen::SimplicialLDLT<sparse, Eigen::Lower, Eigen::AMDOrdering<int>> chol;
+  // A = Lambda Z'Z Lambda + I, stored already permuted (P A P', P from AMD)
+  // as an upper triangle: that is the layout Eigen's simplicial
+  // factorisation reads in place, so a refactorisation copies nothing.
+  // Per stored entry: the count of the level pair in Z'Z and which pair of
+  // grouping factors it joins (row factor * m + column factor).
+  sparse a;
+  std::vector<double> a_count;
+  std::vector<std::uint32_t> a_factors;
+  Eigen::SimplicialLDLT<sparse, Eigen::Upper, Eigen::NaturalOrdering<int>> chol;
   std::vector<int> perm;  // original global level -> position in the factor
 
   // State of the last evaluation.
   std::vector<double> theta;
   Eigen::VectorXd w, dinv;  // L^-1 P Lambda Z'y and 1/D
   Eigen::MatrixXd wx;       // L^-1 P Lambda Z'X
+  Eigen::MatrixXd scaled;   // RZX = D^-1/2 wx
   Eigen::MatrixXd rx;       // R_X'R_X = X'X - RZX'RZX
   Eigen::VectorXd beta;
   double pwrss = 0, dev = 0;
@@ -316,17 +329,17 @@ struct mixed_model::impl {
 
 CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th) {
   theta = th;
-  const auto lf = [&](Eigen::Index level) { return th[static_cast<std::size_t>(level_factor[static_cast<std::size_t>(level)])]; };
   // A = Lambda Z'Z Lambda + I, values only (the pattern never changes).
-  const int* outer = ztz.outerIndexPtr();
-  const int* inner = ztz.innerIndexPtr();
-  const double* counts = ztz.valuePtr();
+  std::vector<double> scale(m * m);
+  for (std::size_t f = 0; f < m; ++f)
+    for (std::size_t g = 0; g < m; ++g) scale[f * m + g] = th[f] * th[g];
+  const int* outer = a.outerIndexPtr();
+  const int* inner = a.innerIndexPtr();
   double* values = a.valuePtr();
-  for (Eigen::Index c = 0; c < static_cast<Eigen::Index>(q); ++c) {
-    const double tc = lf(c);
+  for (int c = 0; c < static_cast<int>(q); ++c)
     for (int k = outer[c]; k < outer[c + 1]; ++k)
-      values[k] = tc * lf(inner[k]) * counts[k] + (inner[k] == c ? 1.0 : 0.0);
-  }
+      values[k] = scale[a_factors[static_cast<std::size_t>(k)]] * a_count[static_cast<std::size_t>(k)] +
+                  (inner[k] == c ? 1.0 : 0.0);
   chol.factorize(a);
   if (chol.info() != Eigen::Success)
     throw degenerate_error("calibration", "mixed model: sparse factorisation failed");
@@ -345,7 +358,7 @@ CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th)
   chol.matrixL().solveInPlace(wx);
 
   // Schur complement of the fixed effects: X'X - RZX'RZX with RZX = D^-1/2 wx.
-  const Eigen::MatrixXd scaled = dinv.cwiseSqrt().asDiagonal() * wx;
+  scaled.noalias() = dinv.cwiseSqrt().asDiagonal() * wx;
   rx = xtx;
   rx.selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose(), -1.0);
   rx = Eigen::MatrixXd(rx.selfadjointView<Eigen::Lower>());
@@ -550,16 +563,41 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
     outer[c + 1] = static_cast<int>(inner.size());
   }
   std::vector<std::uint64_t>().swap(pairs);
-  s.ztz = Eigen::Map<const impl::sparse>(Q, Q, static_cast<Eigen::Index>(inner.size()), outer.data(),
-                                         inner.data(), values.data());
-  s.a = s.ztz;
-  s.chol.analyzePattern(s.a);
-  const auto& indices = s.chol.permutationP().indices();
-  s.perm.assign(indices.data(), indices.data() + indices.size());
-  if (s.perm.size() != s.q) {  // no permutation applied: identity
-    s.perm.resize(s.q);
-    std::iota(s.perm.begin(), s.perm.end(), 0);
+  const Eigen::Map<const impl::sparse> ztz(Q, Q, static_cast<Eigen::Index>(inner.size()), outer.data(),
+                                           inner.data(), values.data());
+
+  // Fill-reducing order: approximate minimum degree on the pattern of Z'Z.
+  // It eliminates the levels with few partners (a ratee seen by 5 raters)
+  // first and leaves the densely linked ones (raters shared across many
+  // ratees) to the end, which is where a factor with few levels belongs.
+  Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> pinv;
+  Eigen::AMDOrdering<int>()(ztz.selfadjointView<Eigen::Lower>(), pinv);
+  const Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> order = pinv.inverse();
+  s.perm.assign(order.indices().data(), order.indices().data() + order.indices().size());
+
+  // Permute once, carrying the index of each entry of Z'Z as its value so
+  // that every entry of P A P' knows its count and its factors.
+  std::vector<std::uint32_t> column_of(inner.size());
+  for (std::size_t c = 0; c < s.q; ++c)
+    for (int k = outer[c]; k < outer[c + 1]; ++k) column_of[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(c);
+  std::vector<double> source(inner.size());
+  std::iota(source.begin(), source.end(), 0.0);
+  const Eigen::Map<const impl::sparse> ztz_index(Q, Q, static_cast<Eigen::Index>(inner.size()), outer.data(),
+                                                 inner.data(), source.data());
+  s.a.resize(Q, Q);
+  s.a.selfadjointView<Eigen::Upper>() = ztz_index.selfadjointView<Eigen::Lower>().twistedBy(order);
+  s.a.makeCompressed();
+  const auto stored = static_cast<std::size_t>(s.a.nonZeros());
+  s.a_count.resize(stored);
+  s.a_factors.resize(stored);
+  for (std::size_t k = 0; k < stored; ++k) {
+    const auto from = static_cast<std::size_t>(s.a.valuePtr()[k]);
+    const auto fr = static_cast<std::size_t>(s.level_factor[static_cast<std::size_t>(inner[from])]);
+    const auto fc = static_cast<std::size_t>(s.level_factor[column_of[from]]);
+    s.a_count[k] = values[from];
+    s.a_factors[k] = static_cast<std::uint32_t>(fr * s.m + fc);
   }
+  s.chol.analyzePattern(s.a);
 }
 
 CALIBRA_INLINE mixed_model::~mixed_model() = default;
@@ -603,27 +641,31 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
   // Two stages.  A coarse Nelder-Mead from theta = 1 (lme4's start) finds
   // the basin without derivatives; Newton steps on finite-difference
   // derivatives then converge quadratically, which costs far fewer
-  // factorisations than driving the simplex itself to 1e-11.  Should the
-  // Newton stage fail (it needs a positive definite Hessian), a tight
-  // Nelder-Mead finishes instead.
+  // factorisations than driving a simplex to the same precision.
   std::vector<double> best(s.m, 1.0);
-  auto coarse = mixed_detail::nelder_mead(f, best, 0.25, 1e-3, 1e-3, budget_left());
+  auto coarse = mixed_detail::nelder_mead(f, best, 0.25, 1e-2, 1e-2, budget_left());
   best = coarse.x;
   double value = coarse.value;
   bool converged = false;
-  if (budget_left() > 0) {
-    auto polished = mixed_detail::newton_polish(f, best, value, o.deviance_tolerance, o.theta_tolerance,
-                                                budget_left());
-    best = polished.x;
-    value = polished.value;
-    converged = polished.converged;
-  }
-  for (int restart = 0; !converged && restart < 10 && budget_left() > 0; ++restart) {
-    auto tight = mixed_detail::nelder_mead(f, best, restart == 0 ? 0.05 : 0.01, o.deviance_tolerance,
-                                           o.theta_tolerance, budget_left());
-    const double improvement = value - tight.value;
-    if (tight.value < value) best = tight.x, value = tight.value;
-    converged = tight.met && improvement <= o.deviance_tolerance;
+  // The deviance is O(n); its tolerance is relative to it.
+  const auto ftol = [&] { return o.deviance_tolerance * std::max(1.0, std::abs(value)); };
+  double simplex_tol = 1e-3;
+  for (int round = 0; round < 6 && budget_left() > 0; ++round) {
+    auto polished = mixed_detail::newton_polish(f, best, value, ftol(), o.theta_tolerance, budget_left());
+    if (polished.value <= value) best = polished.x, value = polished.value;
+    if (polished.converged) {
+      converged = true;
+      break;
+    }
+    // Newton could not finish from here (not yet in the convex region
+    // around the optimum): tighten the simplex around the best point, then
+    // try again.  The last round leaves it to the simplex alone.
+    const bool last = round == 5;
+    auto simplex = mixed_detail::nelder_mead(f, best, 0.05, last ? ftol() : simplex_tol,
+                                             last ? o.theta_tolerance : simplex_tol, budget_left());
+    if (simplex.value <= value) best = simplex.x, value = simplex.value;
+    if (last) converged = simplex.met;
+    simplex_tol /= 10;
   }
   for (auto& t : best) t = std::abs(t);
   // A variance whose optimum is 0 converges to |theta_k| of about 1e-9, not

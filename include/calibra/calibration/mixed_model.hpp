@@ -40,11 +40,12 @@ struct mixed_factor {
 
 struct mixed_model_options {
   mixed_criterion criterion = mixed_criterion::reml;
-  /// The optimiser stops when the deviances of its simplex differ by less
-  /// than this...
-  double deviance_tolerance = 1e-11;
-  /// ...and its vertices lie within this distance of the best one (on the
-  /// scale of theta = sigma_k / sigma).
+  /// The optimiser has converged when its last step changed theta (=
+  /// sigma_k / sigma) by at most theta_tolerance, or when the decrease its
+  /// local quadratic model still predicts is at most deviance_tolerance
+  /// times the deviance (and its fallback simplex uses the same two
+  /// bounds for its spread).
+  double deviance_tolerance = 1e-13;
   double theta_tolerance = 1e-7;
   /// Budget of deviance evaluations (each is one sparse factorisation).
   std::size_t max_evaluations = 5000;
@@ -119,7 +120,8 @@ class mixed_model {
   /// each >= 0): REMLcrit or ML deviance as lme4 defines them.
   double deviance(const std::vector<double>& theta);
 
-  /// Optimises theta (bounded Nelder-Mead from theta = 1) and returns the fit.
+  /// Optimises theta (Nelder-Mead from theta = 1, then Newton steps; see
+  /// docs/severity.md) and returns the fit.
   mixed_model_fit fit();
 
   /// The fit at a given theta, without optimising (evaluations = 0).
