@@ -341,6 +341,51 @@ TEST_CASE("mixed model: a factor with zero true variance is estimated at or near
   CHECK(on_boundary >= 1);
 }
 
+TEST_CASE("mixed model: balanced one-way design matches the ANOVA estimators", "[mixed_model][planted]") {
+  // For a balanced one-way random-effects design the REML estimates are the
+  // ANOVA (method-of-moments) estimators whenever MSB > MSW:
+  //   sigma^2 = MSW,  sigma_a^2 = (MSB - MSW) / per_group,
+  // and the BLUP of group g is the shrunken deviation
+  //   (mean_g - mean) * sigma_a^2 / (sigma_a^2 + sigma^2 / per_group),
+  // with conditional variance sigma_a^2 sigma^2 / (per_group sigma_a^2 + sigma^2).
+  const std::size_t groups = 20, per_group = 5;
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> z(0.0, 1.0);
+  std::vector<double> y;
+  std::vector<std::uint32_t> g;
+  for (std::uint32_t k = 0; k < groups; ++k) {
+    const double effect = 0.8 * z(rng);
+    for (std::size_t i = 0; i < per_group; ++i) {
+      y.push_back(10 + effect + z(rng));
+      g.push_back(k);
+    }
+  }
+  std::vector<double> group_mean(groups, 0.0);
+  double mean = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) group_mean[g[i]] += y[i] / per_group, mean += y[i] / static_cast<double>(y.size());
+  double ssb = 0, ssw = 0;
+  for (std::size_t k = 0; k < groups; ++k) ssb += per_group * (group_mean[k] - mean) * (group_mean[k] - mean);
+  for (std::size_t i = 0; i < y.size(); ++i) ssw += (y[i] - group_mean[g[i]]) * (y[i] - group_mean[g[i]]);
+  const double msb = ssb / (groups - 1), msw = ssw / static_cast<double>(groups * (per_group - 1));
+  REQUIRE(msb > msw);
+  const double sigma2 = msw, sigma2_a = (msb - msw) / per_group;
+
+  const auto fit = cal::fit_mixed_model(y, {{"group", g, 0}});
+  CHECK(fit.converged);
+  CHECK(fit.residual_variance == Approx(sigma2).epsilon(1e-7));
+  CHECK(fit.random[0].variance == Approx(sigma2_a).epsilon(1e-6));
+  CHECK(fit.fixed[0].estimate == Approx(mean).epsilon(1e-12));
+  // Var(mean) = (sigma^2 + per_group sigma_a^2) / (groups per_group) = MSB / N.
+  CHECK(fit.fixed[0].se == Approx(std::sqrt(msb / static_cast<double>(y.size()))).epsilon(1e-6));
+  const double shrink = sigma2_a / (sigma2_a + sigma2 / per_group);
+  const double cond_sd = std::sqrt(sigma2_a * sigma2 / (per_group * sigma2_a + sigma2));
+  for (std::size_t k = 0; k < groups; ++k) {
+    CHECK(fit.random[0].mode[k] == Approx((group_mean[k] - mean) * shrink).margin(1e-7));
+    CHECK(fit.random[0].conditional_sd[k] == Approx(cond_sd).epsilon(1e-6));
+    CHECK(fit.random[0].n_obs[k] == per_group);
+  }
+}
+
 TEST_CASE("mixed model: bad inputs are refused with a clear message", "[mixed_model][errors]") {
   using Catch::Matchers::Contains;
   const std::vector<double> y = {1, 2, 3, 4, 5, 6};
