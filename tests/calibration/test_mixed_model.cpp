@@ -424,6 +424,10 @@ TEST_CASE("mixed model: bad inputs are refused with a clear message", "[mixed_mo
   bad.max_evaluations = 0;
   refused([&] { cal::mixed_model(y, {rater}, {}, bad); }, "max_evaluations");
 
+  // Well-formed but degenerate: constant ratings leave no residual variance.
+  CHECK_THROWS_AS(cal::fit_mixed_model({2, 2, 2, 2, 2, 2}, {rater}), calibra::degenerate_error);
+  CHECK_THROWS_WITH(cal::fit_mixed_model({2, 2, 2, 2, 2, 2}, {rater}), Contains("no residual variance"));
+
   cal::mixed_model model(y, {rater, ratee});
   refused([&] { model.deviance({1.0}); }, "theta has 1 entries for 2 grouping factors");
   refused([&] { model.deviance({1.0, -0.5}); }, "theta must be finite and >= 0");
