@@ -26,8 +26,9 @@
 //
 // Data are generated once per size, outside the timed loop; the timed
 // region is the whole fit: set-up (cross-products, ordering, symbolic
-// analysis), the optimisation and the conditional SDs.  Run e.g.
-//   build-bench/bin/calibra_bench_mixed_model --benchmark_min_time=1
+// analysis), the optimisation and the conditional SDs, one iteration per
+// size (a fit takes seconds).  Run e.g.
+//   /usr/bin/time -v build-bench/bin/calibra_bench_mixed_model
 #include <calibra/calibration/mixed_model.hpp>
 
 #include <benchmark/benchmark.h>
