@@ -1,0 +1,2 @@
+// Compiled home of the crossed random-effects model (mixed_model.hpp).
+#include <calibra/calibration/mixed_model-inl.hpp>
