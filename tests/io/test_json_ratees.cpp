@@ -19,7 +19,7 @@
 
 using namespace calibra;
 using namespace calibra::calibration;
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
