@@ -17,14 +17,13 @@ namespace {
 
 // Insertion order: records keep the column order, the document reads top-down.
 using json = nlohmann::ordered_json;
+using io::detail::number;  // the one NaN-to-null conversion
 
 json value_of(const cell& c) {
   if (const std::string* t = c.text()) return *t;
-  if (const auto v = c.number()) return *v;
+  if (const auto v = c.number()) return number(*v);
   return nullptr;
 }
-
-using io::detail::number;  // the one NaN-to-null conversion
 
 json table_json(const table& t) {
   json columns = json::array();
