@@ -1,30 +1,33 @@
 """Builds the extension module calibra._core for pip (metadata: pyproject.toml).
 
-The module is compiled from the same sources as the CMake target _core
-(bindings/CMakeLists.txt): the binding files listed in bindings/sources.txt,
-plus the compiled parts of the C++ library, calibra::io (src/io/*.cpp) and
-calibra::reports (src/reports/*.cpp, which links libxlsxwriter), and the
-source that embeds the built-in framework.  CMake generates that last
-file with cmake/embed_text.cmake; embedded_framework_source() below writes
-the same C++ into the build directory, so pip needs no CMake.
+pip drives the CMake build, as in pybind11's CMake example: setup.py
+configures the project with only the Python module switched on and builds
+the `_core` target into the directory setuptools packs.  The sources, the
+compiler flags and the embedding of the built-in framework therefore exist
+once, in CMakeLists.txt and bindings/CMakeLists.txt.
 
-Everything comes from Debian packages (pybind11, Eigen, Boost, nlohmann-json,
-libxlsxwriter), so the build works offline:  pip install --no-build-isolation .
+Everything comes from Debian packages (cmake, pybind11, Eigen, Boost,
+nlohmann-json, libxlsxwriter), so the build works offline:
+
+    pip install --no-build-isolation .
+
+Environment: CALIBRA_BUILD_JOBS sets the parallel compile jobs (default 2);
+CMAKE_ARGS adds arguments to the configure step (space-separated).
 """
 
 from __future__ import annotations
 
-import glob
 import os
 import re
-import sysconfig
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
-from pybind11.setup_helpers import ParallelCompile, Pybind11Extension, build_ext
-from setuptools import setup
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
-FRAMEWORK_JSON = ROOT / "data" / "frameworks" / "product-manager.json"
 
 
 def calibra_version() -> str:
@@ -39,76 +42,47 @@ def calibra_version() -> str:
     return ".".join(parts)
 
 
-def binding_sources() -> list[str]:
-    """bindings/sources.txt: one file per line, '#' starts a comment line."""
-    lines = (ROOT / "bindings" / "sources.txt").read_text(encoding="utf-8").splitlines()
-    names = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
-    return [str(Path("bindings") / name) for name in names]
+class CMakeExtension(Extension):
+    """An extension that CMake builds: setuptools gets no sources to compile."""
+
+    def __init__(self, name: str, target: str, source_dir: Path) -> None:
+        super().__init__(name, sources=[])
+        self.target = target
+        self.source_dir = source_dir
 
 
-def library_sources() -> list[str]:
-    """calibra::io and calibra::reports, as CMake globs them."""
-    found: list[str] = []
-    for part in ("io", "reports"):
-        found += sorted(os.path.relpath(p, ROOT) for p in glob.glob(str(ROOT / "src" / part / "*.cpp")))
-    return found
+class CMakeBuild(build_ext):
+    """Configures the CMake project once per build directory and builds the target."""
 
+    def build_extension(self, ext: Extension) -> None:
+        if not isinstance(ext, CMakeExtension):
+            super().build_extension(ext)
+            return
+        # Where setuptools expects the module file, e.g. build/lib.../calibra/.
+        module_dir = Path(self.get_ext_fullpath(ext.name)).parent.resolve()
+        build_dir = Path(self.build_temp).resolve() / "cmake"
+        build_dir.mkdir(parents=True, exist_ok=True)
+        config = "Debug" if self.debug else "Release"
+        configure = [
+            "cmake",
+            "-S", str(ext.source_dir),
+            "-B", str(build_dir),
+            f"-DCMAKE_BUILD_TYPE={config}",
+            # The interpreter running pip is the one the module must load into.
+            f"-DPython3_EXECUTABLE={sys.executable}",
+            f"-DCALIBRA_PYTHON_MODULE_DIR={module_dir}",
+            "-DCALIBRA_BUILD_PYTHON=ON",
+            "-DCALIBRA_BUILD_TESTS=OFF",
+            "-DCALIBRA_BUILD_CLI=OFF",
+            "-DCALIBRA_BUILD_BENCHMARKS=OFF",
+            "-DCALIBRA_INSTALL=OFF",
+            *shlex.split(os.environ.get("CMAKE_ARGS", "")),
+        ]
+        jobs = os.environ.get("CALIBRA_BUILD_JOBS", "2")
+        build = ["cmake", "--build", str(build_dir), "--config", config, "--target", ext.target, "--parallel", jobs]
+        subprocess.run(configure, check=True)
+        subprocess.run(build, check=True)
 
-def embedded_framework_source(json_path: Path) -> str:
-    """The C++ that cmake/embed_text.cmake generates: the file's bytes as a
-    hex array and calibra::detail::builtin_framework_json() returning them."""
-    data = json_path.read_bytes()
-    hex_bytes = [f"0x{b:02x}," for b in data]
-    lines = ["".join(hex_bytes[i : i + 16]) for i in range(0, len(hex_bytes), 16)]
-    body = "\n".join(lines) + ("\n" if len(data) % 16 == 0 and data else "")
-    return (
-        f"// Generated from {json_path}; do not edit.\n"
-        "#include <cstddef>\n"
-        "#include <string_view>\n"
-        "namespace calibra::detail {\n"
-        "static const unsigned char builtin_bytes[] = {\n"
-        f"{body}0x00}};\n"
-        "std::string_view builtin_framework_json() {\n"
-        f"  return std::string_view(reinterpret_cast<const char*>(builtin_bytes), {len(data)});\n"
-        "}\n"
-        "}  // namespace calibra::detail\n"
-    )
-
-
-class build_calibra_ext(build_ext):  # noqa: N801 (setuptools command naming)
-    """Writes the embedded-framework source into the build directory first."""
-
-    def build_extensions(self) -> None:
-        generated = Path(self.build_temp) / "generated" / "builtin_framework_data.cpp"
-        generated.parent.mkdir(parents=True, exist_ok=True)
-        text = embedded_framework_source(FRAMEWORK_JSON)
-        if not generated.exists() or generated.read_text(encoding="utf-8") != text:
-            generated.write_text(text, encoding="utf-8")
-        for ext in self.extensions:
-            if str(generated) not in ext.sources:
-                ext.sources.append(str(generated))
-        super().build_extensions()
-
-
-def eigen_include_dirs() -> list[str]:
-    candidates = [os.environ.get("EIGEN3_INCLUDE_DIR", ""), "/usr/include/eigen3", "/usr/local/include/eigen3"]
-    return [d for d in candidates if d and Path(d, "Eigen", "Core").exists()][:1]
-
-
-# Compile the sources in parallel; CALIBRA_BUILD_JOBS overrides the default.
-ParallelCompile("CALIBRA_BUILD_JOBS", default=2).install()
-
-extension = Pybind11Extension(
-    "calibra._core",
-    sources=binding_sources() + library_sources(),
-    include_dirs=[str(ROOT / "include"), *eigen_include_dirs()],
-    # The XLSX writer (calibra::reports); libxlsxwriter itself needs zlib.
-    libraries=["xlsxwriter", "z"],
-    cxx_std=17,
-    # Same as calibra_internal_flags in CMake, minus -Werror: a newer compiler
-    # must not break an end user's install over a new warning.
-    extra_compile_args=["-Wall", "-Wextra", "-Wpedantic"] if sysconfig.get_platform().startswith("linux") else [],
-)
 
 # Out of the way of CMake's build/ directory (and of the source tree).
 BUILD_BASE = ROOT / "build-pip"
@@ -116,8 +90,8 @@ BUILD_BASE.mkdir(exist_ok=True)
 
 setup(
     version=calibra_version(),
-    ext_modules=[extension],
-    cmdclass={"build_ext": build_calibra_ext},
+    ext_modules=[CMakeExtension("calibra._core", target="_core", source_dir=ROOT)],
+    cmdclass={"build_ext": CMakeBuild},
     options={"build": {"build_base": str(BUILD_BASE)}, "egg_info": {"egg_base": str(BUILD_BASE)}},
     zip_safe=False,
 )

@@ -6,6 +6,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include <string>
+
 namespace calibra::python {
 
 void register_errors(pybind11::module_& m);
@@ -25,10 +27,14 @@ void register_reports(pybind11::module_& m);
 calibra::agreement::options options_from_kwargs(const pybind11::kwargs& kwargs,
                                                 std::initializer_list<const char*> allowed_extra = {});
 
-/// Every option in effect, in the CLI's spelling (the layout of the JSON echo).
+/// The library's JSON text (calibra/io/*_json.hpp) as Python values:
+/// objects become dicts with the keys in the JSON's order, null None.
+pybind11::object from_json(const std::string& text);
+
+/// Every option in effect: the JSON of calibra::to_json(options) as a dict.
 pybind11::dict options_dict(const calibra::agreement::options& o);
 
-/// A result as a dict, in the layout of `calibra agree --json`.
+/// A result: the JSON of calibra::to_json(result) as a dict.
 pybind11::dict result_dict(const calibra::agreement::result& r);
 
 }  // namespace calibra::python

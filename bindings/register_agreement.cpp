@@ -1,5 +1,7 @@
 // Agreement: every coefficient through the one dispatcher agree(), the
-// rater x rater matrix, the wide CSV reader, and the pivot of long ratings.
+// rater x rater matrix, the wide CSV reader, and the pivot of long ratings
+// (calibra::agreement::long_to_wide).  Results cross into Python as the
+// library's JSON (calibra/io/agreement_json.hpp), parsed into dicts.
 //
 // Ratings arrive as Eigen::Ref<const Eigen::MatrixXd>: pybind11 hands a
 // float64, Fortran-ordered (column-major) numpy array to C++ without a
@@ -16,7 +18,8 @@
 #include <calibra/agreement/interpretation.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/pairwise.hpp>
-#include <calibra/calibration/wide_matrix.hpp>
+#include <calibra/agreement/long_to_wide.hpp>
+#include <calibra/io/agreement_json.hpp>
 #include <calibra/io/wide_csv.hpp>
 
 #include <pybind11/eigen.h>
@@ -37,7 +40,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -154,125 +156,37 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-py::object optional_float(const std::optional<double>& x) {
-  return x ? py::object(py::float_(*x)) : py::object(py::none());
-}
-
-// ---- long ratings -> units x raters ------------------------------------------
-
 using index_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 using level_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
-/// Dense ids, in order of first appearance, for the combination of the
-/// running unit ids (`unit`, n distinct) and one more key column.
-std::size_t combine_keys(std::vector<std::uint32_t>& unit, std::size_t n, const std::int64_t* codes,
-                         std::size_t cardinality) {
-  const std::size_t rows = unit.size();
-  constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
-  std::uint32_t next = 0;
-  const std::uint64_t span = static_cast<std::uint64_t>(n) * cardinality;
-  if (span <= std::max<std::uint64_t>(4 * static_cast<std::uint64_t>(rows), 1u << 16)) {
-    // Few combinations: a direct table.
-    std::vector<std::uint32_t> id(static_cast<std::size_t>(span), none);
-    for (std::size_t i = 0; i < rows; ++i) {
-      std::uint32_t& slot = id[static_cast<std::size_t>(unit[i]) * cardinality + static_cast<std::size_t>(codes[i])];
-      if (slot == none) slot = next++;
-      unit[i] = slot;
-    }
-  } else {
-    std::unordered_map<std::uint64_t, std::uint32_t> id;
-    id.reserve(rows);
-    for (std::size_t i = 0; i < rows; ++i) {
-      const std::uint64_t key = static_cast<std::uint64_t>(unit[i]) * cardinality + static_cast<std::uint64_t>(codes[i]);
-      const auto [at, inserted] = id.try_emplace(key, next);
-      if (inserted) ++next;
-      unit[i] = at->second;
-    }
-  }
-  return next;
-}
-
+/// Long ratings as integer codes -> the dict the Python layer expects.
 py::dict pivot_long(const std::vector<index_array>& unit_codes, const std::vector<std::size_t>& cardinalities,
                     const index_array& rater_codes, std::size_t n_raters, const level_array& levels) {
-  if (unit_codes.empty() || unit_codes.size() != cardinalities.size())
-    throw invalid_argument("python", "pivot_long: one cardinality per unit key column, and at least one column");
   const auto rows = static_cast<std::size_t>(levels.size());
-  auto check_length = [&](const index_array& a, const char* what) {
+  auto check_shape = [&](const py::array& a, const char* what) {
     if (a.ndim() != 1 || static_cast<std::size_t>(a.size()) != rows)
       throw invalid_argument("python", std::string("pivot_long: ") + what + " has " + std::to_string(a.size()) +
                                            " entries for " + std::to_string(rows) + " ratings");
   };
-  for (const auto& codes : unit_codes) check_length(codes, "a unit key column");
-  check_length(rater_codes, "the rater column");
-
-  std::vector<const std::int64_t*> key_data;
-  for (const auto& codes : unit_codes) key_data.push_back(codes.data());
-  const std::int64_t* rater = rater_codes.data();
-  const double* level = levels.data();
-
-  Eigen::MatrixXd matrix;
-  std::vector<std::int64_t> unit_rows;
-  std::optional<std::pair<std::size_t, std::size_t>> duplicate;
-  std::size_t n_units = 0;
+  if (unit_codes.size() != cardinalities.size())
+    throw invalid_argument("python", "pivot_long: one cardinality per unit key column");
+  std::vector<ag::key_codes> keys;
+  for (std::size_t k = 0; k < unit_codes.size(); ++k) {
+    check_shape(unit_codes[k], "a unit key column");
+    keys.push_back({unit_codes[k].data(), cardinalities[k]});
+  }
+  check_shape(rater_codes, "the rater column");
+  ag::long_to_wide_result wide;
   {
     py::gil_scoped_release released;
-    // Codes come from pandas.factorize: 0..cardinality-1, -1 for a missing
-    // key, which the Python layer has already refused.
-    auto check_codes = [&](const std::int64_t* codes, std::size_t cardinality, const char* what) {
-      for (std::size_t i = 0; i < rows; ++i)
-        if (codes[i] < 0 || static_cast<std::size_t>(codes[i]) >= cardinality)
-          throw invalid_argument("python", std::string("pivot_long: ") + what + " code " + std::to_string(codes[i]) +
-                                               " at position " + std::to_string(i) + " is outside 0.." +
-                                               std::to_string(cardinality) + " - 1");
-    };
-    for (std::size_t k = 0; k < key_data.size(); ++k) check_codes(key_data[k], cardinalities[k], "unit key");
-    check_codes(rater, n_raters, "rater");
-
-    // Every row starts in one unit; each key column then splits the units,
-    // numbering them in order of first appearance.
-    std::vector<std::uint32_t> unit(rows, 0);
-    n_units = rows > 0 ? 1 : 0;
-    for (std::size_t k = 0; k < key_data.size(); ++k) n_units = combine_keys(unit, n_units, key_data[k], cardinalities[k]);
-
-    if (n_raters > 0 && n_units > calibration::max_wide_matrix_cells / n_raters)
-      throw invalid_argument("ratings", "a " + std::to_string(n_units) + " x " + std::to_string(n_raters) +
-                                            " units x raters matrix is larger than the " +
-                                            std::to_string(calibration::max_wide_matrix_cells) +
-                                            " cells calibra builds densely; select fewer units or raters first");
-    matrix = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(n_units), static_cast<Eigen::Index>(n_raters),
-                                       std::numeric_limits<double>::quiet_NaN());
-    std::vector<char> filled(n_units * n_raters, 0);
-    unit_rows.assign(n_units, -1);
-    for (std::size_t i = 0; i < rows; ++i) {
-      const std::size_t cell = static_cast<std::size_t>(rater[i]) * n_units + unit[i];
-      if (filled[cell]) {
-        std::size_t first = 0;
-        while (!(unit[first] == unit[i] && rater[first] == rater[i])) ++first;
-        duplicate = std::make_pair(first, i);
-        break;
-      }
-      filled[cell] = 1;
-      matrix.data()[cell] = level[i];
-      if (unit_rows[unit[i]] < 0) unit_rows[unit[i]] = static_cast<std::int64_t>(i);
-    }
+    wide = ag::long_to_wide(keys, {rater_codes.data(), n_raters}, levels.data(), rows);
   }
   py::dict out;
-  out["ratings"] = std::move(matrix);
-  out["unit_rows"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(unit_rows.size()), unit_rows.data());
-  out["duplicate"] = duplicate ? py::object(py::make_tuple(duplicate->first, duplicate->second)) : py::object(py::none());
+  out["ratings"] = std::move(wide.ratings);
+  out["unit_rows"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(wide.unit_rows.size()), wide.unit_rows.data());
+  out["duplicate"] = wide.duplicate ? py::object(py::make_tuple(wide.duplicate->first, wide.duplicate->second))
+                                    : py::object(py::none());
   return out;
-}
-
-py::dict pairwise_dict(const ag::pairwise_result& p) {
-  py::dict d;
-  d["statistic"] = text(ag::to_string(p.stat));
-  d["value"] = p.value;
-  d["n_units"] = p.n_units;
-  py::dict reasons;
-  for (const auto& [pair, why] : p.reasons) reasons[py::make_tuple(pair.first, pair.second)] = why;
-  d["reasons"] = reasons;
-  d["options"] = options_dict(p.used);
-  return d;
 }
 
 }  // namespace
@@ -331,44 +245,11 @@ ag::options options_from_kwargs(const py::kwargs& kwargs, std::initializer_list<
   return o;
 }
 
-py::dict options_dict(const ag::options& o) {
-  py::dict d;
-  ag::visit_options(o, [&](const char* name, const auto& value) {
-    using value_type = std::decay_t<decltype(value)>;
-    if constexpr (std::is_same_v<value_type, std::string_view>)
-      d[name] = text(value);
-    else if constexpr (std::is_same_v<value_type, std::optional<double>>)
-      d[name] = optional_float(value);
-    else
-      d[name] = value;
-  });
-  if (o.weights == ag::weight_scheme::custom) d["custom_weights"] = o.custom_weights;
-  return d;
-}
+py::object from_json(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
 
-py::dict result_dict(const ag::result& r) {
-  py::dict d;
-  d["statistic"] = text(ag::to_string(r.stat));
-  d["value"] = optional_float(r.value);
-  d["se"] = optional_float(r.se);
-  d["ci_low"] = optional_float(r.ci_low);
-  d["ci_high"] = optional_float(r.ci_high);
-  d["ci_method"] = r.ci_method;
-  d["observed"] = optional_float(r.observed);
-  d["chance"] = optional_float(r.chance);
-  d["disagreement"] = r.disagreement;
-  d["n_units"] = r.n_units;
-  d["n_raters"] = r.n_raters;
-  d["reason"] = r.reason ? py::object(py::str(*r.reason)) : py::object(py::none());
-  const auto reading = ag::interpret(r);
-  d["interpretation"] = reading ? py::object(py::str(text(reading->label))) : py::object(py::none());
-  d["interpretation_scale"] =
-      reading ? py::object(py::str(text(ag::to_string(reading->scale)))) : py::object(py::none());
-  d["extra"] = r.extra;
-  d["per_category"] = r.per_category;
-  d["options"] = options_dict(r.used);
-  return d;
-}
+py::dict options_dict(const ag::options& o) { return py::dict(from_json(to_json(o))); }
+
+py::dict result_dict(const ag::result& r) { return py::dict(from_json(to_json(r))); }
 
 void register_agreement(py::module_& m) {
   m.def(
@@ -398,7 +279,7 @@ void register_agreement(py::module_& m) {
           py::gil_scoped_release released;
           p = ag::pairwise(ratings, statistic, opts);
         }
-        return pairwise_dict(p);
+        return from_json(to_json(p));
       },
       py::arg("ratings"), py::arg("stat"), "A rater x rater matrix of a two-rater statistic; returns a dict.");
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
@@ -339,88 +339,56 @@ def read_wide_csv(path: str | os.PathLike[str], *, unit_column: str | None = Non
 # Results
 
 
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
 @dataclass(frozen=True, repr=False)
 class AgreementResult:
     """One coefficient: the value with its uncertainty and the data it used.
 
-    ``value`` is None only for a degenerate case, which ``reason`` names.
-    ``observed`` and ``chance`` are agreement, or disagreement when
-    ``disagreement`` is true (Krippendorff's alpha).  ``options`` echoes every
-    option in effect, defaults included, in the CLI's spelling.
+    The fields are the keys of the C++ library's JSON of a result (the JSON
+    of ``calibra agree --json``, less the input file), in its order; None
+    stands for null.  ``value`` is None only for a degenerate case, which
+    ``reason`` names.  ``observed`` and ``chance`` are agreement, or
+    disagreement when ``disagreement`` is true (Krippendorff's alpha).
+    ``options`` echoes every option in effect, defaults included, in the
+    CLI's spelling.  ``per_category`` is keyed by category code.
     """
 
     statistic: str
+    options: dict[str, Any]
     value: float | None
     se: float | None
     ci_low: float | None
     ci_high: float | None
-    ci_method: str
+    ci_method: str | None
     observed: float | None
     chance: float | None
     disagreement: bool
     n_units: int
     n_raters: int
+    interpretation: str | None
+    interpretation_scale: str | None
     reason: str | None
-    interpretation: str | None = None
-    interpretation_scale: str | None = None
-    extra: dict[str, float] = field(default_factory=dict)
-    per_category: dict[float, float] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, float | None] = field(default_factory=dict)
+    per_category: dict[float, float | None] = field(default_factory=dict)
 
     @classmethod
-    def _from_core(cls, raw: dict[str, Any]) -> AgreementResult:
-        return cls(
-            statistic=str(raw["statistic"]),
-            value=_optional_float(raw["value"]),
-            se=_optional_float(raw["se"]),
-            ci_low=_optional_float(raw["ci_low"]),
-            ci_high=_optional_float(raw["ci_high"]),
-            ci_method=str(raw["ci_method"]),
-            observed=_optional_float(raw["observed"]),
-            chance=_optional_float(raw["chance"]),
-            disagreement=bool(raw["disagreement"]),
-            n_units=int(raw["n_units"]),
-            n_raters=int(raw["n_raters"]),
-            reason=None if raw["reason"] is None else str(raw["reason"]),
-            interpretation=None if raw["interpretation"] is None else str(raw["interpretation"]),
-            interpretation_scale=None if raw["interpretation_scale"] is None else str(raw["interpretation_scale"]),
-            extra=dict(raw["extra"]),
-            per_category=dict(raw["per_category"]),
-            options=dict(raw["options"]),
-        )
-
-    _SCALARS = (
-        "statistic",
-        "value",
-        "se",
-        "ci_low",
-        "ci_high",
-        "ci_method",
-        "observed",
-        "chance",
-        "disagreement",
-        "n_units",
-        "n_raters",
-        "reason",
-    )
+    def _from_core(cls, document: dict[str, Any]) -> AgreementResult:
+        """From the library's JSON of a result, parsed: the keys are the
+        fields; JSON object keys are text, so the category codes become
+        numbers again."""
+        values = {f.name: document[f.name] for f in fields(cls) if f.name in document}
+        values["per_category"] = {float(code): v for code, v in document.get("per_category", {}).items()}
+        return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field as plain Python values, in the layout of ``calibra agree --json``."""
-        out: dict[str, Any] = {"statistic": self.statistic, "options": _plain(self.options)}
-        out.update({name: getattr(self, name) for name in self._SCALARS[1:]})
-        out["extra"] = dict(self.extra)
-        out["per_category"] = dict(self.per_category)
-        return out
+        """Every field as plain Python values, in the order of ``calibra agree --json``."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
     def to_frame(self) -> pd.DataFrame:
-        """A one-row DataFrame (statistic, value, se, ci_low, ci_high, ...);
-        ``pd.concat`` several to compare coefficients side by side."""
-        row = {name: getattr(self, name) for name in self._SCALARS}
-        frame = pd.DataFrame([row], columns=list(self._SCALARS))
+        """A one-row DataFrame of the scalar fields (statistic, value, se,
+        ci_low, ci_high, ...); ``pd.concat`` several to compare coefficients
+        side by side."""
+        row = {k: v for k, v in self.to_dict().items() if not isinstance(v, dict)}
+        frame = pd.DataFrame([row], columns=list(row))
         for name in ("value", "se", "ci_low", "ci_high", "observed", "chance"):
             frame[name] = frame[name].astype("float64")
         return frame
@@ -475,8 +443,6 @@ def _short(value: float | None) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return value.tolist()
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
@@ -576,15 +542,17 @@ def pairwise(
     """A two-rater statistic (cohen, scott, percent, krippendorff, ...) for every
     pair of raters, on the units both rated.  Options as for agree()."""
     matrix, _, raters = _labelled_matrix(data, unit_column, framework)
-    raw = _core.pairwise(matrix, stat, **options)
+    document = _core.pairwise(matrix, stat, **options)
     labels = list(raters)
     index = pd.Index(labels, name="rater")
     return PairwiseResult(
-        statistic=str(raw["statistic"]),
-        value=pd.DataFrame(raw["value"], index=index, columns=index.copy()),
-        n_units=pd.DataFrame(raw["n_units"], index=index, columns=index.copy()),
-        reasons={(labels[a], labels[b]): str(why) for (a, b), why in raw["reasons"].items()},
-        options=dict(raw["options"]),
+        statistic=str(document["statistic"]),
+        value=pd.DataFrame(np.array(document["value"], dtype=np.float64).reshape(len(labels), len(labels)),
+                           index=index, columns=index.copy()),
+        n_units=pd.DataFrame(np.array(document["n_units"], dtype=np.int32).reshape(len(labels), len(labels)),
+                             index=index, columns=index.copy()),
+        reasons={(labels[r["rater_a"]], labels[r["rater_b"]]): str(r["reason"]) for r in document["reasons"]},
+        options=dict(document["options"]),
     )
 
 

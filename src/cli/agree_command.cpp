@@ -6,6 +6,10 @@
 // calibra/agreement/options.hpp, so the CLI, C++ and Python agree on them.
 #include "commands.hpp"
 #include "text_table.hpp"
+// The io layer's JSON values (private to the library's sources; the CLI
+// is built with them and links calibra::io).
+#include "../io/agreement_json.hpp"
+#include "../io/json_values.hpp"
 
 #include <calibra/agreement/agree.hpp>
 #include <calibra/agreement/interpretation.hpp>
@@ -20,13 +24,12 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 namespace calibra::cli {
 namespace {
 
-using nlohmann::json;
+using nlohmann::ordered_json;
 namespace ag = calibra::agreement;
 
 struct agree_input {
@@ -105,59 +108,17 @@ ag::options options_from(const agree_input& in) {
   return opts;
 }
 
-json number_or_null(const std::optional<double>& x) {
-  if (!x || !std::isfinite(*x)) return nullptr;
-  return *x;
-}
-
-json options_json(const ag::options& opts, const agree_input& in) {
-  json echo = json::object();
-  ag::visit_options(opts, [&](const char* name, const auto& value) {
-    using value_type = std::decay_t<decltype(value)>;
-    if constexpr (std::is_same_v<value_type, std::string_view>)
-      echo[name] = std::string(value);
-    else if constexpr (std::is_same_v<value_type, std::optional<double>>)
-      echo[name] = number_or_null(value);
-    else
-      echo[name] = value;
-  });
-  echo["unit_column"] = in.unit_column.empty() ? json(nullptr) : json(in.unit_column);
-  return echo;
-}
-
-json result_json(const ag::result& r, const agree_input& in) {
-  json extra = json::object();
-  for (const auto& [key, value] : r.extra) extra[key] = std::isfinite(value) ? json(value) : json(nullptr);
-  json doc = {{"statistic", std::string(ag::to_string(r.stat))},
-              {"file", in.file},
-              {"options", options_json(r.used, in)},
-              {"value", number_or_null(r.value)},
-              {"se", number_or_null(r.se)},
-              {"ci_low", number_or_null(r.ci_low)},
-              {"ci_high", number_or_null(r.ci_high)},
-              {"ci_method", r.ci_method.empty() ? json(nullptr) : json(r.ci_method)},
-              {"observed", number_or_null(r.observed)},
-              {"chance", number_or_null(r.chance)},
-              {"disagreement", r.disagreement},
-              {"n_units", r.n_units},
-              {"n_raters", r.n_raters},
-              {"interpretation", nullptr},
-              {"interpretation_scale", nullptr},
-              {"reason", r.reason ? json(*r.reason) : json(nullptr)},
-              {"extra", extra}};
-  if (const auto reading = ag::interpret(r)) {
-    doc["interpretation"] = std::string(reading->label);
-    doc["interpretation_scale"] = std::string(ag::to_string(reading->scale));
+/// The library's JSON of one result (io/agreement_json.hpp), with what only
+/// the command knows added: the input file after `statistic`, and the
+/// `--unit-column` among the options.
+ordered_json result_json(const ag::result& r, const agree_input& in) {
+  const ordered_json result = io::detail::to_json_value(r);
+  ordered_json doc = ordered_json::object();
+  for (const auto& [key, value] : result.items()) {
+    doc[key] = value;
+    if (key == "statistic") doc["file"] = in.file;
   }
-  if (!r.per_category.empty()) {
-    json per_category = json::object();
-    for (const auto& [code, value] : r.per_category) {
-      std::ostringstream key;
-      key << code;
-      per_category[key.str()] = std::isfinite(value) ? json(value) : json(nullptr);
-    }
-    doc["per_category"] = per_category;
-  }
+  doc["options"]["unit_column"] = io::detail::text_or_null(in.unit_column);
   return doc;
 }
 
@@ -301,7 +262,7 @@ void run_agree(const agree_input& in) {
     }
   }
   if (in.json_output) {
-    json list = json::array();
+    ordered_json list = ordered_json::array();
     for (const auto& r : results) list.push_back(result_json(r, in));
     write_output("", dump_json(list));
   } else {

@@ -30,5 +30,6 @@ void write_output(const std::string& path, const std::string& text);
 
 /// Pretty JSON as every `--json` prints it: two-space indent, trailing newline.
 std::string dump_json(const nlohmann::json& document);
+std::string dump_json(const nlohmann::ordered_json& document);
 
 }  // namespace calibra::cli

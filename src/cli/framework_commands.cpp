@@ -1,6 +1,10 @@
 // `calibra framework show|check|gaps|export|import|jd|rubric`.
 #include "commands.hpp"
 #include "text_table.hpp"
+// Private to the library's sources: the canonical framework document as a
+// JSON value, and the one NaN-to-null conversion.
+#include "../io/framework_json_parts.hpp"
+#include "../io/json_values.hpp"
 
 #include <calibra/framework/builtin.hpp>
 #include <calibra/framework/checks.hpp>
@@ -18,6 +22,7 @@ namespace calibra::cli {
 namespace {
 
 using nlohmann::json;
+using nlohmann::ordered_json;
 
 struct framework_input {
   std::string file;  // empty: the built-in framework
@@ -34,22 +39,21 @@ std::string fixed(double v, int digits = 2) {
 
 // ---- show ------------------------------------------------------------------
 
-json show_json(const framework& fw) {
-  json doc = json::parse(to_json(fw));
-  json levels = json::array();
+/// The canonical document in its key order (framework-format.md), then the
+/// two computed members.
+ordered_json show_json(const framework& fw) {
+  ordered_json doc = detail::framework_document(fw);
+  ordered_json levels = ordered_json::array();
   for (std::size_t l = 0; l < fw.scale().size(); ++l) {
     const auto& level = fw.scale().levels()[l];
     levels.push_back({{"id", level.id}, {"label", level.label}, {"ordinal", l + 1}});
   }
   doc["levels"] = levels;
-  json profile = json::object();
+  ordered_json profile = ordered_json::object();
   const Eigen::MatrixXd p = fw.quadrant_profile();
   for (std::size_t l = 0; l < fw.ladder().size(); ++l) {
-    json row = json::object();
-    for (quadrant q : all_quadrants()) {
-      const double v = p(static_cast<Eigen::Index>(l), q.index());
-      row[to_string(q)] = std::isnan(v) ? json(nullptr) : json(v);
-    }
+    ordered_json row = ordered_json::object();
+    for (quadrant q : all_quadrants()) row[to_string(q)] = io::detail::number(p(static_cast<Eigen::Index>(l), q.index()));
     profile[fw.ladder().levels()[l].id] = row;
   }
   doc["quadrant_profile"] = profile;
@@ -299,7 +303,7 @@ void add_framework_commands(CLI::App& app, exit_status& status) {
     const std::string& to = export_in->to;
     const std::string text = to == "json" ? to_json(fw) : to == "case" ? to_case_json(fw) : to_markdown(fw);
     if (export_in->json_output && to == "markdown")
-      write_output(export_in->out, dump_json({{"format", export_in->to}, {"text", text}}));
+      write_output(export_in->out, dump_json(json{{"format", export_in->to}, {"text", text}}));
     else
       write_output(export_in->out, text);
   });

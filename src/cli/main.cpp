@@ -10,6 +10,7 @@
 namespace calibra::cli {
 
 std::string dump_json(const nlohmann::json& document) { return document.dump(2) + "\n"; }
+std::string dump_json(const nlohmann::ordered_json& document) { return document.dump(2) + "\n"; }
 
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty()) {

@@ -15,7 +15,7 @@
 namespace calibra {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 namespace cal = calibration;
 
 json summary_section(const cal::calibration_report& report, const cal::ratings_table& table) {

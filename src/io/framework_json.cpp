@@ -356,7 +356,7 @@ ordered_json archetypes_json(const framework& fw) {
 
 }  // namespace detail
 
-std::string to_json(const framework& fw) {
+ordered_json detail::framework_document(const framework& fw) {
   ordered_json doc;
   doc["format"] = format_tag;
   const auto& m = fw.metadata();
@@ -442,11 +442,16 @@ std::string to_json(const framework& fw) {
   doc["expectations"] = expectations;
 
   if (!fw.archetypes().empty()) doc["archetypes"] = detail::archetypes_json(fw);
+  return doc;
+}
+
+std::string to_json(const framework& fw) {
+  const ordered_json doc = detail::framework_document(fw);
   try {
     return doc.dump(2, ' ', false, ordered_json::error_handler_t::strict) + "\n";
   } catch (const ordered_json::type_error& e) {
     // Only reachable for frameworks built in code: file input is checked as UTF-8 when parsed.
-    throw invalid_argument("framework", "'" + m.id + "' holds text that is not valid UTF-8: " + e.what());
+    throw invalid_argument("framework", "'" + fw.metadata().id + "' holds text that is not valid UTF-8: " + e.what());
   }
 }
 

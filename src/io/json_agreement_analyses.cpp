@@ -14,7 +14,7 @@
 namespace calibra::io::detail {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 namespace cal = calibration;
 
 json reason_of(bool available, const std::string& reason) { return available ? json(nullptr) : json(reason); }

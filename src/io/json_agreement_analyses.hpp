@@ -34,7 +34,7 @@ namespace calibra::io::detail {
 ///   may be the raters' rather than the anchors'; null when none),
 ///   statistics: [{statistic ("krippendorff_alpha_ordinal" | "gwet_ac2" |
 ///                 "exact" | "within_one"), value, ci_low, ci_high}]
-nlohmann::json agreement_section(const calibration::anchors_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json agreement_section(const calibration::anchors_result& r, const calibration::ratings_table& table);
 
 /// The `competencies` section (anchors to rewrite):
 ///   available, reason, period, max_divergent_share, min_within_one,
@@ -48,10 +48,10 @@ nlohmann::json agreement_section(const calibration::anchors_result& r, const cal
 ///                      max_level, levels ("mgr1=4, mgr2=2")}]   (capped per competency)
 ///   example_ratings: [{competency, ratee, period, rater, level, level_id}]
 ///   raters:          [{competency, rater, units, divergent_units, divergent_share}]
-nlohmann::json competencies_section(const calibration::anchors_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json competencies_section(const calibration::anchors_result& r, const calibration::ratings_table& table);
 
 /// Both: {"agreement": agreement_section, "competencies": competencies_section}.
-nlohmann::json to_json_value(const calibration::anchors_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::anchors_result& r, const calibration::ratings_table& table);
 
 /// The `self_vs_manager` section:
 ///   available, reason, period, confidence,
@@ -61,7 +61,7 @@ nlohmann::json to_json_value(const calibration::anchors_result& r, const calibra
 ///   overall:       {n_ratees, mean_gap, sd, se, ci_low, ci_high, direction, suppressed, note}
 ///   conversations: [{rank, ratee, disagreement, max_abs_gap, mean_gap, n_compared, n_topics}]
 ///   topics:        [{rank, ratee, topic, competency, gap}]
-nlohmann::json to_json_value(const calibration::self_assessment_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::self_assessment_result& r, const calibration::ratings_table& table);
 
 /// The `drift` section:
 ///   available, reason, confidence, severity_threshold, alpha_decay,
@@ -75,7 +75,7 @@ nlohmann::json to_json_value(const calibration::self_assessment_result& r, const
 ///                 best_alpha_period, best_within_period, decay,
 ///                 decay_reason, suppressed, note}]
 ///   flags:      [{flag ("severity-drift" | "calibration-decay"), rater, period, detail}]
-nlohmann::json to_json_value(const calibration::drift_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::drift_result& r, const calibration::ratings_table& table);
 
 /// The `decision_study` section:
 ///   available, reason, design, balanced, estimator, n_cells, n_units,
@@ -85,7 +85,7 @@ nlohmann::json to_json_value(const calibration::drift_result& r, const calibrati
 ///   raters_needed_phi, suppressed, note, notes,
 ///   components: [{component ("ratee" | "rater" | "residual"), variance, raw, share}]
 ///   projection: [{raters, g, phi}]
-nlohmann::json to_json_value(const calibration::decision_study_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::decision_study_result& r, const calibration::ratings_table& table);
 
 /// The `feedback` section:
 ///   available, reason, kind, n_items, n_ratees, first_quarter,
@@ -95,7 +95,7 @@ nlohmann::json to_json_value(const calibration::decision_study_result& r, const 
 ///   counts:   [{ratee, competency, quarter, mentions, strengths, growth}]
 ///   team:     [{competency, n_ratees, mentions, strengths, growth,
 ///               recurring_ratees, suppressed, note}]
-nlohmann::json to_json_value(const calibration::feedback_result& r, const framework& fw);
-nlohmann::json to_json_value(const calibration::feedback_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::feedback_result& r, const framework& fw);
+nlohmann::ordered_json to_json_value(const calibration::feedback_result& r, const calibration::ratings_table& table);
 
 }  // namespace calibra::io::detail

@@ -13,7 +13,7 @@
 namespace calibra::io::detail {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 namespace cal = calibration;
 
 json career_level_id(const std::optional<std::size_t>& level, const cal::ratings_table& table) {

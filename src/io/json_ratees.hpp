@@ -30,7 +30,7 @@ namespace calibra::io::detail {
 ///                 best_fit_distance, scored, inferred_vs_actual ("above" | "equal" | "below"),
 ///                 promotion_target, readiness_index, outcome}]
 ///   shortfalls: [{ratee, career_level (the level short of), competency, score, expected, shortfall}]
-nlohmann::json to_json_value(const calibration::level_inference& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::level_inference& r, const calibration::ratings_table& table);
 
 /// Readiness alone:
 ///   available, reason, period, scores_method, confidence, tolerance,
@@ -38,7 +38,7 @@ nlohmann::json to_json_value(const calibration::level_inference& r, const calibr
 ///   steps:  [{ratee, from, to, on_track, verdict, met, unmet, uncertain}]
 ///   items:  [{ratee, from, to, competency, from_level, to_level, threshold, score, se,
 ///             ci_low, ci_high, status, point_only}]
-nlohmann::json to_json_value(const calibration::readiness_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::readiness_result& r, const calibration::ratings_table& table);
 
 /// Patterns alone:
 ///   available, reason, period, scores_method, min_similarity,
@@ -46,21 +46,21 @@ nlohmann::json to_json_value(const calibration::readiness_result& r, const calib
 ///               runner_up_archetype, runner_up_similarity, clear_match}]
 ///   profiles: [{ratee, kind ("area" | "quadrant"), group, mean_score, mean_gap, scored}]
 ///   archetype_similarities: [{ratee, archetype, similarity}]
-nlohmann::json to_json_value(const calibration::patterns_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::patterns_result& r, const calibration::ratings_table& table);
 
 /// The `development_plans` section:
 ///   available, reason, period, scores_method,
 ///   plans: [{ratee, career_level, goal_level, goal_chosen, items, candidates, unscored, note}]
 ///   items: [{ratee, rank, competency, score, current_level, target_level, target_ordinal, gap,
 ///            priority, reason, actions (array of strings), quarters, target_quarter}]
-nlohmann::json to_json_value(const calibration::development_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::development_result& r, const calibration::ratings_table& table);
 
 /// One team:
 ///   team ("all" or the manager's name), manager, n_ratees, suppressed, note,
 ///   competencies: [{competency, n_ratees, mean_gap, suppressed, note}]
 ///   strengths / gaps: [{rank, competency, mean_gap}]
 ///   heatmap: [{ratee, competency, gap}]  (long form; cells without a gap are left out)
-nlohmann::json to_json_value(const calibration::team_result& r, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::team_result& r, const calibration::ratings_table& table);
 
 /// The `team` section: the whole table and every manager's team as flat
 /// record arrays with a `team` column:
@@ -70,7 +70,7 @@ nlohmann::json to_json_value(const calibration::team_result& r, const calibratio
 ///   strengths:    [{team, rank, competency, mean_gap}]
 ///   gaps:         [{team, rank, competency, mean_gap}]
 ///   heatmap:      [{team, ratee, competency, gap}]
-nlohmann::json team_section(const calibration::team_result& whole, const std::vector<calibration::team_result>& managers,
+nlohmann::ordered_json team_section(const calibration::team_result& whole, const std::vector<calibration::team_result>& managers,
                             const calibration::ratings_table& table);
 
 /// The `matrix_validation` section:
@@ -84,7 +84,7 @@ nlohmann::json team_section(const calibration::team_result& whole, const std::ve
 ///   promotion_separation: {available, reason, confidence, n_promoted, n_not_promoted, mean_promoted,
 ///                   mean_not_promoted, sd_promoted, sd_not_promoted, hedges_g, g_se, g_ci_low,
 ///                   g_ci_high, auc, auc_se, auc_ci_low, auc_ci_high, suppressed, note}
-nlohmann::json matrix_validation_section(const calibration::level_inference& r,
+nlohmann::ordered_json matrix_validation_section(const calibration::level_inference& r,
                                          const calibration::ratings_table& table);
 
 /// The `ratees` section: one record per ratee merging the four analyses
@@ -94,7 +94,7 @@ nlohmann::json matrix_validation_section(const calibration::level_inference& r,
 ///   available, reason, period, scores_method, ratees: [{ratee, career_level, inferred_level,
 ///   best_fit_level, best_fit_distance, readiness, readiness_step, archetype, archetype_similarity,
 ///   ...}]
-nlohmann::json ratees_section(const calibration::level_inference& levels, const calibration::readiness_result& readiness,
+nlohmann::ordered_json ratees_section(const calibration::level_inference& levels, const calibration::readiness_result& readiness,
                               const calibration::patterns_result& patterns,
                               const calibration::development_result& development,
                               const calibration::ratings_table& table);

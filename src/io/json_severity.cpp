@@ -7,7 +7,7 @@
 #include <string>
 
 namespace calibra::io::detail {
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 json to_json_value(const calibration::rater_network& network, const calibration::ratings_table& table) {
   json out;

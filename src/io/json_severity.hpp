@@ -24,7 +24,7 @@ namespace calibra::io::detail {
 ///   articulation_raters: [{rater, component}]
 ///   pair_examples:       [{rater_1, rater_2}]                    (capped)
 ///   suggestions:         [{rater, ratee, from_component, to_component}]
-nlohmann::json to_json_value(const calibration::rater_network& network, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::rater_network& network, const calibration::ratings_table& table);
 
 /// The `raters` section:
 ///   available, reason, se_method, confidence, n_ratings, dof, residual_sd,
@@ -36,6 +36,6 @@ nlohmann::json to_json_value(const calibration::rater_network& network, const ca
 ///   period_effects:     [{period, estimate, se, n_ratings}]
 ///   ratee_effects:      [{ratee, effect}]
 /// The network is written separately (to_json_value(fit.network, table)).
-nlohmann::json to_json_value(const calibration::severity_fit& fit, const calibration::ratings_table& table);
+nlohmann::ordered_json to_json_value(const calibration::severity_fit& fit, const calibration::ratings_table& table);
 
 }  // namespace calibra::io::detail

@@ -1,6 +1,10 @@
-// Internal: the small conversions the calibration report's writers
-// (json_<area>.cpp) all make, so that a missing value reads the same way
-// (null) in every section.
+// Internal: the small conversions every JSON writer of calibra makes (the
+// calibration report's sections, the agreement results, `framework show`,
+// the report documents), so that a missing or non-finite value reads the
+// same way -- null -- everywhere.  This is the one place that decides it.
+//
+// Every writer builds nlohmann::ordered_json: keys come out in the order
+// they are written, which is the order the docs list them in.
 #pragma once
 
 #include <calibra/calibration/ratings.hpp>
@@ -14,20 +18,20 @@
 
 namespace calibra::io::detail {
 
+using json = nlohmann::ordered_json;
+
 /// A number, or null when it is NaN or infinite (JSON has neither).
-inline nlohmann::json number(double value) {
-  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-}
+inline json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+/// An optional number: null when absent, NaN or infinite.
+inline json number(const std::optional<double>& value) { return value ? number(*value) : json(nullptr); }
 
 /// A text, or null when it is empty.
-inline nlohmann::json text_or_null(const std::string& text) {
-  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-}
+inline json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
 /// A period's name, or null when there is no period.
-inline nlohmann::json period_or_null(const std::optional<std::uint32_t>& period,
-                                     const calibration::ratings_table& table) {
-  return period ? nlohmann::json(table.periods()[*period]) : nlohmann::json(nullptr);
+inline json period_or_null(const std::optional<std::uint32_t>& period, const calibration::ratings_table& table) {
+  return period ? json(table.periods()[*period]) : json(nullptr);
 }
 
 }  // namespace calibra::io::detail

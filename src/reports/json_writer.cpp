@@ -2,6 +2,8 @@
 // flat records keyed by column id, so pandas.DataFrame(table["rows"]) works;
 // colours and emphasis sit beside the rows, never inside them.
 #include "render_text.hpp"
+// The JSON conversions every calibra writer shares (private to the sources).
+#include "../io/json_values.hpp"
 
 #include <calibra/reports/write.hpp>
 
@@ -15,16 +17,13 @@ namespace {
 
 // Insertion order: records keep the column order, the document reads top-down.
 using json = nlohmann::ordered_json;
+using io::detail::number;  // the one NaN-to-null conversion
 
 json value_of(const cell& c) {
   if (const std::string* t = c.text()) return *t;
-  if (const auto v = c.number()) return *v;
+  if (const auto v = c.number()) return number(*v);
   return nullptr;
 }
-
-json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
-json optional_number(const std::optional<double>& v) { return v ? number_or_null(*v) : json(nullptr); }
 
 json table_json(const table& t) {
   json columns = json::array();
@@ -73,14 +72,14 @@ json chart_json(const chart& ch) {
     out["value_label"] = b->value_label;
     json bars = json::array();
     for (const bar& x : b->bars) {
-      json item = {{"label", x.label}, {"value", number_or_null(x.value)}};
+      json item = {{"label", x.label}, {"value", number(x.value)}};
       if (x.level) item["level"] = *x.level;
       if (x.emphasis) item["emphasis"] = true;
       bars.push_back(std::move(item));
     }
     out["bars"] = bars;
-    out["min"] = optional_number(b->min);
-    out["max"] = optional_number(b->max);
+    out["min"] = number(b->min);
+    out["max"] = number(b->max);
     out["reference_lines"] = b->reference_lines;
   } else if (const auto* h = std::get_if<heatmap>(&ch)) {
     out["row_labels"] = h->row_labels;
@@ -99,11 +98,11 @@ json chart_json(const chart& ch) {
     out["levels"] = levels;
   } else if (const auto* f = std::get_if<forest_plot>(&ch)) {
     out["value_label"] = f->value_label;
-    out["reference"] = number_or_null(f->reference);
+    out["reference"] = number(f->reference);
     json rows = json::array();
     for (const interval& i : f->rows) {
-      json item = {{"label", i.label}, {"estimate", number_or_null(i.estimate)}, {"low", number_or_null(i.low)},
-                   {"high", number_or_null(i.high)}};
+      json item = {{"label", i.label}, {"estimate", number(i.estimate)}, {"low", number(i.low)},
+                   {"high", number(i.high)}};
       if (i.emphasis) item["emphasis"] = true;
       rows.push_back(std::move(item));
     }
@@ -114,14 +113,14 @@ json chart_json(const chart& ch) {
     json lines = json::array();
     for (const series& s : l->lines) {
       json values = json::array();
-      for (double v : s.values) values.push_back(number_or_null(v));
+      for (double v : s.values) values.push_back(number(v));
       json item = {{"name", s.name}, {"values", values}};
       if (s.emphasis) item["emphasis"] = true;
       lines.push_back(std::move(item));
     }
     out["lines"] = lines;
-    out["min"] = optional_number(l->min);
-    out["max"] = optional_number(l->max);
+    out["min"] = number(l->min);
+    out["max"] = number(l->max);
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 using calibra::testing::run_cli;
 using calibra::testing::shell_quote;
@@ -225,4 +226,21 @@ TEST_CASE("agree: unusable input and bad options exit 2 with a located message",
     CHECK(run.exit_code == 2);
     CHECK_THAT(run.err, Catch::Contains(bad.message));
   }
+}
+
+TEST_CASE("agree --json writes its keys in the documented order", "[cli][agree][json]") {
+  // docs/cli.md, "JSON output": the library's order with `file` after `statistic`.
+  const auto run = run_cli("agree " + reference("fleiss1971_diagnoses.csv") + " --stat fleiss --json");
+  REQUIRE(run.exit_code == 0);
+  const auto doc = nlohmann::ordered_json::parse(run.out);
+  std::vector<std::string> keys;
+  for (const auto& item : doc.items()) keys.push_back(item.key());
+  CHECK(keys == std::vector<std::string>{"statistic", "file", "options", "value", "se", "ci_low", "ci_high",
+                                         "ci_method", "observed", "chance", "disagreement", "n_units", "n_raters",
+                                         "interpretation", "interpretation_scale", "reason", "extra",
+                                         "per_category"});
+  std::vector<std::string> option_keys;
+  for (const auto& item : doc["options"].items()) option_keys.push_back(item.key());
+  CHECK(option_keys.front() == "categories");
+  CHECK(option_keys.back() == "unit_column");
 }

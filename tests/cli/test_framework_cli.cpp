@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 using calibra::testing::run_cli;
 using calibra::testing::shell_quote;
@@ -116,4 +118,23 @@ TEST_CASE("framework export writes whole files or nothing", "[cli][framework]") 
   CHECK(run_cli("framework export --to yaml").exit_code == 2);
   CHECK(std::distance(fs::directory_iterator(dir), {}) == 1);
   fs::remove_all(dir);
+}
+
+TEST_CASE("framework show --json keeps the canonical key order", "[cli][framework][json]") {
+  // docs/cli.md: the export's order, then the two computed members.
+  const auto run = run_cli("framework show --json");
+  REQUIRE(run.exit_code == 0);
+  const auto doc = nlohmann::ordered_json::parse(run.out);
+  std::vector<std::string> keys;
+  for (const auto& item : doc.items()) keys.push_back(item.key());
+  REQUIRE(keys.size() >= 4);
+  CHECK(keys[0] == "format");
+  CHECK(keys[1] == "metadata");
+  CHECK(keys[2] == "scale");
+  CHECK(keys[keys.size() - 2] == "levels");
+  CHECK(keys.back() == "quadrant_profile");
+  // The canonical document itself is the export, member for member.
+  const auto exported = nlohmann::ordered_json::parse(calibra::to_json(calibra::builtin_framework()));
+  for (const auto& item : exported.items()) CHECK(doc[item.key()] == item.value());
+  CHECK(doc["competencies"][0].items().begin().key() == "id");
 }

@@ -22,7 +22,7 @@
 
 using namespace calibra::calibration;
 using calibra::io::detail::to_json_value;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

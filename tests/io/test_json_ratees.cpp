@@ -20,7 +20,7 @@
 
 using namespace calibra;
 using namespace calibra::calibration;
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

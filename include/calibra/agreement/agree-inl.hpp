@@ -12,6 +12,7 @@
 #include <calibra/agreement/detail/patterns.hpp>
 #include <calibra/agreement/icc.hpp>
 #include <calibra/agreement/krippendorff.hpp>
+#include <calibra/agreement/mergeable.hpp>
 #include <calibra/agreement/multi_rater.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/weights.hpp>
@@ -56,9 +57,8 @@ CALIBRA_INLINE std::string bootstrap_title(statistic stat, const options& effect
 
 CALIBRA_INLINE std::optional<resampling_plan> pattern_plan(const ratings_ref& ratings, statistic stat,
                                                    const options& effective) {
-  const bool family = stat == statistic::percent || stat == statistic::unanimous || stat == statistic::within ||
-                      (stat == statistic::fleiss && !effective.category) || stat == statistic::gwet ||
-                      stat == statistic::brennan_prediger || stat == statistic::scott;
+  // Fleiss of one category against the rest recodes the ratings first.
+  const bool family = has_multi_rater_summary(stat) && !(stat == statistic::fleiss && effective.category);
   if (!family && stat != statistic::krippendorff) return std::nullopt;
   if (stat == statistic::scott) require_two_raters(ratings, "Scott's pi");
   if (stat == statistic::krippendorff && effective.weights != weight_scheme::identity)
