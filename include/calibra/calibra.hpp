@@ -18,17 +18,21 @@
 
 #include <calibra/agreement/agree.hpp>
 #include <calibra/agreement/interpretation.hpp>
+#include <calibra/agreement/long_to_wide.hpp>
+#include <calibra/agreement/mergeable.hpp>
 #include <calibra/agreement/pairwise.hpp>
 #include <calibra/agreement/summaries.hpp>
 
 #include <calibra/calibration/calibrate.hpp>
 #include <calibra/calibration/connectivity.hpp>
 #include <calibra/calibration/feedback.hpp>
+#include <calibra/calibration/mixed_model.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/simulate.hpp>
 #include <calibra/calibration/wide_matrix.hpp>
 
+#include <calibra/io/agreement_json.hpp>
 #include <calibra/io/calibration_json.hpp>
 #include <calibra/io/feedback.hpp>
 #include <calibra/io/files.hpp>

@@ -33,6 +33,7 @@ struct options;
 struct result;
 struct pairwise_result;
 class category_set;
+class mergeable_summary;
 }  // namespace agreement
 
 namespace calibration {
@@ -44,6 +45,8 @@ struct calibrate_options;
 struct calibration_report;
 struct severity_options;
 struct severity_fit;
+class mixed_model;
+struct mixed_model_fit;
 }  // namespace calibration
 
 }  // namespace calibra

@@ -22,9 +22,11 @@ TEST_CASE("every type in calibra/fwd.hpp is defined by the full headers", "[fwd]
                               calibra::framework, calibra::finding, calibra::check_options, calibra::error,
                               calibra::parse_error, calibra::validation_error, calibra::invalid_argument>());
   STATIC_REQUIRE(all_complete<calibra::agreement::options, calibra::agreement::result,
-                              calibra::agreement::pairwise_result, calibra::agreement::category_set>());
+                              calibra::agreement::pairwise_result, calibra::agreement::category_set,
+                              calibra::agreement::mergeable_summary>());
   STATIC_REQUIRE(all_complete<calibra::calibration::rating, calibra::calibration::ratings_builder,
                               calibra::calibration::ratings_table, calibra::calibration::calibrate_options,
                               calibra::calibration::calibration_report, calibra::calibration::severity_options,
-                              calibra::calibration::severity_fit>());
+                              calibra::calibration::severity_fit, calibra::calibration::mixed_model,
+                              calibra::calibration::mixed_model_fit>());
 }
