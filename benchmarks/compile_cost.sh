@@ -5,9 +5,9 @@
 #   1. a file that includes <Eigen/Dense> alone (the baseline), and one that
 #      includes <calibra/calibra.hpp>, both with -fsyntax-only, in the same run;
 #   2. the same two with -O2 -c (a real object file);
-#   3. the README's embedding example (docs/examples/embedding.cpp if present,
-#      else a copy of it below) compiled at -O2 and linked against the built
-#      libraries of BUILD_DIR.
+#   3. the README's embedding example (docs/examples/readme.cpp, the file the
+#      README shows) compiled at -O2 and linked against the built libraries of
+#      BUILD_DIR.
 #
 #   benchmarks/compile_cost.sh [--build-dir build] [--runs 3]
 #
@@ -65,21 +65,7 @@ measure "<calibra/calibra.hpp>, -O2 -c" "$cxx" "${flags[@]}" -O2 -c "$work/calib
 calibra_obj=$(cat "$work/last_cpu")
 echo "  ratio calibra/Eigen (object file): $(ratio "$calibra_obj" "$eigen_obj")"
 
-example=docs/examples/embedding.cpp
-if [[ ! -f $example ]]; then
-  example=$work/embedding.cpp
-  cat >"$example" <<'CPP'
-#include <calibra/calibra.hpp>
-#include <iostream>
-
-int main() {
-  const calibra::framework fw = calibra::builtin_framework();
-  for (const auto& finding : calibra::check(fw))
-    std::cout << finding.rule << ' ' << finding.where << ": " << finding.message << '\n';
-  std::cout << fw.expectation("senior-pm", "stakeholder-inclusion") << '\n';
-}
-CPP
-fi
+example=docs/examples/readme.cpp
 libs=("$build_dir/libcalibra_io.a" "$build_dir/libcalibra.a")
 for lib in "${libs[@]}"; do
   [[ -f $lib ]] || { echo "compile_cost: $lib missing; build the project first (cmake --build $build_dir)" >&2; exit 1; }
