@@ -1,4 +1,4 @@
-// Rater severity: the least-squares solution against a peer (statsmodels
+// Rater severity, fixed-effects model: the least-squares solution against a peer (statsmodels
 // OLS, tests/calibration/oracle_severity.py), the shift property, planted-effect
 // recovery on the example data, flags on hand-built raters, fair scores,
 // and bad arguments.
@@ -37,6 +37,15 @@ struct row {
 };
 
 constexpr std::size_t fs = 0, pd = 1;
+
+// These tests pin down the fixed-effects (least-squares) model, which the
+// statsmodels OLS oracle describes; the random-effects default has its own
+// lme4 oracle in test_severity_random.cpp.
+severity_options least_squares() {
+  severity_options options;
+  options.model = severity_model::fixed_effects;
+  return options;
+}
 
 // The design of tests/calibration/oracle_severity.py: two components (raters A-D
 // with ratees p1-p5, raters E-F with ratees q1-q3), two competencies, two
@@ -109,7 +118,7 @@ const simulated_ratings& example() {
 // the t quantile), pasted with 10 decimals.
 TEST_CASE("severity: least-squares solution and exact SEs match statsmodels OLS", "[severity]") {
   const auto t = make_table(oracle_rows, {{"p1", "", fs, 5, "2026Q1"}});
-  const severity_fit fit = fit_severity(t);
+  const severity_fit fit = fit_severity(t, least_squares());
   REQUIRE(fit.available);
   CHECK(fit.n_ratings == 46);  // the self rating is not modelled
   CHECK(fit.dof == 32);
@@ -166,7 +175,7 @@ TEST_CASE("severity: least-squares solution and exact SEs match statsmodels OLS"
 
 TEST_CASE("severity: fair scores adjust for severity and period, with SEs", "[severity]") {
   const auto t = make_table(oracle_rows);
-  const severity_fit fit = fit_severity(t);
+  const severity_fit fit = fit_severity(t, least_squares());
   const competency_scores fair = fit.fair_scores(t);  // latest period: 2026Q2
   CHECK(fair.method == "severity-adjusted");
   REQUIRE(fair.period);
@@ -205,12 +214,12 @@ TEST_CASE("severity: fair scores adjust for severity and period, with SEs", "[se
 
 TEST_CASE("severity: the iterative solvers for large designs agree with the direct one", "[severity]") {
   const auto t = make_table(oracle_rows);
-  const severity_fit direct = fit_severity(t);
+  const severity_fit direct = fit_severity(t, least_squares());
   CHECK(direct.solver == "Cholesky (dense)");
   for (const auto& [solver, name] : {std::pair{severity_solver::jacobi_cg, "Jacobi"},
                                      std::pair{severity_solver::incomplete_cholesky_cg, "incomplete Cholesky"}}) {
     INFO(name);
-    severity_options iterative;
+    severity_options iterative = least_squares();
     iterative.solver = solver;
     const severity_fit cg = fit_severity(t, iterative);
     REQUIRE(cg.available);
@@ -231,9 +240,9 @@ TEST_CASE("severity: the iterative solvers for large designs agree with the dire
   }
 
   SECTION("on the example data the approximate SEs are within 5% of the exact ones") {
-    severity_options iterative;
+    severity_options iterative = least_squares();
     iterative.exact_se_max_parameters = 0;
-    const severity_fit exact = fit_severity(example().table), approx = fit_severity(example().table, iterative);
+    const severity_fit exact = fit_severity(example().table, least_squares()), approx = fit_severity(example().table, iterative);
     CHECK_THAT(approx.solver, Contains("Jacobi"));
     for (std::size_t r = 0; r < exact.raters.size(); ++r) {
       CHECK(approx.raters[r].severity == Approx(exact.raters[r].severity).margin(1e-8));
@@ -255,13 +264,13 @@ TEST_CASE("severity: the iterative solvers for large designs agree with the dire
           rows.push_back({ratees[static_cast<std::size_t>(i)].c_str(), raters[static_cast<std::size_t>(i + k)].c_str(),
                           c, 1 + (i * 7 + k * 3 + static_cast<int>(c)) % 5, "2026Q1"});
     const auto chain_table = make_table(rows);
-    severity_options automatic;
+    severity_options automatic = least_squares();
     automatic.exact_se_max_parameters = 0;
     const severity_fit fast = fit_severity(chain_table, automatic);
     CHECK(fast.converged);
     CHECK_THAT(fast.solver, Contains("incomplete Cholesky"));
     CHECK(fast.iterations >= 200);  // the 200 Jacobi iterations, then few or none (IC is exact on a chain)
-    const severity_fit exact = fit_severity(chain_table);
+    const severity_fit exact = fit_severity(chain_table, least_squares());
     CHECK(exact.solver == "Cholesky (dense)");
     for (std::size_t r = 0; r < exact.raters.size(); ++r)
       CHECK(fast.raters[r].severity == Approx(exact.raters[r].severity).margin(1e-6));
@@ -280,7 +289,7 @@ TEST_CASE("severity: shifting one rater's ratings by +1 shifts its severity by e
   const auto before_table = make_table(oracle_rows), after_table = make_table(shifted);
   for (severity_solver solver : {severity_solver::dense, severity_solver::jacobi_cg,
                                  severity_solver::incomplete_cholesky_cg}) {
-    severity_options options;
+    severity_options options = least_squares();
     options.solver = solver;
     INFO("solver " << static_cast<int>(solver));
     const severity_fit before = fit_severity(before_table, options), after = fit_severity(after_table, options);
@@ -305,7 +314,7 @@ TEST_CASE("severity: shifting one rater's ratings by +1 shifts its severity by e
 TEST_CASE("severity: planted effects in the example data are recovered", "[severity][example]") {
   const simulated_ratings& sim = example();
   const ratings_table& t = sim.table;
-  const severity_fit fit = fit_severity(t);
+  const severity_fit fit = fit_severity(t, least_squares());
   REQUIRE(fit.available);
   CHECK_THAT(fit.se_method, Contains("exact"));
   REQUIRE(fit.raters.size() == 6);  // managers only: self ratings are not external
@@ -408,7 +417,7 @@ TEST_CASE("severity: distribution flags on hand-built raters", "[severity]") {
     rows.push_back({names[static_cast<std::size_t>(i)].c_str(), "Flat", pd, 2, "2026Q1"});
   }
   const auto t = make_table(rows);
-  const severity_fit fit = fit_severity(t);
+  const severity_fit fit = fit_severity(t, least_squares());
   REQUIRE(fit.available);
 
   const rater_severity& mid = rater_named(fit, t, "Mid");
@@ -445,7 +454,7 @@ TEST_CASE("severity: distribution flags on hand-built raters", "[severity]") {
   }
 
   SECTION("too few ratings: no distribution flags") {
-    severity_options options;
+    severity_options options = least_squares();
     options.min_ratings_for_flags = 21;
     const severity_fit strict = fit_severity(t, options);
     CHECK(rater_named(strict, t, "Mid").flags.empty());
@@ -459,7 +468,7 @@ TEST_CASE("severity: a lone rater in its component has no SE and no lenient/hars
   rows.push_back({"z1", "Z", fs, 1, "2026Q1"});
   rows.push_back({"z2", "Z", pd, 1, "2026Q2"});
   const auto t = make_table(rows);
-  const severity_fit fit = fit_severity(t);
+  const severity_fit fit = fit_severity(t, least_squares());
   REQUIRE(fit.available);
   const rater_severity& z = rater_named(fit, t, "Z");
   CHECK(z.component == 2);
@@ -477,7 +486,7 @@ TEST_CASE("severity: a lone rater in its component has no SE and no lenient/hars
 TEST_CASE("severity: data that cannot support the model give available = false", "[severity]") {
   SECTION("no external ratings") {
     const auto t = make_table({}, {{"p1", "", fs, 3, "2026Q1"}, {"p2", "", fs, 3, "2026Q1"}});
-    const severity_fit fit = fit_severity(t);
+    const severity_fit fit = fit_severity(t, least_squares());
     CHECK_FALSE(fit.available);
     CHECK_THAT(fit.reason, Contains("no ratings"));
     CHECK(fit.raters.empty());
@@ -485,7 +494,7 @@ TEST_CASE("severity: data that cannot support the model give available = false",
   }
   SECTION("as many parameters as ratings") {
     const auto t = make_table({{"p1", "A", fs, 3, "2026Q1"}, {"p1", "B", fs, 4, "2026Q1"}});
-    const severity_fit fit = fit_severity(t);
+    const severity_fit fit = fit_severity(t, least_squares());
     CHECK_FALSE(fit.available);
     CHECK_THAT(fit.reason, Contains("degrees of freedom"));
   }
@@ -498,7 +507,7 @@ TEST_CASE("severity: bad arguments throw invalid_argument naming the option", "[
     CHECK_THROWS_AS(fit_severity(t, options), calibra::invalid_argument);
     CHECK_THROWS_WITH(fit_severity(t, options), Contains(name));
   };
-  severity_options o;
+  severity_options o = least_squares();
   o.confidence = 1.0;
   throws_naming(o, "confidence");
   o = {};
@@ -535,7 +544,7 @@ TEST_CASE("severity: bad arguments throw invalid_argument naming the option", "[
   o.filter.period = 7;
   throws_naming(o, "filter.period");
 
-  const severity_fit fit = fit_severity(t);
+  const severity_fit fit = fit_severity(t, least_squares());
   CHECK_THROWS_AS(fit.fair_scores(t, 5), calibra::invalid_argument);
   CHECK_THROWS_WITH(fit.fair_scores(t, 5), Contains("period"));
   CHECK_THROWS_AS(fit.fair_scores(example().table), calibra::invalid_argument);
@@ -544,7 +553,7 @@ TEST_CASE("severity: bad arguments throw invalid_argument naming the option", "[
 
 TEST_CASE("severity: period effects can be switched off", "[severity]") {
   const auto t = make_table(oracle_rows);
-  severity_options options;
+  severity_options options = least_squares();
   options.period_effects = false;
   const severity_fit fit = fit_severity(t, options);
   REQUIRE(fit.available);

@@ -5,6 +5,7 @@
 #include <calibra/calibration/drift.hpp>
 
 #include <calibra/calibration/anchors.hpp>
+#include <calibra/calibration/mixed_model.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/severity.hpp>
@@ -18,11 +19,24 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+namespace calibra::calibration::detail {
+
+// The two severity models' halves of analyse_drift, and the agreement half
+// they share (defined below).
+CALIBRA_INLINE void random_effects_drift(const ratings_table& table, const drift_options& options,
+                                         const std::vector<rater_role>& roles, drift_result& result);
+CALIBRA_INLINE void fixed_effects_drift(const ratings_table& table, const drift_options& options,
+                         const std::vector<rater_role>& roles, drift_result& result);
+CALIBRA_INLINE void period_agreement_and_decay(const ratings_table& table, const drift_options& options,
+                                const std::vector<rater_role>& roles, drift_result& result);
+
+}  // namespace calibra::calibration::detail
 
 namespace calibra::calibration {
 
@@ -60,7 +74,148 @@ if (n_periods < 2) {
   return result;
 }
   const std::vector<rater_role>& roles = options.roles.empty() ? external_roles() : options.roles;
+  result.model = options.severity.model;
+  if (options.severity.model == severity_model::random_effects)
+    detail::random_effects_drift(table, options, roles, result);
+  else
+    detail::fixed_effects_drift(table, options, roles, result);
+  detail::period_agreement_and_decay(table, options, roles, result);
+  result.available = true;
+  return result;
+}
 
+}  // namespace calibra::calibration
+
+namespace calibra::calibration::detail {
+
+CALIBRA_INLINE void random_effects_drift(const ratings_table& table, const drift_options& options,
+                                         const std::vector<rater_role>& roles, drift_result& result) {
+  ratings_filter filter;
+  filter.roles = roles;
+  const severity_design d = make_severity_design(table, filter, true);
+  if (d.rows() == 0) {
+    result.notes.push_back("no external ratings to model");
+    return;
+  }
+  // Rater x period cells, numbered in order of appearance.
+  const std::size_t n_periods = d.n_periods();
+  std::vector<std::uint32_t> rp_code(d.rows());
+  std::vector<std::uint32_t> rp_of(d.n_raters() * n_periods, UINT32_MAX);
+  std::vector<std::uint32_t> rp_rater, rp_period;
+  std::vector<std::size_t> rp_n;
+  std::vector<std::vector<std::uint32_t>> rp_ratees;
+  for (std::size_t i = 0; i < d.rows(); ++i) {
+    std::uint32_t& code = rp_of[d.rater[i] * n_periods + d.period[i]];
+    if (code == UINT32_MAX) {
+      code = static_cast<std::uint32_t>(rp_rater.size());
+      rp_rater.push_back(d.rater[i]);
+      rp_period.push_back(d.period[i]);
+      rp_n.push_back(0);
+      rp_ratees.emplace_back();
+    }
+    rp_code[i] = code;
+    ++rp_n[code];
+  }
+  for (std::size_t e = 0; e < d.n_ratees(); ++e)
+    for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i) {
+      std::vector<std::uint32_t>& ratees = rp_ratees[rp_code[i]];
+      if (ratees.empty() || ratees.back() != e) ratees.push_back(static_cast<std::uint32_t>(e));
+    }
+  ratee_cells cells = make_ratee_cells(d);
+  const bool with_cells = options.severity.ratee_competency_effects && d.n_competencies() > 1 && cells.replicated;
+  std::vector<mixed_factor> random{{"rater", d.rater, d.n_raters()},
+                                   {"rater:period", std::move(rp_code), rp_rater.size()},
+                                   {"ratee", std::move(cells.ratee_code), d.n_ratees()}};
+  if (with_cells) random.push_back({"ratee:competency", std::move(cells.cell_code), cells.cell_ratee.size()});
+  std::vector<mixed_factor> fixed;
+  if (d.n_competencies() > 1) fixed.push_back({"competency", d.competency, d.n_competencies()});
+  if (n_periods > 1) fixed.push_back({"period", d.period, n_periods});
+  mixed_model_fit m;
+  try {
+    m = fit_mixed_model(d.level, std::move(random), std::move(fixed));
+  } catch (const error& e) {
+    result.notes.push_back(std::string("the rater x period model cannot be fitted to these ratings: ") + e.what());
+    return;
+  }
+  const mixed_random_factor& rater = m.random[0];
+  const mixed_random_factor& deviation = m.random[1];
+  result.rater_period_variance = deviation.variance;
+  const boost::math::normal standard;
+  const double z = boost::math::quantile(boost::math::complement(standard, (1 - options.confidence) / 2));
+
+  // Severity in each (rater, period): overall plus deviation.  Their
+  // posterior covariance is left out (it is negative: both explain the same
+  // ratings), so the SD errs on the wide side.
+  std::vector<std::size_t> order(rp_rater.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::pair{d.period_ids[rp_period[a]], d.rater_ids[rp_rater[a]]} <
+           std::pair{d.period_ids[rp_period[b]], d.rater_ids[rp_rater[b]]};
+  });
+  for (std::size_t k : order) {
+    const std::uint32_t r = rp_rater[k];
+    rater_period_severity s;
+    s.rater = d.rater_ids[r];
+    s.period = d.period_ids[rp_period[k]];
+    s.severity = -(rater.mode[r] + deviation.mode[k]);
+    s.se = std::sqrt(rater.conditional_sd[r] * rater.conditional_sd[r] +
+                     deviation.conditional_sd[k] * deviation.conditional_sd[k]);
+    s.ci_low = s.severity - z * s.se;
+    s.ci_high = s.severity + z * s.se;
+    s.n_ratings = rp_n[k];
+    s.n_ratees = rp_ratees[k].size();
+    result.severities.push_back(s);
+  }
+
+  // Change from each rater's first to last period (deviation last - first;
+  // the overall severity cancels).
+  std::vector<std::vector<std::size_t>> cells_of(d.n_raters());
+  for (std::size_t k = 0; k < rp_rater.size(); ++k) cells_of[rp_rater[k]].push_back(k);
+  std::vector<double> candidates;
+  std::vector<std::size_t> candidate_index;
+  for (std::size_t r = 0; r < d.n_raters(); ++r) {
+    std::vector<std::size_t>& mine = cells_of[r];
+    if (mine.size() < 2) continue;
+    std::sort(mine.begin(), mine.end(), [&](std::size_t a, std::size_t b) { return rp_period[a] < rp_period[b]; });
+    const std::size_t first = mine.front(), last = mine.back();
+    rater_drift x;
+    x.rater = d.rater_ids[r];
+    x.first_period = d.period_ids[rp_period[first]];
+    x.last_period = d.period_ids[rp_period[last]];
+    x.periods = mine.size();
+    x.severity_first = -(rater.mode[r] + deviation.mode[first]);
+    x.severity_last = -(rater.mode[r] + deviation.mode[last]);
+    x.raw_change = x.severity_last - x.severity_first;
+    x.raw_se = std::sqrt(deviation.conditional_sd[first] * deviation.conditional_sd[first] +
+                         deviation.conditional_sd[last] * deviation.conditional_sd[last]);
+    x.change = x.raw_change;
+    x.se = x.raw_se;
+    x.ci_low = x.change - z * x.se;
+    x.ci_high = x.change + z * x.se;
+    x.judged = rp_n[first] >= options.severity.min_ratings_to_judge &&
+               rp_n[last] >= options.severity.min_ratings_to_judge;
+    x.null_probability = null_probability(x.change, x.se, options.severity_threshold);
+    if (x.judged) {
+      candidates.push_back(x.null_probability);
+      candidate_index.push_back(result.raters.size());
+    }
+    result.raters.push_back(x);
+  }
+  const std::vector<bool> selected = select_discoveries(candidates, options.severity.false_discovery_rate);
+  for (std::size_t k = 0; k < candidates.size(); ++k)
+    if (selected[k]) {
+      rater_drift& x = result.raters[candidate_index[k]];
+      x.flagged = true;
+      x.direction = x.change > 0 ? "harsher" : "more lenient";
+      ++result.raters_flagged;
+    }
+  std::sort(result.raters.begin(), result.raters.end(),
+            [](const rater_drift& a, const rater_drift& b) { return a.rater < b.rater; });
+}
+
+CALIBRA_INLINE void fixed_effects_drift(const ratings_table& table, const drift_options& options,
+                                        const std::vector<rater_role>& roles, drift_result& result) {
+  const std::size_t n_periods = table.periods().size();
   // Severity per period.
   const std::size_t n_raters = table.raters().size();
   std::vector<std::vector<const rater_severity*>> by_period(n_periods);
@@ -174,6 +329,7 @@ if (n_periods < 2) {
       d.se = std::sqrt(variance);
       d.ci_low = d.change - z * d.se;
       d.ci_high = d.change + z * d.se;
+      d.null_probability = std::numeric_limits<double>::quiet_NaN();
       d.flagged = std::abs(d.change) > options.severity_threshold && (d.ci_low > 0 || d.ci_high < 0);
       if (d.flagged) d.direction = d.change > 0 ? "harsher" : "more lenient";
       result.raters_flagged += d.flagged;
@@ -182,7 +338,11 @@ if (n_periods < 2) {
   }
   std::sort(result.raters.begin(), result.raters.end(),
             [](const rater_drift& x, const rater_drift& y) { return x.rater < y.rater; });
+}
 
+CALIBRA_INLINE void period_agreement_and_decay(const ratings_table& table, const drift_options& options,
+                                               const std::vector<rater_role>& roles, drift_result& result) {
+  const std::size_t n_periods = table.periods().size(), n_raters = table.raters().size();
   // Agreement per period and decay.
   const std::size_t n_levels = table.framework().scale().size();
   std::optional<std::uint32_t> best_alpha, best_within;
@@ -227,8 +387,6 @@ if (n_periods < 2) {
     }
     result.agreement.push_back(std::move(pa));
   }
-  result.available = true;
-  return result;
 }
 
-}  // namespace calibra::calibration
+}  // namespace calibra::calibration::detail

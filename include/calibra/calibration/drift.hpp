@@ -6,7 +6,22 @@
 //   for (const rater_drift& d : r.raters) if (d.flagged) ...   // d.change, d.ci_low, d.ci_high
 //   for (const period_agreement& a : r.agreement) if (a.decay) ...
 //
-// Severity per period: fit_severity() (severity.hpp) on each period's
+// Random effects (the default, severity_options::model): one REML fit of
+// every period's external ratings,
+//   level = mu + competency + period + ratee (+ ratee x competency)
+//           - rater - rater x period + e,
+// so a rater's severity in period p is their overall severity plus their
+// rater x period deviation, both shrunk by the data's own variance
+// components; when raters do not move, the rater x period variance comes out
+// near 0 and so do all changes.  A rater's change is the deviation in the
+// last period minus the deviation in the first; raters with at least
+// min_ratings_to_judge ratings in both are judged, and the flagged ones are
+// the largest set whose mean posterior probability of |change| below
+// severity_threshold is at most severity.false_discovery_rate (the rule of
+// the lenient/harsh flags, docs/severity.md).  Comparators are not needed:
+// the period effects absorb a shift of everyone.
+//
+// Fixed effects: severity per period: fit_severity() (severity.hpp) on each period's
 // external ratings alone.  Severity > 0 is harsh (the FACETS convention):
 // a rater whose ratings go down over time has a rising severity.
 //
@@ -92,6 +107,12 @@ struct rater_drift {
   std::size_t n_comparators = 0;
   double change = 0;             // raw_change - reference_change
   double se = 0, ci_low = 0, ci_high = 0;
+  /// Random effects: enough ratings in both periods to be judged at all
+  /// (severity_options::min_ratings_to_judge in each), and the posterior
+  /// probability that |change| is below the threshold on the side of the
+  /// estimate (NaN for the fixed-effects model).
+  bool judged = true;
+  double null_probability = 0;
   bool flagged = false;
   /// "harsher" (severity rose), "more lenient" (fell) or "" when not flagged.
   std::string direction;
@@ -112,6 +133,11 @@ struct period_agreement {
 struct drift_result {
   bool available = false;
   std::string reason;
+  /// The model of the severities (options.severity.model).  Random
+  /// effects: one REML fit over every period with a rater x period effect;
+  /// its variance component is `rater_period_variance` (NaN otherwise).
+  severity_model model = severity_model::random_effects;
+  double rater_period_variance = std::numeric_limits<double>::quiet_NaN();
   double confidence = 0.95;
   double severity_threshold = 0, alpha_decay = 0, within_decay = 0;
   /// Rater x period severities, by period then rater id.

@@ -401,6 +401,10 @@ CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations
     const auto jj = static_cast<Eigen::Index>(j);
     fit.fixed.push_back({fixed_names[j], beta[jj] + (j == 0 ? y_mean : 0.0), std::sqrt(cov(jj, jj))});
   }
+  fit.fixed_covariance.resize(p * p);
+  for (std::size_t j = 0; j < p; ++j)
+    for (std::size_t k = 0; k < p; ++k)
+      fit.fixed_covariance[j * p + k] = cov(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(k));
 
   // Spherical modes: L' P u = D^-1 (w - wx beta), then b = Lambda u.
   Eigen::VectorXd u = dinv.cwiseProduct(w - wx * beta);

@@ -82,6 +82,9 @@ struct mixed_random_factor {
 struct mixed_model_fit {
   mixed_criterion criterion = mixed_criterion::reml;
   std::vector<mixed_fixed_effect> fixed;
+  /// Covariance of the fixed-effect estimates, row-major, in the order of
+  /// `fixed` (so a contrast of several coefficients gets its exact SE).
+  std::vector<double> fixed_covariance;
   std::vector<mixed_random_factor> random;
   double residual_variance = 0;  // sigma^2
   double sigma = 0;

@@ -5,6 +5,7 @@
 #include <calibra/calibration/severity.hpp>
 
 #include <calibra/calibration/connectivity.hpp>
+#include <calibra/calibration/mixed_model.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/wide_matrix.hpp>
@@ -15,6 +16,7 @@
 #include <Eigen/SVD>
 #include <Eigen/IterativeLinearSolvers>
 #include <Eigen/SparseCore>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
@@ -61,6 +63,10 @@ CALIBRA_INLINE void severity_options::validate() const {
   if (!(tolerance > 0 && tolerance < 1))
     fail("tolerance = " + show(tolerance) + ": expected a relative tolerance strictly between 0 and 1");
   if (max_iterations < 1) fail("max_iterations = 0: expected at least 1");
+  if (!(false_discovery_rate > 0 && false_discovery_rate < 1))
+    fail("false_discovery_rate = " + show(false_discovery_rate) + ": expected a rate strictly between 0 and 1, e.g. 0.05");
+  if (min_ratings_to_judge < 1) fail("min_ratings_to_judge = 0: expected at least 1");
+  if (min_ratees_to_judge < 1) fail("min_ratees_to_judge = 0: expected at least 1");
 }
 
 }  // namespace calibra::calibration
@@ -470,6 +476,249 @@ for (std::size_t e = 0; e < d.n_ratees(); ++e) {
   for (auto& rs : out) rs.halo_sd_ratio = ratio_or_nan(rs.halo_within_sd, median);
 }
 
+
+/// The distribution-based flags (no model needed), shared by both models.
+CALIBRA_INLINE void distribution_flags(rater_severity& rs, const severity_options& options) {
+  const bool enough_ratings = rs.n_ratings >= options.min_ratings_for_flags;
+  const bool enough_ratees = enough_ratings && rs.n_ratees >= options.min_ratees_for_flags;
+  if (enough_ratings && rs.middle_share >= options.central_share && rs.sd_ratio <= options.central_sd_ratio)
+    rs.flags.emplace_back("central-tendency");
+  if (enough_ratings && rs.levels_used <= options.range_max_levels && rs.pooled_levels_used > rs.levels_used)
+    rs.flags.emplace_back("range-restriction");
+  if (enough_ratees && rs.discrimination_ratio <= options.nondiscriminating_ratio)
+    rs.flags.emplace_back("non-discriminating");
+  if (enough_ratees && rs.halo_sd_ratio <= options.halo_sd_ratio && rs.halo_pc1_share >= options.halo_pc1_share)
+    rs.flags.emplace_back("halo");
+}
+
+/// Posterior probability that an effect with posterior N(mean, sd^2) lies
+/// within `threshold` of 0 on the side of its mean: the chance that calling
+/// it "beyond the threshold" is a false discovery.
+CALIBRA_INLINE double null_probability(double mean, double sd, double threshold) {
+  if (!(sd > 0)) return std::abs(mean) >= threshold ? 0.0 : 1.0;
+  // Phi((threshold - |mean|) / sd)
+  return 0.5 * std::erfc(-(threshold - std::abs(mean)) / (sd * std::sqrt(2.0)));
+}
+
+/// Bayesian false-discovery-rate selection (Newton, Noueiry, Sarkar &
+/// Ahlquist 2004): the largest set of candidates, taken in increasing order
+/// of null probability, whose mean null probability -- the posterior
+/// expected share of false discoveries in the set -- is at most `rate`.
+/// Returns a selected mark per candidate.
+CALIBRA_INLINE std::vector<bool> select_discoveries(const std::vector<double>& null_probabilities, double rate) {
+  std::vector<std::size_t> order(null_probabilities.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return null_probabilities[a] < null_probabilities[b]; });
+  std::vector<bool> selected(null_probabilities.size(), false);
+  double sum = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    sum += null_probabilities[order[k]];
+    // The running mean only grows along the order, so the first excess ends the set.
+    if (sum > rate * static_cast<double>(k + 1)) break;
+    selected[order[k]] = true;
+  }
+  return selected;
+}
+
+CALIBRA_INLINE ratee_cells make_ratee_cells(const severity_design& d) {
+  ratee_cells out;
+  out.ratee_code.resize(d.rows());
+  out.cell_code.resize(d.rows());
+  std::vector<std::uint32_t> cell_of(d.n_competencies(), UINT32_MAX);
+  for (std::size_t e = 0; e < d.n_ratees(); ++e) {
+    for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i) {
+      out.ratee_code[i] = static_cast<std::uint32_t>(e);
+      std::uint32_t& cell = cell_of[d.competency[i]];
+      if (cell == UINT32_MAX) {
+        cell = static_cast<std::uint32_t>(out.cell_ratee.size());
+        out.cell_ratee.push_back(static_cast<std::uint32_t>(e));
+        out.cell_competency.push_back(d.competency[i]);
+      } else {
+        out.replicated = true;
+      }
+      out.cell_code[i] = cell;
+    }
+    for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i) cell_of[d.competency[i]] = UINT32_MAX;
+  }
+  return out;
+}
+
+/// The crossed random-effects fit (severity_model::random_effects): fills
+/// `fit` from the REML fit of
+///   level = mu + competency + period + ratee + (ratee x competency) - severity + e.
+CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severity_design& d,
+                                        const severity_options& options, severity_fit& fit) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t n = d.rows(), n_raters = d.n_raters(), n_ratees = d.n_ratees();
+  const std::size_t n_comp = d.n_competencies(), n_periods = d.n_periods();
+
+  ratee_cells cells = make_ratee_cells(d);
+  std::vector<std::uint32_t>& cell_ratee = cells.cell_ratee;
+  std::vector<std::uint32_t>& cell_competency = cells.cell_competency;
+  const bool replicated = cells.replicated;
+  const bool with_cells = options.ratee_competency_effects && n_comp > 1 && replicated;
+  const bool with_periods = d.period_effects && n_periods > 1;
+
+  std::vector<mixed_factor> random{{"rater", d.rater, n_raters}, {"ratee", std::move(cells.ratee_code), n_ratees}};
+  if (with_cells) random.push_back({"ratee:competency", std::move(cells.cell_code), cell_ratee.size()});
+  std::vector<mixed_factor> fixed;
+  if (n_comp > 1) fixed.push_back({"competency", d.competency, n_comp});
+  if (with_periods) fixed.push_back({"period", d.period, n_periods});
+
+  mixed_model_fit m;
+  try {
+    m = fit_mixed_model(d.level, std::move(random), std::move(fixed));
+  } catch (const error& e) {
+    // The engine refuses designs it cannot identify (one rater, one rating
+    // per ratee, ratings that fit exactly); say so rather than guess.
+    fit.reason = std::string("the random-effects severity model cannot be fitted to these ratings: ") + e.what();
+    return;
+  }
+
+  // Fixed part: treatment-coded coefficients -> mu + sum-to-zero effects.
+  const std::size_t p = m.fixed.size();
+  const auto coefficient = [&](std::size_t j) { return m.fixed[j].estimate; };
+  const auto covariance = [&](std::size_t j, std::size_t k) { return m.fixed_covariance[j * p + k]; };
+  // Coefficient index of competency c / period q (0: none, the baseline).
+  const auto comp_index = [&](std::size_t c) -> std::size_t { return (n_comp > 1 && c > 0) ? c : 0; };
+  const auto period_index = [&](std::size_t q) -> std::size_t {
+    return (with_periods && q > 0) ? (n_comp > 1 ? n_comp - 1 : 0) + q : 0;
+  };
+  const auto variance_of = [&](const std::vector<std::pair<std::size_t, double>>& weights) {
+    double v = 0;
+    for (const auto& [j, a] : weights)
+      for (const auto& [k, b] : weights) v += a * b * covariance(j, k);
+    return std::max(0.0, v);
+  };
+  // Sum-to-zero effects: a_c = beta_c - mean_k beta_k (beta_0 = 0), with
+  // the SE of that contrast.
+  const auto centred = [&](std::size_t count, auto index_of) {
+    std::vector<std::pair<double, double>> out;  // estimate, se
+    double mean = 0;
+    for (std::size_t c = 0; c < count; ++c) mean += index_of(c) ? coefficient(index_of(c)) : 0.0;
+    mean /= static_cast<double>(count);
+    for (std::size_t c = 0; c < count; ++c) {
+      std::vector<std::pair<std::size_t, double>> w;
+      for (std::size_t k = 0; k < count; ++k) {
+        const double weight = (k == c ? 1.0 : 0.0) - 1.0 / static_cast<double>(count);
+        if (index_of(k)) w.emplace_back(index_of(k), weight);
+      }
+      out.emplace_back((index_of(c) ? coefficient(index_of(c)) : 0.0) - mean, std::sqrt(variance_of(w)));
+    }
+    return std::pair{out, mean};
+  };
+  const auto [competency_effect, competency_mean] = centred(n_comp, comp_index);
+  const auto [period_effect, period_mean] =
+      with_periods ? centred(n_periods, period_index)
+                   : std::pair{std::vector<std::pair<double, double>>(n_periods, {0.0, nan}), 0.0};
+  fit.mu = coefficient(0) + competency_mean + period_mean;
+
+  std::vector<std::size_t> competency_n(n_comp, 0), period_n(n_periods, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    ++competency_n[d.competency[i]];
+    ++period_n[d.period[i]];
+  }
+  for (std::size_t c = 0; c < n_comp; ++c)
+    fit.competency_effects.push_back(
+        {d.competency_ids[c], competency_effect[c].first, n_comp > 1 ? competency_effect[c].second : 0.0,
+         competency_n[c]});
+  for (std::size_t q = 0; q < n_periods; ++q)
+    fit.period_effects.push_back({d.period_ids[q], period_effect[q].first,
+                                  with_periods ? period_effect[q].second : (d.period_effects ? 0.0 : nan),
+                                  period_n[q]});
+
+  // SE of the fixed prediction mu + competency + period for every
+  // (competency, table period); a period without kept ratings gets the
+  // competency part only (its effect is taken as 0).
+  const std::size_t table_periods = table.periods().size();
+  fit.cell_mean_se = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(table.n_competencies()),
+                                               static_cast<Eigen::Index>(table_periods), nan);
+  std::vector<std::optional<std::size_t>> compact_period(table_periods);
+  for (std::size_t q = 0; q < n_periods; ++q) compact_period[d.period_ids[q]] = q;
+  for (std::size_t c = 0; c < n_comp; ++c)
+    for (std::size_t tq = 0; tq < table_periods; ++tq) {
+      std::vector<std::pair<std::size_t, double>> w{{0, 1.0}};
+      if (comp_index(c)) w.emplace_back(comp_index(c), 1.0);
+      if (compact_period[tq] && period_index(*compact_period[tq])) w.emplace_back(period_index(*compact_period[tq]), 1.0);
+      fit.cell_mean_se(static_cast<Eigen::Index>(d.competency_ids[c]), static_cast<Eigen::Index>(tq)) =
+          std::sqrt(variance_of(w));
+    }
+
+  const mixed_random_factor& raters = m.random[0];
+  const mixed_random_factor& ratees = m.random[1];
+  fit.rater_variance = raters.variance;
+  fit.ratee_variance = ratees.variance;
+  fit.ratee_competency_variance = with_cells ? m.random[2].variance : 0.0;
+  fit.residual_sd = m.sigma;
+  fit.dof = n - p;
+  fit.solver = "sparse LDLT with AMD ordering, REML";
+  fit.iterations = m.evaluations;
+  fit.converged = m.converged;
+  fit.se_method = "posterior: conditional SDs given the REML variance components (shrunken random effects)";
+
+  fit.ratees = d.ratee_ids;
+  fit.ratee_effects = ratees.mode;
+  fit.ratee_effect_sd = ratees.conditional_sd;
+  const auto cols = static_cast<Eigen::Index>(table.n_competencies());
+  fit.ratee_competency_effects = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(n_ratees), cols, nan);
+  fit.ratee_competency_sd = fit.ratee_competency_effects;
+  for (std::size_t cell = 0; cell < cell_ratee.size(); ++cell) {
+    const auto row = static_cast<Eigen::Index>(cell_ratee[cell]);
+    const auto col = static_cast<Eigen::Index>(d.competency_ids[cell_competency[cell]]);
+    fit.ratee_competency_effects(row, col) = with_cells ? m.random[2].mode[cell] : 0.0;
+    fit.ratee_competency_sd(row, col) = with_cells ? m.random[2].conditional_sd[cell] : 0.0;
+  }
+
+  // Residuals per rater, for the fit mean square.
+  std::vector<double> rater_rss(n_raters, 0.0);
+  for (std::size_t e = 0; e < n_ratees; ++e)
+    for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i) {
+      const double cell = with_cells ? fit.ratee_competency_effects(static_cast<Eigen::Index>(e),
+                                                                    static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]))
+                                     : 0.0;
+      const double predicted = coefficient(0) + (comp_index(d.competency[i]) ? coefficient(comp_index(d.competency[i])) : 0.0) +
+                               (period_index(d.period[i]) ? coefficient(period_index(d.period[i])) : 0.0) +
+                               raters.mode[d.rater[i]] + ratees.mode[e] + cell;
+      const double residual = d.level[i] - predicted;
+      rater_rss[d.rater[i]] += residual * residual;
+    }
+
+  const boost::math::normal_distribution<double> normal;
+  const double z = boost::math::quantile(boost::math::complement(normal, (1 - options.confidence) / 2));
+  const double sigma2 = m.residual_variance;
+  detail::rater_diagnostics(d, static_cast<int>(table.framework().scale().size()), fit.raters);
+  std::vector<double> candidates;
+  std::vector<std::size_t> candidate_position;
+  for (std::size_t r = 0; r < n_raters; ++r) {
+    rater_severity& rs = fit.raters[r];
+    fit.rater_position[rs.rater] = r;
+    rs.component = fit.network.rater_component[rs.rater];
+    rs.severity = -raters.mode[r];  // severity lowers the level
+    rs.se = raters.conditional_sd[r];
+    rs.ci_low = rs.severity - z * rs.se;
+    rs.ci_high = rs.severity + z * rs.se;
+    rs.fit_mean_square = sigma2 > 0 ? rater_rss[r] / static_cast<double>(rs.n_ratings) / sigma2 : nan;
+    rs.judged = rs.n_ratings >= options.min_ratings_to_judge && rs.n_ratees >= options.min_ratees_to_judge;
+    rs.null_probability = null_probability(rs.severity, rs.se, options.flag_threshold);
+    if (rs.judged) {
+      candidates.push_back(rs.null_probability);
+      candidate_position.push_back(r);
+    }
+  }
+  const std::vector<bool> selected = select_discoveries(candidates, options.false_discovery_rate);
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    rater_severity& rs = fit.raters[candidate_position[k]];
+    if (selected[k]) {
+      rs.flags.emplace_back(rs.severity < 0 ? "lenient" : "harsh");
+      ++fit.raters_flagged;
+    }
+  }
+  fit.raters_judged = candidates.size();
+  for (rater_severity& rs : fit.raters) distribution_flags(rs, options);
+  fit.available = true;
+}
+
 }  // namespace calibra::calibration::detail
 
 namespace calibra::calibration {
@@ -507,6 +756,12 @@ if (d.rows() == 0) {
   }();
   return fit;
 }
+fit.model = options.model;
+if (options.model == severity_model::random_effects) {
+  detail::fit_random_severity(table, d, options, fit);
+  return fit;
+}
+fit.rater_variance = fit.ratee_variance = fit.ratee_competency_variance = nan;
   const std::size_t n_raters = d.n_raters(), n_comp = d.n_competencies();
   const std::size_t n_params = d.parameters();
   const std::size_t rank = d.n_ratees() + (n_raters - fit.network.components.size()) + (n_comp - 1) +
@@ -696,18 +951,13 @@ if (d.rows() == 0) {
     rs.ci_high = rs.severity + t_quantile * rs.se;
     rs.fit_mean_square = sigma2 > 0 ? rater_rss[r] / static_cast<double>(rs.n_ratings) / sigma2 : nan;
 
-    const bool enough_ratings = rs.n_ratings >= options.min_ratings_for_flags;
-    const bool enough_ratees = enough_ratings && rs.n_ratees >= options.min_ratees_for_flags;
-    if (rs.severity <= -options.flag_threshold && rs.ci_high < 0) rs.flags.emplace_back("lenient");
-    if (rs.severity >= options.flag_threshold && rs.ci_low > 0) rs.flags.emplace_back("harsh");
-    if (enough_ratings && rs.middle_share >= options.central_share && rs.sd_ratio <= options.central_sd_ratio)
-      rs.flags.emplace_back("central-tendency");
-    if (enough_ratings && rs.levels_used <= options.range_max_levels && rs.pooled_levels_used > rs.levels_used)
-      rs.flags.emplace_back("range-restriction");
-    if (enough_ratees && rs.discrimination_ratio <= options.nondiscriminating_ratio)
-      rs.flags.emplace_back("non-discriminating");
-    if (enough_ratees && rs.halo_sd_ratio <= options.halo_sd_ratio && rs.halo_pc1_share >= options.halo_pc1_share)
-      rs.flags.emplace_back("halo");
+    rs.null_probability = nan;
+    rs.judged = rs.n_ratings >= options.min_ratings_to_judge && rs.n_ratees >= options.min_ratees_to_judge;
+    if (rs.judged) ++fit.raters_judged;
+    if (rs.judged && rs.severity <= -options.flag_threshold && rs.ci_high < 0) rs.flags.emplace_back("lenient");
+    if (rs.judged && rs.severity >= options.flag_threshold && rs.ci_low > 0) rs.flags.emplace_back("harsh");
+    if (!rs.flags.empty()) ++fit.raters_flagged;
+    detail::distribution_flags(rs, options);
   }
   fit.available = true;
   return fit;
@@ -803,9 +1053,35 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
     k = m;
   }
 
-  const double sigma2 = residual_sd * residual_sd;
   scores.value = Eigen::MatrixXd::Constant(rows, cols, nan);
   scores.se = Eigen::MatrixXd::Constant(rows, cols, nan);
+  if (model == severity_model::random_effects) {
+    // The person's predicted level with no rater in the way:
+    //   mu + competency + period(target) + ratee + ratee x competency,
+    // kept inside the scale.  Its SD adds the variances of the fixed part,
+    // the ratee effect and the ratee x competency effect; it leaves out their
+    // (negative) posterior covariance, so it errs on the wide side.
+    std::vector<double> competency_effect(table.n_competencies(), 0.0);
+    for (const facet_effect& c : competency_effects) competency_effect[c.id] = c.estimate;
+    const double top = static_cast<double>(table.framework().scale().size());
+    std::vector<std::size_t> position_of(table.ratees().size(), std::size_t(-1));
+    for (std::size_t k = 0; k < ratees.size(); ++k) position_of[ratees[k]] = k;
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const std::size_t k = position_of[scores.ratees[static_cast<std::size_t>(i)]];
+      const auto ki = static_cast<Eigen::Index>(k);
+      for (Eigen::Index c = 0; c < cols; ++c) {
+        if (scores.n(i, c) == 0) continue;
+        const double value = mu + competency_effect[static_cast<std::size_t>(c)] + target_effect + ratee_effects[k] +
+                             ratee_competency_effects(ki, c);
+        const double fixed_se = cell_mean_se(c, static_cast<Eigen::Index>(target));
+        scores.value(i, c) = std::clamp(value, 1.0, top);
+        scores.se(i, c) = std::sqrt(fixed_se * fixed_se + ratee_effect_sd[k] * ratee_effect_sd[k] +
+                                    ratee_competency_sd(ki, c) * ratee_competency_sd(ki, c));
+      }
+    }
+    return scores;
+  }
+  const double sigma2 = residual_sd * residual_sd;
   for (Eigen::Index i = 0; i < rows; ++i)
     for (Eigen::Index c = 0; c < cols; ++c) {
       const int n = scores.n(i, c);

@@ -28,14 +28,44 @@ enum class severity_solver {
   incomplete_cholesky_cg,  // sparse information matrix, incomplete Cholesky preconditioner
 };
 
+/// Which model fit_severity estimates (docs/severity.md).
+enum class severity_model {
+  /// Crossed random effects fitted by REML: raters, ratees and ratee x
+  /// competency are random, competencies and periods fixed.  Severities
+  /// are posterior means, shrunk towards 0 by as much as the rater's data
+  /// are thin, with posterior SDs.  The default.
+  random_effects,
+  /// Every rater, ratee, competency and period a fixed effect, by least
+  /// squares: unshrunken, so a rater with two ratings can get an extreme
+  /// severity.  Kept for comparison with FACETS-style fits.
+  fixed_effects,
+};
+
 struct severity_options {
   /// Which ratings to model.  Empty roles -> external_roles().
   ratings_filter filter;
+  severity_model model = severity_model::random_effects;
   bool period_effects = true;
+  /// Random effects: include ratee x competency effects (a person's profile
+  /// across competencies) when some ratee has two or more kept ratings of
+  /// one competency; without such replication they cannot be told apart
+  /// from rating noise and are left out.
+  bool ratee_competency_effects = true;
   double confidence = 0.95;
   /// |severity| in levels from which a rater is called lenient or harsh
-  /// (the confidence interval must also exclude 0).
+  /// (the practical threshold).  Random effects: see false_discovery_rate.
+  /// Fixed effects: the confidence interval must also exclude 0.
   double flag_threshold = 0.5;
+  /// Random effects: lenient/harsh flags are the largest set of judged
+  /// raters whose average posterior probability of NOT being beyond the
+  /// threshold (on the side of their estimate) is at most this rate -- the
+  /// posterior expected share of false flags (docs/severity.md).
+  double false_discovery_rate = 0.05;
+  /// Raters with fewer kept ratings, or fewer distinct ratees, are "too
+  /// few ratings to judge": they keep their estimate but are never called
+  /// lenient or harsh.
+  std::size_t min_ratings_to_judge = 5;
+  std::size_t min_ratees_to_judge = 2;
   /// Raters with fewer kept ratings get no distribution-based flag
   /// (central-tendency, range-restriction, non-discriminating, halo).
   std::size_t min_ratings_for_flags = 10;
@@ -77,8 +107,18 @@ struct severity_options {
 /// One rater's severity and diagnostics.
 struct rater_severity {
   std::uint32_t rater = 0;
+  /// Severity in levels (> 0 harsh: the rater's levels come out lower).
+  /// Random effects: posterior mean, `se` the posterior SD and the interval
+  /// a normal credible interval; fixed effects: estimate, SE, t interval.
   double severity = 0, se = 0, ci_low = 0, ci_high = 0;
   std::size_t component = 0, n_ratings = 0, n_ratees = 0;
+  /// Enough ratings and ratees to be called lenient or harsh at all
+  /// (severity_options::min_ratings_to_judge, min_ratees_to_judge).
+  bool judged = true;
+  /// Random effects: posterior probability that |severity| is below the
+  /// flag threshold on the side of the estimate (the rater's local false
+  /// discovery rate); NaN for the fixed-effects model.
+  double null_probability = 0;
 
   // Diagnostics (NaN when undefined).
   double mean_level = 0;       // mean of the rater's levels
@@ -113,12 +153,29 @@ struct severity_fit {
   /// degrees of freedom); `reason` then says why and the tables are empty.
   bool available = false;
   std::string reason;
+  severity_model model = severity_model::random_effects;
+  /// Random effects: the REML variance components (levels squared) of
+  /// raters, ratees and ratee x competency (0 when that effect is left
+  /// out); NaN for the fixed-effects model.
+  double rater_variance = 0, ratee_variance = 0, ratee_competency_variance = 0;
+  /// Raters judged, and flagged lenient or harsh.
+  std::size_t raters_judged = 0, raters_flagged = 0;
 
   /// One per rater with kept ratings, ascending rater id.
   std::vector<rater_severity> raters;
   /// Ratee effects (mean-centred over ratees), by ascending ratee id.
   std::vector<std::uint32_t> ratees;
   std::vector<double> ratee_effects;
+  /// Random effects only (empty otherwise): the ratee effects' posterior
+  /// SDs, and the ratee x competency effects and their posterior SDs (rows
+  /// follow `ratees`, columns the framework's competencies; NaN where the
+  /// ratee has no kept rating of the competency, 0 where the effect is left
+  /// out of the model).
+  std::vector<double> ratee_effect_sd;
+  Eigen::MatrixXd ratee_competency_effects, ratee_competency_sd;
+  /// Random effects only: the SE of mu + competency effect + period
+  /// effect, by competency (rows) and table period (columns).
+  Eigen::MatrixXd cell_mean_se;
   /// Competencies and periods with kept ratings; estimates sum to zero.
   std::vector<facet_effect> competency_effects;
   std::vector<facet_effect> period_effects;
@@ -236,6 +293,28 @@ std::optional<iterative_solution> solve_reduced_sparse(const severity_design& d,
 double sample_sd(double n, double sum, double sum_sq);
 
 double ratio_or_nan(double numerator, double denominator);
+
+/// Posterior probability that an effect with posterior N(mean, sd^2) lies
+/// within `threshold` of 0 on the side of its mean: the chance that calling
+/// it "beyond the threshold" is a false discovery (its local fdr).
+double null_probability(double mean, double sd, double threshold);
+
+/// Bayesian false-discovery-rate selection: the largest set of candidates,
+/// taken in increasing order of null probability, whose mean null
+/// probability is at most `rate`.  A selected mark per candidate.
+std::vector<bool> select_discoveries(const std::vector<double>& null_probabilities, double rate);
+
+/// Ratee codes (the design's compact ratee of every row) and ratee x
+/// competency cells numbered in order of appearance, for the random-effects
+/// models.  `replicated`: some ratee has two or more rows on one competency,
+/// without which cell effects cannot be told apart from rating noise.
+struct ratee_cells {
+  std::vector<std::uint32_t> ratee_code, cell_code;  // per row
+  std::vector<std::uint32_t> cell_ratee, cell_competency;  // per cell (compact ids)
+  bool replicated = false;
+};
+
+ratee_cells make_ratee_cells(const severity_design& d);
 
 /// The distribution-based diagnostics of every rater (no model needed).
 void rater_diagnostics(const severity_design& d, int n_levels, std::vector<rater_severity>& out);
