@@ -79,8 +79,8 @@ std::vector<std::size_t> walk_of(const framework& fw, std::size_t career_level) 
   std::size_t best_count = 0;
   for (const auto& chain : fw.promotion_chains()) {
     if (std::find(chain.begin(), chain.end(), career_level) == chain.end()) continue;
-    const auto count = static_cast<std::size_t>(std::count_if(
-        chain.begin(), chain.end(), [&](std::size_t l) { return fw.ladder().levels()[l].track == t; }));
+    const auto count = static_cast<std::size_t>(
+        std::count_if(chain.begin(), chain.end(), [&](std::size_t l) { return fw.ladder().levels()[l].track == t; }));
     if (best.empty() || count > best_count) best = chain, best_count = count;
   }
   return best;
@@ -115,7 +115,8 @@ std::pair<std::optional<std::size_t>, bool> level_of(const framework& fw, const 
   auto worst_margin = [&](std::size_t level) {
     double worst = std::numeric_limits<double>::infinity();
     for (std::size_t c = 0; c < fw.competencies().size(); ++c)
-      worst = std::min(worst, proficiency(static_cast<Eigen::Index>(c)) - (expectation(fw, level, c) - meets_tolerance));
+      worst =
+          std::min(worst, proficiency(static_cast<Eigen::Index>(c)) - (expectation(fw, level, c) - meets_tolerance));
     return worst;
   };
   std::optional<std::size_t> position;
@@ -150,7 +151,8 @@ planted_data generate(const std::shared_ptr<const framework>& fw_ptr, const plan
   // Raters: managers, then skip-level managers or guests, then peers.
   const std::size_t n_managers = std::max<std::size_t>(2, (config.ratees + config.team_size - 1) / config.team_size);
   for (std::size_t m = 0; m < n_managers; ++m) {
-    planted_rater r{numbered("mgr", m, 2), rater_kind::manager, rater_effect::none, random.normal(0, config.rater_sd), 0};
+    planted_rater r{numbered("mgr", m, 2), rater_kind::manager, rater_effect::none, random.normal(0, config.rater_sd),
+                    0};
     if (m == 0) r.effect = rater_effect::lenient, r.severity = -config.planted_severity;
     if (m == 1) r.effect = rater_effect::harsh, r.severity = config.planted_severity;
     out.raters.push_back(r);
@@ -158,17 +160,17 @@ planted_data generate(const std::shared_ptr<const framework>& fw_ptr, const plan
   const std::size_t first_second = out.raters.size();
   const std::size_t n_skip = two ? (n_managers + config.skip_span - 1) / config.skip_span : 0;
   for (std::size_t d = 0; d < n_skip; ++d)
-    out.raters.push_back({numbered("dir", d, 1), rater_kind::skip_level, rater_effect::none,
-                          random.normal(0, config.rater_sd), 0});
+    out.raters.push_back(
+        {numbered("dir", d, 1), rater_kind::skip_level, rater_effect::none, random.normal(0, config.rater_sd), 0});
   const std::size_t n_guests = two ? 0 : std::min(config.guest_raters, config.ratees);
   for (std::size_t g = 0; g < n_guests; ++g)
-    out.raters.push_back({numbered("guest", g, 1), rater_kind::guest, rater_effect::none,
-                          random.normal(0, config.rater_sd), 0});
+    out.raters.push_back(
+        {numbered("guest", g, 1), rater_kind::guest, rater_effect::none, random.normal(0, config.rater_sd), 0});
   const std::size_t first_peer = out.raters.size();
   if (two)
     for (std::size_t i = 0; i < config.ratees; ++i)
-      out.raters.push_back({numbered("peer", i, 3), rater_kind::peer, rater_effect::none,
-                            random.normal(0, config.rater_sd), 0});
+      out.raters.push_back(
+          {numbered("peer", i, 3), rater_kind::peer, rater_effect::none, random.normal(0, config.rater_sd), 0});
 
   // Ratees and their true proficiencies.
   const double ready_cut = config.ready_share;
@@ -181,13 +183,14 @@ planted_data generate(const std::shared_ptr<const framework>& fw_ptr, const plan
     e.manager = i % n_managers;
     e.walk = walk_of(fw, e.career_level);
     const int at = position_on(e.walk, e.career_level);
-    if (at >= 0 && static_cast<std::size_t>(at) + 1 < e.walk.size()) e.next_level = e.walk[static_cast<std::size_t>(at) + 1];
+    if (at >= 0 && static_cast<std::size_t>(at) + 1 < e.walk.size())
+      e.next_level = e.walk[static_cast<std::size_t>(at) + 1];
 
     const double draw = random.uniform();
-    e.kind = draw < ready_cut ? profile_kind::ready
+    e.kind = draw < ready_cut       ? profile_kind::ready
              : draw < archetype_cut ? profile_kind::archetype
-             : draw < mixed_cut ? profile_kind::mixed
-                                : profile_kind::flat;
+             : draw < mixed_cut     ? profile_kind::mixed
+                                    : profile_kind::flat;
     if (e.kind == profile_kind::ready && !e.next_level) e.kind = profile_kind::flat;
     if (e.kind == profile_kind::archetype && fw.archetypes().empty()) e.kind = profile_kind::flat;
 
@@ -223,15 +226,15 @@ planted_data generate(const std::shared_ptr<const framework>& fw_ptr, const plan
   }
 
   // The ratings.
-  cal::ratings_builder builder(fw_ptr, "planted design " + std::to_string(static_cast<int>(config.layout)) +
-                                            " seed " + std::to_string(config.seed));
+  cal::ratings_builder builder(fw_ptr, "planted design " + std::to_string(static_cast<int>(config.layout)) + " seed " +
+                                           std::to_string(config.seed));
   // Guests rate ratees 3, 3 + every, 3 + 2 every, ... (every = ratees / guests).
   const std::size_t guest_every = n_guests ? config.ratees / n_guests : 0;
   const std::size_t guest_first = guest_every ? 3 % guest_every : 0;
   std::vector<std::set<std::size_t>> rated(out.raters.size());
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> pair_of;  // (rater, ratee) -> index into out.pairs
-  auto rate = [&](const planted_ratee& e, const std::string& rater, cal::rater_role role,
-                  double shift, const std::string& period) {
+  auto rate = [&](const planted_ratee& e, const std::string& rater, cal::rater_role role, double shift,
+                  const std::string& period) {
     for (std::size_t c = 0; c < n_comp; ++c) {
       const double score = e.proficiency(static_cast<Eigen::Index>(c)) + shift + random.normal(0, config.noise_sd);
       cal::rating r;

@@ -106,8 +106,8 @@ struct planted_config {
   design layout = design::one_period;
   std::uint64_t seed = 1;
   std::size_t ratees = 100;
-  std::size_t team_size = 10;  // ratees per manager
-  std::size_t skip_span = 4;   // managers per skip-level manager (two_periods)
+  std::size_t team_size = 10;    // ratees per manager
+  std::size_t skip_span = 4;     // managers per skip-level manager (two_periods)
   std::size_t guest_raters = 5;  // one-ratee raters in one_period
 
   double rater_sd = 0.2;
@@ -133,7 +133,7 @@ struct planted_rater {
   std::string name;
   rater_kind kind = rater_kind::manager;
   rater_effect effect = rater_effect::none;
-  double severity = 0;          // > 0 harsh, in levels
+  double severity = 0;           // > 0 harsh, in levels
   std::size_t ratees_rated = 0;  // distinct ratees this rater rates (all periods)
 };
 
@@ -151,10 +151,10 @@ struct planted_ratee {
   double self_inflation = 0;
 
   // The truth implied by the proficiencies.
-  std::vector<std::size_t> walk;           // the ratee's promotion chain, lowest first
-  std::optional<std::size_t> next_level;   // the next career level on the walk
+  std::vector<std::size_t> walk;          // the ratee's promotion chain, lowest first
+  std::optional<std::size_t> next_level;  // the next career level on the walk
   readiness_truth readiness = readiness_truth::no_next_step;
-  std::optional<std::size_t> true_level;   // empty: not even the bottom of the walk is met
+  std::optional<std::size_t> true_level;  // empty: not even the bottom of the walk is met
   bool clear_level = false;
 };
 
@@ -167,7 +167,7 @@ struct planted_pair {
 
 struct planted_data {
   planted_config config;
-  std::vector<std::string> periods;  // chronological; the last is the analysed one
+  std::vector<std::string> periods;   // chronological; the last is the analysed one
   std::vector<planted_rater> raters;  // external raters (self ratings are not listed)
   std::vector<planted_ratee> ratees;
   std::vector<planted_pair> pairs;  // every (external rater, ratee) pair that occurs

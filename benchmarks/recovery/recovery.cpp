@@ -47,14 +47,14 @@ enum class ready_call { none, ready, not_ready, too_uncertain };
 
 /// calibra's judgments, indexed like the planted ratees and raters.
 struct judgments {
-  std::vector<Eigen::VectorXd> fair_score;              // per ratee, NaN without a score
-  std::vector<ready_call> readiness;                    // on the step the truth judges
+  std::vector<Eigen::VectorXd> fair_score;  // per ratee, NaN without a score
+  std::vector<ready_call> readiness;        // on the step the truth judges
   std::vector<std::optional<std::size_t>> inferred_level;
-  std::vector<std::optional<std::size_t>> archetype;    // only when calibra claims one
-  std::vector<double> severity;                         // per rater, > 0 harsh; NaN without an estimate
+  std::vector<std::optional<std::size_t>> archetype;  // only when calibra claims one
+  std::vector<double> severity;                       // per rater, > 0 harsh; NaN without an estimate
   std::vector<bool> lenient, harsh, drift;
   bool drift_available = false;
-  double self_inflation = nan;                          // team: self minus others, in levels
+  double self_inflation = nan;  // team: self minus others, in levels
 };
 
 judgments read_judgments(const cal::calibration_report& report, const rec::planted_data& data) {
@@ -283,6 +283,15 @@ void print(const std::vector<row>& rows) {
                 r.goal.c_str(), r.pass ? (*r.pass ? "pass" : "FAIL") : "-");
 }
 
+/// Pass or fail of a rate goal; nothing to judge without cases.
+std::optional<bool> at_least(const tally& t, double goal) {
+  return t.total ? std::optional<bool>(t.rate() >= goal) : std::nullopt;
+}
+
+std::optional<bool> at_most(const tally& t, double goal) {
+  return t.total ? std::optional<bool>(t.rate() <= goal) : std::nullopt;
+}
+
 std::vector<row> table_of(const measures& m) {
   std::vector<row> rows;
   const double n = static_cast<double>(m.cells);
@@ -293,50 +302,51 @@ std::vector<row> table_of(const measures& m) {
   rows.push_back({"fair-score RMSE (levels)", fmt("%.3f", rmse), "oracle " + fmt("%.3f", oracle_rmse), "", {}});
   rows.push_back({"RMSE / oracle RMSE", fmt("%.2f", rmse / oracle_rmse), "", "<= 1.30", rmse / oracle_rmse <= 1.30});
   const auto min_rho = m.severity_rho.empty() ? nan : *std::min_element(m.severity_rho.begin(), m.severity_rho.end());
-  rows.push_back({"severity rank correlation (Spearman)", fmt("%.3f", mean_of(m.severity_rho)),
-                  "min over seeds " + fmt("%.3f", min_rho), "", {}});
+  rows.push_back({"severity rank correlation (Spearman)",
+                  fmt("%.3f", mean_of(m.severity_rho)),
+                  "min over seeds " + fmt("%.3f", min_rho),
+                  "",
+                  {}});
   rows.push_back({"planted lenient/harsh raters flagged", percent(m.planted_hit), "", "", {}});
   rows.push_back({"false flags, ordinary raters |sev| <= 0.25", percent(m.ordinary_false), "", "", {}});
   rows.push_back({"false flags, one-ratee raters |sev| <= 0.25", percent(m.one_ratee_false), "", "none",
-                  m.one_ratee_false.total ? std::optional<bool>(m.one_ratee_false.hits == 0) : std::nullopt});
+                  at_most(m.one_ratee_false, 0.0)});
   if (m.drift_false.empty()) {
     rows.push_back({"false drift flags (none planted)", "n/a (one period)", "", "<= 1 per seed", {}});
   } else {
     const std::size_t total = std::accumulate(m.drift_false.begin(), m.drift_false.end(), std::size_t{0});
     const std::size_t worst = *std::max_element(m.drift_false.begin(), m.drift_false.end());
-    rows.push_back({"false drift flags (none planted)", std::to_string(total) + " in " +
-                        std::to_string(m.drift_false.size()) + " seeds",
+    rows.push_back({"false drift flags (none planted)",
+                    std::to_string(total) + " in " + std::to_string(m.drift_false.size()) + " seeds",
                     "max per seed " + std::to_string(worst), "<= 1 per seed", worst <= 1});
   }
-  rows.push_back({"clearly ready called ready", percent(m.ready_called), "", ">= 70%",
-                  m.ready_called.total ? std::optional<bool>(m.ready_called.rate() >= 0.70) : std::nullopt});
+  rows.push_back({"clearly ready called ready", percent(m.ready_called), "", ">= 70%", at_least(m.ready_called, 0.70)});
   rows.push_back({"clearly not ready called ready", percent(m.not_ready_called_ready), "", "<= 5%",
-                  m.not_ready_called_ready.total ? std::optional<bool>(m.not_ready_called_ready.rate() <= 0.05)
-                                                 : std::nullopt});
+                  at_most(m.not_ready_called_ready, 0.05)});
   rows.push_back({"too-uncertain (ratees with a next step)", percent(m.too_uncertain), "", "", {}});
-  rows.push_back({"clear levels inferred right", percent(m.level_right), "", ">= 75%",
-                  m.level_right.total ? std::optional<bool>(m.level_right.rate() >= 0.75) : std::nullopt});
-  rows.push_back({"clear levels inferred 2+ levels low", std::to_string(m.level_two_low), "", "none",
-                  m.level_two_low == 0});
+  rows.push_back({"clear levels inferred right", percent(m.level_right), "", ">= 75%", at_least(m.level_right, 0.75)});
+  rows.push_back(
+      {"clear levels inferred 2+ levels low", std::to_string(m.level_two_low), "", "none", m.level_two_low == 0});
   rows.push_back({"planted archetypes recovered", percent(m.archetype_recovered), "", ">= 70%",
-                  m.archetype_recovered.total ? std::optional<bool>(m.archetype_recovered.rate() >= 0.70)
-                                              : std::nullopt});
+                  at_least(m.archetype_recovered, 0.70)});
   tally none = m.flat_claimed;
   none.hits = none.total - none.hits;
-  rows.push_back({"flat profiles with no archetype", percent(none), "", ">= 60%",
-                  none.total ? std::optional<bool>(none.rate() >= 0.60) : std::nullopt});
-  const double worst_self = m.self_error.empty() ? nan
-                                                 : *std::max_element(m.self_error.begin(), m.self_error.end(),
-                                                                     [](double a, double b) { return std::abs(a) < std::abs(b); });
-  rows.push_back({"self-inflation error (estimate - planted)", fmt("%+.3f", mean_of(m.self_error)),
-                  "worst seed " + fmt("%+.3f", worst_self), "", {}});
+  rows.push_back({"flat profiles with no archetype", percent(none), "", ">= 60%", at_least(none, 0.60)});
+  const double worst_self =
+      m.self_error.empty() ? nan : *std::max_element(m.self_error.begin(), m.self_error.end(), [](double a, double b) {
+        return std::abs(a) < std::abs(b);
+      });
+  rows.push_back({"self-inflation error (estimate - planted)",
+                  fmt("%+.3f", mean_of(m.self_error)),
+                  "worst seed " + fmt("%+.3f", worst_self),
+                  "",
+                  {}});
   return rows;
 }
 
 const char* describe(rec::design d) {
-  return d == rec::design::one_period
-             ? "one period; manager + one other manager (or a one-ratee guest) + self"
-             : "two periods; manager + skip-level + one-ratee peer + self, in both";
+  return d == rec::design::one_period ? "one period; manager + one other manager (or a one-ratee guest) + self"
+                                      : "two periods; manager + skip-level + one-ratee peer + self, in both";
 }
 
 int usage(const char* program) {

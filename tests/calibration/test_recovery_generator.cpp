@@ -103,8 +103,8 @@ TEST_CASE("recovery generator: design 2 is two periods of manager, skip-level, p
   CHECK(s.roles.size() == 200);  // every ratee in both periods
   for (const auto& [key, roles] : s.roles) {
     CHECK(roles.size() == 4);
-    for (const auto role : {cal::rater_role::manager, cal::rater_role::skip_level, cal::rater_role::peer,
-                            cal::rater_role::self})
+    for (const auto role :
+         {cal::rater_role::manager, cal::rater_role::skip_level, cal::rater_role::peer, cal::rater_role::self})
       CHECK(roles.count(role) == 1);
   }
   std::size_t peers = 0;
@@ -199,7 +199,8 @@ TEST_CASE("recovery generator: profile kinds carry the truth they are built for"
     for (const rec::planted_ratee& e : d.ratees) {
       ++kinds[e.kind];
       const Eigen::VectorXd gap =
-          e.proficiency - fw()->expectations().row(static_cast<Eigen::Index>(e.career_level)).cast<double>().transpose();
+          e.proficiency -
+          fw()->expectations().row(static_cast<Eigen::Index>(e.career_level)).cast<double>().transpose();
       CHECK(e.walk.front() == level_index("apm"));
       CHECK(rec::position_on(e.walk, e.career_level) >= 0);
       switch (e.kind) {
