@@ -102,8 +102,14 @@ std::string raters_text(const cal::calibration_report& report, const cal::rating
   const cal::severity_fit& fit = report.severity;
   if (!fit.available) return "";
   std::ostringstream out;
-  out << "\nRater severity (levels; > 0 harsh, < 0 lenient; " << fixed(100 * fit.confidence, 0)
-      << "% CI; residual SD " << fixed(fit.residual_sd) << ")\n";
+  const bool random_effects = fit.model == cal::severity_model::random_effects;
+  out << "\nRater severity (levels; > 0 harsh, < 0 lenient; " << fixed(100 * fit.confidence, 0) << "% "
+      << (random_effects ? "credible interval, shrunken random effects" : "CI, fixed effects") << "; residual SD "
+      << fixed(fit.residual_sd) << ")\n";
+  if (random_effects)
+    out << "Lenient or harsh: at least " << fixed(fit.flag_threshold) << " levels from 0, with at most "
+        << fixed(100 * fit.false_discovery_rate, 0) << "% expected false flags; " << fit.raters_flagged << " of "
+        << fit.raters_judged << " judged raters flagged\n";
   text_table t({"rater", "severity", "CI", "component", "ratings", "ratees", "flags"});
   std::vector<const cal::rater_severity*> order;
   for (const auto& r : fit.raters) order.push_back(&r);
@@ -113,7 +119,9 @@ std::string raters_text(const cal::calibration_report& report, const cal::rating
   for (const auto* r : order)
     t.add({std::string(table.raters()[r->rater]), signed_fixed(r->severity),
            "[" + signed_fixed(r->ci_low) + ", " + signed_fixed(r->ci_high) + "]", std::to_string(r->component + 1),
-           std::to_string(r->n_ratings), std::to_string(r->n_ratees), join(r->flags)});
+           std::to_string(r->n_ratings), std::to_string(r->n_ratees),
+           r->judged ? join(r->flags)
+                     : join(r->flags) + (r->flags.empty() ? "" : ", ") + "too few ratings to judge"});
   out << t.render();
 
   const cal::rater_network& net = fit.network;

@@ -73,6 +73,19 @@ json to_json_value(const calibration::severity_fit& fit, const calibration::rati
   out["mu"] = fit.available ? number(fit.mu) : json(nullptr);
   out["iterations"] = fit.iterations;
   out["converged"] = fit.converged;
+  const bool random_effects = fit.model == calibration::severity_model::random_effects;
+  out["model"] = random_effects ? "random-effects" : "fixed-effects";
+  out["variance_components"] =
+      fit.available && random_effects
+          ? json{{"rater", number(fit.rater_variance)},
+                 {"ratee", number(fit.ratee_variance)},
+                 {"ratee_competency", number(fit.ratee_competency_variance)},
+                 {"residual", number(fit.residual_sd * fit.residual_sd)}}
+          : json(nullptr);
+  out["raters_judged"] = fit.raters_judged;
+  out["raters_flagged"] = fit.raters_flagged;
+  out["flag_threshold"] = fit.flag_threshold;
+  out["false_discovery_rate"] = random_effects ? json(fit.false_discovery_rate) : json(nullptr);
 
   json raters = json::array();
   for (const calibration::rater_severity& r : fit.raters) {
@@ -84,6 +97,8 @@ json to_json_value(const calibration::severity_fit& fit, const calibration::rati
     record["ci_high"] = number(r.ci_high);
     record["component"] = r.component;
     record["flags"] = r.flags;
+    record["judged"] = r.judged;
+    record["null_probability"] = number(r.null_probability);
     record["n_ratings"] = r.n_ratings;
     record["n_ratees"] = r.n_ratees;
     record["mean_level"] = number(r.mean_level);

@@ -309,20 +309,12 @@ TEST_CASE("severity (random effects): planted effects in the example data", "[se
   const severity_fit fit = fit_severity(t);
   REQUIRE(fit.available);
   REQUIRE(fit.raters.size() == 6);
-  // mgr1 was planted lenient by a full level, mgr2 drifts harsh (-0.65 on
-  // average over the year against +0.07 for the group); mgr4 is the
-  // reference manager with no planted effect.
+  // mgr1 was planted lenient by a full level (about 0.8 above the other
+  // managers' mean bias); mgr2 drifts around an ordinary base bias, mgr4 is
+  // the reference manager with no planted effect.
   CHECK(has_flag(rater_named(fit, t, "mgr1"), "lenient"));
-  CHECK(rater_named(fit, t, "mgr1").severity == Approx(-0.9).margin(0.2));
-  // mgr2 sits mostly at the bottom of the scale, so clamping hides part of
-  // its harshness: about 0.6 levels are visible, too close to the 0.5
-  // threshold for the 5% false-discovery rule to call it.  Its interval
-  // still excludes 0 on the harsh side, and it is never called lenient.
-  const rater_severity& drifter = rater_named(fit, t, "mgr2");
-  CHECK(drifter.severity == Approx(0.65).margin(0.15));
-  CHECK(drifter.ci_low > 0);
-  CHECK_FALSE(has_flag(drifter, "lenient"));
-  for (const char* name : {"mgr3", "mgr4", "mgr5", "mgr6"}) {
+  CHECK(rater_named(fit, t, "mgr1").severity == Approx(-0.8).margin(0.15));
+  for (const char* name : {"mgr2", "mgr3", "mgr4", "mgr5", "mgr6"}) {
     INFO(name);
     const rater_severity& r = rater_named(fit, t, name);
     CHECK_FALSE(has_flag(r, "lenient"));

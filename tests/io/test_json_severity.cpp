@@ -53,7 +53,21 @@ TEST_CASE("json_severity: raters section of the example data", "[json][severity]
 
   CHECK(j.at("available") == true);
   CHECK(j.at("reason").is_null());
-  CHECK(j.at("se_method").get<std::string>().rfind("exact", 0) == 0);
+  CHECK(j.at("se_method").get<std::string>().rfind("posterior", 0) == 0);
+  CHECK(j.at("model") == "random-effects");
+  CHECK(j.at("variance_components").at("rater").get<double>() == fit.rater_variance);
+  CHECK(j.at("raters_judged") == 6);
+  CHECK(j.at("false_discovery_rate") == 0.05);
+  CHECK(j.at("raters")[0].at("judged") == true);
+  CHECK(j.at("raters")[0].at("null_probability").is_number());
+  // The fixed-effects model has exact SEs and no variance components.
+  severity_options least_squares;
+  least_squares.model = severity_model::fixed_effects;
+  const json fixed = to_json_value(fit_severity(t, least_squares), t);
+  CHECK(fixed.at("se_method").get<std::string>().rfind("exact", 0) == 0);
+  CHECK(fixed.at("model") == "fixed-effects");
+  CHECK(fixed.at("variance_components").is_null());
+  CHECK(fixed.at("raters")[0].at("null_probability").is_null());
   CHECK(j.at("dof") == fit.dof);
   CHECK(j.at("n_ratings") == fit.n_ratings);
   REQUIRE(j.at("raters").size() == 6);
@@ -129,12 +143,15 @@ TEST_CASE("json_severity: NaN is null and an unavailable fit says why", "[json][
   REQUIRE_FALSE(fit.available);
   const json j = to_json_value(fit, t);
   CHECK(j.at("available") == false);
-  CHECK(j.at("reason").get<std::string>().find("degrees of freedom") != std::string::npos);
+  CHECK(j.at("reason").get<std::string>().find("cannot be fitted") != std::string::npos);
   CHECK(j.at("dof").is_null());
   CHECK(j.at("residual_sd").is_null());
   CHECK(j.at("raters").empty());
 
-  // A lone rater: severity 0 by convention, no SE -> null.
+  // A lone rater (fixed effects: the random-effects model refuses one
+  // rater): severity 0 by convention, no SE -> null.
+  severity_options least_squares;
+  least_squares.model = severity_model::fixed_effects;
   ratings_builder lone(builtin(), "lone");
   for (int k = 0; k < 6; ++k) {
     rating r;
@@ -147,7 +164,7 @@ TEST_CASE("json_severity: NaN is null and an unavailable fit says why", "[json][
     lone.add(r);
   }
   const ratings_table lt = lone.finish();
-  const severity_fit lone_fit = fit_severity(lt);
+  const severity_fit lone_fit = fit_severity(lt, least_squares);
   INFO(lone_fit.reason);
   REQUIRE(lone_fit.available);
   const json lj = to_json_value(lone_fit, lt);

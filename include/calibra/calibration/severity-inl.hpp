@@ -757,6 +757,8 @@ if (d.rows() == 0) {
   return fit;
 }
 fit.model = options.model;
+fit.flag_threshold = options.flag_threshold;
+fit.false_discovery_rate = options.false_discovery_rate;
 if (options.model == severity_model::random_effects) {
   detail::fit_random_severity(table, d, options, fit);
   return fit;

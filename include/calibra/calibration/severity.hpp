@@ -158,8 +158,9 @@ struct severity_fit {
   /// raters, ratees and ratee x competency (0 when that effect is left
   /// out); NaN for the fixed-effects model.
   double rater_variance = 0, ratee_variance = 0, ratee_competency_variance = 0;
-  /// Raters judged, and flagged lenient or harsh.
+  /// Raters judged, and flagged lenient or harsh, under these settings.
   std::size_t raters_judged = 0, raters_flagged = 0;
+  double flag_threshold = 0.5, false_discovery_rate = 0.05;
 
   /// One per rater with kept ratings, ascending rater id.
   std::vector<rater_severity> raters;

@@ -162,7 +162,11 @@ CALIBRA_INLINE simulated_ratings simulate_ratings(std::shared_ptr<const calibra:
     std::int64_t base = detail::normal(rng, bias_sd);
     if (config.lenient_manager == m) base += leniency;
     for (std::size_t p = 0; p < n_periods; ++p) {
-      bias[m][p] = base + (config.drifting_manager == m ? drift * static_cast<std::int64_t>(p) : 0);
+      // Centred on the middle of the periods: the drifting manager moves
+      // through their base bias instead of starting there, so less of the
+      // drift disappears into the floor or ceiling of the scale.
+      const std::int64_t twice_offset = 2 * static_cast<std::int64_t>(p) - static_cast<std::int64_t>(n_periods - 1);
+      bias[m][p] = base + (config.drifting_manager == m ? drift * twice_offset / 2 : 0);
       truth.manager_bias(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(p)) =
           static_cast<double>(bias[m][p]) / micro;
     }
@@ -277,6 +281,7 @@ CALIBRA_INLINE simulation_config example_simulation_config() {
   config.seed = 20260101;
   config.ratees_per_career_level = {6, 12, 12, 5, 5};
   config.vague_competency = "business-outcome-ownership";
+  config.drift_per_period = -0.4;
   return config;
 }
 

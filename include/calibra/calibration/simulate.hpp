@@ -15,7 +15,8 @@
 // Ordinary managers draw a bias ~ N(0, rater_bias_sd) once; self ratings
 // add self_inflation instead.  Planted effects:
 //   - lenient manager:  bias + leniency
-//   - drifting manager: bias + drift_per_period * period index
+//   - drifting manager: bias + drift_per_period * (period index - middle
+//                       period index), so the drift is centred on the base bias
 //   - halo manager:     rates a ratee from the ratee's mean proficiency over
 //                       all competencies, keeping only (1 - halo_strength) of
 //                       the competency-specific part and of the noise, so
