@@ -26,6 +26,7 @@
 #include <calibra/calibration/calibrate.hpp>
 #include <calibra/calibration/connectivity.hpp>
 #include <calibra/calibration/feedback.hpp>
+#include <calibra/calibration/meets.hpp>
 #include <calibra/calibration/mixed_model.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
