@@ -35,8 +35,8 @@ int main() {
                 << " by " << item.target_quarter.value_or("-") << " (" << cal::to_string(item.priority) << ")\n";
   }
   for (const auto& c : levels.validation.competencies)
-    if (c.verdict != "calibrated")
-      std::cout << fw->competencies()[c.competency].id << ": " << c.verdict << " (mean gap " << c.gap.mean << ")\n";
+    if (c.verdict != cal::anchor_verdict::calibrated)
+      std::cout << fw->competencies()[c.competency].id << ": " << cal::to_string(c.verdict) << " (mean gap " << c.gap.mean << ")\n";
   const auto& s = levels.separation;
   std::cout << "promoted " << s.n_promoted << " vs not " << s.n_not_promoted << ": g = " << s.hedges_g
             << ", AUC = " << s.auc << "\n";

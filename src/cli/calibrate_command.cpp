@@ -62,6 +62,19 @@ std::string join(const std::vector<std::string>& items, const char* separator = 
   return out;
 }
 
+/// The stable names of flags, in their order.
+std::string join(const std::vector<cal::rater_flag>& flags) {
+  std::vector<std::string> names;
+  for (const auto flag : flags) names.emplace_back(cal::to_string(flag));
+  return join(names);
+}
+
+/// The stable name of an enum value, "" when there is none.
+template <typename Enum>
+std::string name_or_empty(const std::optional<Enum>& value) {
+  return value ? std::string(cal::to_string(*value)) : std::string();
+}
+
 /// The ratings to analyse: the file given, or the bundled example.
 cal::ratings_table load_ratings(const calibrate_input& in) {
   auto fw = std::make_shared<const framework>(in.framework.empty() ? builtin_framework()
@@ -182,10 +195,10 @@ std::string self_text(const cal::calibration_report& report, const cal::ratings_
     out << "  team self-inflation: " << all.note << "\n";
   else
     out << "  team self-inflation: " << signed_fixed(all.mean_gap) << " [" << signed_fixed(all.ci_low) << ", "
-        << signed_fixed(all.ci_high) << "] over " << all.n_ratees << " ratees (" << all.direction << ")\n";
+        << signed_fixed(all.ci_high) << "] over " << all.n_ratees << " ratees (" << name_or_empty(all.direction) << ")\n";
   std::vector<std::string> inflated;
   for (const auto& c : r.inflation)
-    if (c.competency && c.direction == "inflated")
+    if (c.competency && c.direction == cal::inflation_direction::inflated)
       inflated.push_back(competency_id(table, *c.competency) + " " + signed_fixed(c.mean_gap));
   if (!inflated.empty()) out << "  inflated competencies: " << join(inflated) << "\n";
   const std::size_t shown = std::min<std::size_t>(r.conversations.size(), 5);
@@ -209,7 +222,7 @@ std::string drift_text(const cal::calibration_report& report, const cal::ratings
   for (const auto& r : d.raters) {
     if (!r.flagged) continue;
     any = true;
-    out << "  " << table.raters()[r.rater] << " became " << r.direction << ": severity " << signed_fixed(r.change)
+    out << "  " << table.raters()[r.rater] << " became " << name_or_empty(r.direction) << ": severity " << signed_fixed(r.change)
         << " [" << signed_fixed(r.ci_low) << ", " << signed_fixed(r.ci_high) << "] from " << table.periods()[r.first_period]
         << " to " << table.periods()[r.last_period] << " relative to the other raters\n";
   }
@@ -266,8 +279,8 @@ std::string ratees_text(const cal::calibration_report& report, const cal::rating
   if (v.available) {
     std::vector<std::string> easy, hard;
     for (const auto& c : v.competencies) {
-      if (c.verdict == "too-easy") easy.push_back(competency_id(table, c.competency));
-      if (c.verdict == "too-hard") hard.push_back(competency_id(table, c.competency));
+      if (c.verdict == cal::anchor_verdict::too_easy) easy.push_back(competency_id(table, c.competency));
+      if (c.verdict == cal::anchor_verdict::too_hard) hard.push_back(competency_id(table, c.competency));
     }
     out << "Matrix validation: ";
     if (easy.empty() && hard.empty()) out << "no competency's expectations look too easy or too hard";

@@ -338,7 +338,7 @@ json matrix_validation_section(const cal::level_inference& r, const cal::ratings
   for (const auto& c : v.competencies) {
     json rec{{"competency", competency_id(c.competency, table)}};
     put_gap(rec, c.gap);
-    rec["verdict"] = c.verdict;
+    rec["verdict"] = name(c.verdict);
     competencies.push_back(std::move(rec));
   }
   for (const auto& c : v.cells) {

@@ -194,19 +194,19 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
     CHECK(ti.gap.sd == Approx(0.364495737776374));
     CHECK(ti.gap.ci_low == Approx(0.420040524104535));
     CHECK(ti.gap.ci_high == Approx(1.09424519018118));
-    CHECK(ti.verdict == "too-easy");
-    CHECK(v.competencies[1].verdict == "calibrated");  // te: mean 0.143
+    CHECK(ti.verdict == anchor_verdict::too_easy);
+    CHECK(v.competencies[1].verdict == anchor_verdict::calibrated);  // te: mean 0.143
     const auto& si = v.competencies[2];
     CHECK(si.gap.mean == Approx(-0.585714285714286));
     CHECK(si.gap.ci_low == Approx(-0.979647087054393));
     CHECK(si.gap.ci_high == Approx(-0.191781484374179));
-    CHECK(si.verdict == "too-hard");
-    CHECK(v.competencies[3].verdict == "calibrated");  // se: mean 0.243 < 0.5
+    CHECK(si.verdict == anchor_verdict::too_hard);
+    CHECK(v.competencies[3].verdict == anchor_verdict::calibrated);  // se: mean 0.243 < 0.5
   }
   SECTION("a large mean whose interval includes zero is unclear") {
     options.verdict_threshold = 0.2;  // se: mean 0.243, CI (-0.111, 0.596)
     const auto r2 = infer_levels(t, *fw, scores, options);
-    CHECK(r2.validation.competencies[3].verdict == "unclear");
+    CHECK(r2.validation.competencies[3].verdict == anchor_verdict::unclear);
     CHECK(r2.validation.competencies[3].gap.ci_low == Approx(-0.110756363239136));
   }
   SECTION("cells per competency and career level; the two juniors are suppressed") {

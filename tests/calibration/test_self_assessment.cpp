@@ -138,7 +138,7 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
   CHECK(d.se == Approx(1.3038404810405297 / std::sqrt(5.0)));
   CHECK(d.ci_low == Approx(-0.8189317847087063));
   CHECK(d.ci_high == Approx(2.4189317847087066));
-  CHECK(d.direction == "none");
+  CHECK(d.direction == inflation_direction::none);
   CHECK_FALSE(d.suppressed);
   // pq: four gaps of exactly 1: sd 0, zero-width interval above 0.
   const self_inflation& q = r.inflation[competency(t, pq)];
@@ -147,14 +147,14 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
   CHECK(q.sd == 0);
   CHECK(q.ci_low == 1);
   CHECK(q.ci_high == 1);
-  CHECK(q.direction == "inflated");
+  CHECK(q.direction == inflation_direction::inflated);
   // fwd and voc: one ratee each, suppressed under the minimum group of 4.
   const self_inflation& f = r.inflation[competency(t, fwd)];
   CHECK(f.n_ratees == 1);
   CHECK(f.suppressed);
   CHECK(std::isnan(f.mean_gap));
   CHECK(std::isnan(f.ci_low));
-  CHECK(f.direction.empty());
+  CHECK_FALSE(f.direction);
   CHECK_THAT(f.note, Contains("1 ratee, fewer than the minimum group of 4"));
   // A competency nobody compared: no ratees, not suppressed, NaN.
   const self_inflation& none = r.inflation[competency(t, "managing-up")];
@@ -187,7 +187,7 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
   CHECK_FALSE(f1.suppressed);
   CHECK(f1.mean_gap == -2);
   CHECK(std::isnan(f1.ci_low));  // one ratee: no interval
-  CHECK(f1.direction.empty());
+  CHECK_FALSE(f1.direction);
 }
 
 TEST_CASE("self vs manager: period and comparison roles are options", "[self_assessment]") {
@@ -275,11 +275,11 @@ TEST_CASE("self vs manager: the planted self-inflation of the example data is re
   INFO("expected mean gap " << expected << ", estimated " << r.overall.mean_gap);
   CHECK(r.overall.n_ratees == 40);
   CHECK(std::abs(r.overall.mean_gap - expected) < 0.15);  // tolerance: rounding to levels and clamping at 1 and 5
-  CHECK(r.overall.direction == "inflated");
+  CHECK(r.overall.direction == inflation_direction::inflated);
   std::size_t inflated = 0;
   for (const self_inflation& s : r.inflation) {
     CHECK(s.n_ratees == 40);
-    inflated += s.direction == "inflated";
+    inflated += s.direction == inflation_direction::inflated;
   }
   CHECK(inflated >= 10);  // of 12 competencies, each from 40 gaps
   CHECK(r.conversations.size() == 40);

@@ -188,6 +188,14 @@ CALIBRA_INLINE void check_tolerance(double tolerance, const char* analysis) {
 
 namespace calibra::calibration {
 
+CALIBRA_INLINE std::string_view to_string(anchor_verdict verdict) {
+  return calibra::detail::name_of(detail::anchor_verdict_names, verdict);
+}
+
+CALIBRA_INLINE std::optional<anchor_verdict> parse_anchor_verdict(std::string_view text) {
+  return calibra::detail::value_of<anchor_verdict>(detail::anchor_verdict_names, text);
+}
+
 CALIBRA_INLINE auto level_options::validate() const -> void {
   detail::check_tolerance(tolerance, "level inference");
   detail::check_probability(confidence, "confidence", "level inference");
@@ -274,13 +282,13 @@ if (!privacy.allows(xs.size())) {
   return g;
 }
 
-CALIBRA_INLINE std::string anchor_verdict(const gap_statistic& g, double threshold) {
-  if (g.suppressed) return "suppressed";
-  if (g.n_ratees < 2) return "insufficient-data";
-  if (std::abs(g.mean) < threshold) return "calibrated";
-  if (g.mean > 0 && g.ci_low > 0) return "too-easy";
-  if (g.mean < 0 && g.ci_high < 0) return "too-hard";
-  return "unclear";
+CALIBRA_INLINE anchor_verdict judge_anchors(const gap_statistic& g, double threshold) {
+  if (g.suppressed) return anchor_verdict::suppressed;
+  if (g.n_ratees < 2) return anchor_verdict::insufficient_data;
+  if (std::abs(g.mean) < threshold) return anchor_verdict::calibrated;
+  if (g.mean > 0 && g.ci_low > 0) return anchor_verdict::too_easy;
+  if (g.mean < 0 && g.ci_high < 0) return anchor_verdict::too_hard;
+  return anchor_verdict::unclear;
 }
 
 }  // namespace calibra::calibration::detail
@@ -419,7 +427,7 @@ CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const fr
       competency_validation cv;
       cv.competency = c;
       cv.gap = detail::gap_from(per_competency[c], options.confidence, options.privacy);
-      cv.verdict = detail::anchor_verdict(cv.gap, options.verdict_threshold);
+      cv.verdict = detail::judge_anchors(cv.gap, options.verdict_threshold);
       v.competencies.push_back(std::move(cv));
     }
     const auto level_row = [&](std::size_t level, const std::vector<double>& gaps, const std::vector<int>& relation) {

@@ -23,6 +23,7 @@
 #include <calibra/config.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
+#include <calibra/detail/names.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
@@ -31,6 +32,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -178,13 +180,35 @@ struct matrix_cell {
   gap_statistic gap;
 };
 
-/// Verdict on a competency's anchors: "too-easy", "too-hard", "calibrated",
-/// "unclear" (large mean but the interval includes zero), "insufficient-data"
-/// (fewer than two ratees) or "suppressed".
+/// Verdict on a competency's anchors, from the mean gap over its ratees.
+enum class anchor_verdict {
+  too_easy,           // mean >= verdict_threshold and the interval above 0
+  too_hard,           // mean <= -verdict_threshold and the interval below 0
+  calibrated,         // |mean| < verdict_threshold
+  unclear,            // large mean, but the interval includes 0
+  insufficient_data,  // fewer than two ratees
+  suppressed,         // fewer ratees than the privacy policy allows to report
+};
+
+namespace detail {
+/// The stable spellings of anchor_verdict.
+inline constexpr calibra::detail::enum_names<anchor_verdict, 6> anchor_verdict_names{{
+    {anchor_verdict::too_easy, "too-easy"},
+    {anchor_verdict::too_hard, "too-hard"},
+    {anchor_verdict::calibrated, "calibrated"},
+    {anchor_verdict::unclear, "unclear"},
+    {anchor_verdict::insufficient_data, "insufficient-data"},
+    {anchor_verdict::suppressed, "suppressed"},
+}};
+}  // namespace detail
+
+std::string_view to_string(anchor_verdict verdict);
+std::optional<anchor_verdict> parse_anchor_verdict(std::string_view text);
+
 struct competency_validation {
   std::size_t competency = 0;
   gap_statistic gap;
-  std::string verdict;
+  anchor_verdict verdict = anchor_verdict::insufficient_data;
 };
 
 struct career_level_validation {
@@ -265,7 +289,7 @@ double normal_quantile(double p);
 
 gap_statistic gap_from(const std::vector<double>& xs, double confidence, const privacy_policy& privacy);
 
-std::string anchor_verdict(const gap_statistic& g, double threshold);
+anchor_verdict judge_anchors(const gap_statistic& g, double threshold);
 
 }  // namespace detail
 

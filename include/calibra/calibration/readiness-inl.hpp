@@ -26,22 +26,18 @@ CALIBRA_INLINE auto readiness_options::validate() const -> void {
   detail::check_tolerance(tolerance, "readiness");
 }
 
-CALIBRA_INLINE std::string_view to_string(gap_status s) {
-switch (s) {
-  case gap_status::met: return "met";
-  case gap_status::unmet: return "unmet";
-  case gap_status::uncertain: return "uncertain";
-}
-  return "?";
+CALIBRA_INLINE std::string_view to_string(gap_status s) { return calibra::detail::name_of(detail::gap_status_names, s); }
+
+CALIBRA_INLINE std::optional<gap_status> parse_gap_status(std::string_view text) {
+  return calibra::detail::value_of<gap_status>(detail::gap_status_names, text);
 }
 
 CALIBRA_INLINE std::string_view to_string(readiness_verdict v) {
-switch (v) {
-  case readiness_verdict::ready: return "ready";
-  case readiness_verdict::not_ready: return "not-ready";
-  case readiness_verdict::too_uncertain: return "too-uncertain";
+  return calibra::detail::name_of(detail::readiness_verdict_names, v);
 }
-  return "?";
+
+CALIBRA_INLINE std::optional<readiness_verdict> parse_readiness_verdict(std::string_view text) {
+  return calibra::detail::value_of<readiness_verdict>(detail::readiness_verdict_names, text);
 }
 
 CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, const framework& fw,

@@ -19,6 +19,7 @@
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
+#include <calibra/detail/names.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
@@ -44,12 +45,26 @@ struct readiness_options {
 };
 
 enum class gap_status { met, unmet, uncertain };
-
-std::string_view to_string(gap_status s);
-
 enum class readiness_verdict { ready, not_ready, too_uncertain };
 
+namespace detail {
+/// The stable spellings of gap_status and readiness_verdict.
+inline constexpr calibra::detail::enum_names<gap_status, 3> gap_status_names{{
+    {gap_status::met, "met"},
+    {gap_status::unmet, "unmet"},
+    {gap_status::uncertain, "uncertain"},
+}};
+inline constexpr calibra::detail::enum_names<readiness_verdict, 3> readiness_verdict_names{{
+    {readiness_verdict::ready, "ready"},
+    {readiness_verdict::not_ready, "not-ready"},
+    {readiness_verdict::too_uncertain, "too-uncertain"},
+}};
+}  // namespace detail
+
+std::string_view to_string(gap_status s);
+std::optional<gap_status> parse_gap_status(std::string_view text);
 std::string_view to_string(readiness_verdict v);
+std::optional<readiness_verdict> parse_readiness_verdict(std::string_view text);
 
 /// One promotion-gap competency of a step, judged.
 struct readiness_item {

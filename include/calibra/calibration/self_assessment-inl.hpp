@@ -23,6 +23,14 @@
 
 namespace calibra::calibration {
 
+CALIBRA_INLINE std::string_view to_string(inflation_direction direction) {
+  return calibra::detail::name_of(detail::inflation_direction_names, direction);
+}
+
+CALIBRA_INLINE std::optional<inflation_direction> parse_inflation_direction(std::string_view text) {
+  return calibra::detail::value_of<inflation_direction>(detail::inflation_direction_names, text);
+}
+
 CALIBRA_INLINE auto self_assessment_options::validate() const -> void {
   const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
   if (comparison_roles.empty())
@@ -59,7 +67,7 @@ CALIBRA_INLINE self_inflation mean_with_t_interval(const std::vector<double>& va
   const double q = boost::math::quantile(boost::math::complement(t, (1 - confidence) / 2));
   s.ci_low = s.mean_gap - q * s.se;
   s.ci_high = s.mean_gap + q * s.se;
-  s.direction = s.ci_low > 0 ? "inflated" : s.ci_high < 0 ? "deflated" : "none";
+  s.direction = s.ci_low > 0 ? inflation_direction::inflated : s.ci_high < 0 ? inflation_direction::deflated : inflation_direction::none;
   return s;
 }
 
@@ -68,7 +76,7 @@ CALIBRA_INLINE void suppress(self_inflation& s, const privacy_policy& privacy) {
   s.suppressed = true;
   s.note = privacy.marker(s.n_ratees);
   s.mean_gap = s.sd = s.se = s.ci_low = s.ci_high = nan;
-  s.direction.clear();
+  s.direction.reset();
 }
 
 }  // namespace calibra::calibration::detail

@@ -31,12 +31,14 @@
 #include <calibra/config.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
+#include <calibra/detail/names.hpp>
 #include <calibra/error.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -84,6 +86,25 @@ struct conversation {
   std::vector<conversation_topic> topics;  // the first max_topics of them
 };
 
+/// Where the interval of a mean self-minus-comparison gap lies.
+enum class inflation_direction {
+  inflated,  // above 0: ratees rate themselves higher
+  deflated,  // below 0
+  none,      // the interval includes 0
+};
+
+namespace detail {
+/// The stable spellings of inflation_direction.
+inline constexpr calibra::detail::enum_names<inflation_direction, 3> inflation_direction_names{{
+    {inflation_direction::inflated, "inflated"},
+    {inflation_direction::deflated, "deflated"},
+    {inflation_direction::none, "none"},
+}};
+}  // namespace detail
+
+std::string_view to_string(inflation_direction direction);
+std::optional<inflation_direction> parse_inflation_direction(std::string_view text);
+
 /// Mean gap over ratees with a t interval.  NaN when suppressed or
 /// undefined (no ratee; interval needs two).
 struct self_inflation {
@@ -94,9 +115,8 @@ struct self_inflation {
   double se = std::numeric_limits<double>::quiet_NaN();
   double ci_low = std::numeric_limits<double>::quiet_NaN();
   double ci_high = std::numeric_limits<double>::quiet_NaN();
-  /// "inflated" (interval above 0), "deflated" (below 0), "none", or "" when
-  /// there is no interval.
-  std::string direction;
+  /// Empty when there is no interval.
+  std::optional<inflation_direction> direction;
   bool suppressed = false;
   std::string note;
 };

@@ -313,7 +313,7 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
         severity.begin_group("Group " + std::to_string(r->component + 1) + (r->component == 0 ? " (the largest)" : ""));
       }
       std::string flags;
-      for (const auto& f : r->flags) flags += (flags.empty() ? "" : ", ") + f;
+      for (const auto f : r->flags) flags += (flags.empty() ? "" : ", ") + std::string(calibration::to_string(f));
       const std::string name = detail::rater_name(ratings, r->rater);
       severity.add_row({cell(name).emphasised(!r->flags.empty()), r->component + 1, r->severity, r->se, r->ci_low,
                         r->ci_high, r->n_ratings, r->n_ratees, r->mean_level,
@@ -383,7 +383,7 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
       drift_table.add_row({cell(detail::rater_name(ratings, d.rater)).emphasised(d.flagged),
                            detail::period_name(ratings, d.first_period), detail::period_name(ratings, d.last_period),
                            d.severity_first, d.severity_last, d.change, d.ci_low, d.ci_high,
-                           d.flagged ? cell(d.direction).emphasised() : cell("stable")});
+                           d.flagged && d.direction ? cell(std::string(calibration::to_string(*d.direction))).emphasised() : cell("stable")});
     // Rater x period matrix of severities, and one line per rater.
     std::vector<std::uint32_t> periods;
     for (const auto& p : drift.agreement) periods.push_back(p.period);
@@ -446,12 +446,12 @@ CALIBRA_INLINE section self_vs_manager_section(const calibration::calibration_re
   } else {
     s.intro = "Where a person and their manager see the same competency differently is where the development "
               "conversation starts. Overall mean gap: " + detail::fixed2(sa.overall.mean_gap) + " levels" +
-              (sa.overall.direction.empty() ? "" : " (" + sa.overall.direction + ")") + ".";
+              (sa.overall.direction ? " (" + std::string(calibration::to_string(*sa.overall.direction)) + ")" : "") + ".";
     if (sa.overall.suppressed) s.notes.push_back("Overall gap: " + sa.overall.note);
     for (const auto& i : sa.inflation) {
       if (!i.competency) continue;
       inflation.add_row({fw.competencies()[*i.competency].name, i.n_ratees, i.mean_gap, i.ci_low, i.ci_high,
-                         i.direction.empty() ? cell() : cell(i.direction), i.suppressed ? cell(i.note) : cell()});
+                         i.direction ? cell(std::string(calibration::to_string(*i.direction))) : cell(), i.suppressed ? cell(i.note) : cell()});
     }
     if (options.include_ratees) {
       for (const auto& c : sa.conversations) {
@@ -685,9 +685,10 @@ CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal
     by_competency.empty_text = by_level.empty_text = detail::unavailable_text("Matrix validation", v.reason);
   } else {
     for (const auto& c : v.competencies) {
-      const bool off = c.verdict == "too-easy" || c.verdict == "too-hard";
+      const bool off =
+          c.verdict == calibration::anchor_verdict::too_easy || c.verdict == calibration::anchor_verdict::too_hard;
       by_competency.add_row({fw.competencies()[c.competency].name, c.gap.n_ratees, c.gap.mean, c.gap.ci_low,
-                             c.gap.ci_high, cell(c.verdict).emphasised(off),
+                             c.gap.ci_high, cell(std::string(calibration::to_string(c.verdict))).emphasised(off),
                              c.gap.suppressed ? cell(c.gap.note) : cell()});
     }
     for (const auto& l : v.career_levels)

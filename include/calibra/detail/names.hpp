@@ -1,0 +1,34 @@
+// One name table per enum.  Flags, verdicts and directions are enums inside
+// calibra; their stable spellings ("central-tendency", "too-easy", ...)
+// appear only at the edges (JSON, text, reports, Python).  Each enum keeps
+// its spellings in one table next to its declaration, and its to_string and
+// parse_<enum> functions read that table, so adding a value is one enumerator
+// and one table row.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace calibra::detail {
+
+template <typename Enum, std::size_t N>
+using enum_names = std::array<std::pair<Enum, std::string_view>, N>;
+
+template <typename Table, typename Enum>
+constexpr std::string_view name_of(const Table& table, Enum e) {
+  for (const auto& [value, name] : table)
+    if (value == e) return name;
+  return "?";
+}
+
+template <typename Enum, typename Table>
+constexpr std::optional<Enum> value_of(const Table& table, std::string_view text) {
+  for (const auto& [value, name] : table)
+    if (name == text) return value;
+  return std::nullopt;
+}
+
+}  // namespace calibra::detail
