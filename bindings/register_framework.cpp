@@ -87,7 +87,7 @@ py::list competencies_list(const framework& fw) {
 
 py::list career_levels_list(const framework& fw) {
   py::list out;
-  for (const career_level& l : fw.ladder().levels()) {
+  for (const career_level& l : fw.ladder().career_levels()) {
     py::dict d;
     d["id"] = l.id;
     d["name"] = l.name;
@@ -100,7 +100,7 @@ py::list career_levels_list(const framework& fw) {
 
 std::vector<std::pair<std::string, std::string>> steps_list(const framework& fw) {
   std::vector<std::pair<std::string, std::string>> out;
-  const auto& levels = fw.ladder().levels();
+  const auto& levels = fw.ladder().career_levels();
   for (const step& s : fw.ladder().steps()) out.emplace_back(levels[s.from].id, levels[s.to].id);
   return out;
 }
@@ -123,7 +123,7 @@ py::list archetypes_list(const framework& fw) {
 /// step's ends are repeated on each row so the list is already tidy.
 py::list gaps_list(const framework& fw) {
   py::list out;
-  const auto& levels = fw.ladder().levels();
+  const auto& levels = fw.ladder().career_levels();
   const auto& comps = fw.competencies();
   for (const promotion_gaps& g : fw.gaps())
     for (const competency_rise& rise : g.competencies) {
@@ -143,7 +143,7 @@ py::list plateaus_list(const framework& fw) {
   for (const plateau& p : fw.plateaus()) {
     py::dict d;
     d["competency"] = fw.competencies()[p.competency].id;
-    d["career_level"] = fw.ladder().levels()[p.career_level].id;
+    d["career_level"] = fw.ladder().career_levels()[p.career_level].id;
     d["level"] = p.level;
     out.append(d);
   }

@@ -21,7 +21,7 @@ int main() {
   const cal::development_result plans = cal::plan_development(table, scores);
 
   const auto level_id = [&](std::optional<std::size_t> l) {
-    return l ? fw->ladder().levels()[*l].id : std::string("-");
+    return l ? fw->ladder().career_levels()[*l].id : std::string("-");
   };
   for (std::size_t i = 0; i < 3; ++i) {
     const auto& l = levels.ratees[i];

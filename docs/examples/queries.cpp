@@ -8,7 +8,7 @@
 int main() {
   const calibra::framework fw = calibra::builtin_framework();
   const auto& comps = fw.competencies();
-  const auto& levels = fw.ladder().levels();
+  const auto& levels = fw.ladder().career_levels();
 
   for (const calibra::promotion_gaps& g : fw.gaps()) {
     std::cout << levels[g.step.from].id << " -> " << levels[g.step.to].id << ":";

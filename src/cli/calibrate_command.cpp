@@ -152,7 +152,7 @@ const std::string& competency_id(const cal::ratings_table& table, std::size_t c)
 }
 
 std::string career_level_id(const cal::ratings_table& table, const std::optional<std::size_t>& level) {
-  return level ? table.framework().ladder().levels()[*level].id : std::string("-");
+  return level ? table.framework().ladder().career_levels()[*level].id : std::string("-");
 }
 
 std::string percent(double share) { return std::isfinite(share) ? fixed(100 * share, 0) + "%" : "-"; }

@@ -17,7 +17,7 @@ using json = nlohmann::ordered_json;
 namespace cal = calibration;
 
 json career_level_id(const std::optional<std::size_t>& level, const cal::ratings_table& table) {
-  return level ? json(table.framework().ladder().levels()[*level].id) : json(nullptr);
+  return level ? json(table.framework().ladder().career_levels()[*level].id) : json(nullptr);
 }
 
 const std::string& competency_id(std::size_t c, const cal::ratings_table& table) {

@@ -390,7 +390,7 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
     const std::size_t truth = sim.truth.ratee_career_level[static_cast<std::size_t>(at - sim.truth.ratees.begin())];
     CHECK(x.career_level == truth);
     REQUIRE(x.best_fit_level);
-    const int diff = fw.ladder().levels()[*x.best_fit_level].rank - fw.ladder().levels()[truth].rank;
+    const int diff = fw.ladder().career_levels()[*x.best_fit_level].rank - fw.ladder().career_levels()[truth].rank;
     within_one += std::abs(diff) <= 1;
   }
   CHECK(within_one >= r.ratees.size() * 8 / 10);
@@ -400,9 +400,9 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
   // counting "below the bottom" as rank 0.
   std::map<int, std::pair<double, int>> inferred_by_rank;
   for (const auto& x : r.ratees) {
-    if (fw.ladder().levels()[*x.career_level].track != track::ic) continue;
-    auto& [sum, n] = inferred_by_rank[fw.ladder().levels()[*x.career_level].rank];
-    sum += x.inferred_level ? fw.ladder().levels()[*x.inferred_level].rank : 0;
+    if (fw.ladder().career_levels()[*x.career_level].track != track::ic) continue;
+    auto& [sum, n] = inferred_by_rank[fw.ladder().career_levels()[*x.career_level].rank];
+    sum += x.inferred_level ? fw.ladder().career_levels()[*x.inferred_level].rank : 0;
     ++n;
   }
   double previous = -1;

@@ -110,14 +110,14 @@ CALIBRA_INLINE ratee_standing standing_of(const ratings_table& table, std::uint3
     s.track = in_period->track;
   else if (latest_track)
     s.track = latest_track->track;
-  if (s.career_level) s.track = table.framework().ladder().levels()[*s.career_level].track;
+  if (s.career_level) s.track = table.framework().ladder().career_levels()[*s.career_level].track;
   if (in_period) s.outcome = in_period->outcome;
   return s;
 }
 
 CALIBRA_INLINE track_walks::track_walks(const framework& fw) : ladder_(&fw.ladder()), chains_(fw.promotion_chains()) {
   by_level_.resize(ladder_->size());
-  for (std::size_t l = 0; l < ladder_->size(); ++l) by_level_[l] = best_chain(l, ladder_->levels()[l].track);
+  for (std::size_t l = 0; l < ladder_->size(); ++l) by_level_[l] = best_chain(l, ladder_->career_levels()[l].track);
   by_track_[0] = best_chain(std::nullopt, track::ic);
   by_track_[1] = best_chain(std::nullopt, track::manager);
 }
@@ -141,7 +141,7 @@ CALIBRA_INLINE auto track_walks::best_chain(std::optional<std::size_t> through, 
     const auto& chain = chains_[i];
     if (through && std::find(chain.begin(), chain.end(), *through) == chain.end()) continue;
     const long count = std::count_if(chain.begin(), chain.end(),
-                                     [&](std::size_t l) { return ladder_->levels()[l].track == t; });
+                                     [&](std::size_t l) { return ladder_->career_levels()[l].track == t; });
     if (count > best_count) {
       best = i;
       best_count = count;

@@ -113,7 +113,7 @@ CALIBRA_INLINE auto framework::path(std::string_view from_id, std::string_view t
   const auto to = ladder_.index_of(to_id);
   if (!to) throw invalid_argument("framework", "unknown career level '" + std::string(to_id) + "'");
   std::vector<std::string> ids;
-  for (std::size_t i : ladder_.path(*from, *to)) ids.push_back(ladder_.levels()[i].id);
+  for (std::size_t i : ladder_.path(*from, *to)) ids.push_back(ladder_.career_levels()[i].id);
   return ids;
 }
 
@@ -174,7 +174,7 @@ CALIBRA_INLINE auto framework::validate() const -> void {
     for (std::size_t c = 0; c < competencies_.size(); ++c) {
       const int v = expect(l, c);
       if (v < 1 || static_cast<std::size_t>(v) > n_levels)
-        fail("/expectations/" + ladder_.levels()[l].id + "/" + competencies_[c].id,
+        fail("/expectations/" + ladder_.career_levels()[l].id + "/" + competencies_[c].id,
              "level ordinal " + std::to_string(v) + " is outside the scale 1.." + std::to_string(n_levels));
     }
   require_unique_ids(archetypes_, "/archetypes");

@@ -27,7 +27,7 @@ CALIBRA_INLINE std::string ratee_name(const cal::ratings_table& t, std::uint32_t
 CALIBRA_INLINE std::string period_name(const cal::ratings_table& t, std::uint32_t id) { return t.periods()[id]; }
 
 CALIBRA_INLINE std::string career_level_name(const framework& fw, const std::optional<std::size_t>& level) {
-  return level ? fw.ladder().levels()[*level].name : std::string();
+  return level ? fw.ladder().career_levels()[*level].name : std::string();
 }
 
 CALIBRA_INLINE std::optional<int> score_level(const framework& fw, double score) {
@@ -514,7 +514,7 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
   for (std::size_t row : order) {
     const auto level = career_of(row);
     const std::size_t key = level ? *level : fw.ladder().size();
-    const std::string group = level ? fw.ladder().levels()[*level].name : "Career level not recorded";
+    const std::string group = level ? fw.ladder().career_levels()[*level].name : "Career level not recorded";
     if (first || *current != key) {
       fair.begin_group(group);
       current = key;
@@ -606,11 +606,11 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
             unmet += (unmet.empty() ? "" : "; ") + comps[item.competency].name;
       const std::string name = detail::ratee_name(ratings, r.ratee);
       readiness.add_row({name, detail::career_level_name(fw, r.career_level),
-                         step ? cell(fw.ladder().levels()[step->step.to].name) : cell(), r.summary,
+                         step ? cell(fw.ladder().career_levels()[step->step.to].name) : cell(), r.summary,
                          step ? cell(step->met) : cell(), step ? cell(step->unmet) : cell(),
                          step ? cell(step->uncertain) : cell(), unmet.empty() ? cell() : cell(unmet)});
       if (!step) continue;
-      items.begin_group(name + " → " + fw.ladder().levels()[step->step.to].name);
+      items.begin_group(name + " → " + fw.ladder().career_levels()[step->step.to].name);
       for (const auto& item : step->items)
         items.add_row({name, comps[item.competency].name, detail::level_cell(fw, item.to_level), item.score,
                        item.ci_low, item.ci_high,
@@ -637,7 +637,7 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
     for (const auto& p : dev.ratees) {
       if (p.items.empty()) continue;
       const std::string name = detail::ratee_name(ratings, p.ratee);
-      plans.begin_group(name + (p.goal_level ? " → " + fw.ladder().levels()[*p.goal_level].name : std::string()));
+      plans.begin_group(name + (p.goal_level ? " → " + fw.ladder().career_levels()[*p.goal_level].name : std::string()));
       for (const auto& item : p.items) {
         std::string actions;
         for (const auto& a : item.actions) actions += (actions.empty() ? "" : " ") + a;
@@ -692,7 +692,7 @@ CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal
                              c.gap.suppressed ? cell(c.gap.note) : cell()});
     }
     for (const auto& l : v.career_levels)
-      by_level.add_row({fw.ladder().levels()[l.career_level].name, l.gap.n_ratees, l.gap.mean, l.share_above,
+      by_level.add_row({fw.ladder().career_levels()[l.career_level].name, l.gap.n_ratees, l.gap.mean, l.share_above,
                         l.share_equal, l.share_below, l.gap.suppressed ? cell(l.gap.note) : cell()});
   }
   const auto& sep = cal.levels.separation;
