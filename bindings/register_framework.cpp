@@ -121,11 +121,11 @@ py::list archetypes_list(const framework& fw) {
 
 /// One dict per competency that rises along a step, in step order; the
 /// step's ends are repeated on each row so the list is already tidy.
-py::list gaps_list(const framework& fw) {
+py::list promotion_gaps_list(const framework& fw) {
   py::list out;
   const auto& levels = fw.ladder().career_levels();
   const auto& comps = fw.competencies();
-  for (const promotion_gaps& g : fw.gaps())
+  for (const promotion_gap& g : fw.promotion_gaps())
     for (const competency_rise& rise : g.competencies) {
       py::dict d;
       d["from"] = levels[g.step.from].id;
@@ -215,7 +215,7 @@ void register_framework(py::module_& m) {
       .def("expectations", [](const framework& fw) -> expectation_matrix { return fw.expectations(); })
       .def("expectation", &framework::expectation, py::arg("career_level"), py::arg("competency"))
       .def("quadrant_profile", &framework::quadrant_profile)
-      .def("gaps", &gaps_list)
+      .def("promotion_gaps", &promotion_gaps_list)
       .def("plateaus", &plateaus_list)
       .def("path", &framework::path, py::arg("from_level"), py::arg("to_level"))
       .def(

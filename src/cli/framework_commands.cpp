@@ -117,7 +117,7 @@ std::string show_text(const framework& fw) {
 
 json gaps_json(const framework& fw) {
   json steps = json::array();
-  for (const auto& g : fw.gaps()) {
+  for (const auto& g : fw.promotion_gaps()) {
     json comps = json::array();
     for (const auto& rise : g.competencies)
       comps.push_back({{"id", fw.competencies()[rise.competency].id},
@@ -139,7 +139,7 @@ json gaps_json(const framework& fw) {
 std::string gaps_text(const framework& fw) {
   std::ostringstream out;
   const auto& scale = fw.scale();
-  for (const auto& g : fw.gaps()) {
+  for (const auto& g : fw.promotion_gaps()) {
     out << "Promotion " << fw.ladder().career_levels()[g.step.from].name << " -> " << fw.ladder().career_levels()[g.step.to].name
         << ": " << g.competencies.size() << " promotion-gap competencies\n";
     text_table table({"competency", "from", "to", "rise"});

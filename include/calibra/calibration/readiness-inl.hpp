@@ -50,7 +50,7 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
   out.confidence = options.confidence;
   out.tolerance = options.tolerance;
   const double z = detail::normal_quantile(0.5 + options.confidence / 2);
-  const std::vector<promotion_gaps> all_gaps = fw.gaps();
+  const std::vector<promotion_gap> all_gaps = fw.promotion_gaps();
   const detail::track_walks walks(fw);
   const bool has_se = scores.se.size() != 0;
 
@@ -66,7 +66,7 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
       continue;
     }
     const std::optional<std::size_t> own_next = walks.next_on_track(*r.career_level);
-    for (const promotion_gaps& g : all_gaps) {
+    for (const promotion_gap& g : all_gaps) {
       if (g.step.from != *r.career_level) continue;
       step_readiness s;
       s.step = g.step;

@@ -82,7 +82,7 @@ struct readiness_item {
 struct step_readiness {
   calibra::step step;
   bool on_track = false;  // the step the ratee's own track takes (levels.hpp's walk)
-  std::vector<readiness_item> items;  // framework::gaps() order
+  std::vector<readiness_item> items;  // framework::promotion_gaps() order
   std::size_t met = 0, unmet = 0, uncertain = 0;
   readiness_verdict verdict = readiness_verdict::too_uncertain;
 };

@@ -221,7 +221,7 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
     }
 
   // ---- ladder ---------------------------------------------------------------
-  const auto gaps = fw.gaps();
+  const auto gaps = fw.promotion_gaps();
   for (const auto& s : ladder.steps())
     for (std::size_t c = 0; c < comps.size(); ++c) {
       const int before = E(static_cast<Eigen::Index>(s.from), static_cast<Eigen::Index>(c));
@@ -294,7 +294,7 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
   }
 
   if (!ladder.steps().empty() && !comps.empty()) {
-    const bool every_rises = std::all_of(gaps.begin(), gaps.end(), [&](const promotion_gaps& g) {
+    const bool every_rises = std::all_of(gaps.begin(), gaps.end(), [&](const promotion_gap& g) {
       return g.competencies.size() == comps.size();
     });
     if (every_rises)

@@ -58,10 +58,10 @@ CALIBRA_INLINE auto framework::expectation(std::string_view career_level_id, std
   return expectations_(static_cast<Eigen::Index>(*row), static_cast<Eigen::Index>(*col));
 }
 
-CALIBRA_INLINE auto framework::gaps() const -> std::vector<promotion_gaps> {
-  std::vector<promotion_gaps> out;
+CALIBRA_INLINE auto framework::promotion_gaps() const -> std::vector<promotion_gap> {
+  std::vector<promotion_gap> out;
   for (const step& s : ladder_.steps()) {
-    promotion_gaps g{s, {}};
+    promotion_gap g{s, {}};
     for (std::size_t c = 0; c < competencies_.size(); ++c) {
       const int before = expect(s.from, c);
       const int after = expect(s.to, c);

@@ -275,7 +275,7 @@ chart.min = 0;
 chart.reference_lines = {static_cast<double>(guideline.min_promotion_gaps),
                          static_cast<double>(guideline.max_promotion_gaps)};
 
-for (const promotion_gaps& g : fw.gaps()) {
+for (const promotion_gap& g : fw.promotion_gaps()) {
   const std::string title = detail::step_title(fw, g.step);
   gaps.begin_group(title);
   std::vector<std::string> names;
