@@ -1,4 +1,4 @@
-// Frameworks: the built-in framework, JSON load/save, checks, gaps and the
+// Frameworks: the built-in framework, JSON load/save, checks, promotion gaps and the
 // ladder queries.  The bound class is a thin handle on calibra::framework;
 // tabular answers come back as lists of dicts and numpy arrays, which the
 // Python layer (python/calibra/framework.py) turns into DataFrames.

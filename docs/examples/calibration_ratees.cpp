@@ -36,7 +36,8 @@ int main() {
   }
   for (const auto& c : levels.validation.competencies)
     if (c.verdict != cal::anchor_verdict::calibrated)
-      std::cout << fw->competencies()[c.competency].id << ": " << cal::to_string(c.verdict) << " (mean gap " << c.gap.mean << ")\n";
+      std::cout << fw->competencies()[c.competency].id << ": " << cal::to_string(c.verdict) << " (mean gap "
+                << c.expectation_gap.mean << ")\n";
   const auto& s = levels.separation;
   std::cout << "promoted " << s.n_promoted << " vs not " << s.n_not_promoted << ": g = " << s.hedges_g
             << ", AUC = " << s.auc << "\n";

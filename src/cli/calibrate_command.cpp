@@ -194,19 +194,20 @@ std::string self_text(const cal::calibration_report& report, const cal::ratings_
   if (all.suppressed)
     out << "  team self-inflation: " << all.note << "\n";
   else
-    out << "  team self-inflation: " << signed_fixed(all.mean_gap) << " [" << signed_fixed(all.ci_low) << ", "
+    out << "  team self-inflation: " << signed_fixed(all.mean_self_gap) << " [" << signed_fixed(all.ci_low) << ", "
         << signed_fixed(all.ci_high) << "] over " << all.n_ratees << " ratees (" << name_or_empty(all.direction) << ")\n";
   std::vector<std::string> inflated;
   for (const auto& c : r.inflation)
     if (c.competency && c.direction == cal::inflation_direction::inflated)
-      inflated.push_back(competency_id(table, *c.competency) + " " + signed_fixed(c.mean_gap));
+      inflated.push_back(competency_id(table, *c.competency) + " " + signed_fixed(c.mean_self_gap));
   if (!inflated.empty()) out << "  inflated competencies: " << join(inflated) << "\n";
   const std::size_t shown = std::min<std::size_t>(r.conversations.size(), 5);
   if (shown > 0) out << "  conversations to have first:\n";
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& c = r.conversations[i];
     std::vector<std::string> topics;
-    for (const auto& topic : c.topics) topics.push_back(competency_id(table, topic.competency) + " " + signed_fixed(topic.gap, 1));
+    for (const auto& topic : c.topics)
+      topics.push_back(competency_id(table, topic.competency) + " " + signed_fixed(topic.self_gap, 1));
     out << "    " << table.ratees()[c.ratee] << ": mean |gap| " << fixed(c.disagreement)
         << (topics.empty() ? "" : "; " + join(topics)) << "\n";
   }

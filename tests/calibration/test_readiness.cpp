@@ -90,19 +90,19 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     CHECK(senior.items[0].threshold == Approx(2.75));
     CHECK(senior.items[0].ci_low == Approx(3.07184484344554));
     CHECK(senior.items[0].ci_high == Approx(3.3281551565544603));
-    CHECK(senior.items[0].status == gap_status::met);
+    CHECK(senior.items[0].status == promotion_gap_status::met);
     // si: 3.1 +- 0.51262 = [2.58738, 3.61262] straddles 2.75: uncertain.
     CHECK(senior.items[1].ci_low == Approx(2.5873793737821598));
-    CHECK(senior.items[1].status == gap_status::uncertain);
+    CHECK(senior.items[1].status == promotion_gap_status::uncertain);
     // se: 1.6 +- 0.25631 = [1.34369, 1.85631] straddles 1.75: uncertain.
-    CHECK(senior.items[2].status == gap_status::uncertain);
+    CHECK(senior.items[2].status == promotion_gap_status::uncertain);
     CHECK(senior.met == 1);
     CHECK(senior.uncertain == 2);
     CHECK(senior.verdict == readiness_verdict::too_uncertain);
     const auto& lead = amy.steps[1];
     CHECK_FALSE(lead.on_track);
     // si: upper 3.61262 < 3.75: unmet.
-    CHECK(lead.items[0].status == gap_status::unmet);
+    CHECK(lead.items[0].status == promotion_gap_status::unmet);
     CHECK(lead.verdict == readiness_verdict::not_ready);
     CHECK(amy.summary == "too-uncertain");
     CHECK(amy.summary_step == 0u);
@@ -111,8 +111,8 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     const auto& ben = find_ratee(r, t, "ben");
     // senior: te 2.8 >= 2.75 met, si 2.7 < 2.75 unmet.
     CHECK(ben.steps[0].items[0].point_only);
-    CHECK(ben.steps[0].items[0].status == gap_status::met);
-    CHECK(ben.steps[0].items[1].status == gap_status::unmet);
+    CHECK(ben.steps[0].items[0].status == promotion_gap_status::met);
+    CHECK(ben.steps[0].items[1].status == promotion_gap_status::unmet);
     CHECK(std::isnan(ben.steps[0].items[1].ci_low));
     CHECK(ben.steps[0].verdict == readiness_verdict::not_ready);
     CHECK(ben.steps[1].verdict == readiness_verdict::not_ready);
@@ -131,7 +131,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
   SECTION("dan: an unscored gap competency is uncertain") {
     const auto& dan = find_ratee(r, t, "dan");
     CHECK(std::isnan(dan.steps[0].items[1].score));
-    CHECK(dan.steps[0].items[1].status == gap_status::uncertain);
+    CHECK(dan.steps[0].items[1].status == promotion_gap_status::uncertain);
     CHECK(dan.steps[0].verdict == readiness_verdict::too_uncertain);
   }
   SECTION("ed: ready only for the branch off the track") {
@@ -156,12 +156,12 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     options.confidence = 0.999;  // z = 3.29: te 3.2 - 0.329 = 2.871 still met; ben unchanged
     const auto wide = assess_readiness(t, *fw, scores, options);
     // cat's lead se: 2 - 0.329 = 1.671 < 1.75 -> uncertain now.
-    CHECK(find_ratee(wide, t, "cat").steps[1].items[1].status == gap_status::uncertain);
+    CHECK(find_ratee(wide, t, "cat").steps[1].items[1].status == promotion_gap_status::uncertain);
     CHECK(find_ratee(wide, t, "cat").steps[1].verdict == readiness_verdict::too_uncertain);
     options.tolerance = 0;
     const auto strict = assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.8, 0.0});
     // ben's te 2.8 < 3 with no tolerance: unmet.
-    CHECK(find_ratee(strict, t, "ben").steps[0].items[0].status == gap_status::unmet);
+    CHECK(find_ratee(strict, t, "ben").steps[0].items[0].status == promotion_gap_status::unmet);
   }
 }
 

@@ -125,19 +125,19 @@ CALIBRA_INLINE development_result plan_development(const ratings_table& table, c
       } else {
         continue;
       }
-      item.gap = item.target_level - score;
+      item.shortfall = item.target_level - score;
       const auto& catalogue = fw.competencies()[c].actions;
       const std::size_t n_actions =
           options.actions_per_item == 0 ? catalogue.size() : std::min(options.actions_per_item, catalogue.size());
       item.actions.assign(catalogue.begin(), catalogue.begin() + static_cast<std::ptrdiff_t>(n_actions));
       // 1e-9 keeps a gap of exactly k levels (up to rounding) at k quarters.
-      item.quarters = std::max(1, static_cast<int>(std::ceil(item.gap / options.levels_per_quarter - 1e-9)));
+      item.quarters = std::max(1, static_cast<int>(std::ceil(item.shortfall / options.levels_per_quarter - 1e-9)));
       item.target_quarter = quarterly ? detail::quarter_after(period_name, item.quarters) : std::nullopt;
       candidates.push_back(std::move(item));
     }
     std::stable_sort(candidates.begin(), candidates.end(), [](const plan_item& a, const plan_item& b) {
       if (a.priority != b.priority) return a.priority == plan_priority::role_requirement;
-      return a.gap > b.gap;
+      return a.shortfall > b.shortfall;
     });
     plan.candidates = candidates.size();
     if (candidates.size() > options.max_items) candidates.resize(options.max_items);

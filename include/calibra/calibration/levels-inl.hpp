@@ -266,8 +266,9 @@ CALIBRA_INLINE auc_result auc_delong(const std::vector<double>& a, std::vector<d
 
 CALIBRA_INLINE double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
 
-CALIBRA_INLINE gap_statistic gap_from(const std::vector<double>& xs, double confidence, const privacy_policy& privacy) {
-gap_statistic g;
+CALIBRA_INLINE expectation_gap_summary expectation_gap_from(const std::vector<double>& xs, double confidence,
+                                                            const privacy_policy& privacy) {
+expectation_gap_summary g;
 g.n_ratees = xs.size();
 if (!privacy.allows(xs.size())) {
   g.suppressed = true;
@@ -282,7 +283,7 @@ if (!privacy.allows(xs.size())) {
   return g;
 }
 
-CALIBRA_INLINE anchor_verdict judge_anchors(const gap_statistic& g, double threshold) {
+CALIBRA_INLINE anchor_verdict judge_anchors(const expectation_gap_summary& g, double threshold) {
   if (g.suppressed) return anchor_verdict::suppressed;
   if (g.n_ratees < 2) return anchor_verdict::insufficient_data;
   if (std::abs(g.mean) < threshold) return anchor_verdict::calibrated;
@@ -422,19 +423,20 @@ CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const fr
     for (std::size_t c = 0; c < n_comp; ++c)
       for (std::size_t l = 0; l < n_levels; ++l)
         if (!per_cell[c * n_levels + l].empty())
-          v.cells.push_back({c, l, detail::gap_from(per_cell[c * n_levels + l], options.confidence, options.privacy)});
+          v.cells.push_back(
+              {c, l, detail::expectation_gap_from(per_cell[c * n_levels + l], options.confidence, options.privacy)});
     for (std::size_t c = 0; c < n_comp; ++c) {
       competency_validation cv;
       cv.competency = c;
-      cv.gap = detail::gap_from(per_competency[c], options.confidence, options.privacy);
-      cv.verdict = detail::judge_anchors(cv.gap, options.verdict_threshold);
+      cv.expectation_gap = detail::expectation_gap_from(per_competency[c], options.confidence, options.privacy);
+      cv.verdict = detail::judge_anchors(cv.expectation_gap, options.verdict_threshold);
       v.competencies.push_back(std::move(cv));
     }
     const auto level_row = [&](std::size_t level, const std::vector<double>& gaps, const std::vector<int>& relation) {
       career_level_validation lv;
       lv.career_level = level;
-      lv.gap = detail::gap_from(gaps, options.confidence, options.privacy);
-      if (!lv.gap.suppressed && !relation.empty()) {
+      lv.expectation_gap = detail::expectation_gap_from(gaps, options.confidence, options.privacy);
+      if (!lv.expectation_gap.suppressed && !relation.empty()) {
         const double n = static_cast<double>(relation.size());
         lv.share_above = static_cast<double>(std::count(relation.begin(), relation.end(), 1)) / n;
         lv.share_equal = static_cast<double>(std::count(relation.begin(), relation.end(), 0)) / n;

@@ -165,8 +165,10 @@ struct ratee_level {
   std::optional<promotion_outcome> outcome;   // recorded in the analysed period
 };
 
-/// Mean of (score - expectation at the actual career level) over ratees.
-struct gap_statistic {
+/// The expectation gap, score - expectation at the actual career level,
+/// summarised over ratees: its mean with a t interval.  (Not the promotion
+/// gap of a step, nor the self gap of self_assessment.hpp.)
+struct expectation_gap_summary {
   std::size_t n_ratees = 0;
   double mean = detail::ratee_nan(), sd = detail::ratee_nan();
   double ci_low = detail::ratee_nan(), ci_high = detail::ratee_nan();
@@ -177,7 +179,7 @@ struct gap_statistic {
 struct matrix_cell {
   std::size_t competency = 0;
   std::size_t career_level = 0;
-  gap_statistic gap;
+  expectation_gap_summary expectation_gap;
 };
 
 /// Verdict on a competency's anchors, from the mean gap over its ratees.
@@ -207,14 +209,14 @@ std::optional<anchor_verdict> parse_anchor_verdict(std::string_view text);
 
 struct competency_validation {
   std::size_t competency = 0;
-  gap_statistic gap;
+  expectation_gap_summary expectation_gap;
   anchor_verdict verdict = anchor_verdict::insufficient_data;
 };
 
 struct career_level_validation {
   std::size_t career_level = 0;
   /// Per ratee the mean gap over their scored competencies, summarised.
-  gap_statistic gap;
+  expectation_gap_summary expectation_gap;
   /// Shares of these ratees whose inferred level is above / equal to /
   /// below their actual one (NaN when suppressed).
   double share_above = detail::ratee_nan(), share_equal = detail::ratee_nan(), share_below = detail::ratee_nan();
@@ -287,9 +289,10 @@ auc_result auc_delong(const std::vector<double>& a, std::vector<double> b_sorted
 
 double normal_quantile(double p);
 
-gap_statistic gap_from(const std::vector<double>& xs, double confidence, const privacy_policy& privacy);
+expectation_gap_summary expectation_gap_from(const std::vector<double>& xs, double confidence,
+                                             const privacy_policy& privacy);
 
-anchor_verdict judge_anchors(const gap_statistic& g, double threshold);
+anchor_verdict judge_anchors(const expectation_gap_summary& g, double threshold);
 
 }  // namespace detail
 

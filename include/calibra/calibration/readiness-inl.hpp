@@ -26,10 +26,12 @@ CALIBRA_INLINE auto readiness_options::validate() const -> void {
   detail::check_tolerance(tolerance, "readiness");
 }
 
-CALIBRA_INLINE std::string_view to_string(gap_status s) { return calibra::detail::name_of(detail::gap_status_names, s); }
+CALIBRA_INLINE std::string_view to_string(promotion_gap_status s) {
+  return calibra::detail::name_of(detail::promotion_gap_status_names, s);
+}
 
-CALIBRA_INLINE std::optional<gap_status> parse_gap_status(std::string_view text) {
-  return calibra::detail::value_of<gap_status>(detail::gap_status_names, text);
+CALIBRA_INLINE std::optional<promotion_gap_status> parse_promotion_gap_status(std::string_view text) {
+  return calibra::detail::value_of<promotion_gap_status>(detail::promotion_gap_status_names, text);
 }
 
 CALIBRA_INLINE std::string_view to_string(readiness_verdict v) {
@@ -81,21 +83,21 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
         item.score = scores.value(i, c);
         item.se = has_se ? scores.se(i, c) : detail::ratee_nan();
         if (std::isnan(item.score)) {
-          item.status = gap_status::uncertain;
+          item.status = promotion_gap_status::uncertain;
         } else if (std::isnan(item.se)) {
           item.point_only = true;
-          item.status = item.score >= item.threshold ? gap_status::met : gap_status::unmet;
+          item.status = item.score >= item.threshold ? promotion_gap_status::met : promotion_gap_status::unmet;
         } else {
           item.ci_low = item.score - z * item.se;
           item.ci_high = item.score + z * item.se;
-          item.status = item.ci_low >= item.threshold  ? gap_status::met
-                        : item.ci_high < item.threshold ? gap_status::unmet
-                                                        : gap_status::uncertain;
+          item.status = item.ci_low >= item.threshold  ? promotion_gap_status::met
+                        : item.ci_high < item.threshold ? promotion_gap_status::unmet
+                                                        : promotion_gap_status::uncertain;
         }
         switch (item.status) {
-          case gap_status::met: ++s.met; break;
-          case gap_status::unmet: ++s.unmet; break;
-          case gap_status::uncertain: ++s.uncertain; break;
+          case promotion_gap_status::met: ++s.met; break;
+          case promotion_gap_status::unmet: ++s.unmet; break;
+          case promotion_gap_status::uncertain: ++s.uncertain; break;
         }
         s.items.push_back(item);
       }

@@ -44,15 +44,17 @@ struct readiness_options {
   void validate() const;
 };
 
-enum class gap_status { met, unmet, uncertain };
+/// Whether a ratee meets the target of one promotion-gap competency.
+enum class promotion_gap_status { met, unmet, uncertain };
+/// Whether a ratee is ready for a step: every promotion-gap competency met.
 enum class readiness_verdict { ready, not_ready, too_uncertain };
 
 namespace detail {
-/// The stable spellings of gap_status and readiness_verdict.
-inline constexpr calibra::detail::enum_names<gap_status, 3> gap_status_names{{
-    {gap_status::met, "met"},
-    {gap_status::unmet, "unmet"},
-    {gap_status::uncertain, "uncertain"},
+/// The stable spellings of promotion_gap_status and readiness_verdict.
+inline constexpr calibra::detail::enum_names<promotion_gap_status, 3> promotion_gap_status_names{{
+    {promotion_gap_status::met, "met"},
+    {promotion_gap_status::unmet, "unmet"},
+    {promotion_gap_status::uncertain, "uncertain"},
 }};
 inline constexpr calibra::detail::enum_names<readiness_verdict, 3> readiness_verdict_names{{
     {readiness_verdict::ready, "ready"},
@@ -61,8 +63,8 @@ inline constexpr calibra::detail::enum_names<readiness_verdict, 3> readiness_ver
 }};
 }  // namespace detail
 
-std::string_view to_string(gap_status s);
-std::optional<gap_status> parse_gap_status(std::string_view text);
+std::string_view to_string(promotion_gap_status s);
+std::optional<promotion_gap_status> parse_promotion_gap_status(std::string_view text);
 std::string_view to_string(readiness_verdict v);
 std::optional<readiness_verdict> parse_readiness_verdict(std::string_view text);
 
@@ -75,7 +77,7 @@ struct readiness_item {
   double score = detail::ratee_nan();
   double se = detail::ratee_nan();
   double ci_low = detail::ratee_nan(), ci_high = detail::ratee_nan();  // NaN without an SE
-  gap_status status = gap_status::uncertain;
+  promotion_gap_status status = promotion_gap_status::uncertain;
   bool point_only = false;  // judged on the point value: no standard error
 };
 

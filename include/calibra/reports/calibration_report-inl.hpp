@@ -445,12 +445,12 @@ CALIBRA_INLINE section self_vs_manager_section(const calibration::calibration_re
     inflation.empty_text = conversations.empty_text = s.intro;
   } else {
     s.intro = "Where a person and their manager see the same competency differently is where the development "
-              "conversation starts. Overall mean gap: " + detail::fixed2(sa.overall.mean_gap) + " levels" +
+              "conversation starts. Overall mean gap: " + detail::fixed2(sa.overall.mean_self_gap) + " levels" +
               (sa.overall.direction ? " (" + std::string(calibration::to_string(*sa.overall.direction)) + ")" : "") + ".";
     if (sa.overall.suppressed) s.notes.push_back("Overall gap: " + sa.overall.note);
     for (const auto& i : sa.inflation) {
       if (!i.competency) continue;
-      inflation.add_row({fw.competencies()[*i.competency].name, i.n_ratees, i.mean_gap, i.ci_low, i.ci_high,
+      inflation.add_row({fw.competencies()[*i.competency].name, i.n_ratees, i.mean_self_gap, i.ci_low, i.ci_high,
                          i.direction ? cell(std::string(calibration::to_string(*i.direction))) : cell(), i.suppressed ? cell(i.note) : cell()});
     }
     if (options.include_ratees) {
@@ -458,8 +458,8 @@ CALIBRA_INLINE section self_vs_manager_section(const calibration::calibration_re
         std::string topics;
         for (const auto& t : c.topics)
           topics += (topics.empty() ? "" : "; ") + fw.competencies()[t.competency].name + " (" +
-                    (t.gap > 0 ? "+" : "") + detail::fixed2(t.gap) + ")";
-        conversations.add_row({detail::ratee_name(ratings, c.ratee), c.disagreement, c.mean_gap,
+                    (t.self_gap > 0 ? "+" : "") + detail::fixed2(t.self_gap) + ")";
+        conversations.add_row({detail::ratee_name(ratings, c.ratee), c.disagreement, c.mean_self_gap,
                                topics.empty() ? cell() : cell(topics)});
       }
     } else {
@@ -602,7 +602,7 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
       std::string unmet;
       if (step)
         for (const auto& item : step->items)
-          if (item.status == calibration::gap_status::unmet)
+          if (item.status == calibration::promotion_gap_status::unmet)
             unmet += (unmet.empty() ? "" : "; ") + comps[item.competency].name;
       const std::string name = detail::ratee_name(ratings, r.ratee);
       readiness.add_row({name, detail::career_level_name(fw, r.career_level),
@@ -615,7 +615,7 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
         items.add_row({name, comps[item.competency].name, detail::level_cell(fw, item.to_level), item.score,
                        item.ci_low, item.ci_high,
                        cell(std::string(calibration::to_string(item.status)))
-                           .emphasised(item.status == calibration::gap_status::unmet)});
+                           .emphasised(item.status == calibration::promotion_gap_status::unmet)});
     }
   }
 
@@ -642,7 +642,7 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
         std::string actions;
         for (const auto& a : item.actions) actions += (actions.empty() ? "" : " ") + a;
         plans.add_row({name, comps[item.competency].name, detail::level_cell(fw, item.current_level),
-                       detail::level_cell(fw, item.target_level), item.gap,
+                       detail::level_cell(fw, item.target_level), item.shortfall,
                        std::string(calibration::to_string(item.priority)), actions.empty() ? cell() : cell(actions),
                        item.target_quarter ? cell(*item.target_quarter) : cell()});
       }
@@ -687,13 +687,16 @@ CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal
     for (const auto& c : v.competencies) {
       const bool off =
           c.verdict == calibration::anchor_verdict::too_easy || c.verdict == calibration::anchor_verdict::too_hard;
-      by_competency.add_row({fw.competencies()[c.competency].name, c.gap.n_ratees, c.gap.mean, c.gap.ci_low,
-                             c.gap.ci_high, cell(std::string(calibration::to_string(c.verdict))).emphasised(off),
-                             c.gap.suppressed ? cell(c.gap.note) : cell()});
+      const auto& gap = c.expectation_gap;
+      by_competency.add_row({fw.competencies()[c.competency].name, gap.n_ratees, gap.mean, gap.ci_low, gap.ci_high,
+                             cell(std::string(calibration::to_string(c.verdict))).emphasised(off),
+                             gap.suppressed ? cell(gap.note) : cell()});
     }
-    for (const auto& l : v.career_levels)
-      by_level.add_row({fw.ladder().career_levels()[l.career_level].name, l.gap.n_ratees, l.gap.mean, l.share_above,
-                        l.share_equal, l.share_below, l.gap.suppressed ? cell(l.gap.note) : cell()});
+    for (const auto& l : v.career_levels) {
+      const auto& gap = l.expectation_gap;
+      by_level.add_row({fw.ladder().career_levels()[l.career_level].name, gap.n_ratees, gap.mean, l.share_above,
+                        l.share_equal, l.share_below, gap.suppressed ? cell(gap.note) : cell()});
+    }
   }
   const auto& sep = cal.levels.separation;
   if (!sep.available)
@@ -724,9 +727,10 @@ CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal
     for (const auto& c : team.competencies) {
       const bool strength =
           std::find(team.strengths.begin(), team.strengths.end(), c.competency) != team.strengths.end();
-      const bool gap = std::find(team.gaps.begin(), team.gaps.end(), c.competency) != team.gaps.end();
-      strengths.add_row({fw.competencies()[c.competency].name, c.n_ratees, c.mean_gap,
-                         strength ? cell("strength") : gap ? cell("gap").emphasised() : cell(),
+      const bool shortfall =
+          std::find(team.shortfalls.begin(), team.shortfalls.end(), c.competency) != team.shortfalls.end();
+      strengths.add_row({fw.competencies()[c.competency].name, c.n_ratees, c.mean_expectation_gap,
+                         strength ? cell("strength") : shortfall ? cell("gap").emphasised() : cell(),
                          c.suppressed ? cell(c.note) : cell()});
     }
   }
