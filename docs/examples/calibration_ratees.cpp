@@ -28,7 +28,7 @@ int main() {
     const auto& p = patterns.ratees[i];
     std::cout << table.ratees()[l.ratee] << ": " << level_id(l.career_level) << ", inferred "
               << level_id(l.inferred_level) << ", best fit " << level_id(l.best_fit_level) << ", "
-              << readiness.ratees[i].summary << ", archetype "
+              << cal::to_string(readiness.ratees[i].summary) << ", archetype "
               << (p.best_archetype ? fw->archetypes()[*p.best_archetype].id : "-") << "\n";
     for (const auto& item : plans.ratees[i].items)
       std::cout << "  plan: " << fw->competencies()[item.competency].id << " to level " << item.target_level

@@ -259,7 +259,8 @@ std::string ratees_text(const cal::calibration_report& report, const cal::rating
   for (std::size_t i = 0; i < levels.ratees.size(); ++i) {
     const cal::ratee_level& r = levels.ratees[i];
     std::string readiness = "-", archetype = "-", plan = "-";
-    if (report.readiness.available && i < report.readiness.ratees.size()) readiness = report.readiness.ratees[i].summary;
+    if (report.readiness.available && i < report.readiness.ratees.size())
+      readiness = std::string(cal::to_string(report.readiness.ratees[i].summary));
     if (report.patterns.available && i < report.patterns.ratees.size()) {
       const auto& p = report.patterns.ratees[i];
       if (p.best_archetype && p.clear_match)

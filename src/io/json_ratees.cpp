@@ -257,7 +257,7 @@ json to_json_value(const cal::readiness_result& r, const cal::ratings_table& tab
   for (const auto& x : r.ratees) {
     ratees.push_back({{"ratee", table.ratees()[x.ratee]},
                       {"career_level", career_level_id(x.career_level, table)},
-                      {"readiness", x.summary},
+                      {"readiness", name(x.summary)},
                       {"readiness_step", step_target(x, table)}});
     add_readiness_details(steps, items, x, table);
   }
@@ -414,7 +414,7 @@ json ratees_section(const cal::level_inference& levels, const cal::readiness_res
   for (const auto& x : readiness.ratees) {
     json& rec = record(x.ratee);
     rec["career_level"] = career_level_id(x.career_level, table);
-    rec["readiness"] = x.summary;
+    rec["readiness"] = name(x.summary);
     rec["readiness_step"] = step_target(x, table);
     add_readiness_details(steps, items, x, table);
   }

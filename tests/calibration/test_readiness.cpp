@@ -104,7 +104,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     // si: upper 3.61262 < 3.75: unmet.
     CHECK(lead.items[0].status == promotion_gap_status::unmet);
     CHECK(lead.verdict == readiness_verdict::not_ready);
-    CHECK(amy.summary == "too-uncertain");
+    CHECK(amy.summary == readiness_summary::too_uncertain);
     CHECK(amy.summary_step == 0u);
   }
   SECTION("ben: no SE, the point value decides") {
@@ -116,7 +116,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     CHECK(std::isnan(ben.steps[0].items[1].ci_low));
     CHECK(ben.steps[0].verdict == readiness_verdict::not_ready);
     CHECK(ben.steps[1].verdict == readiness_verdict::not_ready);
-    CHECK(ben.summary == "not-ready");
+    CHECK(ben.summary == readiness_summary::not_ready);
     CHECK(ben.summary_step == 0u);  // a tie goes to the on-track step
   }
   SECTION("cat: ready for both steps") {
@@ -125,7 +125,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     // lead si: 4 +- 0.128 = [3.87184, 4.12816] >= 3.75.
     CHECK(cat.steps[1].items[0].ci_low == Approx(3.87184484344554));
     CHECK(cat.steps[1].verdict == readiness_verdict::ready);
-    CHECK(cat.summary == "ready");
+    CHECK(cat.summary == readiness_summary::ready);
     CHECK(cat.summary_step == 0u);
   }
   SECTION("dan: an unscored gap competency is uncertain") {
@@ -138,18 +138,18 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     const auto& ed = find_ratee(r, t, "ed");
     CHECK(ed.steps[0].verdict == readiness_verdict::not_ready);
     CHECK(ed.steps[1].verdict == readiness_verdict::ready);
-    CHECK(ed.summary == "ready");
+    CHECK(ed.summary == readiness_summary::ready);
     CHECK(ed.summary_step == 1u);
   }
   SECTION("top of the ladder, no career level, a single step") {
-    CHECK(find_ratee(r, t, "sue").summary == "top-of-ladder");
+    CHECK(find_ratee(r, t, "sue").summary == readiness_summary::top_of_ladder);
     CHECK(find_ratee(r, t, "sue").steps.empty());
-    CHECK(find_ratee(r, t, "joe").summary == "no-career-level");
+    CHECK(find_ratee(r, t, "joe").summary == readiness_summary::no_career_level);
     const auto& jim = find_ratee(r, t, "jim");
     REQUIRE(jim.steps.size() == 1);
     // junior -> mid raises ti 2->3 and si 1->2; jim sits exactly on mid.
     CHECK(jim.steps[0].items.size() == 2);
-    CHECK(jim.summary == "ready");
+    CHECK(jim.summary == readiness_summary::ready);
   }
   SECTION("a wider interval turns met into uncertain") {
     readiness_options options;
@@ -199,11 +199,11 @@ TEST_CASE("readiness: planted outcomes on the simulated example data", "[readine
                                             sim.truth.ratees.begin());
     const auto& outcome = sim.truth.outcome.at(k);
     if (!outcome) {
-      CHECK(x.summary == "top-of-ladder");
+      CHECK(x.summary == readiness_summary::top_of_ladder);
       continue;
     }
     auto& [not_ready, all] = not_ready_by_outcome[std::string(to_string(*outcome))];
-    not_ready += x.summary == "not-ready";
+    not_ready += x.summary == readiness_summary::not_ready;
     ++all;
   }
   const auto share = [&](const char* o) {

@@ -191,7 +191,7 @@ TEST_CASE("calibration report: cells transcribe the analyses", "[reports][calibr
   for (const auto& rr : result.readiness.ratees) {
     const auto row = row_where(readiness, "ratee", table_.ratees()[rr.ratee]);
     REQUIRE(row);
-    CHECK(*readiness.at(*row, "verdict").text() == rr.summary);
+    CHECK(*readiness.at(*row, "verdict").text() == cal::to_string(rr.summary));
   }
 
   // Development plans: every item of every plan, under its ratee.

@@ -42,6 +42,14 @@ CALIBRA_INLINE std::optional<readiness_verdict> parse_readiness_verdict(std::str
   return calibra::detail::value_of<readiness_verdict>(detail::readiness_verdict_names, text);
 }
 
+CALIBRA_INLINE std::string_view to_string(readiness_summary s) {
+  return calibra::detail::name_of(detail::readiness_summary_names, s);
+}
+
+CALIBRA_INLINE std::optional<readiness_summary> parse_readiness_summary(std::string_view text) {
+  return calibra::detail::value_of<readiness_summary>(detail::readiness_summary_names, text);
+}
+
 CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, const framework& fw,
                                          const competency_scores& scores, const readiness_options& options) {
   options.validate();
@@ -63,7 +71,7 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
     r.ratee = scores.ratees[row];
     r.career_level = detail::standing_of(table, r.ratee, out.period).career_level;
     if (!r.career_level) {
-      r.summary = "no-career-level";
+      r.summary = readiness_summary::no_career_level;
       out.ratees.push_back(std::move(r));
       continue;
     }
@@ -107,7 +115,7 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
       r.steps.push_back(std::move(s));
     }
     if (r.steps.empty()) {
-      r.summary = "top-of-ladder";
+      r.summary = readiness_summary::top_of_ladder;
     } else {
       ++judged;
       const auto strength = [](readiness_verdict v) {
@@ -119,7 +127,11 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
         if (a > b || (a == b && r.steps[k].on_track && !r.steps[best].on_track)) best = k;
       }
       r.summary_step = best;
-      r.summary = std::string(to_string(r.steps[best].verdict));
+      switch (r.steps[best].verdict) {
+        case readiness_verdict::ready: r.summary = readiness_summary::ready; break;
+        case readiness_verdict::not_ready: r.summary = readiness_summary::not_ready; break;
+        case readiness_verdict::too_uncertain: r.summary = readiness_summary::too_uncertain; break;
+      }
     }
     out.ratees.push_back(std::move(r));
   }

@@ -48,6 +48,9 @@ struct readiness_options {
 enum class promotion_gap_status { met, unmet, uncertain };
 /// Whether a ratee is ready for a step: every promotion-gap competency met.
 enum class readiness_verdict { ready, not_ready, too_uncertain };
+/// A ratee's readiness in one word: the verdict of their best step, or why
+/// no step was judged.
+enum class readiness_summary { ready, not_ready, too_uncertain, no_career_level, top_of_ladder };
 
 namespace detail {
 /// The stable spellings of promotion_gap_status and readiness_verdict.
@@ -61,12 +64,21 @@ inline constexpr calibra::detail::enum_names<readiness_verdict, 3> readiness_ver
     {readiness_verdict::not_ready, "not-ready"},
     {readiness_verdict::too_uncertain, "too-uncertain"},
 }};
+inline constexpr calibra::detail::enum_names<readiness_summary, 5> readiness_summary_names{{
+    {readiness_summary::ready, "ready"},
+    {readiness_summary::not_ready, "not-ready"},
+    {readiness_summary::too_uncertain, "too-uncertain"},
+    {readiness_summary::no_career_level, "no-career-level"},
+    {readiness_summary::top_of_ladder, "top-of-ladder"},
+}};
 }  // namespace detail
 
 std::string_view to_string(promotion_gap_status s);
 std::optional<promotion_gap_status> parse_promotion_gap_status(std::string_view text);
 std::string_view to_string(readiness_verdict v);
 std::optional<readiness_verdict> parse_readiness_verdict(std::string_view text);
+std::string_view to_string(readiness_summary s);
+std::optional<readiness_summary> parse_readiness_summary(std::string_view text);
 
 /// One promotion-gap competency of a step, judged.
 struct readiness_item {
@@ -93,10 +105,10 @@ struct ratee_readiness {
   std::uint32_t ratee = 0;
   std::optional<std::size_t> career_level;
   std::vector<step_readiness> steps;  // one per next step, ladder order
-  /// "ready", "not-ready" or "too-uncertain" for the best step (ready beats
-  /// too-uncertain beats not-ready; the on-track step wins a tie), or
-  /// "no-career-level" / "top-of-ladder" when there is no step to judge.
-  std::string summary;
+  /// The verdict of the best step (ready beats too-uncertain beats
+  /// not-ready; the on-track step wins a tie), or no_career_level /
+  /// top_of_ladder when there is no step to judge.
+  readiness_summary summary = readiness_summary::no_career_level;
   std::optional<std::size_t> summary_step;  // index into steps
 };
 

@@ -565,7 +565,7 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
                   detail::fixed2(it->second->best_similarity) + ")";
     levels.add_row({detail::ratee_name(ratings, r.ratee), detail::career_level_name(fw, r.career_level),
                     r.inferred_level ? cell(detail::career_level_name(fw, r.inferred_level)) : cell("none met"),
-                    versus.empty() ? cell() : cell(versus).emphasised(versus != "at"),
+                    versus.empty() ? cell() : cell(versus).emphasised(*r.inferred_vs_actual != 0),
                     detail::career_level_name(fw, r.best_fit_level), r.readiness_index,
                     short_of.empty() ? cell() : cell(short_of), archetype.empty() ? cell() : cell(archetype),
                     r.outcome ? cell(std::string(calibration::to_string(*r.outcome))) : cell()});
@@ -606,7 +606,8 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
             unmet += (unmet.empty() ? "" : "; ") + comps[item.competency].name;
       const std::string name = detail::ratee_name(ratings, r.ratee);
       readiness.add_row({name, detail::career_level_name(fw, r.career_level),
-                         step ? cell(fw.ladder().career_levels()[step->step.to].name) : cell(), r.summary,
+                         step ? cell(fw.ladder().career_levels()[step->step.to].name) : cell(),
+                         std::string(calibration::to_string(r.summary)),
                          step ? cell(step->met) : cell(), step ? cell(step->unmet) : cell(),
                          step ? cell(step->uncertain) : cell(), unmet.empty() ? cell() : cell(unmet)});
       if (!step) continue;
