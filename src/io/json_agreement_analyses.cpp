@@ -52,7 +52,7 @@ json inflation_record(const cal::self_inflation& s) {
   return {{"n_ratees", s.n_ratees},       {"mean_gap", number(s.mean_self_gap)},
           {"sd", number(s.sd)},           {"se", number(s.se)},
           {"ci_low", number(s.ci_low)},   {"ci_high", number(s.ci_high)},
-          {"direction", name_or_null(s.direction)}, {"suppressed", s.suppressed},
+          {"direction", spelling_or_null(s.direction)}, {"suppressed", s.suppressed},
           {"note", text_or_null(s.note)}};
 }
 
@@ -238,7 +238,7 @@ json to_json_value(const cal::drift_result& r, const cal::ratings_table& table) 
                       {"ci_low", number(d.ci_low)},
                       {"ci_high", number(d.ci_high)},
                       {"flagged", d.flagged},
-                      {"direction", name_or_null(d.direction)}});
+                      {"direction", spelling_or_null(d.direction)}});
     if (d.flagged) {
       char change[64];
       std::snprintf(change, sizeof change, "%+.2f levels [%.2f, %.2f]", d.change, d.ci_low, d.ci_high);

@@ -257,7 +257,7 @@ json to_json_value(const cal::readiness_result& r, const cal::ratings_table& tab
   for (const auto& x : r.ratees) {
     ratees.push_back({{"ratee", table.ratees()[x.ratee]},
                       {"career_level", career_level_id(x.career_level, table)},
-                      {"readiness", name(x.summary)},
+                      {"readiness", spelling(x.summary)},
                       {"readiness_step", step_target(x, table)}});
     add_readiness_details(steps, items, x, table);
   }
@@ -338,7 +338,7 @@ json matrix_validation_section(const cal::level_inference& r, const cal::ratings
   for (const auto& c : v.competencies) {
     json rec{{"competency", competency_id(c.competency, table)}};
     put_expectation_gap(rec, c.expectation_gap);
-    rec["verdict"] = name(c.verdict);
+    rec["verdict"] = spelling(c.verdict);
     competencies.push_back(std::move(rec));
   }
   for (const auto& c : v.cells) {
@@ -414,7 +414,7 @@ json ratees_section(const cal::level_inference& levels, const cal::readiness_res
   for (const auto& x : readiness.ratees) {
     json& rec = record(x.ratee);
     rec["career_level"] = career_level_id(x.career_level, table);
-    rec["readiness"] = name(x.summary);
+    rec["readiness"] = spelling(x.summary);
     rec["readiness_step"] = step_target(x, table);
     add_readiness_details(steps, items, x, table);
   }

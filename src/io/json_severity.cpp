@@ -83,7 +83,7 @@ json to_json_value(const calibration::severity_fit& fit, const calibration::rati
     record["ci_low"] = number(r.ci_low);
     record["ci_high"] = number(r.ci_high);
     record["component"] = r.component;
-    record["flags"] = names(r.flags);
+    record["flags"] = spellings(r.flags);
     record["n_ratings"] = r.n_ratings;
     record["n_ratees"] = r.n_ratees;
     record["mean_level"] = number(r.mean_level);

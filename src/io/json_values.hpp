@@ -32,21 +32,21 @@ inline json text_or_null(const std::string& text) { return text.empty() ? json(n
 
 /// An enum's stable name (its to_string, found by argument-dependent lookup).
 template <typename Enum>
-json name(Enum value) {
+json spelling(Enum value) {
   return std::string(to_string(value));
 }
 
 /// An optional enum's stable name, or null when absent.
 template <typename Enum>
-json name_or_null(const std::optional<Enum>& value) {
-  return value ? name(*value) : json(nullptr);
+json spelling_or_null(const std::optional<Enum>& value) {
+  return value ? spelling(*value) : json(nullptr);
 }
 
 /// The stable names of enum values, in their order.
 template <typename Enum>
-json names(const std::vector<Enum>& values) {
+json spellings(const std::vector<Enum>& values) {
   json out = json::array();
-  for (const Enum value : values) out.push_back(name(value));
+  for (const Enum value : values) out.push_back(spelling(value));
   return out;
 }
 

@@ -50,6 +50,14 @@ drift_options least_squares() {
 
 }  // namespace
 
+TEST_CASE("drift: each direction has one stable name", "[drift]") {
+  CHECK(to_string(drift_direction::harsher) == "harsher");
+  CHECK(to_string(drift_direction::more_lenient) == "more lenient");
+  CHECK(detail::drift_direction_names.size() == 2);
+  for (const auto& [direction, text] : detail::drift_direction_names) CHECK(parse_drift_direction(text) == direction);
+  CHECK_FALSE(parse_drift_direction("lenient"));
+}
+
 TEST_CASE("drift: a rater one level harsher in the second period", "[drift]") {
   const ratings_table t = two_quarters();
   const drift_result r = analyse_drift(t, least_squares());

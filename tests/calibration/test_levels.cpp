@@ -60,6 +60,19 @@ std::size_t level(const framework& fw, const std::string& id) { return *fw.ladde
 //   mid     3 2 2 1
 //   senior  3 3 3 2
 //   lead    3 2 4 2   (manager track, from mid)
+TEST_CASE("levels: each anchor verdict has one stable name", "[levels]") {
+  CHECK(to_string(anchor_verdict::too_easy) == "too-easy");
+  CHECK(to_string(anchor_verdict::too_hard) == "too-hard");
+  CHECK(to_string(anchor_verdict::calibrated) == "calibrated");
+  CHECK(to_string(anchor_verdict::unclear) == "unclear");
+  CHECK(to_string(anchor_verdict::insufficient_data) == "insufficient-data");
+  CHECK(to_string(anchor_verdict::suppressed) == "suppressed");
+  CHECK(calibration::detail::anchor_verdict_names.size() == 6);
+  for (const auto& [verdict, text] : calibration::detail::anchor_verdict_names)
+    CHECK(parse_anchor_verdict(text) == verdict);
+  CHECK_FALSE(parse_anchor_verdict("too easy"));
+}
+
 TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
   const auto t = one_rating_each(fw, {{"amy", "mid", {}}, {"ben", "junior", {}}, {"cat", "senior", {}}, {"dan", "lead", {}}});

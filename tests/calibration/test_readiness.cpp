@@ -59,6 +59,29 @@ competency_scores scores_of(const ratings_table& table, const std::map<std::stri
 // small_framework(): mid -> senior raises te 2->3, si 2->3, se 1->2;
 // mid -> lead raises si 2->4, se 1->2.  Thresholds (tolerance 0.25):
 // senior te 2.75, si 2.75, se 1.75; lead si 3.75, se 1.75.
+TEST_CASE("readiness: statuses, verdicts and summaries have one stable name each", "[readiness]") {
+  CHECK(to_string(promotion_gap_status::met) == "met");
+  CHECK(to_string(promotion_gap_status::unmet) == "unmet");
+  CHECK(to_string(promotion_gap_status::uncertain) == "uncertain");
+  CHECK(to_string(readiness_verdict::ready) == "ready");
+  CHECK(to_string(readiness_verdict::not_ready) == "not-ready");
+  CHECK(to_string(readiness_verdict::too_uncertain) == "too-uncertain");
+  CHECK(to_string(readiness_summary::no_career_level) == "no-career-level");
+  CHECK(to_string(readiness_summary::top_of_ladder) == "top-of-ladder");
+  for (const auto& [status, text] : calibration::detail::promotion_gap_status_names)
+    CHECK(parse_promotion_gap_status(text) == status);
+  for (const auto& [verdict, text] : calibration::detail::readiness_verdict_names) {
+    CHECK(parse_readiness_verdict(text) == verdict);
+    // A verdict is also a summary, spelt the same.
+    const auto summary = parse_readiness_summary(text);
+    REQUIRE(summary);
+    CHECK(to_string(*summary) == text);
+  }
+  for (const auto& [summary, text] : calibration::detail::readiness_summary_names)
+    CHECK(parse_readiness_summary(text) == summary);
+  CHECK_FALSE(parse_readiness_verdict("no-career-level"));
+}
+
 TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[readiness]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
   const auto t = one_rating_each(fw, {{"amy", "mid"}, {"ben", "mid"}, {"cat", "mid"}, {"dan", "mid"}, {"ed", "mid"},

@@ -63,6 +63,16 @@ std::uint32_t competency(const ratings_table& t, const char* id) {
 
 }  // namespace
 
+TEST_CASE("self vs manager: each inflation direction has one stable name", "[self_assessment]") {
+  CHECK(to_string(inflation_direction::inflated) == "inflated");
+  CHECK(to_string(inflation_direction::deflated) == "deflated");
+  CHECK(to_string(inflation_direction::none) == "none");
+  CHECK(detail::inflation_direction_names.size() == 3);
+  for (const auto& [direction, text] : detail::inflation_direction_names)
+    CHECK(parse_inflation_direction(text) == direction);
+  CHECK_FALSE(parse_inflation_direction(""));
+}
+
 TEST_CASE("self vs manager: gaps of a hand-checked table", "[self_assessment]") {
   const ratings_table t = table_from_text(hand_rows());
   const self_assessment_result r = analyse_self_assessment(t);
