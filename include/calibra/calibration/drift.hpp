@@ -110,6 +110,7 @@ inline constexpr calibra::detail::enum_names<drift_direction, 2> drift_direction
     {drift_direction::harsher, "harsher"},
     {drift_direction::more_lenient, "more lenient"},
 }};
+static_assert(calibra::detail::is_one_to_one(drift_direction_names));
 }  // namespace detail
 
 std::string_view to_string(drift_direction direction);

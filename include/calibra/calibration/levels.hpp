@@ -202,6 +202,7 @@ inline constexpr calibra::detail::enum_names<anchor_verdict, 6> anchor_verdict_n
     {anchor_verdict::insufficient_data, "insufficient-data"},
     {anchor_verdict::suppressed, "suppressed"},
 }};
+static_assert(calibra::detail::is_one_to_one(anchor_verdict_names));
 }  // namespace detail
 
 std::string_view to_string(anchor_verdict verdict);

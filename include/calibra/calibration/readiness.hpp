@@ -59,11 +59,13 @@ inline constexpr calibra::detail::enum_names<promotion_gap_status, 3> promotion_
     {promotion_gap_status::unmet, "unmet"},
     {promotion_gap_status::uncertain, "uncertain"},
 }};
+static_assert(calibra::detail::is_one_to_one(promotion_gap_status_names));
 inline constexpr calibra::detail::enum_names<readiness_verdict, 3> readiness_verdict_names{{
     {readiness_verdict::ready, "ready"},
     {readiness_verdict::not_ready, "not-ready"},
     {readiness_verdict::too_uncertain, "too-uncertain"},
 }};
+static_assert(calibra::detail::is_one_to_one(readiness_verdict_names));
 inline constexpr calibra::detail::enum_names<readiness_summary, 5> readiness_summary_names{{
     {readiness_summary::ready, "ready"},
     {readiness_summary::not_ready, "not-ready"},
@@ -71,6 +73,7 @@ inline constexpr calibra::detail::enum_names<readiness_summary, 5> readiness_sum
     {readiness_summary::no_career_level, "no-career-level"},
     {readiness_summary::top_of_ladder, "top-of-ladder"},
 }};
+static_assert(calibra::detail::is_one_to_one(readiness_summary_names));
 }  // namespace detail
 
 std::string_view to_string(promotion_gap_status s);

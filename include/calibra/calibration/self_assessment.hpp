@@ -104,6 +104,7 @@ inline constexpr calibra::detail::enum_names<inflation_direction, 3> inflation_d
     {inflation_direction::deflated, "deflated"},
     {inflation_direction::none, "none"},
 }};
+static_assert(calibra::detail::is_one_to_one(inflation_direction_names));
 }  // namespace detail
 
 std::string_view to_string(inflation_direction direction);

@@ -44,7 +44,8 @@ enum class severity_model {
 };
 
 /// What a rater's ratings show (docs/severity.md defines each).  A new flag
-/// is one enumerator here and one row in detail::rater_flag_names.
+/// is one enumerator here and one row in detail::rater_flag_names, whose
+/// size goes up by one (a static_assert checks the table).
 enum class rater_flag {
   lenient,             // severity <= -flag_threshold and the interval below 0
   harsh,               // severity >= flag_threshold and the interval above 0
@@ -64,6 +65,7 @@ inline constexpr calibra::detail::enum_names<rater_flag, 6> rater_flag_names{{
     {rater_flag::non_discriminating, "non-discriminating"},
     {rater_flag::halo, "halo"},
 }};
+static_assert(calibra::detail::is_one_to_one(rater_flag_names));
 }  // namespace detail
 
 std::string_view to_string(rater_flag flag);

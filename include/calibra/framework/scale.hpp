@@ -29,12 +29,14 @@ inline constexpr enum_names<scope, 6> scope_names{{
     {scope::organisation, "organisation"},
     {scope::company, "company"},
 }};
+static_assert(calibra::detail::is_one_to_one(scope_names));
 inline constexpr enum_names<autonomy, 4> autonomy_names{{
     {autonomy::guided, "guided"},
     {autonomy::independent, "independent"},
     {autonomy::leads_others, "leads-others"},
     {autonomy::sets_direction, "sets-direction"},
 }};
+static_assert(calibra::detail::is_one_to_one(autonomy_names));
 }  // namespace detail
 
 std::string_view to_string(scope s);
