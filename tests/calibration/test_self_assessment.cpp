@@ -112,7 +112,7 @@ TEST_CASE("self vs manager: the conversation list, most disagreement first", "[s
   // Biggest |gap| first; pd and pq tie at 1 and keep framework order.
   REQUIRE(a.topics.size() == 4);
   CHECK(a.topics[0].competency == competency(t, fwd));
-  CHECK(a.topics[0].difference == -2);
+  CHECK(a.topics[0].self_gap == -2);
   CHECK(a.topics[1].competency == competency(t, voc));
   CHECK(a.topics[2].competency == competency(t, pd));
   CHECK(a.topics[3].competency == competency(t, pq));
