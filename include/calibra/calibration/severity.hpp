@@ -47,8 +47,8 @@ enum class severity_model {
 /// is one enumerator here and one row in detail::rater_flag_names, whose
 /// size goes up by one (a static_assert checks the table).
 enum class rater_flag {
-  lenient,             // severity <= -flag_threshold and the interval below 0
-  harsh,               // severity >= flag_threshold and the interval above 0
+  lenient,             // severity credibly below -flag_threshold (the rule depends on the model)
+  harsh,               // severity credibly above flag_threshold
   central_tendency,    // many ratings at the middle level(s), with a small spread
   range_restriction,   // few distinct levels, fewer than all raters gave the same ratees
   non_discriminating,  // the rater's per-ratee means spread less than the ratees' overall means
