@@ -195,7 +195,8 @@ std::string self_text(const cal::calibration_report& report, const cal::ratings_
     out << "  team self-inflation: " << all.note << "\n";
   else
     out << "  team self-inflation: " << signed_fixed(all.mean_self_gap) << " [" << signed_fixed(all.ci_low) << ", "
-        << signed_fixed(all.ci_high) << "] over " << all.n_ratees << " ratees (" << name_or_empty(all.direction) << ")\n";
+        << signed_fixed(all.ci_high) << "] over " << all.n_ratees << " ratees (" << name_or_empty(all.direction)
+        << ")\n";
   std::vector<std::string> inflated;
   for (const auto& c : r.inflation)
     if (c.competency && c.direction == cal::inflation_direction::inflated)

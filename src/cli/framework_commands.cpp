@@ -140,8 +140,9 @@ std::string gaps_text(const framework& fw) {
   std::ostringstream out;
   const auto& scale = fw.scale();
   for (const auto& g : fw.promotion_gaps()) {
-    out << "Promotion " << fw.ladder().career_levels()[g.step.from].name << " -> " << fw.ladder().career_levels()[g.step.to].name
-        << ": " << g.competencies.size() << " promotion-gap competencies\n";
+    out << "Promotion " << fw.ladder().career_levels()[g.step.from].name << " -> "
+        << fw.ladder().career_levels()[g.step.to].name << ": " << g.competencies.size()
+        << " promotion-gap competencies\n";
     text_table table({"competency", "from", "to", "rise"});
     for (const auto& rise : g.competencies)
       table.add({fw.competencies()[rise.competency].name,

@@ -104,7 +104,8 @@ class exporter {
         levels.push_back({identify({"criterion-level", c.id, l.id}), c.name + ": " + l.label});
       criterion_levels_.push_back(std::move(levels));
     }
-    for (const auto& l : fw_.ladder().career_levels()) career_levels_.push_back({identify({"career-level", l.id}), l.name});
+    for (const auto& l : fw_.ladder().career_levels())
+      career_levels_.push_back({identify({"career-level", l.id}), l.name});
     rubric_ = {identify({"rubric"}), m.name + ": behavioural anchors"};
   }
 

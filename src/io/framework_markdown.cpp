@@ -146,8 +146,8 @@ std::string to_markdown(const framework& fw) {
 
   md << "\n## Promotion gaps\n";
   for (const auto& g : fw.promotion_gaps()) {
-    md << "\n### " << inline_text(ladder.career_levels()[g.step.from].name) << " to " << inline_text(ladder.career_levels()[g.step.to].name)
-       << "\n\n";
+    md << "\n### " << inline_text(ladder.career_levels()[g.step.from].name) << " to "
+       << inline_text(ladder.career_levels()[g.step.to].name) << "\n\n";
     if (g.competencies.empty()) md << "No competency rises on this step.\n";
     for (const auto& rise : g.competencies)
       md << "- " << inline_text(comps[rise.competency].name) << ": " << inline_text(scale.at_ordinal(rise.from_level).label)

@@ -88,10 +88,10 @@ CALIBRA_INLINE development_result plan_development(const ratings_table& table, c
       plan.goal_level = it->second;
       plan.goal_chosen = true;
       if (plan.career_level && *plan.career_level != it->second && ladder.path(*plan.career_level, it->second).empty())
-        throw invalid_argument("calibration", "development plan: career goal '" + ladder.career_levels()[it->second].id +
-                                                  "' of ratee '" + table.ratees()[plan.ratee] +
-                                                  "' cannot be reached by promotions from '" +
-                                                  ladder.career_levels()[*plan.career_level].id + "'");
+        throw invalid_argument(
+            "calibration", "development plan: career goal '" + ladder.career_levels()[it->second].id + "' of ratee '" +
+                               table.ratees()[plan.ratee] + "' cannot be reached by promotions from '" +
+                               ladder.career_levels()[*plan.career_level].id + "'");
     } else if (plan.career_level) {
       plan.goal_level = walks.next_on_track(*plan.career_level);
     }
@@ -112,7 +112,8 @@ CALIBRA_INLINE development_result plan_development(const ratings_table& table, c
       if (plan.career_level && score < now - options.tolerance) {
         item.priority = plan_priority::role_requirement;
         item.target_level = now;
-        item.reason = "below the " + ladder.career_levels()[*plan.career_level].name + " expectation (" + label(now) + ")";
+        item.reason =
+            "below the " + ladder.career_levels()[*plan.career_level].name + " expectation (" + label(now) + ")";
       } else if (plan.goal_level) {
         const int goal = detail::expectation_at(fw, *plan.goal_level, c);
         const bool rises = !plan.career_level || goal > now;

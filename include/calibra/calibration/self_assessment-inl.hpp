@@ -67,7 +67,9 @@ CALIBRA_INLINE self_inflation mean_with_t_interval(const std::vector<double>& va
   const double q = boost::math::quantile(boost::math::complement(t, (1 - confidence) / 2));
   s.ci_low = s.mean_self_gap - q * s.se;
   s.ci_high = s.mean_self_gap + q * s.se;
-  s.direction = s.ci_low > 0 ? inflation_direction::inflated : s.ci_high < 0 ? inflation_direction::deflated : inflation_direction::none;
+  s.direction = s.ci_low > 0    ? inflation_direction::inflated
+                : s.ci_high < 0 ? inflation_direction::deflated
+                                : inflation_direction::none;
   return s;
 }
 

@@ -37,7 +37,9 @@ namespace calibra::calibration {
 // ---------------------------------------------------------------------------
 // Implementation
 
-CALIBRA_INLINE std::string_view to_string(rater_flag flag) { return calibra::detail::name_of(detail::rater_flag_names, flag); }
+CALIBRA_INLINE std::string_view to_string(rater_flag flag) {
+  return calibra::detail::name_of(detail::rater_flag_names, flag);
+}
 
 CALIBRA_INLINE std::optional<rater_flag> parse_rater_flag(std::string_view text) {
   return calibra::detail::value_of<rater_flag>(detail::rater_flag_names, text);

@@ -383,7 +383,9 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
       drift_table.add_row({cell(detail::rater_name(ratings, d.rater)).emphasised(d.flagged),
                            detail::period_name(ratings, d.first_period), detail::period_name(ratings, d.last_period),
                            d.severity_first, d.severity_last, d.change, d.ci_low, d.ci_high,
-                           d.flagged && d.direction ? cell(std::string(calibration::to_string(*d.direction))).emphasised() : cell("stable")});
+                           d.flagged && d.direction
+                               ? cell(std::string(calibration::to_string(*d.direction))).emphasised()
+                               : cell("stable")});
     // Rater x period matrix of severities, and one line per rater.
     std::vector<std::uint32_t> periods;
     for (const auto& p : drift.agreement) periods.push_back(p.period);
@@ -444,9 +446,11 @@ CALIBRA_INLINE section self_vs_manager_section(const calibration::calibration_re
     s.intro = detail::unavailable_text("The self vs manager comparison", sa.reason);
     inflation.empty_text = conversations.empty_text = s.intro;
   } else {
-    s.intro = "Where a person and their manager see the same competency differently is where the development "
-              "conversation starts. Overall mean gap: " + detail::fixed2(sa.overall.mean_self_gap) + " levels" +
-              (sa.overall.direction ? " (" + std::string(calibration::to_string(*sa.overall.direction)) + ")" : "") + ".";
+    s.intro =
+        "Where a person and their manager see the same competency differently is where the development "
+        "conversation starts. Overall mean gap: " +
+        detail::fixed2(sa.overall.mean_self_gap) + " levels" +
+        (sa.overall.direction ? " (" + std::string(calibration::to_string(*sa.overall.direction)) + ")" : "") + ".";
     if (sa.overall.suppressed) s.notes.push_back("Overall gap: " + sa.overall.note);
     for (const auto& i : sa.inflation) {
       if (!i.competency) continue;

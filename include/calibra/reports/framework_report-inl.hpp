@@ -303,7 +303,8 @@ for (const promotion_gap& g : fw.promotion_gaps()) {
   plateaus.caption = "Competencies that stop rising before the top of a track: senior people delegate that work.";
   plateaus.empty_text = "Every competency keeps rising to the top of its track.";
   for (const plateau& p : fw.plateaus())
-    plateaus.add_row({comps[p.competency].name, ladder.career_levels()[p.career_level].name, detail::level_cell(fw, p.level)});
+    plateaus.add_row(
+        {comps[p.competency].name, ladder.career_levels()[p.career_level].name, detail::level_cell(fw, p.level)});
 
   s.tables = {std::move(gaps), std::move(steps), std::move(plateaus)};
   s.charts.emplace_back(std::move(chart));
