@@ -117,7 +117,7 @@ py::dict table_columns(const cal::ratings_table& table) {
   std::vector<py::str> competency_ids;
   for (const auto& c : fw.competencies()) competency_ids.emplace_back(c.id);
   std::vector<py::str> career_level_ids;
-  for (const auto& l : fw.ladder().levels()) career_level_ids.emplace_back(l.id);
+  for (const auto& l : fw.ladder().career_levels()) career_level_ids.emplace_back(l.id);
   py::array_t<std::int64_t> levels(static_cast<py::ssize_t>(n));
   auto level_out = levels.mutable_unchecked<1>();
   for (std::size_t i = 0; i < n; ++i) {

@@ -1,4 +1,4 @@
-// Frameworks: the built-in framework, JSON load/save, checks, gaps and the
+// Frameworks: the built-in framework, JSON load/save, checks, promotion gaps and the
 // ladder queries.  The bound class is a thin handle on calibra::framework;
 // tabular answers come back as lists of dicts and numpy arrays, which the
 // Python layer (python/calibra/framework.py) turns into DataFrames.
@@ -87,7 +87,7 @@ py::list competencies_list(const framework& fw) {
 
 py::list career_levels_list(const framework& fw) {
   py::list out;
-  for (const career_level& l : fw.ladder().levels()) {
+  for (const career_level& l : fw.ladder().career_levels()) {
     py::dict d;
     d["id"] = l.id;
     d["name"] = l.name;
@@ -100,7 +100,7 @@ py::list career_levels_list(const framework& fw) {
 
 std::vector<std::pair<std::string, std::string>> steps_list(const framework& fw) {
   std::vector<std::pair<std::string, std::string>> out;
-  const auto& levels = fw.ladder().levels();
+  const auto& levels = fw.ladder().career_levels();
   for (const step& s : fw.ladder().steps()) out.emplace_back(levels[s.from].id, levels[s.to].id);
   return out;
 }
@@ -121,11 +121,11 @@ py::list archetypes_list(const framework& fw) {
 
 /// One dict per competency that rises along a step, in step order; the
 /// step's ends are repeated on each row so the list is already tidy.
-py::list gaps_list(const framework& fw) {
+py::list promotion_gaps_list(const framework& fw) {
   py::list out;
-  const auto& levels = fw.ladder().levels();
+  const auto& levels = fw.ladder().career_levels();
   const auto& comps = fw.competencies();
-  for (const promotion_gaps& g : fw.gaps())
+  for (const promotion_gap& g : fw.promotion_gaps())
     for (const competency_rise& rise : g.competencies) {
       py::dict d;
       d["from"] = levels[g.step.from].id;
@@ -143,7 +143,7 @@ py::list plateaus_list(const framework& fw) {
   for (const plateau& p : fw.plateaus()) {
     py::dict d;
     d["competency"] = fw.competencies()[p.competency].id;
-    d["career_level"] = fw.ladder().levels()[p.career_level].id;
+    d["career_level"] = fw.ladder().career_levels()[p.career_level].id;
     d["level"] = p.level;
     out.append(d);
   }
@@ -215,7 +215,7 @@ void register_framework(py::module_& m) {
       .def("expectations", [](const framework& fw) -> expectation_matrix { return fw.expectations(); })
       .def("expectation", &framework::expectation, py::arg("career_level"), py::arg("competency"))
       .def("quadrant_profile", &framework::quadrant_profile)
-      .def("gaps", &gaps_list)
+      .def("promotion_gaps", &promotion_gaps_list)
       .def("plateaus", &plateaus_list)
       .def("path", &framework::path, py::arg("from_level"), py::arg("to_level"))
       .def(

@@ -74,13 +74,13 @@ int expectation(const framework& fw, std::size_t career_level, std::size_t compe
 // ---- truth rules -------------------------------------------------------------
 
 std::vector<std::size_t> walk_of(const framework& fw, std::size_t career_level) {
-  const calibra::track t = fw.ladder().levels()[career_level].track;
+  const calibra::track t = fw.ladder().career_levels()[career_level].track;
   std::vector<std::size_t> best;
   std::size_t best_count = 0;
   for (const auto& chain : fw.promotion_chains()) {
     if (std::find(chain.begin(), chain.end(), career_level) == chain.end()) continue;
-    const auto count = static_cast<std::size_t>(
-        std::count_if(chain.begin(), chain.end(), [&](std::size_t l) { return fw.ladder().levels()[l].track == t; }));
+    const auto count = static_cast<std::size_t>(std::count_if(
+        chain.begin(), chain.end(), [&](std::size_t l) { return fw.ladder().career_levels()[l].track == t; }));
     if (best.empty() || count > best_count) best = chain, best_count = count;
   }
   return best;

@@ -87,8 +87,8 @@ judgments read_judgments(const cal::calibration_report& report, const rec::plant
   for (const cal::rater_severity& s : report.severity.raters)
     if (const auto r = rater_of[s.rater]) {
       j.severity[*r] = s.severity;
-      j.lenient[*r] = std::find(s.flags.begin(), s.flags.end(), "lenient") != s.flags.end();
-      j.harsh[*r] = std::find(s.flags.begin(), s.flags.end(), "harsh") != s.flags.end();
+      j.lenient[*r] = std::find(s.flags.begin(), s.flags.end(), cal::rater_flag::lenient) != s.flags.end();
+      j.harsh[*r] = std::find(s.flags.begin(), s.flags.end(), cal::rater_flag::harsh) != s.flags.end();
     }
 
   // Drift flags.
@@ -117,7 +117,7 @@ judgments read_judgments(const cal::calibration_report& report, const rec::plant
       if (x.clear_match && x.best_archetype) j.archetype[*i] = x.best_archetype;
 
   // Team self-inflation.
-  if (report.self_assessment.available) j.self_inflation = report.self_assessment.overall.mean_gap;
+  if (report.self_assessment.available) j.self_inflation = report.self_assessment.overall.mean_self_gap;
   return j;
 }
 

@@ -9,7 +9,7 @@ int main() {
   std::cout << fw.metadata().name << " " << fw.metadata().version << ": " << fw.competencies().size()
             << " competencies, " << fw.scale().size() << " levels, " << fw.ladder().size() << " career levels\n";
 
-  for (const calibra::career_level& level : fw.ladder().levels())
+  for (const calibra::career_level& level : fw.ladder().career_levels())
     std::cout << "  " << level.id << " (" << calibra::to_string(level.track) << ", rank " << level.rank << ")\n";
 
   // Expectations are 1-based ordinals into the scale.

@@ -34,7 +34,8 @@ int main() {
             << fw->competencies()[first.topics.front().competency].id << '\n';
 
   for (const rater_drift& d : drift.raters)
-    if (d.flagged) std::cout << table.raters()[d.rater] << " became " << d.direction << " by " << d.change << '\n';
+    if (d.flagged)
+      std::cout << table.raters()[d.rater] << " became " << to_string(*d.direction) << " by " << d.change << '\n';
 
   const decision_study_result study = decision_study(table);
   std::cout << "raters per PM for Phi >= 0.8: " << *study.raters_needed_phi << '\n';

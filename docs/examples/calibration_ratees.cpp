@@ -21,22 +21,23 @@ int main() {
   const cal::development_result plans = cal::plan_development(table, scores);
 
   const auto level_id = [&](std::optional<std::size_t> l) {
-    return l ? fw->ladder().levels()[*l].id : std::string("-");
+    return l ? fw->ladder().career_levels()[*l].id : std::string("-");
   };
   for (std::size_t i = 0; i < 3; ++i) {
     const auto& l = levels.ratees[i];
     const auto& p = patterns.ratees[i];
     std::cout << table.ratees()[l.ratee] << ": " << level_id(l.career_level) << ", inferred "
               << level_id(l.inferred_level) << ", best fit " << level_id(l.best_fit_level) << ", "
-              << readiness.ratees[i].summary << ", archetype "
+              << cal::to_string(readiness.ratees[i].summary) << ", archetype "
               << (p.best_archetype ? fw->archetypes()[*p.best_archetype].id : "-") << "\n";
     for (const auto& item : plans.ratees[i].items)
       std::cout << "  plan: " << fw->competencies()[item.competency].id << " to level " << item.target_level
                 << " by " << item.target_quarter.value_or("-") << " (" << cal::to_string(item.priority) << ")\n";
   }
   for (const auto& c : levels.validation.competencies)
-    if (c.verdict != "calibrated")
-      std::cout << fw->competencies()[c.competency].id << ": " << c.verdict << " (mean gap " << c.gap.mean << ")\n";
+    if (c.verdict != cal::anchor_verdict::calibrated)
+      std::cout << fw->competencies()[c.competency].id << ": " << cal::to_string(c.verdict) << " (mean gap "
+                << c.expectation_gap.mean << ")\n";
   const auto& s = levels.separation;
   std::cout << "promoted " << s.n_promoted << " vs not " << s.n_not_promoted << ": g = " << s.hedges_g
             << ", AUC = " << s.auc << "\n";

@@ -8,9 +8,9 @@
 int main() {
   const calibra::framework fw = calibra::builtin_framework();
   const auto& comps = fw.competencies();
-  const auto& levels = fw.ladder().levels();
+  const auto& levels = fw.ladder().career_levels();
 
-  for (const calibra::promotion_gaps& g : fw.gaps()) {
+  for (const calibra::promotion_gap& g : fw.promotion_gaps()) {
     std::cout << levels[g.step.from].id << " -> " << levels[g.step.to].id << ":";
     for (const calibra::competency_rise& rise : g.competencies)
       std::cout << ' ' << comps[rise.competency].id << ' ' << rise.from_level << "->" << rise.to_level << ';';

@@ -6,7 +6,7 @@ int main() {
   for (const auto& finding : calibra::check(fw))
     std::cout << finding.rule << ' ' << finding.where << ": " << finding.message << '\n';
   std::cout << fw.expectation("senior-pm", "stakeholder-inclusion") << '\n';  // 3 (Proficient)
-  for (const auto& gap : fw.gaps())
-    std::cout << fw.ladder().levels()[gap.step.from].id << " -> " << fw.ladder().levels()[gap.step.to].id
+  for (const auto& gap : fw.promotion_gaps())
+    std::cout << fw.ladder().career_levels()[gap.step.from].id << " -> " << fw.ladder().career_levels()[gap.step.to].id
               << ": " << gap.competencies.size() << " promotion-gap competencies\n";
 }

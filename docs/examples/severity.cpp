@@ -3,6 +3,7 @@
 #include <calibra/io/ratings.hpp>
 
 #include <cstdio>
+#include <string>
 
 int main() {
   namespace cal = calibra::calibration;
@@ -16,7 +17,7 @@ int main() {
   for (const cal::rater_severity& r : fit.raters) {
     std::printf("%-6s %5zu  %+8.3f  [%+.3f, %+.3f]  ", table.raters()[r.rater].c_str(), r.component, r.severity,
                 r.ci_low, r.ci_high);
-    for (const auto& flag : r.flags) std::printf("%s ", flag.c_str());
+    for (const cal::rater_flag flag : r.flags) std::printf("%s ", std::string(cal::to_string(flag)).c_str());
     std::printf("\n");
   }
 

@@ -10,6 +10,22 @@
 //   ├── calibra::invalid_argument  an option or argument from the caller is wrong
 //   └── calibra::degenerate_error  a statistic is undefined for this data (names the case)
 //
+// "No value for this data" is a result, not an error.  The one rule
+// (docs/degenerate-cases.md, "No value: one rule"):
+//   * An analysis, or a part of one, that the data cannot support returns
+//     its result with `available = false` and a `reason` naming the case.
+//     Analyses never throw for such data.
+//   * A single statistic that the data leaves undefined inside a result is
+//     absent: NaN in the calibration tables (null in JSON), an empty
+//     std::optional in an agreement coefficient's `result`, whose `reason`
+//     then names the case.
+//   * degenerate_error is thrown only by low-level numerical engines
+//     (today fit_mixed_model), which fit one model for a caller and have no
+//     result to carry "no value".  A library analysis that calls an engine
+//     catches it and reports available = false.  What escapes is caught at
+//     the two edges: the CLI's main (exit code 1) and the Python module
+//     (calibra.DegenerateError).
+//
 // The CLI maps parse/validation/invalid_argument to exit code 2 and
 // degenerate_error to exit code 1.
 #pragma once

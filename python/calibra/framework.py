@@ -323,7 +323,7 @@ class Framework:
         name, from_level, to_level, rise.  A step that raises nothing has no
         row; ``steps`` lists every step."""
         names = {c["id"]: c["name"] for c in self._core.competencies()}
-        rows = self._core.gaps()
+        rows = self._core.promotion_gaps()
         frame = pd.DataFrame(rows, columns=["from", "to", "competency", "from_level", "to_level"])
         frame.insert(3, "name", [names[r["competency"]] for r in rows])
         frame["rise"] = frame["to_level"] - frame["from_level"]

@@ -253,12 +253,6 @@ void run_agree(const agree_input& in) {
       r.used = opts;
       r.reason = e.what();
       results.push_back(r);
-    } catch (const calibra::degenerate_error& e) {
-      ag::result r;
-      r.stat = entry.first;
-      r.used = opts;
-      r.reason = e.what();
-      results.push_back(r);
     }
   }
   if (in.json_output) {

@@ -62,6 +62,19 @@ std::string join(const std::vector<std::string>& items, const char* separator = 
   return out;
 }
 
+/// The stable names of flags, in their order.
+std::string join(const std::vector<cal::rater_flag>& flags) {
+  std::vector<std::string> names;
+  for (const auto flag : flags) names.emplace_back(cal::to_string(flag));
+  return join(names);
+}
+
+/// The stable name of an enum value, "" when there is none.
+template <typename Enum>
+std::string name_or_empty(const std::optional<Enum>& value) {
+  return value ? std::string(cal::to_string(*value)) : std::string();
+}
+
 /// The ratings to analyse: the file given, or the bundled example.
 cal::ratings_table load_ratings(const calibrate_input& in) {
   auto fw = std::make_shared<const framework>(in.framework.empty() ? builtin_framework()
@@ -147,7 +160,7 @@ const std::string& competency_id(const cal::ratings_table& table, std::size_t c)
 }
 
 std::string career_level_id(const cal::ratings_table& table, const std::optional<std::size_t>& level) {
-  return level ? table.framework().ladder().levels()[*level].id : std::string("-");
+  return level ? table.framework().ladder().career_levels()[*level].id : std::string("-");
 }
 
 std::string percent(double share) { return std::isfinite(share) ? fixed(100 * share, 0) + "%" : "-"; }
@@ -189,19 +202,21 @@ std::string self_text(const cal::calibration_report& report, const cal::ratings_
   if (all.suppressed)
     out << "  team self-inflation: " << all.note << "\n";
   else
-    out << "  team self-inflation: " << signed_fixed(all.mean_gap) << " [" << signed_fixed(all.ci_low) << ", "
-        << signed_fixed(all.ci_high) << "] over " << all.n_ratees << " ratees (" << all.direction << ")\n";
+    out << "  team self-inflation: " << signed_fixed(all.mean_self_gap) << " [" << signed_fixed(all.ci_low) << ", "
+        << signed_fixed(all.ci_high) << "] over " << all.n_ratees << " ratees (" << name_or_empty(all.direction)
+        << ")\n";
   std::vector<std::string> inflated;
   for (const auto& c : r.inflation)
-    if (c.competency && c.direction == "inflated")
-      inflated.push_back(competency_id(table, *c.competency) + " " + signed_fixed(c.mean_gap));
+    if (c.competency && c.direction == cal::inflation_direction::inflated)
+      inflated.push_back(competency_id(table, *c.competency) + " " + signed_fixed(c.mean_self_gap));
   if (!inflated.empty()) out << "  inflated competencies: " << join(inflated) << "\n";
   const std::size_t shown = std::min<std::size_t>(r.conversations.size(), 5);
   if (shown > 0) out << "  conversations to have first:\n";
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& c = r.conversations[i];
     std::vector<std::string> topics;
-    for (const auto& topic : c.topics) topics.push_back(competency_id(table, topic.competency) + " " + signed_fixed(topic.gap, 1));
+    for (const auto& topic : c.topics)
+      topics.push_back(competency_id(table, topic.competency) + " " + signed_fixed(topic.self_gap, 1));
     out << "    " << table.ratees()[c.ratee] << ": mean |gap| " << fixed(c.disagreement)
         << (topics.empty() ? "" : "; " + join(topics)) << "\n";
   }
@@ -217,7 +232,7 @@ std::string drift_text(const cal::calibration_report& report, const cal::ratings
   for (const auto& r : d.raters) {
     if (!r.flagged) continue;
     any = true;
-    out << "  " << table.raters()[r.rater] << " became " << r.direction << ": severity " << signed_fixed(r.change)
+    out << "  " << table.raters()[r.rater] << " became " << name_or_empty(r.direction) << ": severity " << signed_fixed(r.change)
         << " [" << signed_fixed(r.ci_low) << ", " << signed_fixed(r.ci_high) << "] from " << table.periods()[r.first_period]
         << " to " << table.periods()[r.last_period] << " relative to the other raters\n";
   }
@@ -253,7 +268,8 @@ std::string ratees_text(const cal::calibration_report& report, const cal::rating
   for (std::size_t i = 0; i < levels.ratees.size(); ++i) {
     const cal::ratee_level& r = levels.ratees[i];
     std::string readiness = "-", archetype = "-", plan = "-";
-    if (report.readiness.available && i < report.readiness.ratees.size()) readiness = report.readiness.ratees[i].summary;
+    if (report.readiness.available && i < report.readiness.ratees.size())
+      readiness = std::string(cal::to_string(report.readiness.ratees[i].summary));
     if (report.patterns.available && i < report.patterns.ratees.size()) {
       const auto& p = report.patterns.ratees[i];
       if (p.best_archetype && p.clear_match)
@@ -274,8 +290,8 @@ std::string ratees_text(const cal::calibration_report& report, const cal::rating
   if (v.available) {
     std::vector<std::string> easy, hard;
     for (const auto& c : v.competencies) {
-      if (c.verdict == "too-easy") easy.push_back(competency_id(table, c.competency));
-      if (c.verdict == "too-hard") hard.push_back(competency_id(table, c.competency));
+      if (c.verdict == cal::anchor_verdict::too_easy) easy.push_back(competency_id(table, c.competency));
+      if (c.verdict == cal::anchor_verdict::too_hard) hard.push_back(competency_id(table, c.competency));
     }
     out << "Matrix validation: ";
     if (easy.empty() && hard.empty()) out << "no competency's expectations look too easy or too hard";

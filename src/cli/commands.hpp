@@ -1,7 +1,8 @@
 // Each area of the CLI registers its subcommands on the root app.  A
 // subcommand's callback throws calibra::error on bad input; main() turns that
-// into a message on stderr and exit code 2 (1 for degenerate_error), so no
-// command prints its own errors or calls exit().
+// into a message on stderr and exit code 2 (1 for degenerate_error, which
+// only a low-level engine throws: error.hpp), so no command prints its own
+// errors or calls exit().
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -54,7 +54,7 @@ ordered_json show_json(const framework& fw) {
   for (std::size_t l = 0; l < fw.ladder().size(); ++l) {
     ordered_json row = ordered_json::object();
     for (quadrant q : all_quadrants()) row[to_string(q)] = io::detail::number(p(static_cast<Eigen::Index>(l), q.index()));
-    profile[fw.ladder().levels()[l].id] = row;
+    profile[fw.ladder().career_levels()[l].id] = row;
   }
   doc["quadrant_profile"] = profile;
   return doc;
@@ -80,7 +80,7 @@ std::string show_text(const framework& fw) {
 
   out << "\nExpectation matrix (minimum level per career level; competencies grouped by quadrant)\n";
   std::vector<std::string> header{"quadrant", "competency"};
-  for (const auto& l : ladder.levels()) header.push_back(l.id);
+  for (const auto& l : ladder.career_levels()) header.push_back(l.id);
   text_table matrix(header);
   for (quadrant q : all_quadrants()) {
     bool first = true;
@@ -104,7 +104,7 @@ std::string show_text(const framework& fw) {
   text_table profile(qheader);
   const Eigen::MatrixXd p = fw.quadrant_profile();
   for (std::size_t l = 0; l < ladder.size(); ++l) {
-    const auto& level = ladder.levels()[l];
+    const auto& level = ladder.career_levels()[l];
     std::vector<std::string> row{level.name, std::string(to_string(level.track)), std::to_string(level.rank)};
     for (int q = 0; q < 4; ++q) row.push_back(fixed(p(static_cast<Eigen::Index>(l), q)));
     profile.add(row);
@@ -117,21 +117,21 @@ std::string show_text(const framework& fw) {
 
 json gaps_json(const framework& fw) {
   json steps = json::array();
-  for (const auto& g : fw.gaps()) {
+  for (const auto& g : fw.promotion_gaps()) {
     json comps = json::array();
     for (const auto& rise : g.competencies)
       comps.push_back({{"id", fw.competencies()[rise.competency].id},
                        {"name", fw.competencies()[rise.competency].name},
                        {"from_level", rise.from_level},
                        {"to_level", rise.to_level}});
-    steps.push_back({{"from", fw.ladder().levels()[g.step.from].id},
-                     {"to", fw.ladder().levels()[g.step.to].id},
+    steps.push_back({{"from", fw.ladder().career_levels()[g.step.from].id},
+                     {"to", fw.ladder().career_levels()[g.step.to].id},
                      {"competencies", comps}});
   }
   json plateaus = json::array();
   for (const auto& p : fw.plateaus())
     plateaus.push_back({{"id", fw.competencies()[p.competency].id},
-                        {"career_level", fw.ladder().levels()[p.career_level].id},
+                        {"career_level", fw.ladder().career_levels()[p.career_level].id},
                         {"level", p.level}});
   return {{"steps", steps}, {"plateaus", plateaus}};
 }
@@ -139,9 +139,10 @@ json gaps_json(const framework& fw) {
 std::string gaps_text(const framework& fw) {
   std::ostringstream out;
   const auto& scale = fw.scale();
-  for (const auto& g : fw.gaps()) {
-    out << "Promotion " << fw.ladder().levels()[g.step.from].name << " -> " << fw.ladder().levels()[g.step.to].name
-        << ": " << g.competencies.size() << " promotion-gap competencies\n";
+  for (const auto& g : fw.promotion_gaps()) {
+    out << "Promotion " << fw.ladder().career_levels()[g.step.from].name << " -> "
+        << fw.ladder().career_levels()[g.step.to].name << ": " << g.competencies.size()
+        << " promotion-gap competencies\n";
     text_table table({"competency", "from", "to", "rise"});
     for (const auto& rise : g.competencies)
       table.add({fw.competencies()[rise.competency].name,
@@ -155,7 +156,7 @@ std::string gaps_text(const framework& fw) {
     out << "Plateaus (competencies that stop rising before the top of a track)\n";
     text_table table({"competency", "from career level", "held at"});
     for (const auto& p : plateaus)
-      table.add({fw.competencies()[p.competency].name, fw.ladder().levels()[p.career_level].name,
+      table.add({fw.competencies()[p.competency].name, fw.ladder().career_levels()[p.career_level].name,
                  std::to_string(p.level) + " " + scale.at_ordinal(p.level).label});
     out << table.render();
   }

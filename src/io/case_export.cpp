@@ -104,7 +104,8 @@ class exporter {
         levels.push_back({identify({"criterion-level", c.id, l.id}), c.name + ": " + l.label});
       criterion_levels_.push_back(std::move(levels));
     }
-    for (const auto& l : fw_.ladder().levels()) career_levels_.push_back({identify({"career-level", l.id}), l.name});
+    for (const auto& l : fw_.ladder().career_levels())
+      career_levels_.push_back({identify({"career-level", l.id}), l.name});
     rubric_ = {identify({"rubric"}), m.name + ": behavioural anchors"};
   }
 
@@ -185,7 +186,7 @@ class exporter {
       list.push_back(i);
     }
     for (std::size_t l = 0; l < fw_.ladder().size(); ++l) {
-      const auto& level = fw_.ladder().levels()[l];
+      const auto& level = fw_.ladder().career_levels()[l];
       ordered_json i = item(career_levels_[l], type_career_level, level.id);
       i["fullStatement"] = level.name;
       i["lastChangeDateTime"] = changed_;

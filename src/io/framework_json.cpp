@@ -409,7 +409,7 @@ ordered_json detail::framework_document(const framework& fw) {
   doc["competencies"] = comps;
 
   ordered_json levels = ordered_json::array();
-  for (const auto& l : fw.ladder().levels()) {
+  for (const auto& l : fw.ladder().career_levels()) {
     ordered_json level;
     level["id"] = l.id;
     level["name"] = l.name;
@@ -423,8 +423,8 @@ ordered_json detail::framework_document(const framework& fw) {
     ordered_json steps = ordered_json::array();
     for (const auto& s : fw.ladder().steps()) {
       ordered_json step;
-      step["from"] = fw.ladder().levels()[s.from].id;
-      step["to"] = fw.ladder().levels()[s.to].id;
+      step["from"] = fw.ladder().career_levels()[s.from].id;
+      step["to"] = fw.ladder().career_levels()[s.to].id;
       steps.push_back(step);
     }
     doc["steps"] = steps;
@@ -437,7 +437,7 @@ ordered_json detail::framework_document(const framework& fw) {
       const int ordinal = fw.expectations()(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c));
       row[fw.competencies()[c].id] = fw.scale().at_ordinal(ordinal).id;
     }
-    expectations[fw.ladder().levels()[l].id] = row;
+    expectations[fw.ladder().career_levels()[l].id] = row;
   }
   doc["expectations"] = expectations;
 

@@ -129,7 +129,7 @@ std::string to_markdown(const framework& fw) {
   }
 
   md << "\n## Expectations by career level\n\n| Competency | Quadrant |";
-  for (const auto& l : ladder.levels()) md << ' ' << cell(l.name) << " |";
+  for (const auto& l : ladder.career_levels()) md << ' ' << cell(l.name) << " |";
   md << "\n|---|---|";
   for (std::size_t l = 0; l < ladder.size(); ++l) md << "---|";
   md << "\n";
@@ -145,9 +145,9 @@ std::string to_markdown(const framework& fw) {
     }
 
   md << "\n## Promotion gaps\n";
-  for (const auto& g : fw.gaps()) {
-    md << "\n### " << inline_text(ladder.levels()[g.step.from].name) << " to " << inline_text(ladder.levels()[g.step.to].name)
-       << "\n\n";
+  for (const auto& g : fw.promotion_gaps()) {
+    md << "\n### " << inline_text(ladder.career_levels()[g.step.from].name) << " to "
+       << inline_text(ladder.career_levels()[g.step.to].name) << "\n\n";
     if (g.competencies.empty()) md << "No competency rises on this step.\n";
     for (const auto& rise : g.competencies)
       md << "- " << inline_text(comps[rise.competency].name) << ": " << inline_text(scale.at_ordinal(rise.from_level).label)

@@ -49,10 +49,10 @@ void put_summary(json& out, const cal::agreement_summary& s) {
 }
 
 json inflation_record(const cal::self_inflation& s) {
-  return {{"n_ratees", s.n_ratees},       {"mean_gap", number(s.mean_gap)},
+  return {{"n_ratees", s.n_ratees},       {"mean_gap", number(s.mean_self_gap)},
           {"sd", number(s.sd)},           {"se", number(s.se)},
           {"ci_low", number(s.ci_low)},   {"ci_high", number(s.ci_high)},
-          {"direction", text_or_null(s.direction)}, {"suppressed", s.suppressed},
+          {"direction", spelling_or_null(s.direction)}, {"suppressed", s.suppressed},
           {"note", text_or_null(s.note)}};
 }
 
@@ -158,13 +158,13 @@ json to_json_value(const cal::self_assessment_result& r, const cal::ratings_tabl
   out["period"] = period_or_null(r.period, table);
   out["confidence"] = r.confidence;
   json gaps = json::array();
-  for (const cal::self_gap& g : r.gaps)
+  for (const cal::self_gap& g : r.self_gaps)
     gaps.push_back({{"ratee", table.ratees()[g.ratee]},
                     {"competency", competency_id(table, g.competency)},
                     {"self_level", g.self_level},
                     {"comparison_level", number(g.comparison_level)},
                     {"n_comparison", g.n_comparison},
-                    {"gap", number(g.gap)}});
+                    {"gap", number(g.difference)}});
   out["gaps"] = std::move(gaps);
   json inflation = json::array();
   for (const cal::self_inflation& s : r.inflation) {
@@ -181,8 +181,8 @@ json to_json_value(const cal::self_assessment_result& r, const cal::ratings_tabl
     conversations.push_back({{"rank", k + 1},
                              {"ratee", ratee},
                              {"disagreement", number(c.disagreement)},
-                             {"max_abs_gap", number(c.max_abs_gap)},
-                             {"mean_gap", number(c.mean_gap)},
+                             {"max_abs_gap", number(c.max_abs_self_gap)},
+                             {"mean_gap", number(c.mean_self_gap)},
                              {"n_compared", c.n_compared},
                              {"n_topics", c.n_topics}});
     for (std::size_t t = 0; t < c.topics.size(); ++t)
@@ -190,7 +190,7 @@ json to_json_value(const cal::self_assessment_result& r, const cal::ratings_tabl
                         {"ratee", ratee},
                         {"topic", t + 1},
                         {"competency", competency_id(table, c.topics[t].competency)},
-                        {"gap", number(c.topics[t].gap)}});
+                        {"gap", number(c.topics[t].self_gap)}});
   }
   out["conversations"] = std::move(conversations);
   out["topics"] = std::move(topics);
@@ -238,7 +238,7 @@ json to_json_value(const cal::drift_result& r, const cal::ratings_table& table) 
                       {"ci_low", number(d.ci_low)},
                       {"ci_high", number(d.ci_high)},
                       {"flagged", d.flagged},
-                      {"direction", text_or_null(d.direction)}});
+                      {"direction", spelling_or_null(d.direction)}});
     if (d.flagged) {
       char change[64];
       std::snprintf(change, sizeof change, "%+.2f levels [%.2f, %.2f]", d.change, d.ci_low, d.ci_high);
@@ -246,7 +246,8 @@ json to_json_value(const cal::drift_result& r, const cal::ratings_table& table) 
                        {"rater", table.raters()[d.rater]},
                        {"period", periods[d.last_period]},
                        {"detail", "severity " + std::string(change) + " from " + periods[d.first_period] + " to " +
-                                      periods[d.last_period] + " relative to the other raters: " + d.direction}});
+                                      periods[d.last_period] + " relative to the other raters: " +
+                                      std::string(cal::to_string(*d.direction))}});
     }
   }
   out["raters"] = std::move(raters);

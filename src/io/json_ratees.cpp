@@ -17,7 +17,7 @@ using json = nlohmann::ordered_json;
 namespace cal = calibration;
 
 json career_level_id(const std::optional<std::size_t>& level, const cal::ratings_table& table) {
-  return level ? json(table.framework().ladder().levels()[*level].id) : json(nullptr);
+  return level ? json(table.framework().ladder().career_levels()[*level].id) : json(nullptr);
 }
 
 const std::string& competency_id(std::size_t c, const cal::ratings_table& table) {
@@ -31,7 +31,7 @@ json level_label(int ordinal, const cal::ratings_table& table) {
 }
 
 /// The statistic fields of a (possibly suppressed) gap statistic, into `record`.
-void put_gap(json& record, const cal::gap_statistic& g) {
+void put_expectation_gap(json& record, const cal::expectation_gap_summary& g) {
   record["n_ratees"] = g.n_ratees;
   record["mean_gap"] = number(g.mean);
   record["sd"] = number(g.sd);
@@ -138,7 +138,7 @@ void add_pattern_details(json& profiles, json& similarities, const cal::ratee_pa
                         {"kind", kind},
                         {"group", group},
                         {"mean_score", number(c.mean_score)},
-                        {"mean_gap", number(c.mean_gap)},
+                        {"mean_gap", number(c.mean_expectation_gap)},
                         {"scored", c.scored}});
   };
   for (std::size_t a = 0; a < p.areas.size(); ++a) cell("area", fw.areas()[a].id, p.areas[a]);
@@ -170,7 +170,7 @@ void add_plan_items(json& items, const cal::development_plan& p, const cal::rati
                      {"current_level", level_label(item.current_level, table)},
                      {"target_level", level_label(item.target_level, table)},
                      {"target_ordinal", item.target_level},
-                     {"gap", number(item.gap)},
+                     {"gap", number(item.shortfall)},
                      {"priority", std::string(cal::to_string(item.priority))},
                      {"reason", item.reason},
                      {"actions", item.actions},
@@ -196,7 +196,7 @@ void add_team(json& section, const cal::team_result& t, const cal::ratings_table
     section["competencies"].push_back({{"team", name},
                                        {"competency", competency_id(c.competency, table)},
                                        {"n_ratees", c.n_ratees},
-                                       {"mean_gap", number(c.mean_gap)},
+                                       {"mean_gap", number(c.mean_expectation_gap)},
                                        {"suppressed", c.suppressed},
                                        {"note", text_or_null(c.note)}});
   const auto ranked = [&](const char* key, const std::vector<std::size_t>& list) {
@@ -204,10 +204,10 @@ void add_team(json& section, const cal::team_result& t, const cal::ratings_table
       section[key].push_back({{"team", name},
                               {"rank", k + 1},
                               {"competency", competency_id(list[k], table)},
-                              {"mean_gap", number(t.competencies[list[k]].mean_gap)}});
+                              {"mean_gap", number(t.competencies[list[k]].mean_expectation_gap)}});
   };
   ranked("strengths", t.strengths);
-  ranked("gaps", t.gaps);
+  ranked("gaps", t.shortfalls);
   for (Eigen::Index i = 0; i < t.heatmap.rows(); ++i)
     for (Eigen::Index c = 0; c < t.heatmap.cols(); ++c) {
       const double gap = t.heatmap(i, c);
@@ -227,7 +227,7 @@ json empty_team_section() {
 
 json level_validation_record(const cal::career_level_validation& lv) {
   json rec;
-  put_gap(rec, lv.gap);
+  put_expectation_gap(rec, lv.expectation_gap);
   rec["share_above"] = number(lv.share_above);
   rec["share_equal"] = number(lv.share_equal);
   rec["share_below"] = number(lv.share_below);
@@ -257,7 +257,7 @@ json to_json_value(const cal::readiness_result& r, const cal::ratings_table& tab
   for (const auto& x : r.ratees) {
     ratees.push_back({{"ratee", table.ratees()[x.ratee]},
                       {"career_level", career_level_id(x.career_level, table)},
-                      {"readiness", x.summary},
+                      {"readiness", spelling(x.summary)},
                       {"readiness_step", step_target(x, table)}});
     add_readiness_details(steps, items, x, table);
   }
@@ -337,14 +337,14 @@ json matrix_validation_section(const cal::level_inference& r, const cal::ratings
   json competencies = json::array(), cells = json::array(), levels = json::array();
   for (const auto& c : v.competencies) {
     json rec{{"competency", competency_id(c.competency, table)}};
-    put_gap(rec, c.gap);
-    rec["verdict"] = c.verdict;
+    put_expectation_gap(rec, c.expectation_gap);
+    rec["verdict"] = spelling(c.verdict);
     competencies.push_back(std::move(rec));
   }
   for (const auto& c : v.cells) {
     json rec{{"competency", competency_id(c.competency, table)},
              {"career_level", career_level_id(c.career_level, table)}};
-    put_gap(rec, c.gap);
+    put_expectation_gap(rec, c.expectation_gap);
     cells.push_back(std::move(rec));
   }
   for (const auto& lv : v.career_levels) {
@@ -414,7 +414,7 @@ json ratees_section(const cal::level_inference& levels, const cal::readiness_res
   for (const auto& x : readiness.ratees) {
     json& rec = record(x.ratee);
     rec["career_level"] = career_level_id(x.career_level, table);
-    rec["readiness"] = x.summary;
+    rec["readiness"] = spelling(x.summary);
     rec["readiness_step"] = step_target(x, table);
     add_readiness_details(steps, items, x, table);
   }

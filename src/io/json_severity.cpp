@@ -96,7 +96,7 @@ json to_json_value(const calibration::severity_fit& fit, const calibration::rati
     record["ci_low"] = number(r.ci_low);
     record["ci_high"] = number(r.ci_high);
     record["component"] = r.component;
-    record["flags"] = r.flags;
+    record["flags"] = spellings(r.flags);
     record["judged"] = r.judged;
     record["null_probability"] = number(r.null_probability);
     record["n_ratings"] = r.n_ratings;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace calibra::io::detail {
 
@@ -28,6 +29,26 @@ inline json number(const std::optional<double>& value) { return value ? number(*
 
 /// A text, or null when it is empty.
 inline json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+/// An enum's stable name (its to_string, found by argument-dependent lookup).
+template <typename Enum>
+json spelling(Enum value) {
+  return std::string(to_string(value));
+}
+
+/// An optional enum's stable name, or null when absent.
+template <typename Enum>
+json spelling_or_null(const std::optional<Enum>& value) {
+  return value ? spelling(*value) : json(nullptr);
+}
+
+/// The stable names of enum values, in their order.
+template <typename Enum>
+json spellings(const std::vector<Enum>& values) {
+  json out = json::array();
+  for (const Enum value : values) out.push_back(spelling(value));
+  return out;
+}
 
 /// A period's name, or null when there is no period.
 inline json period_or_null(const std::optional<std::uint32_t>& period, const calibration::ratings_table& table) {

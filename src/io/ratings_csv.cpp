@@ -148,7 +148,7 @@ std::string to_ratings_csv(const calibration::ratings_table& table) {
     append_cell(out, table.periods()[table.period(i)]);
     if (career_levels) {
       out += ',';
-      if (const auto level = table.career_level(i)) append_cell(out, fw.ladder().levels()[*level].id);
+      if (const auto level = table.career_level(i)) append_cell(out, fw.ladder().career_levels()[*level].id);
     }
     if (tracks) {
       out += ',';

@@ -82,13 +82,13 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
     CHECK(amy.items[0].priority == plan_priority::role_requirement);
     CHECK(amy.items[0].target_level == 3);
     CHECK(amy.items[0].current_level == 2);
-    CHECK(amy.items[0].gap == Approx(1.0));
+    CHECK(amy.items[0].shortfall == Approx(1.0));
     CHECK(amy.items[0].reason == "below the Mid expectation (Proficient)");
     CHECK(amy.items[0].actions == std::vector<std::string>{"ti1", "ti2"});
     CHECK(amy.items[0].quarters == 1);
     CHECK(amy.items[0].target_quarter == "2026Q4");
     CHECK(amy.items[1].competency == 2);
-    CHECK(amy.items[1].gap == Approx(0.5));
+    CHECK(amy.items[1].shortfall == Approx(0.5));
     CHECK(amy.items[1].current_level == 2);  // 1.5 rounds half up
     CHECK(amy.items[2].competency == 1);
     CHECK(amy.items[2].priority == plan_priority::career_goal);
@@ -104,7 +104,7 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
     REQUIRE(ben.items.size() == 2);
     CHECK(ben.items[0].competency == 2);
     CHECK(ben.items[0].target_level == 4);
-    CHECK(ben.items[0].gap == Approx(1.5));
+    CHECK(ben.items[0].shortfall == Approx(1.5));
     CHECK(ben.items[0].quarters == 2);
     CHECK(ben.items[0].target_quarter == "2027Q1");
     CHECK(ben.items[0].reason == "career goal Lead: the expectation rises from Developing to Advanced");
@@ -205,7 +205,7 @@ TEST_CASE("development: planted proficiency on the simulated example data", "[de
                                                       t.ratees()[plan.ratee]) - sim.truth.ratees.begin());
     for (const auto& item : plan.items) {
       // One quarter per started level of gap after 2026Q4.
-      CHECK(item.quarters == std::max(1, static_cast<int>(std::ceil(item.gap - 1e-9))));
+      CHECK(item.quarters == std::max(1, static_cast<int>(std::ceil(item.shortfall - 1e-9))));
       CHECK(item.target_quarter == calibration::detail::quarter_after("2026Q4", item.quarters));
       CHECK_FALSE(item.actions.empty());
       if (item.priority != plan_priority::role_requirement) continue;

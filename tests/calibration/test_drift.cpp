@@ -50,6 +50,14 @@ drift_options least_squares() {
 
 }  // namespace
 
+TEST_CASE("drift: each direction has one stable name", "[drift]") {
+  CHECK(to_string(drift_direction::harsher) == "harsher");
+  CHECK(to_string(drift_direction::more_lenient) == "more lenient");
+  CHECK(detail::drift_direction_names.size() == 2);
+  for (const auto& [direction, text] : detail::drift_direction_names) CHECK(parse_drift_direction(text) == direction);
+  CHECK_FALSE(parse_drift_direction("lenient"));
+}
+
 TEST_CASE("drift: a rater one level harsher in the second period", "[drift]") {
   const ratings_table t = two_quarters();
   const drift_result r = analyse_drift(t, least_squares());
@@ -88,12 +96,12 @@ TEST_CASE("drift: a rater one level harsher in the second period", "[drift]") {
   CHECK(r3.ci_low == Approx(1.0 - 1.959963984540054 * std::sqrt(8.0 / 3.0 * se2)));
   CHECK(r3.ci_high == Approx(1.0 + 1.959963984540054 * std::sqrt(8.0 / 3.0 * se2)));
   CHECK(r3.flagged);
-  CHECK(r3.direction == "harsher");  // ratings went down: severity went up
+  CHECK(r3.direction == drift_direction::harsher);  // ratings went down: severity went up
   for (std::size_t k : {0, 1, 3}) {
     CHECK(r.raters[k].raw_change == Approx(-0.25));
     CHECK(r.raters[k].change == Approx(0).margin(1e-12));
     CHECK_FALSE(r.raters[k].flagged);
-    CHECK(r.raters[k].direction.empty());
+    CHECK_FALSE(r.raters[k].direction);
   }
   CHECK(r.raters_flagged == 1);
 
@@ -167,7 +175,7 @@ TEST_CASE("drift: the drifting manager of the example data is found", "[drift][p
       CHECK(d.judged);
       if (name == "mgr2") {
         CHECK(d.flagged);
-        CHECK(d.direction == "harsher");
+        CHECK(d.direction == drift_direction::harsher);
         CHECK(d.change > 0.6);
         CHECK(d.change < planted);
         CHECK(d.ci_low > 0);
@@ -187,7 +195,7 @@ TEST_CASE("drift: the drifting manager of the example data is found", "[drift][p
       INFO(name << ": change " << d.change << " [" << d.ci_low << ", " << d.ci_high << "], raw " << d.raw_change);
       if (name == "mgr2") {
         CHECK(d.flagged);
-        CHECK(d.direction == "harsher");
+        CHECK(d.direction == drift_direction::harsher);
         CHECK(d.change == Approx(planted).margin(0.3));
         CHECK(d.ci_low > 0);
         CHECK(d.n_comparators == 3);

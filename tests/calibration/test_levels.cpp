@@ -60,6 +60,19 @@ std::size_t level(const framework& fw, const std::string& id) { return *fw.ladde
 //   mid     3 2 2 1
 //   senior  3 3 3 2
 //   lead    3 2 4 2   (manager track, from mid)
+TEST_CASE("levels: each anchor verdict has one stable name", "[levels]") {
+  CHECK(to_string(anchor_verdict::too_easy) == "too-easy");
+  CHECK(to_string(anchor_verdict::too_hard) == "too-hard");
+  CHECK(to_string(anchor_verdict::calibrated) == "calibrated");
+  CHECK(to_string(anchor_verdict::unclear) == "unclear");
+  CHECK(to_string(anchor_verdict::insufficient_data) == "insufficient-data");
+  CHECK(to_string(anchor_verdict::suppressed) == "suppressed");
+  CHECK(calibration::detail::anchor_verdict_names.size() == 6);
+  for (const auto& [verdict, text] : calibration::detail::anchor_verdict_names)
+    CHECK(parse_anchor_verdict(text) == verdict);
+  CHECK_FALSE(parse_anchor_verdict("too easy"));
+}
+
 TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
   const auto t = one_rating_each(fw, {{"amy", "mid", {}}, {"ben", "junior", {}}, {"cat", "senior", {}}, {"dan", "lead", {}}});
@@ -189,42 +202,42 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
   SECTION("per competency, over all seven ratees, with verdicts") {
     REQUIRE(v.competencies.size() == 4);
     const auto& ti = v.competencies[0];
-    CHECK(ti.gap.n_ratees == 7);
-    CHECK(ti.gap.mean == Approx(0.757142857142857));
-    CHECK(ti.gap.sd == Approx(0.364495737776374));
-    CHECK(ti.gap.ci_low == Approx(0.420040524104535));
-    CHECK(ti.gap.ci_high == Approx(1.09424519018118));
-    CHECK(ti.verdict == "too-easy");
-    CHECK(v.competencies[1].verdict == "calibrated");  // te: mean 0.143
+    CHECK(ti.expectation_gap.n_ratees == 7);
+    CHECK(ti.expectation_gap.mean == Approx(0.757142857142857));
+    CHECK(ti.expectation_gap.sd == Approx(0.364495737776374));
+    CHECK(ti.expectation_gap.ci_low == Approx(0.420040524104535));
+    CHECK(ti.expectation_gap.ci_high == Approx(1.09424519018118));
+    CHECK(ti.verdict == anchor_verdict::too_easy);
+    CHECK(v.competencies[1].verdict == anchor_verdict::calibrated);  // te: mean 0.143
     const auto& si = v.competencies[2];
-    CHECK(si.gap.mean == Approx(-0.585714285714286));
-    CHECK(si.gap.ci_low == Approx(-0.979647087054393));
-    CHECK(si.gap.ci_high == Approx(-0.191781484374179));
-    CHECK(si.verdict == "too-hard");
-    CHECK(v.competencies[3].verdict == "calibrated");  // se: mean 0.243 < 0.5
+    CHECK(si.expectation_gap.mean == Approx(-0.585714285714286));
+    CHECK(si.expectation_gap.ci_low == Approx(-0.979647087054393));
+    CHECK(si.expectation_gap.ci_high == Approx(-0.191781484374179));
+    CHECK(si.verdict == anchor_verdict::too_hard);
+    CHECK(v.competencies[3].verdict == anchor_verdict::calibrated);  // se: mean 0.243 < 0.5
   }
   SECTION("a large mean whose interval includes zero is unclear") {
     options.verdict_threshold = 0.2;  // se: mean 0.243, CI (-0.111, 0.596)
     const auto r2 = infer_levels(t, *fw, scores, options);
-    CHECK(r2.validation.competencies[3].verdict == "unclear");
-    CHECK(r2.validation.competencies[3].gap.ci_low == Approx(-0.110756363239136));
+    CHECK(r2.validation.competencies[3].verdict == anchor_verdict::unclear);
+    CHECK(r2.validation.competencies[3].expectation_gap.ci_low == Approx(-0.110756363239136));
   }
   SECTION("cells per competency and career level; the two juniors are suppressed") {
     // Cells are competency-major: (ti, junior), (ti, mid), (te, junior), ...
     REQUIRE(v.cells.size() == 8);
     const auto& ti_junior = v.cells[0];
     CHECK(ti_junior.career_level == level(*fw, "junior"));
-    CHECK(ti_junior.gap.n_ratees == 2);
-    CHECK(ti_junior.gap.suppressed);
-    CHECK(std::isnan(ti_junior.gap.mean));
-    CHECK(ti_junior.gap.note == "suppressed: 2 ratees, fewer than the minimum group of 4");
+    CHECK(ti_junior.expectation_gap.n_ratees == 2);
+    CHECK(ti_junior.expectation_gap.suppressed);
+    CHECK(std::isnan(ti_junior.expectation_gap.mean));
+    CHECK(ti_junior.expectation_gap.note == "suppressed: 2 ratees, fewer than the minimum group of 4");
     const auto& si_mid = v.cells[5];
     CHECK(si_mid.competency == 2);
     CHECK(si_mid.career_level == level(*fw, "mid"));
-    CHECK_FALSE(si_mid.gap.suppressed);
-    CHECK(si_mid.gap.mean == Approx(-0.82));
-    CHECK(si_mid.gap.ci_low == Approx(-1.04211560841582));
-    CHECK(si_mid.gap.ci_high == Approx(-0.597884391584176));
+    CHECK_FALSE(si_mid.expectation_gap.suppressed);
+    CHECK(si_mid.expectation_gap.mean == Approx(-0.82));
+    CHECK(si_mid.expectation_gap.ci_low == Approx(-1.04211560841582));
+    CHECK(si_mid.expectation_gap.ci_high == Approx(-0.597884391584176));
   }
   SECTION("per career level: mean gap per ratee and inferred vs actual") {
     // Every mid ratee misses mid on si (or junior on te: m3), so all five
@@ -232,17 +245,17 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
     // junior but not mid (si 1 < 1.75): equal too.
     REQUIRE(v.career_levels.size() == 2);
     const auto& junior = v.career_levels[0];
-    CHECK(junior.gap.suppressed);
+    CHECK(junior.expectation_gap.suppressed);
     CHECK(std::isnan(junior.share_equal));
     const auto& mid = v.career_levels[1];
-    CHECK(mid.gap.n_ratees == 5);
-    CHECK(mid.gap.mean == Approx(0.045));
-    CHECK(mid.gap.ci_low == Approx(-0.122739569246333));
+    CHECK(mid.expectation_gap.n_ratees == 5);
+    CHECK(mid.expectation_gap.mean == Approx(0.045));
+    CHECK(mid.expectation_gap.ci_low == Approx(-0.122739569246333));
     CHECK(mid.share_below == Approx(1.0));
     CHECK(mid.share_above == Approx(0.0));
-    CHECK(v.overall.gap.n_ratees == 7);
-    CHECK(v.overall.gap.mean == Approx(0.139285714285714));
-    CHECK(v.overall.gap.ci_high == Approx(0.408875058044375));
+    CHECK(v.overall.expectation_gap.n_ratees == 7);
+    CHECK(v.overall.expectation_gap.mean == Approx(0.139285714285714));
+    CHECK(v.overall.expectation_gap.ci_high == Approx(0.408875058044375));
     CHECK(v.overall.share_below == Approx(5.0 / 7));
     CHECK(v.overall.share_equal == Approx(2.0 / 7));
     CHECK(v.overall.share_above == Approx(0.0));
@@ -250,8 +263,8 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
   SECTION("min_group 1 shows every cell") {
     options.privacy.min_group = 1;
     const auto r2 = infer_levels(t, *fw, scores, options);
-    CHECK_FALSE(r2.validation.cells[0].gap.suppressed);
-    CHECK(r2.validation.cells[0].gap.mean == Approx(0.5));  // ti at junior: gaps 0 and 1
+    CHECK_FALSE(r2.validation.cells[0].expectation_gap.suppressed);
+    CHECK(r2.validation.cells[0].expectation_gap.mean == Approx(0.5));  // ti at junior: gaps 0 and 1
   }
 }
 
@@ -390,7 +403,7 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
     const std::size_t truth = sim.truth.ratee_career_level[static_cast<std::size_t>(at - sim.truth.ratees.begin())];
     CHECK(x.career_level == truth);
     REQUIRE(x.best_fit_level);
-    const int diff = fw.ladder().levels()[*x.best_fit_level].rank - fw.ladder().levels()[truth].rank;
+    const int diff = fw.ladder().career_levels()[*x.best_fit_level].rank - fw.ladder().career_levels()[truth].rank;
     within_one += std::abs(diff) <= 1;
   }
   CHECK(within_one >= r.ratees.size() * 8 / 10);
@@ -400,9 +413,9 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
   // counting "below the bottom" as rank 0.
   std::map<int, std::pair<double, int>> inferred_by_rank;
   for (const auto& x : r.ratees) {
-    if (fw.ladder().levels()[*x.career_level].track != track::ic) continue;
-    auto& [sum, n] = inferred_by_rank[fw.ladder().levels()[*x.career_level].rank];
-    sum += x.inferred_level ? fw.ladder().levels()[*x.inferred_level].rank : 0;
+    if (fw.ladder().career_levels()[*x.career_level].track != track::ic) continue;
+    auto& [sum, n] = inferred_by_rank[fw.ladder().career_levels()[*x.career_level].rank];
+    sum += x.inferred_level ? fw.ladder().career_levels()[*x.inferred_level].rank : 0;
     ++n;
   }
   double previous = -1;

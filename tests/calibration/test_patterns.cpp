@@ -101,13 +101,13 @@ TEST_CASE("patterns: area and quadrant profiles and archetype matches, by hand",
   SECTION("profiles") {
     REQUIRE(amy.areas.size() == 2);
     CHECK(amy.areas[0].mean_score == Approx(3.25));  // (4 + 2.5) / 2
-    CHECK(amy.areas[0].mean_gap == Approx(0.75));    // (1 + 0.5) / 2
+    CHECK(amy.areas[0].mean_expectation_gap == Approx(0.75));    // (1 + 0.5) / 2
     CHECK(amy.areas[1].mean_score == Approx(1.25));  // (2 + 0.5) / 2
-    CHECK(amy.areas[1].mean_gap == Approx(-0.25));   // (0 - 0.5) / 2
+    CHECK(amy.areas[1].mean_expectation_gap == Approx(-0.25));   // (0 - 0.5) / 2
     CHECK(amy.areas[1].scored == 2);
     // One competency per quadrant: ti, te, si, se.
     CHECK(amy.quadrants[0].mean_score == Approx(4));
-    CHECK(amy.quadrants[3].mean_gap == Approx(-0.5));
+    CHECK(amy.quadrants[3].mean_expectation_gap == Approx(-0.5));
   }
   SECTION("archetypes: correlation of the gap profile with the pattern vectors") {
     CHECK(amy.relative_to_expectation);
@@ -127,7 +127,7 @@ TEST_CASE("patterns: area and quadrant profiles and archetype matches, by hand",
     const auto& joe = r.ratees[1];
     CHECK_FALSE(joe.career_level);
     CHECK_FALSE(joe.relative_to_expectation);
-    CHECK(std::isnan(joe.areas[0].mean_gap));
+    CHECK(std::isnan(joe.areas[0].mean_expectation_gap));
     CHECK(joe.areas[0].mean_score == Approx(3.25));
     // raw (4, 2.5, 2, 0.5) against builder: numpy.corrcoef = 0.989949.
     CHECK(joe.archetype_similarity[0] == Approx(0.9899494936611665));
@@ -177,14 +177,14 @@ TEST_CASE("patterns: team heatmap, strengths and gaps with privacy", "[patterns]
     CHECK(std::isnan(team.heatmap(3, 3)));
     // ti (1+0+0.5+0)/4 = 0.375, te (0.5+0-0.5+1)/4 = 0.25, si (0-1+0-0.5)/4 = -0.375,
     // se: three ratees < 4 -> suppressed.
-    CHECK(team.competencies[0].mean_gap == Approx(0.375));
-    CHECK(team.competencies[1].mean_gap == Approx(0.25));
-    CHECK(team.competencies[2].mean_gap == Approx(-0.375));
+    CHECK(team.competencies[0].mean_expectation_gap == Approx(0.375));
+    CHECK(team.competencies[1].mean_expectation_gap == Approx(0.25));
+    CHECK(team.competencies[2].mean_expectation_gap == Approx(-0.375));
     CHECK(team.competencies[3].n_ratees == 3);
     CHECK(team.competencies[3].suppressed);
-    CHECK(std::isnan(team.competencies[3].mean_gap));
+    CHECK(std::isnan(team.competencies[3].mean_expectation_gap));
     CHECK(team.strengths == std::vector<std::size_t>{0, 1});
-    CHECK(team.gaps == std::vector<std::size_t>{2});
+    CHECK(team.shortfalls == std::vector<std::size_t>{2});
   }
   SECTION("a team below the privacy minimum keeps its heatmap, not its aggregates") {
     const auto team = analyse_team(t, *fw, scores, boss2);
@@ -193,7 +193,7 @@ TEST_CASE("patterns: team heatmap, strengths and gaps with privacy", "[patterns]
     CHECK(team.heatmap(1, 1) == Approx(1.0));
     CHECK(team.competencies[1].suppressed);
     CHECK(team.strengths.empty());
-    CHECK(team.gaps.empty());
+    CHECK(team.shortfalls.empty());
   }
   SECTION("the whole table") {
     // ti 1.5/6 = 0.25, te 2/6, si -1.5/6 = -0.25, se -0.5/5 = -0.1.
@@ -202,14 +202,14 @@ TEST_CASE("patterns: team heatmap, strengths and gaps with privacy", "[patterns]
     const auto team = analyse_team(t, *fw, scores, std::nullopt, options);
     CHECK_FALSE(team.manager);
     CHECK(team.ratees.size() == 6);
-    CHECK(team.competencies[1].mean_gap == Approx(2.0 / 6));
-    CHECK(team.competencies[3].mean_gap == Approx(-0.1));
+    CHECK(team.competencies[1].mean_expectation_gap == Approx(2.0 / 6));
+    CHECK(team.competencies[3].mean_expectation_gap == Approx(-0.1));
     CHECK(team.strengths == std::vector<std::size_t>{1});
-    CHECK(team.gaps == std::vector<std::size_t>{2});
+    CHECK(team.shortfalls == std::vector<std::size_t>{2});
     options.top = 3;
     const auto all = analyse_team(t, *fw, scores, std::nullopt, options);
     CHECK(all.strengths == std::vector<std::size_t>{1, 0});
-    CHECK(all.gaps == std::vector<std::size_t>{2, 3});
+    CHECK(all.shortfalls == std::vector<std::size_t>{2, 3});
   }
   SECTION("every manager's team") {
     const auto teams = analyse_manager_teams(t, *fw, scores);

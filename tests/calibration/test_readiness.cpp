@@ -59,6 +59,29 @@ competency_scores scores_of(const ratings_table& table, const std::map<std::stri
 // small_framework(): mid -> senior raises te 2->3, si 2->3, se 1->2;
 // mid -> lead raises si 2->4, se 1->2.  Thresholds (tolerance 0.25):
 // senior te 2.75, si 2.75, se 1.75; lead si 3.75, se 1.75.
+TEST_CASE("readiness: statuses, verdicts and summaries have one stable name each", "[readiness]") {
+  CHECK(to_string(promotion_gap_status::met) == "met");
+  CHECK(to_string(promotion_gap_status::unmet) == "unmet");
+  CHECK(to_string(promotion_gap_status::uncertain) == "uncertain");
+  CHECK(to_string(readiness_verdict::ready) == "ready");
+  CHECK(to_string(readiness_verdict::not_ready) == "not-ready");
+  CHECK(to_string(readiness_verdict::too_uncertain) == "too-uncertain");
+  CHECK(to_string(readiness_summary::no_career_level) == "no-career-level");
+  CHECK(to_string(readiness_summary::top_of_ladder) == "top-of-ladder");
+  for (const auto& [status, text] : calibration::detail::promotion_gap_status_names)
+    CHECK(parse_promotion_gap_status(text) == status);
+  for (const auto& [verdict, text] : calibration::detail::readiness_verdict_names) {
+    CHECK(parse_readiness_verdict(text) == verdict);
+    // A verdict is also a summary, spelt the same.
+    const auto summary = parse_readiness_summary(text);
+    REQUIRE(summary);
+    CHECK(to_string(*summary) == text);
+  }
+  for (const auto& [summary, text] : calibration::detail::readiness_summary_names)
+    CHECK(parse_readiness_summary(text) == summary);
+  CHECK_FALSE(parse_readiness_verdict("no-career-level"));
+}
+
 TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[readiness]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
   const auto t = one_rating_each(fw, {{"amy", "mid"}, {"ben", "mid"}, {"cat", "mid"}, {"dan", "mid"}, {"ed", "mid"},
@@ -90,33 +113,33 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     CHECK(senior.items[0].threshold == Approx(2.75));
     CHECK(senior.items[0].ci_low == Approx(3.07184484344554));
     CHECK(senior.items[0].ci_high == Approx(3.3281551565544603));
-    CHECK(senior.items[0].status == gap_status::met);
+    CHECK(senior.items[0].status == promotion_gap_status::met);
     // si: 3.1 +- 0.51262 = [2.58738, 3.61262] straddles 2.75: uncertain.
     CHECK(senior.items[1].ci_low == Approx(2.5873793737821598));
-    CHECK(senior.items[1].status == gap_status::uncertain);
+    CHECK(senior.items[1].status == promotion_gap_status::uncertain);
     // se: 1.6 +- 0.25631 = [1.34369, 1.85631] straddles 1.75: uncertain.
-    CHECK(senior.items[2].status == gap_status::uncertain);
+    CHECK(senior.items[2].status == promotion_gap_status::uncertain);
     CHECK(senior.met == 1);
     CHECK(senior.uncertain == 2);
     CHECK(senior.verdict == readiness_verdict::too_uncertain);
     const auto& lead = amy.steps[1];
     CHECK_FALSE(lead.on_track);
     // si: upper 3.61262 < 3.75: unmet.
-    CHECK(lead.items[0].status == gap_status::unmet);
+    CHECK(lead.items[0].status == promotion_gap_status::unmet);
     CHECK(lead.verdict == readiness_verdict::not_ready);
-    CHECK(amy.summary == "too-uncertain");
+    CHECK(amy.summary == readiness_summary::too_uncertain);
     CHECK(amy.summary_step == 0u);
   }
   SECTION("ben: no SE, the point value decides") {
     const auto& ben = find_ratee(r, t, "ben");
     // senior: te 2.8 >= 2.75 met, si 2.7 < 2.75 unmet.
     CHECK(ben.steps[0].items[0].point_only);
-    CHECK(ben.steps[0].items[0].status == gap_status::met);
-    CHECK(ben.steps[0].items[1].status == gap_status::unmet);
+    CHECK(ben.steps[0].items[0].status == promotion_gap_status::met);
+    CHECK(ben.steps[0].items[1].status == promotion_gap_status::unmet);
     CHECK(std::isnan(ben.steps[0].items[1].ci_low));
     CHECK(ben.steps[0].verdict == readiness_verdict::not_ready);
     CHECK(ben.steps[1].verdict == readiness_verdict::not_ready);
-    CHECK(ben.summary == "not-ready");
+    CHECK(ben.summary == readiness_summary::not_ready);
     CHECK(ben.summary_step == 0u);  // a tie goes to the on-track step
   }
   SECTION("cat: ready for both steps") {
@@ -125,43 +148,43 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     // lead si: 4 +- 0.128 = [3.87184, 4.12816] >= 3.75.
     CHECK(cat.steps[1].items[0].ci_low == Approx(3.87184484344554));
     CHECK(cat.steps[1].verdict == readiness_verdict::ready);
-    CHECK(cat.summary == "ready");
+    CHECK(cat.summary == readiness_summary::ready);
     CHECK(cat.summary_step == 0u);
   }
   SECTION("dan: an unscored gap competency is uncertain") {
     const auto& dan = find_ratee(r, t, "dan");
     CHECK(std::isnan(dan.steps[0].items[1].score));
-    CHECK(dan.steps[0].items[1].status == gap_status::uncertain);
+    CHECK(dan.steps[0].items[1].status == promotion_gap_status::uncertain);
     CHECK(dan.steps[0].verdict == readiness_verdict::too_uncertain);
   }
   SECTION("ed: ready only for the branch off the track") {
     const auto& ed = find_ratee(r, t, "ed");
     CHECK(ed.steps[0].verdict == readiness_verdict::not_ready);
     CHECK(ed.steps[1].verdict == readiness_verdict::ready);
-    CHECK(ed.summary == "ready");
+    CHECK(ed.summary == readiness_summary::ready);
     CHECK(ed.summary_step == 1u);
   }
   SECTION("top of the ladder, no career level, a single step") {
-    CHECK(find_ratee(r, t, "sue").summary == "top-of-ladder");
+    CHECK(find_ratee(r, t, "sue").summary == readiness_summary::top_of_ladder);
     CHECK(find_ratee(r, t, "sue").steps.empty());
-    CHECK(find_ratee(r, t, "joe").summary == "no-career-level");
+    CHECK(find_ratee(r, t, "joe").summary == readiness_summary::no_career_level);
     const auto& jim = find_ratee(r, t, "jim");
     REQUIRE(jim.steps.size() == 1);
     // junior -> mid raises ti 2->3 and si 1->2; jim sits exactly on mid.
     CHECK(jim.steps[0].items.size() == 2);
-    CHECK(jim.summary == "ready");
+    CHECK(jim.summary == readiness_summary::ready);
   }
   SECTION("a wider interval turns met into uncertain") {
     readiness_options options;
     options.confidence = 0.999;  // z = 3.29: te 3.2 - 0.329 = 2.871 still met; ben unchanged
     const auto wide = assess_readiness(t, *fw, scores, options);
     // cat's lead se: 2 - 0.329 = 1.671 < 1.75 -> uncertain now.
-    CHECK(find_ratee(wide, t, "cat").steps[1].items[1].status == gap_status::uncertain);
+    CHECK(find_ratee(wide, t, "cat").steps[1].items[1].status == promotion_gap_status::uncertain);
     CHECK(find_ratee(wide, t, "cat").steps[1].verdict == readiness_verdict::too_uncertain);
     options.tolerance = 0;
     const auto strict = assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.8, 0.0});
     // ben's te 2.8 < 3 with no tolerance: unmet.
-    CHECK(find_ratee(strict, t, "ben").steps[0].items[0].status == gap_status::unmet);
+    CHECK(find_ratee(strict, t, "ben").steps[0].items[0].status == promotion_gap_status::unmet);
   }
 }
 
@@ -199,11 +222,11 @@ TEST_CASE("readiness: planted outcomes on the simulated example data", "[readine
                                             sim.truth.ratees.begin());
     const auto& outcome = sim.truth.outcome.at(k);
     if (!outcome) {
-      CHECK(x.summary == "top-of-ladder");
+      CHECK(x.summary == readiness_summary::top_of_ladder);
       continue;
     }
     auto& [not_ready, all] = not_ready_by_outcome[std::string(to_string(*outcome))];
-    not_ready += x.summary == "not-ready";
+    not_ready += x.summary == readiness_summary::not_ready;
     ++all;
   }
   const auto share = [&](const char* o) {

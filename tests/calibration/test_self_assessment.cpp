@@ -63,26 +63,36 @@ std::uint32_t competency(const ratings_table& t, const char* id) {
 
 }  // namespace
 
+TEST_CASE("self vs manager: each inflation direction has one stable name", "[self_assessment]") {
+  CHECK(to_string(inflation_direction::inflated) == "inflated");
+  CHECK(to_string(inflation_direction::deflated) == "deflated");
+  CHECK(to_string(inflation_direction::none) == "none");
+  CHECK(detail::inflation_direction_names.size() == 3);
+  for (const auto& [direction, text] : detail::inflation_direction_names)
+    CHECK(parse_inflation_direction(text) == direction);
+  CHECK_FALSE(parse_inflation_direction(""));
+}
+
 TEST_CASE("self vs manager: gaps of a hand-checked table", "[self_assessment]") {
   const ratings_table t = table_from_text(hand_rows());
   const self_assessment_result r = analyse_self_assessment(t);
   REQUIRE(r.available);
   CHECK(t.periods()[*r.period] == "2026Q2");
   // a: pd, pq, fwd, voc; b: pd, pq; c: pd, pq; d: pd, pq; e: pd.
-  REQUIRE(r.gaps.size() == 11);
-  CHECK(t.ratees()[r.gaps[0].ratee] == "a");
-  CHECK(r.gaps[0].competency == competency(t, pd));
-  CHECK(r.gaps[0].self_level == 4);
-  CHECK(r.gaps[0].comparison_level == 3);  // the skip-level rating is not the manager's view
-  CHECK(r.gaps[0].n_comparison == 1);
-  CHECK(r.gaps[0].gap == 1);
-  const self_gap& a_voc = r.gaps[3];
+  REQUIRE(r.self_gaps.size() == 11);
+  CHECK(t.ratees()[r.self_gaps[0].ratee] == "a");
+  CHECK(r.self_gaps[0].competency == competency(t, pd));
+  CHECK(r.self_gaps[0].self_level == 4);
+  CHECK(r.self_gaps[0].comparison_level == 3);  // the skip-level rating is not the manager's view
+  CHECK(r.self_gaps[0].n_comparison == 1);
+  CHECK(r.self_gaps[0].difference == 1);
+  const self_gap& a_voc = r.self_gaps[3];
   CHECK(a_voc.competency == competency(t, voc));
   CHECK(a_voc.n_comparison == 2);
   CHECK(a_voc.comparison_level == 4.5);
-  CHECK(a_voc.gap == -1.5);
-  CHECK(t.ratees()[r.gaps[10].ratee] == "e");
-  CHECK(r.gaps[10].gap == 2);
+  CHECK(a_voc.difference == -1.5);
+  CHECK(t.ratees()[r.self_gaps[10].ratee] == "e");
+  CHECK(r.self_gaps[10].difference == 2);
 }
 
 TEST_CASE("self vs manager: the conversation list, most disagreement first", "[self_assessment]") {
@@ -95,14 +105,14 @@ TEST_CASE("self vs manager: the conversation list, most disagreement first", "[s
   CHECK(order == std::vector<std::string>{"e", "c", "a", "d", "b"});
   const conversation& a = r.conversations[2];
   CHECK(a.disagreement == Approx(1.375));
-  CHECK(a.max_abs_gap == 2);
-  CHECK(a.mean_gap == Approx(-0.375));
+  CHECK(a.max_abs_self_gap == 2);
+  CHECK(a.mean_self_gap == Approx(-0.375));
   CHECK(a.n_compared == 4);
   CHECK(a.n_topics == 4);
   // Biggest |gap| first; pd and pq tie at 1 and keep framework order.
   REQUIRE(a.topics.size() == 4);
   CHECK(a.topics[0].competency == competency(t, fwd));
-  CHECK(a.topics[0].gap == -2);
+  CHECK(a.topics[0].self_gap == -2);
   CHECK(a.topics[1].competency == competency(t, voc));
   CHECK(a.topics[2].competency == competency(t, pd));
   CHECK(a.topics[3].competency == competency(t, pq));
@@ -113,7 +123,7 @@ TEST_CASE("self vs manager: the conversation list, most disagreement first", "[s
 
   self_assessment_options o;
   o.max_topics = 2;
-  o.conversation_min_gap = 1.5;
+  o.conversation_min_self_gap = 1.5;
   const self_assessment_result capped = analyse_self_assessment(t, o);
   const conversation& a2 = capped.conversations[2];
   CHECK(a2.n_topics == 2);  // fwd 2, voc 1.5
@@ -133,38 +143,38 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
   // = (-0.8189317847087063, 2.4189317847087066).
   const self_inflation& d = r.inflation[competency(t, pd)];
   CHECK(d.n_ratees == 5);
-  CHECK(d.mean_gap == Approx(0.8));
+  CHECK(d.mean_self_gap == Approx(0.8));
   CHECK(d.sd == Approx(1.3038404810405297));
   CHECK(d.se == Approx(1.3038404810405297 / std::sqrt(5.0)));
   CHECK(d.ci_low == Approx(-0.8189317847087063));
   CHECK(d.ci_high == Approx(2.4189317847087066));
-  CHECK(d.direction == "none");
+  CHECK(d.direction == inflation_direction::none);
   CHECK_FALSE(d.suppressed);
   // pq: four gaps of exactly 1: sd 0, zero-width interval above 0.
   const self_inflation& q = r.inflation[competency(t, pq)];
   CHECK(q.n_ratees == 4);
-  CHECK(q.mean_gap == 1);
+  CHECK(q.mean_self_gap == 1);
   CHECK(q.sd == 0);
   CHECK(q.ci_low == 1);
   CHECK(q.ci_high == 1);
-  CHECK(q.direction == "inflated");
+  CHECK(q.direction == inflation_direction::inflated);
   // fwd and voc: one ratee each, suppressed under the minimum group of 4.
   const self_inflation& f = r.inflation[competency(t, fwd)];
   CHECK(f.n_ratees == 1);
   CHECK(f.suppressed);
-  CHECK(std::isnan(f.mean_gap));
+  CHECK(std::isnan(f.mean_self_gap));
   CHECK(std::isnan(f.ci_low));
-  CHECK(f.direction.empty());
+  CHECK_FALSE(f.direction);
   CHECK_THAT(f.note, Contains("1 ratee, fewer than the minimum group of 4"));
   // A competency nobody compared: no ratees, not suppressed, NaN.
   const self_inflation& none = r.inflation[competency(t, "managing-up")];
   CHECK(none.n_ratees == 0);
-  CHECK(std::isnan(none.mean_gap));
+  CHECK(std::isnan(none.mean_self_gap));
   // Overall, over per-ratee mean gaps -0.375, 0.5, 1.5, 0, 2: scipy gives
   // mean 0.725, sd 1.0015612812005064, interval (-0.5186025848615076, 1.9686025848615074).
   CHECK(r.overall.n_ratees == 5);
   CHECK_FALSE(r.overall.competency.has_value());
-  CHECK(r.overall.mean_gap == Approx(0.725));
+  CHECK(r.overall.mean_self_gap == Approx(0.725));
   CHECK(r.overall.sd == Approx(1.0015612812005064));
   CHECK(r.overall.ci_low == Approx(-0.5186025848615076));
   CHECK(r.overall.ci_high == Approx(1.9686025848615074));
@@ -185,9 +195,9 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
   const self_assessment_result small_group = analyse_self_assessment(t, o);
   const self_inflation& f1 = small_group.inflation[competency(t, fwd)];
   CHECK_FALSE(f1.suppressed);
-  CHECK(f1.mean_gap == -2);
+  CHECK(f1.mean_self_gap == -2);
   CHECK(std::isnan(f1.ci_low));  // one ratee: no interval
-  CHECK(f1.direction.empty());
+  CHECK_FALSE(f1.direction);
 }
 
 TEST_CASE("self vs manager: period and comparison roles are options", "[self_assessment]") {
@@ -196,16 +206,16 @@ TEST_CASE("self vs manager: period and comparison roles are options", "[self_ass
   o.period = t.periods().find("2026Q1");
   const self_assessment_result q1 = analyse_self_assessment(t, o);
   REQUIRE(q1.available);
-  REQUIRE(q1.gaps.size() == 1);
-  CHECK(q1.gaps[0].gap == -4);
+  REQUIRE(q1.self_gaps.size() == 1);
+  CHECK(q1.self_gaps[0].difference == -4);
   CHECK(q1.inflation[competency(t, pd)].suppressed);
 
   o = {};
   o.comparison_roles = {rater_role::manager, rater_role::skip_level};
   const self_assessment_result with_skip = analyse_self_assessment(t, o);
-  CHECK(with_skip.gaps[0].n_comparison == 2);
-  CHECK(with_skip.gaps[0].comparison_level == 2);  // (3 + 1) / 2
-  CHECK(with_skip.gaps[0].gap == 2);
+  CHECK(with_skip.self_gaps[0].n_comparison == 2);
+  CHECK(with_skip.self_gaps[0].comparison_level == 2);  // (3 + 1) / 2
+  CHECK(with_skip.self_gaps[0].difference == 2);
 }
 
 TEST_CASE("self vs manager: unavailable without self or manager ratings", "[self_assessment][unavailable]") {
@@ -250,8 +260,8 @@ TEST_CASE("self vs manager: bad options are invalid arguments", "[self_assessmen
   o.confidence = 1;
   fails(o, "confidence");
   o = {};
-  o.conversation_min_gap = -1;
-  fails(o, "conversation_min_gap");
+  o.conversation_min_self_gap = -1;
+  fails(o, "conversation_min_self_gap");
   o = {};
   o.period = 9;
   fails(o, "period id 9");
@@ -272,14 +282,14 @@ TEST_CASE("self vs manager: the planted self-inflation of the example data is re
   for (std::size_t m : sim.truth.ratee_manager) bias += sim.truth.manager_bias(static_cast<Eigen::Index>(m), last);
   bias /= static_cast<double>(sim.truth.ratee_manager.size());
   const double expected = 0.5 - bias;
-  INFO("expected mean gap " << expected << ", estimated " << r.overall.mean_gap);
+  INFO("expected mean gap " << expected << ", estimated " << r.overall.mean_self_gap);
   CHECK(r.overall.n_ratees == 40);
-  CHECK(std::abs(r.overall.mean_gap - expected) < 0.15);  // tolerance: rounding to levels and clamping at 1 and 5
-  CHECK(r.overall.direction == "inflated");
+  CHECK(std::abs(r.overall.mean_self_gap - expected) < 0.15);  // tolerance: rounding to levels and clamping at 1 and 5
+  CHECK(r.overall.direction == inflation_direction::inflated);
   std::size_t inflated = 0;
   for (const self_inflation& s : r.inflation) {
     CHECK(s.n_ratees == 40);
-    inflated += s.direction == "inflated";
+    inflated += s.direction == inflation_direction::inflated;
   }
   CHECK(inflated >= 10);  // of 12 competencies, each from 40 gaps
   CHECK(r.conversations.size() == 40);

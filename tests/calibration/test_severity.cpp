@@ -102,7 +102,7 @@ const rater_severity& rater_named(const severity_fit& fit, const ratings_table& 
   return *r;
 }
 
-bool has_flag(const rater_severity& r, const std::string& flag) {
+bool has_flag(const rater_severity& r, rater_flag flag) {
   return std::find(r.flags.begin(), r.flags.end(), flag) != r.flags.end();
 }
 
@@ -343,8 +343,8 @@ TEST_CASE("severity: planted effects in the example data are recovered", "[sever
   // around the planted value.
   CHECK(planted_severity("mgr1") == Approx(-0.7987).margin(0.005));
   CHECK(lenient.severity == Approx(planted_severity("mgr1")).margin(0.1));
-  CHECK(has_flag(lenient, "lenient"));
-  CHECK_FALSE(has_flag(lenient, "harsh"));
+  CHECK(has_flag(lenient, rater_flag::lenient));
+  CHECK_FALSE(has_flag(lenient, rater_flag::harsh));
   CHECK(lenient.ci_high < 0);
 
   // The squad managers form their own component, and the suggestions name a
@@ -367,12 +367,12 @@ TEST_CASE("severity: planted effects in the example data are recovered", "[sever
 
   // The halo manager.
   const rater_severity& halo = rater_named(fit, t, "mgr3");
-  CHECK(has_flag(halo, "halo"));
+  CHECK(has_flag(halo, rater_flag::halo));
   CHECK(halo.halo_sd_ratio < 0.5);
   CHECK(halo.halo_pc1_share > 0.8);
   for (const char* name : {"mgr1", "mgr2", "mgr4", "mgr5", "mgr6"}) {
     INFO(name);
-    CHECK_FALSE(has_flag(rater_named(fit, t, name), "halo"));
+    CHECK_FALSE(has_flag(rater_named(fit, t, name), rater_flag::halo));
     CHECK(rater_named(fit, t, name).halo_sd_ratio > 0.8);
     CHECK(rater_named(fit, t, name).halo_pc1_share < 0.7);
   }
@@ -387,13 +387,30 @@ TEST_CASE("severity: planted effects in the example data are recovered", "[sever
   // and neither lenient nor harsh.
   const rater_severity& drifter = rater_named(fit, t, "mgr2");
   CHECK(drifter.severity == Approx(planted_severity("mgr2")).margin(0.15));
-  CHECK_FALSE(has_flag(drifter, "harsh"));
-  CHECK_FALSE(has_flag(drifter, "lenient"));
+  CHECK_FALSE(has_flag(drifter, rater_flag::harsh));
+  CHECK_FALSE(has_flag(drifter, rater_flag::lenient));
 
   // Fair scores for the latest period cover every ratee.
   const competency_scores fair = fit.fair_scores(t);
   CHECK(fair.rows() == 40);
   CHECK(t.periods()[*fair.period] == "2026Q4");
+}
+
+TEST_CASE("severity: every rater flag has one stable name", "[severity]") {
+  // The spellings are what JSON, the CLI, the reports and Python show.
+  const std::vector<std::pair<rater_flag, std::string>> spellings{
+      {rater_flag::lenient, "lenient"},
+      {rater_flag::harsh, "harsh"},
+      {rater_flag::central_tendency, "central-tendency"},
+      {rater_flag::range_restriction, "range-restriction"},
+      {rater_flag::non_discriminating, "non-discriminating"},
+      {rater_flag::halo, "halo"}};
+  CHECK(spellings.size() == detail::rater_flag_names.size());
+  for (const auto& [flag, text] : spellings) {
+    CHECK(to_string(flag) == text);
+    CHECK(parse_rater_flag(text) == flag);
+  }
+  CHECK_FALSE(parse_rater_flag("Lenient"));
 }
 
 TEST_CASE("severity: distribution flags on hand-built raters", "[severity]") {
@@ -425,18 +442,18 @@ TEST_CASE("severity: distribution flags on hand-built raters", "[severity]") {
   CHECK(mid.levels_used == 1);
   CHECK(mid.pooled_levels_used == 5);
   CHECK(mid.discrimination_ratio == 0.0);
-  CHECK(has_flag(mid, "central-tendency"));
-  CHECK(has_flag(mid, "range-restriction"));
-  CHECK(has_flag(mid, "non-discriminating"));
-  CHECK_FALSE(has_flag(mid, "halo"));  // no variation at all: the PCA share is undefined
+  CHECK(has_flag(mid, rater_flag::central_tendency));
+  CHECK(has_flag(mid, rater_flag::range_restriction));
+  CHECK(has_flag(mid, rater_flag::non_discriminating));
+  CHECK_FALSE(has_flag(mid, rater_flag::halo));  // no variation at all: the PCA share is undefined
   CHECK(std::isnan(mid.halo_pc1_share));
 
   const rater_severity& flat = rater_named(fit, t, "Flat");
   CHECK(flat.levels_used == 2);
   CHECK(flat.middle_share == 0.0);
-  CHECK(has_flag(flat, "range-restriction"));
-  CHECK(has_flag(flat, "non-discriminating"));
-  CHECK_FALSE(has_flag(flat, "central-tendency"));
+  CHECK(has_flag(flat, rater_flag::range_restriction));
+  CHECK(has_flag(flat, rater_flag::non_discriminating));
+  CHECK_FALSE(has_flag(flat, rater_flag::central_tendency));
 
   for (const char* name : {"N1", "N2"}) {
     const rater_severity& n = rater_named(fit, t, name);
@@ -447,9 +464,9 @@ TEST_CASE("severity: distribution flags on hand-built raters", "[severity]") {
     // Hand-computed: N1's levels are 1,2,2,3,3,3,4,4,5,5 (fs) and
     // 1,1,2,2,3,2,4,3,5,4 (pd): mean 2.95.
     CHECK(n.mean_level == Approx(2.95));
-    CHECK_FALSE(has_flag(n, "central-tendency"));
-    CHECK_FALSE(has_flag(n, "range-restriction"));
-    CHECK_FALSE(has_flag(n, "non-discriminating"));
+    CHECK_FALSE(has_flag(n, rater_flag::central_tendency));
+    CHECK_FALSE(has_flag(n, rater_flag::range_restriction));
+    CHECK_FALSE(has_flag(n, rater_flag::non_discriminating));
   }
 
   SECTION("too few ratings: no distribution flags") {

@@ -87,7 +87,7 @@ const rater_severity& rater_named(const severity_fit& fit, const ratings_table& 
   return *r;
 }
 
-bool has_flag(const rater_severity& r, const std::string& flag) {
+bool has_flag(const rater_severity& r, rater_flag flag) {
   return std::find(r.flags.begin(), r.flags.end(), flag) != r.flags.end();
 }
 
@@ -225,7 +225,7 @@ TEST_CASE("severity (random effects): InstEval severities and flags against lme4
   // on a student with too few ratings to judge.
   std::size_t flagged = 0;
   for (const rater_severity& r : fit.raters) {
-    const bool lenient_or_harsh = has_flag(r, "lenient") || has_flag(r, "harsh");
+    const bool lenient_or_harsh = has_flag(r, rater_flag::lenient) || has_flag(r, rater_flag::harsh);
     if (lenient_or_harsh) ++flagged;
     if (!r.judged) CHECK_FALSE(lenient_or_harsh);
   }
@@ -312,13 +312,13 @@ TEST_CASE("severity (random effects): planted effects in the example data", "[se
   // mgr1 was planted lenient by a full level (about 0.8 above the other
   // managers' mean bias); mgr2 drifts around an ordinary base bias, mgr4 is
   // the reference manager with no planted effect.
-  CHECK(has_flag(rater_named(fit, t, "mgr1"), "lenient"));
+  CHECK(has_flag(rater_named(fit, t, "mgr1"), rater_flag::lenient));
   CHECK(rater_named(fit, t, "mgr1").severity == Approx(-0.8).margin(0.15));
   for (const char* name : {"mgr2", "mgr3", "mgr4", "mgr5", "mgr6"}) {
     INFO(name);
     const rater_severity& r = rater_named(fit, t, name);
-    CHECK_FALSE(has_flag(r, "lenient"));
-    CHECK_FALSE(has_flag(r, "harsh"));
+    CHECK_FALSE(has_flag(r, rater_flag::lenient));
+    CHECK_FALSE(has_flag(r, rater_flag::harsh));
   }
-  CHECK(has_flag(rater_named(fit, t, "mgr3"), "halo"));
+  CHECK(has_flag(rater_named(fit, t, "mgr3"), rater_flag::halo));
 }

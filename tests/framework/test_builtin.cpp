@@ -59,7 +59,7 @@ TEST_CASE("the built-in scale and ladder follow the seeds", "[framework][builtin
 
 TEST_CASE("every built-in step has 3 to 5 promotion-gap competencies", "[framework][builtin]") {
   const framework fw = builtin_framework();
-  for (const auto& g : fw.gaps()) {
+  for (const auto& g : fw.promotion_gaps()) {
     CHECK(g.competencies.size() >= 3);
     CHECK(g.competencies.size() <= 5);
   }

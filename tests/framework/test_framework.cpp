@@ -17,7 +17,7 @@ TEST_CASE("expectations are addressed by ids", "[framework]") {
 
 TEST_CASE("promotion gaps list every competency that rises on a step", "[framework][gaps]") {
   const framework fw = small_framework();
-  const auto gaps = fw.gaps();
+  const auto gaps = fw.promotion_gaps();
   REQUIRE(gaps.size() == 3);
   // junior -> mid: ti 2->3, si 1->2
   REQUIRE(gaps[0].competencies.size() == 2);

@@ -279,8 +279,8 @@ TEST_CASE("CASE export options: base URI and plain CASE 1.0 without extensions",
   REQUIRE(p.ladder().size() == 5);
   REQUIRE(p.ladder().steps().size() == 4);
   // Ranks follow the precedes chains: apm 1, pm 2, senior-pm 3, principal-pm 4, group-pm 4.
-  for (std::size_t l = 0; l < 5; ++l) CHECK(p.ladder().levels()[l].rank == b.ladder().levels()[l].rank);
-  CHECK(p.ladder().levels()[4].track == track::ic);  // the manager track is an extension member
+  for (std::size_t l = 0; l < 5; ++l) CHECK(p.ladder().career_levels()[l].rank == b.ladder().career_levels()[l].rank);
+  CHECK(p.ladder().career_levels()[4].track == track::ic);  // the manager track is an extension member
   // Level ids come from the labels; the built-in ids are the lowercase labels.
   for (std::size_t l = 0; l < 5; ++l) {
     CHECK(p.scale().levels()[l].id == b.scale().levels()[l].id);
@@ -333,7 +333,7 @@ TEST_CASE("a plain CASE package from another tool imports where it can", "[io][c
 
   // No career levels in the package: one placeholder expecting level 1.
   REQUIRE(fw.ladder().size() == 1);
-  CHECK(fw.ladder().levels()[0].id == "imported");
+  CHECK(fw.ladder().career_levels()[0].id == "imported");
   CHECK(fw.expectations().minCoeff() == 1);
   CHECK(fw.expectations().maxCoeff() == 1);
 

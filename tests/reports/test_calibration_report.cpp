@@ -154,7 +154,14 @@ TEST_CASE("calibration report: cells transcribe the analyses", "[reports][calibr
   CHECK(flagged == result.anchors.competencies_flagged);
   const table& evidence = find_table(r, "divergent-examples");
   if (flagged == 0) CHECK(evidence.rows.empty());
-  for (std::size_t i = 0; i < evidence.rows.size(); ++i) CHECK(*evidence.at(i, "spread").number() >= 2.0);
+  // Evidence is divergent: two levels apart as rated, or 1.5 once the
+  // raters' severities are taken out (a lenient and a harsh rater one level
+  // apart can be further apart than they look).
+  for (std::size_t i = 0; i < evidence.rows.size(); ++i) {
+    const double spread = *evidence.at(i, "spread").number();
+    const auto adjusted = evidence.at(i, "adjusted_spread").number();
+    CHECK((spread >= 2.0 || (adjusted && *adjusted >= 1.5)));
+  }
 
   // Severity: one row per rater with the model's numbers.
   const table& severity = find_table(r, "severity");
@@ -191,7 +198,7 @@ TEST_CASE("calibration report: cells transcribe the analyses", "[reports][calibr
   for (const auto& rr : result.readiness.ratees) {
     const auto row = row_where(readiness, "ratee", table_.ratees()[rr.ratee]);
     REQUIRE(row);
-    CHECK(*readiness.at(*row, "verdict").text() == rr.summary);
+    CHECK(*readiness.at(*row, "verdict").text() == cal::to_string(rr.summary));
   }
 
   // Development plans: every item of every plan, under its ratee.

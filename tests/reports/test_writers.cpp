@@ -197,7 +197,7 @@ TEST_CASE("JSON: one document with flat records, levels beside the rows", "[repo
                                    [&](const calibra::competency& c) { return c.name == record["competency"]; });
     REQUIRE(comp != fw.competencies().end());
     const std::string comp_id = comp->id;
-    for (const auto& level : fw.ladder().levels()) {
+    for (const auto& level : fw.ladder().career_levels()) {
       const int expected = fw.expectation(level.id, comp_id);
       CHECK((*targets)["levels"][row][level.id] == expected);
       CHECK(record[level.id] == fw.scale().at_ordinal(expected).label);

@@ -88,10 +88,10 @@ CALIBRA_INLINE development_result plan_development(const ratings_table& table, c
       plan.goal_level = it->second;
       plan.goal_chosen = true;
       if (plan.career_level && *plan.career_level != it->second && ladder.path(*plan.career_level, it->second).empty())
-        throw invalid_argument("calibration", "development plan: career goal '" + ladder.levels()[it->second].id +
-                                                  "' of ratee '" + table.ratees()[plan.ratee] +
-                                                  "' cannot be reached by promotions from '" +
-                                                  ladder.levels()[*plan.career_level].id + "'");
+        throw invalid_argument(
+            "calibration", "development plan: career goal '" + ladder.career_levels()[it->second].id + "' of ratee '" +
+                               table.ratees()[plan.ratee] + "' cannot be reached by promotions from '" +
+                               ladder.career_levels()[*plan.career_level].id + "'");
     } else if (plan.career_level) {
       plan.goal_level = walks.next_on_track(*plan.career_level);
     }
@@ -112,7 +112,8 @@ CALIBRA_INLINE development_result plan_development(const ratings_table& table, c
       if (plan.career_level && score < now - options.tolerance) {
         item.priority = plan_priority::role_requirement;
         item.target_level = now;
-        item.reason = "below the " + ladder.levels()[*plan.career_level].name + " expectation (" + label(now) + ")";
+        item.reason =
+            "below the " + ladder.career_levels()[*plan.career_level].name + " expectation (" + label(now) + ")";
       } else if (plan.goal_level) {
         const int goal = detail::expectation_at(fw, *plan.goal_level, c);
         const bool rises = !plan.career_level || goal > now;
@@ -120,24 +121,24 @@ CALIBRA_INLINE development_result plan_development(const ratings_table& table, c
         item.priority = plan_priority::career_goal;
         item.target_level = goal;
         item.reason = (plan.goal_chosen ? "career goal " : "promotion gap to ") +
-                      ladder.levels()[*plan.goal_level].name + ": the expectation rises " +
+                      ladder.career_levels()[*plan.goal_level].name + ": the expectation rises " +
                       (plan.career_level ? "from " + label(now) + " " : "") + "to " + label(goal);
       } else {
         continue;
       }
-      item.gap = item.target_level - score;
+      item.shortfall = item.target_level - score;
       const auto& catalogue = fw.competencies()[c].actions;
       const std::size_t n_actions =
           options.actions_per_item == 0 ? catalogue.size() : std::min(options.actions_per_item, catalogue.size());
       item.actions.assign(catalogue.begin(), catalogue.begin() + static_cast<std::ptrdiff_t>(n_actions));
       // 1e-9 keeps a gap of exactly k levels (up to rounding) at k quarters.
-      item.quarters = std::max(1, static_cast<int>(std::ceil(item.gap / options.levels_per_quarter - 1e-9)));
+      item.quarters = std::max(1, static_cast<int>(std::ceil(item.shortfall / options.levels_per_quarter - 1e-9)));
       item.target_quarter = quarterly ? detail::quarter_after(period_name, item.quarters) : std::nullopt;
       candidates.push_back(std::move(item));
     }
     std::stable_sort(candidates.begin(), candidates.end(), [](const plan_item& a, const plan_item& b) {
       if (a.priority != b.priority) return a.priority == plan_priority::role_requirement;
-      return a.gap > b.gap;
+      return a.shortfall > b.shortfall;
     });
     plan.candidates = candidates.size();
     if (candidates.size() > options.max_items) candidates.resize(options.max_items);

@@ -68,7 +68,7 @@ struct plan_item {
   double score = 0;         // current level, on the scale (fractional)
   int current_level = 0;    // the score rounded to the nearest level of the scale
   int target_level = 0;     // 1-based ordinal
-  double gap = 0;           // target_level - score
+  double shortfall = 0;     // target_level - score
   plan_priority priority = plan_priority::role_requirement;
   std::string reason;
   std::vector<std::string> actions;

@@ -40,6 +40,14 @@ CALIBRA_INLINE void period_agreement_and_decay(const ratings_table& table, const
 
 namespace calibra::calibration {
 
+CALIBRA_INLINE std::string_view to_string(drift_direction direction) {
+  return calibra::detail::name_of(detail::drift_direction_names, direction);
+}
+
+CALIBRA_INLINE std::optional<drift_direction> parse_drift_direction(std::string_view text) {
+  return calibra::detail::value_of<drift_direction>(detail::drift_direction_names, text);
+}
+
 CALIBRA_INLINE auto drift_options::validate() const -> void {
   const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
   if (!(confidence > 0 && confidence < 1))
@@ -206,7 +214,7 @@ CALIBRA_INLINE void random_effects_drift(const ratings_table& table, const drift
     if (selected[k]) {
       rater_drift& x = result.raters[candidate_index[k]];
       x.flagged = true;
-      x.direction = x.change > 0 ? "harsher" : "more lenient";
+      x.direction = x.change > 0 ? drift_direction::harsher : drift_direction::more_lenient;
       ++result.raters_flagged;
     }
   std::sort(result.raters.begin(), result.raters.end(),
@@ -331,7 +339,7 @@ CALIBRA_INLINE void fixed_effects_drift(const ratings_table& table, const drift_
       d.ci_high = d.change + z * d.se;
       d.null_probability = std::numeric_limits<double>::quiet_NaN();
       d.flagged = std::abs(d.change) > options.severity_threshold && (d.ci_low > 0 || d.ci_high < 0);
-      if (d.flagged) d.direction = d.change > 0 ? "harsher" : "more lenient";
+      if (d.flagged) d.direction = d.change > 0 ? drift_direction::harsher : drift_direction::more_lenient;
       result.raters_flagged += d.flagged;
       result.raters.push_back(std::move(d));
     }

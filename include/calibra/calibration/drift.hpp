@@ -56,12 +56,14 @@
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/severity.hpp>
+#include <calibra/detail/names.hpp>
 #include <calibra/error.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -96,6 +98,24 @@ struct rater_period_severity {
   std::size_t n_ratings = 0, n_ratees = 0;
 };
 
+/// Which way a flagged rater's severity moved.
+enum class drift_direction {
+  harsher,       // severity rose
+  more_lenient,  // severity fell
+};
+
+namespace detail {
+/// The stable spellings of drift_direction.
+inline constexpr calibra::detail::enum_names<drift_direction, 2> drift_direction_names{{
+    {drift_direction::harsher, "harsher"},
+    {drift_direction::more_lenient, "more lenient"},
+}};
+static_assert(calibra::detail::is_one_to_one(drift_direction_names));
+}  // namespace detail
+
+std::string_view to_string(drift_direction direction);
+std::optional<drift_direction> parse_drift_direction(std::string_view text);
+
 /// How a rater's severity moved between their first and last period.
 struct rater_drift {
   std::uint32_t rater = 0;
@@ -114,8 +134,8 @@ struct rater_drift {
   bool judged = true;
   double null_probability = 0;
   bool flagged = false;
-  /// "harsher" (severity rose), "more lenient" (fell) or "" when not flagged.
-  std::string direction;
+  /// Empty when not flagged.
+  std::optional<drift_direction> direction;
 };
 
 /// Agreement among external raters in one period.

@@ -110,14 +110,14 @@ CALIBRA_INLINE ratee_standing standing_of(const ratings_table& table, std::uint3
     s.track = in_period->track;
   else if (latest_track)
     s.track = latest_track->track;
-  if (s.career_level) s.track = table.framework().ladder().levels()[*s.career_level].track;
+  if (s.career_level) s.track = table.framework().ladder().career_levels()[*s.career_level].track;
   if (in_period) s.outcome = in_period->outcome;
   return s;
 }
 
 CALIBRA_INLINE track_walks::track_walks(const framework& fw) : ladder_(&fw.ladder()), chains_(fw.promotion_chains()) {
   by_level_.resize(ladder_->size());
-  for (std::size_t l = 0; l < ladder_->size(); ++l) by_level_[l] = best_chain(l, ladder_->levels()[l].track);
+  for (std::size_t l = 0; l < ladder_->size(); ++l) by_level_[l] = best_chain(l, ladder_->career_levels()[l].track);
   by_track_[0] = best_chain(std::nullopt, track::ic);
   by_track_[1] = best_chain(std::nullopt, track::manager);
 }
@@ -141,7 +141,7 @@ CALIBRA_INLINE auto track_walks::best_chain(std::optional<std::size_t> through, 
     const auto& chain = chains_[i];
     if (through && std::find(chain.begin(), chain.end(), *through) == chain.end()) continue;
     const long count = std::count_if(chain.begin(), chain.end(),
-                                     [&](std::size_t l) { return ladder_->levels()[l].track == t; });
+                                     [&](std::size_t l) { return ladder_->career_levels()[l].track == t; });
     if (count > best_count) {
       best = i;
       best_count = count;
@@ -187,6 +187,14 @@ CALIBRA_INLINE void check_tolerance(double tolerance, const char* analysis) {
 }  // namespace calibra::calibration::detail
 
 namespace calibra::calibration {
+
+CALIBRA_INLINE std::string_view to_string(anchor_verdict verdict) {
+  return calibra::detail::name_of(detail::anchor_verdict_names, verdict);
+}
+
+CALIBRA_INLINE std::optional<anchor_verdict> parse_anchor_verdict(std::string_view text) {
+  return calibra::detail::value_of<anchor_verdict>(detail::anchor_verdict_names, text);
+}
 
 CALIBRA_INLINE auto level_options::validate() const -> void {
   detail::check_tolerance(tolerance, "level inference");
@@ -258,8 +266,9 @@ CALIBRA_INLINE auc_result auc_delong(const std::vector<double>& a, std::vector<d
 
 CALIBRA_INLINE double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
 
-CALIBRA_INLINE gap_statistic gap_from(const std::vector<double>& xs, double confidence, const privacy_policy& privacy) {
-gap_statistic g;
+CALIBRA_INLINE expectation_gap_summary expectation_gap_from(const std::vector<double>& xs, double confidence,
+                                                            const privacy_policy& privacy) {
+expectation_gap_summary g;
 g.n_ratees = xs.size();
 if (!privacy.allows(xs.size())) {
   g.suppressed = true;
@@ -274,13 +283,13 @@ if (!privacy.allows(xs.size())) {
   return g;
 }
 
-CALIBRA_INLINE std::string anchor_verdict(const gap_statistic& g, double threshold) {
-  if (g.suppressed) return "suppressed";
-  if (g.n_ratees < 2) return "insufficient-data";
-  if (std::abs(g.mean) < threshold) return "calibrated";
-  if (g.mean > 0 && g.ci_low > 0) return "too-easy";
-  if (g.mean < 0 && g.ci_high < 0) return "too-hard";
-  return "unclear";
+CALIBRA_INLINE anchor_verdict judge_anchors(const expectation_gap_summary& g, double threshold) {
+  if (g.suppressed) return anchor_verdict::suppressed;
+  if (g.n_ratees < 2) return anchor_verdict::insufficient_data;
+  if (std::abs(g.mean) < threshold) return anchor_verdict::calibrated;
+  if (g.mean > 0 && g.ci_low > 0) return anchor_verdict::too_easy;
+  if (g.mean < 0 && g.ci_high < 0) return anchor_verdict::too_hard;
+  return anchor_verdict::unclear;
 }
 
 }  // namespace calibra::calibration::detail
@@ -414,19 +423,20 @@ CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const fr
     for (std::size_t c = 0; c < n_comp; ++c)
       for (std::size_t l = 0; l < n_levels; ++l)
         if (!per_cell[c * n_levels + l].empty())
-          v.cells.push_back({c, l, detail::gap_from(per_cell[c * n_levels + l], options.confidence, options.privacy)});
+          v.cells.push_back(
+              {c, l, detail::expectation_gap_from(per_cell[c * n_levels + l], options.confidence, options.privacy)});
     for (std::size_t c = 0; c < n_comp; ++c) {
       competency_validation cv;
       cv.competency = c;
-      cv.gap = detail::gap_from(per_competency[c], options.confidence, options.privacy);
-      cv.verdict = detail::anchor_verdict(cv.gap, options.verdict_threshold);
+      cv.expectation_gap = detail::expectation_gap_from(per_competency[c], options.confidence, options.privacy);
+      cv.verdict = detail::judge_anchors(cv.expectation_gap, options.verdict_threshold);
       v.competencies.push_back(std::move(cv));
     }
     const auto level_row = [&](std::size_t level, const std::vector<double>& gaps, const std::vector<int>& relation) {
       career_level_validation lv;
       lv.career_level = level;
-      lv.gap = detail::gap_from(gaps, options.confidence, options.privacy);
-      if (!lv.gap.suppressed && !relation.empty()) {
+      lv.expectation_gap = detail::expectation_gap_from(gaps, options.confidence, options.privacy);
+      if (!lv.expectation_gap.suppressed && !relation.empty()) {
         const double n = static_cast<double>(relation.size());
         lv.share_above = static_cast<double>(std::count(relation.begin(), relation.end(), 1)) / n;
         lv.share_equal = static_cast<double>(std::count(relation.begin(), relation.end(), 0)) / n;

@@ -23,6 +23,7 @@
 #include <calibra/config.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
+#include <calibra/detail/names.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
@@ -31,6 +32,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -163,8 +165,10 @@ struct ratee_level {
   std::optional<promotion_outcome> outcome;   // recorded in the analysed period
 };
 
-/// Mean of (score - expectation at the actual career level) over ratees.
-struct gap_statistic {
+/// The expectation gap, score - expectation at the actual career level,
+/// summarised over ratees: its mean with a t interval.  (Not the promotion
+/// gap of a step, nor the self gap of self_assessment.hpp.)
+struct expectation_gap_summary {
   std::size_t n_ratees = 0;
   double mean = detail::ratee_nan(), sd = detail::ratee_nan();
   double ci_low = detail::ratee_nan(), ci_high = detail::ratee_nan();
@@ -175,22 +179,45 @@ struct gap_statistic {
 struct matrix_cell {
   std::size_t competency = 0;
   std::size_t career_level = 0;
-  gap_statistic gap;
+  expectation_gap_summary expectation_gap;
 };
 
-/// Verdict on a competency's anchors: "too-easy", "too-hard", "calibrated",
-/// "unclear" (large mean but the interval includes zero), "insufficient-data"
-/// (fewer than two ratees) or "suppressed".
+/// Verdict on a competency's anchors, from the mean gap over its ratees.
+enum class anchor_verdict {
+  too_easy,           // mean >= verdict_threshold and the interval above 0
+  too_hard,           // mean <= -verdict_threshold and the interval below 0
+  calibrated,         // |mean| < verdict_threshold
+  unclear,            // large mean, but the interval includes 0
+  insufficient_data,  // fewer than two ratees
+  suppressed,         // fewer ratees than the privacy policy allows to report
+};
+
+namespace detail {
+/// The stable spellings of anchor_verdict.
+inline constexpr calibra::detail::enum_names<anchor_verdict, 6> anchor_verdict_names{{
+    {anchor_verdict::too_easy, "too-easy"},
+    {anchor_verdict::too_hard, "too-hard"},
+    {anchor_verdict::calibrated, "calibrated"},
+    {anchor_verdict::unclear, "unclear"},
+    {anchor_verdict::insufficient_data, "insufficient-data"},
+    {anchor_verdict::suppressed, "suppressed"},
+}};
+static_assert(calibra::detail::is_one_to_one(anchor_verdict_names));
+}  // namespace detail
+
+std::string_view to_string(anchor_verdict verdict);
+std::optional<anchor_verdict> parse_anchor_verdict(std::string_view text);
+
 struct competency_validation {
   std::size_t competency = 0;
-  gap_statistic gap;
-  std::string verdict;
+  expectation_gap_summary expectation_gap;
+  anchor_verdict verdict = anchor_verdict::insufficient_data;
 };
 
 struct career_level_validation {
   std::size_t career_level = 0;
   /// Per ratee the mean gap over their scored competencies, summarised.
-  gap_statistic gap;
+  expectation_gap_summary expectation_gap;
   /// Shares of these ratees whose inferred level is above / equal to /
   /// below their actual one (NaN when suppressed).
   double share_above = detail::ratee_nan(), share_equal = detail::ratee_nan(), share_below = detail::ratee_nan();
@@ -263,9 +290,10 @@ auc_result auc_delong(const std::vector<double>& a, std::vector<double> b_sorted
 
 double normal_quantile(double p);
 
-gap_statistic gap_from(const std::vector<double>& xs, double confidence, const privacy_policy& privacy);
+expectation_gap_summary expectation_gap_from(const std::vector<double>& xs, double confidence,
+                                             const privacy_policy& privacy);
 
-std::string anchor_verdict(const gap_statistic& g, double threshold);
+anchor_verdict judge_anchors(const expectation_gap_summary& g, double threshold);
 
 }  // namespace detail
 

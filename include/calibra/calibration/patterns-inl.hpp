@@ -114,7 +114,7 @@ CALIBRA_INLINE patterns_result analyse_patterns(const ratings_table& table, cons
     const auto finish = [](profile_cell& cell, double score_sum, double gap_sum) {
       if (cell.scored == 0) return;
       cell.mean_score = score_sum / static_cast<double>(cell.scored);
-      cell.mean_gap = gap_sum / static_cast<double>(cell.scored);  // NaN without a career level
+      cell.mean_expectation_gap = gap_sum / static_cast<double>(cell.scored);  // NaN without a career level
     };
     for (std::size_t a = 0; a < p.areas.size(); ++a) finish(p.areas[a], area_score[a], area_gap[a]);
     for (std::size_t q = 0; q < 4; ++q) finish(p.quadrants[q], quadrant_score[q], quadrant_gap[q]);
@@ -215,21 +215,22 @@ CALIBRA_INLINE team_result build_team(const ratings_table& table, const framewor
       tc.suppressed = true;
       tc.note = options.privacy.marker(t.suppressed ? t.ratees.size() : tc.n_ratees);
     } else {
-      tc.mean_gap = sum / static_cast<double>(tc.n_ratees);
+      tc.mean_expectation_gap = sum / static_cast<double>(tc.n_ratees);
     }
     t.competencies.push_back(std::move(tc));
   }
   if (!t.suppressed) {
     std::vector<std::size_t> order;
     for (const auto& tc : t.competencies)
-      if (!std::isnan(tc.mean_gap)) order.push_back(tc.competency);
+      if (!std::isnan(tc.mean_expectation_gap)) order.push_back(tc.competency);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return t.competencies[a].mean_gap > t.competencies[b].mean_gap;
+      return t.competencies[a].mean_expectation_gap > t.competencies[b].mean_expectation_gap;
     });
     for (std::size_t c : order)
-      if (t.strengths.size() < options.top && t.competencies[c].mean_gap > 0) t.strengths.push_back(c);
+      if (t.strengths.size() < options.top && t.competencies[c].mean_expectation_gap > 0) t.strengths.push_back(c);
     for (auto it = order.rbegin(); it != order.rend(); ++it)
-      if (t.gaps.size() < options.top && t.competencies[*it].mean_gap < 0) t.gaps.push_back(*it);
+      if (t.shortfalls.size() < options.top && t.competencies[*it].mean_expectation_gap < 0)
+        t.shortfalls.push_back(*it);
   }
   return t;
 }

@@ -52,11 +52,12 @@ struct pattern_options {
   void validate() const;
 };
 
-/// Mean score and mean gap of a group of competencies (an area or a
-/// quadrant); NaN when none of them is scored (gap: or no career level).
+/// Mean score and mean expectation gap (score - expectation) of a group of
+/// competencies (an area or a quadrant); NaN when none of them is scored
+/// (the gap: or without a career level).
 struct profile_cell {
   double mean_score = detail::ratee_nan();
-  double mean_gap = detail::ratee_nan();
+  double mean_expectation_gap = detail::ratee_nan();
   std::size_t scored = 0;
 };
 
@@ -112,11 +113,11 @@ struct team_options {
   void validate() const;
 };
 
-/// The team's mean gap on one competency over the members with a gap.
+/// The team's mean expectation gap on one competency over the members with one.
 struct team_competency {
   std::size_t competency = 0;
   std::size_t n_ratees = 0;
-  double mean_gap = detail::ratee_nan();
+  double mean_expectation_gap = detail::ratee_nan();
   bool suppressed = false;
   std::string note;
 };
@@ -132,9 +133,10 @@ struct team_result {
   /// not suppressed.
   Eigen::MatrixXd heatmap;
   std::vector<team_competency> competencies;  // framework order
-  /// Competencies with the highest positive / lowest negative mean gap,
-  /// best / worst first, at most `top` each; empty when suppressed.
-  std::vector<std::size_t> strengths, gaps;
+  /// Competencies with the highest positive mean expectation gap (strengths)
+  /// and the lowest negative one (shortfalls: below expectation), best /
+  /// worst first, at most `top` each; empty when suppressed.
+  std::vector<std::size_t> strengths, shortfalls;
   bool suppressed = false;  // fewer members than the privacy minimum
   std::string note;
 };

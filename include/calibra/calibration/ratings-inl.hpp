@@ -194,7 +194,7 @@ CALIBRA_INLINE ratings_builder::ratings_builder(std::shared_ptr<const calibra::f
   // Ids first, then labels: a label equal to another level's id never shadows that id.
   for (std::size_t l = 0; l < levels.size(); ++l) ordinal_of_.emplace(levels[l].id, static_cast<int>(l + 1));
   for (std::size_t l = 0; l < levels.size(); ++l) ordinal_of_.emplace(levels[l].label, static_cast<int>(l + 1));
-  const auto& career_levels = framework_->ladder().levels();
+  const auto& career_levels = framework_->ladder().career_levels();
   for (std::size_t l = 0; l < career_levels.size(); ++l)
     career_level_of_.emplace(career_levels[l].id, static_cast<std::uint32_t>(l));
 }
@@ -237,7 +237,7 @@ CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size
     const auto level = career_level_of_.find(text.career_level);
     if (level == career_level_of_.end())
       fail("career_level", "unknown career level '" + quote(text.career_level) + "'; expected one of " +
-                               id_list(framework_->ladder().levels()));
+                               id_list(framework_->ladder().career_levels()));
     r.career_level = level->second;
   }
   if (!text.track.empty()) {
@@ -314,7 +314,7 @@ CALIBRA_INLINE auto ratings_builder::unknown_competency(std::string_view text) c
 CALIBRA_INLINE auto ratings_builder::cross_field_problem(rating& r, const calibra::framework& fw)
     -> std::pair<std::string_view, std::string> {
   if (r.career_level) {
-    const auto& career_level = fw.ladder().levels()[*r.career_level];
+    const auto& career_level = fw.ladder().career_levels()[*r.career_level];
     const calibra::track expected = career_level.track;
     if (r.track && *r.track != expected) {
       return {"track", "track '" + std::string(to_string(*r.track)) + "' contradicts career level '" +
@@ -411,7 +411,7 @@ CALIBRA_INLINE auto ratings_builder::check_groups(const std::vector<std::uint32_
       if (columns_.career_level[row]) {
         if (!with_career_level) with_career_level = row;
         check_same(columns_.career_level, *with_career_level, row, "career_level", "career level",
-                   [&](std::uint32_t l) { return ladder.levels()[l].id; });
+                   [&](std::uint32_t l) { return ladder.career_levels()[l].id; });
       }
       if (columns_.track[row]) {
         if (!with_track) with_track = row;

@@ -26,22 +26,28 @@ CALIBRA_INLINE auto readiness_options::validate() const -> void {
   detail::check_tolerance(tolerance, "readiness");
 }
 
-CALIBRA_INLINE std::string_view to_string(gap_status s) {
-switch (s) {
-  case gap_status::met: return "met";
-  case gap_status::unmet: return "unmet";
-  case gap_status::uncertain: return "uncertain";
+CALIBRA_INLINE std::string_view to_string(promotion_gap_status s) {
+  return calibra::detail::name_of(detail::promotion_gap_status_names, s);
 }
-  return "?";
+
+CALIBRA_INLINE std::optional<promotion_gap_status> parse_promotion_gap_status(std::string_view text) {
+  return calibra::detail::value_of<promotion_gap_status>(detail::promotion_gap_status_names, text);
 }
 
 CALIBRA_INLINE std::string_view to_string(readiness_verdict v) {
-switch (v) {
-  case readiness_verdict::ready: return "ready";
-  case readiness_verdict::not_ready: return "not-ready";
-  case readiness_verdict::too_uncertain: return "too-uncertain";
+  return calibra::detail::name_of(detail::readiness_verdict_names, v);
 }
-  return "?";
+
+CALIBRA_INLINE std::optional<readiness_verdict> parse_readiness_verdict(std::string_view text) {
+  return calibra::detail::value_of<readiness_verdict>(detail::readiness_verdict_names, text);
+}
+
+CALIBRA_INLINE std::string_view to_string(readiness_summary s) {
+  return calibra::detail::name_of(detail::readiness_summary_names, s);
+}
+
+CALIBRA_INLINE std::optional<readiness_summary> parse_readiness_summary(std::string_view text) {
+  return calibra::detail::value_of<readiness_summary>(detail::readiness_summary_names, text);
 }
 
 CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, const framework& fw,
@@ -54,7 +60,7 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
   out.confidence = options.confidence;
   out.tolerance = options.tolerance;
   const double z = detail::normal_quantile(0.5 + options.confidence / 2);
-  const std::vector<promotion_gaps> all_gaps = fw.gaps();
+  const std::vector<promotion_gap> all_gaps = fw.promotion_gaps();
   const detail::track_walks walks(fw);
   const bool has_se = scores.se.size() != 0;
 
@@ -65,12 +71,12 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
     r.ratee = scores.ratees[row];
     r.career_level = detail::standing_of(table, r.ratee, out.period).career_level;
     if (!r.career_level) {
-      r.summary = "no-career-level";
+      r.summary = readiness_summary::no_career_level;
       out.ratees.push_back(std::move(r));
       continue;
     }
     const std::optional<std::size_t> own_next = walks.next_on_track(*r.career_level);
-    for (const promotion_gaps& g : all_gaps) {
+    for (const promotion_gap& g : all_gaps) {
       if (g.step.from != *r.career_level) continue;
       step_readiness s;
       s.step = g.step;
@@ -85,21 +91,21 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
         item.score = scores.value(i, c);
         item.se = has_se ? scores.se(i, c) : detail::ratee_nan();
         if (std::isnan(item.score)) {
-          item.status = gap_status::uncertain;
+          item.status = promotion_gap_status::uncertain;
         } else if (std::isnan(item.se)) {
           item.point_only = true;
-          item.status = item.score >= item.threshold ? gap_status::met : gap_status::unmet;
+          item.status = item.score >= item.threshold ? promotion_gap_status::met : promotion_gap_status::unmet;
         } else {
           item.ci_low = item.score - z * item.se;
           item.ci_high = item.score + z * item.se;
-          item.status = item.ci_low >= item.threshold  ? gap_status::met
-                        : item.ci_high < item.threshold ? gap_status::unmet
-                                                        : gap_status::uncertain;
+          item.status = item.ci_low >= item.threshold  ? promotion_gap_status::met
+                        : item.ci_high < item.threshold ? promotion_gap_status::unmet
+                                                        : promotion_gap_status::uncertain;
         }
         switch (item.status) {
-          case gap_status::met: ++s.met; break;
-          case gap_status::unmet: ++s.unmet; break;
-          case gap_status::uncertain: ++s.uncertain; break;
+          case promotion_gap_status::met: ++s.met; break;
+          case promotion_gap_status::unmet: ++s.unmet; break;
+          case promotion_gap_status::uncertain: ++s.uncertain; break;
         }
         s.items.push_back(item);
       }
@@ -109,7 +115,7 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
       r.steps.push_back(std::move(s));
     }
     if (r.steps.empty()) {
-      r.summary = "top-of-ladder";
+      r.summary = readiness_summary::top_of_ladder;
     } else {
       ++judged;
       const auto strength = [](readiness_verdict v) {
@@ -121,7 +127,11 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
         if (a > b || (a == b && r.steps[k].on_track && !r.steps[best].on_track)) best = k;
       }
       r.summary_step = best;
-      r.summary = std::string(to_string(r.steps[best].verdict));
+      switch (r.steps[best].verdict) {
+        case readiness_verdict::ready: r.summary = readiness_summary::ready; break;
+        case readiness_verdict::not_ready: r.summary = readiness_summary::not_ready; break;
+        case readiness_verdict::too_uncertain: r.summary = readiness_summary::too_uncertain; break;
+      }
     }
     out.ratees.push_back(std::move(r));
   }

@@ -19,6 +19,7 @@
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
+#include <calibra/detail/names.hpp>
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
 
@@ -43,13 +44,44 @@ struct readiness_options {
   void validate() const;
 };
 
-enum class gap_status { met, unmet, uncertain };
-
-std::string_view to_string(gap_status s);
-
+/// Whether a ratee meets the target of one promotion-gap competency.
+enum class promotion_gap_status { met, unmet, uncertain };
+/// Whether a ratee is ready for a step: every promotion-gap competency met.
 enum class readiness_verdict { ready, not_ready, too_uncertain };
+/// A ratee's readiness in one word: the verdict of their best step, or why
+/// no step was judged.
+enum class readiness_summary { ready, not_ready, too_uncertain, no_career_level, top_of_ladder };
 
+namespace detail {
+/// The stable spellings of promotion_gap_status and readiness_verdict.
+inline constexpr calibra::detail::enum_names<promotion_gap_status, 3> promotion_gap_status_names{{
+    {promotion_gap_status::met, "met"},
+    {promotion_gap_status::unmet, "unmet"},
+    {promotion_gap_status::uncertain, "uncertain"},
+}};
+static_assert(calibra::detail::is_one_to_one(promotion_gap_status_names));
+inline constexpr calibra::detail::enum_names<readiness_verdict, 3> readiness_verdict_names{{
+    {readiness_verdict::ready, "ready"},
+    {readiness_verdict::not_ready, "not-ready"},
+    {readiness_verdict::too_uncertain, "too-uncertain"},
+}};
+static_assert(calibra::detail::is_one_to_one(readiness_verdict_names));
+inline constexpr calibra::detail::enum_names<readiness_summary, 5> readiness_summary_names{{
+    {readiness_summary::ready, "ready"},
+    {readiness_summary::not_ready, "not-ready"},
+    {readiness_summary::too_uncertain, "too-uncertain"},
+    {readiness_summary::no_career_level, "no-career-level"},
+    {readiness_summary::top_of_ladder, "top-of-ladder"},
+}};
+static_assert(calibra::detail::is_one_to_one(readiness_summary_names));
+}  // namespace detail
+
+std::string_view to_string(promotion_gap_status s);
+std::optional<promotion_gap_status> parse_promotion_gap_status(std::string_view text);
 std::string_view to_string(readiness_verdict v);
+std::optional<readiness_verdict> parse_readiness_verdict(std::string_view text);
+std::string_view to_string(readiness_summary s);
+std::optional<readiness_summary> parse_readiness_summary(std::string_view text);
 
 /// One promotion-gap competency of a step, judged.
 struct readiness_item {
@@ -60,14 +92,14 @@ struct readiness_item {
   double score = detail::ratee_nan();
   double se = detail::ratee_nan();
   double ci_low = detail::ratee_nan(), ci_high = detail::ratee_nan();  // NaN without an SE
-  gap_status status = gap_status::uncertain;
+  promotion_gap_status status = promotion_gap_status::uncertain;
   bool point_only = false;  // judged on the point value: no standard error
 };
 
 struct step_readiness {
   calibra::step step;
   bool on_track = false;  // the step the ratee's own track takes (levels.hpp's walk)
-  std::vector<readiness_item> items;  // framework::gaps() order
+  std::vector<readiness_item> items;  // framework::promotion_gaps() order
   std::size_t met = 0, unmet = 0, uncertain = 0;
   readiness_verdict verdict = readiness_verdict::too_uncertain;
 };
@@ -76,10 +108,10 @@ struct ratee_readiness {
   std::uint32_t ratee = 0;
   std::optional<std::size_t> career_level;
   std::vector<step_readiness> steps;  // one per next step, ladder order
-  /// "ready", "not-ready" or "too-uncertain" for the best step (ready beats
-  /// too-uncertain beats not-ready; the on-track step wins a tie), or
-  /// "no-career-level" / "top-of-ladder" when there is no step to judge.
-  std::string summary;
+  /// The verdict of the best step (ready beats too-uncertain beats
+  /// not-ready; the on-track step wins a tie), or no_career_level /
+  /// top_of_ladder when there is no step to judge.
+  readiness_summary summary = readiness_summary::no_career_level;
   std::optional<std::size_t> summary_step;  // index into steps
 };
 

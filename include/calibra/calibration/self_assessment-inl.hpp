@@ -23,6 +23,14 @@
 
 namespace calibra::calibration {
 
+CALIBRA_INLINE std::string_view to_string(inflation_direction direction) {
+  return calibra::detail::name_of(detail::inflation_direction_names, direction);
+}
+
+CALIBRA_INLINE std::optional<inflation_direction> parse_inflation_direction(std::string_view text) {
+  return calibra::detail::value_of<inflation_direction>(detail::inflation_direction_names, text);
+}
+
 CALIBRA_INLINE auto self_assessment_options::validate() const -> void {
   const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
   if (comparison_roles.empty())
@@ -30,9 +38,9 @@ CALIBRA_INLINE auto self_assessment_options::validate() const -> void {
          "compared with, e.g. manager");
   if (std::find(comparison_roles.begin(), comparison_roles.end(), rater_role::self) != comparison_roles.end())
     fail("self_assessment: comparison_roles must not include 'self'");
-  if (!(conversation_min_gap >= 0) || !std::isfinite(conversation_min_gap))
-    fail("self_assessment: conversation_min_gap must be a finite number of levels >= 0, got " +
-         std::to_string(conversation_min_gap));
+  if (!(conversation_min_self_gap >= 0) || !std::isfinite(conversation_min_self_gap))
+    fail("self_assessment: conversation_min_self_gap must be a finite number of levels >= 0, got " +
+         std::to_string(conversation_min_self_gap));
   if (!(confidence > 0 && confidence < 1))
     fail("self_assessment: confidence must be strictly between 0 and 1, got " + std::to_string(confidence));
   privacy.validate();
@@ -49,17 +57,19 @@ CALIBRA_INLINE self_inflation mean_with_t_interval(const std::vector<double>& va
   const double n = static_cast<double>(values.size());
   double sum = 0;
   for (double v : values) sum += v;
-  s.mean_gap = sum / n;
+  s.mean_self_gap = sum / n;
   if (values.size() < 2) return s;
   double squares = 0;
-  for (double v : values) squares += (v - s.mean_gap) * (v - s.mean_gap);
+  for (double v : values) squares += (v - s.mean_self_gap) * (v - s.mean_self_gap);
   s.sd = std::sqrt(squares / (n - 1));
   s.se = s.sd / std::sqrt(n);
   const boost::math::students_t t(n - 1);
   const double q = boost::math::quantile(boost::math::complement(t, (1 - confidence) / 2));
-  s.ci_low = s.mean_gap - q * s.se;
-  s.ci_high = s.mean_gap + q * s.se;
-  s.direction = s.ci_low > 0 ? "inflated" : s.ci_high < 0 ? "deflated" : "none";
+  s.ci_low = s.mean_self_gap - q * s.se;
+  s.ci_high = s.mean_self_gap + q * s.se;
+  s.direction = s.ci_low > 0    ? inflation_direction::inflated
+                : s.ci_high < 0 ? inflation_direction::deflated
+                                : inflation_direction::none;
   return s;
 }
 
@@ -67,8 +77,8 @@ CALIBRA_INLINE void suppress(self_inflation& s, const privacy_policy& privacy) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   s.suppressed = true;
   s.note = privacy.marker(s.n_ratees);
-  s.mean_gap = s.sd = s.se = s.ci_low = s.ci_high = nan;
-  s.direction.clear();
+  s.mean_self_gap = s.sd = s.se = s.ci_low = s.ci_high = nan;
+  s.direction.reset();
 }
 
 }  // namespace calibra::calibration::detail
@@ -144,28 +154,28 @@ CALIBRA_INLINE self_assessment_result analyse_self_assessment(const ratings_tabl
       g.self_level = self[cell];
       g.n_comparison = count[cell];
       g.comparison_level = sum[cell] / count[cell];
-      g.gap = g.self_level - g.comparison_level;
-      result.gaps.push_back(g);
-      by_competency[c].push_back(g.gap);
+      g.difference = g.self_level - g.comparison_level;
+      result.self_gaps.push_back(g);
+      by_competency[c].push_back(g.difference);
       ++talk.n_compared;
-      abs_sum += std::abs(g.gap);
-      signed_sum += g.gap;
-      talk.max_abs_gap = std::max(talk.max_abs_gap, std::abs(g.gap));
-      if (std::abs(g.gap) >= options.conversation_min_gap) topics.push_back({g.competency, g.gap});
+      abs_sum += std::abs(g.difference);
+      signed_sum += g.difference;
+      talk.max_abs_self_gap = std::max(talk.max_abs_self_gap, std::abs(g.difference));
+      if (std::abs(g.difference) >= options.conversation_min_self_gap) topics.push_back({g.competency, g.difference});
     }
     if (talk.n_compared == 0) continue;
     talk.disagreement = abs_sum / static_cast<double>(talk.n_compared);
-    talk.mean_gap = signed_sum / static_cast<double>(talk.n_compared);
-    ratee_means.push_back(talk.mean_gap);
+    talk.mean_self_gap = signed_sum / static_cast<double>(talk.n_compared);
+    ratee_means.push_back(talk.mean_self_gap);
     std::stable_sort(topics.begin(), topics.end(), [](const conversation_topic& a, const conversation_topic& b) {
-      return std::abs(a.gap) > std::abs(b.gap);
+      return std::abs(a.self_gap) > std::abs(b.self_gap);
     });
     talk.n_topics = topics.size();
     if (topics.size() > options.max_topics) topics.resize(options.max_topics);
     talk.topics = std::move(topics);
     result.conversations.push_back(std::move(talk));
   }
-  if (result.gaps.empty()) {
+  if (result.self_gaps.empty()) {
     result.reason = "no ratee has both a self rating and a " + role_names + " rating on the same competency in "
                     "period '" + period_name + "'";
     return result;
@@ -174,7 +184,7 @@ CALIBRA_INLINE self_assessment_result analyse_self_assessment(const ratings_tabl
   std::stable_sort(result.conversations.begin(), result.conversations.end(),
                    [](const conversation& a, const conversation& b) {
                      if (a.disagreement != b.disagreement) return a.disagreement > b.disagreement;
-                     return a.max_abs_gap > b.max_abs_gap;
+                     return a.max_abs_self_gap > b.max_abs_self_gap;
                    });
 
   for (std::size_t c = 0; c < n_competencies; ++c) {

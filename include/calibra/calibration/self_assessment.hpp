@@ -8,35 +8,39 @@
 //   for (const self_inflation& s : r.inflation) ...      // per competency, with a t interval
 //
 // In one period (default: the latest period of the table):
-//   gap(ratee, competency) = self level - mean level given by the
-//                            comparison roles (default: manager)
-// A positive gap means the ratee rates themself higher than their manager
-// does.  A ratee x competency cell needs both a self rating and at least
-// one comparison rating; other cells have no gap.
+//   self_gap(ratee, competency) = self level - mean level given by the
+//                                 comparison roles (default: manager)
+// calibra's other two gaps are the promotion gap of a step (framework.hpp)
+// and the expectation gap, score - expectation (levels.hpp).  A positive
+// self gap means the ratee rates themself higher than their manager does.
+// A ratee x competency cell needs both a self rating and at least one
+// comparison rating; other cells have no self gap.
 //
-// Conversation list: one entry per ratee with at least one gap, ordered by
-// disagreement = mean |gap| over their competencies (ties: the largest |gap|,
-// then ratee id).  Its topics are the competencies with |gap| >=
-// conversation_min_gap, largest |gap| first (ties: framework order), at most
-// max_topics of them.
+// Conversation list: one entry per ratee with at least one self gap,
+// ordered by disagreement = mean |self gap| over their competencies (ties:
+// the largest |self gap|, then ratee id).  Its topics are the competencies
+// with |self gap| >= conversation_min_self_gap, largest first (ties:
+// framework order), at most max_topics of them.
 //
-// Self-inflation per competency: the mean gap over the ratees who have one,
-// with a Student t interval (mean +- t_{n-1} sd / sqrt(n)); "inflated" when
-// the interval lies above 0, "deflated" when below.  Overall: the same over
-// each ratee's mean gap.  These are aggregates over people: fewer than
-// privacy.min_group ratees suppress them.  Gaps and conversations are
-// per-ratee results and are never suppressed.
+// Self-inflation per competency: the mean self gap over the ratees who have
+// one, with a Student t interval (mean +- t_{n-1} sd / sqrt(n)); "inflated"
+// when the interval lies above 0, "deflated" when below.  Overall: the same
+// over each ratee's mean self gap.  These are aggregates over people: fewer
+// than privacy.min_group ratees suppress them.  Self gaps and conversations
+// are per-ratee results and are never suppressed.
 #pragma once
 
 #include <calibra/config.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
+#include <calibra/detail/names.hpp>
 #include <calibra/error.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,7 +52,7 @@ struct self_assessment_options {
   /// Whose view the self rating is compared with.
   std::vector<rater_role> comparison_roles{rater_role::manager};
   /// |gap| in levels from which a competency becomes a conversation topic.
-  double conversation_min_gap = 1.0;
+  double conversation_min_self_gap = 1.0;
   /// Topics listed per ratee (the count is always complete).
   std::size_t max_topics = 5;
   double confidence = 0.95;
@@ -57,46 +61,67 @@ struct self_assessment_options {
   void validate() const;
 };
 
-/// One ratee's self rating against the comparison ratings on one competency.
+/// One ratee's self gap on one competency: their self rating minus the
+/// comparison ratings.  (Not a promotion gap, nor the expectation gap of
+/// levels.hpp.)
 struct self_gap {
   std::uint32_t ratee = 0;
   std::uint32_t competency = 0;
   int self_level = 0;
   double comparison_level = 0;  // mean level of the comparison ratings
   std::size_t n_comparison = 0;  // how many comparison ratings
-  double gap = 0;               // self_level - comparison_level
+  double difference = 0;        // self_level - comparison_level
 };
 
 /// A competency to talk about.
 struct conversation_topic {
   std::uint32_t competency = 0;
-  double gap = 0;
+  double self_gap = 0;
 };
 
 /// One ratee's entry in the conversation list.
 struct conversation {
   std::uint32_t ratee = 0;
-  double disagreement = 0;    // mean |gap| over the compared competencies
-  double max_abs_gap = 0;
-  double mean_gap = 0;        // signed: > 0 rates themself higher
-  std::size_t n_compared = 0;  // competencies with a gap
-  std::size_t n_topics = 0;    // competencies with |gap| >= conversation_min_gap
+  double disagreement = 0;      // mean |self gap| over the compared competencies
+  double max_abs_self_gap = 0;
+  double mean_self_gap = 0;     // signed: > 0 rates themself higher
+  std::size_t n_compared = 0;    // competencies with a self gap
+  std::size_t n_topics = 0;      // competencies with |self gap| >= conversation_min_self_gap
   std::vector<conversation_topic> topics;  // the first max_topics of them
 };
+
+/// Where the interval of a mean self-minus-comparison gap lies.
+enum class inflation_direction {
+  inflated,  // above 0: ratees rate themselves higher
+  deflated,  // below 0
+  none,      // the interval includes 0
+};
+
+namespace detail {
+/// The stable spellings of inflation_direction.
+inline constexpr calibra::detail::enum_names<inflation_direction, 3> inflation_direction_names{{
+    {inflation_direction::inflated, "inflated"},
+    {inflation_direction::deflated, "deflated"},
+    {inflation_direction::none, "none"},
+}};
+static_assert(calibra::detail::is_one_to_one(inflation_direction_names));
+}  // namespace detail
+
+std::string_view to_string(inflation_direction direction);
+std::optional<inflation_direction> parse_inflation_direction(std::string_view text);
 
 /// Mean gap over ratees with a t interval.  NaN when suppressed or
 /// undefined (no ratee; interval needs two).
 struct self_inflation {
   std::optional<std::uint32_t> competency;  // empty: over all competencies (per-ratee mean gaps)
   std::size_t n_ratees = 0;
-  double mean_gap = std::numeric_limits<double>::quiet_NaN();
+  double mean_self_gap = std::numeric_limits<double>::quiet_NaN();
   double sd = std::numeric_limits<double>::quiet_NaN();
   double se = std::numeric_limits<double>::quiet_NaN();
   double ci_low = std::numeric_limits<double>::quiet_NaN();
   double ci_high = std::numeric_limits<double>::quiet_NaN();
-  /// "inflated" (interval above 0), "deflated" (below 0), "none", or "" when
-  /// there is no interval.
-  std::string direction;
+  /// Empty when there is no interval.
+  std::optional<inflation_direction> direction;
   bool suppressed = false;
   std::string note;
 };
@@ -107,7 +132,7 @@ struct self_assessment_result {
   std::optional<std::uint32_t> period;
   double confidence = 0.95;
   /// Every ratee x competency with a gap, by ratee id then competency.
-  std::vector<self_gap> gaps;
+  std::vector<self_gap> self_gaps;
   /// Ratees, most disagreement first.
   std::vector<conversation> conversations;
   /// One per framework competency, framework order (n_ratees 0 when none).

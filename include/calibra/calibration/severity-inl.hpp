@@ -37,6 +37,14 @@ namespace calibra::calibration {
 // ---------------------------------------------------------------------------
 // Implementation
 
+CALIBRA_INLINE std::string_view to_string(rater_flag flag) {
+  return calibra::detail::name_of(detail::rater_flag_names, flag);
+}
+
+CALIBRA_INLINE std::optional<rater_flag> parse_rater_flag(std::string_view text) {
+  return calibra::detail::value_of<rater_flag>(detail::rater_flag_names, text);
+}
+
 CALIBRA_INLINE void severity_options::validate() const {
   const auto fail = [](const std::string& message) {
     throw invalid_argument("calibration", "severity_options." + message);
@@ -482,13 +490,13 @@ CALIBRA_INLINE void distribution_flags(rater_severity& rs, const severity_option
   const bool enough_ratings = rs.n_ratings >= options.min_ratings_for_flags;
   const bool enough_ratees = enough_ratings && rs.n_ratees >= options.min_ratees_for_flags;
   if (enough_ratings && rs.middle_share >= options.central_share && rs.sd_ratio <= options.central_sd_ratio)
-    rs.flags.emplace_back("central-tendency");
+    rs.flags.push_back(rater_flag::central_tendency);
   if (enough_ratings && rs.levels_used <= options.range_max_levels && rs.pooled_levels_used > rs.levels_used)
-    rs.flags.emplace_back("range-restriction");
+    rs.flags.push_back(rater_flag::range_restriction);
   if (enough_ratees && rs.discrimination_ratio <= options.nondiscriminating_ratio)
-    rs.flags.emplace_back("non-discriminating");
+    rs.flags.push_back(rater_flag::non_discriminating);
   if (enough_ratees && rs.halo_sd_ratio <= options.halo_sd_ratio && rs.halo_pc1_share >= options.halo_pc1_share)
-    rs.flags.emplace_back("halo");
+    rs.flags.push_back(rater_flag::halo);
 }
 
 /// Posterior probability that an effect with posterior N(mean, sd^2) lies
@@ -710,7 +718,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   for (std::size_t k = 0; k < candidates.size(); ++k) {
     rater_severity& rs = fit.raters[candidate_position[k]];
     if (selected[k]) {
-      rs.flags.emplace_back(rs.severity < 0 ? "lenient" : "harsh");
+      rs.flags.push_back(rs.severity < 0 ? rater_flag::lenient : rater_flag::harsh);
       ++fit.raters_flagged;
     }
   }
@@ -956,8 +964,8 @@ fit.rater_variance = fit.ratee_variance = fit.ratee_competency_variance = nan;
     rs.null_probability = nan;
     rs.judged = rs.n_ratings >= options.min_ratings_to_judge && rs.n_ratees >= options.min_ratees_to_judge;
     if (rs.judged) ++fit.raters_judged;
-    if (rs.judged && rs.severity <= -options.flag_threshold && rs.ci_high < 0) rs.flags.emplace_back("lenient");
-    if (rs.judged && rs.severity >= options.flag_threshold && rs.ci_low > 0) rs.flags.emplace_back("harsh");
+    if (rs.judged && rs.severity <= -options.flag_threshold && rs.ci_high < 0) rs.flags.push_back(rater_flag::lenient);
+    if (rs.judged && rs.severity >= options.flag_threshold && rs.ci_low > 0) rs.flags.push_back(rater_flag::harsh);
     if (!rs.flags.empty()) ++fit.raters_flagged;
     detail::distribution_flags(rs, options);
   }

@@ -8,6 +8,7 @@
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/wide_matrix.hpp>
+#include <calibra/detail/names.hpp>
 #include <calibra/error.hpp>
 
 #include <Eigen/Core>
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,6 +42,34 @@ enum class severity_model {
   /// severity.  Kept for comparison with FACETS-style fits.
   fixed_effects,
 };
+
+/// What a rater's ratings show (docs/severity.md defines each).  A new flag
+/// is one enumerator here and one row in detail::rater_flag_names, whose
+/// size goes up by one (a static_assert checks the table).
+enum class rater_flag {
+  lenient,             // severity credibly below -flag_threshold (the rule depends on the model)
+  harsh,               // severity credibly above flag_threshold
+  central_tendency,    // many ratings at the middle level(s), with a small spread
+  range_restriction,   // few distinct levels, fewer than all raters gave the same ratees
+  non_discriminating,  // the rater's per-ratee means spread less than the ratees' overall means
+  halo,                // little spread across competencies for a ratee, one dominant component
+};
+
+namespace detail {
+/// The stable spellings of rater_flag, in JSON, text, reports and Python.
+inline constexpr calibra::detail::enum_names<rater_flag, 6> rater_flag_names{{
+    {rater_flag::lenient, "lenient"},
+    {rater_flag::harsh, "harsh"},
+    {rater_flag::central_tendency, "central-tendency"},
+    {rater_flag::range_restriction, "range-restriction"},
+    {rater_flag::non_discriminating, "non-discriminating"},
+    {rater_flag::halo, "halo"},
+}};
+static_assert(calibra::detail::is_one_to_one(rater_flag_names));
+}  // namespace detail
+
+std::string_view to_string(rater_flag flag);
+std::optional<rater_flag> parse_rater_flag(std::string_view text);
 
 struct severity_options {
   /// Which ratings to model.  Empty roles -> external_roles().
@@ -136,9 +166,8 @@ struct rater_severity {
   double halo_pc1_share = 0;   // first principal component share of the rater's (ratee, period) x competency matrix
   double fit_mean_square = 0;  // mean squared residual of the rater's ratings / residual variance
 
-  /// Stable ids: "lenient", "harsh", "central-tendency", "range-restriction",
-  /// "non-discriminating", "halo".
-  std::vector<std::string> flags;
+  /// In the order of rater_flag; to_string gives the stable ids.
+  std::vector<rater_flag> flags;
 };
 
 /// A competency or period effect.

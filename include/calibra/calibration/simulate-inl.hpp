@@ -198,7 +198,7 @@ CALIBRA_INLINE simulated_ratings simulate_ratings(std::shared_ptr<const calibra:
     if (next.empty()) continue;
     std::size_t target = next.front();
     for (std::size_t candidate : next)
-      if (ladder.levels()[candidate].track == ladder.levels()[level].track) {
+      if (ladder.career_levels()[candidate].track == ladder.career_levels()[level].track) {
         target = candidate;
         break;
       }

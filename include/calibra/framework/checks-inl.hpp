@@ -146,7 +146,7 @@ auto add = [&](std::string_view rule, std::string where, std::string message, st
 const auto& scale = fw.scale();
 const auto& comps = fw.competencies();
 const auto& ladder = fw.ladder();
-const auto& levels = ladder.levels();
+const auto& levels = ladder.career_levels();
 const auto& E = fw.expectations();
 auto cname = [&](std::size_t c) { return "'" + comps[c].name + "'"; };
 auto lname = [&](std::size_t l) { return "'" + levels[l].name + "'"; };
@@ -221,7 +221,7 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
     }
 
   // ---- ladder ---------------------------------------------------------------
-  const auto gaps = fw.gaps();
+  const auto gaps = fw.promotion_gaps();
   for (const auto& s : ladder.steps())
     for (std::size_t c = 0; c < comps.size(); ++c) {
       const int before = E(static_cast<Eigen::Index>(s.from), static_cast<Eigen::Index>(c));
@@ -294,7 +294,7 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
   }
 
   if (!ladder.steps().empty() && !comps.empty()) {
-    const bool every_rises = std::all_of(gaps.begin(), gaps.end(), [&](const promotion_gaps& g) {
+    const bool every_rises = std::all_of(gaps.begin(), gaps.end(), [&](const promotion_gap& g) {
       return g.competencies.size() == comps.size();
     });
     if (every_rises)

@@ -29,14 +29,14 @@ namespace calibra::detail {
 CALIBRA_INLINE std::size_t career_level_or_throw(const framework& fw, std::string_view career_level_id) {
   if (const auto index = fw.ladder().index_of(career_level_id)) return *index;
   std::string valid;
-  for (const auto& l : fw.ladder().levels()) valid += (valid.empty() ? "" : ", ") + l.id;
+  for (const auto& l : fw.ladder().career_levels()) valid += (valid.empty() ? "" : ", ") + l.id;
   throw invalid_argument("documents", "unknown career level '" + std::string(career_level_id) +
                                           "'; valid career levels: " + valid);
 }
 
 CALIBRA_INLINE document_source source_of(const framework& fw, std::size_t level) {
   const auto& m = fw.metadata();
-  const auto& l = fw.ladder().levels()[level];
+  const auto& l = fw.ladder().career_levels()[level];
   return {m.id, m.name, m.version, m.last_updated, l.id, l.name, l.track, l.rank};
 }
 
@@ -172,8 +172,8 @@ for (const step& s : fw.ladder().steps())
     break;
   }
 if (previous) {
-  jd.previous_level_id = fw.ladder().levels()[*previous].id;
-  jd.previous_level_name = fw.ladder().levels()[*previous].name;
+  jd.previous_level_id = fw.ladder().career_levels()[*previous].id;
+  jd.previous_level_name = fw.ladder().career_levels()[*previous].name;
 }
 
   jd.grouping = detail::grouping_of(fw);
@@ -219,7 +219,7 @@ if (previous) {
   for (std::size_t c = 0; c < comps.size(); ++c)
     if (detail::target(fw, level, c) == highest) strongest.push_back(comps[c].name);
 
-  const auto& cl = fw.ladder().levels()[level];
+  const auto& cl = fw.ladder().career_levels()[level];
   std::string& s = jd.summary;
   s = "The " + cl.name + " is " +
       (cl.track == track::manager ? "a people-management role on the manager track"

@@ -58,10 +58,10 @@ CALIBRA_INLINE auto framework::expectation(std::string_view career_level_id, std
   return expectations_(static_cast<Eigen::Index>(*row), static_cast<Eigen::Index>(*col));
 }
 
-CALIBRA_INLINE auto framework::gaps() const -> std::vector<promotion_gaps> {
-  std::vector<promotion_gaps> out;
+CALIBRA_INLINE auto framework::promotion_gaps() const -> std::vector<promotion_gap> {
+  std::vector<promotion_gap> out;
   for (const step& s : ladder_.steps()) {
-    promotion_gaps g{s, {}};
+    promotion_gap g{s, {}};
     for (std::size_t c = 0; c < competencies_.size(); ++c) {
       const int before = expect(s.from, c);
       const int after = expect(s.to, c);
@@ -113,7 +113,7 @@ CALIBRA_INLINE auto framework::path(std::string_view from_id, std::string_view t
   const auto to = ladder_.index_of(to_id);
   if (!to) throw invalid_argument("framework", "unknown career level '" + std::string(to_id) + "'");
   std::vector<std::string> ids;
-  for (std::size_t i : ladder_.path(*from, *to)) ids.push_back(ladder_.levels()[i].id);
+  for (std::size_t i : ladder_.path(*from, *to)) ids.push_back(ladder_.career_levels()[i].id);
   return ids;
 }
 
@@ -174,7 +174,7 @@ CALIBRA_INLINE auto framework::validate() const -> void {
     for (std::size_t c = 0; c < competencies_.size(); ++c) {
       const int v = expect(l, c);
       if (v < 1 || static_cast<std::size_t>(v) > n_levels)
-        fail("/expectations/" + ladder_.levels()[l].id + "/" + competencies_[c].id,
+        fail("/expectations/" + ladder_.career_levels()[l].id + "/" + competencies_[c].id,
              "level ordinal " + std::to_string(v) + " is outside the scale 1.." + std::to_string(n_levels));
     }
   require_unique_ids(archetypes_, "/archetypes");

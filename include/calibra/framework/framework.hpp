@@ -57,7 +57,10 @@ struct competency_rise {
   int to_level = 0;
 };
 
-struct promotion_gaps {
+/// The promotion gap of one step: the competencies whose expectation must
+/// rise from its lower to its upper career level.  (Not the expectation gap,
+/// score - expectation, of levels.hpp, nor the self gap of self_assessment.hpp.)
+struct promotion_gap {
   calibra::step step;
   std::vector<competency_rise> competencies;
 };
@@ -94,8 +97,9 @@ class framework {
 
   // ---- queries -------------------------------------------------------------
 
-  /// For every step, the competencies whose expectation rises and by how much.
-  std::vector<promotion_gaps> gaps() const;
+  /// For every step, its promotion gap: the competencies whose expectation
+  /// rises and by how much.
+  std::vector<promotion_gap> promotion_gaps() const;
 
   /// Competencies that stop rising before the top of a track.  Each chain of
   /// steps from a career level that no step leads to is followed; a competency

@@ -40,7 +40,9 @@ class career_ladder {
   /// goes down in rank, a repeated step, or a cycle.
   career_ladder(std::vector<career_level> levels, const std::vector<std::pair<std::string, std::string>>& steps);
 
-  const std::vector<career_level>& levels() const { return levels_; }
+  /// The rungs of the ladder, in file order.  (A proficiency level of the
+  /// scale is another thing: framework::scale().levels().)
+  const std::vector<career_level>& career_levels() const { return levels_; }
   const std::vector<step>& steps() const { return steps_; }
   std::size_t size() const { return levels_.size(); }
 

@@ -5,6 +5,7 @@
 
 #include <calibra/config.hpp>
 #include <calibra/error.hpp>
+#include <calibra/detail/names.hpp>
 
 #include <array>
 #include <cstddef>
@@ -20,7 +21,7 @@ enum class scope { task, feature, product_area, multiple_areas, organisation, co
 enum class autonomy { guided, independent, leads_others, sets_direction };
 
 namespace detail {
-inline constexpr std::array<std::pair<scope, std::string_view>, 6> scope_names{{
+inline constexpr enum_names<scope, 6> scope_names{{
     {scope::task, "task"},
     {scope::feature, "feature"},
     {scope::product_area, "product-area"},
@@ -28,25 +29,14 @@ inline constexpr std::array<std::pair<scope, std::string_view>, 6> scope_names{{
     {scope::organisation, "organisation"},
     {scope::company, "company"},
 }};
-inline constexpr std::array<std::pair<autonomy, std::string_view>, 4> autonomy_names{{
+static_assert(calibra::detail::is_one_to_one(scope_names));
+inline constexpr enum_names<autonomy, 4> autonomy_names{{
     {autonomy::guided, "guided"},
     {autonomy::independent, "independent"},
     {autonomy::leads_others, "leads-others"},
     {autonomy::sets_direction, "sets-direction"},
 }};
-
-template <typename Table, typename Enum>
-std::string_view name_of(const Table& table, Enum e) {
-  for (const auto& [value, name] : table)
-    if (value == e) return name;
-  return "?";
-}
-template <typename Enum, typename Table>
-std::optional<Enum> value_of(const Table& table, std::string_view text) {
-  for (const auto& [value, name] : table)
-    if (name == text) return value;
-  return std::nullopt;
-}
+static_assert(calibra::detail::is_one_to_one(autonomy_names));
 }  // namespace detail
 
 std::string_view to_string(scope s);

@@ -27,7 +27,7 @@ CALIBRA_INLINE std::string ratee_name(const cal::ratings_table& t, std::uint32_t
 CALIBRA_INLINE std::string period_name(const cal::ratings_table& t, std::uint32_t id) { return t.periods()[id]; }
 
 CALIBRA_INLINE std::string career_level_name(const framework& fw, const std::optional<std::size_t>& level) {
-  return level ? fw.ladder().levels()[*level].name : std::string();
+  return level ? fw.ladder().career_levels()[*level].name : std::string();
 }
 
 CALIBRA_INLINE std::optional<int> score_level(const framework& fw, double score) {
@@ -141,6 +141,7 @@ CALIBRA_INLINE section calibration_section(const calibration::calibration_report
                  {column("competency", "Competency", column_kind::text, 28),
                   column("ratee", "Ratee", column_kind::text, 12), column("period", "Period", column_kind::text, 9),
                   column("spread", "Spread (levels)", column_kind::integer, 8),
+                  column("adjusted_spread", "Spread after severity", column_kind::number, 9).with_digits(2),
                   column("ratings", "Ratings (rater: level)", column_kind::text, 40)});
   examples.caption = "The largest disagreements behind each anchor flagged for rewriting.";
   examples.empty_text = "No anchor is flagged for rewriting.";
@@ -204,7 +205,7 @@ CALIBRA_INLINE section calibration_section(const calibration::calibration_report
           listed += (listed.empty() ? "" : ", ") + detail::rater_name(ratings, rater) + ": " +
                      fw.scale().at_ordinal(level).label;
         examples.add_row({comp.name, options.include_ratees ? cell(detail::ratee_name(ratings, unit.ratee)) : cell(),
-                          detail::period_name(ratings, unit.period), unit.spread, listed});
+                          detail::period_name(ratings, unit.period), unit.spread, unit.adjusted_spread, listed});
       }
     }
   }
@@ -313,7 +314,7 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
         severity.begin_group("Group " + std::to_string(r->component + 1) + (r->component == 0 ? " (the largest)" : ""));
       }
       std::string flags;
-      for (const auto& f : r->flags) flags += (flags.empty() ? "" : ", ") + f;
+      for (const auto f : r->flags) flags += (flags.empty() ? "" : ", ") + std::string(calibration::to_string(f));
       const std::string name = detail::rater_name(ratings, r->rater);
       severity.add_row({cell(name).emphasised(!r->flags.empty()), r->component + 1, r->severity, r->se, r->ci_low,
                         r->ci_high, r->n_ratings, r->n_ratees, r->mean_level,
@@ -383,7 +384,9 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
       drift_table.add_row({cell(detail::rater_name(ratings, d.rater)).emphasised(d.flagged),
                            detail::period_name(ratings, d.first_period), detail::period_name(ratings, d.last_period),
                            d.severity_first, d.severity_last, d.change, d.ci_low, d.ci_high,
-                           d.flagged ? cell(d.direction).emphasised() : cell("stable")});
+                           d.flagged && d.direction
+                               ? cell(std::string(calibration::to_string(*d.direction))).emphasised()
+                               : cell("stable")});
     // Rater x period matrix of severities, and one line per rater.
     std::vector<std::uint32_t> periods;
     for (const auto& p : drift.agreement) periods.push_back(p.period);
@@ -444,22 +447,24 @@ CALIBRA_INLINE section self_vs_manager_section(const calibration::calibration_re
     s.intro = detail::unavailable_text("The self vs manager comparison", sa.reason);
     inflation.empty_text = conversations.empty_text = s.intro;
   } else {
-    s.intro = "Where a person and their manager see the same competency differently is where the development "
-              "conversation starts. Overall mean gap: " + detail::fixed2(sa.overall.mean_gap) + " levels" +
-              (sa.overall.direction.empty() ? "" : " (" + sa.overall.direction + ")") + ".";
+    s.intro =
+        "Where a person and their manager see the same competency differently is where the development "
+        "conversation starts. Overall mean gap: " +
+        detail::fixed2(sa.overall.mean_self_gap) + " levels" +
+        (sa.overall.direction ? " (" + std::string(calibration::to_string(*sa.overall.direction)) + ")" : "") + ".";
     if (sa.overall.suppressed) s.notes.push_back("Overall gap: " + sa.overall.note);
     for (const auto& i : sa.inflation) {
       if (!i.competency) continue;
-      inflation.add_row({fw.competencies()[*i.competency].name, i.n_ratees, i.mean_gap, i.ci_low, i.ci_high,
-                         i.direction.empty() ? cell() : cell(i.direction), i.suppressed ? cell(i.note) : cell()});
+      inflation.add_row({fw.competencies()[*i.competency].name, i.n_ratees, i.mean_self_gap, i.ci_low, i.ci_high,
+                         i.direction ? cell(std::string(calibration::to_string(*i.direction))) : cell(), i.suppressed ? cell(i.note) : cell()});
     }
     if (options.include_ratees) {
       for (const auto& c : sa.conversations) {
         std::string topics;
         for (const auto& t : c.topics)
           topics += (topics.empty() ? "" : "; ") + fw.competencies()[t.competency].name + " (" +
-                    (t.gap > 0 ? "+" : "") + detail::fixed2(t.gap) + ")";
-        conversations.add_row({detail::ratee_name(ratings, c.ratee), c.disagreement, c.mean_gap,
+                    (t.self_gap > 0 ? "+" : "") + detail::fixed2(t.self_gap) + ")";
+        conversations.add_row({detail::ratee_name(ratings, c.ratee), c.disagreement, c.mean_self_gap,
                                topics.empty() ? cell() : cell(topics)});
       }
     } else {
@@ -514,7 +519,7 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
   for (std::size_t row : order) {
     const auto level = career_of(row);
     const std::size_t key = level ? *level : fw.ladder().size();
-    const std::string group = level ? fw.ladder().levels()[*level].name : "Career level not recorded";
+    const std::string group = level ? fw.ladder().career_levels()[*level].name : "Career level not recorded";
     if (first || *current != key) {
       fair.begin_group(group);
       current = key;
@@ -565,7 +570,7 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
                   detail::fixed2(it->second->best_similarity) + ")";
     levels.add_row({detail::ratee_name(ratings, r.ratee), detail::career_level_name(fw, r.career_level),
                     r.inferred_level ? cell(detail::career_level_name(fw, r.inferred_level)) : cell("none met"),
-                    versus.empty() ? cell() : cell(versus).emphasised(versus != "at"),
+                    versus.empty() ? cell() : cell(versus).emphasised(*r.inferred_vs_actual != 0),
                     detail::career_level_name(fw, r.best_fit_level), r.readiness_index,
                     short_of.empty() ? cell() : cell(short_of), archetype.empty() ? cell() : cell(archetype),
                     r.outcome ? cell(std::string(calibration::to_string(*r.outcome))) : cell()});
@@ -602,20 +607,21 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
       std::string unmet;
       if (step)
         for (const auto& item : step->items)
-          if (item.status == calibration::gap_status::unmet)
+          if (item.status == calibration::promotion_gap_status::unmet)
             unmet += (unmet.empty() ? "" : "; ") + comps[item.competency].name;
       const std::string name = detail::ratee_name(ratings, r.ratee);
       readiness.add_row({name, detail::career_level_name(fw, r.career_level),
-                         step ? cell(fw.ladder().levels()[step->step.to].name) : cell(), r.summary,
+                         step ? cell(fw.ladder().career_levels()[step->step.to].name) : cell(),
+                         std::string(calibration::to_string(r.summary)),
                          step ? cell(step->met) : cell(), step ? cell(step->unmet) : cell(),
                          step ? cell(step->uncertain) : cell(), unmet.empty() ? cell() : cell(unmet)});
       if (!step) continue;
-      items.begin_group(name + " → " + fw.ladder().levels()[step->step.to].name);
+      items.begin_group(name + " → " + fw.ladder().career_levels()[step->step.to].name);
       for (const auto& item : step->items)
         items.add_row({name, comps[item.competency].name, detail::level_cell(fw, item.to_level), item.score,
                        item.ci_low, item.ci_high,
                        cell(std::string(calibration::to_string(item.status)))
-                           .emphasised(item.status == calibration::gap_status::unmet)});
+                           .emphasised(item.status == calibration::promotion_gap_status::unmet)});
     }
   }
 
@@ -637,12 +643,12 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
     for (const auto& p : dev.ratees) {
       if (p.items.empty()) continue;
       const std::string name = detail::ratee_name(ratings, p.ratee);
-      plans.begin_group(name + (p.goal_level ? " → " + fw.ladder().levels()[*p.goal_level].name : std::string()));
+      plans.begin_group(name + (p.goal_level ? " → " + fw.ladder().career_levels()[*p.goal_level].name : std::string()));
       for (const auto& item : p.items) {
         std::string actions;
         for (const auto& a : item.actions) actions += (actions.empty() ? "" : " ") + a;
         plans.add_row({name, comps[item.competency].name, detail::level_cell(fw, item.current_level),
-                       detail::level_cell(fw, item.target_level), item.gap,
+                       detail::level_cell(fw, item.target_level), item.shortfall,
                        std::string(calibration::to_string(item.priority)), actions.empty() ? cell() : cell(actions),
                        item.target_quarter ? cell(*item.target_quarter) : cell()});
       }
@@ -685,14 +691,18 @@ CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal
     by_competency.empty_text = by_level.empty_text = detail::unavailable_text("Matrix validation", v.reason);
   } else {
     for (const auto& c : v.competencies) {
-      const bool off = c.verdict == "too-easy" || c.verdict == "too-hard";
-      by_competency.add_row({fw.competencies()[c.competency].name, c.gap.n_ratees, c.gap.mean, c.gap.ci_low,
-                             c.gap.ci_high, cell(c.verdict).emphasised(off),
-                             c.gap.suppressed ? cell(c.gap.note) : cell()});
+      const bool off =
+          c.verdict == calibration::anchor_verdict::too_easy || c.verdict == calibration::anchor_verdict::too_hard;
+      const auto& gap = c.expectation_gap;
+      by_competency.add_row({fw.competencies()[c.competency].name, gap.n_ratees, gap.mean, gap.ci_low, gap.ci_high,
+                             cell(std::string(calibration::to_string(c.verdict))).emphasised(off),
+                             gap.suppressed ? cell(gap.note) : cell()});
     }
-    for (const auto& l : v.career_levels)
-      by_level.add_row({fw.ladder().levels()[l.career_level].name, l.gap.n_ratees, l.gap.mean, l.share_above,
-                        l.share_equal, l.share_below, l.gap.suppressed ? cell(l.gap.note) : cell()});
+    for (const auto& l : v.career_levels) {
+      const auto& gap = l.expectation_gap;
+      by_level.add_row({fw.ladder().career_levels()[l.career_level].name, gap.n_ratees, gap.mean, l.share_above,
+                        l.share_equal, l.share_below, gap.suppressed ? cell(gap.note) : cell()});
+    }
   }
   const auto& sep = cal.levels.separation;
   if (!sep.available)
@@ -723,9 +733,10 @@ CALIBRA_INLINE section matrix_section(const calibration::calibration_report& cal
     for (const auto& c : team.competencies) {
       const bool strength =
           std::find(team.strengths.begin(), team.strengths.end(), c.competency) != team.strengths.end();
-      const bool gap = std::find(team.gaps.begin(), team.gaps.end(), c.competency) != team.gaps.end();
-      strengths.add_row({fw.competencies()[c.competency].name, c.n_ratees, c.mean_gap,
-                         strength ? cell("strength") : gap ? cell("gap").emphasised() : cell(),
+      const bool shortfall =
+          std::find(team.shortfalls.begin(), team.shortfalls.end(), c.competency) != team.shortfalls.end();
+      strengths.add_row({fw.competencies()[c.competency].name, c.n_ratees, c.mean_expectation_gap,
+                         strength ? cell("strength") : shortfall ? cell("gap").emphasised() : cell(),
                          c.suppressed ? cell(c.note) : cell()});
     }
   }

@@ -39,7 +39,7 @@ CALIBRA_INLINE std::string area_name(const framework& fw, const competency& c) {
 }
 
 CALIBRA_INLINE std::string step_title(const framework& fw, const step& s) {
-  const auto& levels = fw.ladder().levels();
+  const auto& levels = fw.ladder().career_levels();
   return levels[s.from].name + " → " + levels[s.to].name;
 }
 
@@ -111,9 +111,9 @@ for (std::size_t l = 0; l < fw.scale().size(); ++l) {
                 {"rank", "Rank", column_kind::integer, 6},
                 {"promotes_to", "Promotes to", column_kind::text, 40}});
   for (std::size_t l = 0; l < fw.ladder().size(); ++l) {
-    const auto& level = fw.ladder().levels()[l];
+    const auto& level = fw.ladder().career_levels()[l];
     std::vector<std::string> next;
-    for (std::size_t n : fw.ladder().next(l)) next.push_back(fw.ladder().levels()[n].name);
+    for (std::size_t n : fw.ladder().next(l)) next.push_back(fw.ladder().career_levels()[n].name);
     ladder.add_row({level.name, level.id, level.track == track::ic ? "IC" : "manager", level.rank,
                     next.empty() ? cell() : cell(detail::join(next, ", "))});
   }
@@ -189,7 +189,7 @@ s.intro =
     "The quadrant profile shows the shift from tactical to strategic work up the ladder.";
 std::vector<column> columns{column("quadrant", "Quadrant", column_kind::text, 18).as_group_key(),
                             {"competency", "Competency", column_kind::text, 28}};
-for (const auto& level : ladder.levels()) columns.push_back({level.id, level.name, column_kind::level, 16});
+for (const auto& level : ladder.career_levels()) columns.push_back({level.id, level.name, column_kind::level, 16});
 table t("targets", "Expected level by career level", std::move(columns));
 t.caption = "Rows are competencies grouped by quadrant; columns are career levels.";
 t.frozen_columns = 2;
@@ -202,7 +202,7 @@ for (std::size_t c : detail::competencies_by_quadrant(fw)) {
   }
   std::vector<cell> row{detail::quadrant_title(comp.quadrant), comp.name};
   for (std::size_t l = 0; l < ladder.size(); ++l) {
-    const std::string pointer = "/expectations/" + ladder.levels()[l].id + "/" + comp.id;
+    const std::string pointer = "/expectations/" + ladder.career_levels()[l].id + "/" + comp.id;
     row.push_back(detail::level_cell(fw, detail::expected(fw, l, c))
                       .emphasised(detail::has_finding_at(findings, pointer)));
   }
@@ -224,8 +224,8 @@ for (std::size_t c : detail::competencies_by_quadrant(fw)) {
   chart.max = static_cast<double>(fw.scale().size());
   for (quadrant q : all_quadrants()) chart.lines.push_back({detail::quadrant_title(q), {}, false});
   for (std::size_t l = 0; l < ladder.size(); ++l) {
-    std::vector<cell> row{ladder.levels()[l].name};
-    chart.x_labels.push_back(ladder.levels()[l].name);
+    std::vector<cell> row{ladder.career_levels()[l].name};
+    chart.x_labels.push_back(ladder.career_levels()[l].name);
     for (quadrant q : all_quadrants()) {
       const double v = profile(static_cast<Eigen::Index>(l), q.index());
       row.emplace_back(v);
@@ -275,7 +275,7 @@ chart.min = 0;
 chart.reference_lines = {static_cast<double>(guideline.min_promotion_gaps),
                          static_cast<double>(guideline.max_promotion_gaps)};
 
-for (const promotion_gaps& g : fw.gaps()) {
+for (const promotion_gap& g : fw.promotion_gaps()) {
   const std::string title = detail::step_title(fw, g.step);
   gaps.begin_group(title);
   std::vector<std::string> names;
@@ -291,7 +291,7 @@ for (const promotion_gaps& g : fw.gaps()) {
                               : n < guideline.min_promotion_gaps
                                   ? "fewer than " + std::to_string(guideline.min_promotion_gaps)
                                   : "more than " + std::to_string(guideline.max_promotion_gaps);
-  steps.add_row({title, ladder.levels()[g.step.from].name, ladder.levels()[g.step.to].name, n,
+  steps.add_row({title, ladder.career_levels()[g.step.from].name, ladder.career_levels()[g.step.to].name, n,
                  cell(verdict).emphasised(!within), names.empty() ? cell("(none)") : cell(detail::join(names, "; "))});
   chart.bars.push_back({title, static_cast<double>(n), std::nullopt, !within});
 }
@@ -303,7 +303,8 @@ for (const promotion_gaps& g : fw.gaps()) {
   plateaus.caption = "Competencies that stop rising before the top of a track: senior people delegate that work.";
   plateaus.empty_text = "Every competency keeps rising to the top of its track.";
   for (const plateau& p : fw.plateaus())
-    plateaus.add_row({comps[p.competency].name, ladder.levels()[p.career_level].name, detail::level_cell(fw, p.level)});
+    plateaus.add_row(
+        {comps[p.competency].name, ladder.career_levels()[p.career_level].name, detail::level_cell(fw, p.level)});
 
   s.tables = {std::move(gaps), std::move(steps), std::move(plateaus)};
   s.charts.emplace_back(std::move(chart));
