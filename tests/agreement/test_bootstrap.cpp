@@ -181,7 +181,7 @@ TEST_CASE("undefined resamples are dropped and counted", "[bootstrap]") {
   std::iota(x.begin(), x.end(), 1.0);
   resampling_plan plan = mean_plan(x);
   // Undefined whenever unit 0 is drawn.
-  plan.estimate = [&x, inner = plan.estimate](const std::vector<double>& w) {
+  plan.estimate = [inner = plan.estimate](const std::vector<double>& w) {
     return w[0] > 0 ? std::numeric_limits<double>::quiet_NaN() : inner(w);
   };
   result r;

@@ -404,7 +404,7 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
     }
     for (const auto& [rater, values] : rows) {
       const bool flagged = std::any_of(drift.raters.begin(), drift.raters.end(),
-                                       [&](const auto& d) { return d.rater == rater && d.flagged; });
+                                       [id = rater](const auto& d) { return d.rater == id && d.flagged; });
       std::vector<cell> row{cell(detail::rater_name(ratings, rater)).emphasised(flagged)};
       for (double v : values) row.emplace_back(v);
       by_period.add_row(std::move(row));
