@@ -69,7 +69,8 @@ std::string to_json(const cal::calibration_report& report, const cal::ratings_ta
   doc["drift"] = io::detail::to_json_value(report.drift, table);
   doc["self_vs_manager"] = io::detail::to_json_value(report.self_assessment, table);
   doc["decision_study"] = io::detail::to_json_value(report.decision_study, table);
-  doc["ratees"] = io::detail::ratees_section(report.levels, report.readiness, report.patterns, report.development, table);
+  doc["ratees"] = io::detail::ratees_section(report.levels, report.readiness, report.patterns, report.development,
+                                              report.scores, report.severity.confidence, table);
   doc["matrix_validation"] = io::detail::matrix_validation_section(report.levels, table);
   doc["team"] = io::detail::team_section(report.team, report.manager_teams, table);
   doc["development_plans"] = io::detail::to_json_value(report.development, table);

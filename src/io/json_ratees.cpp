@@ -58,6 +58,7 @@ json level_record(const cal::ratee_level& r, const cal::ratings_table& table) {
   rec["ratee"] = table.ratees()[r.ratee];
   rec["career_level"] = career_level_id(r.career_level, table);
   rec["inferred_level"] = career_level_id(r.inferred_level, table);
+  rec["inferred_probability"] = number(r.inferred_probability);
   rec["next_level"] = career_level_id(r.next_level, table);
   rec["best_fit_level"] = career_level_id(r.best_fit_level, table);
   rec["best_fit_distance"] = number(r.best_fit_distance);
@@ -96,6 +97,7 @@ void add_readiness_details(json& steps, json& items, const cal::ratee_readiness&
                      {"to", to},
                      {"on_track", s.on_track},
                      {"verdict", std::string(cal::to_string(s.verdict))},
+                     {"probability", number(s.probability)},
                      {"met", s.met},
                      {"unmet", s.unmet},
                      {"uncertain", s.uncertain}});
@@ -112,6 +114,7 @@ void add_readiness_details(json& steps, json& items, const cal::ratee_readiness&
                        {"ci_low", number(item.ci_low)},
                        {"ci_high", number(item.ci_high)},
                        {"status", std::string(cal::to_string(item.status))},
+                       {"probability_met", number(item.probability_met)},
                        {"point_only", item.point_only}});
   }
 }
@@ -385,7 +388,7 @@ json matrix_validation_section(const cal::level_inference& r, const cal::ratings
 
 json ratees_section(const cal::level_inference& levels, const cal::readiness_result& readiness,
                     const cal::patterns_result& patterns, const cal::development_result& development,
-                    const cal::ratings_table& table) {
+                    const cal::competency_scores& scores, double confidence, const cal::ratings_table& table) {
   json out = header(levels.available || readiness.available || patterns.available || development.available,
                     levels.reason, levels.period ? levels.period : readiness.period,
                     levels.score_method.empty() ? readiness.score_method : levels.score_method, table);
@@ -396,9 +399,9 @@ json ratees_section(const cal::level_inference& levels, const cal::readiness_res
     if (added) {
       json& rec = it->second;
       rec["ratee"] = table.ratees()[ratee];
-      for (const char* key : {"career_level", "inferred_level", "next_level", "best_fit_level", "best_fit_distance",
+      for (const char* key : {"career_level", "inferred_level", "inferred_probability", "next_level", "best_fit_level", "best_fit_distance",
                               "scored", "inferred_vs_actual", "promotion_target", "readiness_index", "outcome",
-                              "readiness", "readiness_step", "relative_to_expectation", "archetype",
+                              "readiness", "readiness_step", "readiness_probability", "relative_to_expectation", "archetype",
                               "archetype_similarity", "runner_up_archetype", "runner_up_similarity", "clear_match",
                               "plan_items"})
         rec[key] = nullptr;
@@ -406,16 +409,43 @@ json ratees_section(const cal::level_inference& levels, const cal::readiness_res
     return it->second;
   };
   json shortfalls = json::array(), steps = json::array(), items = json::array(), plan_items = json::array(),
-       profiles = json::array(), similarities = json::array();
+       profiles = json::array(), similarities = json::array(), level_probabilities = json::array(),
+       score_table = json::array();
   for (const auto& x : levels.ratees) {
     record(x.ratee).update(level_record(x, table));
     add_shortfalls(shortfalls, x, table);
+    if (!x.level_probabilities.empty())
+      level_probabilities.push_back({{"ratee", table.ratees()[x.ratee]},
+                                     {"career_level", nullptr},
+                                     {"probability", number(x.below_walk_probability)}});
+    for (std::size_t j = 0; j < x.level_probabilities.size(); ++j)
+      level_probabilities.push_back({{"ratee", table.ratees()[x.ratee]},
+                                     {"career_level", career_level_id(x.walk[j], table)},
+                                     {"probability", number(x.level_probabilities[j])}});
   }
+  // The person's score per competency with its uncertainty, kept inside the
+  // scale: score +- z sd, clipped to the first and last level.
+  const double z = cal::detail::normal_quantile(0.5 + confidence / 2);
+  const double top = static_cast<double>(table.framework().scale().size());
+  for (std::size_t row = 0; row < scores.ratees.size(); ++row)
+    for (Eigen::Index c = 0; c < scores.value.cols(); ++c) {
+      const auto i = static_cast<Eigen::Index>(row);
+      if (scores.n(i, c) == 0) continue;
+      const double value = scores.value(i, c), sd = scores.se.size() ? scores.se(i, c) : std::nan("");
+      score_table.push_back({{"ratee", table.ratees()[scores.ratees[row]]},
+                             {"competency", competency_id(static_cast<std::size_t>(c), table)},
+                             {"score", number(value)},
+                             {"sd", number(sd)},
+                             {"ci_low", number(std::isfinite(sd) ? std::max(1.0, value - z * sd) : std::nan(""))},
+                             {"ci_high", number(std::isfinite(sd) ? std::min(top, value + z * sd) : std::nan(""))},
+                             {"n", scores.n(i, c)}});
+    }
   for (const auto& x : readiness.ratees) {
     json& rec = record(x.ratee);
     rec["career_level"] = career_level_id(x.career_level, table);
     rec["readiness"] = spelling(x.summary);
     rec["readiness_step"] = step_target(x, table);
+    rec["readiness_probability"] = x.summary_step ? number(x.steps[*x.summary_step].probability) : json(nullptr);
     add_readiness_details(steps, items, x, table);
   }
   for (const auto& p : patterns.ratees) {
@@ -430,6 +460,8 @@ json ratees_section(const cal::level_inference& levels, const cal::readiness_res
   json ratees = json::array();
   for (auto& [id, rec] : records) ratees.push_back(std::move(rec));
   out["ratees"] = std::move(ratees);
+  out["scores"] = std::move(score_table);
+  out["level_probabilities"] = std::move(level_probabilities);
   out["shortfalls"] = std::move(shortfalls);
   out["readiness_steps"] = std::move(steps);
   out["readiness_items"] = std::move(items);

@@ -97,6 +97,7 @@ nlohmann::ordered_json matrix_validation_section(const calibration::level_infere
 nlohmann::ordered_json ratees_section(const calibration::level_inference& levels, const calibration::readiness_result& readiness,
                               const calibration::patterns_result& patterns,
                               const calibration::development_result& development,
+                              const calibration::competency_scores& scores, double confidence,
                               const calibration::ratings_table& table);
 
 }  // namespace calibra::io::detail

@@ -5,6 +5,7 @@
 // peers run by tests/calibration/oracle_levels.py (scipy, scikit-learn, R metafor and
 // pROC); none come from calibra's own output.
 #include <calibra/calibration/levels.hpp>
+#include <calibra/calibration/severity.hpp>
 #include <calibra/calibration/simulate.hpp>
 #include <calibra/framework/builtin.hpp>
 
@@ -391,9 +392,20 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
   const auto sim = simulate_ratings(builtin_framework(), example_simulation_config());
   const auto& t = sim.table;
   const auto& fw = t.framework();
-  const auto scores = observed_scores(t, ratings_filter{std::nullopt, std::uint32_t(t.periods().size() - 1), {}, {}});
+  // The severity model's fair scores in the latest period: the path
+  // calibrate() takes.
+  const auto fit = fit_severity(t);
+  REQUIRE(fit.available);
+  const auto scores = fit.fair_scores(t);
   const auto r = infer_levels(t, scores);
   REQUIRE(r.ratees.size() == sim.truth.ratees.size());
+  for (const auto& x : r.ratees) {
+    // The level probabilities (with "below the walk") sum to 1.
+    double sum = x.below_walk_probability;
+    for (double p : x.level_probabilities) sum += p;
+    CHECK(sum == Approx(1.0).margin(1e-9));
+    REQUIRE(x.level_probabilities.size() == x.walk.size());
+  }
 
   // Most best-fit levels are within one rank of the true career level.
   std::size_t within_one = 0;

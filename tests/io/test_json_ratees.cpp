@@ -80,7 +80,7 @@ TEST_CASE("json ratees: the merged ratees section", "[json_ratees]") {
   const auto readiness = assess_readiness(f.table, f.scores);
   const auto patterns = analyse_patterns(f.table, f.scores);
   const auto plans = plan_development(f.table, f.scores);
-  const json s = io::detail::ratees_section(levels, readiness, patterns, plans, f.table);
+  const json s = io::detail::ratees_section(levels, readiness, patterns, plans, f.scores, 0.95, f.table);
 
   CHECK(s["available"] == true);
   CHECK(s["reason"].is_null());
@@ -229,7 +229,8 @@ TEST_CASE("json ratees: unavailable analyses", "[json_ratees]") {
   competency_scores none;
   none.value.resize(0, 4);
   const json s = io::detail::ratees_section(infer_levels(f.table, none), assess_readiness(f.table, none),
-                                            analyse_patterns(f.table, none), plan_development(f.table, none), f.table);
+                                            analyse_patterns(f.table, none), plan_development(f.table, none), none, 0.95,
+                                            f.table);
   CHECK(s["available"] == false);
   CHECK(s["reason"] == "no ratee has scores");
   CHECK(s["ratees"].empty());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <calibra/calibration/levels.hpp>
+#include <calibra/calibration/meets.hpp>
 
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
@@ -306,6 +307,8 @@ CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const fr
   out.tolerance = options.tolerance;
   const std::size_t n_comp = fw.competencies().size();
   const detail::track_walks walks(fw);
+  const bool has_se = scores.se.size() != 0;
+  const bool has_shared = scores.shared_se.size() == static_cast<Eigen::Index>(scores.ratees.size());
 
   // Does row i meet career level l?  Collects the shortfalls when asked.
   const auto meets = [&](Eigen::Index i, std::size_t level, std::vector<competency_shortfall>* shortfalls) {
@@ -335,15 +338,46 @@ CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const fr
     r.walk = walks.walk(standing);
     for (std::size_t c = 0; c < n_comp; ++c) r.scored += !std::isnan(scores.value(i, static_cast<Eigen::Index>(c)));
 
-    if (r.scored > 0) {
+    if (r.scored > 0 && !r.walk.empty()) {
+      // P(meets every level of the walk up to j): the thresholds of level j
+      // are the highest expectation of any level up to j (minus the
+      // tolerance), so meeting level j+1 implies meeting level j and the
+      // probability of stopping at j is P_j - P_{j+1}.
+      std::vector<double> value(n_comp), sd(n_comp), threshold(n_comp, -std::numeric_limits<double>::infinity());
+      bool unscored = false;
+      for (std::size_t c = 0; c < n_comp; ++c) {
+        value[c] = scores.value(i, static_cast<Eigen::Index>(c));
+        sd[c] = has_se ? scores.se(i, static_cast<Eigen::Index>(c)) : 0.0;
+        unscored = unscored || std::isnan(value[c]);
+      }
+      const double shared = has_shared ? scores.shared_se[i] : 0.0;
+      std::vector<double> meets_up_to;
       for (std::size_t level : r.walk) {
-        if (!meets(i, level, nullptr)) {
-          r.next_level = level;
-          meets(i, level, &r.shortfalls);
+        for (std::size_t c = 0; c < n_comp; ++c)
+          threshold[c] = std::max(threshold[c], detail::expectation_at(fw, level, c) - options.tolerance);
+        meets_up_to.push_back(unscored && options.unscored_counts_as_unmet
+                                  ? 0.0
+                                  : probability_meets_all(value, sd, shared, threshold));
+      }
+      r.below_walk_probability = 1.0 - meets_up_to.front();
+      for (std::size_t j = 0; j < r.walk.size(); ++j) {
+        const double above = j + 1 < r.walk.size() ? meets_up_to[j + 1] : 0.0;
+        r.level_probabilities.push_back(std::max(0.0, meets_up_to[j] - above));
+      }
+      // The inferred level walks the point scores (the probabilities above
+      // are reported beside it, not used for it: on planted truth, the most
+      // probable level of the conjunctive rule lands lower than the walk;
+      // benchmarks/recovery/README.md).
+      for (std::size_t j = 0; j < r.walk.size(); ++j) {
+        if (!meets(i, r.walk[j], nullptr)) {
+          r.next_level = r.walk[j];
+          meets(i, r.walk[j], &r.shortfalls);
           break;
         }
-        r.inferred_level = level;
+        r.inferred_level = r.walk[j];
+        r.inferred_probability = r.level_probabilities[j];
       }
+      if (!r.inferred_level) r.inferred_probability = r.below_walk_probability;
       std::stable_sort(r.shortfalls.begin(), r.shortfalls.end(),
                        [](const competency_shortfall& a, const competency_shortfall& b) {
                          // Unscored (NaN) shortfalls go last.

@@ -140,10 +140,18 @@ struct ratee_level {
   std::uint32_t ratee = 0;
   std::optional<std::size_t> career_level;    // actual, from the ratings
   std::vector<std::size_t> walk;              // the promotion chain checked, lowest first
-  /// The highest career level of the walk met, walking up from the bottom
-  /// and stopping at the first level not met; empty when even the bottom
-  /// level is not met (or nothing is scored).
+  /// Per level of the walk, the probability that the person works at it:
+  /// meets every expectation of it and of the levels below it, and not
+  /// every expectation of the level above (meets.hpp, from the scores'
+  /// posterior).  `below_walk_probability`: not even the bottom level.
+  std::vector<double> level_probabilities;
+  double below_walk_probability = detail::ratee_nan();
+  /// The highest career level of the walk met on the point scores, walking
+  /// up from the bottom and stopping at the first level not met; empty when
+  /// even the bottom level is not met (or nothing is scored).  Its entry of
+  /// level_probabilities is `inferred_probability`.
   std::optional<std::size_t> inferred_level;
+  double inferred_probability = detail::ratee_nan();
   /// The first career level of the walk not met; empty at the top.
   std::optional<std::size_t> next_level;
   /// The competencies short of next_level, largest shortfall first.

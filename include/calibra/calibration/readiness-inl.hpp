@@ -3,6 +3,7 @@
 #pragma once
 
 #include <calibra/calibration/readiness.hpp>
+#include <calibra/calibration/meets.hpp>
 
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/ratings.hpp>
@@ -24,6 +25,12 @@ namespace calibra::calibration {
 CALIBRA_INLINE auto readiness_options::validate() const -> void {
   detail::check_probability(confidence, "confidence", "readiness");
   detail::check_tolerance(tolerance, "readiness");
+  detail::check_probability(ready_probability, "ready_probability", "readiness");
+  detail::check_probability(not_ready_probability, "not_ready_probability", "readiness");
+  if (!(not_ready_probability < ready_probability))
+    throw invalid_argument("calibration", "readiness: not_ready_probability (" + std::to_string(not_ready_probability) +
+                                              ") must be below ready_probability (" +
+                                              std::to_string(ready_probability) + ")");
 }
 
 CALIBRA_INLINE std::string_view to_string(promotion_gap_status s) {
@@ -59,6 +66,9 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
   out.score_method = scores.method;
   out.confidence = options.confidence;
   out.tolerance = options.tolerance;
+  out.ready_probability = options.ready_probability;
+  out.not_ready_probability = options.not_ready_probability;
+  const bool has_shared = scores.shared_se.size() == static_cast<Eigen::Index>(scores.ratees.size());
   const double z = detail::normal_quantile(0.5 + options.confidence / 2);
   const std::vector<promotion_gap> all_gaps = fw.promotion_gaps();
   const detail::track_walks walks(fw);
@@ -102,6 +112,10 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
                         : item.ci_high < item.threshold ? promotion_gap_status::unmet
                                                         : promotion_gap_status::uncertain;
         }
+        if (!std::isnan(item.score))
+          item.probability_met = item.point_only || !(item.se > 0)
+                                     ? (item.score >= item.threshold ? 1.0 : 0.0)
+                                     : 0.5 * std::erfc(-(item.score - item.threshold) / (item.se * std::sqrt(2.0)));
         switch (item.status) {
           case promotion_gap_status::met: ++s.met; break;
           case promotion_gap_status::unmet: ++s.unmet; break;
@@ -109,9 +123,18 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
         }
         s.items.push_back(item);
       }
-      s.verdict = s.unmet > 0       ? readiness_verdict::not_ready
-                  : s.uncertain > 0 ? readiness_verdict::too_uncertain
-                                    : readiness_verdict::ready;
+      std::vector<double> value, sd, threshold;
+      bool unscored = false;
+      for (const readiness_item& item : s.items) {
+        unscored = unscored || std::isnan(item.score);
+        value.push_back(item.score);
+        sd.push_back(item.point_only ? 0.0 : item.se);
+        threshold.push_back(item.threshold);
+      }
+      s.probability = probability_meets_all(value, sd, has_shared ? scores.shared_se[i] : 0.0, threshold);
+      s.verdict = s.probability <= options.not_ready_probability               ? readiness_verdict::not_ready
+                  : s.probability >= options.ready_probability && !unscored ? readiness_verdict::ready
+                                                                              : readiness_verdict::too_uncertain;
       r.steps.push_back(std::move(s));
     }
     if (r.steps.empty()) {

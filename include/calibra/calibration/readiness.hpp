@@ -3,16 +3,17 @@
 // scores (fair scores, ideally) and their standard errors?
 //
 // A competency is judged against its threshold, the step's target
-// expectation minus the tolerance (the same "meets" rule as levels.hpp):
-//   met        the lower end of the score's confidence interval >= threshold
-//   unmet      the upper end < threshold
-//   uncertain  the interval straddles the threshold, or there is no score.
-// The interval is score +- z * se with z the normal quantile of the
-// two-sided confidence (default 80%: z = 1.2816); without a standard error
-// (e.g. a single rating) the point value decides and the item says so.
-// A step is ready when every gap competency is met, not ready when any is
-// unmet, and too uncertain otherwise.  docs/calibration-ratees.md has the
-// details.
+// expectation minus the tolerance (the same "meets" rule as levels.hpp).
+// The step's verdict rests on one number: the probability, under the
+// posterior of the person's scores, that every promotion-gap competency is
+// met at once (meets.hpp; with severity-adjusted scores the competencies
+// share the uncertainty about the person's overall level).  Ready when that
+// probability is at least ready_probability (0.75), not ready when it is
+// at most not_ready_probability (0.25), too uncertain between; a step with
+// an unscored gap competency is never ready.  Per competency the items
+// still say met / unmet / uncertain by the score's interval (score +- z se,
+// default 80%) and give their own probability.  docs/calibration-ratees.md
+// has the details.
 #pragma once
 
 #include <calibra/config.hpp>
@@ -40,6 +41,11 @@ struct readiness_options {
   double confidence = 0.80;
   /// A competency is met at score >= target - tolerance (levels.hpp's rule).
   double tolerance = 0.25;
+  /// The verdict of a step from the probability that every promotion-gap
+  /// competency is met (meets.hpp): ready at or above ready_probability,
+  /// not ready at or below not_ready_probability, too uncertain between.
+  double ready_probability = 0.75;
+  double not_ready_probability = 0.25;
 
   void validate() const;
 };
@@ -94,6 +100,9 @@ struct readiness_item {
   double ci_low = detail::ratee_nan(), ci_high = detail::ratee_nan();  // NaN without an SE
   promotion_gap_status status = promotion_gap_status::uncertain;
   bool point_only = false;  // judged on the point value: no standard error
+  /// P(score >= threshold) under the score's posterior (0 or 1 when point
+  /// only, NaN without a score).
+  double probability_met = detail::ratee_nan();
 };
 
 struct step_readiness {
@@ -101,6 +110,11 @@ struct step_readiness {
   bool on_track = false;  // the step the ratee's own track takes (levels.hpp's walk)
   std::vector<readiness_item> items;  // framework::promotion_gaps() order
   std::size_t met = 0, unmet = 0, uncertain = 0;
+  /// P(every promotion-gap competency is met), with the competencies'
+  /// shared error (meets.hpp).  With an unscored gap competency it is the
+  /// probability over the scored ones: an upper bound, so such a step is
+  /// never ready.
+  double probability = detail::ratee_nan();
   readiness_verdict verdict = readiness_verdict::too_uncertain;
 };
 
@@ -121,6 +135,7 @@ struct readiness_result {
   std::optional<std::uint32_t> period;
   std::string score_method;
   double confidence = 0, tolerance = 0;
+  double ready_probability = 0, not_ready_probability = 0;
   std::vector<ratee_readiness> ratees;  // in the order of the scores' rows
 };
 

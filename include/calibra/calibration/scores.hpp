@@ -36,6 +36,12 @@ struct competency_scores {
   Eigen::MatrixXd value;
   Eigen::MatrixXd se;
   Eigen::MatrixXi n;
+  /// Per row, the SD of the part of the row's errors that every competency
+  /// shares (the uncertainty about the person's overall level), so that
+  /// "meets every competency" can be judged with correlated errors
+  /// (meets.hpp).  Empty when unknown (observed means): the competencies'
+  /// errors are then treated as independent.
+  Eigen::VectorXd shared_se;
   /// The period the scores describe; empty when they pool every period.
   std::optional<std::uint32_t> period;
   /// How the values were obtained ("observed mean", "severity-adjusted"...).

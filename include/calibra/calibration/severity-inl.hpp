@@ -150,7 +150,9 @@ CALIBRA_INLINE severity_design make_severity_design(const ratings_table& table, 
   d.competency.resize(order.size());
   d.period.resize(order.size());
   d.level.resize(order.size());
+  d.career_level.resize(order.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
+    d.career_level[i] = table.career_level(order[i]).value_or(ratings_table::no_id);
     d.rater[i] = rater_index[table.rater(order[i])];
     d.competency[i] = competency_index[table.competency(order[i])];
     d.period[i] = period_index[table.period(order[i])];
@@ -568,31 +570,78 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   const bool with_cells = options.ratee_competency_effects && n_comp > 1 && replicated;
   const bool with_periods = d.period_effects && n_periods > 1;
 
-  std::vector<mixed_factor> random{{"rater", d.rater, n_raters}, {"ratee", std::move(cells.ratee_code), n_ratees}};
-  if (with_cells) random.push_back({"ratee:competency", std::move(cells.cell_code), cell_ratee.size()});
-  std::vector<mixed_factor> fixed;
-  if (n_comp > 1) fixed.push_back({"competency", d.competency, n_comp});
-  if (with_periods) fixed.push_back({"period", d.period, n_periods});
-
-  mixed_model_fit m;
-  try {
-    m = fit_mixed_model(d.level, std::move(random), std::move(fixed));
-  } catch (const error& e) {
-    // The engine refuses designs it cannot identify (one rater, one rating
-    // per ratee, ratings that fit exactly); say so rather than guess.
-    fit.reason = std::string("the random-effects severity model cannot be fitted to these ratings: ") + e.what();
-    return;
+  // The fixed profile: one mean per competency or, when every kept rating
+  // records the ratee's career level and there are two or more levels, one
+  // per (career level, competency).  People at one career level share an
+  // expected profile, so a person's ratee x competency effect should shrink
+  // towards their own level's profile rather than towards everyone's: with
+  // one shared profile, a senior person's strategic competencies would be
+  // pulled down towards the juniors' and vice versa.
+  const std::size_t ladder_size = table.framework().ladder().size();
+  const auto profile_design = [&](bool by_level) {
+    std::vector<std::uint32_t> code(n);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> cells_of_profile;  // (career level or 0, compact competency)
+    std::vector<std::uint32_t> code_of((by_level ? ladder_size : 1) * n_comp, UINT32_MAX);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t level = by_level ? d.career_level[i] : 0;
+      std::uint32_t& k = code_of[level * n_comp + d.competency[i]];
+      if (k == UINT32_MAX) {
+        k = static_cast<std::uint32_t>(cells_of_profile.size());
+        cells_of_profile.emplace_back(level, d.competency[i]);
+      }
+      code[i] = k;
+    }
+    return std::pair{code, cells_of_profile};
+  };
+  bool by_level = options.career_level_profiles && ladder_size > 1 &&
+                  std::all_of(d.career_level.begin(), d.career_level.end(),
+                              [](std::uint32_t l) { return l != ratings_table::no_id; });
+  if (by_level) {
+    std::vector<bool> seen(ladder_size, false);
+    for (std::uint32_t l : d.career_level) seen[l] = true;
+    by_level = std::count(seen.begin(), seen.end(), true) >= 2;
   }
 
-  // Fixed part: treatment-coded coefficients -> mu + sum-to-zero effects.
-  const std::size_t p = m.fixed.size();
+  mixed_model_fit m;
+  std::vector<std::uint32_t> profile_code;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> profile_cells;
+  for (;;) {
+    std::tie(profile_code, profile_cells) = profile_design(by_level);
+    std::vector<mixed_factor> random{{"rater", d.rater, n_raters}, {"ratee", cells.ratee_code, n_ratees}};
+    if (with_cells) random.push_back({"ratee:competency", cells.cell_code, cell_ratee.size()});
+    std::vector<mixed_factor> fixed;
+    if (profile_cells.size() > 1) fixed.push_back({"profile", profile_code, profile_cells.size()});
+    if (with_periods) fixed.push_back({"period", d.period, n_periods});
+    try {
+      m = fit_mixed_model(d.level, std::move(random), std::move(fixed));
+      break;
+    } catch (const invalid_argument& e) {
+      // Career levels confounded with periods make the level profiles
+      // collinear with the period effects: fall back to one profile.
+      if (by_level) {
+        by_level = false;
+        continue;
+      }
+      fit.reason = std::string("the random-effects severity model cannot be fitted to these ratings: ") + e.what();
+      return;
+    } catch (const error& e) {
+      // The engine refuses designs it cannot identify (one rater, one rating
+      // per ratee, ratings that fit exactly); say so rather than guess.
+      fit.reason = std::string("the random-effects severity model cannot be fitted to these ratings: ") + e.what();
+      return;
+    }
+  }
+  fit.profile_by_career_level = by_level;
+
+  // Fixed part: treatment-coded coefficients -> profile means, mu and
+  // sum-to-zero period and competency effects.
+  const std::size_t p = m.fixed.size(), n_profile = profile_cells.size();
   const auto coefficient = [&](std::size_t j) { return m.fixed[j].estimate; };
   const auto covariance = [&](std::size_t j, std::size_t k) { return m.fixed_covariance[j * p + k]; };
-  // Coefficient index of competency c / period q (0: none, the baseline).
-  const auto comp_index = [&](std::size_t c) -> std::size_t { return (n_comp > 1 && c > 0) ? c : 0; };
-  const auto period_index = [&](std::size_t q) -> std::size_t {
-    return (with_periods && q > 0) ? (n_comp > 1 ? n_comp - 1 : 0) + q : 0;
-  };
+  // Coefficient index of profile cell k / period q (0: none, the baseline).
+  const auto profile_index = [&](std::size_t k) -> std::size_t { return k; };
+  const auto period_index = [&](std::size_t q) -> std::size_t { return (with_periods && q > 0) ? (n_profile - 1) + q : 0; };
+  const auto value_of = [&](std::size_t index) { return index ? coefficient(index) : 0.0; };
   const auto variance_of = [&](const std::vector<std::pair<std::size_t, double>>& weights) {
     double v = 0;
     for (const auto& [j, a] : weights)
@@ -604,7 +653,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   const auto centred = [&](std::size_t count, auto index_of) {
     std::vector<std::pair<double, double>> out;  // estimate, se
     double mean = 0;
-    for (std::size_t c = 0; c < count; ++c) mean += index_of(c) ? coefficient(index_of(c)) : 0.0;
+    for (std::size_t c = 0; c < count; ++c) mean += value_of(index_of(c));
     mean /= static_cast<double>(count);
     for (std::size_t c = 0; c < count; ++c) {
       std::vector<std::pair<std::size_t, double>> w;
@@ -612,46 +661,55 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
         const double weight = (k == c ? 1.0 : 0.0) - 1.0 / static_cast<double>(count);
         if (index_of(k)) w.emplace_back(index_of(k), weight);
       }
-      out.emplace_back((index_of(c) ? coefficient(index_of(c)) : 0.0) - mean, std::sqrt(variance_of(w)));
+      out.emplace_back(value_of(index_of(c)) - mean, std::sqrt(variance_of(w)));
     }
     return std::pair{out, mean};
   };
-  const auto [competency_effect, competency_mean] = centred(n_comp, comp_index);
   const auto [period_effect, period_mean] =
       with_periods ? centred(n_periods, period_index)
                    : std::pair{std::vector<std::pair<double, double>>(n_periods, {0.0, nan}), 0.0};
-  fit.mu = coefficient(0) + competency_mean + period_mean;
+
+  // Profile means (at the average period) and their SEs, by (career level
+  // or a single row, table competency).
+  const auto cols = static_cast<Eigen::Index>(table.n_competencies());
+  const auto profile_rows = static_cast<Eigen::Index>(by_level ? ladder_size : 1);
+  fit.profile_mean = Eigen::MatrixXd::Constant(profile_rows, cols, nan);
+  fit.profile_se = fit.profile_mean;
+  std::vector<double> competency_sum(n_comp, 0.0), competency_count(n_comp, 0.0);
+  double profile_sum = 0;
+  for (std::size_t k = 0; k < n_profile; ++k) {
+    const auto [level, c] = profile_cells[k];
+    std::vector<std::pair<std::size_t, double>> w{{0, 1.0}};
+    if (profile_index(k)) w.emplace_back(profile_index(k), 1.0);
+    const double mean = coefficient(0) + value_of(profile_index(k)) + period_mean;
+    fit.profile_mean(level, d.competency_ids[c]) = mean;
+    fit.profile_se(level, d.competency_ids[c]) = std::sqrt(variance_of(w));
+    competency_sum[c] += mean;
+    competency_count[c] += 1;
+    profile_sum += mean;
+  }
+  fit.mu = profile_sum / static_cast<double>(n_profile);
 
   std::vector<std::size_t> competency_n(n_comp, 0), period_n(n_periods, 0);
   for (std::size_t i = 0; i < n; ++i) {
     ++competency_n[d.competency[i]];
     ++period_n[d.period[i]];
   }
+  // Competency effects: with one profile they are its centred contrasts
+  // (exact SEs); with career-level profiles, the mean over career levels of
+  // each competency's profile, centred, without an SE.
+  double competency_grand = 0;
+  for (std::size_t c = 0; c < n_comp; ++c) competency_grand += competency_sum[c] / competency_count[c];
+  competency_grand /= static_cast<double>(n_comp);
+  const auto single_profile = centred(n_comp, [&](std::size_t c) -> std::size_t { return by_level ? 0 : c; });
   for (std::size_t c = 0; c < n_comp; ++c)
-    fit.competency_effects.push_back(
-        {d.competency_ids[c], competency_effect[c].first, n_comp > 1 ? competency_effect[c].second : 0.0,
-         competency_n[c]});
+    fit.competency_effects.push_back({d.competency_ids[c], competency_sum[c] / competency_count[c] - competency_grand,
+                                      by_level ? nan : (n_comp > 1 ? single_profile.first[c].second : 0.0),
+                                      competency_n[c]});
   for (std::size_t q = 0; q < n_periods; ++q)
     fit.period_effects.push_back({d.period_ids[q], period_effect[q].first,
                                   with_periods ? period_effect[q].second : (d.period_effects ? 0.0 : nan),
                                   period_n[q]});
-
-  // SE of the fixed prediction mu + competency + period for every
-  // (competency, table period); a period without kept ratings gets the
-  // competency part only (its effect is taken as 0).
-  const std::size_t table_periods = table.periods().size();
-  fit.cell_mean_se = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(table.n_competencies()),
-                                               static_cast<Eigen::Index>(table_periods), nan);
-  std::vector<std::optional<std::size_t>> compact_period(table_periods);
-  for (std::size_t q = 0; q < n_periods; ++q) compact_period[d.period_ids[q]] = q;
-  for (std::size_t c = 0; c < n_comp; ++c)
-    for (std::size_t tq = 0; tq < table_periods; ++tq) {
-      std::vector<std::pair<std::size_t, double>> w{{0, 1.0}};
-      if (comp_index(c)) w.emplace_back(comp_index(c), 1.0);
-      if (compact_period[tq] && period_index(*compact_period[tq])) w.emplace_back(period_index(*compact_period[tq]), 1.0);
-      fit.cell_mean_se(static_cast<Eigen::Index>(d.competency_ids[c]), static_cast<Eigen::Index>(tq)) =
-          std::sqrt(variance_of(w));
-    }
 
   const mixed_random_factor& raters = m.random[0];
   const mixed_random_factor& ratees = m.random[1];
@@ -668,7 +726,6 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   fit.ratees = d.ratee_ids;
   fit.ratee_effects = ratees.mode;
   fit.ratee_effect_sd = ratees.conditional_sd;
-  const auto cols = static_cast<Eigen::Index>(table.n_competencies());
   fit.ratee_competency_effects = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(n_ratees), cols, nan);
   fit.ratee_competency_sd = fit.ratee_competency_effects;
   for (std::size_t cell = 0; cell < cell_ratee.size(); ++cell) {
@@ -685,9 +742,8 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
       const double cell = with_cells ? fit.ratee_competency_effects(static_cast<Eigen::Index>(e),
                                                                     static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]))
                                      : 0.0;
-      const double predicted = coefficient(0) + (comp_index(d.competency[i]) ? coefficient(comp_index(d.competency[i])) : 0.0) +
-                               (period_index(d.period[i]) ? coefficient(period_index(d.period[i])) : 0.0) +
-                               raters.mode[d.rater[i]] + ratees.mode[e] + cell;
+      const double predicted = coefficient(0) + value_of(profile_index(profile_code[i])) +
+                               value_of(period_index(d.period[i])) + raters.mode[d.rater[i]] + ratees.mode[e] + cell;
       const double residual = d.level[i] - predicted;
       rater_rss[d.rater[i]] += residual * residual;
     }
@@ -1009,6 +1065,11 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
   std::vector<double> period_effect(table.periods().size(), nan);
   for (const facet_effect& p : period_effects) period_effect[p.id] = p.estimate;
   const double target_effect = std::isfinite(period_effect[target]) ? period_effect[target] : 0.0;
+  const auto period_se_of = [&](std::uint32_t period) {
+    for (const facet_effect& p : period_effects)
+      if (p.id == period) return p.se;
+    return nan;
+  };
 
   // Ratees with a kept rating in the target period.
   std::vector<bool> in_target(table.ratees().size(), false);
@@ -1067,25 +1128,39 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
   scores.se = Eigen::MatrixXd::Constant(rows, cols, nan);
   if (model == severity_model::random_effects) {
     // The person's predicted level with no rater in the way:
-    //   mu + competency + period(target) + ratee + ratee x competency,
+    //   profile(their career level, competency) + period(target) + ratee + ratee x competency,
     // kept inside the scale.  Its SD adds the variances of the fixed part,
     // the ratee effect and the ratee x competency effect; it leaves out their
     // (negative) posterior covariance, so it errs on the wide side.
     std::vector<double> competency_effect(table.n_competencies(), 0.0);
     for (const facet_effect& c : competency_effects) competency_effect[c.id] = c.estimate;
+    const double target_se = std::isfinite(period_se_of(target)) ? period_se_of(target) : 0.0;
     const double top = static_cast<double>(table.framework().scale().size());
     std::vector<std::size_t> position_of(table.ratees().size(), std::size_t(-1));
     for (std::size_t k = 0; k < ratees.size(); ++k) position_of[ratees[k]] = k;
+    scores.shared_se.resize(rows);
     for (Eigen::Index i = 0; i < rows; ++i) {
-      const std::size_t k = position_of[scores.ratees[static_cast<std::size_t>(i)]];
+      const std::uint32_t ratee = scores.ratees[static_cast<std::size_t>(i)];
+      const std::size_t k = position_of[ratee];
       const auto ki = static_cast<Eigen::Index>(k);
+      scores.shared_se[i] = ratee_effect_sd[k];
+      // The ratee's own career level's profile, when the fit has one.
+      std::optional<Eigen::Index> profile_row;
+      if (!profile_by_career_level) {
+        profile_row = 0;
+      } else if (auto level = career_level_of(table, ratee, target); level || (level = latest_career_level_of(table, ratee))) {
+        profile_row = static_cast<Eigen::Index>(*level);
+      }
       for (Eigen::Index c = 0; c < cols; ++c) {
         if (scores.n(i, c) == 0) continue;
-        const double value = mu + competency_effect[static_cast<std::size_t>(c)] + target_effect + ratee_effects[k] +
-                             ratee_competency_effects(ki, c);
-        const double fixed_se = cell_mean_se(c, static_cast<Eigen::Index>(target));
+        double fixed = mu + competency_effect[static_cast<std::size_t>(c)], fixed_se = 0.0;
+        if (profile_row && std::isfinite(profile_mean(*profile_row, c))) {
+          fixed = profile_mean(*profile_row, c);
+          fixed_se = profile_se(*profile_row, c);
+        }
+        const double value = fixed + target_effect + ratee_effects[k] + ratee_competency_effects(ki, c);
         scores.value(i, c) = std::clamp(value, 1.0, top);
-        scores.se(i, c) = std::sqrt(fixed_se * fixed_se + ratee_effect_sd[k] * ratee_effect_sd[k] +
+        scores.se(i, c) = std::sqrt(fixed_se * fixed_se + target_se * target_se + ratee_effect_sd[k] * ratee_effect_sd[k] +
                                     ratee_competency_sd(ki, c) * ratee_competency_sd(ki, c));
       }
     }

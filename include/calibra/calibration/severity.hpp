@@ -81,6 +81,11 @@ struct severity_options {
   /// one competency; without such replication they cannot be told apart
   /// from rating noise and are left out.
   bool ratee_competency_effects = true;
+  /// Random effects: when every kept rating records the ratee's career
+  /// level, estimate one mean profile per career level (the fixed part is
+  /// career level x competency), so that a person's profile shrinks towards
+  /// their own level's; otherwise one profile for everyone.
+  bool career_level_profiles = true;
   double confidence = 0.95;
   /// |severity| in levels from which a rater is called lenient or harsh
   /// (the practical threshold).  Random effects: see false_discovery_rate.
@@ -203,9 +208,12 @@ struct severity_fit {
   /// out of the model).
   std::vector<double> ratee_effect_sd;
   Eigen::MatrixXd ratee_competency_effects, ratee_competency_sd;
-  /// Random effects only: the SE of mu + competency effect + period
-  /// effect, by competency (rows) and table period (columns).
-  Eigen::MatrixXd cell_mean_se;
+  /// Random effects only: the fixed profile -- the mean level per
+  /// competency (columns) at the average period, one row per career level
+  /// when profile_by_career_level (NaN where no kept rating), else a single
+  /// row -- and its SEs.
+  bool profile_by_career_level = false;
+  Eigen::MatrixXd profile_mean, profile_se;
   /// Competencies and periods with kept ratings; estimates sum to zero.
   std::vector<facet_effect> competency_effects;
   std::vector<facet_effect> period_effects;
@@ -252,6 +260,9 @@ struct severity_design {
   std::vector<std::uint32_t> rater_ids, ratee_ids, competency_ids, period_ids;  // table ids by compact index
   std::vector<std::size_t> ratee_offsets;                                       // rows of ratee e
   std::vector<std::uint32_t> rater, competency, period;                         // compact, per row
+  /// Per row, the ratee's career level (table ladder index) recorded on the
+  /// rating, or ratings_table::no_id.
+  std::vector<std::uint32_t> career_level;
   std::vector<double> level;
   bool period_effects = true;
 
