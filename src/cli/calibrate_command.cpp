@@ -142,7 +142,10 @@ std::string raters_text(const cal::calibration_report& report, const cal::rating
     out << "The rater network is connected: every severity above is on one scale.\n";
   } else {
     out << "The rater network has " << net.components.size()
-        << " components; severities compare only within a component.\n";
+        << (fit.model == cal::severity_model::random_effects
+                ? " components; across components, severities rest on the model's assumption that all raters "
+                  "come from one population.\n"
+                : " components; severities compare only within a component.\n");
     for (const auto& s : net.suggestions)
       out << "  to join component " << s.to_component + 1 << " with " << s.from_component + 1 << ": have "
           << table.raters()[s.rater] << " rate " << table.ratees()[s.ratee] << "\n";

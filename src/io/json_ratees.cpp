@@ -430,15 +430,18 @@ json ratees_section(const cal::level_inference& levels, const cal::readiness_res
   for (std::size_t row = 0; row < scores.ratees.size(); ++row)
     for (Eigen::Index c = 0; c < scores.value.cols(); ++c) {
       const auto i = static_cast<Eigen::Index>(row);
-      if (scores.n(i, c) == 0) continue;
-      const double value = scores.value(i, c), sd = scores.se.size() ? scores.se(i, c) : std::nan("");
+      // Hand-built scores may come without counts: a finite value is a score.
+      const bool counted = scores.n.rows() == scores.value.rows() && scores.n.cols() == scores.value.cols();
+      if (counted ? scores.n(i, c) == 0 : !std::isfinite(scores.value(i, c))) continue;
+      const double value = scores.value(i, c);
+      const double sd = scores.se.rows() == scores.value.rows() ? scores.se(i, c) : std::nan("");
       score_table.push_back({{"ratee", table.ratees()[scores.ratees[row]]},
                              {"competency", competency_id(static_cast<std::size_t>(c), table)},
                              {"score", number(value)},
                              {"sd", number(sd)},
                              {"ci_low", number(std::isfinite(sd) ? std::max(1.0, value - z * sd) : std::nan(""))},
                              {"ci_high", number(std::isfinite(sd) ? std::min(top, value + z * sd) : std::nan(""))},
-                             {"n", scores.n(i, c)}});
+                             {"n", counted ? json(scores.n(i, c)) : json(nullptr)}});
     }
   for (const auto& x : readiness.ratees) {
     json& rec = record(x.ratee);

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "../framework/small_framework.hpp"
 #include "../support/hand_ratings.hpp"
 
