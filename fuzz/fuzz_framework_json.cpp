@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // anything but calibra::error (and for a valid framework, nothing at all).
   fuzz::require(fuzz::expect_value_or_calibra_error([&] {
                   (void)check(fw);
-                  (void)fw.gaps();
+                  (void)fw.promotion_gaps();
                   (void)fw.plateaus();
                   (void)fw.quadrant_profile();
                   (void)fw.promotion_chains();

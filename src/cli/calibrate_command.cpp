@@ -184,14 +184,17 @@ std::string agreement_text(const cal::calibration_report& report, const cal::rat
     t.add({competency_id(table, c.competency), std::to_string(c.n_units),
            c.suppressed ? "suppressed" : percent(c.within_one), percent(c.exact), fixed(c.alpha),
            std::to_string(c.divergent_units), c.severity_adjusted ? percent(c.adjusted_divergent_share) : "-",
-           c.needs_rewrite ? "NEEDS REWRITE" : ""});
+           c.needs_rewrite ? "NEEDS REWRITE" : c.evaluated ? "" : "not evaluated"});
   }
   out << t.render();
   if (a.severity_adjusted)
     out << "  (adjusted: share of units still more than one level apart after removing each rater's severity; "
            "anchors are flagged on it)\n";
-  for (const auto& c : a.competencies)
+  for (const auto& c : a.competencies) {
     if (c.needs_rewrite) out << "  " << competency_id(table, c.competency) << ": " << c.rewrite_reason << "\n";
+    if (!c.evaluated && c.n_units > 0 && !c.suppressed)
+      out << "  " << competency_id(table, c.competency) << ": " << c.not_evaluated << "\n";
+  }
   if (!a.note.empty()) out << "  " << a.note << "\n";
   return out.str();
 }

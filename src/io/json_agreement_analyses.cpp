@@ -107,6 +107,8 @@ json competencies_section(const cal::anchors_result& r, const cal::ratings_table
     put_summary(record, c);
     record["needs_rewrite"] = c.needs_rewrite;
     record["rewrite_reason"] = text_or_null(c.rewrite_reason);
+    record["evaluated"] = c.evaluated;
+    record["not_evaluated"] = text_or_null(c.not_evaluated);
     records.push_back(std::move(record));
     for (const cal::divergent_unit& unit : c.examples) {
       const std::string& ratee = table.ratees()[unit.ratee];

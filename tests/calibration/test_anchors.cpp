@@ -77,6 +77,8 @@ TEST_CASE("anchors: counts and statistics of a hand-checked table", "[anchors]")
   const competency_agreement& pd = of(r, t, "product-delivery");
 
   CHECK(pd.n_units == 5);     // a, b, c, d, e (f has one rating, a's self rating does not count)
+  CHECK(pd.evaluated);        // 5 units, minimum 5
+  CHECK(pd.not_evaluated.empty());
   CHECK(pd.n_ratings == 11);  // 2 + 2 + 3 + 2 + 2
   CHECK(pd.n_ratees == 5);
   CHECK(pd.n_raters == 3);
@@ -202,6 +204,8 @@ TEST_CASE("anchors: a period option restricts the units", "[anchors]") {
   CHECK(pd.n_units == 1);
   CHECK(pd.divergent_units == 1);
   CHECK_FALSE(pd.needs_rewrite);  // 1 unit < min_units 10: too little evidence
+  CHECK_FALSE(pd.evaluated);
+  CHECK(pd.not_evaluated == "not evaluated: 1 unit, minimum 10");
   REQUIRE(pd.examples.size() == 1);
   CHECK(t.periods()[pd.examples[0].period] == "2026Q2");
   // Pooled: 6 product-delivery units, the Q2 unit is the latest divergent one, listed first.

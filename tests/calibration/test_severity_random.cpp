@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "../support/severity_design.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -34,52 +36,11 @@ nlohmann::json read_json(const std::string& path) {
   return nlohmann::json::parse(in);
 }
 
-struct row {
-  const char* ratee;
-  const char* rater;
-  std::size_t competency;
-  int level;
-  const char* period;
-};
-
-constexpr std::size_t fs = 0, pd = 1;
-
-// The 46 peer ratings of test_severity.cpp's oracle design (two components,
-// two competencies, two periods, unbalanced), repeated in
-// oracle_severity_random.R.
-const std::vector<row> oracle_rows{
-    {"p1", "A", fs, 4, "2026Q1"}, {"p1", "A", pd, 4, "2026Q1"}, {"p1", "B", fs, 3, "2026Q1"},
-    {"p1", "B", pd, 3, "2026Q1"}, {"p2", "A", fs, 3, "2026Q1"}, {"p2", "A", pd, 3, "2026Q1"},
-    {"p2", "C", fs, 3, "2026Q1"}, {"p2", "C", pd, 1, "2026Q1"}, {"p3", "B", fs, 4, "2026Q1"},
-    {"p3", "C", fs, 4, "2026Q1"}, {"p3", "D", fs, 4, "2026Q1"}, {"p3", "D", pd, 4, "2026Q1"},
-    {"p4", "C", fs, 3, "2026Q1"}, {"p4", "C", pd, 2, "2026Q1"}, {"p4", "D", fs, 3, "2026Q1"},
-    {"p4", "D", pd, 4, "2026Q1"}, {"p5", "A", fs, 5, "2026Q1"}, {"p5", "D", fs, 3, "2026Q1"},
-    {"q1", "E", fs, 4, "2026Q1"}, {"q1", "E", pd, 3, "2026Q1"}, {"q1", "F", fs, 3, "2026Q1"},
-    {"q1", "F", pd, 3, "2026Q1"}, {"q2", "E", fs, 2, "2026Q1"}, {"q2", "F", pd, 1, "2026Q1"},
-    {"q3", "F", fs, 4, "2026Q1"}, {"q3", "F", pd, 3, "2026Q1"}, {"p1", "B", fs, 3, "2026Q2"},
-    {"p1", "B", pd, 3, "2026Q2"}, {"p1", "C", fs, 3, "2026Q2"}, {"p1", "C", pd, 3, "2026Q2"},
-    {"p2", "A", pd, 3, "2026Q2"}, {"p2", "D", pd, 2, "2026Q2"}, {"p3", "A", fs, 5, "2026Q2"},
-    {"p4", "B", fs, 2, "2026Q2"}, {"p4", "B", pd, 2, "2026Q2"}, {"p5", "C", fs, 3, "2026Q2"},
-    {"p5", "C", pd, 4, "2026Q2"}, {"p5", "D", fs, 4, "2026Q2"}, {"p5", "D", pd, 4, "2026Q2"},
-    {"q1", "E", fs, 3, "2026Q2"}, {"q1", "E", pd, 3, "2026Q2"}, {"q2", "E", fs, 3, "2026Q2"},
-    {"q2", "E", pd, 2, "2026Q2"}, {"q2", "F", fs, 2, "2026Q2"}, {"q2", "F", pd, 2, "2026Q2"},
-    {"q3", "E", fs, 5, "2026Q2"},
-};
-
-ratings_table make_table(const std::vector<row>& rows) {
-  ratings_builder builder(builtin(), "test");
-  for (const row& x : rows) {
-    rating r;
-    r.ratee = x.ratee;
-    r.rater = x.rater;
-    r.role = rater_role::peer;
-    r.competency = x.competency;
-    r.level = x.level;
-    r.period = x.period;
-    builder.add(r);
-  }
-  return builder.finish();
-}
+using calibra_test::severity_design::fs;
+using calibra_test::severity_design::make_table;
+using calibra_test::severity_design::oracle_rows;
+using calibra_test::severity_design::pd;
+using calibra_test::severity_design::row;
 
 const rater_severity& rater_named(const severity_fit& fit, const ratings_table& t, const std::string& name) {
   const rater_severity* r = fit.find_rater(*t.raters().find(name));

@@ -303,15 +303,21 @@ CALIBRA_INLINE anchors_result analyse_anchors(const ratings_table& table, const 
         detail::summarise_agreement(ratings, mine, n_levels, n_ratees, n_raters, options.gwet_weights, offsets);
     ca.competency = c;
     if (mine.empty()) {
+      ca.not_evaluated = "not evaluated: no ratee rated by two raters";
       result.competencies.push_back(std::move(ca));
       continue;
     }
     if (!options.privacy.allows(ca.n_ratees)) {
       detail::suppress(ca, options.privacy);
+      ca.not_evaluated = "not evaluated: " + ca.note;
       result.competencies.push_back(std::move(ca));
       continue;
     }
-    if (ca.n_units >= options.min_units) {
+    ca.evaluated = ca.n_units >= options.min_units;
+    if (!ca.evaluated)
+      ca.not_evaluated = "not evaluated: " + std::to_string(ca.n_units) + (ca.n_units == 1 ? " unit" : " units") +
+                         ", minimum " + std::to_string(options.min_units);
+    if (ca.evaluated) {
       // With severities, the rule reads the adjusted numbers: what is left
       // of the disagreement once each rater's overall severity is removed.
       const bool adjusted = ca.severity_adjusted;

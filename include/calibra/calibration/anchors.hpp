@@ -172,6 +172,11 @@ struct competency_agreement : agreement_summary {
   bool needs_rewrite = false;
   /// Which rule fired, with the numbers; empty when not flagged.
   std::string rewrite_reason;
+  /// Whether the rewrite rule was applied: false below options.min_units
+  /// units (or when suppressed), with `not_evaluated` saying why, e.g.
+  /// "not evaluated: 6 units, minimum 10".
+  bool evaluated = false;
+  std::string not_evaluated;
   /// Up to options.max_examples divergent units: largest spread first, then
   /// latest period, then ratee id.
   std::vector<divergent_unit> examples;

@@ -186,8 +186,7 @@ CALIBRA_INLINE section calibration_section(const calibration::calibration_report
         agreement.begin_group(detail::quadrant_title(comp.quadrant));
       }
       std::string note = a.suppressed ? a.note : std::string();
-      if (!a.suppressed && a.n_units < anchors.min_units && a.n_units > 0)
-        note = "too few units to judge (fewer than " + std::to_string(anchors.min_units) + ")";
+      if (!a.suppressed && !a.evaluated && a.n_units > 0) note = a.not_evaluated;
       if (a.n_units == 0) note = "not rated by two raters";
       agreement.add_row({detail::quadrant_title(comp.quadrant), cell(comp.name).emphasised(a.needs_rewrite), a.n_units,
                          a.n_raters, a.alpha, a.alpha_ci_low, a.alpha_ci_high, a.gwet, a.exact, a.within_one,
