@@ -45,9 +45,11 @@ CALIBRA_INLINE const quadrature& normal_quadrature() {
   return rule;
 }
 
-CALIBRA_INLINE double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
 }  // namespace meets_detail
+
+namespace detail {
+CALIBRA_INLINE double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+}  // namespace detail
 
 CALIBRA_INLINE double probability_meets_all(const std::vector<double>& value, const std::vector<double>& sd,
                                             double shared_sd, const std::vector<double>& threshold) {
@@ -75,7 +77,7 @@ CALIBRA_INLINE double probability_meets_all(const std::vector<double>& value, co
     double product = 1.0;
     for (const term& t : terms) {
       const double m = t.margin + shift;
-      product *= t.specific > 0 ? meets_detail::normal_cdf(m / t.specific) : (m >= 0 ? 1.0 : 0.0);
+      product *= t.specific > 0 ? detail::normal_cdf(m / t.specific) : (m >= 0 ? 1.0 : 0.0);
       if (product == 0) break;
     }
     return product;
@@ -85,7 +87,7 @@ CALIBRA_INLINE double probability_meets_all(const std::vector<double>& value, co
   if (std::all_of(terms.begin(), terms.end(), [](const term& t) { return t.specific == 0; })) {
     double smallest_margin = std::numeric_limits<double>::infinity();
     for (const term& t : terms) smallest_margin = std::min(smallest_margin, t.margin);
-    return meets_detail::normal_cdf(smallest_margin / shared);
+    return detail::normal_cdf(smallest_margin / shared);
   }
   const meets_detail::quadrature& rule = meets_detail::normal_quadrature();
   double sum = 0;

@@ -25,6 +25,12 @@
 
 namespace calibra::calibration {
 
+namespace detail {
+/// The standard normal CDF, Phi(x): the one the ratee analyses and the
+/// severity flags share.
+double normal_cdf(double x);
+}  // namespace detail
+
 /// P(score_c >= threshold_c for every c), under the model above.  `value`,
 /// `sd` and `threshold` are per competency; a competency whose value is NaN
 /// is left out, one whose sd is 0 or NaN counts as known exactly.

@@ -115,7 +115,7 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
         if (!std::isnan(item.score))
           item.probability_met = item.point_only || !(item.se > 0)
                                      ? (item.score >= item.threshold ? 1.0 : 0.0)
-                                     : 0.5 * std::erfc(-(item.score - item.threshold) / (item.se * std::sqrt(2.0)));
+                                     : detail::normal_cdf((item.score - item.threshold) / item.se);
         switch (item.status) {
           case promotion_gap_status::met: ++s.met; break;
           case promotion_gap_status::unmet: ++s.unmet; break;

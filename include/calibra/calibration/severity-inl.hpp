@@ -5,6 +5,7 @@
 #include <calibra/calibration/severity.hpp>
 
 #include <calibra/calibration/connectivity.hpp>
+#include <calibra/calibration/meets.hpp>
 #include <calibra/calibration/mixed_model.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
@@ -506,8 +507,7 @@ CALIBRA_INLINE void distribution_flags(rater_severity& rs, const severity_option
 /// it "beyond the threshold" is a false discovery.
 CALIBRA_INLINE double null_probability(double mean, double sd, double threshold) {
   if (!(sd > 0)) return std::abs(mean) >= threshold ? 0.0 : 1.0;
-  // Phi((threshold - |mean|) / sd)
-  return 0.5 * std::erfc(-(threshold - std::abs(mean)) / (sd * std::sqrt(2.0)));
+  return normal_cdf((threshold - std::abs(mean)) / sd);
 }
 
 /// Bayesian false-discovery-rate selection (Newton, Noueiry, Sarkar &
@@ -638,8 +638,8 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   const std::size_t p = m.fixed.size(), n_profile = profile_cells.size();
   const auto coefficient = [&](std::size_t j) { return m.fixed[j].estimate; };
   const auto covariance = [&](std::size_t j, std::size_t k) { return m.fixed_covariance[j * p + k]; };
-  // Coefficient index of profile cell k / period q (0: none, the baseline).
-  const auto profile_index = [&](std::size_t k) -> std::size_t { return k; };
+  // Coefficient index of period q (0: none, the baseline).  Profile cell k
+  // is coefficient k: the profile factor comes first, cell 0 is the baseline.
   const auto period_index = [&](std::size_t q) -> std::size_t { return (with_periods && q > 0) ? (n_profile - 1) + q : 0; };
   const auto value_of = [&](std::size_t index) { return index ? coefficient(index) : 0.0; };
   const auto variance_of = [&](const std::vector<std::pair<std::size_t, double>>& weights) {
@@ -680,8 +680,8 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   for (std::size_t k = 0; k < n_profile; ++k) {
     const auto [level, c] = profile_cells[k];
     std::vector<std::pair<std::size_t, double>> w{{0, 1.0}};
-    if (profile_index(k)) w.emplace_back(profile_index(k), 1.0);
-    const double mean = coefficient(0) + value_of(profile_index(k)) + period_mean;
+    if (k) w.emplace_back(k, 1.0);
+    const double mean = coefficient(0) + value_of(k) + period_mean;
     fit.profile_mean(level, d.competency_ids[c]) = mean;
     fit.profile_se(level, d.competency_ids[c]) = std::sqrt(variance_of(w));
     competency_sum[c] += mean;
@@ -701,11 +701,14 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   double competency_grand = 0;
   for (std::size_t c = 0; c < n_comp; ++c) competency_grand += competency_sum[c] / competency_count[c];
   competency_grand /= static_cast<double>(n_comp);
-  const auto single_profile = centred(n_comp, [&](std::size_t c) -> std::size_t { return by_level ? 0 : c; });
+  std::vector<double> competency_se(n_comp, by_level ? nan : 0.0);
+  if (!by_level && n_comp > 1) {
+    const auto contrasts = centred(n_comp, [](std::size_t c) { return c; }).first;
+    for (std::size_t c = 0; c < n_comp; ++c) competency_se[c] = contrasts[c].second;
+  }
   for (std::size_t c = 0; c < n_comp; ++c)
     fit.competency_effects.push_back({d.competency_ids[c], competency_sum[c] / competency_count[c] - competency_grand,
-                                      by_level ? nan : (n_comp > 1 ? single_profile.first[c].second : 0.0),
-                                      competency_n[c]});
+                                      competency_se[c], competency_n[c]});
   for (std::size_t q = 0; q < n_periods; ++q)
     fit.period_effects.push_back({d.period_ids[q], period_effect[q].first,
                                   with_periods ? period_effect[q].second : (d.period_effects ? 0.0 : nan),
@@ -742,7 +745,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
       const double cell = with_cells ? fit.ratee_competency_effects(static_cast<Eigen::Index>(e),
                                                                     static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]))
                                      : 0.0;
-      const double predicted = coefficient(0) + value_of(profile_index(profile_code[i])) +
+      const double predicted = coefficient(0) + value_of(profile_code[i]) +
                                value_of(period_index(d.period[i])) + raters.mode[d.rater[i]] + ratees.mode[e] + cell;
       const double residual = d.level[i] - predicted;
       rater_rss[d.rater[i]] += residual * residual;
@@ -1094,11 +1097,18 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
     std::size_t cell;
     std::size_t rater_position;
   };
+  // The random-effects scores need only the counts: their values come from
+  // the fitted effects, not from the ratings.
+  const bool from_ratings = model == severity_model::fixed_effects;
   std::vector<contribution> contributions;
   for (std::size_t row = 0; row < table.size(); ++row) {
     if (!filter.keeps(table, row)) continue;
     const std::size_t r = row_of[table.ratee(row)];
     if (r == std::size_t(-1)) continue;
+    if (!from_ratings) {
+      scores.n(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(table.competency(row))) += 1;
+      continue;
+    }
     const std::size_t position = rater_position[table.rater(row)];
     const rater_severity& rater = raters[position];
     const double p_effect = std::isfinite(period_effect[table.period(row)]) ? period_effect[table.period(row)] : 0.0;
