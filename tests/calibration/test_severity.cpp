@@ -25,15 +25,14 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::shared_ptr<const calibra::framework> builtin() {
-  static const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
-  return fw;
-}
+using calibra_test::builtin;
 
 using calibra_test::severity_design::fs;
+using calibra_test::severity_design::has_flag;
 using calibra_test::severity_design::make_table;
 using calibra_test::severity_design::oracle_rows;
 using calibra_test::severity_design::pd;
+using calibra_test::severity_design::rater_named;
 using calibra_test::severity_design::row;
 
 // These tests pin down the fixed-effects (least-squares) model, which the
@@ -47,15 +46,6 @@ severity_options least_squares() {
 
 
 
-const rater_severity& rater_named(const severity_fit& fit, const ratings_table& t, const std::string& name) {
-  const rater_severity* r = fit.find_rater(*t.raters().find(name));
-  REQUIRE(r != nullptr);
-  return *r;
-}
-
-bool has_flag(const rater_severity& r, rater_flag flag) {
-  return std::find(r.flags.begin(), r.flags.end(), flag) != r.flags.end();
-}
 
 const simulated_ratings& example() {
   static const simulated_ratings sim = simulate_ratings(builtin(), example_simulation_config());

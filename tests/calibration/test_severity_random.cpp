@@ -25,10 +25,7 @@ using namespace calibra::calibration;
 
 namespace {
 
-std::shared_ptr<const calibra::framework> builtin() {
-  static const auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
-  return fw;
-}
+using calibra_test::builtin;
 
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
@@ -37,20 +34,13 @@ nlohmann::json read_json(const std::string& path) {
 }
 
 using calibra_test::severity_design::fs;
+using calibra_test::severity_design::has_flag;
 using calibra_test::severity_design::make_table;
 using calibra_test::severity_design::oracle_rows;
 using calibra_test::severity_design::pd;
+using calibra_test::severity_design::rater_named;
 using calibra_test::severity_design::row;
 
-const rater_severity& rater_named(const severity_fit& fit, const ratings_table& t, const std::string& name) {
-  const rater_severity* r = fit.find_rater(*t.raters().find(name));
-  REQUIRE(r != nullptr);
-  return *r;
-}
-
-bool has_flag(const rater_severity& r, rater_flag flag) {
-  return std::find(r.flags.begin(), r.flags.end(), flag) != r.flags.end();
-}
 
 std::size_t position_of(const std::vector<std::uint32_t>& ids, std::uint32_t id) {
   const auto it = std::lower_bound(ids.begin(), ids.end(), id);

@@ -8,8 +8,14 @@
 #include "hand_ratings.hpp"
 
 #include <calibra/calibration/ratings.hpp>
+#include <calibra/calibration/severity.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace calibra_test::severity_design {
@@ -48,29 +54,35 @@ inline const std::vector<row> oracle_rows{
 
 /// Peer ratings from `rows`; `self_rows` are added as self ratings (the
 /// ratee rates themself), which severity must ignore.
-inline calibra::calibration::ratings_table make_table(const std::vector<row>& rows, const std::vector<row>& self_rows = {}) {
+inline calibra::calibration::ratings_table make_table(const std::vector<row>& rows,
+                                                      const std::vector<row>& self_rows = {}) {
   calibra::calibration::ratings_builder builder(calibra_test::builtin(), "test");
-  for (const row& x : rows) {
+  const auto add = [&](const row& x, const char* rater, calibra::calibration::rater_role role) {
     calibra::calibration::rating r;
     r.ratee = x.ratee;
-    r.rater = x.rater;
-    r.role = calibra::calibration::rater_role::peer;
+    r.rater = rater;
+    r.role = role;
     r.competency = x.competency;
     r.level = x.level;
     r.period = x.period;
     builder.add(r);
-  }
-  for (const row& x : self_rows) {
-    calibra::calibration::rating r;
-    r.ratee = x.ratee;
-    r.rater = x.ratee;
-    r.role = calibra::calibration::rater_role::self;
-    r.competency = x.competency;
-    r.level = x.level;
-    r.period = x.period;
-    builder.add(r);
-  }
+  };
+  for (const row& x : rows) add(x, x.rater, calibra::calibration::rater_role::peer);
+  for (const row& x : self_rows) add(x, x.ratee, calibra::calibration::rater_role::self);
   return builder.finish();
+}
+
+/// The severity record of the rater called `name` (which must have one).
+inline const calibra::calibration::rater_severity& rater_named(const calibra::calibration::severity_fit& fit,
+                                                              const calibra::calibration::ratings_table& t,
+                                                              const std::string& name) {
+  const calibra::calibration::rater_severity* r = fit.find_rater(*t.raters().find(name));
+  REQUIRE(r != nullptr);
+  return *r;
+}
+
+inline bool has_flag(const calibra::calibration::rater_severity& r, calibra::calibration::rater_flag flag) {
+  return std::find(r.flags.begin(), r.flags.end(), flag) != r.flags.end();
 }
 
 }  // namespace calibra_test::severity_design
