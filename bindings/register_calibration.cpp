@@ -210,13 +210,13 @@ void register_calibration(py::module_& m) {
       "calibrate_json",
       [](const cal::ratings_table& table, const std::optional<std::string>& period, std::optional<std::size_t> min_group,
          const std::optional<std::string>& source) {
-        cal::calibrate_options options;
-        options.period = period;
-        if (min_group) options.privacy.min_group = *min_group;
+        cal::calibration_context context(table);
+        if (period) context.with_period(*period);
+        if (min_group) context.with_privacy({*min_group});
         std::string json;
         {
           py::gil_scoped_release released;
-          cal::calibration_report report = cal::calibrate(table, options);
+          cal::calibration_report report = cal::calibrate(context);
           if (source) report.input.source = *source;
           json = to_json(report, table);
         }

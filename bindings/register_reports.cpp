@@ -57,14 +57,13 @@ void register_reports(py::module_& m) {
             throw invalid_argument("reports", "period, min_group and without_ratees need ratings");
           return reports::framework_report(fw ? *fw : builtin_framework(), framework_options);
         }
-        cal::calibrate_options calibrate_options;
-        calibrate_options.period = period;
-        if (min_group) calibrate_options.privacy.min_group = *min_group;
-        calibrate_options.validate();
+        cal::calibration_context context(*ratings);
+        if (period) context.with_period(*period);
+        if (min_group) context.with_privacy({*min_group});
         reports::calibration_report_options options;
         options.include_ratees = !without_ratees;
         py::gil_scoped_release released;
-        const cal::calibration_report result = cal::calibrate(*ratings, calibrate_options);
+        const cal::calibration_report result = cal::calibrate(context);
         return reports::framework_calibration_report(*ratings, result, framework_options, options);
       },
       py::arg("framework") = py::none(), py::arg("ratings") = nullptr, py::arg("title") = "",

@@ -9,9 +9,9 @@ int main() {
   const calibra::framework fw = calibra::builtin_framework();
   const auto table = calibra::read_ratings("data/examples/ratings.csv", fw);
 
-  calibra::calibration::calibrate_options options;
-  options.privacy.min_group = 5;
-  const auto report = calibra::calibration::calibrate(table, options);
+  calibra::calibration::calibration_context context(table);
+  context.with_privacy({5});  // hide aggregates over fewer than 5 ratees
+  const auto report = calibra::calibration::calibrate(context);
 
   for (const auto& rater : report.severity.raters)
     std::cout << table.raters()[rater.rater] << " " << rater.severity << "\n";

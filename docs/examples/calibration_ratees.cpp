@@ -15,10 +15,13 @@ int main() {
   latest.period = table.periods().find("2026Q4");
   const cal::competency_scores scores = cal::observed_scores(table, latest);  // external raters only
 
-  const cal::level_inference levels = cal::infer_levels(table, scores);
-  const cal::readiness_result readiness = cal::assess_readiness(table, scores);
-  const cal::patterns_result patterns = cal::analyse_patterns(table, scores);
-  const cal::development_result plans = cal::plan_development(table, scores);
+  // One context for every ratee analysis: the table, its scores, and the
+  // period and privacy rule they share (here the scores' period, 2026Q4).
+  const cal::calibration_context context(table, scores);
+  const cal::level_inference levels = cal::infer_levels(context);
+  const cal::readiness_result readiness = cal::assess_readiness(context);
+  const cal::patterns_result patterns = cal::analyse_patterns(context);
+  const cal::development_result plans = cal::plan_development(context);
 
   const auto level_id = [&](std::optional<std::size_t> l) {
     return l ? fw->ladder().career_levels()[*l].id : std::string("-");

@@ -25,6 +25,7 @@
 
 #include <calibra/calibration/calibrate.hpp>
 #include <calibra/calibration/connectivity.hpp>
+#include <calibra/calibration/context.hpp>
 #include <calibra/calibration/feedback.hpp>
 #include <calibra/calibration/meets.hpp>
 #include <calibra/calibration/mixed_model.hpp>

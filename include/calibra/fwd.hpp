@@ -41,6 +41,8 @@ namespace calibration {
 struct rating;
 class ratings_builder;
 class ratings_table;
+class calibration_context;
+enum class period_scope;
 struct calibrate_options;
 struct calibration_report;
 struct severity_options;

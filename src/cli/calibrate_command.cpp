@@ -333,12 +333,12 @@ std::string feedback_text(const cal::calibration_report& report, const cal::rati
 
 void run(const calibrate_input& in) {
   const cal::ratings_table table = load_ratings(in);
-  cal::calibrate_options options;
-  if (!in.period.empty()) options.period = in.period;
-  options.privacy.min_group = in.min_group;
+  cal::calibration_context context(table);
+  if (!in.period.empty()) context.with_period(in.period);
+  context.with_privacy({in.min_group});
   std::optional<cal::feedback_log> feedback;
   if (!in.feedback.empty()) feedback = read_feedback_csv(in.feedback, table.framework_ptr());
-  cal::calibration_report report = cal::calibrate(table, options, feedback ? &*feedback : nullptr);
+  cal::calibration_report report = cal::calibrate(context, {}, feedback ? &*feedback : nullptr);
   if (in.ratings.empty()) report.input.source = "the bundled example (data/examples/ratings.csv)";
   if (in.json_output) {
     write_output(in.out, to_json(report, table));

@@ -49,10 +49,8 @@ void run_report(const report_input& in) {
   const auto policy = calibration::parse_duplicate_policy(in.duplicates);
   if (!policy) throw invalid_argument("cli", "--duplicates " + in.duplicates + ": expected error, last or mean");
   read_options.duplicates = *policy;
-  calibration::calibrate_options calibrate_options;
-  calibrate_options.privacy.min_group = in.min_group;
-  if (!in.period.empty()) calibrate_options.period = in.period;
-  calibrate_options.validate();
+  const calibration::privacy_policy privacy{in.min_group};
+  privacy.validate();
 
   progress_bar bar("calibra report");
   const bool builtin = in.framework_file.empty();
@@ -76,7 +74,10 @@ void run_report(const report_input& in) {
   reports::report document;
   if (ratings) {
     bar.update(2, 4, "calibrating");
-    const auto result = calibration::calibrate(*ratings, calibrate_options);
+    calibration::calibration_context context(*ratings);
+    context.with_privacy(privacy);
+    if (!in.period.empty()) context.with_period(in.period);
+    const auto result = calibration::calibrate(context);
     reports::calibration_report_options options;
     options.include_ratees = !in.without_ratees;
     document = reports::framework_calibration_report(*ratings, result, framework_options, options);

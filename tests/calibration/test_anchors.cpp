@@ -190,15 +190,16 @@ TEST_CASE("anchors: the packed matrix gives what agree() gives on wide_matrix()"
         Approx(*calibra::agreement::agree(wide.ratings, calibra::agreement::statistic::within, opts).value));
 }
 
-TEST_CASE("anchors: a period option restricts the units", "[anchors]") {
+TEST_CASE("anchors: the analysed-period scope restricts the units to the context's period", "[anchors]") {
   std::vector<row> rows = hand_rows();
   rows.push_back({"a", "m1", "manager", "product-delivery", 3, "2026Q2"});
   rows.push_back({"a", "m2", "panel", "product-delivery", 5, "2026Q2"});
   const ratings_table t = table_from_text(rows);
   anchors_options o;
-  o.period = t.periods().find("2026Q2");
-  o.privacy.min_group = 1;
-  const anchors_result r = analyse_anchors(t, o);
+  o.scope = period_scope::analysed_period;
+  const calibration_context q2 = calibration_context(t).with_period("2026Q2").with_privacy({1});
+  const anchors_result r = analyse_anchors(q2, o);
+  CHECK(r.period == t.periods().find("2026Q2"));
   REQUIRE(r.available);
   const competency_agreement& pd = of(r, t, "product-delivery");
   CHECK(pd.n_units == 1);
@@ -209,8 +210,9 @@ TEST_CASE("anchors: a period option restricts the units", "[anchors]") {
   REQUIRE(pd.examples.size() == 1);
   CHECK(t.periods()[pd.examples[0].period] == "2026Q2");
   // Pooled: 6 product-delivery units, the Q2 unit is the latest divergent one, listed first.
-  o.period.reset();
-  const anchors_result all = analyse_anchors(t, o);
+  o.scope = period_scope::all_periods;
+  const anchors_result all = analyse_anchors(q2, o);
+  CHECK_FALSE(all.period.has_value());
   CHECK(of(all, t, "product-delivery").n_units == 6);
   CHECK(t.periods()[of(all, t, "product-delivery").examples.at(0).period] == "2026Q2");
 }
@@ -269,12 +271,8 @@ TEST_CASE("anchors: bad options are invalid arguments", "[anchors][errors]") {
   o = {};
   o.roles = {rater_role::manager, rater_role::self};
   fails(o, "must not include 'self'");
-  o = {};
-  o.period = 7;
-  fails(o, "period id 7");
-  o = {};
-  o.privacy.min_group = 0;
-  fails(o, "min_group");
+  CHECK_THROWS_WITH(calibration_context(t).with_period(7), Contains("period id 7"));
+  CHECK_THROWS_WITH(calibration_context(t).with_privacy({0}), Contains("min_group"));
   o = {};
   o.gwet_weights = calibra::agreement::weight_scheme::custom;
   fails(o, "custom");

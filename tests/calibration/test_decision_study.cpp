@@ -295,8 +295,8 @@ TEST_CASE("decision study: from a ratings table, cells pooled with their own mea
 
 TEST_CASE("decision study: privacy, unavailable data and bad options", "[decision_study][errors][unavailable]") {
   decision_study_options o;
-  o.privacy.min_group = 7;  // Shrout & Fleiss have 6 targets
-  const decision_study_result s = decision_study(read_reference("shrout_fleiss_1979.csv"), o);
+  const privacy_policy seven{7};  // Shrout & Fleiss have 6 targets
+  const decision_study_result s = decision_study(read_reference("shrout_fleiss_1979.csv"), o, seven);
   CHECK(s.available);
   CHECK(s.suppressed);
   CHECK(std::isnan(s.components.ratee));

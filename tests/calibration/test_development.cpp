@@ -66,7 +66,7 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
                                     {"zed", {2, 2, 2, no_score}}});
   development_options options;
   options.career_goals = {{"ben", "lead"}, {"zed", "mid"}};
-  const auto r = plan_development(t, *fw, scores, options);
+  const auto r = plan_development({t, *fw, scores}, options);
   REQUIRE(r.available);
 
   SECTION("amy: role requirements first, then the promotion gap to senior") {
@@ -132,7 +132,7 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
     o.max_items = 1;
     o.levels_per_quarter = 0.5;  // ti gap 1 -> 2 quarters
     o.actions_per_item = 0;       // all actions
-    const auto plan = find_ratee(plan_development(t, *fw, scores, o), t, "amy");
+    const auto plan = find_ratee(plan_development({t, *fw, scores}, o), t, "amy");
     REQUIRE(plan.items.size() == 1);
     CHECK(plan.candidates == 4);
     CHECK(plan.items[0].quarters == 2);
@@ -142,14 +142,14 @@ TEST_CASE("development: priorities, cap, targets, actions and quarters", "[devel
     // No tolerance: te 2 and se 1 still meet mid exactly, so the same four
     // candidates (ti, si role; te, se goal).
     o.tolerance = 0;
-    CHECK(find_ratee(plan_development(t, *fw, scores, o), t, "amy").candidates == 4);
+    CHECK(find_ratee(plan_development({t, *fw, scores}, o), t, "amy").candidates == 4);
   }
 }
 
 TEST_CASE("development: a period that is not a quarter has no target quarters", "[development]") {
   const auto fw = plan_framework();
   const auto t = one_rating_each(fw, {{"amy", "mid"}}, "2026-07-01");
-  const auto r = plan_development(t, *fw, scores_of(t, {{"amy", {2.0, 2.0, 1.5, 1.0}}}));
+  const auto r = plan_development({t, *fw, scores_of(t, {{"amy", {2.0, 2.0, 1.5, 1.0}}})});
   const auto& amy = r.ratees.at(0);
   REQUIRE_FALSE(amy.items.empty());
   CHECK_FALSE(amy.items[0].target_quarter);
@@ -170,22 +170,22 @@ TEST_CASE("development: bad options", "[development]") {
   const auto scores = scores_of(t, {{"amy", {2, 2, 2, 1}}, {"sue", {3, 3, 3, 2}}});
   development_options o;
   o.max_items = 0;
-  CHECK_THROWS_AS(plan_development(t, *fw, scores, o), calibra::invalid_argument);
+  CHECK_THROWS_AS(plan_development({t, *fw, scores}, o), calibra::invalid_argument);
   o = {};
   o.levels_per_quarter = 0;
-  CHECK_THROWS_AS(plan_development(t, *fw, scores, o), calibra::invalid_argument);
+  CHECK_THROWS_AS(plan_development({t, *fw, scores}, o), calibra::invalid_argument);
   o = {};
   o.tolerance = 2;
-  CHECK_THROWS_AS(plan_development(t, *fw, scores, o), calibra::invalid_argument);
+  CHECK_THROWS_AS(plan_development({t, *fw, scores}, o), calibra::invalid_argument);
   o = {};
   o.career_goals = {{"nobody", "mid"}};
-  CHECK_THROWS_WITH(plan_development(t, *fw, scores, o), Catch::Contains("'nobody'"));
+  CHECK_THROWS_WITH(plan_development({t, *fw, scores}, o), Catch::Contains("'nobody'"));
   o.career_goals = {{"amy", "cto"}};
-  CHECK_THROWS_WITH(plan_development(t, *fw, scores, o), Catch::Contains("'cto'"));
+  CHECK_THROWS_WITH(plan_development({t, *fw, scores}, o), Catch::Contains("'cto'"));
   o.career_goals = {{"sue", "lead"}};  // senior -> lead is a lateral move
-  CHECK_THROWS_WITH(plan_development(t, *fw, scores, o), Catch::Contains("cannot be reached"));
+  CHECK_THROWS_WITH(plan_development({t, *fw, scores}, o), Catch::Contains("cannot be reached"));
   o.career_goals = {{"amy", "mid"}};  // the current level: only role requirements
-  CHECK_NOTHROW(plan_development(t, *fw, scores, o));
+  CHECK_NOTHROW(plan_development({t, *fw, scores}, o));
 }
 
 // Planted truth: every simulated ratee gets a plan; role-requirement items
@@ -196,7 +196,7 @@ TEST_CASE("development: planted proficiency on the simulated example data", "[de
   const auto& t = sim.table;
   const auto& fw = t.framework();
   const auto last = static_cast<std::uint32_t>(t.periods().size() - 1);
-  const auto r = plan_development(t, observed_scores(t, ratings_filter{std::nullopt, last, {}, {}}));
+  const auto r = plan_development({t, observed_scores(t, ratings_filter{std::nullopt, last, {}, {}})});
   REQUIRE(r.ratees.size() == 40);
   std::size_t role_items = 0, truly_below = 0;
   for (const auto& plan : r.ratees) {

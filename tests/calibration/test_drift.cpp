@@ -142,8 +142,7 @@ TEST_CASE("drift: agreement per period and calibration decay", "[drift]") {
   CHECK_THAT(tight.agreement[1].decay_reason, Contains("within-one-level rate 0.958 is 0.042 below 2026Q1 (1.000)"));
   // Four ratees: a minimum group of five suppresses the per-period agreement.
   o = least_squares();
-  o.privacy.min_group = 5;
-  const drift_result hidden = analyse_drift(t, o);
+  const drift_result hidden = analyse_drift(calibration_context(t).with_privacy({5}), o);
   CHECK(hidden.agreement[0].agreement.suppressed);
   CHECK(std::isnan(hidden.agreement[0].agreement.within_one));
   CHECK_FALSE(hidden.agreement[1].decay);
@@ -255,7 +254,4 @@ TEST_CASE("drift: one period is unavailable, bad options are invalid arguments",
   o = {};
   o.severity.min_ratees_for_flags = 1;
   fails(o, "min_ratees_for_flags");
-  o = {};
-  o.privacy.min_group = 0;
-  fails(o, "min_group");
 }

@@ -82,8 +82,7 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
                                     {"cat", {1.5, 1.5, 1.0, 1.0}},
                                     {"dan", {3.0, 2.0, 4.0, 2.0}}});
   level_options options;
-  options.privacy.min_group = 1;
-  const auto r = infer_levels(t, *fw, scores, options);
+  const auto r = infer_levels(calibration_context(t, *fw, scores).with_privacy({1}), options);
   REQUIRE(r.available);
   REQUIRE(r.ratees.size() == 4);
 
@@ -150,7 +149,7 @@ TEST_CASE("levels: unscored competencies are left out or count as unmet", "[leve
   const auto scores = scores_of(t, {{"eve", {2.0, no_score, no_score, no_score}}});
   SECTION("left out (default): judged on ti alone") {
     // junior: 2 >= 1.75 met; mid: 2 < 2.75 -> unmet, shortfall 3 - 2 = 1.
-    const auto r = infer_levels(t, *fw, scores);
+    const auto r = infer_levels({t, *fw, scores});
     const auto& eve = r.ratees.at(0);
     CHECK_FALSE(eve.career_level);
     CHECK(eve.walk.size() == 3);  // no career level: the IC chain
@@ -166,7 +165,7 @@ TEST_CASE("levels: unscored competencies are left out or count as unmet", "[leve
   SECTION("counted as unmet") {
     level_options options;
     options.unscored_counts_as_unmet = true;
-    const auto r = infer_levels(t, *fw, scores, options);
+    const auto r = infer_levels({t, *fw, scores}, options);
     const auto& eve = r.ratees.at(0);
     CHECK_FALSE(eve.inferred_level);
     CHECK(eve.next_level == level(*fw, "junior"));
@@ -174,7 +173,7 @@ TEST_CASE("levels: unscored competencies are left out or count as unmet", "[leve
     CHECK(std::isnan(eve.shortfalls[0].score));
   }
   SECTION("no career level anywhere: matrix validation unavailable") {
-    const auto r = infer_levels(t, *fw, scores);
+    const auto r = infer_levels({t, *fw, scores});
     CHECK_FALSE(r.validation.available);
     CHECK(r.validation.reason.find("career level") != std::string::npos);
     CHECK_FALSE(r.separation.available);
@@ -196,7 +195,7 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
                                     {"j1", {2.0, 2.0, 1.0, 1.0}},
                                     {"j2", {3.0, 3.0, 1.0, 2.0}}});
   level_options options;  // min_group 4, confidence 0.95, threshold 0.5
-  const auto r = infer_levels(t, *fw, scores, options);
+  const auto r = infer_levels({t, *fw, scores}, options);
   const auto& v = r.validation;
   REQUIRE(v.available);
 
@@ -219,7 +218,7 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
   }
   SECTION("a large mean whose interval includes zero is unclear") {
     options.verdict_threshold = 0.2;  // se: mean 0.243, CI (-0.111, 0.596)
-    const auto r2 = infer_levels(t, *fw, scores, options);
+    const auto r2 = infer_levels({t, *fw, scores}, options);
     CHECK(r2.validation.competencies[3].verdict == anchor_verdict::unclear);
     CHECK(r2.validation.competencies[3].expectation_gap.ci_low == Approx(-0.110756363239136));
   }
@@ -262,8 +261,7 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
     CHECK(v.overall.share_above == Approx(0.0));
   }
   SECTION("min_group 1 shows every cell") {
-    options.privacy.min_group = 1;
-    const auto r2 = infer_levels(t, *fw, scores, options);
+    const auto r2 = infer_levels(calibration_context(t, *fw, scores).with_privacy({1}), options);
     CHECK_FALSE(r2.validation.cells[0].expectation_gap.suppressed);
     CHECK(r2.validation.cells[0].expectation_gap.mean == Approx(0.5));  // ti at junior: gaps 0 and 1
   }
@@ -294,7 +292,7 @@ TEST_CASE("levels: promotion separation, Hedges' g and AUC against peers", "[lev
   const auto scores = scores_of(t, rows);
 
   SECTION("effect sizes") {
-    const auto s = infer_levels(t, *fw, scores).separation;
+    const auto s = infer_levels({t, *fw, scores}).separation;
     REQUIRE(s.available);
     CHECK_FALSE(s.suppressed);
     CHECK(s.n_promoted == 6);
@@ -315,9 +313,7 @@ TEST_CASE("levels: promotion separation, Hedges' g and AUC against peers", "[lev
     CHECK(s.auc_ci_high == 1.0);
   }
   SECTION("suppressed when a group is smaller than min_group") {
-    level_options options;
-    options.privacy.min_group = 6;
-    const auto s = infer_levels(t, *fw, scores, options).separation;
+    const auto s = infer_levels(calibration_context(t, *fw, scores).with_privacy({6})).separation;
     CHECK(s.available);
     CHECK(s.suppressed);
     CHECK(std::isnan(s.hedges_g));
@@ -330,7 +326,7 @@ TEST_CASE("levels: promotion separation needs both outcomes", "[levels]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
   const auto t = one_rating_each(fw, {{"a", "junior", promotion_outcome::promoted}, {"b", "junior", promotion_outcome::promoted}});
   const auto scores = scores_of(t, {{"a", {2, 2, 1, 1}}, {"b", {3, 2, 2, 1}}});
-  const auto s = infer_levels(t, *fw, scores).separation;
+  const auto s = infer_levels({t, *fw, scores}).separation;
   CHECK_FALSE(s.available);
   CHECK(s.reason.find("promoted") != std::string::npos);
 }
@@ -339,7 +335,7 @@ TEST_CASE("levels: bad options and mismatched inputs throw invalid_argument", "[
   const auto fw = std::make_shared<const framework>(testing::small_framework());
   const auto t = one_rating_each(fw, {{"a", "junior", {}}});
   const auto scores = scores_of(t, {{"a", {2, 2, 1, 1}}});
-  const auto throws = [&](level_options o) { CHECK_THROWS_AS(infer_levels(t, *fw, scores, o), calibra::invalid_argument); };
+  const auto throws = [&](level_options o) { CHECK_THROWS_AS(infer_levels({t, *fw, scores}, o), calibra::invalid_argument); };
   level_options o;
   o.tolerance = -0.1;
   throws(o);
@@ -352,26 +348,20 @@ TEST_CASE("levels: bad options and mismatched inputs throw invalid_argument", "[
   o = {};
   o.verdict_threshold = 0;
   throws(o);
-  o = {};
-  o.privacy.min_group = 0;
-  throws(o);
-  o = {};
-  o.period = 7;
-  throws(o);
+  CHECK_THROWS_AS(calibration_context(t, *fw, scores).with_privacy({0}), calibra::invalid_argument);
+  CHECK_THROWS_AS(calibration_context(t, *fw, scores).with_period(7), calibra::invalid_argument);
 
   competency_scores wrong = scores;
   wrong.value.conservativeResize(1, 3);
-  CHECK_THROWS_AS(infer_levels(t, *fw, wrong), calibra::invalid_argument);
+  CHECK_THROWS_AS(infer_levels({t, *fw, wrong}), calibra::invalid_argument);
   wrong = scores;
   wrong.ratees = {5};
-  CHECK_THROWS_AS(infer_levels(t, *fw, wrong), calibra::invalid_argument);
+  CHECK_THROWS_AS(infer_levels({t, *fw, wrong}), calibra::invalid_argument);
   wrong = scores;
   wrong.period = 0;
-  o = {};
-  o.period = 0;
-  CHECK_NOTHROW(infer_levels(t, *fw, wrong, o));
+  CHECK_NOTHROW(infer_levels(calibration_context(t, *fw, wrong).with_period(0)));
   const auto builtin = std::make_shared<const framework>(builtin_framework());
-  CHECK_THROWS_WITH(infer_levels(t, *builtin, scores), Catch::Contains("12 competencies"));
+  CHECK_THROWS_WITH(infer_levels({t, *builtin, scores}), Catch::Contains("12 competencies"));
 }
 
 TEST_CASE("levels: no scores at all is unavailable, not an error", "[levels]") {
@@ -379,7 +369,7 @@ TEST_CASE("levels: no scores at all is unavailable, not an error", "[levels]") {
   const auto t = one_rating_each(fw, {{"a", "junior", {}}});
   competency_scores empty;
   empty.value.resize(0, 4);
-  const auto r = infer_levels(t, *fw, empty);
+  const auto r = infer_levels({t, *fw, empty});
   CHECK_FALSE(r.available);
   CHECK_FALSE(r.validation.available);
   CHECK_FALSE(r.separation.available);
@@ -397,7 +387,7 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
   const auto fit = fit_severity(t);
   REQUIRE(fit.available);
   const auto scores = fit.fair_scores(t);
-  const auto r = infer_levels(t, scores);
+  const auto r = infer_levels({t, scores});
   REQUIRE(r.ratees.size() == sim.truth.ratees.size());
   for (const auto& x : r.ratees) {
     // The level probabilities (with "below the walk") sum to 1.

@@ -93,7 +93,7 @@ TEST_CASE("patterns: area and quadrant profiles and archetype matches, by hand",
   const auto t = table_of(fw, {{"amy", "mid", "boss"}, {"joe", "", "boss"}, {"flat", "mid", "boss"}});
   // mid expects (3, 2, 2, 1): amy's gaps are (1, 0.5, 0, -0.5).
   const auto scores = scores_of(t, {{"amy", {4, 2.5, 2, 0.5}}, {"joe", {4, 2.5, 2, 0.5}}, {"flat", {4, 3, 3, 2}}});
-  const auto r = analyse_patterns(t, *fw, scores);
+  const auto r = analyse_patterns({t, *fw, scores});
   REQUIRE(r.available);
   REQUIRE(r.ratees.size() == 3);
   const auto& amy = r.ratees[0];
@@ -140,10 +140,10 @@ TEST_CASE("patterns: area and quadrant profiles and archetype matches, by hand",
     CHECK_FALSE(flat.clear_match);
   }
   SECTION("min_similarity decides a clear match") {
-    const auto strict = analyse_patterns(t, *fw, scores, pattern_options{std::nullopt, 0.95});
+    const auto strict = analyse_patterns({t, *fw, scores}, pattern_options{0.95});
     CHECK(strict.ratees[0].best_archetype == 0u);
     CHECK_FALSE(strict.ratees[0].clear_match);
-    CHECK_THROWS_AS(analyse_patterns(t, *fw, scores, pattern_options{std::nullopt, 1.5}), calibra::invalid_argument);
+    CHECK_THROWS_AS(analyse_patterns({t, *fw, scores}, pattern_options{1.5}), calibra::invalid_argument);
   }
 }
 
@@ -166,7 +166,7 @@ TEST_CASE("patterns: team heatmap, strengths and gaps with privacy", "[patterns]
   const std::uint32_t boss1 = *t.raters().find("boss1"), boss2 = *t.raters().find("boss2");
 
   SECTION("one manager's team") {
-    const auto team = analyse_team(t, *fw, scores, boss1);
+    const auto team = analyse_team({t, *fw, scores}, boss1);
     REQUIRE(team.available);
     CHECK(team.manager == boss1);
     CHECK(team.ratees.size() == 4);
@@ -187,7 +187,7 @@ TEST_CASE("patterns: team heatmap, strengths and gaps with privacy", "[patterns]
     CHECK(team.shortfalls == std::vector<std::size_t>{2});
   }
   SECTION("a team below the privacy minimum keeps its heatmap, not its aggregates") {
-    const auto team = analyse_team(t, *fw, scores, boss2);
+    const auto team = analyse_team({t, *fw, scores}, boss2);
     CHECK(team.suppressed);
     CHECK(team.note == "suppressed: 2 ratees, fewer than the minimum group of 4");
     CHECK(team.heatmap(1, 1) == Approx(1.0));
@@ -199,7 +199,7 @@ TEST_CASE("patterns: team heatmap, strengths and gaps with privacy", "[patterns]
     // ti 1.5/6 = 0.25, te 2/6, si -1.5/6 = -0.25, se -0.5/5 = -0.1.
     team_options options;
     options.top = 1;
-    const auto team = analyse_team(t, *fw, scores, std::nullopt, options);
+    const auto team = analyse_team({t, *fw, scores}, std::nullopt, options);
     CHECK_FALSE(team.manager);
     CHECK(team.ratees.size() == 6);
     CHECK(team.competencies[1].mean_expectation_gap == Approx(2.0 / 6));
@@ -207,29 +207,27 @@ TEST_CASE("patterns: team heatmap, strengths and gaps with privacy", "[patterns]
     CHECK(team.strengths == std::vector<std::size_t>{1});
     CHECK(team.shortfalls == std::vector<std::size_t>{2});
     options.top = 3;
-    const auto all = analyse_team(t, *fw, scores, std::nullopt, options);
+    const auto all = analyse_team({t, *fw, scores}, std::nullopt, options);
     CHECK(all.strengths == std::vector<std::size_t>{1, 0});
     CHECK(all.shortfalls == std::vector<std::size_t>{2, 3});
   }
   SECTION("every manager's team") {
-    const auto teams = analyse_manager_teams(t, *fw, scores);
+    const auto teams = analyse_manager_teams({t, *fw, scores});
     REQUIRE(teams.size() == 2);  // peers are not managers
     CHECK(teams[0].manager == boss1);
     CHECK(teams[1].manager == boss2);
     CHECK(teams[1].suppressed);
   }
   SECTION("bad arguments") {
-    CHECK_THROWS_AS(analyse_team(t, *fw, scores, 99u), calibra::invalid_argument);
+    CHECK_THROWS_AS(analyse_team({t, *fw, scores}, 99u), calibra::invalid_argument);
     team_options options;
     options.top = 0;
-    CHECK_THROWS_AS(analyse_team(t, *fw, scores, std::nullopt, options), calibra::invalid_argument);
-    options = {};
-    options.privacy.min_group = 0;
-    CHECK_THROWS_AS(analyse_manager_teams(t, *fw, scores, options), calibra::invalid_argument);
+    CHECK_THROWS_AS(analyse_team({t, *fw, scores}, std::nullopt, options), calibra::invalid_argument);
+    CHECK_THROWS_AS(calibration_context(t, *fw, scores).with_privacy({0}), calibra::invalid_argument);
   }
   SECTION("a manager whose ratees have no scores") {
     const auto only_boss2 = scores_of(t, {{"amy", {4, 2.5, 2, 0.5}}});
-    const auto team = analyse_team(t, *fw, only_boss2, boss2);
+    const auto team = analyse_team({t, *fw, only_boss2}, boss2);
     CHECK_FALSE(team.available);
     CHECK(team.reason.find("boss2") != std::string::npos);
   }
@@ -245,7 +243,7 @@ TEST_CASE("patterns: planted traits on the simulated example data", "[patterns]"
   const auto& fw = t.framework();
   const auto last = static_cast<std::uint32_t>(t.periods().size() - 1);
   const auto scores = observed_scores(t, ratings_filter{std::nullopt, last, {}, {}});
-  const auto r = analyse_patterns(t, scores);
+  const auto r = analyse_patterns({t, scores});
   REQUIRE(r.ratees.size() == 40);
   REQUIRE(fw.archetypes().size() == 4);
   const auto vectors = calibration::detail::archetype_vectors(fw);

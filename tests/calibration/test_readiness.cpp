@@ -97,7 +97,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
           {"sue", {{3, 3, 3, 2}, {0.1, 0.1, 0.1, 0.1}}},
           {"joe", {{3, 3, 3, 2}, {0.1, 0.1, 0.1, 0.1}}},
           {"jim", {{3, 2, 2, 1}, {0.1, 0.1, 0.1, 0.1}}}});
-  const auto r = assess_readiness(t, *fw, scores);
+  const auto r = assess_readiness({t, *fw, scores});
   REQUIRE(r.available);
   CHECK(r.confidence == 0.80);
 
@@ -184,7 +184,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
   SECTION("a wider interval turns met into uncertain") {
     readiness_options options;
     options.confidence = 0.999;  // z = 3.29: te 3.2 - 0.329 = 2.871 still met; ben unchanged
-    const auto wide = assess_readiness(t, *fw, scores, options);
+    const auto wide = assess_readiness({t, *fw, scores}, options);
     // cat's lead se: 2 - 0.329 = 1.671 < 1.75 -> uncertain now.  The verdict
     // rests on the probability, which the interval's width does not change:
     // Phi(2.5)^2 = 0.98762, ready.
@@ -192,7 +192,7 @@ TEST_CASE("readiness: met, unmet and uncertain from the score and its SE", "[rea
     CHECK(find_ratee(wide, t, "cat").steps[1].probability == Approx(0.9876192292919058).epsilon(1e-8));
     CHECK(find_ratee(wide, t, "cat").steps[1].verdict == readiness_verdict::ready);
     options.tolerance = 0;
-    const auto strict = assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.8, 0.0});
+    const auto strict = assess_readiness({t, *fw, scores}, readiness_options{0.8, 0.0});
     // ben's te 2.8 < 3 with no tolerance: unmet.
     CHECK(find_ratee(strict, t, "ben").steps[0].items[0].status == promotion_gap_status::unmet);
   }
@@ -202,18 +202,18 @@ TEST_CASE("readiness: unavailable data and bad options", "[readiness]") {
   const auto fw = std::make_shared<const framework>(testing::small_framework());
   const auto t = one_rating_each(fw, {{"sue", "senior"}, {"joe", std::nullopt}});
   const auto scores = scores_of(t, {{"sue", {{3, 3, 3, 2}, {}}}, {"joe", {{3, 3, 3, 2}, {}}}});
-  const auto r = assess_readiness(t, *fw, scores);
+  const auto r = assess_readiness({t, *fw, scores});
   CHECK_FALSE(r.available);
   CHECK(r.reason.find("next step") != std::string::npos);
   CHECK(r.ratees.size() == 2);
 
-  CHECK_THROWS_AS(assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.0, 0.25}), calibra::invalid_argument);
-  CHECK_THROWS_AS(assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 1.0, 0.25}), calibra::invalid_argument);
-  CHECK_THROWS_AS(assess_readiness(t, *fw, scores, readiness_options{std::nullopt, 0.8, -1}), calibra::invalid_argument);
-  CHECK_THROWS_AS(assess_readiness(t, *fw, scores, readiness_options{3, 0.8, 0.25}), calibra::invalid_argument);
+  CHECK_THROWS_AS(assess_readiness({t, *fw, scores}, readiness_options{0.0, 0.25}), calibra::invalid_argument);
+  CHECK_THROWS_AS(assess_readiness({t, *fw, scores}, readiness_options{1.0, 0.25}), calibra::invalid_argument);
+  CHECK_THROWS_AS(assess_readiness({t, *fw, scores}, readiness_options{0.8, -1}), calibra::invalid_argument);
+  CHECK_THROWS_AS(calibration_context(t, *fw, scores).with_period(3), calibra::invalid_argument);
   competency_scores bad = scores;
   bad.se.resize(2, 2);
-  CHECK_THROWS_AS(assess_readiness(t, *fw, bad), calibra::invalid_argument);
+  CHECK_THROWS_AS(assess_readiness({t, *fw, bad}), calibra::invalid_argument);
 }
 
 // Planted truth: ratees the generator promoted (proficiency above the next
@@ -225,7 +225,7 @@ TEST_CASE("readiness: planted outcomes on the simulated example data", "[readine
   const auto& t = sim.table;
   const auto fit = fit_severity(t);
   REQUIRE(fit.available);
-  const auto r = assess_readiness(t, fit.fair_scores(t));
+  const auto r = assess_readiness({t, fit.fair_scores(t)});
   REQUIRE(r.available);
   std::map<std::string, std::tuple<int, int, double>> by_outcome;  // outcome -> (not ready, all, sum of P)
   for (const auto& x : r.ratees) {

@@ -188,11 +188,10 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
 
   // A larger minimum group suppresses pd too; a smaller one shows fwd.
   o = {};
-  o.privacy.min_group = 6;
-  CHECK(analyse_self_assessment(t, o).inflation[competency(t, pd)].suppressed);
-  CHECK(analyse_self_assessment(t, o).overall.suppressed);
-  o.privacy.min_group = 1;
-  const self_assessment_result small_group = analyse_self_assessment(t, o);
+  const calibration_context six = calibration_context(t).with_privacy({6});
+  CHECK(analyse_self_assessment(six, o).inflation[competency(t, pd)].suppressed);
+  CHECK(analyse_self_assessment(six, o).overall.suppressed);
+  const self_assessment_result small_group = analyse_self_assessment(calibration_context(t).with_privacy({1}), o);
   const self_inflation& f1 = small_group.inflation[competency(t, fwd)];
   CHECK_FALSE(f1.suppressed);
   CHECK(f1.mean_self_gap == -2);
@@ -200,11 +199,10 @@ TEST_CASE("self vs manager: self-inflation per competency with t intervals", "[s
   CHECK_FALSE(f1.direction);
 }
 
-TEST_CASE("self vs manager: period and comparison roles are options", "[self_assessment]") {
+TEST_CASE("self vs manager: the context's period and the comparison roles", "[self_assessment]") {
   const ratings_table t = table_from_text(hand_rows());
   self_assessment_options o;
-  o.period = t.periods().find("2026Q1");
-  const self_assessment_result q1 = analyse_self_assessment(t, o);
+  const self_assessment_result q1 = analyse_self_assessment(calibration_context(t).with_period("2026Q1"), o);
   REQUIRE(q1.available);
   REQUIRE(q1.self_gaps.size() == 1);
   CHECK(q1.self_gaps[0].difference == -4);
@@ -262,12 +260,6 @@ TEST_CASE("self vs manager: bad options are invalid arguments", "[self_assessmen
   o = {};
   o.conversation_min_self_gap = -1;
   fails(o, "conversation_min_self_gap");
-  o = {};
-  o.period = 9;
-  fails(o, "period id 9");
-  o = {};
-  o.privacy.min_group = 0;
-  fails(o, "min_group");
 }
 
 TEST_CASE("self vs manager: the planted self-inflation of the example data is recovered", "[self_assessment][planted]") {

@@ -232,9 +232,7 @@ TEST_CASE("json: decision_study section", "[json_agreement_analyses]") {
   CHECK(j["projection"][3]["raters"] == 4);
   CHECK(j["projection"][3]["phi"].get<double>() == Approx(0.62005054759898925));
 
-  decision_study_options o;
-  o.privacy.min_group = 7;
-  const json hidden = to_json_value(decision_study(sf, o), t);
+  const json hidden = to_json_value(decision_study(sf, {}, privacy_policy{7}), t);
   CHECK(hidden["suppressed"] == true);
   CHECK(hidden["ratee_variance"].is_null());
   CHECK(hidden["projection"][0]["g"].is_null());

@@ -78,10 +78,10 @@ void check_flat(const json& records, const std::vector<std::string>& array_keys 
 
 TEST_CASE("json ratees: the merged ratees section", "[json_ratees]") {
   fixture f;
-  const auto levels = infer_levels(f.table, f.scores);
-  const auto readiness = assess_readiness(f.table, f.scores);
-  const auto patterns = analyse_patterns(f.table, f.scores);
-  const auto plans = plan_development(f.table, f.scores);
+  const auto levels = infer_levels({f.table, f.scores});
+  const auto readiness = assess_readiness({f.table, f.scores});
+  const auto patterns = analyse_patterns({f.table, f.scores});
+  const auto plans = plan_development({f.table, f.scores});
   const json s = io::detail::ratees_section(levels, readiness, patterns, plans, f.scores, 0.95, f.table);
 
   CHECK(s["available"] == true);
@@ -132,7 +132,7 @@ TEST_CASE("json ratees: the merged ratees section", "[json_ratees]") {
 
 TEST_CASE("json ratees: readiness and development records", "[json_ratees]") {
   fixture f;
-  const json r = io::detail::to_json_value(assess_readiness(f.table, f.scores), f.table);
+  const json r = io::detail::to_json_value(assess_readiness({f.table, f.scores}), f.table);
   CHECK(r["confidence"] == 0.8);
   check_flat(r["steps"]);
   check_flat(r["items"]);
@@ -149,7 +149,7 @@ TEST_CASE("json ratees: readiness and development records", "[json_ratees]") {
   CHECK(item["status"] == "unmet");
   CHECK(item["ci_high"].get<double>() == Approx(2.5 + 0.12815515655446004));
 
-  const json d = io::detail::to_json_value(plan_development(f.table, f.scores), f.table);
+  const json d = io::detail::to_json_value(plan_development({f.table, f.scores}), f.table);
   check_flat(d["plans"]);
   check_flat(d["items"], {"actions"});
   // ben (2, 2, 1.5, 1) at mid: role ti (target p, gap 1), si (target d, gap 0.5); goal te (gap 1).
@@ -171,7 +171,7 @@ TEST_CASE("json ratees: readiness and development records", "[json_ratees]") {
 
 TEST_CASE("json ratees: matrix validation with suppression", "[json_ratees]") {
   fixture f;
-  const auto levels = infer_levels(f.table, f.scores);  // min_group 4, two ratees with a career level
+  const auto levels = infer_levels({f.table, f.scores});  // min_group 4, two ratees with a career level
   const json m = io::detail::matrix_validation_section(levels, f.table);
   CHECK(m["available"] == true);
   CHECK(m["confidence"] == 0.95);
@@ -191,9 +191,8 @@ TEST_CASE("json ratees: matrix validation with suppression", "[json_ratees]") {
   CHECK(sep["reason"].is_string());
   CHECK(sep["hedges_g"].is_null());
 
-  level_options open;
-  open.privacy.min_group = 1;
-  const json shown = io::detail::matrix_validation_section(infer_levels(f.table, f.scores, open), f.table);
+  const json shown = io::detail::matrix_validation_section(
+      infer_levels(calibration_context(f.table, f.scores).with_privacy({1})), f.table);
   // ti gaps at mid: amy 4 - 3 = 1, ben 2 - 3 = -1 -> mean 0.
   CHECK(shown["competencies"][0]["mean_gap"].get<double>() == Approx(0.0));
   CHECK(shown["competencies"][0]["note"].is_null());
@@ -202,10 +201,9 @@ TEST_CASE("json ratees: matrix validation with suppression", "[json_ratees]") {
 
 TEST_CASE("json ratees: team section", "[json_ratees]") {
   fixture f;
-  team_options options;
-  options.privacy.min_group = 2;
-  const auto whole = analyse_team(f.table, f.table.framework(), f.scores, std::nullopt, options);
-  const auto managers = analyse_manager_teams(f.table, f.table.framework(), f.scores, options);
+  const calibration_context context = calibration_context(f.table, f.scores).with_privacy({2});
+  const auto whole = analyse_team(context);
+  const auto managers = analyse_manager_teams(context);
   const json t = io::detail::team_section(whole, managers, f.table);
   for (const char* key : {"teams", "competencies", "strengths", "gaps", "heatmap"}) check_flat(t[key]);
   REQUIRE(t["teams"].size() == 2);
@@ -230,13 +228,13 @@ TEST_CASE("json ratees: unavailable analyses", "[json_ratees]") {
   fixture f;
   competency_scores none;
   none.value.resize(0, 4);
-  const json s = io::detail::ratees_section(infer_levels(f.table, none), assess_readiness(f.table, none),
-                                            analyse_patterns(f.table, none), plan_development(f.table, none), none, 0.95,
+  const json s = io::detail::ratees_section(infer_levels({f.table, none}), assess_readiness({f.table, none}),
+                                            analyse_patterns({f.table, none}), plan_development({f.table, none}), none, 0.95,
                                             f.table);
   CHECK(s["available"] == false);
   CHECK(s["reason"] == "no ratee has scores");
   CHECK(s["ratees"].empty());
-  const json m = io::detail::matrix_validation_section(infer_levels(f.table, none), f.table);
+  const json m = io::detail::matrix_validation_section(infer_levels({f.table, none}), f.table);
   CHECK(m["available"] == false);
   CHECK(m["overall"].is_null());
 }

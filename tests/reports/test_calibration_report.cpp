@@ -221,9 +221,7 @@ TEST_CASE("calibration report: privacy suppression and the ratee switch", "[repo
   const auto& data = example().data;
   // A minimum group larger than the team: every aggregate over people is
   // suppressed and says so; per-ratee tables are unaffected.
-  cal::calibrate_options options;
-  options.privacy.min_group = 1000;
-  const auto result = cal::calibrate(data.table, options);
+  const auto result = cal::calibrate(cal::calibration_context(data.table).with_privacy({1000}));
   const report r = framework_calibration_report(data.table, result);
   const table& agreement = find_table(r, "agreement");
   for (std::size_t i = 0; i < agreement.rows.size(); ++i) {

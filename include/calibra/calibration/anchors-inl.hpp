@@ -62,7 +62,6 @@ CALIBRA_INLINE auto anchors_options::validate() const -> void {
          "(self ratings are compared in the self-vs-manager analysis)");
   if (gwet_weights == agreement::weight_scheme::custom)
     fail("anchors: gwet_weights cannot be 'custom' (there is no matrix to give)");
-  privacy.validate();
 }
 
 }  // namespace calibra::calibration
@@ -253,15 +252,12 @@ CALIBRA_INLINE ratings_filter external_filter(const std::vector<rater_role>& rol
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE anchors_result analyse_anchors(const ratings_table& table, const anchors_options& options,
-                                      const rater_offsets* offsets) {
+CALIBRA_INLINE anchors_result analyse_anchors(const calibration_context& context, const anchors_options& options,
+                                              const rater_offsets* offsets) {
   options.validate();
-  if (options.period && *options.period >= table.periods().size())
-    throw invalid_argument("calibration", "anchors: period id " + std::to_string(*options.period) +
-                                              " is not a period of the table (" +
-                                              std::to_string(table.periods().size()) + " periods)");
+  const ratings_table& table = context.table();
   anchors_result result;
-  result.period = options.period;
+  result.period = options.scope == period_scope::analysed_period ? context.period() : std::nullopt;
   result.max_divergent_share = options.max_divergent_share;
   result.min_within_one = options.min_within_one;
   result.min_units = options.min_units;
@@ -271,7 +267,7 @@ CALIBRA_INLINE anchors_result analyse_anchors(const ratings_table& table, const 
   const std::size_t n_competencies = table.n_competencies();
   const std::size_t n_levels = table.empty() ? 0 : table.framework().scale().size();
   const std::vector<detail::unit_rating> ratings =
-      detail::sorted_unit_ratings(table, detail::external_filter(options.roles, options.period));
+      detail::sorted_unit_ratings(table, detail::external_filter(options.roles, result.period));
   const auto units = detail::rated_units(ratings);
   if (units.empty()) {
     result.reason = ratings.empty() ? "no external ratings (only self ratings, or none in the period)"
@@ -288,7 +284,7 @@ CALIBRA_INLINE anchors_result analyse_anchors(const ratings_table& table, const 
   const std::size_t n_ratees = table.ratees().size(), n_raters = table.raters().size();
   result.overall =
       detail::summarise_agreement(ratings, units, n_levels, n_ratees, n_raters, options.gwet_weights, offsets);
-  if (!options.privacy.allows(result.overall.n_ratees)) detail::suppress(result.overall, options.privacy);
+  if (!context.privacy().allows(result.overall.n_ratees)) detail::suppress(result.overall, context.privacy());
 
   // Units are sorted by competency first: each competency is one slice.
   std::size_t next = 0;
@@ -307,8 +303,8 @@ CALIBRA_INLINE anchors_result analyse_anchors(const ratings_table& table, const 
       result.competencies.push_back(std::move(ca));
       continue;
     }
-    if (!options.privacy.allows(ca.n_ratees)) {
-      detail::suppress(ca, options.privacy);
+    if (!context.privacy().allows(ca.n_ratees)) {
+      detail::suppress(ca, context.privacy());
       ca.not_evaluated = "not evaluated: " + ca.note;
       result.competencies.push_back(std::move(ca));
       continue;

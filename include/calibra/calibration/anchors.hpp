@@ -49,6 +49,7 @@
 #include <calibra/config.hpp>
 #include <calibra/agreement/agree.hpp>
 #include <calibra/agreement/options.hpp>
+#include <calibra/calibration/context.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/wide_matrix.hpp>
@@ -91,10 +92,12 @@ struct rater_offsets {
   double pooled_of(std::uint32_t rater) const;
 };
 
+/// The anchor review follows the context's privacy rule; which periods it
+/// reads is `scope`.
 struct anchors_options {
-  /// The period to look at; empty: every period pooled (more evidence; the
-  /// anchors are the same text in every period).
-  std::optional<std::uint32_t> period;
+  /// Every period pooled (the default: more evidence, and the anchors are
+  /// the same text in every period), or only the context's analysed period.
+  period_scope scope = period_scope::all_periods;
   /// Roles whose ratings count; empty: external_roles().  Self is refused:
   /// self ratings are compared with the manager's in self_assessment.hpp.
   std::vector<rater_role> roles;
@@ -113,7 +116,6 @@ struct anchors_options {
   std::size_t max_raters_listed = 5;
   /// Weights of Gwet's AC2.
   agreement::weight_scheme gwet_weights = agreement::weight_scheme::ordinal;
-  privacy_policy privacy;
 
   void validate() const;
 };
@@ -259,10 +261,10 @@ ratings_filter external_filter(const std::vector<rater_role>& roles, std::option
 /// Agreement among external raters of the same ratee, overall and per
 /// competency, with the rewrite flag and its evidence.  With `offsets`
 /// (rater severities), divergence is judged after removing them.  Throws
-/// invalid_argument for bad options or a period id outside the table;
+/// invalid_argument for bad options;
 /// returns available = false when no unit has two external ratings.
-anchors_result analyse_anchors(const ratings_table& table, const anchors_options& options = {},
-                                      const rater_offsets* offsets = nullptr);
+anchors_result analyse_anchors(const calibration_context& context, const anchors_options& options = {},
+                               const rater_offsets* offsets = nullptr);
 
 }  // namespace calibra::calibration
 

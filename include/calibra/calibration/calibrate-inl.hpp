@@ -27,7 +27,6 @@
 namespace calibra::calibration {
 
 CALIBRA_INLINE auto calibrate_options::validate() const -> void {
-  privacy.validate();
   severity.validate();
   anchors.validate();
   self_assessment.validate();
@@ -51,16 +50,6 @@ CALIBRA_INLINE auto calibration_report::status(std::string_view id) const -> con
 
 namespace calibra::calibration::detail {
 
-CALIBRA_INLINE std::uint32_t resolve_period(const ratings_table& table, const std::optional<std::string>& name) {
-  if (table.periods().empty()) throw invalid_argument("calibration", "the ratings table is empty");
-  if (!name) return static_cast<std::uint32_t>(table.periods().size() - 1);
-  if (const auto id = table.periods().find(*name)) return *id;
-  std::string known;
-  for (std::size_t p = 0; p < table.periods().size(); ++p)
-    known += (p ? ", " : "") + std::string(table.periods()[p]);
-  throw invalid_argument("calibration", "period '" + *name + "' does not occur in the ratings; they cover " + known);
-}
-
 CALIBRA_INLINE void record(calibration_report& report, std::string id, bool available, std::string reason) {
   report.analyses.push_back({std::move(id), available, available ? std::string() : std::move(reason)});
 }
@@ -81,17 +70,18 @@ CALIBRA_INLINE rater_offsets severity_offsets(const ratings_table& table, const 
   return offsets;
 }
 
-CALIBRA_INLINE calibration_report calibrate(const ratings_table& table, const calibrate_options& options,
-                                    const feedback_log* feedback) {
+CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, const calibrate_options& options,
+                                            const feedback_log* feedback) {
   options.validate();
+  const ratings_table& table = context.table();
+  if (!context.period()) throw invalid_argument("calibration", "the ratings table is empty");
   calibration_report report;
   report.input = table.summary();
-  report.privacy = options.privacy;
-  report.period = detail::resolve_period(table, options.period);
+  report.privacy = context.privacy();
+  report.period = *context.period();
   report.period_name = std::string(table.periods()[report.period]);
 
-  const framework& fw = table.framework();
-  const privacy_policy& privacy = options.privacy;
+  const privacy_policy& privacy = context.privacy();
   const std::uint32_t period = report.period;
 
   if (feedback) {
@@ -114,28 +104,23 @@ CALIBRA_INLINE calibration_report calibrate(const ratings_table& table, const ca
 
   // Drift before anchors: its per-period severities let the anchors
   // analysis take each rater's severity in that quarter out of the ratings.
-  drift_options drift = options.drift;
-  drift.privacy = privacy;
-  report.drift = analyse_drift(table, drift);
+  report.drift = analyse_drift(context, options.drift);
 
-  anchors_options anchors = options.anchors;
-  anchors.privacy = privacy;
   const rater_offsets offsets = severity_offsets(table, report.severity, &report.drift);
-  report.anchors = analyse_anchors(table, anchors, &offsets);
+  report.anchors = analyse_anchors(context, options.anchors, &offsets);
   detail::record(report, "agreement", report.anchors.available, report.anchors.reason);
   detail::record(report, "competencies", report.anchors.available, report.anchors.reason);
 
-  self_assessment_options self = options.self_assessment;
-  self.period = period;
-  self.privacy = privacy;
-  report.self_assessment = analyse_self_assessment(table, self);
+  // The context's period is set explicitly from here on, so the ratee
+  // analyses describe the same period as the report.
+  calibration_context at_period = context;
+  at_period.with_period(period);
+  report.self_assessment = analyse_self_assessment(at_period, options.self_assessment);
   detail::record(report, "self_vs_manager", report.self_assessment.available, report.self_assessment.reason);
 
   detail::record(report, "drift", report.drift.available, report.drift.reason);
 
-  decision_study_options study = options.decision_study;
-  study.privacy = privacy;
-  report.decision_study = decision_study(table, study);
+  report.decision_study = decision_study(context, options.decision_study);
   detail::record(report, "decision_study", report.decision_study.available, report.decision_study.reason);
 
   if (report.scores.rows() == 0) {
@@ -145,35 +130,24 @@ CALIBRA_INLINE calibration_report calibrate(const ratings_table& table, const ca
     return report;
   }
 
-  level_options levels = options.levels;
-  levels.period = period;
-  levels.privacy = privacy;
-  report.levels = infer_levels(table, fw, report.scores, levels);
+  at_period.with_scores(report.scores);
+  report.levels = infer_levels(at_period, options.levels);
   detail::record(report, "ratees", report.levels.available, report.levels.reason);
   detail::record(report, "matrix_validation", report.levels.validation.available, report.levels.validation.reason);
   detail::record(report, "promotion_separation", report.levels.separation.available,
                  report.levels.separation.reason);
 
-  readiness_options readiness = options.readiness;
-  readiness.period = period;
-  report.readiness = assess_readiness(table, fw, report.scores, readiness);
+  report.readiness = assess_readiness(at_period, options.readiness);
   detail::record(report, "readiness", report.readiness.available, report.readiness.reason);
 
-  pattern_options patterns = options.patterns;
-  patterns.period = period;
-  report.patterns = analyse_patterns(table, fw, report.scores, patterns);
+  report.patterns = analyse_patterns(at_period, options.patterns);
   detail::record(report, "patterns", report.patterns.available, report.patterns.reason);
 
-  team_options team = options.team;
-  team.period = period;
-  team.privacy = privacy;
-  report.team = analyse_team(table, fw, report.scores, std::nullopt, team);
-  report.manager_teams = analyse_manager_teams(table, fw, report.scores, team);
+  report.team = analyse_team(at_period, std::nullopt, options.team);
+  report.manager_teams = analyse_manager_teams(at_period, options.team);
   detail::record(report, "team", report.team.available, report.team.reason);
 
-  development_options development = options.development;
-  development.period = period;
-  report.development = plan_development(table, fw, report.scores, development);
+  report.development = plan_development(at_period, options.development);
   detail::record(report, "development_plans", report.development.available, report.development.reason);
   return report;
 }

@@ -4,8 +4,8 @@
 // calibration sections of `calibra report` run.  Each analysis lives in its
 // own header and can be called alone; this file only decides the order
 // (fair scores need the severity model first), shares the options they have
-// in common (the analysed period, the privacy rule) and records which
-// analyses ran and why the others did not.
+// in common through one calibration_context (the analysed period, the
+// privacy rule) and records which analyses ran and why the others did not.
 #pragma once
 
 #include <calibra/config.hpp>
@@ -30,17 +30,11 @@
 
 namespace calibra::calibration {
 
+/// Per-analysis settings.  The analysed period and the privacy rule are
+/// not here: they come from the calibration_context, so every analysis sees
+/// the same ones (the feedback options' own privacy rule is replaced by the
+/// context's too).
 struct calibrate_options {
-  /// The period whose state the ratee analyses describe, by name (e.g.
-  /// "2026Q3"); empty: the latest period in the data.
-  std::optional<std::string> period;
-  /// Aggregates over fewer ratees than this are suppressed.  It replaces
-  /// the privacy field of every analysis's options, so one rule holds.
-  privacy_policy privacy;
-
-  // Per-analysis settings.  Their period fields are overridden by `period`
-  // (anchors and the decision study pool every period unless their own
-  // options restrict them: the anchor text is the same in every period).
   severity_options severity;
   anchors_options anchors;
   self_assessment_options self_assessment;
@@ -97,8 +91,6 @@ struct calibration_report {
 
 namespace detail {
 
-std::uint32_t resolve_period(const ratings_table& table, const std::optional<std::string>& name);
-
 void record(calibration_report& report, std::string id, bool available, std::string reason);
 
 }  // namespace detail
@@ -109,12 +101,14 @@ void record(calibration_report& report, std::string id, bool available, std::str
 rater_offsets severity_offsets(const ratings_table& table, const severity_fit& fit,
                                       const drift_result* drift = nullptr);
 
-/// Runs every analysis the data supports on `table` (and on the feedback
-/// log, when given).  Throws invalid_argument for bad options or an unknown
-/// period; an analysis the data cannot support is reported in `analyses`,
-/// not thrown.
-calibration_report calibrate(const ratings_table& table, const calibrate_options& options = {},
-                                    const feedback_log* feedback = nullptr);
+/// Runs every analysis the data supports on the context's table (and on the
+/// feedback log, when given), in the context's analysed period (by default
+/// the latest) and under its privacy rule.  The context's scores, if any,
+/// are not used: calibrate() derives its own from the severity model.
+/// Throws invalid_argument for bad options or an empty table; an analysis
+/// the data cannot support is reported in `analyses`, not thrown.
+calibration_report calibrate(const calibration_context& context, const calibrate_options& options = {},
+                             const feedback_log* feedback = nullptr);
 
 }  // namespace calibra::calibration
 

@@ -41,7 +41,6 @@ CALIBRA_INLINE auto decision_study_options::validate() const -> void {
     fail("decision_study: max_raters must be in 1..1000, got " + std::to_string(max_raters));
   if (std::find(filter.roles.begin(), filter.roles.end(), rater_role::self) != filter.roles.end())
     fail("decision_study: filter.roles must not include 'self'; a self rating is not an independent rater");
-  privacy.validate();
 }
 
 CALIBRA_INLINE double spearman_brown(double single, double k) {
@@ -65,6 +64,7 @@ CALIBRA_INLINE std::optional<std::size_t> spearman_brown_raters_needed(double si
 namespace calibra::calibration::detail {
 
 CALIBRA_INLINE decision_study_result g_study(std::vector<g_observation> obs, const decision_study_options& options,
+                                             const privacy_policy& privacy,
                                      std::size_t n_ratees) {
   decision_study_result result;
   result.target = options.target;
@@ -251,10 +251,10 @@ CALIBRA_INLINE decision_study_result g_study(std::vector<g_observation> obs, con
     result.notes.push_back("no variance between ratees: no number of raters reaches the target");
   }
   result.available = true;
-  if (!options.privacy.allows(result.n_ratees)) {
+  if (!privacy.allows(result.n_ratees)) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     result.suppressed = true;
-    result.note = options.privacy.marker(result.n_ratees);
+    result.note = privacy.marker(result.n_ratees);
     result.components = {nan, nan, nan, nan, nan, nan};
     for (reliability_projection& p : result.projection) p.g = p.phi = nan;
     result.g_current = result.phi_current = nan;
@@ -269,8 +269,10 @@ CALIBRA_INLINE decision_study_result g_study(std::vector<g_observation> obs, con
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE decision_study_result decision_study(const ratings_table& table, const decision_study_options& options) {
+CALIBRA_INLINE decision_study_result decision_study(const calibration_context& context,
+                                                    const decision_study_options& options) {
 options.validate();
+const ratings_table& table = context.table();
 ratings_filter filter = options.filter;
 if (filter.roles.empty()) filter.roles = external_roles();
 if (filter.period && *filter.period >= table.periods().size())
@@ -292,13 +294,14 @@ for (std::size_t row = 0; row < table.size(); ++row) {
     ++n_ratees;
   }
 }
-  decision_study_result result = detail::g_study(std::move(obs), options, n_ratees);
+  decision_study_result result = detail::g_study(std::move(obs), options, context.privacy(), n_ratees);
   if (result.n_ratings == 0) result.reason = "no external ratings (only self ratings, or none the filter keeps)";
   return result;
 }
 
 CALIBRA_INLINE decision_study_result decision_study(const Eigen::Ref<const Eigen::MatrixXd>& units_by_raters,
-                                            const decision_study_options& options) {
+                                                    const decision_study_options& options,
+                                                    const privacy_policy& privacy) {
   options.validate();
   std::vector<detail::g_observation> obs;
   std::size_t n_units = 0;
@@ -315,7 +318,7 @@ CALIBRA_INLINE decision_study_result decision_study(const Eigen::Ref<const Eigen
     }
     n_units += any;
   }
-  return detail::g_study(std::move(obs), options, n_units);
+  return detail::g_study(std::move(obs), options, privacy, n_units);
 }
 
 }  // namespace calibra::calibration

@@ -51,6 +51,7 @@
 #pragma once
 
 #include <calibra/config.hpp>
+#include <calibra/calibration/context.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/wide_matrix.hpp>
@@ -76,14 +77,14 @@ std::string_view to_string(g_design design);
 
 struct decision_study_options {
   /// Which ratings to use.  Empty roles: external_roles(); self is refused.
-  /// competency / period restrict the cells.
+  /// competency / period restrict the cells (a row selection: the study
+  /// pools every period unless the filter names one).
   ratings_filter filter;
   g_design design = g_design::automatic;
   /// Reliability to reach.
   double target = 0.8;
   /// Project for k = 1..max_raters raters per ratee.
   std::size_t max_raters = 10;
-  privacy_policy privacy;
 
   void validate() const;
 };
@@ -152,20 +153,21 @@ struct g_observation {
 /// Components, design and projection from observations (any order; at
 /// most one observation per cell, unit and rater).
 decision_study_result g_study(std::vector<g_observation> obs, const decision_study_options& options,
-                                     std::size_t n_ratees);
+                              const privacy_policy& privacy, std::size_t n_ratees);
 
 }  // namespace detail
 
-/// The G study and D-study projection of the external ratings of `table`.
-/// Throws invalid_argument for bad options; available = false when the
-/// ratings cannot support any design (see reason).
-decision_study_result decision_study(const ratings_table& table, const decision_study_options& options = {});
+/// The G study and D-study projection of the external ratings of the
+/// context's table, under its privacy rule.  Throws invalid_argument for bad
+/// options; available = false when the ratings cannot support any design
+/// (see reason).
+decision_study_result decision_study(const calibration_context& context, const decision_study_options& options = {});
 
 /// The same on a units x raters matrix (NaN = missing), one cell: for
 /// published data sets and callers with their own scores.  options.filter
-/// is ignored.
+/// is ignored; `privacy` counts units as ratees.
 decision_study_result decision_study(const Eigen::Ref<const Eigen::MatrixXd>& units_by_raters,
-                                            const decision_study_options& options = {});
+                                     const decision_study_options& options = {}, const privacy_policy& privacy = {});
 
 }  // namespace calibra::calibration
 

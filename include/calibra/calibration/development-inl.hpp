@@ -50,12 +50,13 @@ CALIBRA_INLINE std::optional<std::string> quarter_after(std::string_view period,
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE development_result plan_development(const ratings_table& table, const framework& fw,
-                                           const competency_scores& scores, const development_options& options) {
+CALIBRA_INLINE development_result plan_development(const calibration_context& context, const development_options& options) {
   options.validate();
-  detail::check_ratee_inputs(table, fw, scores, "development plan");
+  const ratings_table& table = context.table();
+  const framework& fw = context.framework();
+  const competency_scores& scores = context.scores("development plan");
   development_result out;
-  out.period = detail::analysed_period(table, scores, options.period, "development plan");
+  out.period = context.period();
   out.score_method = scores.method;
   const auto& ladder = fw.ladder();
   const auto& scale = fw.scale();
@@ -157,11 +158,5 @@ CALIBRA_INLINE development_result plan_development(const ratings_table& table, c
   return out;
 }
 
-CALIBRA_INLINE development_result plan_development(const ratings_table& table, const competency_scores& scores,
-                                           const development_options& options) {
-  if (!table.framework_ptr())
-    throw invalid_argument("calibration", "development plan: the ratings table has no framework");
-  return plan_development(table, table.framework(), scores, options);
-}
 
 }  // namespace calibra::calibration

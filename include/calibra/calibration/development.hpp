@@ -40,10 +40,8 @@
 
 namespace calibra::calibration {
 
+/// A plan starts from the context's scores and analysed period.
 struct development_options {
-  /// Table period id the plan starts from; default: the scores' period,
-  /// else the latest.
-  std::optional<std::uint32_t> period;
   /// At most this many items per plan.
   std::size_t max_items = 3;
   /// A competency needs work when score < target - tolerance.
@@ -103,11 +101,7 @@ std::optional<std::string> quarter_after(std::string_view period, int quarters);
 }  // namespace detail
 
 /// A development plan for every ratee with scores.
-development_result plan_development(const ratings_table& table, const framework& fw,
-                                           const competency_scores& scores, const development_options& options = {});
-
-development_result plan_development(const ratings_table& table, const competency_scores& scores,
-                                           const development_options& options = {});
+development_result plan_development(const calibration_context& context, const development_options& options = {});
 
 }  // namespace calibra::calibration
 

@@ -34,6 +34,7 @@ CALIBRA_INLINE void random_effects_drift(const ratings_table& table, const drift
 CALIBRA_INLINE void fixed_effects_drift(const ratings_table& table, const drift_options& options,
                          const std::vector<rater_role>& roles, drift_result& result);
 CALIBRA_INLINE void period_agreement_and_decay(const ratings_table& table, const drift_options& options,
+                                               const privacy_policy& privacy,
                                 const std::vector<rater_role>& roles, drift_result& result);
 
 }  // namespace calibra::calibration::detail
@@ -62,14 +63,14 @@ CALIBRA_INLINE auto drift_options::validate() const -> void {
   if (std::find(roles.begin(), roles.end(), rater_role::self) != roles.end())
     fail("drift: roles must not include 'self'");
   if (gwet_weights == agreement::weight_scheme::custom) fail("drift: gwet_weights cannot be 'custom'");
-  privacy.validate();
   severity_options check = severity;
   check.confidence = confidence;
   check.validate();
 }
 
-CALIBRA_INLINE drift_result analyse_drift(const ratings_table& table, const drift_options& options) {
+CALIBRA_INLINE drift_result analyse_drift(const calibration_context& context, const drift_options& options) {
 options.validate();
+const ratings_table& table = context.table();
 drift_result result;
 result.confidence = options.confidence;
 result.severity_threshold = options.severity_threshold;
@@ -87,7 +88,7 @@ if (n_periods < 2) {
     detail::random_effects_drift(table, options, roles, result);
   else
     detail::fixed_effects_drift(table, options, roles, result);
-  detail::period_agreement_and_decay(table, options, roles, result);
+  detail::period_agreement_and_decay(table, options, context.privacy(), roles, result);
   result.available = true;
   return result;
 }
@@ -349,6 +350,7 @@ CALIBRA_INLINE void fixed_effects_drift(const ratings_table& table, const drift_
 }
 
 CALIBRA_INLINE void period_agreement_and_decay(const ratings_table& table, const drift_options& options,
+                                               const privacy_policy& privacy,
                                                const std::vector<rater_role>& roles, drift_result& result) {
   const std::size_t n_periods = table.periods().size(), n_raters = table.raters().size();
   // Agreement per period and decay.
@@ -363,8 +365,8 @@ CALIBRA_INLINE void period_agreement_and_decay(const ratings_table& table, const
         detail::sorted_unit_ratings(table, detail::external_filter(roles, p));
     pa.agreement = detail::summarise_agreement(ratings, detail::rated_units(ratings), n_levels, table.ratees().size(),
                                                n_raters, options.gwet_weights);
-    if (pa.agreement.n_units > 0 && !options.privacy.allows(pa.agreement.n_ratees))
-      detail::suppress(pa.agreement, options.privacy);
+    if (pa.agreement.n_units > 0 && !privacy.allows(pa.agreement.n_ratees))
+      detail::suppress(pa.agreement, privacy);
     const double alpha = pa.agreement.alpha, within = pa.agreement.within_one;
     if (best_alpha && std::isfinite(alpha)) {
       pa.alpha_drop = best_alpha_value - alpha;

@@ -84,7 +84,6 @@ struct drift_options {
   double within_decay = 0.10;
   /// Weights of Gwet's AC2 in the per-period agreement.
   agreement::weight_scheme gwet_weights = agreement::weight_scheme::ordinal;
-  privacy_policy privacy;
 
   void validate() const;
 };
@@ -175,7 +174,9 @@ struct drift_result {
 /// Rater severity and agreement per period, severity-drift and
 /// calibration-decay flags.  Throws invalid_argument for bad options;
 /// available = false with one period (or none).
-drift_result analyse_drift(const ratings_table& table, const drift_options& options = {});
+/// Drift reads every period of the context's table (its analysed period
+/// plays no part); the per-period agreement follows its privacy rule.
+drift_result analyse_drift(const calibration_context& context, const drift_options& options = {});
 
 }  // namespace calibra::calibration
 

@@ -30,65 +30,6 @@ namespace calibra::calibration::detail {
 
 CALIBRA_INLINE double ratee_nan() { return std::numeric_limits<double>::quiet_NaN(); }
 
-CALIBRA_INLINE void check_ratee_inputs(const ratings_table& table, const framework& fw, const competency_scores& scores,
-                               const char* analysis) {
-  const std::string where = std::string(analysis) + ": ";
-  if (!table.framework_ptr())
-    throw invalid_argument("calibration", where + "the ratings table has no framework (build it with ratings_builder)");
-  const framework& own = table.framework();
-  if (&own != &fw && (own.competencies().size() != fw.competencies().size() ||
-                      own.ladder().size() != fw.ladder().size()))
-    throw invalid_argument("calibration", where + "the framework has " + std::to_string(fw.competencies().size()) +
-                                              " competencies and " + std::to_string(fw.ladder().size()) +
-                                              " career levels but the ratings were read against one with " +
-                                              std::to_string(own.competencies().size()) + " and " +
-                                              std::to_string(own.ladder().size()));
-  const auto rows = static_cast<Eigen::Index>(scores.ratees.size());
-  const auto cols = static_cast<Eigen::Index>(fw.competencies().size());
-  if (scores.value.rows() != rows || scores.value.cols() != cols)
-    throw invalid_argument("calibration", where + "competency_scores.value is " + std::to_string(scores.value.rows()) +
-                                              " x " + std::to_string(scores.value.cols()) + "; expected " +
-                                              std::to_string(rows) + " ratees x " + std::to_string(cols) +
-                                              " competencies");
-  if (scores.se.size() != 0 && (scores.se.rows() != rows || scores.se.cols() != cols))
-    throw invalid_argument("calibration", where + "competency_scores.se is " + std::to_string(scores.se.rows()) +
-                                              " x " + std::to_string(scores.se.cols()) +
-                                              "; expected the shape of value or an empty matrix");
-  for (std::size_t i = 0; i < scores.ratees.size(); ++i) {
-    if (scores.ratees[i] >= table.ratees().size())
-      throw invalid_argument("calibration", where + "competency_scores.ratees[" + std::to_string(i) + "] = " +
-                                                std::to_string(scores.ratees[i]) + " is not a ratee id of the table (" +
-                                                std::to_string(table.ratees().size()) + " ratees)");
-    if (i > 0 && scores.ratees[i] <= scores.ratees[i - 1])
-      throw invalid_argument("calibration", where + "competency_scores.ratees must be strictly ascending (entry " +
-                                                std::to_string(i) + ")");
-  }
-}
-
-CALIBRA_INLINE std::optional<std::uint32_t> analysed_period(const ratings_table& table, const competency_scores& scores,
-                                                    std::optional<std::uint32_t> requested, const char* analysis) {
-  const std::size_t n_periods = table.periods().size();
-  if (requested) {
-    if (*requested >= n_periods)
-      throw invalid_argument("calibration", std::string(analysis) + ": period id " + std::to_string(*requested) +
-                                                " is not a period of the table (" + std::to_string(n_periods) +
-                                                " periods)");
-    if (scores.period && *scores.period != *requested)
-      throw invalid_argument("calibration", std::string(analysis) + ": the scores describe period '" +
-                                                table.periods()[*scores.period] + "' but period '" +
-                                                table.periods()[*requested] + "' was requested");
-    return requested;
-  }
-  if (scores.period) {
-    if (*scores.period >= n_periods)
-      throw invalid_argument("calibration", std::string(analysis) + ": competency_scores.period " +
-                                                std::to_string(*scores.period) + " is not a period of the table");
-    return scores.period;
-  }
-  if (n_periods == 0) return std::nullopt;
-  return static_cast<std::uint32_t>(n_periods - 1);
-}
-
 CALIBRA_INLINE ratee_standing standing_of(const ratings_table& table, std::uint32_t ratee,
                                   std::optional<std::uint32_t> period) {
   ratee_standing s;
@@ -203,7 +144,6 @@ CALIBRA_INLINE auto level_options::validate() const -> void {
   if (!(verdict_threshold > 0 && verdict_threshold <= 10))
     throw invalid_argument("calibration", "level inference: verdict_threshold = " + std::to_string(verdict_threshold) +
                                               "; expected a value in (0, 10] levels");
-  privacy.validate();
 }
 
 }  // namespace calibra::calibration
@@ -297,12 +237,13 @@ CALIBRA_INLINE anchor_verdict judge_anchors(const expectation_gap_summary& g, do
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const framework& fw,
-                                            const competency_scores& scores, const level_options& options) {
+CALIBRA_INLINE level_inference infer_levels(const calibration_context& context, const level_options& options) {
   options.validate();
-  detail::check_ratee_inputs(table, fw, scores, "level inference");
+  const ratings_table& table = context.table();
+  const framework& fw = context.framework();
+  const competency_scores& scores = context.scores("level inference");
   level_inference out;
-  out.period = detail::analysed_period(table, scores, options.period, "level inference");
+  out.period = context.period();
   out.score_method = scores.method;
   out.tolerance = options.tolerance;
   const std::size_t n_comp = fw.competencies().size();
@@ -458,18 +399,18 @@ CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const fr
       for (std::size_t l = 0; l < n_levels; ++l)
         if (!per_cell[c * n_levels + l].empty())
           v.cells.push_back(
-              {c, l, detail::expectation_gap_from(per_cell[c * n_levels + l], options.confidence, options.privacy)});
+              {c, l, detail::expectation_gap_from(per_cell[c * n_levels + l], options.confidence, context.privacy())});
     for (std::size_t c = 0; c < n_comp; ++c) {
       competency_validation cv;
       cv.competency = c;
-      cv.expectation_gap = detail::expectation_gap_from(per_competency[c], options.confidence, options.privacy);
+      cv.expectation_gap = detail::expectation_gap_from(per_competency[c], options.confidence, context.privacy());
       cv.verdict = detail::judge_anchors(cv.expectation_gap, options.verdict_threshold);
       v.competencies.push_back(std::move(cv));
     }
     const auto level_row = [&](std::size_t level, const std::vector<double>& gaps, const std::vector<int>& relation) {
       career_level_validation lv;
       lv.career_level = level;
-      lv.expectation_gap = detail::expectation_gap_from(gaps, options.confidence, options.privacy);
+      lv.expectation_gap = detail::expectation_gap_from(gaps, options.confidence, context.privacy());
       if (!lv.expectation_gap.suppressed && !relation.empty()) {
         const double n = static_cast<double>(relation.size());
         lv.share_above = static_cast<double>(std::count(relation.begin(), relation.end(), 1)) / n;
@@ -510,9 +451,9 @@ CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const fr
                (promoted.empty() ? "not promoted" : "promoted") + "; both groups are needed";
   } else {
     s.available = true;
-    if (!options.privacy.allows(promoted.size()) || !options.privacy.allows(not_promoted.size())) {
+    if (!context.privacy().allows(promoted.size()) || !context.privacy().allows(not_promoted.size())) {
       s.suppressed = true;
-      s.note = options.privacy.marker(std::min(promoted.size(), not_promoted.size())) + " (smaller outcome group)";
+      s.note = context.privacy().marker(std::min(promoted.size(), not_promoted.size())) + " (smaller outcome group)";
     } else {
       const detail::sample_summary p = detail::summarise_sample(promoted, options.confidence);
       const detail::sample_summary q = detail::summarise_sample(not_promoted, options.confidence);
@@ -538,11 +479,5 @@ CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const fr
   return out;
 }
 
-CALIBRA_INLINE level_inference infer_levels(const ratings_table& table, const competency_scores& scores,
-                                    const level_options& options) {
-  if (!table.framework_ptr())
-    throw invalid_argument("calibration", "level inference: the ratings table has no framework");
-  return infer_levels(table, table.framework(), scores, options);
-}
 
 }  // namespace calibra::calibration

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <calibra/config.hpp>
+#include <calibra/calibration/context.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/detail/names.hpp>
@@ -43,18 +44,6 @@ namespace calibra::calibration {
 namespace detail {
 
 double ratee_nan();
-
-/// Throws invalid_argument unless `scores` fit `fw` and `fw` fits the table
-/// (same competencies and career levels, since the table's rows hold
-/// indices into its own framework).
-void check_ratee_inputs(const ratings_table& table, const framework& fw, const competency_scores& scores,
-                               const char* analysis);
-
-/// The period an analysis of "the current state" describes: the requested
-/// one, else the period the scores describe, else the latest period of the
-/// table.  Empty only for a table without periods.
-std::optional<std::uint32_t> analysed_period(const ratings_table& table, const competency_scores& scores,
-                                                    std::optional<std::uint32_t> requested, const char* analysis);
 
 /// Where a ratee stands in the analysed period.
 struct ratee_standing {
@@ -107,10 +96,9 @@ void check_tolerance(double tolerance, const char* analysis);
 
 // ---- options and results ---------------------------------------------------------
 
+/// Level inference reads the context's scores, and the career levels and
+/// promotion outcomes of the context's analysed period.
 struct level_options {
-  /// The period whose career levels and outcomes are used (table period id);
-  /// default: the scores' period, else the latest period.
-  std::optional<std::uint32_t> period;
   /// A ratee meets an expectation when score >= expectation - tolerance.
   double tolerance = 0.25;
   /// How a competency without a score counts when checking a career level:
@@ -122,7 +110,6 @@ struct level_options {
   /// |mean gap| in levels from which a competency's anchors are called too
   /// easy or too hard (the interval must exclude zero too).
   double verdict_threshold = 0.5;
-  privacy_policy privacy;
 
   void validate() const;
 };
@@ -311,12 +298,7 @@ anchor_verdict judge_anchors(const expectation_gap_summary& g, double threshold)
 /// ratee with scores.  Throws invalid_argument for bad options or scores
 /// that do not fit the framework; data that cannot support a part returns
 /// it with available = false and a reason.
-level_inference infer_levels(const ratings_table& table, const framework& fw, const competency_scores& scores,
-                                    const level_options& options = {});
-
-/// The same, against the framework the table was read with.
-level_inference infer_levels(const ratings_table& table, const competency_scores& scores,
-                                    const level_options& options = {});
+level_inference infer_levels(const calibration_context& context, const level_options& options = {});
 
 }  // namespace calibra::calibration
 

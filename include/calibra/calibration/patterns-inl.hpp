@@ -72,12 +72,13 @@ for (const archetype& a : fw.archetypes()) {
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE patterns_result analyse_patterns(const ratings_table& table, const framework& fw,
-                                        const competency_scores& scores, const pattern_options& options) {
+CALIBRA_INLINE patterns_result analyse_patterns(const calibration_context& context, const pattern_options& options) {
   options.validate();
-  detail::check_ratee_inputs(table, fw, scores, "patterns");
+  const ratings_table& table = context.table();
+  const framework& fw = context.framework();
+  const competency_scores& scores = context.scores("patterns");
   patterns_result out;
-  out.period = detail::analysed_period(table, scores, options.period, "patterns");
+  out.period = context.period();
   out.score_method = scores.method;
   out.min_similarity = options.min_similarity;
   const std::size_t n_comp = fw.competencies().size();
@@ -143,15 +144,9 @@ CALIBRA_INLINE patterns_result analyse_patterns(const ratings_table& table, cons
   return out;
 }
 
-CALIBRA_INLINE patterns_result analyse_patterns(const ratings_table& table, const competency_scores& scores,
-                                        const pattern_options& options) {
-  if (!table.framework_ptr()) throw invalid_argument("calibration", "patterns: the ratings table has no framework");
-  return analyse_patterns(table, table.framework(), scores, options);
-}
 
 CALIBRA_INLINE auto team_options::validate() const -> void {
   if (top == 0) throw invalid_argument("calibration", "team: top must be at least 1");
-  privacy.validate();
 }
 
 }  // namespace calibra::calibration
@@ -171,9 +166,12 @@ CALIBRA_INLINE std::vector<std::pair<std::uint32_t, std::uint32_t>> manager_pair
   return pairs;
 }
 
-CALIBRA_INLINE team_result build_team(const ratings_table& table, const framework& fw, const competency_scores& scores,
-                              const team_options& options, std::optional<std::uint32_t> period,
-                              std::optional<std::uint32_t> manager, const std::vector<std::uint32_t>& members) {
+CALIBRA_INLINE team_result build_team(const calibration_context& context, const competency_scores& scores,
+                                      const team_options& options, std::optional<std::uint32_t> manager,
+                                      const std::vector<std::uint32_t>& members) {
+  const ratings_table& table = context.table();
+  const framework& fw = context.framework();
+  const std::optional<std::uint32_t> period = context.period();
   team_result t;
   t.period = period;
   t.manager = manager;
@@ -199,8 +197,8 @@ CALIBRA_INLINE team_result build_team(const ratings_table& table, const framewor
     t.reason = manager ? "no ratee of manager '" + table.raters()[*manager] + "' has scores" : "no ratee has scores";
     return t;
   }
-  t.suppressed = !options.privacy.allows(t.ratees.size());
-  if (t.suppressed) t.note = options.privacy.marker(t.ratees.size());
+  t.suppressed = !context.privacy().allows(t.ratees.size());
+  if (t.suppressed) t.note = context.privacy().marker(t.ratees.size());
   for (std::size_t c = 0; c < n_comp; ++c) {
     team_competency tc;
     tc.competency = c;
@@ -211,9 +209,9 @@ CALIBRA_INLINE team_result build_team(const ratings_table& table, const framewor
       sum += gap;
       ++tc.n_ratees;
     }
-    if (!options.privacy.allows(tc.n_ratees) || t.suppressed) {
+    if (!context.privacy().allows(tc.n_ratees) || t.suppressed) {
       tc.suppressed = true;
-      tc.note = options.privacy.marker(t.suppressed ? t.ratees.size() : tc.n_ratees);
+      tc.note = context.privacy().marker(t.suppressed ? t.ratees.size() : tc.n_ratees);
     } else {
       tc.mean_expectation_gap = sum / static_cast<double>(tc.n_ratees);
     }
@@ -239,12 +237,12 @@ CALIBRA_INLINE team_result build_team(const ratings_table& table, const framewor
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE team_result analyse_team(const ratings_table& table, const framework& fw,
-                                        const competency_scores& scores, std::optional<std::uint32_t> manager,
+CALIBRA_INLINE team_result analyse_team(const calibration_context& context, std::optional<std::uint32_t> manager,
                                         const team_options& options) {
   options.validate();
-  detail::check_ratee_inputs(table, fw, scores, "team");
-  const auto period = detail::analysed_period(table, scores, options.period, "team");
+  const ratings_table& table = context.table();
+  const competency_scores& scores = context.scores("team");
+  const auto period = context.period();
   std::vector<std::uint32_t> members;
   if (!manager) {
     members = scores.ratees;
@@ -256,23 +254,21 @@ CALIBRA_INLINE team_result analyse_team(const ratings_table& table, const framew
     for (const auto& [rater, ratee] : detail::manager_pairs(table, period))
       if (rater == *manager) members.push_back(ratee);
   }
-  return detail::build_team(table, fw, scores, options, period, manager, members);
+  return detail::build_team(context, scores, options, manager, members);
 }
 
-CALIBRA_INLINE std::vector<team_result> analyse_manager_teams(const ratings_table& table, const framework& fw,
-                                                      const competency_scores& scores,
-                                                      const team_options& options) {
+CALIBRA_INLINE std::vector<team_result> analyse_manager_teams(const calibration_context& context,
+                                                              const team_options& options) {
   options.validate();
-  detail::check_ratee_inputs(table, fw, scores, "team");
-  const auto period = detail::analysed_period(table, scores, options.period, "team");
-  const auto pairs = detail::manager_pairs(table, period);
+  const competency_scores& scores = context.scores("team");
+  const auto pairs = detail::manager_pairs(context.table(), context.period());
   std::vector<team_result> out;
   std::size_t a = 0;
   while (a < pairs.size()) {
     std::size_t b = a;
     std::vector<std::uint32_t> members;
     while (b < pairs.size() && pairs[b].first == pairs[a].first) members.push_back(pairs[b++].second);
-    out.push_back(detail::build_team(table, fw, scores, options, period, pairs[a].first, members));
+    out.push_back(detail::build_team(context, scores, options, pairs[a].first, members));
     a = b;
   }
   return out;

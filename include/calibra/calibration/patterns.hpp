@@ -42,10 +42,9 @@
 
 namespace calibra::calibration {
 
+/// Patterns read the context's scores and each ratee's career level in the
+/// context's analysed period.
 struct pattern_options {
-  /// Table period id whose career levels are used; default: the scores'
-  /// period, else the latest.
-  std::optional<std::uint32_t> period;
   /// A best archetype with a similarity below this is not a clear match.
   double min_similarity = 0.3;
 
@@ -94,21 +93,15 @@ std::vector<std::vector<double>> archetype_vectors(const framework& fw);
 
 /// Area and quadrant profiles and archetype matches of every ratee with
 /// scores.
-patterns_result analyse_patterns(const ratings_table& table, const framework& fw,
-                                        const competency_scores& scores, const pattern_options& options = {});
-
-patterns_result analyse_patterns(const ratings_table& table, const competency_scores& scores,
-                                        const pattern_options& options = {});
+patterns_result analyse_patterns(const calibration_context& context, const pattern_options& options = {});
 
 // ---- teams ---------------------------------------------------------------------------
 
+/// Teams read the context's scores; the context's analysed period decides
+/// career levels and who manages whom, its privacy rule what is shown.
 struct team_options {
-  /// Table period id; default: the scores' period, else the latest.  It
-  /// decides career levels and who manages whom.
-  std::optional<std::uint32_t> period;
   /// How many strengths and gaps to list.
   std::size_t top = 3;
-  privacy_policy privacy;
 
   void validate() const;
 };
@@ -148,23 +141,20 @@ namespace detail {
 std::vector<std::pair<std::uint32_t, std::uint32_t>> manager_pairs(const ratings_table& table,
                                                                           std::optional<std::uint32_t> period);
 
-team_result build_team(const ratings_table& table, const framework& fw, const competency_scores& scores,
-                              const team_options& options, std::optional<std::uint32_t> period,
-                              std::optional<std::uint32_t> manager, const std::vector<std::uint32_t>& members);
+team_result build_team(const calibration_context& context, const competency_scores& scores,
+                       const team_options& options, std::optional<std::uint32_t> manager,
+                       const std::vector<std::uint32_t>& members);
 
 }  // namespace detail
 
 /// The team of one manager (a rater id with manager-role ratings in the
 /// analysed period), or of every ratee with scores when `manager` is empty.
-team_result analyse_team(const ratings_table& table, const framework& fw, const competency_scores& scores,
-                                std::optional<std::uint32_t> manager = std::nullopt,
-                                const team_options& options = {});
+team_result analyse_team(const calibration_context& context, std::optional<std::uint32_t> manager = std::nullopt,
+                         const team_options& options = {});
 
 /// One team per rater with manager-role ratings in the analysed period,
 /// ascending rater id.
-std::vector<team_result> analyse_manager_teams(const ratings_table& table, const framework& fw,
-                                                      const competency_scores& scores,
-                                                      const team_options& options = {});
+std::vector<team_result> analyse_manager_teams(const calibration_context& context, const team_options& options = {});
 
 }  // namespace calibra::calibration
 

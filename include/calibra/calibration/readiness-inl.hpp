@@ -57,12 +57,13 @@ CALIBRA_INLINE std::optional<readiness_summary> parse_readiness_summary(std::str
   return calibra::detail::value_of<readiness_summary>(detail::readiness_summary_names, text);
 }
 
-CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, const framework& fw,
-                                         const competency_scores& scores, const readiness_options& options) {
+CALIBRA_INLINE readiness_result assess_readiness(const calibration_context& context, const readiness_options& options) {
   options.validate();
-  detail::check_ratee_inputs(table, fw, scores, "readiness");
+  const ratings_table& table = context.table();
+  const framework& fw = context.framework();
+  const competency_scores& scores = context.scores("readiness");
   readiness_result out;
-  out.period = detail::analysed_period(table, scores, options.period, "readiness");
+  out.period = context.period();
   out.score_method = scores.method;
   out.confidence = options.confidence;
   out.tolerance = options.tolerance;
@@ -165,10 +166,5 @@ CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, con
   return out;
 }
 
-CALIBRA_INLINE readiness_result assess_readiness(const ratings_table& table, const competency_scores& scores,
-                                         const readiness_options& options) {
-  if (!table.framework_ptr()) throw invalid_argument("calibration", "readiness: the ratings table has no framework");
-  return assess_readiness(table, table.framework(), scores, options);
-}
 
 }  // namespace calibra::calibration

@@ -33,10 +33,9 @@
 
 namespace calibra::calibration {
 
+/// Readiness reads the context's scores and each ratee's career level in the
+/// context's analysed period.
 struct readiness_options {
-  /// Table period id whose career levels are used; default: the scores'
-  /// period, else the latest.
-  std::optional<std::uint32_t> period;
   /// Two-sided confidence of the interval that judges each competency.
   double confidence = 0.80;
   /// A competency is met at score >= target - tolerance (levels.hpp's rule).
@@ -141,12 +140,7 @@ struct readiness_result {
 
 /// Readiness of every ratee with scores for each step up from their career
 /// level in the analysed period.
-readiness_result assess_readiness(const ratings_table& table, const framework& fw,
-                                         const competency_scores& scores, const readiness_options& options = {});
-
-/// The same, against the framework the table was read with.
-readiness_result assess_readiness(const ratings_table& table, const competency_scores& scores,
-                                         const readiness_options& options = {});
+readiness_result assess_readiness(const calibration_context& context, const readiness_options& options = {});
 
 }  // namespace calibra::calibration
 

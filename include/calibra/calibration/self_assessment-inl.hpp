@@ -43,7 +43,6 @@ CALIBRA_INLINE auto self_assessment_options::validate() const -> void {
          std::to_string(conversation_min_self_gap));
   if (!(confidence > 0 && confidence < 1))
     fail("self_assessment: confidence must be strictly between 0 and 1, got " + std::to_string(confidence));
-  privacy.validate();
 }
 
 }  // namespace calibra::calibration
@@ -85,9 +84,10 @@ CALIBRA_INLINE void suppress(self_inflation& s, const privacy_policy& privacy) {
 
 namespace calibra::calibration {
 
-CALIBRA_INLINE self_assessment_result analyse_self_assessment(const ratings_table& table,
-                                                      const self_assessment_options& options) {
+CALIBRA_INLINE self_assessment_result analyse_self_assessment(const calibration_context& context,
+                                                              const self_assessment_options& options) {
   options.validate();
+  const ratings_table& table = context.table();
   self_assessment_result result;
   result.confidence = options.confidence;
   const std::size_t n_competencies = table.n_competencies();
@@ -95,11 +95,7 @@ CALIBRA_INLINE self_assessment_result analyse_self_assessment(const ratings_tabl
     result.reason = "no ratings";
     return result;
   }
-  if (options.period && *options.period >= table.periods().size())
-    throw invalid_argument("calibration", "self_assessment: period id " + std::to_string(*options.period) +
-                                              " is not a period of the table (" +
-                                              std::to_string(table.periods().size()) + " periods)");
-  const std::uint32_t period = options.period.value_or(static_cast<std::uint32_t>(table.periods().size() - 1));
+  const std::uint32_t period = *context.period();
   result.period = period;
   const std::string period_name = table.periods()[period];
   for (std::size_t c = 0; c < n_competencies; ++c) {
@@ -191,11 +187,11 @@ CALIBRA_INLINE self_assessment_result analyse_self_assessment(const ratings_tabl
     if (by_competency[c].empty()) continue;
     self_inflation s = detail::mean_with_t_interval(by_competency[c], options.confidence);
     s.competency = static_cast<std::uint32_t>(c);
-    if (!options.privacy.allows(s.n_ratees)) detail::suppress(s, options.privacy);
+    if (!context.privacy().allows(s.n_ratees)) detail::suppress(s, context.privacy());
     result.inflation[c] = std::move(s);
   }
   result.overall = detail::mean_with_t_interval(ratee_means, options.confidence);
-  if (!options.privacy.allows(result.overall.n_ratees)) detail::suppress(result.overall, options.privacy);
+  if (!context.privacy().allows(result.overall.n_ratees)) detail::suppress(result.overall, context.privacy());
   return result;
 }
 

@@ -31,6 +31,7 @@
 #pragma once
 
 #include <calibra/config.hpp>
+#include <calibra/calibration/context.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/detail/names.hpp>
@@ -46,9 +47,9 @@
 
 namespace calibra::calibration {
 
+/// The comparison is made in the context's analysed period, and its
+/// aggregates follow the context's privacy rule.
 struct self_assessment_options {
-  /// Period compared; empty: the latest period of the table.
-  std::optional<std::uint32_t> period;
   /// Whose view the self rating is compared with.
   std::vector<rater_role> comparison_roles{rater_role::manager};
   /// |gap| in levels from which a competency becomes a conversation topic.
@@ -56,7 +57,6 @@ struct self_assessment_options {
   /// Topics listed per ratee (the count is always complete).
   std::size_t max_topics = 5;
   double confidence = 0.95;
-  privacy_policy privacy;
 
   void validate() const;
 };
@@ -150,12 +150,12 @@ void suppress(self_inflation& s, const privacy_policy& privacy);
 }  // namespace detail
 
 /// Self vs comparison-role gaps in one period, the conversation list and
-/// self-inflation per competency.  Throws invalid_argument for bad options
-/// or a period outside the table; returns available = false when the
+/// self-inflation per competency, in the context's analysed period.  Throws
+/// invalid_argument for bad options; returns available = false when the
 /// period has no self ratings or no comparison ratings, or no ratee has
 /// both on some competency.
-self_assessment_result analyse_self_assessment(const ratings_table& table,
-                                                      const self_assessment_options& options = {});
+self_assessment_result analyse_self_assessment(const calibration_context& context,
+                                               const self_assessment_options& options = {});
 
 }  // namespace calibra::calibration
 
