@@ -78,4 +78,48 @@ std::string to_json(const cal::calibration_report& report, const cal::ratings_ta
   return doc.dump(2) + "\n";
 }
 
+std::string to_json(const cal::severity_fit& fit, const cal::ratings_table& table) {
+  return io::detail::to_json_value(fit, table).dump();
+}
+std::string to_json(const cal::rater_network& network, const cal::ratings_table& table) {
+  return io::detail::to_json_value(network, table).dump();
+}
+std::string to_json(const cal::anchors_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string to_json(const cal::self_assessment_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string to_json(const cal::drift_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string to_json(const cal::decision_study_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string to_json(const cal::level_inference& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string validation_to_json(const cal::level_inference& result, const cal::ratings_table& table) {
+  return io::detail::matrix_validation_section(result, table).dump();
+}
+std::string to_json(const cal::readiness_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string to_json(const cal::patterns_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string to_json(const cal::development_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string to_json(const cal::team_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+std::string to_json(const cal::team_result& whole, const std::vector<cal::team_result>& managers,
+                    const cal::ratings_table& table) {
+  return io::detail::team_section(whole, managers, table).dump();
+}
+std::string to_json(const cal::feedback_result& result, const cal::ratings_table& table) {
+  return io::detail::to_json_value(result, table).dump();
+}
+
 }  // namespace calibra
