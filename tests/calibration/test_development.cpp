@@ -22,6 +22,8 @@ using namespace calibra::calibration;
 
 namespace {
 
+using calibra_test::scores_of;
+
 using calibra_test::find_ratee;
 using calibra_test::one_rating_each;
 
@@ -37,20 +39,6 @@ std::shared_ptr<const framework> plan_framework() {
                                            base.expectations());
 }
 
-competency_scores scores_of(const ratings_table& table, const std::map<std::string, std::vector<double>>& rows) {
-  competency_scores s;
-  std::map<std::uint32_t, const std::vector<double>*> by_id;
-  for (const auto& [name, values] : rows) by_id[*table.ratees().find(name)] = &values;
-  const auto n = static_cast<Eigen::Index>(by_id.size());
-  s.value.resize(n, 4);
-  Eigen::Index i = 0;
-  for (const auto& [id, values] : by_id) {
-    s.ratees.push_back(id);
-    for (Eigen::Index c = 0; c < 4; ++c) s.value(i, c) = (*values)[static_cast<std::size_t>(c)];
-    ++i;
-  }
-  return s;
-}
 
 }  // namespace
 

@@ -28,29 +28,14 @@ using namespace calibra::calibration;
 
 namespace {
 
+using calibra_test::scores_of;
+
 using calibra_test::find_ratee;
 using calibra_test::one_rating_each;
 using calibra_test::person;
 
 const double no_score = std::numeric_limits<double>::quiet_NaN();
 
-competency_scores scores_of(const ratings_table& table, const std::map<std::string, std::vector<double>>& rows) {
-  competency_scores s;
-  std::map<std::uint32_t, const std::vector<double>*> by_id;
-  for (const auto& [name, values] : rows) by_id[*table.ratees().find(name)] = &values;
-  const auto cols = static_cast<Eigen::Index>(table.n_competencies());
-  s.value.resize(static_cast<Eigen::Index>(by_id.size()), cols);
-  s.se = Eigen::MatrixXd::Constant(s.value.rows(), cols, no_score);
-  s.n = Eigen::MatrixXi::Constant(s.value.rows(), cols, 1);
-  Eigen::Index i = 0;
-  for (const auto& [id, values] : by_id) {
-    s.ratees.push_back(id);
-    for (Eigen::Index c = 0; c < cols; ++c) s.value(i, c) = (*values)[static_cast<std::size_t>(c)];
-    ++i;
-  }
-  s.method = "hand-built";
-  return s;
-}
 
 std::size_t level(const framework& fw, const std::string& id) { return *fw.ladder().index_of(id); }
 
@@ -276,18 +261,18 @@ TEST_CASE("levels: promotion separation, Hedges' g and AUC against peers", "[lev
   const std::vector<double> promoted{0.3, 0.1, -0.2, 0.5, 0.0, 0.25};
   const std::vector<double> not_promoted{-0.4, -0.1, -0.6, 0.1, -0.3};
   std::vector<person> people;
-  std::map<std::string, std::vector<double>> rows;
+  std::map<std::string, calibra_test::scored_row> rows;
   const auto add = [&](const std::vector<double>& xs, promotion_outcome o, const std::string& prefix) {
     for (std::size_t k = 0; k < xs.size(); ++k) {
       const std::string name = prefix + std::to_string(k);
       people.push_back({name, "junior", o});
-      rows[name] = {3 + xs[k], 2 + xs[k], 2 + xs[k], 1 + xs[k]};
+      rows.insert_or_assign(name, calibra_test::scored_row{3 + xs[k], 2 + xs[k], 2 + xs[k], 1 + xs[k]});
     }
   };
   add(promoted, promotion_outcome::promoted, "p");
   add(not_promoted, promotion_outcome::not_promoted, "n");
   people.push_back({"top", "senior", promotion_outcome::not_promoted});  // no next level: left out
-  rows["top"] = {3, 3, 3, 2};
+  rows.insert_or_assign("top", calibra_test::scored_row{3, 3, 3, 2});
   const auto t = one_rating_each(fw, people);
   const auto scores = scores_of(t, rows);
 

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "../framework/small_framework.hpp"
+#include "../support/hand_ratings.hpp"
 
 #include <cmath>
 #include <limits>
@@ -23,6 +24,8 @@ using namespace calibra;
 using namespace calibra::calibration;
 
 namespace {
+
+using calibra_test::scores_of;
 
 const double no_score = std::numeric_limits<double>::quiet_NaN();
 
@@ -70,21 +73,6 @@ ratings_table table_of(const std::shared_ptr<const framework>& fw, const std::ve
   return builder.finish();
 }
 
-competency_scores scores_of(const ratings_table& table, const std::map<std::string, std::vector<double>>& rows) {
-  competency_scores s;
-  std::map<std::uint32_t, const std::vector<double>*> by_id;
-  for (const auto& [name, values] : rows) by_id[*table.ratees().find(name)] = &values;
-  const auto n = static_cast<Eigen::Index>(by_id.size());
-  s.value.resize(n, 4);
-  s.n = Eigen::MatrixXi::Constant(n, 4, 1);
-  Eigen::Index i = 0;
-  for (const auto& [id, values] : by_id) {
-    s.ratees.push_back(id);
-    for (Eigen::Index c = 0; c < 4; ++c) s.value(i, c) = (*values)[static_cast<std::size_t>(c)];
-    ++i;
-  }
-  return s;
-}
 
 }  // namespace
 

@@ -26,35 +26,17 @@ using namespace calibra::calibration;
 
 namespace {
 
+/// Hand-set scores, as if from two ratings per cell.
+competency_scores scores_of(const ratings_table& table, const std::map<std::string, calibra_test::scored_row>& rows) {
+  return calibra_test::scores_of(table, rows, 2);
+}
+
 using calibra_test::find_ratee;
 using calibra_test::one_rating_each;
 
 const double no_value = std::numeric_limits<double>::quiet_NaN();
 
-struct scored {
-  std::vector<double> value, se;
-};
 
-competency_scores scores_of(const ratings_table& table, const std::map<std::string, scored>& rows) {
-  competency_scores s;
-  std::map<std::uint32_t, const scored*> by_id;
-  for (const auto& [name, values] : rows) by_id[*table.ratees().find(name)] = &values;
-  const auto n = static_cast<Eigen::Index>(by_id.size());
-  s.value.resize(n, 4);
-  s.se.resize(n, 4);
-  s.n = Eigen::MatrixXi::Constant(n, 4, 2);
-  Eigen::Index i = 0;
-  for (const auto& [id, values] : by_id) {
-    s.ratees.push_back(id);
-    for (Eigen::Index c = 0; c < 4; ++c) {
-      s.value(i, c) = values->value[static_cast<std::size_t>(c)];
-      s.se(i, c) = values->se.empty() ? no_value : values->se[static_cast<std::size_t>(c)];
-    }
-    ++i;
-  }
-  s.method = "hand-built";
-  return s;
-}
 
 }  // namespace
 

@@ -6,17 +6,26 @@
 //     the built-in framework (table_from_text);
 //   * one manager rating per person, carrying the person's career level and
 //     promotion outcome, for the analyses that read scores built by hand and
-//     take only people, levels and outcomes from the table (one_rating_each).
+//     take only people, levels and outcomes from the table (one_rating_each),
+//     with the scores themselves set by hand (scores_of).
 // find_ratee looks a person's entry up in an analysis result by name.
 #pragma once
 
 #include <calibra/calibration/ratings.hpp>
+#include <calibra/calibration/scores.hpp>
 #include <calibra/framework/builtin.hpp>
 
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace calibra_test {
@@ -85,6 +94,42 @@ inline calibra::calibration::ratings_table one_rating_each(const std::shared_ptr
     builder.add(r);
   }
   return builder.finish();
+}
+
+/// One ratee's hand-set scores: a value per competency (NaN: no score) and,
+/// optionally, a standard error per competency.
+struct scored_row {
+  std::vector<double> value, se;
+  scored_row(std::initializer_list<double> values) : value(values) {}
+  scored_row(std::vector<double> values, std::vector<double> ses) : value(std::move(values)), se(std::move(ses)) {}
+};
+
+/// Ratee x competency scores set by hand, for testing the ratee analyses
+/// without a severity fit: rows by ratee name (ascending ratee id, as
+/// competency_scores requires), NaN standard errors where none is given,
+/// and `ratings_per_cell` as every cell's rating count.
+inline calibra::calibration::competency_scores scores_of(const calibra::calibration::ratings_table& table,
+                                                         const std::map<std::string, scored_row>& rows,
+                                                         int ratings_per_cell = 1) {
+  calibra::calibration::competency_scores s;
+  std::map<std::uint32_t, const scored_row*> by_id;
+  for (const auto& [name, row] : rows) by_id[*table.ratees().find(name)] = &row;
+  const auto n = static_cast<Eigen::Index>(by_id.size());
+  const auto cols = static_cast<Eigen::Index>(table.n_competencies());
+  s.value.resize(n, cols);
+  s.se = Eigen::MatrixXd::Constant(n, cols, std::numeric_limits<double>::quiet_NaN());
+  s.n = Eigen::MatrixXi::Constant(n, cols, ratings_per_cell);
+  Eigen::Index i = 0;
+  for (const auto& [id, row] : by_id) {
+    s.ratees.push_back(id);
+    for (Eigen::Index c = 0; c < cols; ++c) {
+      s.value(i, c) = row->value.at(static_cast<std::size_t>(c));
+      if (!row->se.empty()) s.se(i, c) = row->se.at(static_cast<std::size_t>(c));
+    }
+    ++i;
+  }
+  s.method = "hand-built";
+  return s;
 }
 
 /// The entry for `name` in `result.ratees` (any result whose ratees carry a
