@@ -132,7 +132,10 @@ CALIBRA_INLINE readiness_result assess_readiness(const calibration_context& cont
         sd.push_back(item.point_only ? 0.0 : item.se);
         threshold.push_back(item.threshold);
       }
-      s.probability = probability_meets_all(value, sd, has_shared ? scores.shared_se[i] : 0.0, threshold);
+      double shared = has_shared ? scores.shared_se[i] : 0.0;
+      if (s.on_track && scores.next_step_se.size() == static_cast<Eigen::Index>(scores.ratees.size()))
+        shared = std::hypot(shared, scores.next_step_se[i]);
+      s.probability = probability_meets_all(value, sd, shared, threshold);
       s.verdict = s.probability <= options.not_ready_probability               ? readiness_verdict::not_ready
                   : s.probability >= options.ready_probability && !unscored ? readiness_verdict::ready
                                                                               : readiness_verdict::too_uncertain;

@@ -43,7 +43,7 @@ struct readiness_options {
   /// The verdict of a step from the probability that every promotion-gap
   /// competency is met (meets.hpp): ready at or above ready_probability,
   /// not ready at or below not_ready_probability, too uncertain between.
-  double ready_probability = 0.75;
+  double ready_probability = 0.6;
   double not_ready_probability = 0.25;
 
   void validate() const;

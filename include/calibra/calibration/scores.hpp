@@ -42,6 +42,11 @@ struct competency_scores {
   /// (meets.hpp).  Empty when unknown (observed means): the competencies'
   /// errors are then treated as independent.
   Eigen::VectorXd shared_se;
+  /// Per row, the SD of a further error part that only the competencies
+  /// raised by the ratee's on-track next step share (the severity model's
+  /// next-step effect); empty or 0 when the scores have none.  Readiness
+  /// for that step adds it to shared_se.
+  Eigen::VectorXd next_step_se;
   /// The period the scores describe; empty when they pool every period.
   std::optional<std::uint32_t> period;
   /// How the values were obtained ("observed mean", "severity-adjusted"...).

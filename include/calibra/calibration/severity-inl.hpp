@@ -3,6 +3,7 @@
 #pragma once
 
 #include <calibra/calibration/severity.hpp>
+#include <calibra/calibration/levels.hpp>
 
 #include <calibra/calibration/connectivity.hpp>
 #include <calibra/calibration/meets.hpp>
@@ -557,6 +558,30 @@ CALIBRA_INLINE ratee_cells make_ratee_cells(const severity_design& d) {
 /// The crossed random-effects fit (severity_model::random_effects): fills
 /// `fit` from the REML fit of
 ///   level = mu + competency + period + ratee + (ratee x competency) - severity + e.
+CALIBRA_INLINE next_step_grouping next_step_groups(const framework& fw, const severity_design& d,
+                                                   const ratee_cells& cells) {
+  // Per career level, which competencies the on-track next step raises.
+  const detail::track_walks walks(fw);
+  const std::size_t n_levels = fw.ladder().size(), n_comp = fw.competencies().size();
+  std::vector<bool> rises(n_levels * n_comp, false);
+  for (std::size_t l = 0; l < n_levels; ++l)
+    if (const auto next = walks.next_on_track(l))
+      for (std::size_t c = 0; c < n_comp; ++c)
+        rises[l * n_comp + c] = detail::expectation_at(fw, *next, c) > detail::expectation_at(fw, l, c);
+  next_step_grouping out;
+  out.codes.resize(d.rows());
+  out.raised.resize(d.rows());
+  std::vector<std::uint32_t> code_of(2 * d.n_ratees(), UINT32_MAX);
+  for (std::size_t i = 0; i < d.rows(); ++i) {
+    const bool gap = rises[d.career_level[i] * n_comp + d.competency_ids[d.competency[i]]];
+    std::uint32_t& k = code_of[2 * cells.ratee_code[i] + (gap ? 1 : 0)];
+    if (k == UINT32_MAX) k = static_cast<std::uint32_t>(out.groups++);
+    out.codes[i] = k;
+    out.raised[i] = gap;
+  }
+  return out;
+}
+
 CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severity_design& d,
                                         const severity_options& options, severity_fit& fit) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -603,11 +628,15 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   }
 
   mixed_model_fit m;
+  next_step_grouping step;
   std::vector<std::uint32_t> profile_code;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> profile_cells;
   for (;;) {
     std::tie(profile_code, profile_cells) = profile_design(by_level);
     std::vector<mixed_factor> random{{"rater", d.rater, n_raters}, {"ratee", cells.ratee_code, n_ratees}};
+    step = by_level && options.next_step_effects && n_comp > 1 ? next_step_groups(table.framework(), d, cells)
+                                                                : next_step_grouping{};
+    if (!step.codes.empty()) random.push_back({"ratee:next-step", step.codes, step.groups});
     if (with_cells) random.push_back({"ratee:competency", cells.cell_code, cell_ratee.size()});
     std::vector<mixed_factor> fixed;
     if (profile_cells.size() > 1) fixed.push_back({"profile", profile_code, profile_cells.size()});
@@ -718,7 +747,9 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   const mixed_random_factor& ratees = m.random[1];
   fit.rater_variance = raters.variance;
   fit.ratee_variance = ratees.variance;
-  fit.ratee_competency_variance = with_cells ? m.random[2].variance : 0.0;
+  const std::size_t cell_factor = step.codes.empty() ? 2 : 3;
+  fit.ratee_competency_variance = with_cells ? m.random[cell_factor].variance : 0.0;
+  fit.next_step_variance = step.codes.empty() ? 0.0 : m.random[2].variance;
   fit.residual_sd = m.sigma;
   fit.dof = n - p;
   fit.solver = "sparse LDLT with AMD ordering, REML";
@@ -734,21 +765,49 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   for (std::size_t cell = 0; cell < cell_ratee.size(); ++cell) {
     const auto row = static_cast<Eigen::Index>(cell_ratee[cell]);
     const auto col = static_cast<Eigen::Index>(d.competency_ids[cell_competency[cell]]);
-    fit.ratee_competency_effects(row, col) = with_cells ? m.random[2].mode[cell] : 0.0;
-    fit.ratee_competency_sd(row, col) = with_cells ? m.random[2].conditional_sd[cell] : 0.0;
+    fit.ratee_competency_effects(row, col) = with_cells ? m.random[cell_factor].mode[cell] : 0.0;
+    fit.ratee_competency_sd(row, col) = with_cells ? m.random[cell_factor].conditional_sd[cell] : 0.0;
   }
+  // The next-step group effects, spread over the cells they apply to.
+  fit.ratee_step_effects = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_ratees), cols);
+  fit.ratee_step_sd = fit.ratee_step_effects;
+  if (!step.codes.empty())
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto row = static_cast<Eigen::Index>(cells.ratee_code[i]);
+      const auto col = static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]);
+      fit.ratee_step_effects(row, col) = m.random[2].mode[step.codes[i]];
+      fit.ratee_step_sd(row, col) = m.random[2].conditional_sd[step.codes[i]];
+    }
 
-  // Residuals per rater, for the fit mean square.
+  // Residuals per rater, for the fit mean square; per next-step group, for
+  // the person's own mean deviation on the group (see fair_scores).
   std::vector<double> rater_rss(n_raters, 0.0);
+  std::vector<double> group_sum(step.groups, 0.0), group_n(step.groups, 0.0);
   for (std::size_t e = 0; e < n_ratees; ++e)
     for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i) {
-      const double cell = with_cells ? fit.ratee_competency_effects(static_cast<Eigen::Index>(e),
-                                                                    static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]))
-                                     : 0.0;
+      const double cell = (with_cells ? fit.ratee_competency_effects(static_cast<Eigen::Index>(e),
+                                                                     static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]))
+                                      : 0.0) +
+                          (step.codes.empty() ? 0.0 : m.random[2].mode[step.codes[i]]);
       const double predicted = coefficient(0) + value_of(profile_code[i]) +
                                value_of(period_index(d.period[i])) + raters.mode[d.rater[i]] + ratees.mode[e] + cell;
       const double residual = d.level[i] - predicted;
       rater_rss[d.rater[i]] += residual * residual;
+      if (!step.codes.empty()) {
+        group_sum[step.codes[i]] += residual + cell;
+        group_n[step.codes[i]] += 1;
+      }
+    }
+  fit.ratee_step_own = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_ratees), cols);
+  fit.ratee_step_count = fit.ratee_step_own;
+  fit.ratee_step_raised = fit.ratee_step_own;
+  if (!step.codes.empty())
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto row = static_cast<Eigen::Index>(cells.ratee_code[i]);
+      const auto col = static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]);
+      fit.ratee_step_own(row, col) = group_sum[step.codes[i]] / group_n[step.codes[i]];
+      fit.ratee_step_raised(row, col) = step.raised[i] ? 1.0 : 0.0;
+      fit.ratee_step_count(row, col) = group_n[step.codes[i]];
     }
 
   const boost::math::normal_distribution<double> normal;
@@ -1149,6 +1208,7 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
     std::vector<std::size_t> position_of(table.ratees().size(), std::size_t(-1));
     for (std::size_t k = 0; k < ratees.size(); ++k) position_of[ratees[k]] = k;
     scores.shared_se.resize(rows);
+    scores.next_step_se = Eigen::VectorXd::Zero(rows);
     for (Eigen::Index i = 0; i < rows; ++i) {
       const std::uint32_t ratee = scores.ratees[static_cast<std::size_t>(i)];
       const std::size_t k = position_of[ratee];
@@ -1168,10 +1228,18 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
           fixed = profile_mean(*profile_row, c);
           fixed_se = profile_se(*profile_row, c);
         }
-        const double value = fixed + target_effect + ratee_effects[k] + ratee_competency_effects(ki, c);
+        // The next-step group: the person's own mean deviation over the
+        // group's ratings, not shrunk (see severity_fit::ratee_step_own).
+        double step_effect = 0, step_sd = 0;
+        if (ratee_step_own.size() && ratee_step_count(ki, c) > 0) {
+          step_effect = ratee_step_own(ki, c);
+          step_sd = residual_sd / std::sqrt(ratee_step_count(ki, c));
+          if (ratee_step_raised(ki, c) > 0) scores.next_step_se[i] = step_sd;
+        }
+        const double value = fixed + target_effect + ratee_effects[k] + step_effect + ratee_competency_effects(ki, c);
         scores.value(i, c) = std::clamp(value, 1.0, top);
         scores.se(i, c) = std::sqrt(fixed_se * fixed_se + target_se * target_se + ratee_effect_sd[k] * ratee_effect_sd[k] +
-                                    ratee_competency_sd(ki, c) * ratee_competency_sd(ki, c));
+                                    step_sd * step_sd + ratee_competency_sd(ki, c) * ratee_competency_sd(ki, c));
       }
     }
     return scores;

@@ -86,6 +86,13 @@ struct severity_options {
   /// career level x competency), so that a person's profile shrinks towards
   /// their own level's; otherwise one profile for everyone.
   bool career_level_profiles = true;
+  /// Random effects with career-level profiles: a ratee x next-step effect,
+  /// one for the competencies the ratee's next step on their track raises
+  /// and one for the others, so that a person growing into the next level
+  /// (higher on exactly the competencies the promotion asks for) is seen
+  /// as one pattern measured on several competencies rather than as
+  /// independent deviations each shrunk away.
+  bool next_step_effects = true;
   double confidence = 0.95;
   /// |severity| in levels from which a rater is called lenient or harsh
   /// (the practical threshold).  Random effects: see false_discovery_rate.
@@ -208,6 +215,21 @@ struct severity_fit {
   /// out of the model).
   std::vector<double> ratee_effect_sd;
   Eigen::MatrixXd ratee_competency_effects, ratee_competency_sd;
+  /// Random effects with next_step_effects: the variance of the ratee x
+  /// next-step effect, and each cell's share of it (its effect and
+  /// posterior SD; 0 where the model has none).  Layout as
+  /// ratee_competency_effects.
+  double next_step_variance = 0;
+  Eigen::MatrixXd ratee_step_effects, ratee_step_sd;
+  /// ... and, per cell, the person's own mean deviation over the ratings of
+  /// the cell's next-step group (the group's effect plus its mean
+  /// ratee x competency effect and conditional residual: what their own
+  /// ratings say, not shrunk towards their career level's profile), the
+  /// number of those ratings, and 1 where the next step raises the
+  /// competency (0 otherwise).  Fair scores use the own deviation:
+  /// readiness and level decisions are about people who differ from their
+  /// level's average, exactly where shrinkage would hide the difference.
+  Eigen::MatrixXd ratee_step_own, ratee_step_count, ratee_step_raised;
   /// Random effects only: the fixed profile -- the mean level per
   /// competency (columns) at the average period, one row per career level
   /// when profile_by_career_level (NaN where no kept rating), else a single
@@ -356,6 +378,17 @@ struct ratee_cells {
 };
 
 ratee_cells make_ratee_cells(const severity_design& d);
+
+/// Per row, the (ratee, group) the next-step effect applies to: group 1 for
+/// the competencies whose expectation the ratee's on-track next step raises
+/// (from the row's career level), group 0 for the others; compact codes.
+struct next_step_grouping {
+  std::vector<std::uint32_t> codes;
+  std::vector<bool> raised;  // per row: the competency is raised by the next step
+  std::size_t groups = 0;
+};
+
+next_step_grouping next_step_groups(const framework& fw, const severity_design& d, const ratee_cells& cells);
 
 /// The distribution-based diagnostics of every rater (no model needed).
 void rater_diagnostics(const severity_design& d, int n_levels, std::vector<rater_severity>& out);
