@@ -87,6 +87,7 @@ CALIBRA_INLINE readiness_result assess_readiness(const calibration_context& cont
       continue;
     }
     const std::optional<std::size_t> own_next = walks.next_on_track(*r.career_level);
+    const bool has_offset = scores.own_level_offset.size() == static_cast<Eigen::Index>(scores.ratees.size());
     for (const promotion_gap& g : all_gaps) {
       if (g.step.from != *r.career_level) continue;
       step_readiness s;
@@ -100,6 +101,9 @@ CALIBRA_INLINE readiness_result assess_readiness(const calibration_context& cont
         item.threshold = rise.to_level - options.tolerance;
         const auto c = static_cast<Eigen::Index>(rise.competency);
         item.score = scores.value(i, c);
+        // The on-track step is judged on the person's own evidence: their
+        // overall level unshrunk (see competency_scores::own_level_offset).
+        if (s.on_track && has_offset && !std::isnan(item.score)) item.score += scores.own_level_offset[i];
         item.se = has_se ? scores.se(i, c) : detail::ratee_nan();
         if (std::isnan(item.score)) {
           item.status = promotion_gap_status::uncertain;

@@ -47,6 +47,12 @@ struct competency_scores {
   /// next-step effect); empty or 0 when the scores have none.  Readiness
   /// for that step adds it to shared_se.
   Eigen::VectorXd next_step_se;
+  /// Per row, how far the person's own ratings, unpooled, put their overall
+  /// level above the shrunken one in `value`; empty or 0 when the scores
+  /// have none.  Readiness judges the on-track step on value + this offset
+  /// (the person's own evidence), with next_step_se as the SD of the
+  /// person's own mean on the step's competencies.
+  Eigen::VectorXd own_level_offset;
   /// The period the scores describe; empty when they pool every period.
   std::optional<std::uint32_t> period;
   /// How the values were obtained ("observed mean", "severity-adjusted"...).

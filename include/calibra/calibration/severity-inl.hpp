@@ -782,7 +782,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   // Residuals per rater, for the fit mean square; per next-step group, for
   // the person's own mean deviation on the group (see fair_scores).
   std::vector<double> rater_rss(n_raters, 0.0);
-  std::vector<double> group_sum(step.groups, 0.0), group_n(step.groups, 0.0);
+  std::vector<double> group_sum(2 * n_ratees, 0.0), group_n(2 * n_ratees, 0.0);
   for (std::size_t e = 0; e < n_ratees; ++e)
     for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i) {
       const double cell = (with_cells ? fit.ratee_competency_effects(static_cast<Eigen::Index>(e),
@@ -794,21 +794,39 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
       const double residual = d.level[i] - predicted;
       rater_rss[d.rater[i]] += residual * residual;
       if (!step.codes.empty()) {
-        group_sum[step.codes[i]] += residual + cell;
-        group_n[step.codes[i]] += 1;
+        const std::size_t g = 2 * e + (step.raised[i] ? 1 : 0);
+        group_sum[g] += residual + cell;
+        group_n[g] += 1;
       }
     }
   fit.ratee_step_own = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_ratees), cols);
   fit.ratee_step_count = fit.ratee_step_own;
   fit.ratee_step_raised = fit.ratee_step_own;
-  if (!step.codes.empty())
+  fit.ratee_step_total = fit.ratee_step_own;
+  if (!step.codes.empty()) {
+    // The person's own contrast: their mean deviation on the group minus
+    // their mean deviation over all their ratings (the overall level stays
+    // with the shrunken ratee effect).
+    std::vector<double> ratee_sum(n_ratees, 0.0), ratee_n(n_ratees, 0.0);
+    const auto group_of = [&](std::size_t i) { return 2 * std::size_t{cells.ratee_code[i]} + (step.raised[i] ? 1 : 0); };
+    for (std::size_t i = 0; i < n; ++i) {
+      ratee_sum[cells.ratee_code[i]] += group_sum[group_of(i)] / group_n[group_of(i)];
+      ratee_n[cells.ratee_code[i]] += 1;
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const auto row = static_cast<Eigen::Index>(cells.ratee_code[i]);
       const auto col = static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]);
-      fit.ratee_step_own(row, col) = group_sum[step.codes[i]] / group_n[step.codes[i]];
+      const std::uint32_t e = cells.ratee_code[i];
+      fit.ratee_step_own(row, col) =
+          group_sum[group_of(i)] / group_n[group_of(i)] - ratee_sum[e] / ratee_n[e];
       fit.ratee_step_raised(row, col) = step.raised[i] ? 1.0 : 0.0;
-      fit.ratee_step_count(row, col) = group_n[step.codes[i]];
+      fit.ratee_step_count(row, col) = group_n[group_of(i)];
+      fit.ratee_step_total(row, col) = ratee_n[cells.ratee_code[i]];
     }
+    fit.ratee_own_offset.assign(n_ratees, 0.0);
+    for (std::size_t e = 0; e < n_ratees; ++e)
+      if (ratee_n[e] > 0) fit.ratee_own_offset[e] = ratee_sum[e] / ratee_n[e];
+  }
 
   const boost::math::normal_distribution<double> normal;
   const double z = boost::math::quantile(boost::math::complement(normal, (1 - options.confidence) / 2));
@@ -1209,11 +1227,13 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
     for (std::size_t k = 0; k < ratees.size(); ++k) position_of[ratees[k]] = k;
     scores.shared_se.resize(rows);
     scores.next_step_se = Eigen::VectorXd::Zero(rows);
+    scores.own_level_offset = Eigen::VectorXd::Zero(rows);
     for (Eigen::Index i = 0; i < rows; ++i) {
       const std::uint32_t ratee = scores.ratees[static_cast<std::size_t>(i)];
       const std::size_t k = position_of[ratee];
       const auto ki = static_cast<Eigen::Index>(k);
       scores.shared_se[i] = ratee_effect_sd[k];
+      if (!ratee_own_offset.empty()) scores.own_level_offset[i] = ratee_own_offset[k];
       // The ratee's own career level's profile, when the fit has one.
       std::optional<Eigen::Index> profile_row;
       if (!profile_by_career_level) {
@@ -1233,8 +1253,8 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
         double step_effect = 0, step_sd = 0;
         if (ratee_step_own.size() && ratee_step_count(ki, c) > 0) {
           step_effect = ratee_step_own(ki, c);
-          step_sd = residual_sd / std::sqrt(ratee_step_count(ki, c));
-          if (ratee_step_raised(ki, c) > 0) scores.next_step_se[i] = step_sd;
+          step_sd = residual_sd * std::sqrt(std::max(0.0, 1 / ratee_step_count(ki, c) - 1 / ratee_step_total(ki, c)));
+          if (ratee_step_raised(ki, c) > 0) scores.next_step_se[i] = residual_sd / std::sqrt(ratee_step_count(ki, c));
         }
         const double value = fixed + target_effect + ratee_effects[k] + step_effect + ratee_competency_effects(ki, c);
         scores.value(i, c) = std::clamp(value, 1.0, top);

@@ -221,15 +221,20 @@ struct severity_fit {
   /// ratee_competency_effects.
   double next_step_variance = 0;
   Eigen::MatrixXd ratee_step_effects, ratee_step_sd;
-  /// ... and, per cell, the person's own mean deviation over the ratings of
-  /// the cell's next-step group (the group's effect plus its mean
-  /// ratee x competency effect and conditional residual: what their own
-  /// ratings say, not shrunk towards their career level's profile), the
-  /// number of those ratings, and 1 where the next step raises the
-  /// competency (0 otherwise).  Fair scores use the own deviation:
-  /// readiness and level decisions are about people who differ from their
-  /// level's average, exactly where shrinkage would hide the difference.
-  Eigen::MatrixXd ratee_step_own, ratee_step_count, ratee_step_raised;
+  /// ... and, per cell, the person's own contrast between the cell's
+  /// next-step group and all their ratings (their mean deviation over the
+  /// group's ratings minus their mean deviation over every rating, each
+  /// deviation being the rating minus the fixed part, the rater and the
+  /// ratee effect: what their own ratings say, not shrunk), the number of
+  /// ratings in the group and in all, and 1 where the next step raises the
+  /// competency (0 otherwise).  Fair scores use the contrast: the shape of
+  /// a person's profile between the two groups is theirs, while their
+  /// overall level stays shrunk.
+  Eigen::MatrixXd ratee_step_own, ratee_step_count, ratee_step_raised, ratee_step_total;
+  /// Per ratee (following `ratees`), how far their own ratings put their
+  /// overall level above the shrunken ratee effect: their mean deviation
+  /// over all their ratings, unpooled, minus the ratee effect.
+  std::vector<double> ratee_own_offset;
   /// Random effects only: the fixed profile -- the mean level per
   /// competency (columns) at the average period, one row per career level
   /// when profile_by_career_level (NaN where no kept rating), else a single
