@@ -25,6 +25,7 @@ from calibra.agreement import (
     agree,
     brennan_prediger,
     cohen_kappa,
+    confusion,
     conger_kappa,
     fleiss_kappa,
     gwet_ac,
@@ -41,7 +42,7 @@ from calibra.agreement import (
 )
 from calibra.calibration import CalibrationResult, Ratings, calibrate, example_ratings, read_ratings
 from calibra.reports import Report, report
-from calibra.errors import DegenerateError, Error, InvalidArgument, ParseError, ValidationError
+from calibra.errors import DataWarning, DegenerateError, Error, InvalidArgument, ParseError, ValidationError
 from calibra.framework import (
     ExpectationMatrix,
     Finding,
@@ -59,6 +60,7 @@ __all__ = [
     "AgreementResult",
     "AgreementSummary",
     "CalibrationResult",
+    "DataWarning",
     "DegenerateError",
     "Error",
     "ExpectationMatrix",
@@ -78,6 +80,7 @@ __all__ = [
     "calibrate",
     "check_rules",
     "cohen_kappa",
+    "confusion",
     "conger_kappa",
     "example_ratings",
     "fleiss_kappa",

@@ -38,21 +38,26 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import sys
+import warnings
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Literal, Sequence, Union, overload
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from calibra import _core, _html
-from calibra.errors import invalid_argument
+from calibra.errors import DataWarning, Error, InvalidArgument, invalid_argument
 
 if TYPE_CHECKING:
     from calibra.framework import Framework
 
 __all__ = [
+    "FRAME_OPTIONS",
     "OPTIONS",
+    "OPTION_STATISTICS",
     "AgreementResult",
     "AgreementSummary",
     "PairwiseResult",
@@ -60,6 +65,7 @@ __all__ = [
     "agree",
     "brennan_prediger",
     "cohen_kappa",
+    "confusion",
     "conger_kappa",
     "fleiss_kappa",
     "gwet_ac",
@@ -165,19 +171,30 @@ def _pivot_long(
     framework: Framework | None = None,
     raters: pd.Index | None = None,
     labels: bool = True,
+    *,
+    keys: list[Any] | None = None,
+    rater: Any = "rater",
+    rating: Any = "level",
 ) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
     """Long ratings -> (units x raters Fortran-ordered float64, unit labels,
     rater labels).  pandas numbers the keys (factorize); C++ combines them
-    into units and builds the matrix in one pass.  `raters` fixes the
-    columns (every rater must be in it); without `labels` the unit index is
-    not built (agree() needs only the matrix)."""
-    keys = [c for c in UNIT_COLUMNS if c in frame.columns]
+    into units and builds the matrix in one pass.  `keys`, `rater` and
+    `rating` name the unit columns, the rater column and the rating column
+    (by default the columns of UNIT_COLUMNS present, ``rater`` and
+    ``level``).  `raters` fixes the columns (every rater must be in it);
+    without `labels` the unit index is not built (agree() needs only the
+    matrix)."""
+    if keys is None:
+        keys = [c for c in UNIT_COLUMNS if c in frame.columns]
 
-    def missing_key(column: str, codes: npt.NDArray[np.intp]) -> None:
+    def missing_key(column: Any, codes: npt.NDArray[np.intp]) -> None:
         # factorize codes a missing key as -1: no separate isna() pass.
         if len(codes) and codes.min() < 0:
             row = frame.index[int(np.argmax(codes < 0))]
-            raise invalid_argument("python", f"long ratings: row {row!r} has no {column}; every row needs one")
+            raise invalid_argument(
+                "python", f"long ratings: row {row!r} has no {column} (column {column!r} is empty there); every row "
+                "needs one"
+            )
 
     unit_codes = []
     uniques_by_key = []
@@ -187,20 +204,20 @@ def _pivot_long(
         unit_codes.append(codes.astype(np.int64, copy=False))
         uniques_by_key.append(uniques)
     if raters is None:
-        rater_codes, rater_labels = pd.factorize(frame["rater"], sort=False)
-        missing_key("rater", rater_codes)
+        rater_codes, rater_labels = pd.factorize(frame[rater], sort=False)
+        missing_key(rater, rater_codes)
         raters = pd.Index(rater_labels, name="rater")
     else:
-        missing_key("rater", pd.factorize(frame["rater"], sort=False)[0])
-        rater_codes = pd.Categorical(frame["rater"], categories=raters).codes
+        missing_key(rater, pd.factorize(frame[rater], sort=False)[0])
+        rater_codes = pd.Categorical(frame[rater], categories=raters).codes
         unknown = rater_codes < 0
         if unknown.any():
             at = int(np.argmax(unknown))
             raise invalid_argument(
-                "python", f"long ratings: row {frame.index[at]!r} has rater {frame['rater'].iloc[at]!r}, who is "
+                "python", f"long ratings: row {frame.index[at]!r} has rater {frame[rater].iloc[at]!r}, who is "
                 "not among the raters of the first pass"
             )
-    levels = _levels(frame["level"], framework, "long ratings")
+    levels = _levels(frame[rating], framework, f"long ratings, column {rating!r}")
 
     pivoted = _core.pivot_long(
         unit_codes, [len(u) for u in uniques_by_key], rater_codes.astype(np.int64, copy=False), len(raters), levels
@@ -213,7 +230,7 @@ def _pivot_long(
         raise invalid_argument(
             "python",
             f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
-            f"{frame['rater'].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
+            f"{frame[rater].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
             "rater) pair may appear once",
         )
     units: pd.Index
@@ -233,14 +250,11 @@ def _pivot_long(
 
 
 def _wide_matrix(
-    frame: pd.DataFrame, unit_column: str | None, framework: Framework | None = None
+    frame: pd.DataFrame, unit_column: Any, framework: Framework | None = None
 ) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
+    """A wide frame as it is: every column (but `unit_column`) a rater."""
     if unit_column is not None:
-        if unit_column not in frame.columns:
-            raise invalid_argument(
-                "python",
-                f"unit_column {unit_column!r} is not a column; the columns are {[str(c) for c in frame.columns]}",
-            )
+        _require_columns(frame, _as_list(unit_column) or [], "unit=")
         frame = frame.set_index(unit_column)
     if framework is None:
         # The common case first, without building frame.dtypes (a Series,
@@ -257,8 +271,8 @@ def _wide_matrix(
                 raise invalid_argument(
                     "python",
                     f"wide ratings: column {name!r} holds {dtype} values, not ratings; every column must be "
-                    "numeric (one column per rater), or pass unit_column= for a column of unit ids, framework= "
-                    "for level ids and labels, or use long data with columns ratee/unit, rater, level",
+                    "numeric (one column per rater), or pass unit= for a column of unit ids, framework= "
+                    "for level ids and labels, or name the columns of long data with unit=, rater=, rating=",
                 )
     if framework is not None or any(pd.api.types.is_extension_array_dtype(d) for d in frame.dtypes):
         # Level names or nullable columns (pd.NA): one column-major copy.
@@ -271,11 +285,19 @@ def _wide_matrix(
 
 
 def _array_matrix(data: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    if isinstance(data, (dict, pd.Series, str, bytes)) or not hasattr(data, "__len__") and not hasattr(
+        data, "__array__"
+    ):
+        raise invalid_argument(
+            "python",
+            f"ratings must be {ACCEPTED_DATA}; got {type(data).__name__}"
+            + (" (a dict of columns becomes a DataFrame with pd.DataFrame(d))" if isinstance(data, dict) else ""),
+        )
     try:
         matrix = np.asarray(data, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise invalid_argument(
-            "python", f"ratings must be numbers (NaN or None for a missing rating): {exc}"
+            "python", f"ratings must be {ACCEPTED_DATA}, holding numbers (NaN or None for a missing rating): {exc}"
         ) from None
     if matrix.ndim != 2:
         raise invalid_argument(
@@ -284,24 +306,315 @@ def _array_matrix(data: npt.ArrayLike) -> npt.NDArray[np.float64]:
     return matrix
 
 
+#: What agree() and its relatives read, for messages.
+ACCEPTED_DATA = (
+    "a pandas DataFrame (long: one row per rating; wide: one row per unit, one column per rater), a 2-D numpy "
+    "array (units x raters) or a list of rows of numbers"
+)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What the columns of a DataFrame hold: agree()'s unit=, rater=,
+    rating= after checking, or what auto-detection found."""
+
+    long: bool
+    unit: list[Any] | None = None  # long: the unit key columns; wide: the columns moved to the index
+    rater: Any = None  # long: the rater column; wide: the rater columns, or None for every other column
+    rating: Any = None  # long: the rating column
+
+
+def _as_list(value: Any) -> list[Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, pd.Index)):
+        return list(value)
+    return [value]
+
+
+def _column_names(frame: pd.DataFrame) -> list[Any]:
+    return list(frame.columns)
+
+
+def _require_columns(frame: pd.DataFrame, names: list[Any], argument: str) -> None:
+    for name in names:
+        if name not in frame.columns:
+            raise invalid_argument(
+                "python",
+                f"{argument} names column {name!r}, which this DataFrame does not have; its columns are "
+                f"{_column_names(frame)}",
+            )
+
+
+def _call_shapes() -> str:
+    return (
+        "long data (one row per rating): agree(df, stat, unit=COLUMN or [COLUMNS], rater=COLUMN, rating=COLUMN); "
+        "wide data (one row per unit, one numeric column per rater): agree(df, stat, unit=COLUMN), or the unit "
+        "ids in the index, and rater=[COLUMNS] to choose the rater columns"
+    )
+
+
+def _cannot_read(frame: pd.DataFrame, problem: str) -> InvalidArgument:
+    return invalid_argument(
+        "python",
+        f"cannot tell how to read this DataFrame: {problem}. Its columns are {_column_names(frame)}. Name the "
+        f"columns: {_call_shapes()}",
+    )
+
+
+def _id_name(name: Any) -> bool:
+    """``id``, ``*_id``, ``id_*``, ``employeeId``, ``employeeID``."""
+    text = str(name)
+    lower = text.lower()
+    if not (lower.endswith("id") or lower.startswith("id")):
+        return False
+    return (
+        lower == "id"
+        or lower.endswith(("_id", "-id", " id", ".id"))
+        or lower.startswith(("id_", "id-", "id "))
+        or re.search(r"[a-z0-9](Id|ID)$", text) is not None
+    )
+
+
+def _id_values(values: npt.NDArray[Any], position: int) -> bool:
+    """Whether column `position` of a numeric matrix holds ids: whole
+    numbers on at least 10 rows, a different one on every row, either in
+    order or with more distinct values than any other column.  The first
+    10 rows decide for almost every rating column (a scale repeats itself),
+    so the check costs next to nothing."""
+    column = values[:, position]
+    n = len(column)
+    if n < 10:
+        return False
+    if len(set(column[:10].tolist())) < 10:
+        return False
+    if np.isnan(column).any() or (column != np.floor(column)).any():
+        return False
+    if column.max() - column.min() + 1 < n or len(np.unique(column)) < n:
+        return False
+    steps = np.diff(column)
+    if (steps > 0).all() or (steps < 0).all():
+        return True
+    others = [values[:, j] for j in range(values.shape[1]) if j != position]
+    return all(len(np.unique(other[~np.isnan(other)])) < n for other in others)
+
+
+def _resolve_columns(
+    frame: pd.DataFrame, unit: Any, rater: Any, rating: Any, unit_column: Any
+) -> _Columns:
+    """Checks unit=, rater=, rating= against the frame, or detects the
+    layout when they are not given and the frame is unambiguous."""
+    if unit_column is not None:
+        if unit is not None:
+            raise invalid_argument("python", "pass unit= only: unit_column= is its older name")
+        unit = unit_column
+    units = _as_list(unit)
+    if units is not None and not units:
+        raise invalid_argument("python", f"unit= names no column; {_call_shapes()}")
+    long_asked = rating is not None or (rater is not None and not isinstance(rater, (list, tuple, pd.Index)))
+    if long_asked:
+        given = {"unit": units, "rater": rater, "rating": rating}
+        missing = [f"{name}=" for name, value in given.items() if value is None]
+        if missing:
+            raise invalid_argument(
+                "python",
+                f"long data needs unit=, rater= and rating=; {', '.join(missing)} missing. The columns are "
+                f"{_column_names(frame)}; {_call_shapes()}",
+            )
+        if isinstance(rating, (list, tuple)):
+            raise invalid_argument("python", f"rating= names one column; got {rating!r}")
+        assert units is not None
+        _require_columns(frame, units, "unit=")
+        _require_columns(frame, [rater], "rater=")
+        _require_columns(frame, [rating], "rating=")
+        roles = [("unit=", u) for u in units] + [("rater=", rater), ("rating=", rating)]
+        for i, (first, name) in enumerate(roles):
+            for second, other in roles[i + 1 :]:
+                if name == other:
+                    raise invalid_argument("python", f"column {name!r} is given as both {first} and {second}")
+        return _Columns(long=True, unit=units, rater=rater, rating=rating)
+    if rater is not None:
+        raters = list(rater)
+        if not raters:
+            raise invalid_argument("python", "rater= names no column")
+        _require_columns(frame, raters, "rater=")
+        if units is not None:
+            _require_columns(frame, units, "unit=")
+            both = [name for name in units if name in raters]
+            if both:
+                raise invalid_argument("python", f"column {both[0]!r} is given as both unit= and rater=")
+        return _Columns(long=False, unit=units, rater=raters)
+    if units is not None:
+        _require_columns(frame, units, "unit=")
+        if _is_long(frame) and not {"rater", "level"} & set(units):
+            # Long data under calibra's column names, with its unit columns named.
+            return _Columns(long=True, unit=units, rater="rater", rating="level")
+        return _Columns(long=False, unit=units)
+    if _is_long(frame):
+        return _Columns(long=True, unit=[c for c in UNIT_COLUMNS if c in frame.columns], rater="rater", rating="level")
+    return _Columns(long=False)
+
+
+def _checked_wide(
+    frame: pd.DataFrame, columns: _Columns, framework: Framework | None
+) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
+    """A wide frame whose every remaining column must be a rater's ratings:
+    none may look like an id or (without a framework) hold non-numbers."""
+    if columns.unit:
+        frame = frame.set_index(columns.unit)
+    if columns.rater is not None:
+        return _wide_matrix(frame[columns.rater], None, framework)
+    hint = "" if columns.unit else " (pass unit= to use it as the unit ids)"
+    for name in frame.columns:
+        if _id_name(name):
+            raise _cannot_read(frame, f"column {name!r} looks like an id (its name), not a rater's ratings{hint}")
+    values = frame.to_numpy()
+    if values.dtype == np.float64:
+        # Every column holds numbers (float64 blocks hand over a view): no
+        # frame.dtypes, which costs more than the rest of the call.
+        numeric, positions = values, list(range(frame.shape[1]))
+    else:
+        dtypes = list(frame.dtypes)
+        if framework is None:
+            for name, dtype in zip(frame.columns, dtypes):
+                if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+                    raise _cannot_read(
+                        frame,
+                        f"column {name!r} holds {dtype} values, not ratings (read as wide data, every column but "
+                        "the unit= column is a rater's ratings; framework= reads level ids and labels)",
+                    )
+        positions = [
+            j for j, d in enumerate(dtypes) if pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d)
+        ]
+        numeric = frame.iloc[:, positions].to_numpy(dtype=np.float64, na_value=np.nan)
+    for k, position in enumerate(positions):
+        if _id_values(numeric, k):
+            raise _cannot_read(
+                frame,
+                f"column {frame.columns[position]!r} looks like an id (a different whole number on every row), not a "
+                f"rater's ratings{hint}",
+            )
+    if framework is None:
+        return _wide_matrix(frame, None, framework)
+    try:
+        return _wide_matrix(frame, None, framework)
+    except InvalidArgument as error:
+        # Level names that are not the framework's: perhaps not wide data at all.
+        problem = str(error).split("] ", 1)[-1]
+        raise _cannot_read(frame, f"read as wide data, {problem}") from None
+
+
+def _warn(message: str) -> None:
+    """A DataWarning attributed to the first caller outside this package."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    level = 1
+    caller = sys._getframe(1)
+    while caller is not None and os.path.dirname(os.path.abspath(caller.f_code.co_filename)) == package:
+        caller = caller.f_back  # type: ignore[assignment]
+        level += 1
+    warnings.warn(message, DataWarning, stacklevel=level)
+
+
+def _select_roles(frame: pd.DataFrame, role: Any, columns: _Columns) -> pd.DataFrame:
+    """Long data: keeps the rows of the roles in `role` (column ``role``),
+    or warns when self ratings are mixed with external ones."""
+    if role is not None:
+        if "role" not in frame.columns:
+            raise invalid_argument(
+                "python",
+                f"role= keeps the rows whose column 'role' holds one of the roles given, and this DataFrame has no "
+                f"column 'role'; its columns are {_column_names(frame)}",
+            )
+        wanted = _as_list(role) or []
+        present = list(pd.unique(frame["role"].dropna()))
+        unknown = [r for r in wanted if r not in present]
+        if unknown:
+            raise invalid_argument(
+                "python", f"role= {unknown[0]!r} is not a value of column 'role'; its values are {present}"
+            )
+        return frame[frame["role"].isin(wanted)]
+    if "role" in frame.columns:
+        present = list(pd.unique(frame["role"].dropna()))
+        if "self" in present and len(present) > 1:
+            others = [r for r in present if r != "self"]
+            _warn(
+                f"column 'role' mixes self ratings ({int((frame['role'] == 'self').sum())} rows) with {others}: "
+                f"each person rating themselves counts as one more rater.  Pass role={others!r} to leave the self "
+                f"ratings out, or role={present!r} to keep them without this warning"
+            )
+    elif columns.unit and "ratee" in columns.unit and columns.rater in frame.columns:
+        own = frame[columns.rater].to_numpy() == frame["ratee"].to_numpy()
+        if own.any():
+            _warn(
+                f"{int(own.sum())} rows rate their own ratee (column {columns.rater!r} equals column 'ratee'): "
+                "self ratings count as ratings by one more rater; drop them if agreement among the other raters "
+                "is meant"
+            )
+    return frame
+
+
+def _drop_empty_raters(
+    matrix: npt.NDArray[np.float64], raters: pd.Index, warn: bool = True
+) -> tuple[npt.NDArray[np.float64], pd.Index]:
+    """Leaves out the raters with no rating at all, with a DataWarning: one
+    empty column would otherwise take every unit out of a statistic that
+    needs complete units (ICC)."""
+    if matrix.shape[0] == 0 or matrix.shape[1] == 0 or not np.isnan(matrix[0]).any():
+        return matrix, raters  # a rater with a rating in the first unit is not empty
+    empty = np.isnan(matrix).all(axis=0)
+    if not empty.any():
+        return matrix, raters
+    if warn:
+        names = [raters[j] for j in np.flatnonzero(empty)]
+        _warn(
+            f"rater column(s) {names} have no ratings and are left out; {int((~empty).sum())} raters remain"
+        )
+    kept = np.flatnonzero(~empty)
+    return np.asfortranarray(matrix[:, kept]), raters[kept]
+
+
 def _labelled_matrix(
-    data: RatingsData, unit_column: str | None = None, framework: Framework | None = None, labels: bool = True
+    data: RatingsData,
+    unit_column: Any = None,
+    framework: Framework | None = None,
+    labels: bool = True,
+    *,
+    unit: Any = None,
+    rater: Any = None,
+    rating: Any = None,
+    role: Any = None,
+    drop_empty: bool = False,
 ) -> tuple[npt.NDArray[np.float64], pd.Index, pd.Index]:
     if isinstance(data, pd.DataFrame):
-        if _is_long(data):
-            if unit_column is not None:
+        columns = _resolve_columns(data, unit, rater, rating, unit_column)
+        if columns.long:
+            frame = _select_roles(data, role, columns)
+            matrix, units, raters = _pivot_long(
+                frame, framework, labels=labels, keys=columns.unit, rater=columns.rater, rating=columns.rating
+            )
+        else:
+            if role is not None:
                 raise invalid_argument(
-                    "python", "unit_column= applies to wide data; long data names its units with the columns "
-                    + ", ".join(UNIT_COLUMNS)
+                    "python", "role= filters long data by its column 'role'; this DataFrame is read as wide data"
                 )
-            return _pivot_long(data, framework, labels=labels)
-        return _wide_matrix(data, unit_column, framework)
-    if unit_column is not None:
-        raise invalid_argument("python", "unit_column= applies to a DataFrame, not to an array")
-    if framework is not None:
-        raise invalid_argument("python", "framework= reads level names in a DataFrame; an array holds numbers already")
-    matrix = _array_matrix(data)
-    return matrix, pd.RangeIndex(matrix.shape[0], name="unit"), pd.RangeIndex(matrix.shape[1], name="rater")
+            matrix, units, raters = _checked_wide(data, columns, framework)
+    else:
+        for name, value in (("unit", unit if unit is not None else unit_column), ("rater", rater),
+                            ("rating", rating), ("role", role)):
+            if value is not None:
+                raise invalid_argument(
+                    "python", f"{name}= names a column of a DataFrame; got {type(data).__name__} data, whose "
+                    "columns are the raters"
+                )
+        if framework is not None:
+            raise invalid_argument(
+                "python", "framework= reads level names in a DataFrame; an array holds numbers already"
+            )
+        matrix = _array_matrix(data)
+        units, raters = pd.RangeIndex(matrix.shape[0], name="unit"), pd.RangeIndex(matrix.shape[1], name="rater")
+    if drop_empty:
+        matrix, raters = _drop_empty_raters(matrix, raters)
+    return matrix, units, raters
 
 
 def _matrix(
@@ -311,14 +624,24 @@ def _matrix(
 
 
 def wide_ratings(
-    data: RatingsData, *, unit_column: str | None = None, framework: Framework | None = None
+    data: RatingsData,
+    *,
+    unit: Any = None,
+    rater: Any = None,
+    rating: Any = None,
+    role: Any = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
 ) -> pd.DataFrame:
     """The units x raters table agree() computes on, as a float64 DataFrame:
     a long DataFrame pivoted (index: the unit columns, columns: raters), a wide
-    one with unit_column moved to the index, an array labelled 0..n-1."""
-    matrix, units, raters = _labelled_matrix(data, unit_column, framework)
+    one with its unit column moved to the index, an array labelled 0..n-1.
+    Raters with no rating at all are left out, as agree() leaves them out."""
+    matrix, units, raters = _labelled_matrix(
+        data, unit_column, framework, unit=unit, rater=rater, rating=rating, role=role, drop_empty=True
+    )
     if not isinstance(data, pd.DataFrame):
-        return pd.DataFrame(matrix, copy=False)
+        return pd.DataFrame(matrix, columns=raters, copy=False)
     return pd.DataFrame(matrix, index=units, columns=raters, copy=False)
 
 
@@ -384,10 +707,14 @@ class AgreementResult:
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
     def to_frame(self) -> pd.DataFrame:
-        """A one-row DataFrame of the scalar fields (statistic, value, se,
-        ci_low, ci_high, ...); ``pd.concat`` several to compare coefficients
-        side by side."""
-        row = {k: v for k, v in self.to_dict().items() if not isinstance(v, dict)}
+        """A one-row tidy DataFrame: the statistic, the options it ran with
+        (those that apply to it; see ``FRAME_OPTIONS``), then the scalar
+        fields (value, se, ci_low, ci_high, ...).  ``pd.concat`` several to
+        compare coefficients or settings side by side; ``agree()`` with a
+        list of statistics, ``by=`` or ``form="all"`` builds the same rows."""
+        row: dict[str, Any] = {"statistic": self.statistic}
+        row.update(_option_columns(self.statistic, self.options))
+        row.update({k: v for k, v in self.to_dict().items() if k != "statistic" and not isinstance(v, dict)})
         frame = pd.DataFrame([row], columns=list(row))
         for name in ("value", "se", "ci_low", "ci_high", "observed", "chance"):
             frame[name] = frame[name].astype("float64")
@@ -436,6 +763,50 @@ class AgreementResult:
         return _html.table(
             ["", ""], rows, caption=f"{_html.escape(self.statistic)}"
         ) + f'<div style="color:#555;font-size:0.8em">{options}</div>'
+
+
+#: The options a tidy row carries, as columns, in this order.  The SE
+#: method of Cohen's kappa (option ``se``) is the column ``se_method``, as
+#: ``se`` is the standard error.  An option that does not apply to a
+#: statistic is None in its row (see ``OPTION_STATISTICS``).
+FRAME_OPTIONS: tuple[str, ...] = (
+    "weights",
+    "level",
+    "form",
+    "category",
+    "tolerance",
+    "se_method",
+    "missing",
+    "categories",
+    "ci",
+    "bootstrap",
+    "bootstrap_method",
+    "seed",
+    "population",
+)
+
+#: The statistics each statistic-specific option applies to; the other
+#: options apply to every statistic.
+OPTION_STATISTICS: dict[str, frozenset[str]] = {
+    "weights": frozenset({"percent", "cohen", "scott", "fleiss", "conger", "light", "gwet", "brennan-prediger"}),
+    "level": frozenset({"krippendorff"}),
+    "form": frozenset({"icc"}),
+    "category": frozenset({"fleiss"}),
+    "tolerance": frozenset({"within"}),
+    "se": frozenset({"cohen"}),
+}
+
+
+def _option_columns(statistic: str, options: dict[str, Any]) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for column in FRAME_OPTIONS:
+        name = "se" if column == "se_method" else column
+        applies = name not in OPTION_STATISTICS or statistic in OPTION_STATISTICS[name]
+        if name in ("bootstrap_method", "seed") and not options.get("bootstrap"):
+            applies = False  # no resampling: no method, no seed
+        value = options.get(name) if applies else None
+        columns[column] = tuple(value) if isinstance(value, list) else value
+    return columns
 
 
 def _short(value: float | None) -> str:
@@ -495,53 +866,245 @@ class PairwiseResult:
 # Entry points
 
 
+ColumnNames = Union[str, Sequence[str], None]
+
+
+@overload
 def agree(
     data: RatingsData,
     stat: str,
     *,
+    form: Literal["all"],
+    by: ColumnNames = None,
+    unit: ColumnNames = None,
+    rater: ColumnNames = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
     unit_column: str | None = None,
     framework: Framework | None = None,
     **options: Any,
-) -> AgreementResult:
-    """Computes one agreement statistic, exactly as ``calibra agree --stat STAT``.
+) -> pd.DataFrame: ...
+
+
+@overload
+def agree(
+    data: RatingsData,
+    stat: list[str] | tuple[str, ...],
+    *,
+    form: str | None = None,
+    by: ColumnNames = None,
+    unit: ColumnNames = None,
+    rater: ColumnNames = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
+    **options: Any,
+) -> pd.DataFrame: ...
+
+
+@overload
+def agree(
+    data: RatingsData,
+    stat: str,
+    *,
+    form: str | None = None,
+    by: str | Sequence[str],
+    unit: ColumnNames = None,
+    rater: ColumnNames = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
+    **options: Any,
+) -> pd.DataFrame: ...
+
+
+@overload
+def agree(
+    data: RatingsData,
+    stat: str,
+    *,
+    form: str | None = None,
+    by: None = None,
+    unit: ColumnNames = None,
+    rater: ColumnNames = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
+    **options: Any,
+) -> AgreementResult: ...
+
+
+def agree(
+    data: RatingsData,
+    stat: str | list[str] | tuple[str, ...],
+    *,
+    form: str | None = None,
+    by: ColumnNames = None,
+    unit: ColumnNames = None,
+    rater: ColumnNames = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
+    **options: Any,
+) -> AgreementResult | pd.DataFrame:
+    """Computes agreement statistics, as ``calibra agree --stat STAT``.
 
     stat: percent, unanimous, within, cohen, scott, fleiss, conger, light,
-    krippendorff, gwet, brennan-prediger, icc.
+    krippendorff, gwet, brennan-prediger, icc; or a list of them.
+
+    Which columns hold what (a DataFrame):
+
+    * long data, one row per rating: ``unit=`` (a column, or a list of
+      columns whose combination is one unit), ``rater=`` and ``rating=``.
+      A frame with columns ``rater`` and ``level`` and one or more of
+      ``unit``, ``ratee``, ``competency``, ``period`` is read as long data
+      without naming them.  ``role=`` keeps the rows whose column ``role``
+      holds one of the roles given; without it, self ratings mixed with
+      other roles raise a ``DataWarning``.
+    * wide data, one row per unit, one numeric column per rater: ``unit=``
+      names the column of unit ids (otherwise the index holds them);
+      ``rater=[...]`` picks the rater columns.  Without ``rater=``, every
+      other column must hold numbers and none may look like an id (named
+      ``id``/``*_id``, or whole numbers, a different one on every row).
+
+    When the layout cannot be told, the error lists the columns and what
+    each call shape needs.  A rater with no rating at all is left out, with
+    a ``DataWarning``.  ``framework=`` lets levels be that framework's level
+    ids or labels.
 
     Options (the CLI's names; None or leaving one out keeps the default,
     which ``result.options`` reports): categories (declared codes; unused
     ones still count), missing ("listwise" or "available"), weights
     (identity, linear, quadratic, ordinal, radical, ratio, circular, bipolar,
     or a q x q matrix), level (Krippendorff: nominal, ordinal, interval,
-    ratio), form (ICC1 ... ICC3k or the McGraw-Wong names), category (Fleiss:
-    one category against the rest), tolerance (within: k categories), ci
-    (confidence level), bootstrap (resamples) and seed, bootstrap_method
-    ("bca" or "percentile"), se (Cohen: "nonnull" or "null"), population
-    (finite-population correction), threads (bootstrap workers; 0 = all
-    cores).  ``calibra.OPTIONS`` lists the names.
+    ratio), form (ICC1 ... ICC3k, the McGraw-Wong names, or "all"), category
+    (Fleiss: one category against the rest), tolerance (within: k
+    categories), ci (confidence level), bootstrap (resamples) and seed,
+    bootstrap_method ("bca" or "percentile"), se (Cohen: "nonnull" or
+    "null"), population (finite-population correction), threads (bootstrap
+    workers; 0 = all cores).  ``calibra.OPTIONS`` lists the names.
 
-    ``unit_column=`` names the column of unit ids in wide data;
-    ``framework=`` lets levels be that framework's level ids or labels.
+    Returns an ``AgreementResult`` for one statistic.  A list of statistics,
+    ``by=`` (a column or columns: one result per group) or ``form="all"``
+    (the six ICC forms) return one tidy DataFrame instead: one row per
+    group x statistic (x form), the group columns first, then the columns
+    of ``AgreementResult.to_frame()``.  In a batch an option is passed only
+    to the statistics it applies to (``OPTION_STATISTICS``), so
+    ``agree(df, ["gwet", "krippendorff"], weights="quadratic",
+    level="ordinal")`` works.
 
-    A bad name or value raises InvalidArgument listing the accepted choices.
+    A bad name or value raises InvalidArgument naming it.
     """
-    if not isinstance(stat, str):
-        raise invalid_argument("python", f"stat must be a statistic name such as 'fleiss'; got {stat!r}")
-    matrix = _matrix(data, unit_column, framework)
-    return AgreementResult._from_core(_core.agree(matrix, stat, **options))
+    statistics = _statistic_list(stat)
+    batch = not isinstance(stat, str) or by is not None or form == "all"
+    layout: dict[str, Any] = {"unit": unit, "rater": rater, "rating": rating, "role": role}
+    if not batch:
+        if form is not None:
+            options["form"] = form
+        matrix = _labelled_matrix(data, unit_column, framework, labels=False, drop_empty=True, **layout)[0]
+        return AgreementResult._from_core(_core.agree(matrix, statistics[0], **options))
+    return _agree_frame(data, statistics, form, by, unit_column, framework, layout, options)
+
+
+def _statistic_list(stat: Any) -> list[str]:
+    if isinstance(stat, str):
+        return [stat]
+    if isinstance(stat, (list, tuple)) and stat and all(isinstance(s, str) for s in stat):
+        return list(stat)
+    raise invalid_argument(
+        "python", f"stat must be a statistic name such as 'fleiss', or a list of them; got {stat!r}"
+    )
+
+
+def _agree_frame(
+    data: RatingsData,
+    statistics: list[str],
+    form: str | None,
+    by: ColumnNames,
+    unit_column: str | None,
+    framework: Framework | None,
+    layout: dict[str, Any],
+    options: dict[str, Any],
+) -> pd.DataFrame:
+    """The tidy table of agree() for a list of statistics, groups or every ICC form."""
+    forms: list[str | None] = list(_core.CHOICES["form"]) if form == "all" else [form]
+    by_columns = _as_list(by) or []
+    if by_columns and not isinstance(data, pd.DataFrame):
+        raise invalid_argument("python", f"by= groups the rows of a DataFrame; got {type(data).__name__} data")
+    groups: list[tuple[tuple[Any, ...], RatingsData]]
+    if by_columns:
+        assert isinstance(data, pd.DataFrame)
+        _require_columns(data, by_columns, "by=")
+        columns = _resolve_columns(data, layout["unit"], layout["rater"], layout["rating"], unit_column)
+        if columns.long:
+            # Roles are chosen (or warned about) once, for the whole frame.
+            data = _select_roles(data, layout["role"], columns)
+            layout = dict(layout, role=None)
+            if layout["unit"] is None and unit_column is None:
+                layout["unit"] = columns.unit
+                layout["rater"], layout["rating"] = columns.rater, columns.rating
+        grouped = data.groupby(by_columns if len(by_columns) > 1 else by_columns[0], sort=False, dropna=False)
+        groups = []
+        for key, part in grouped:
+            keys = key if isinstance(key, tuple) else (key,)
+            groups.append((keys, part if columns.long else part.drop(columns=by_columns)))
+    else:
+        groups = [((), data)]
+
+    rows: list[pd.DataFrame] = []
+    for keys, part in groups:
+        # Within a group a rater without ratings is the rule, not news: no warning.
+        matrix, _, raters = _labelled_matrix(part, unit_column, framework, labels=False, **layout)
+        matrix, _ = _drop_empty_raters(matrix, raters, warn=not by_columns)
+        for statistic in statistics:
+            given = {
+                k: v for k, v in options.items() if k not in OPTION_STATISTICS or statistic in OPTION_STATISTICS[k]
+            }
+            for one_form in forms if statistic == "icc" else [None]:
+                if one_form is not None:
+                    given["form"] = one_form
+                try:
+                    result = AgreementResult._from_core(_core.agree(matrix, statistic, **given))
+                except Error as error:
+                    where = f"statistic {statistic!r}"
+                    if by_columns:
+                        where += " in group " + ", ".join(f"{c}={k!r}" for c, k in zip(by_columns, keys))
+                    error.add_note(f"(while computing {where})")
+                    raise
+                row = result.to_frame()
+                for position, (column, key) in enumerate(zip(by_columns, keys)):
+                    row.insert(position, str(column), [key])
+                if forms != [None] and all(s == "icc" for s in statistics):
+                    for name in ("F", "df1", "df2", "p"):
+                        row[name] = [result.extra.get(name)]
+                rows.append(row)
+    table = pd.concat(rows, ignore_index=True)
+    for name in ("value", "se", "ci_low", "ci_high", "observed", "chance"):
+        table[name] = table[name].astype("float64")
+    return table
 
 
 def pairwise(
     data: RatingsData,
     stat: str = "cohen",
     *,
+    unit: ColumnNames = None,
+    rater: ColumnNames = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
     unit_column: str | None = None,
     framework: Framework | None = None,
     **options: Any,
 ) -> PairwiseResult:
     """A two-rater statistic (cohen, scott, percent, krippendorff, ...) for every
-    pair of raters, on the units both rated.  Options as for agree()."""
-    matrix, _, raters = _labelled_matrix(data, unit_column, framework)
+    pair of raters, on the units both rated.  Columns and options as for agree()."""
+    matrix, _, raters = _labelled_matrix(
+        data, unit_column, framework, unit=unit, rater=rater, rating=rating, role=role, drop_empty=True
+    )
     document = _core.pairwise(matrix, stat, **options)
     labels = list(raters)
     index = pd.Index(labels, name="rater")
@@ -553,6 +1116,66 @@ def pairwise(
                              index=index, columns=index.copy()),
         reasons={(labels[r["rater_a"]], labels[r["rater_b"]]): str(r["reason"]) for r in document["reasons"]},
         options=dict(document["options"]),
+    )
+
+
+def confusion(
+    data: RatingsData,
+    rater_a: Any,
+    rater_b: Any,
+    *,
+    categories: Sequence[float] | None = None,
+    unit: ColumnNames = None,
+    rater: ColumnNames = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
+) -> pd.DataFrame:
+    """The confusion matrix of two raters: how many units `rater_a` put in
+    each category (rows) and `rater_b` in each category (columns), over
+    the units both rated.  The categories are ``categories=`` (all shown,
+    used or not) or those either rater used there, ascending.  The raters
+    are column names of wide data or rater ids of long data; columns as for
+    agree().  The diagonal is where they agree (Cohen's kappa's table)."""
+    matrix, _, raters = _labelled_matrix(
+        data, unit_column, framework, unit=unit, rater=rater, rating=rating, role=role
+    )
+    positions = []
+    for name in (rater_a, rater_b):
+        matches = np.flatnonzero(np.asarray(raters == name))
+        if len(matches) != 1:
+            raise invalid_argument("python", f"rater {name!r} is not a rater of this data; the raters are {list(raters)}")
+        positions.append(int(matches[0]))
+    if positions[0] == positions[1]:
+        raise invalid_argument("python", f"rater_a and rater_b are both {rater_a!r}; a confusion matrix needs two raters")
+    a, b = matrix[:, positions[0]], matrix[:, positions[1]]
+    both = ~np.isnan(a) & ~np.isnan(b)
+    a, b = a[both], b[both]
+    if categories is None:
+        codes = np.unique(np.concatenate([a, b]))
+    else:
+        codes = np.asarray(categories, dtype=np.float64)
+        if codes.ndim != 1 or len(np.unique(codes)) != len(codes):
+            raise invalid_argument("python", f"categories must be a list of distinct codes; got {categories!r}")
+        for name, values in ((rater_a, a), (rater_b, b)):
+            outside = ~np.isin(values, codes)
+            if outside.any():
+                raise invalid_argument(
+                    "python",
+                    f"rater {name!r} has level {values[np.argmax(outside)]:g}, which is not among categories "
+                    f"{codes.tolist()}",
+                )
+    position_of = {code: k for k, code in enumerate(codes.tolist())}
+    row = np.array([position_of[x] for x in a.tolist()], dtype=np.intp)
+    col = np.array([position_of[x] for x in b.tolist()], dtype=np.intp)
+    counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
+    np.add.at(counts, (row, col), 1)
+    labels: pd.Index = pd.Index(codes)
+    if len(codes) and np.all(codes == np.round(codes)):
+        labels = pd.Index(codes.astype(np.int64))
+    return pd.DataFrame(
+        counts, index=labels.rename(str(rater_a)), columns=labels.rename(str(rater_b)).copy()
     )
 
 
@@ -679,66 +1302,76 @@ class AgreementSummary:
         return repr(self._core)
 
 
+def _single(result: AgreementResult | pd.DataFrame) -> AgreementResult:
+    if not isinstance(result, AgreementResult):
+        raise invalid_argument("python", "form='all' applies to icc() and agree(data, 'icc', ...) only")
+    return result
+
+
 # Named shortcuts: agree() with the statistic fixed.  Each takes every option
 # of agree() as a keyword.
 
 
 def percent_agreement(data: RatingsData, **options: Any) -> AgreementResult:
     """Pairwise percent agreement (weighted with ``weights=``)."""
-    return agree(data, "percent", **options)
+    return _single(agree(data, "percent", **options))
 
 
 def unanimous_agreement(data: RatingsData, **options: Any) -> AgreementResult:
     """Share of units on which every rater agrees."""
-    return agree(data, "unanimous", **options)
+    return _single(agree(data, "unanimous", **options))
 
 
 def within_agreement(data: RatingsData, tolerance: int | None = None, **options: Any) -> AgreementResult:
     """Share of rating pairs within ``tolerance`` categories (default 1: "within one level")."""
-    return agree(data, "within", tolerance=tolerance, **options)
+    return _single(agree(data, "within", tolerance=tolerance, **options))
 
 
 def cohen_kappa(data: RatingsData, weights: str | npt.ArrayLike | None = None, **options: Any) -> AgreementResult:
     """Cohen's kappa of exactly two raters, weighted with ``weights=``."""
-    return agree(data, "cohen", weights=weights, **options)
+    return _single(agree(data, "cohen", weights=weights, **options))
 
 
 def scott_pi(data: RatingsData, **options: Any) -> AgreementResult:
     """Scott's pi of exactly two raters."""
-    return agree(data, "scott", **options)
+    return _single(agree(data, "scott", **options))
 
 
 def fleiss_kappa(data: RatingsData, category: float | None = None, **options: Any) -> AgreementResult:
     """Fleiss' kappa (Gwet's generalisation for missing ratings and weights);
     ``category=`` gives one category against the rest."""
-    return agree(data, "fleiss", category=category, **options)
+    return _single(agree(data, "fleiss", category=category, **options))
 
 
 def conger_kappa(data: RatingsData, **options: Any) -> AgreementResult:
     """Conger's kappa."""
-    return agree(data, "conger", **options)
+    return _single(agree(data, "conger", **options))
 
 
 def light_kappa(data: RatingsData, **options: Any) -> AgreementResult:
     """Light's kappa: the mean of pairwise Cohen's kappas."""
-    return agree(data, "light", **options)
+    return _single(agree(data, "light", **options))
 
 
 def krippendorff_alpha(data: RatingsData, level: str | None = None, **options: Any) -> AgreementResult:
     """Krippendorff's alpha at ``level`` nominal (default), ordinal, interval or ratio."""
-    return agree(data, "krippendorff", level=level, **options)
+    return _single(agree(data, "krippendorff", level=level, **options))
 
 
 def gwet_ac(data: RatingsData, weights: str | npt.ArrayLike | None = None, **options: Any) -> AgreementResult:
     """Gwet's AC1, or AC2 with ``weights=``."""
-    return agree(data, "gwet", weights=weights, **options)
+    return _single(agree(data, "gwet", weights=weights, **options))
 
 
 def brennan_prediger(data: RatingsData, **options: Any) -> AgreementResult:
     """The Brennan-Prediger coefficient."""
-    return agree(data, "brennan-prediger", **options)
+    return _single(agree(data, "brennan-prediger", **options))
 
 
-def icc(data: RatingsData, form: str | None = None, **options: Any) -> AgreementResult:
-    """Intraclass correlation; ``form=`` ICC1 (default) ... ICC3k or a McGraw-Wong name."""
+def icc(data: RatingsData, form: str | None = None, **options: Any) -> AgreementResult | pd.DataFrame:
+    """Intraclass correlation; ``form=`` ICC1 (default) ... ICC3k or a
+    McGraw-Wong name, or "all": the six forms in one table (as
+    ``agree(data, "icc", form="all")``)."""
+    if form == "all":
+        return agree(data, "icc", form="all", **options)
     return agree(data, "icc", form=form, **options)

@@ -10,6 +10,10 @@ matching class with the same message::
     ├── InvalidArgument   an option or argument is wrong (also a ValueError)
     └── DegenerateError   a statistic is undefined for this data
 
+and one warning, ``DataWarning`` (a UserWarning), for data that is read but
+deserves a second look: self ratings mixed with external ones, a rater
+column with no ratings left out.
+
 Every message starts with a stable bracketed id such as
 ``[calibra.invalid_argument.agreement]``; the same id, without brackets and
 without the ``calibra.`` prefix, is in the exception's ``id`` attribute.
@@ -19,7 +23,12 @@ from __future__ import annotations
 
 from calibra._core import DegenerateError, Error, InvalidArgument, ParseError, ValidationError
 
-__all__ = ["DegenerateError", "Error", "InvalidArgument", "ParseError", "ValidationError"]
+__all__ = ["DataWarning", "DegenerateError", "Error", "InvalidArgument", "ParseError", "ValidationError"]
+
+
+class DataWarning(UserWarning):
+    """Data was read, but not all of it as given: self ratings mixed with
+    external ones, raters without ratings left out."""
 
 
 def invalid_argument(subsystem: str, message: str) -> InvalidArgument:

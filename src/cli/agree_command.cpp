@@ -202,7 +202,7 @@ std::string result_text(const ag::result& r, const std::string& file) {
 /// One row per statistic for `--all`.
 std::string all_text(const std::vector<ag::result>& results, const std::string& file) {
   const double confidence = results.empty() ? 0.95 : results.front().used.confidence;
-  // Labels: Landis & Koch for the chance-corrected coefficients, Koo & Li for ICC.
+  // Labels: Landis & Koch for the chance-corrected coefficients, Koo & Li for ICC, Krippendorff for alpha.
   text_table table({"statistic", "value", "label", "se", confidence_label(confidence), "units", "raters", "note"});
   for (const auto& r : results) {
     const auto reading = ag::interpret(r);

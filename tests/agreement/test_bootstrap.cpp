@@ -206,11 +206,14 @@ TEST_CASE("undefined resamples are dropped and counted", "[bootstrap]") {
     never.estimate = [](const std::vector<double>&) { return std::numeric_limits<double>::quiet_NaN(); };
     result empty;
     empty.value = 1.0;
+    empty.se = 0.25;
     empty.ci_low = 0.5;
     empty.ci_high = 1.5;
     apply_bootstrap(empty, never, opts);
     CHECK_FALSE(empty.ci_low);
     CHECK_FALSE(empty.ci_high);
+    CHECK_FALSE(empty.se);  // no bootstrap SE, and the analytic one is kept aside
+    CHECK(empty.extra.at("se_analytic") == 0.25);
     CHECK(empty.extra.at("bootstrap_undefined") == 1000);
     CHECK(empty.extra.count("bootstrap_se") == 0);
   }

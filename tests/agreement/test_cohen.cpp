@@ -1,6 +1,7 @@
 // Cohen's kappa and Light's kappa against SAS, irr and statsmodels.
 #include <calibra/agreement/cohen.hpp>
 
+#include "../support/bounded_interval.hpp"
 #include "test_reference_data.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,9 +19,15 @@ TEST_CASE("SAS PROC FREQ table10: simple kappa, ASE and H0 test", "[cohen][sas]"
   REQUIRE(r.value);
   CHECK(*r.value == Approx(0.4842).margin(5e-5));
   CHECK(*r.se == Approx(0.1380).margin(5e-5));
-  CHECK(*r.ci_low == Approx(0.2137).margin(5e-5));
-  CHECK(*r.ci_high == Approx(0.7547).margin(5e-5));
-  CHECK(r.ci_method == "normal");
+  // SAS's interval is the Wald one: 0.4842 -+ 1.96 x 0.1380 = 0.2137 .. 0.7547.
+  const double q = calibra_test::normal_quantile();
+  CHECK(0.4842 - q * 0.1380 == Approx(0.2137).margin(5e-5));
+  CHECK(0.4842 + q * 0.1380 == Approx(0.7547).margin(5e-5));
+  // calibra's is Fisher's z of the same estimate and ASE (docs/agreement.md).
+  const auto [low, high] = calibra_test::fisher_z_interval(0.4842, 0.1380, q);
+  CHECK(*r.ci_low == Approx(low).margin(2e-4));
+  CHECK(*r.ci_high == Approx(high).margin(2e-4));
+  CHECK(r.ci_method == "fisher-z normal");
   CHECK(r.extra.at("se_null") == Approx(0.1484).margin(5e-5));
   CHECK(r.extra.at("z") == Approx(3.2626).margin(5e-5));
   CHECK(r.extra.at("p") == Approx(0.0011).margin(5e-5));
@@ -42,8 +49,12 @@ TEST_CASE("SAS PROC FREQ table10: weighted kappa", "[cohen][sas]") {
   REQUIRE(r.value);
   CHECK(*r.value == Approx(0.4701).margin(5e-5));
   CHECK(*r.se == Approx(0.1457).margin(5e-5));
-  CHECK(*r.ci_low == Approx(0.1845).margin(5e-5));
-  CHECK(*r.ci_high == Approx(0.7558).margin(5e-5));
+  const double q = calibra_test::normal_quantile();
+  CHECK(0.4701 - q * 0.1457 == Approx(0.1845).margin(2e-4));  // SAS's Wald interval, from rounded inputs
+  CHECK(0.4701 + q * 0.1457 == Approx(0.7558).margin(2e-4));
+  const auto [low, high] = calibra_test::fisher_z_interval(0.4701, 0.1457, q);
+  CHECK(*r.ci_low == Approx(low).margin(2e-4));
+  CHECK(*r.ci_high == Approx(high).margin(2e-4));
   CHECK(r.extra.at("se_null") == Approx(0.1426).margin(5e-5));
   CHECK(r.extra.at("z") == Approx(3.2971).margin(5e-5));
 }

@@ -2,6 +2,7 @@
 #include <calibra/agreement/conger.hpp>
 #include <calibra/agreement/cohen.hpp>
 
+#include "../support/bounded_interval.hpp"
 #include "test_reference_data.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,7 +21,15 @@ TEST_CASE("cac.raw4raters: Conger's kappa as printed by irrCAC", "[conger][irrCA
   CHECK(*r.se == Approx(0.14917).margin(6e-6));
   CHECK(*r.chance == Approx(0.2334252).margin(1e-7));
   CHECK(*r.observed == Approx(0.8181818).margin(1e-7));
-  CHECK(*r.ci_low == Approx(0.435).margin(5e-4));
+  // irrCAC's Wald interval on t(11) (12 units), capped at 1: 0.435 .. 1.
+  const double q = calibra_test::t_quantile(11);
+  CHECK(0.76282 - q * 0.14917 == Approx(0.435).margin(6e-4));  // printed to 3 decimals
+  // calibra's: Fisher's z of the same estimate and SE, inside [-1, 1].
+  const auto [low, high] = calibra_test::fisher_z_interval(0.76282, 0.14917, q);
+  CHECK(*r.ci_low == Approx(low).margin(1e-4));
+  CHECK(*r.ci_high == Approx(high).margin(1e-4));
+  CHECK(*r.ci_high < 1.0);
+  CHECK(r.ci_method == "fisher-z t(n-1)");
   CHECK(r.n_raters == 4);
   options quadratic;
   quadratic.weights = weight_scheme::quadratic;

@@ -95,3 +95,30 @@ TEST_CASE("labels fit the statistic: none for raw rates, Koo & Li for ICC", "[in
   r.stat = calibra::agreement::statistic::cohen;
   CHECK(interpret(r, interpretation_scale::altman)->label == "good");
 }
+
+TEST_CASE("Krippendorff's alpha gets Krippendorff's own thresholds", "[interpretation][krippendorff]") {
+  // Krippendorff (2004), Content Analysis, 2nd ed., p. 241: rely on
+  // alpha >= .800; consider .667 <= alpha < .800 only for tentative
+  // conclusions.
+  using calibra::agreement::krippendorff_label;
+  CHECK(*krippendorff_label(1.0) == "reliable");
+  CHECK(*krippendorff_label(0.800) == "reliable");
+  CHECK(*krippendorff_label(0.8 - 1e-12) == "reliable");  // rounding at the edge
+  CHECK(*krippendorff_label(0.7999) == "tentative");
+  CHECK(*krippendorff_label(0.667) == "tentative");
+  CHECK(*krippendorff_label(0.6669) == "unreliable");
+  CHECK(*krippendorff_label(-0.2) == "unreliable");
+  CHECK_FALSE(krippendorff_label(std::numeric_limits<double>::quiet_NaN()));
+  CHECK_FALSE(krippendorff_label(1.01));
+
+  // The issue's alpha of 0.451 read "moderate (Landis & Koch)"; it is unreliable.
+  calibra::agreement::result r;
+  r.stat = calibra::agreement::statistic::krippendorff;
+  r.value = 0.451;
+  REQUIRE(interpret(r));
+  CHECK(interpret(r)->label == "unreliable");
+  CHECK(interpret(r)->scale == interpretation_scale::krippendorff);
+  CHECK(calibra::agreement::to_string(interpretation_scale::krippendorff) == "Krippendorff (2004)");
+  // The scale does not depend on the kappa scale asked for.
+  CHECK(interpret(r, interpretation_scale::altman)->scale == interpretation_scale::krippendorff);
+}

@@ -1,6 +1,7 @@
 // Krippendorff's alpha against Krippendorff (2011), Wikipedia and irrCAC.
 #include <calibra/agreement/krippendorff.hpp>
 
+#include "../support/bounded_interval.hpp"
 #include "test_reference_data.hpp"
 
 #include <catch2/catch.hpp>
@@ -45,15 +46,23 @@ TEST_CASE("irrCAC krippen.alpha.raw on cac.raw4raters: value, pa, pe and SE", "[
   CHECK(*nominal.se == Approx(0.14557).margin(6e-6));
   CHECK(*nominal.observed == Approx(0.805).margin(1e-9));
   CHECK(*nominal.chance == Approx(0.24).margin(1e-9));
-  CHECK(*nominal.ci_low == Approx(0.419).margin(5e-4));
-  CHECK(*nominal.ci_high == 1.0);
-  CHECK(nominal.ci_method == "t(n-1)");
+  // irrCAC's intervals are Wald on t(10) (11 pairable units), capped at 1;
+  // calibra's are Fisher's z of the same estimate and SE.
+  const double q = calibra_test::t_quantile(10);
+  CHECK(0.74342 - q * 0.14557 == Approx(0.419).margin(5e-4));
+  const auto [low, high] = calibra_test::fisher_z_interval(0.74342, 0.14557, q);
+  CHECK(*nominal.ci_low == Approx(low).margin(1e-4));
+  CHECK(*nominal.ci_high == Approx(high).margin(1e-4));
+  CHECK(nominal.ci_method == "fisher-z t(n-1)");
   const result interval = alpha(m, measurement_level::interval);
   CHECK(*interval.value == Approx(0.84911).margin(6e-6));
   CHECK(*interval.se == Approx(0.12913).margin(6e-6));
   CHECK(*interval.observed == Approx(0.9735938).margin(1e-7));
   CHECK(*interval.chance == Approx(0.825).margin(1e-9));
-  CHECK(*interval.ci_low == Approx(0.561).margin(5e-4));
+  CHECK(0.84911 - q * 0.12913 == Approx(0.561).margin(5e-4));
+  const auto [interval_low, interval_high] = calibra_test::fisher_z_interval(0.84911, 0.12913, q);
+  CHECK(*interval.ci_low == Approx(interval_low).margin(1e-4));
+  CHECK(*interval.ci_high == Approx(interval_high).margin(1e-4));
 }
 
 TEST_CASE("Wikipedia computational example", "[krippendorff]") {

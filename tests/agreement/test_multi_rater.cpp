@@ -7,6 +7,7 @@
 // quadratic weights.  irrCAC rounds coeff.val and coeff.se to 5 decimals.
 #include <calibra/agreement/multi_rater.hpp>
 
+#include "../support/bounded_interval.hpp"
 #include "test_reference_data.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,6 +21,10 @@ using calibra_test::NA;
 using calibra_test::read_reference;
 
 namespace {
+/// irrCAC's value and SE, and calibra's bounded interval worked from them
+/// on t(11) (the 12 units of cac.raw4raters): Wilson's with the effective
+/// sample size for percent agreement (pe = 0), Fisher's z for the rest.
+/// irrCAC's own interval is Wald, capped at 1.
 void check_irrcac(const result& r, double value, double se, double pa, double pe) {
   REQUIRE(r.value);
   CHECK(*r.value == Approx(value).margin(6e-6));
@@ -27,31 +32,39 @@ void check_irrcac(const result& r, double value, double se, double pa, double pe
   CHECK(*r.se == Approx(se).margin(6e-6));
   CHECK(*r.observed == Approx(pa).margin(1e-7));
   CHECK(*r.chance == Approx(pe).margin(1e-7));
-  CHECK(r.ci_method == "t(n-1)");
-  CHECK(*r.ci_high <= 1.0);
+  const double q = calibra_test::t_quantile(11);
+  const bool proportion = r.stat == statistic::percent;
+  const auto [low, high] = proportion ? calibra_test::wilson_effective_interval(value, se, q)
+                                      : calibra_test::fisher_z_interval(value, se, q);
+  CHECK(r.ci_method == (proportion ? "wilson t(n-1)" : "fisher-z t(n-1)"));
+  REQUIRE(r.ci_low);
+  CHECK(*r.ci_low == Approx(low).margin(1e-4));
+  CHECK(*r.ci_high == Approx(high).margin(1e-4));
+  CHECK(*r.ci_high < 1.0);
 }
 }  // namespace
 
 TEST_CASE("cac.raw4raters unweighted matches irrCAC's README", "[multi_rater][irrCAC]") {
   const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
+  // irrCAC's Wald lower bounds pin its quantile: t(11).
+  const double q = calibra_test::t_quantile(11);
   // pa.coeff.raw: pa 0.8181818, se 0.12561, CI (0.542, 1)
+  CHECK(0.8181818 - q * 0.12561 == Approx(0.542).margin(5e-4));
   const result pa = percent_agreement(m);
   check_irrcac(pa, 0.8181818, 0.12561, 0.8181818, 0);
-  CHECK(*pa.ci_low == Approx(0.542).margin(5e-4));
-  CHECK(*pa.ci_high == 1.0);
   // gwet.ac1.raw: AC1 0.77544, se 0.14295, pe 0.1903212, CI (0.461, 1), p 0.000208721
+  CHECK(0.77544 - q * 0.14295 == Approx(0.461).margin(5e-4));
   const result ac1 = gwet_ac(m);
   check_irrcac(ac1, 0.77544, 0.14295, 0.8181818, 0.1903212);
-  CHECK(*ac1.ci_low == Approx(0.461).margin(5e-4));
   CHECK(ac1.extra.at("p") == Approx(0.000208721).epsilon(1e-4));
   // fleiss.kappa.raw: 0.76117, se 0.15302, pe 0.2387153, CI (0.424, 1)
+  CHECK(0.76117 - q * 0.15302 == Approx(0.424).margin(5e-4));
   const result fleiss = fleiss_kappa(m);
   check_irrcac(fleiss, 0.76117, 0.15302, 0.8181818, 0.2387153);
-  CHECK(*fleiss.ci_low == Approx(0.424).margin(5e-4));
   // bp.coeff.raw: 0.77273, se 0.14472, pe 0.2, CI (0.454, 1)
+  CHECK(0.77273 - q * 0.14472 == Approx(0.454).margin(5e-4));
   const result bp = brennan_prediger(m);
   check_irrcac(bp, 0.77273, 0.14472, 0.8181818, 0.2);
-  CHECK(*bp.ci_low == Approx(0.454).margin(5e-4));
 
   CHECK(ac1.n_units == 12);
   CHECK(ac1.n_raters == 4);
@@ -63,6 +76,8 @@ TEST_CASE("cac.raw4raters quadratic weights match irrCAC's weighting vignette", 
   const Eigen::MatrixXd m = read_reference("gwet_cac_raw4raters.csv");
   options opts;
   opts.weights = weight_scheme::quadratic;
+  // Quadratic-weighted percent agreement is a mean of unit scores in [0, 1]:
+  // its interval is Wilson's too.
   check_irrcac(percent_agreement(m, opts), 0.9753788, 0.09062, 0.9753788, 0);
   check_irrcac(gwet_ac(m, opts), 0.91400, 0.10396, 0.9753788, 0.7137044);
   check_irrcac(fleiss_kappa(m, opts), 0.86494, 0.14603, 0.9753788, 0.8177083);

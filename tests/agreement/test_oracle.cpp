@@ -5,6 +5,7 @@
 #include <calibra/agreement/cohen.hpp>
 #include <calibra/agreement/multi_rater.hpp>
 
+#include "../support/bounded_interval.hpp"
 #include "test_reference_data.hpp"
 
 #include <catch2/catch.hpp>
@@ -53,6 +54,12 @@ TEST_CASE("Cohen's kappa agrees with scikit-learn and statsmodels", "[oracle][co
       CHECK(r.extra.at("se_null") == Approx(sm.at("se_null").get<double>()).margin(1e-12));
       CHECK(r.extra.at("z") == Approx(sm.at("z").get<double>()).margin(1e-9));
       CHECK(r.extra.at("p") == Approx(sm.at("p").get<double>()).margin(1e-12));
+      // The interval: Fisher's z of statsmodels' kappa and SE (docs/agreement.md).
+      const auto [low, high] = calibra_test::fisher_z_interval(sm.at("kappa").get<double>(),
+                                                               sm.at("se").get<double>(), calibra_test::normal_quantile());
+      CHECK(*r.ci_low == Approx(low).margin(1e-12));
+      CHECK(*r.ci_high == Approx(high).margin(1e-12));
+      CHECK(*r.ci_high <= 1.0);
     }
   }
 }

@@ -41,6 +41,20 @@ def agreement_tour() -> float:
     return result.value if result.value is not None else float("nan")
 
 
+def columns_tour() -> int:
+    long = pd.DataFrame({"employee_id": [1, 1, 2, 2, 3, 3], "reviewer_id": [7, 8, 7, 8, 7, 8],
+                         "score": [3.5, 4.0, 2.0, 2.5, 4.5, 4.0], "team": ["a", "a", "a", "a", "b", "b"]})
+    named: calibra.AgreementResult = calibra.agree(long, "icc", form="ICC2", unit="employee_id",
+                                                   rater="reviewer_id", rating="score")
+    forms: pd.DataFrame = calibra.agree(long, "icc", form="all", unit="employee_id", rater="reviewer_id",
+                                        rating="score")
+    batch: pd.DataFrame = calibra.agree(long, ["percent", "krippendorff"], by="team", unit="employee_id",
+                                        rater="reviewer_id", rating="score", level="interval")
+    table: pd.DataFrame = calibra.confusion(long, 7, 8, unit="employee_id", rater="reviewer_id", rating="score")
+    assert named.value is not None and len(forms) == 6 and len(batch) == 4
+    return int(table.to_numpy().sum())
+
+
 def calibration_tour() -> list[str]:
     ratings: calibra.Ratings = calibra.read_ratings(REPO / "data" / "examples" / "ratings.csv")
     frame: pd.DataFrame = ratings.to_frame()
@@ -52,4 +66,4 @@ def calibration_tour() -> list[str]:
 
 
 if __name__ == "__main__":
-    print(framework_tour(), round(agreement_tour(), 4), calibration_tour())
+    print(framework_tour(), round(agreement_tour(), 4), columns_tour(), calibration_tour())

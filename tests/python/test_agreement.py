@@ -235,7 +235,8 @@ def test_wide_dataframe_with_unit_column():
     result = calibra.agree(frame, "cohen", unit_column="pm")
     assert result.n_units == 3
     assert list(calibra.wide_ratings(frame, unit_column="pm").index) == ["x", "y", "z"]
-    with pytest.raises(calibra.InvalidArgument, match="unit_column 'id' is not a column"):
+    assert calibra.agree(frame, "cohen", unit="pm").to_dict() == result.to_dict()
+    with pytest.raises(calibra.InvalidArgument, match="unit= names column 'id', which this DataFrame does not have"):
         calibra.agree(frame, "cohen", unit_column="id")
 
 
@@ -408,6 +409,80 @@ def test_interpretation_labels_follow_the_statistic():
     assert (icc.interpretation, icc.interpretation_scale) == ("moderate", "Koo & Li (2016)")
     # Raw agreement rates are not chance-corrected: no label.
     assert calibra.percent_agreement(reference_csv("fleiss1971_diagnoses.csv")).interpretation is None
+
+
+@pytest.mark.parametrize(
+    "level, published, label",
+    [("nominal", 0.743, "tentative"), ("ordinal", 0.815, "reliable"), ("interval", 0.849, "reliable"),
+     ("ratio", 0.797, "tentative")],
+)
+def test_krippendorff_alpha_is_read_on_krippendorffs_thresholds(level, published, label):
+    # Krippendorff (2011) worked example values; Krippendorff (2004, p. 241):
+    # alpha >= .800 reliable, .667 <= alpha < .800 tentative, else unreliable.
+    result = calibra.krippendorff_alpha(reference_csv("krippendorff_canonical.csv"), level=level)
+    assert result.value == pytest.approx(published, abs=5e-4)
+    assert (result.interpretation, result.interpretation_scale) == (label, "Krippendorff (2004)")
+    # The issue's 0.451 was labelled "moderate (Landis & Koch)"; a low alpha is unreliable.
+    low = calibra.krippendorff_alpha(reference_csv("irr_anxiety.csv"))
+    assert low.value < 0.667 and low.interpretation == "unreliable"
+
+
+# ---- bounded intervals ---------------------------------------------------------------------------
+
+
+def fisher_z(value: float, se: float, quantile: float) -> tuple[float, float]:
+    """Fisher's z interval worked from an estimate and its SE (docs/agreement.md)."""
+    z, half = math.atanh(value), quantile * se / (1 - value * value)
+    return math.tanh(z - half), math.tanh(z + half)
+
+
+@pytest.mark.parametrize("units", [10, 30])
+def test_cohen_interval_stays_below_one_against_statsmodels(units):
+    # Issue 14: ci=[0.584, 1.122] on 10 units and [0.799, 1.029] on 30.
+    from scipy.stats import norm
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    a = np.array(([1] * (units // 2) + [2] * (units - units // 2)), dtype=float)
+    b = a.copy()
+    b[0] = 2  # one disagreement
+    table = np.array([[np.sum((a == i) & (b == j)) for j in (1, 2)] for i in (1, 2)], dtype=float)
+    peer = cohens_kappa(table)
+    result = calibra.cohen_kappa(np.column_stack([a, b]))
+    assert result.value == pytest.approx(peer.kappa, abs=1e-12)
+    assert result.se == pytest.approx(peer.std_kappa, abs=1e-12)
+    q = norm.ppf(0.975)
+    assert peer.kappa + q * peer.std_kappa > 1  # the Wald interval statsmodels prints passes 1
+    low, high = fisher_z(peer.kappa, peer.std_kappa, q)
+    assert (result.ci_low, result.ci_high) == (pytest.approx(low, abs=1e-12), pytest.approx(high, abs=1e-12))
+    assert -1 <= result.ci_low <= result.value <= result.ci_high < 1
+    assert result.ci_method == "fisher-z normal"
+
+
+def test_percent_interval_on_four_units_is_wilsons():
+    # Issue 14: [-0.046, 1] on 4 units.  Unit scores 1, 1, 1, 0: p = 3/4 and
+    # se^2 = sum (x - p)^2 / (n (n - 1)) = (3/16 + 9/16) / 12 = 1/16.  Wilson's
+    # interval with n_eff = p (1 - p) / se^2 = 3 at the t(3) quantile.
+    from scipy.stats import t
+
+    result = calibra.percent_agreement(np.array([[1, 1], [2, 2], [1, 1], [1, 2]], dtype=float))
+    assert (result.value, result.se) == (0.75, pytest.approx(0.25, abs=1e-15))
+    q, n, p = t.ppf(0.975, 3), 3.0, 0.75
+    centre, half = p + q * q / (2 * n), q * math.sqrt(p * (1 - p) / n + q * q / (4 * n * n))
+    assert result.ci_low == pytest.approx((centre - half) / (1 + q * q / n), abs=1e-12)
+    assert result.ci_high == pytest.approx((centre + half) / (1 + q * q / n), abs=1e-12)
+    assert 0 < result.ci_low < result.ci_high < 1
+    assert result.ci_method == "wilson t(n-1)"
+
+
+def test_bootstrap_se_is_the_bootstrap_se():
+    # Issue 14: with bootstrap=2000 the interval was BCa but se the analytic one.
+    data = reference_csv("fleiss1971_diagnoses.csv")
+    analytic = calibra.fleiss_kappa(data)
+    boot = calibra.fleiss_kappa(data, bootstrap=500, seed=3)
+    assert boot.ci_method == "bootstrap-bca"
+    assert boot.se == boot.extra["bootstrap_se"] != analytic.se
+    assert boot.extra["se_analytic"] == pytest.approx(analytic.se, abs=1e-15)
+    assert boot.se == pytest.approx(analytic.se, rel=0.25)  # same quantity, estimated two ways
 
 
 # ---- options: one path, the CLI's names ------------------------------------------------------

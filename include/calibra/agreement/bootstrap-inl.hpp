@@ -173,6 +173,9 @@ r.extra["bootstrap_resamples"] = static_cast<double>(resamples);
 r.extra["bootstrap_undefined"] = static_cast<double>(undefined);
 r.extra.erase("bootstrap_se");
 r.extra.erase("bootstrap_bca_fallback");
+// The analytic SE stays in extra; r.se becomes the bootstrap SE, or none.
+if (r.se && !r.extra.count("se_analytic")) r.extra["se_analytic"] = *r.se;
+r.se.reset();
 r.ci_low.reset();
 r.ci_high.reset();
 
@@ -191,6 +194,7 @@ if (defined.size() >= 2) {
     m2 += delta * (value - mean);
   }
   r.extra["bootstrap_se"] = std::sqrt(m2 / (count - 1));
+  r.se = r.extra["bootstrap_se"];
 }
 
   const double tail = (1.0 - opts.confidence) / 2.0;

@@ -98,8 +98,10 @@ double bca_acceleration(const std::vector<double>& leave_one_out);
 ///     estimate z0 is infinite; the percentile interval is reported instead
 ///     and extra["bootstrap_bca_fallback"] is 1.
 /// Quantiles interpolate linearly between order statistics (R type 7).
-/// Also sets extra["bootstrap_se"] (standard deviation of the defined
-/// resample estimates), extra["bootstrap_resamples"] (requested) and
+/// Also sets r.se and extra["bootstrap_se"] to the standard deviation of
+/// the defined resample estimates (r.se is cleared with fewer than two; the
+/// analytic SE, if any, moves to extra["se_analytic"]),
+/// extra["bootstrap_resamples"] (requested) and
 /// extra["bootstrap_undefined"] (resamples whose estimate was NaN or
 /// infinite, dropped).
 /// With no point estimate (r.value empty) or opts.bootstrap == 0, `r` is

@@ -91,10 +91,8 @@ if (!(n > 0)) {
   const double se_null = std::sqrt(std::max(0.0, (null - pe * pe) / scale));
 
   r.se = opts.cohen_se == kappa_se::nonnull ? se_nonnull : se_null;
-  const double half = se_nonnull * detail::normal_quantile(1 - (1 - opts.confidence) / 2);
-  r.ci_low = kappa - half;
-  r.ci_high = kappa + half;
-  r.ci_method = "normal";
+  // The interval uses the non-null SE whichever SE is reported, on Fisher's z.
+  detail::set_bounded_interval(r, se_nonnull, detail::normal_quantile(1 - (1 - opts.confidence) / 2), n, "normal");
   r.extra["se_nonnull"] = se_nonnull;
   r.extra["se_null"] = se_null;
   if (se_null > 0) {

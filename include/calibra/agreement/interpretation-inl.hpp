@@ -20,6 +20,7 @@ switch (scale) {
   case interpretation_scale::landis_koch: return "Landis & Koch (1977)";
   case interpretation_scale::altman: return "Altman (1991)";
   case interpretation_scale::koo_li: return "Koo & Li (2016)";
+  case interpretation_scale::krippendorff: return "Krippendorff (2004)";
 }
   return "?";
 }
@@ -56,11 +57,19 @@ CALIBRA_INLINE std::optional<std::string_view> koo_li_label(double value) {
   return "excellent";
 }
 
+CALIBRA_INLINE std::optional<std::string_view> krippendorff_label(double value) {
+  if (std::isnan(value) || value > 1.0 + detail::band_edge_tolerance) return std::nullopt;
+  if (value >= 0.800 - detail::band_edge_tolerance) return "reliable";
+  if (value >= 0.667 - detail::band_edge_tolerance) return "tentative";
+  return "unreliable";
+}
+
 CALIBRA_INLINE std::optional<std::string_view> interpret(double value,
                                                  interpretation_scale scale) {
   switch (scale) {
     case interpretation_scale::altman: return altman_label(value);
     case interpretation_scale::koo_li: return koo_li_label(value);
+    case interpretation_scale::krippendorff: return krippendorff_label(value);
     case interpretation_scale::landis_koch: break;
   }
   return landis_koch_label(value);
@@ -75,6 +84,7 @@ CALIBRA_INLINE std::optional<interpretation> interpret(const result& r,
     case statistic::unanimous:
     case statistic::within: return std::nullopt;
     case statistic::icc: scale = interpretation_scale::koo_li; break;
+    case statistic::krippendorff: scale = interpretation_scale::krippendorff; break;
     default: break;
   }
   const auto label = interpret(*r.value, scale);

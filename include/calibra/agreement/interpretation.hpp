@@ -14,7 +14,10 @@
 //
 // Intraclass correlations get Koo & Li's (2016) bands instead: below 0.5
 // poor, 0.5 .. 0.75 moderate, 0.75 .. 0.9 good, above 0.9 excellent (each
-// band includes its lower edge).  Raw agreement rates (percent, unanimous,
+// band includes its lower edge).  Krippendorff's alpha gets Krippendorff's
+// own (2004, Content Analysis, 2nd ed., p. 241): alpha >= 0.800 reliable,
+// 0.667 <= alpha < 0.800 tentative (conclusions drawn only tentatively),
+// below 0.667 unreliable.  Raw agreement rates (percent, unanimous,
 // within) get no label: they are not chance-corrected, and the kappa bands
 // would flatter them.
 //
@@ -35,7 +38,7 @@
 
 namespace calibra::agreement {
 
-enum class interpretation_scale { landis_koch, altman, koo_li };
+enum class interpretation_scale { landis_koch, altman, koo_li, krippendorff };
 
 std::string_view to_string(interpretation_scale scale);
 
@@ -80,12 +83,17 @@ std::optional<std::string_view> altman_label(double value);
 /// Koo & Li (2016) label of an intraclass correlation; empty for NaN or above 1.
 std::optional<std::string_view> koo_li_label(double value);
 
+/// Krippendorff (2004) label of an alpha: reliable, tentative or unreliable;
+/// empty for NaN or above 1.
+std::optional<std::string_view> krippendorff_label(double value);
+
 std::optional<std::string_view> interpret(double value,
                                                  interpretation_scale scale = interpretation_scale::landis_koch);
 
 /// The label of a result's value, on the convention that fits its
 /// statistic: `kappa_scale` for chance-corrected coefficients, Koo & Li for
-/// ICC, none for raw agreement rates or a result without a value.
+/// ICC, Krippendorff's for alpha, none for raw agreement rates or a result
+/// without a value.
 std::optional<interpretation> interpret(const result& r,
                                                interpretation_scale kappa_scale = interpretation_scale::landis_koch);
 

@@ -53,13 +53,55 @@ CALIBRA_INLINE void set_t_interval(result& r, double variance, double n_units, c
   const double se = std::sqrt(std::max(variance, 0.0));
   const double df = n_units - 1;
   const boost::math::students_t t(df);
-  const double half = se * boost::math::quantile(t, 1 - (1 - opts.confidence) / 2);
   r.se = se;
-  r.ci_low = *r.value - half;
-  r.ci_high = std::min(1.0, *r.value + half);
-  r.ci_method = "t(n-1)";
+  set_bounded_interval(r, se, boost::math::quantile(t, 1 - (1 - opts.confidence) / 2), n_units, "t(n-1)");
   r.extra["df"] = df;
   if (se > 0) r.extra["p"] = 2 * boost::math::cdf(boost::math::complement(t, std::abs(*r.value / se)));
+}
+
+CALIBRA_INLINE interval_kind interval_kind_of(statistic stat) {
+  switch (stat) {
+    case statistic::percent:
+    case statistic::unanimous:
+    case statistic::within: return interval_kind::proportion;
+    default: return interval_kind::coefficient;
+  }
+}
+
+CALIBRA_INLINE void set_bounded_interval(result& r, double se, double quantile, double n_units,
+                                         const std::string& method_suffix) {
+  if (!r.value) return;
+  const double v = *r.value;
+  double low = v, high = v;
+  if (interval_kind_of(r.stat) == interval_kind::proportion) {
+    r.ci_method = "wilson " + method_suffix;
+    const double p = std::clamp(v, 0.0, 1.0);
+    const bool at_edge = p <= 0 || p >= 1;
+    // Every unit alike inside (0, 1): no spread, a zero-width interval.
+    const double n_eff = at_edge ? n_units : (se > 0 ? p * (1 - p) / (se * se) : 0.0);
+    if (n_eff > 0) {
+      const double z2 = quantile * quantile;
+      const double denominator = 1 + z2 / n_eff;
+      const double centre = (p + z2 / (2 * n_eff)) / denominator;
+      const double half = quantile / denominator * std::sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff));
+      low = std::clamp(centre - half, 0.0, p);
+      high = std::clamp(centre + half, p, 1.0);
+    }
+  } else {
+    r.ci_method = "fisher-z " + method_suffix;
+    if (se > 0 && std::abs(v) < 1) {
+      const double z = std::atanh(v);
+      const double half = quantile * se / (1 - v * v);
+      low = std::min(v, std::tanh(z - half));
+      high = std::max(v, std::tanh(z + half));
+    } else if (se > 0) {
+      low = v - quantile * se;
+      if (v >= -1) low = std::max(-1.0, low);
+      high = std::min(1.0, v + quantile * se);
+    }
+  }
+  r.ci_low = low;
+  r.ci_high = high;
 }
 
 CALIBRA_INLINE double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }

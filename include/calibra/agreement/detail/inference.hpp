@@ -25,10 +25,32 @@ double sampling_fraction(double n_units, double population_units);
 /// agreement is 1: there is no disagreement left to correct for.
 bool set_chance_corrected(result& r, double pa, double pe, std::size_t categories);
 
-/// Fills se, the t(n-1) interval and a two-sided p-value from a
-/// design-based variance, as irrCAC does: the upper bound is capped at 1,
-/// the largest value any agreement coefficient can take.
+/// Fills se, a bounded interval and a two-sided p-value from a design-based
+/// variance (Gwet's linearisation, as irrCAC computes it).  The interval is
+/// set_bounded_interval's at the t(n-1) quantile; the p-value is the t(n-1)
+/// test of value / se, on the coefficient's own scale.
 void set_t_interval(result& r, double variance, double n_units, const options& opts);
+
+/// How an interval is kept inside the range of its coefficient.
+enum class interval_kind {
+  proportion,  // percent, unanimous, within: [0, 1], Wilson score interval
+  coefficient  // chance-corrected coefficients and alpha: at most 1, Fisher z
+};
+
+interval_kind interval_kind_of(statistic stat);
+
+/// Sets r.ci_low / r.ci_high from r.value, the standard error `se` and the
+/// two-sided quantile `quantile` (normal or t), inside the coefficient's range:
+///   - proportions: Wilson's (1927) score interval with the effective sample
+///     size n_eff = p (1 - p) / se^2 (Kish 1965; Korn & Graubard 1998 use the
+///     same n_eff in Clopper-Pearson), and n_eff = n_units when p is 0 or 1;
+///   - coefficients in (-1, 1): Fisher's z, tanh(atanh(v) +- quantile se /
+///     (1 - v^2)), as Lin (1989) does for the concordance correlation (which
+///     equals the quadratic-weighted kappa);
+///   - a coefficient at or beyond +-1: the symmetric interval with its upper
+///     bound capped at 1 (and its lower at -1 when the value is not below -1).
+/// r.ci_method is set to `method_suffix` prefixed by "wilson " or "fisher-z ".
+void set_bounded_interval(result& r, double se, double quantile, double n_units, const std::string& method_suffix);
 
 double normal_quantile(double p);
 double normal_two_sided_p(double z);
