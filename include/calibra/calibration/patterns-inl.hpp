@@ -29,6 +29,9 @@ CALIBRA_INLINE auto pattern_options::validate() const -> void {
   if (!(min_similarity >= -1 && min_similarity <= 1))
     throw invalid_argument("calibration", "patterns: min_similarity = " + std::to_string(min_similarity) +
                                               "; expected a correlation in [-1, 1]");
+  if (!(significance > 0 && significance < 1))
+    throw invalid_argument("calibration", "patterns: significance = " + std::to_string(significance) +
+                                              "; expected a probability strictly between 0 and 1");
 }
 
 }  // namespace calibra::calibration
@@ -86,6 +89,17 @@ CALIBRA_INLINE patterns_result analyse_patterns(const calibration_context& conte
   for (std::size_t c = 0; c < n_comp; ++c)
     if (fw.competencies()[c].area) area_of[c] = fw.area_index(*fw.competencies()[c].area);
   const auto archetypes = detail::archetype_vectors(fw);
+  const bool has_adjusted = scores.adjusted_mean.rows() == static_cast<Eigen::Index>(scores.ratees.size()) &&
+                            scores.n.size() == scores.adjusted_mean.size() && scores.residual_sd > 0;
+  // One-sided test of the best of the framework's archetypes, Bonferroni
+  // over them: the best of K noise-only projections exceeds this with
+  // probability at most `significance`.
+  std::size_t patterned = 0;
+  for (const auto& a : archetypes)
+    if (std::any_of(a.begin(), a.end(), [](double x) { return x != 0; })) ++patterned;
+  const double z_critical =
+      detail::normal_quantile(1 - options.significance / static_cast<double>(std::max<std::size_t>(patterned, 1)));
+  out.significance = options.significance;
 
   for (std::size_t row = 0; row < scores.ratees.size(); ++row) {
     const auto i = static_cast<Eigen::Index>(row);
@@ -120,6 +134,17 @@ CALIBRA_INLINE patterns_result analyse_patterns(const calibration_context& conte
     for (std::size_t a = 0; a < p.areas.size(); ++a) finish(p.areas[a], area_score[a], area_gap[a]);
     for (std::size_t q = 0; q < 4; ++q) finish(p.quadrants[q], quadrant_score[q], quadrant_gap[q]);
 
+    // Archetypes are matched on the person's own pattern when the scores
+    // carry it (the severity-adjusted means, not shrunk towards their
+    // level's profile: a shape is what shrinkage flattens first), else on
+    // the scores.
+    if (has_adjusted)
+      for (std::size_t c = 0; c < n_comp; ++c) {
+        const double own = scores.adjusted_mean(i, static_cast<Eigen::Index>(c));
+        profile[c] = std::isnan(own) ? detail::ratee_nan()
+                     : p.career_level ? own - detail::expectation_at(fw, *p.career_level, c)
+                                      : own;
+      }
     for (const auto& vec : archetypes) p.archetype_similarity.push_back(detail::profile_correlation(profile, vec));
     // Best and runner-up by similarity; NaN never ranks, ties go to the
     // archetype listed first.
@@ -136,7 +161,35 @@ CALIBRA_INLINE patterns_result analyse_patterns(const calibration_context& conte
         p.runner_up_similarity = s;
       }
     }
-    p.clear_match = p.best_archetype && p.best_similarity >= options.min_similarity;
+    // Does the pattern stand out from rating noise?  The person's own
+    // severity-adjusted means, projected on the best archetype's centred
+    // pattern, against the SD that projection would have from rating noise
+    // alone (residual SD, each cell's rating count).  A shift common to all
+    // competencies (the person's level, a rater x person affinity) cancels
+    // in the centred projection.
+    if (p.best_archetype && has_adjusted) {
+      const std::vector<double>& a = archetypes[*p.best_archetype];
+      double mean = 0, count = 0;
+      for (std::size_t c = 0; c < n_comp; ++c)
+        if (!std::isnan(scores.adjusted_mean(i, static_cast<Eigen::Index>(c)))) {
+          mean += a[c];
+          count += 1;
+        }
+      mean /= std::max(count, 1.0);
+      double projection = 0, variance = 0;
+      for (std::size_t c = 0; c < n_comp; ++c) {
+        const auto ci = static_cast<Eigen::Index>(c);
+        const double own = scores.adjusted_mean(i, ci);
+        if (std::isnan(own)) continue;
+        const double w = a[c] - mean;
+        const double relative = p.career_level ? own - detail::expectation_at(fw, *p.career_level, c) : own;
+        projection += w * relative;
+        variance += w * w * scores.residual_sd * scores.residual_sd / scores.n(i, ci);
+      }
+      if (variance > 0) p.pattern_z = projection / std::sqrt(variance);
+    }
+    p.clear_match = p.best_archetype && p.best_similarity >= options.min_similarity &&
+                    (std::isnan(p.pattern_z) || p.pattern_z >= z_critical);
     out.ratees.push_back(std::move(p));
   }
   out.available = !out.ratees.empty();

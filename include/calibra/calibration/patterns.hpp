@@ -47,6 +47,14 @@ namespace calibra::calibration {
 struct pattern_options {
   /// A best archetype with a similarity below this is not a clear match.
   double min_similarity = 0.3;
+  /// ... nor one whose pattern does not stand out from rating noise: the
+  /// person's own severity-adjusted means (competency_scores::
+  /// adjusted_mean), projected on the archetype's centred pattern and
+  /// divided by the SD that projection has from rating noise alone, must
+  /// reach the one-sided normal quantile of 1 - significance / K (K: the
+  /// framework's archetypes with a pattern).  Scores without adjusted means
+  /// (observed means) skip the test.
+  double significance = 0.10;
 
   void validate() const;
 };
@@ -69,7 +77,12 @@ struct ratee_pattern {
   std::vector<double> archetype_similarity;  // framework archetype order
   std::optional<std::size_t> best_archetype, runner_up;
   double best_similarity = detail::ratee_nan(), runner_up_similarity = detail::ratee_nan();
-  bool clear_match = false;  // best_similarity >= min_similarity
+  /// The best archetype's pattern against noise: projection / its noise SD
+  /// (NaN when the scores have no adjusted means).
+  double pattern_z = detail::ratee_nan();
+  /// best_similarity >= min_similarity and pattern_z reaches the critical
+  /// value (pattern_options::significance); otherwise "no clear archetype".
+  bool clear_match = false;
 };
 
 struct patterns_result {
@@ -78,6 +91,7 @@ struct patterns_result {
   std::optional<std::uint32_t> period;
   std::string score_method;
   double min_similarity = 0;
+  double significance = 0;
   std::vector<ratee_pattern> ratees;  // in the order of the scores' rows
 };
 

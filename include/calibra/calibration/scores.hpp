@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -53,6 +54,13 @@ struct competency_scores {
   /// (the person's own evidence), with next_step_se as the SD of the
   /// person's own mean on the step's competencies.
   Eigen::VectorXd own_level_offset;
+  /// Random effects: the plain mean of each cell's ratings once each rater's
+  /// severity and the period effect are taken out (NaN where none), and
+  /// the residual SD of one rating, so that the person's own pattern across
+  /// competencies can be tested against rating noise (patterns.hpp).
+  /// Empty / NaN otherwise.
+  Eigen::MatrixXd adjusted_mean;
+  double residual_sd = std::numeric_limits<double>::quiet_NaN();
   /// The period the scores describe; empty when they pool every period.
   std::optional<std::uint32_t> period;
   /// How the values were obtained ("observed mean", "severity-adjusted"...).

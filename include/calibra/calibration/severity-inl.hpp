@@ -1174,25 +1174,22 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
     std::size_t cell;
     std::size_t rater_position;
   };
-  // The random-effects scores need only the counts: their values come from
-  // the fitted effects, not from the ratings.
+  // The random-effects scores take their values from the fitted effects;
+  // the severity-adjusted means are kept beside them (adjusted_mean), and
+  // only the fixed-effects scores need the per-rater contributions.
   const bool from_ratings = model == severity_model::fixed_effects;
   std::vector<contribution> contributions;
   for (std::size_t row = 0; row < table.size(); ++row) {
     if (!filter.keeps(table, row)) continue;
     const std::size_t r = row_of[table.ratee(row)];
     if (r == std::size_t(-1)) continue;
-    if (!from_ratings) {
-      scores.n(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(table.competency(row))) += 1;
-      continue;
-    }
     const std::size_t position = rater_position[table.rater(row)];
     const rater_severity& rater = raters[position];
     const double p_effect = std::isfinite(period_effect[table.period(row)]) ? period_effect[table.period(row)] : 0.0;
     const auto ri = static_cast<Eigen::Index>(r), ci = static_cast<Eigen::Index>(table.competency(row));
     sum(ri, ci) += table.level(row) + rater.severity - p_effect + target_effect;
     scores.n(ri, ci) += 1;
-    contributions.push_back({r * static_cast<std::size_t>(cols) + table.competency(row), position});
+    if (from_ratings) contributions.push_back({r * static_cast<std::size_t>(cols) + table.competency(row), position});
   }
   std::sort(contributions.begin(), contributions.end(), [](const contribution& a, const contribution& b) {
     return a.cell != b.cell ? a.cell < b.cell : a.rater_position < b.rater_position;
@@ -1228,6 +1225,11 @@ CALIBRA_INLINE competency_scores severity_fit::fair_scores(const ratings_table& 
     scores.shared_se.resize(rows);
     scores.next_step_se = Eigen::VectorXd::Zero(rows);
     scores.own_level_offset = Eigen::VectorXd::Zero(rows);
+    scores.adjusted_mean = Eigen::MatrixXd::Constant(rows, cols, nan);
+    scores.residual_sd = residual_sd;
+    for (Eigen::Index i = 0; i < rows; ++i)
+      for (Eigen::Index c = 0; c < cols; ++c)
+        if (scores.n(i, c) > 0) scores.adjusted_mean(i, c) = sum(i, c) / scores.n(i, c);
     for (Eigen::Index i = 0; i < rows; ++i) {
       const std::uint32_t ratee = scores.ratees[static_cast<std::size_t>(i)];
       const std::size_t k = position_of[ratee];
