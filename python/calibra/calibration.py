@@ -311,11 +311,15 @@ class CalibrationResult:
     calibrate --json`` reports them.
 
     ``result[section]`` (or the attribute of the same name) is the section's
-    main table as a DataFrame; ``result.tables(section)`` gives every table
-    of a section; ``result.info(section)`` its other fields;
-    ``result.to_dict()`` the whole document.  ``result.sections`` lists the
-    sections present, ``result.analyses`` which analyses ran and why the
-    others did not.
+    main table as a DataFrame, key columns first; ``result.tables(section)``
+    gives every table of a section; ``result.fields(section)`` its other
+    fields as a Series (``result.info(section)`` as a dict);
+    ``result.summary`` the summary's fields; ``result.to_dict()`` the whole
+    document.  ``result.sections`` lists the sections present, then the
+    analyses nested in them (readiness, patterns, promotion_separation);
+    ``result.analyses`` which analyses ran and why the others did not.
+    ``CalibrationResult.from_json`` loads a ``calibra calibrate --json``
+    document.
     """
 
     __slots__ = ("_doc",)
