@@ -6,6 +6,7 @@
 >>> calibra.agree(ratings, "krippendorff", level="ordinal")
 >>> report = calibra.calibrate(calibra.read_ratings("ratings.csv"))
 >>> report.raters              # rater severities, as a DataFrame
+>>> calibra.data.reference("fleiss1971_diagnoses")   # bundled data sets
 
 The names mirror the ``calibra`` command line: ``calibra framework check``
 is ``fw.check()``, ``calibra agree FILE --stat gwet --weights quadratic`` is
@@ -53,6 +54,7 @@ from calibra.framework import (
     load_framework,
     parse_framework,
 )
+from calibra import data
 
 __all__ = [
     "OPTIONS",
@@ -82,6 +84,7 @@ __all__ = [
     "cohen_kappa",
     "confusion",
     "conger_kappa",
+    "data",
     "example_ratings",
     "fleiss_kappa",
     "gwet_ac",

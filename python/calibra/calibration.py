@@ -7,10 +7,16 @@
 >>> report.to_dict()                                     # the JSON of the CLI
 
 ``calibra.calibrate`` runs what ``calibra calibrate --json`` runs and keeps
-its document: every top-level section of the JSON (``summary``, ``raters``,
+its document: every top-level section of the JSON (``raters``,
 ``agreement``, ``drift``, ``ratees`` ...) is reachable as a DataFrame whose
 columns are the JSON's field names (nested objects flattened with a dot,
-``ci.low``).  ``report.to_dict()`` is the document itself.
+``ci.low``), the key columns of each table first; ``report.summary`` is a
+Series.  Every analysis ``summary.analyses`` lists is reachable by its
+name, also those the JSON nests in another section (``readiness`` and
+``patterns`` in ``ratees``, ``promotion_separation`` in
+``matrix_validation``).  ``report.to_dict()`` is the document itself, and
+``CalibrationResult.from_json`` loads one that ``calibra calibrate --json``
+wrote.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from calibra import _core, _html
-from calibra.errors import invalid_argument
+from calibra.errors import ParseError, invalid_argument
 
 if TYPE_CHECKING:
     from calibra.framework import Framework
@@ -199,10 +205,56 @@ MAIN_TABLES: dict[str, str] = {
     "team": "teams",
     "development_plans": "plans",
     "feedback": "patterns",
+    # Analyses whose tables the JSON keeps in another section (NESTED_SECTIONS).
+    "readiness": "readiness_steps",
+    "patterns": "profiles",
 }
 
-#: Columns that say what a row is about come first, in this order; the others
-#: follow in the JSON's order (alphabetical).
+#: Analyses of ``summary.analyses`` that the JSON writes inside another
+#: section: analysis -> (section, the keys of that section that belong to it).
+#: A key naming an object (promotion_separation) makes the analysis that object.
+NESTED_SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "readiness": ("ratees", ("readiness_steps", "readiness_items")),
+    "patterns": ("ratees", ("profiles", "archetype_similarities")),
+    "promotion_separation": ("matrix_validation", ("promotion_separation",)),
+}
+
+#: The columns that come first in a table, in this order, by (section, table):
+#: what a row is about, then its estimate, its uncertainty, its verdict and
+#: its size.  The other columns follow in the JSON's order.
+TABLE_KEY_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("raters", "raters"): ("rater", "severity", "se", "ci_low", "ci_high", "flags", "n_ratings"),
+    ("drift", "severities"): ("rater", "period", "severity", "se", "ci_low", "ci_high", "n_ratings"),
+    ("drift", "raters"): ("rater", "change", "se", "ci_low", "ci_high", "direction", "flagged"),
+    ("agreement", "statistics"): ("statistic", "value", "ci_low", "ci_high"),
+    ("competencies", "competencies"): (
+        "competency",
+        "alpha",
+        "alpha_ci_low",
+        "alpha_ci_high",
+        "divergent_share",
+        "adjusted_divergent_share",
+        "needs_rewrite",
+        "n_units",
+    ),
+    ("ratees", "ratees"): (
+        "ratee",
+        "career_level",
+        "inferred_level",
+        "best_fit_level",
+        "promotion_target",
+        "readiness",
+        "readiness_index",
+        "archetype",
+    ),
+    ("readiness", "readiness_steps"): ("ratee", "from", "to", "verdict", "probability"),
+    ("matrix_validation", "competencies"): ("competency", "mean_gap", "ci_low", "ci_high", "verdict", "n_ratees"),
+    ("matrix_validation", "career_levels"): ("career_level", "mean_gap", "ci_low", "ci_high", "n_ratees"),
+    ("self_vs_manager", "inflation"): ("competency", "mean_gap", "se", "ci_low", "ci_high", "direction", "n_ratees"),
+}
+
+#: In tables without TABLE_KEY_COLUMNS, the columns that say what a row is
+#: about come first, in this order; the others follow in the JSON's order.
 KEY_COLUMNS: tuple[str, ...] = (
     "ratee",
     "rater",
@@ -220,14 +272,22 @@ KEY_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _records_frame(records: list[Any]) -> pd.DataFrame:
+def _records_frame(records: list[Any], section: str = "", table: str = "") -> pd.DataFrame:
     if not records:
         return pd.DataFrame()
     if not all(isinstance(r, dict) for r in records):
         return pd.DataFrame({"value": records})
     frame = pd.json_normalize(records, sep=".")
-    first = [c for c in KEY_COLUMNS if c in frame.columns]
+    keys = TABLE_KEY_COLUMNS.get((section, table), KEY_COLUMNS)
+    first = [c for c in keys if c in frame.columns]
     return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def _parse_error(message: str) -> ParseError:
+    """A ParseError raised by the Python layer, formatted like the C++ ones."""
+    error = ParseError(f"[calibra.parse_error.calibration] {message}")
+    error.id = "parse_error.calibration"
+    return error
 
 
 def _is_records(value: Any) -> bool:
@@ -251,17 +311,51 @@ class CalibrationResult:
     calibrate --json`` reports them.
 
     ``result[section]`` (or the attribute of the same name) is the section's
-    main table as a DataFrame; ``result.tables(section)`` gives every table
-    of a section; ``result.info(section)`` its other fields;
-    ``result.to_dict()`` the whole document.  ``result.sections`` lists the
-    sections present, ``result.analyses`` which analyses ran and why the
-    others did not.
+    main table as a DataFrame, key columns first; ``result.tables(section)``
+    gives every table of a section; ``result.fields(section)`` its other
+    fields as a Series (``result.info(section)`` as a dict);
+    ``result.summary`` the summary's fields; ``result.to_dict()`` the whole
+    document.  ``result.sections`` lists the sections present, then the
+    analyses nested in them (readiness, patterns, promotion_separation);
+    ``result.analyses`` which analyses ran and why the others did not.
+    ``CalibrationResult.from_json`` loads a ``calibra calibrate --json``
+    document.
     """
 
     __slots__ = ("_doc",)
 
     def __init__(self, document: dict[str, Any]) -> None:
         self._doc = document
+
+    @classmethod
+    def from_json(cls, source: str | bytes | os.PathLike[str]) -> CalibrationResult:
+        """Loads a document that ``calibra calibrate --json`` wrote: its text,
+        or the path of a file holding it (a string that does not start with
+        ``{`` is a path)."""
+        if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+            path = os.fspath(source)
+            with open(path, "rb") as f:
+                text = f.read().decode("utf-8")
+            where = path
+        elif isinstance(source, (str, bytes)):
+            text = source.decode("utf-8") if isinstance(source, bytes) else source
+            where = "<string>"
+        else:
+            raise invalid_argument(
+                "python", f"from_json takes JSON text or a file path; got {type(source).__name__}"
+            )
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise _parse_error(f"{where}: line {error.lineno}, column {error.colno}: {error.msg}") from None
+        if not isinstance(document, dict) or not isinstance(document.get("summary"), dict) or (
+            "analyses" not in document["summary"]
+        ):
+            raise _parse_error(
+                f"{where}: not a calibration report: it needs a 'summary' object with 'analyses', "
+                "as `calibra calibrate --json` writes"
+            )
+        return cls(document)
 
     # ---- the document ------------------------------------------------------
 
@@ -275,16 +369,52 @@ class CalibrationResult:
 
     @property
     def sections(self) -> list[str]:
-        return list(self._doc)
+        """The sections of the JSON, then the analyses it nests in them
+        (readiness, patterns, promotion_separation): every name that
+        ``frame()``, ``tables()`` and ``info()`` take."""
+        return self._names()
 
     def section(self, name: str) -> Any:
-        """One section as it is in the JSON (dicts and lists)."""
-        if name not in self._doc:
-            raise KeyError(
-                f"the calibration report has no section {name!r}; it has {', '.join(self._doc)}"
-                + self._unavailable_note(name)
-            )
-        return self._doc[name]
+        """One section as it is in the JSON (dicts and lists).  An analysis the
+        JSON nests in another section (NESTED_SECTIONS: ``readiness``,
+        ``patterns``, ``promotion_separation``) is its part of that section."""
+        if name in self._doc:
+            return self._doc[name]
+        nested = NESTED_SECTIONS.get(name)
+        if nested is not None and isinstance(self._doc.get(nested[0]), dict):
+            parent: dict[str, Any] = self._doc[nested[0]]
+            keys = [key for key in nested[1] if key in parent]
+            if len(keys) == 1 and isinstance(parent[keys[0]], dict):
+                inner: dict[str, Any] = parent[keys[0]]
+                return inner
+            if keys:
+                status = self._status(name)
+                part: dict[str, Any] = {
+                    "available": status.get("available", parent.get("available")),
+                    "reason": status.get("reason", parent.get("reason")),
+                }
+                part.update({key: parent[key] for key in keys})
+                return part
+        raise KeyError(
+            f"the calibration report has no section {name!r}; it has {', '.join(self._names())}"
+            + self._unavailable_note(name)
+        )
+
+    def _status(self, name: str) -> dict[str, Any]:
+        for a in self._doc.get("summary", {}).get("analyses", []):
+            if a.get("analysis") == name:
+                found: dict[str, Any] = a
+                return found
+        return {}
+
+    def _names(self) -> list[str]:
+        """The sections of the JSON, then the nested analyses present."""
+        names = list(self._doc)
+        for name, (parent, keys) in NESTED_SECTIONS.items():
+            value = self._doc.get(parent)
+            if name not in names and isinstance(value, dict) and any(key in value for key in keys):
+                names.append(name)
+        return names
 
     def _unavailable_note(self, name: str) -> str:
         for a in self._doc.get("summary", {}).get("analyses", []):
@@ -298,8 +428,8 @@ class CalibrationResult:
         """Every list of records in a section, by its key, as DataFrames."""
         value = self.section(name)
         if isinstance(value, list):
-            return {name: _records_frame(value)}
-        return {key: _records_frame(item) for key, item in value.items() if _is_records(item)}
+            return {name: _records_frame(value, name, name)}
+        return {key: _records_frame(item, name, key) for key, item in value.items() if _is_records(item)}
 
     def info(self, name: str) -> dict[str, Any]:
         """A section's fields other than its tables (nested objects flattened)."""
@@ -309,34 +439,41 @@ class CalibrationResult:
     def frame(self, name: str, table: str | None = None) -> pd.DataFrame:
         """A section as one DataFrame: the table `table` of the section, or its
         main table (the first table docs/calibration.md lists for the
-        section, e.g. ``drift`` -> ``severities``); ``summary`` becomes one
-        row of its fields.  Columns are the JSON's field names, those that
-        say what a row is about (ratee, rater, competency, period...) first."""
+        section, e.g. ``drift`` -> ``severities``, ``readiness`` ->
+        ``readiness_steps``); a section of fields only (``summary``,
+        ``promotion_separation``) becomes one row of its fields.  Columns are
+        the JSON's field names, the key columns first (TABLE_KEY_COLUMNS: for
+        ``raters``, rater, severity, se, ci_low, ci_high, flags, n_ratings)."""
         value = self.section(name)
         if isinstance(value, list):
-            return _records_frame(value)
+            return _records_frame(value, name, name)
         if table is not None:
             if table not in value or not isinstance(value[table], list):
                 found = [k for k, v in value.items() if isinstance(v, list)]
                 raise KeyError(f"section {name!r} has no table {table!r}; its tables are {', '.join(found)}")
-            return _records_frame(value[table])
+            return _records_frame(value[table], name, table)
         if name != "summary":
             main = MAIN_TABLES.get(name, name)
             if isinstance(value.get(main), list):
-                return _records_frame(value[main])
+                return _records_frame(value[main], name, main)
             lists = [key for key, item in value.items() if _is_records(item) and item]
             if len(lists) == 1:
-                return _records_frame(value[lists[0]])
+                return _records_frame(value[lists[0]], name, lists[0])
         return pd.DataFrame([_scalars(value)])
+
+    def fields(self, name: str) -> pd.Series:
+        """A section's fields other than its tables as a Series, one row per
+        field (nested objects flattened with a dot): ``report.fields("drift")``."""
+        return pd.Series(self.info(name), name=name, dtype=object)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frame(name)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._doc
+        return name in self._names()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._doc)
+        return iter(self._names())
 
     @property
     def analyses(self) -> pd.DataFrame:
@@ -346,8 +483,13 @@ class CalibrationResult:
 
     # Named sections, as in the JSON.
     @property
-    def summary(self) -> pd.DataFrame:
-        return self.frame("summary")
+    def summary(self) -> pd.Series:
+        """What was read and how, one row per field: source, rows_read,
+        rows_kept, ..., ratees, raters, ratings_per_role.<role>,
+        ratings_per_competency.<competency>, framework.id, analysed_period,
+        min_group, scores_method.  The tables of the summary are
+        ``report.analyses`` and ``report.frame("summary", "periods")``."""
+        return self.fields("summary")
 
     @property
     def agreement(self) -> pd.DataFrame:
@@ -394,6 +536,16 @@ class CalibrationResult:
         return self.frame("patterns")
 
     @property
+    def promotion_separation(self) -> pd.Series:
+        """How well the ratee scores separate the promoted from the others
+        (Hedges' g, AUC), one row per field."""
+        return self.fields("promotion_separation")
+
+    @property
+    def feedback(self) -> pd.DataFrame:
+        return self.frame("feedback")
+
+    @property
     def team(self) -> pd.DataFrame:
         return self.frame("team")
 
@@ -425,7 +577,7 @@ class CalibrationResult:
                 if a.get("available")
                 else _html.badge("not available", "#9e9e9e")
             )
-            shown = a.get("analysis") in self._doc
+            shown = a.get("analysis") in self._names()
             rows.append(
                 [
                     f"<code>{_html.escape(a.get('analysis'))}</code>",

@@ -61,9 +61,22 @@ def calibration_tour() -> list[str]:
     again = calibra.read_ratings(frame)
     report: calibra.CalibrationResult = calibra.calibrate(again, min_group=4)
     analyses: pd.DataFrame = report.analyses
-    assert len(again) == len(ratings) and not analyses.empty
+    summary: pd.Series = report.summary
+    readiness: pd.DataFrame = report.readiness
+    loaded = calibra.CalibrationResult.from_json(report.to_json())
+    assert len(again) == len(ratings) and not analyses.empty and summary["rows_kept"] == len(ratings)
+    assert len(loaded.frame("readiness")) == len(readiness)
     return report.sections
 
 
+def bundled_data() -> tuple[int, int]:
+    names: list[str] = calibra.data.reference_names()
+    diagnoses: pd.DataFrame = calibra.data.reference("fleiss1971_diagnoses")
+    vague: calibra.Framework = calibra.data.example_framework("anchor.vague")
+    example: calibra.Ratings = calibra.data.example_ratings()
+    assert "fleiss1971_diagnoses" in names and not vague.check().ok
+    return diagnoses.shape[0], len(example)
+
+
 if __name__ == "__main__":
-    print(framework_tour(), round(agreement_tour(), 4), columns_tour(), calibration_tour())
+    print(framework_tour(), round(agreement_tour(), 4), columns_tour(), calibration_tour(), bundled_data())

@@ -24,7 +24,10 @@ def test_mypy_strict_passes_on_the_package_stubs_and_examples():
         str(REPO / "tests" / "python" / "example_usage.py"),
         str(REPO / "benchmarks" / "python" / "bench_bindings.py"),
     ]
-    env = dict(os.environ, MYPYPATH=package_root)
+    # A build tree needs MYPYPATH; an installed package is found by mypy
+    # itself (py.typed), and mypy refuses site-packages on MYPYPATH.
+    installed = package_root in {p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")}
+    env = dict(os.environ) if installed else dict(os.environ, MYPYPATH=package_root)
     completed = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--config-file", str(REPO / "pyproject.toml"),
          "--cache-dir", os.path.join(tempfile.gettempdir(), "calibra-mypy-cache"), *targets],
