@@ -129,6 +129,7 @@ void put_pattern_fields(json& rec, const cal::ratee_pattern& p, const cal::ratin
   rec["archetype_similarity"] = number(p.best_similarity);
   rec["runner_up_archetype"] = archetype_id(p.runner_up, table);
   rec["runner_up_similarity"] = number(p.runner_up_similarity);
+  rec["archetype_z"] = number(p.pattern_z);
   rec["clear_match"] = p.clear_match;
 }
 
@@ -402,8 +403,8 @@ json ratees_section(const cal::level_inference& levels, const cal::readiness_res
       for (const char* key : {"career_level", "inferred_level", "inferred_probability", "next_level", "best_fit_level", "best_fit_distance",
                               "scored", "inferred_vs_actual", "promotion_target", "readiness_index", "outcome",
                               "readiness", "readiness_step", "readiness_probability", "relative_to_expectation", "archetype",
-                              "archetype_similarity", "runner_up_archetype", "runner_up_similarity", "clear_match",
-                              "plan_items"})
+                              "archetype_similarity", "runner_up_archetype", "runner_up_similarity", "archetype_z",
+                              "clear_match", "plan_items"})
         rec[key] = nullptr;
     }
     return it->second;

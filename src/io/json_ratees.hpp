@@ -43,7 +43,7 @@ nlohmann::ordered_json to_json_value(const calibration::readiness_result& r, con
 /// Patterns alone:
 ///   available, reason, period, scores_method, min_similarity,
 ///   ratees:   [{ratee, career_level, relative_to_expectation, archetype, archetype_similarity,
-///               runner_up_archetype, runner_up_similarity, clear_match}]
+///               runner_up_archetype, runner_up_similarity, archetype_z, clear_match}]
 ///   profiles: [{ratee, kind ("area" | "quadrant"), group, mean_score, mean_gap, scored}]
 ///   archetype_similarities: [{ratee, archetype, similarity}]
 nlohmann::ordered_json to_json_value(const calibration::patterns_result& r, const calibration::ratings_table& table);

@@ -262,3 +262,35 @@ TEST_CASE("patterns: planted traits on the simulated example data", "[patterns]"
   CHECK(agreement > 0.3);
   CHECK(best_agrees >= 15);  // 10 expected by chance
 }
+
+TEST_CASE("patterns: an archetype is claimed only when it stands out from rating noise", "[patterns]") {
+  const auto fw = pattern_framework();
+  const auto t = table_of(fw, {{"amy", "mid", "boss"}});
+  // mid expects (3, 2, 2, 1).  Own severity-adjusted means (4, 2, 2, 0.5)
+  // give gaps (1, 0, 0, -0.5); builder's pattern (1, 0, 0, -1) is already
+  // centred, so the projection is 1 + 0.5 = 1.5.  Two ratings per cell.
+  competency_scores scores = scores_of(t, {{"amy", {4, 2, 2, 0.5}}}, 2);
+  scores.adjusted_mean = scores.value;
+  // Residual SD 0.5: noise SD of the projection 0.5 * sqrt((1 + 1) / 2) =
+  // 0.5, z = 3.0.  Two archetypes have a pattern (blank has none), so the
+  // critical value is the normal quantile of 1 - 0.10 / 2: 1.6449.
+  scores.residual_sd = 0.5;
+  const auto clear = analyse_patterns({t, *fw, scores});
+  CHECK(clear.ratees[0].best_archetype == 0u);
+  CHECK(clear.ratees[0].pattern_z == Approx(3.0));
+  CHECK(clear.ratees[0].clear_match);
+  // Residual SD 1.0: z = 1.5, below 1.6449: the same shape could be noise.
+  scores.residual_sd = 1.0;
+  const auto noisy = analyse_patterns({t, *fw, scores});
+  CHECK(noisy.ratees[0].best_similarity == Approx(1.5 / std::sqrt(1.1875 * 2)));
+  CHECK(noisy.ratees[0].pattern_z == Approx(1.5));
+  CHECK_FALSE(noisy.ratees[0].clear_match);
+  // A stricter significance (0.01: quantile of 1 - 0.005, 2.5758) refuses z = 2.5 too.
+  scores.residual_sd = 0.6;  // z = 1.5 / 0.6 = 2.5
+  pattern_options strict;
+  strict.significance = 0.01;
+  CHECK(analyse_patterns({t, *fw, scores}).ratees[0].clear_match);
+  CHECK_FALSE(analyse_patterns({t, *fw, scores}, strict).ratees[0].clear_match);
+  strict.significance = 0;
+  CHECK_THROWS_AS(analyse_patterns({t, *fw, scores}, strict), calibra::invalid_argument);
+}
