@@ -422,3 +422,32 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
   CHECK(s.g_ci_low > 0);
   CHECK(s.auc > 0.75);
 }
+
+TEST_CASE("levels: below the best-fitting level only a clear miss stops the walk", "[levels]") {
+  // small_framework(): junior (2 2 1 1), mid (3 2 2 1), senior (3 3 3 2),
+  // lead (3 2 4 2).  Scores (1.6, 3, 3, 2): ti = 1.6 is below junior's
+  // 2 - 0.25 = 1.75, so the plain walk would stop below junior.  Squared
+  // distances to the rows: junior 0.16 + 1 + 4 + 1 = 6.16, mid
+  // 1.96 + 1 + 1 + 1 = 4.96, senior 1.96, lead 1.96 + 1 + 1 = 3.96: the best
+  // fit is senior, third on junior's walk.
+  const auto fw = std::make_shared<const framework>(testing::small_framework());
+  const auto t = one_rating_each(fw, {{"amy", "junior", {}}});
+  const auto level_of = [&](double se) {
+    const auto scores =
+        calibra_test::scores_of(t, {{"amy", calibra_test::scored_row{{1.6, 3.0, 3.0, 2.0}, {se, se, se, se}}}});
+    return infer_levels({t, *fw, scores}).ratees.at(0);
+  };
+  // se 0.3: a clear miss needs 1.6 + 1.6449 x 0.3 = 2.09 below the
+  // threshold.  Junior (1.75) is met; mid raises ti to 3 (threshold 2.75),
+  // a clear miss: the walk stops at junior, one rung down, not below it.
+  const auto wide = level_of(0.3);
+  CHECK(wide.best_fit_level == fw->ladder().index_of("senior"));
+  CHECK(wide.inferred_level == fw->ladder().index_of("junior"));
+  CHECK(wide.next_level == fw->ladder().index_of("mid"));
+  // se 0.05: 1.6 + 1.6449 x 0.05 = 1.68 < 1.75 is a clear miss of junior.
+  const auto narrow = level_of(0.05);
+  CHECK_FALSE(narrow.inferred_level.has_value());
+  CHECK(narrow.next_level == fw->ladder().index_of("junior"));
+  REQUIRE(narrow.shortfalls.size() == 1);
+  CHECK(narrow.shortfalls[0].competency == 0u);
+}

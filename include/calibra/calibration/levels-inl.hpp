@@ -141,6 +141,7 @@ CALIBRA_INLINE std::optional<anchor_verdict> parse_anchor_verdict(std::string_vi
 CALIBRA_INLINE auto level_options::validate() const -> void {
   detail::check_tolerance(tolerance, "level inference");
   detail::check_probability(confidence, "confidence", "level inference");
+  detail::check_probability(clear_miss_confidence, "clear_miss_confidence", "level inference");
   if (!(verdict_threshold > 0 && verdict_threshold <= 10))
     throw invalid_argument("calibration", "level inference: verdict_threshold = " + std::to_string(verdict_threshold) +
                                               "; expected a value in (0, 10] levels");
@@ -252,16 +253,22 @@ CALIBRA_INLINE level_inference infer_levels(const calibration_context& context, 
   const bool has_shared = scores.shared_se.size() == static_cast<Eigen::Index>(scores.ratees.size());
 
   // Does row i meet career level l?  Collects the shortfalls when asked.
-  const auto meets = [&](Eigen::Index i, std::size_t level, std::vector<competency_shortfall>* shortfalls) {
+  // With `clear_only`, a competency counts as missed only when its score is
+  // short by more than z_clear standard errors as well as the tolerance.
+  const double z_clear = detail::normal_quantile(options.clear_miss_confidence);
+  const auto meets = [&](Eigen::Index i, std::size_t level, std::vector<competency_shortfall>* shortfalls,
+                         bool clear_only = false) {
     bool ok = true;
     for (std::size_t c = 0; c < n_comp; ++c) {
       const double score = scores.value(i, static_cast<Eigen::Index>(c));
       const int expected = detail::expectation_at(fw, level, c);
+      const double se = has_se ? scores.se(i, static_cast<Eigen::Index>(c)) : 0.0;
+      const double margin = clear_only && std::isfinite(se) ? z_clear * se : 0.0;
       if (std::isnan(score)) {
         if (!options.unscored_counts_as_unmet) continue;
         ok = false;
         if (shortfalls) shortfalls->push_back({c, score, expected, detail::ratee_nan()});
-      } else if (score < expected - options.tolerance) {
+      } else if (score + margin < expected - options.tolerance) {
         ok = false;
         if (shortfalls) shortfalls->push_back({c, score, expected, expected - score});
       }
@@ -305,26 +312,6 @@ CALIBRA_INLINE level_inference infer_levels(const calibration_context& context, 
         const double above = j + 1 < r.walk.size() ? meets_up_to[j + 1] : 0.0;
         r.level_probabilities.push_back(std::max(0.0, meets_up_to[j] - above));
       }
-      // The inferred level walks the point scores (the probabilities above
-      // are reported beside it, not used for it: on planted truth, the most
-      // probable level of the conjunctive rule lands lower than the walk;
-      // benchmarks/recovery/README.md).
-      for (std::size_t j = 0; j < r.walk.size(); ++j) {
-        if (!meets(i, r.walk[j], nullptr)) {
-          r.next_level = r.walk[j];
-          meets(i, r.walk[j], &r.shortfalls);
-          break;
-        }
-        r.inferred_level = r.walk[j];
-        r.inferred_probability = r.level_probabilities[j];
-      }
-      if (!r.inferred_level) r.inferred_probability = r.below_walk_probability;
-      std::stable_sort(r.shortfalls.begin(), r.shortfalls.end(),
-                       [](const competency_shortfall& a, const competency_shortfall& b) {
-                         // Unscored (NaN) shortfalls go last.
-                         if (std::isnan(a.shortfall) != std::isnan(b.shortfall)) return std::isnan(b.shortfall);
-                         return a.shortfall > b.shortfall;
-                       });
       // Best fit over every career level of the ladder.
       double best = std::numeric_limits<double>::infinity();
       for (std::size_t level = 0; level < fw.ladder().size(); ++level) {
@@ -341,6 +328,32 @@ CALIBRA_INLINE level_inference infer_levels(const calibration_context& context, 
         }
       }
       r.best_fit_distance = std::sqrt(best / static_cast<double>(r.scored));
+      // The inferred level walks the point scores (the probabilities above
+      // are reported beside it, not used for it: on planted truth, the most
+      // probable level of the conjunctive rule lands lower than the walk;
+      // benchmarks/recovery/README.md).  Below the best-fitting level of
+      // the walk, whose expectation row the scores as a whole are closest
+      // to, a level stops the walk only on a clear miss: one noisy score
+      // must not put a person who fits Principal below the bottom rung.
+      std::size_t best_fit_position = 0;
+      for (std::size_t j = 0; j < r.walk.size(); ++j)
+        if (r.walk[j] == r.best_fit_level) best_fit_position = j;
+      for (std::size_t j = 0; j < r.walk.size(); ++j) {
+        if (!meets(i, r.walk[j], nullptr, j < best_fit_position)) {
+          r.next_level = r.walk[j];
+          meets(i, r.walk[j], &r.shortfalls, j < best_fit_position);
+          break;
+        }
+        r.inferred_level = r.walk[j];
+        r.inferred_probability = r.level_probabilities[j];
+      }
+      if (!r.inferred_level) r.inferred_probability = r.below_walk_probability;
+      std::stable_sort(r.shortfalls.begin(), r.shortfalls.end(),
+                       [](const competency_shortfall& a, const competency_shortfall& b) {
+                         // Unscored (NaN) shortfalls go last.
+                         if (std::isnan(a.shortfall) != std::isnan(b.shortfall)) return std::isnan(b.shortfall);
+                         return a.shortfall > b.shortfall;
+                       });
     }
     if (r.career_level) {
       const auto position = [&](std::optional<std::size_t> level) -> long {

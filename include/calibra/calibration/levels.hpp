@@ -110,6 +110,12 @@ struct level_options {
   /// |mean gap| in levels from which a competency's anchors are called too
   /// easy or too hard (the interval must exclude zero too).
   double verdict_threshold = 0.5;
+  /// Below the best-fitting career level of the ratee's walk, a level is
+  /// missed only when some competency's score falls short of expectation -
+  /// tolerance by more than the normal quantile of this confidence times
+  /// its standard error (a clear miss), so that one noisy score does not
+  /// drop a person several rungs.
+  double clear_miss_confidence = 0.95;
 
   void validate() const;
 };
