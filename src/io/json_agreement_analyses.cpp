@@ -159,6 +159,7 @@ json to_json_value(const cal::self_assessment_result& r, const cal::ratings_tabl
   out["reason"] = reason_of(r.available, r.reason);
   out["period"] = period_or_null(r.period, table);
   out["confidence"] = r.confidence;
+  out["severity_adjusted"] = r.severity_adjusted;
   json gaps = json::array();
   for (const cal::self_gap& g : r.self_gaps)
     gaps.push_back({{"ratee", table.ratees()[g.ratee]},

@@ -54,7 +54,7 @@ nlohmann::ordered_json competencies_section(const calibration::anchors_result& r
 nlohmann::ordered_json to_json_value(const calibration::anchors_result& r, const calibration::ratings_table& table);
 
 /// The `self_vs_manager` section:
-///   available, reason, period, confidence,
+///   available, reason, period, confidence, severity_adjusted,
 ///   gaps:          [{ratee, competency, self_level, comparison_level, n_comparison, gap}]
 ///   inflation:     [{competency, n_ratees, mean_gap, sd, se, ci_low, ci_high,
 ///                    direction, suppressed, note}]

@@ -95,6 +95,30 @@ TEST_CASE("self vs manager: gaps of a hand-checked table", "[self_assessment]") 
   CHECK(r.self_gaps[10].difference == 2);
 }
 
+TEST_CASE("self vs manager: with severities, the self rating meets an average rater's view", "[self_assessment]") {
+  const ratings_table t = table_from_text(hand_rows());
+  const std::uint32_t m1 = *t.raters().find("m1"), m2 = *t.raters().find("m2");
+  const std::uint32_t q2 = *t.periods().find("2026Q2");
+  rater_offsets offsets;
+  // m1 lenient by 1 level in Q2 (its ratings come out 1 high); m2 harsh by
+  // 0.5 pooled, with no per-period severity.
+  offsets.set_in_period(t.periods().size(), t.raters().size(), q2, m1, -1.0);
+  offsets.set_pooled(t.raters().size(), m2, 0.5);
+  const self_assessment_result r = analyse_self_assessment(t, {}, &offsets);
+  REQUIRE(r.available);
+  CHECK(r.severity_adjusted);
+  // a on pd: self 4, m1 gave 3 -> an average rater 3 - 1 = 2: gap 2 (raw: 1).
+  CHECK(r.self_gaps[0].comparison_level == 2);
+  CHECK(r.self_gaps[0].difference == 2);
+  // a on voc: m1 gave 4 -> 3, m2 gave 5 -> 5.5: mean 4.25, gap 3 - 4.25.
+  const self_gap& a_voc = r.self_gaps[3];
+  CHECK(a_voc.comparison_level == 4.25);
+  CHECK(a_voc.difference == -1.25);
+  // e on pd: m2 gave 2 -> 2.5: gap 4 - 2.5 = 1.5 (raw: 2).
+  CHECK(r.self_gaps[10].difference == 1.5);
+  CHECK_FALSE(analyse_self_assessment(t).severity_adjusted);
+}
+
 TEST_CASE("self vs manager: the conversation list, most disagreement first", "[self_assessment]") {
   const ratings_table t = table_from_text(hand_rows());
   const self_assessment_result r = analyse_self_assessment(t);

@@ -115,7 +115,7 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
   // analyses describe the same period as the report.
   calibration_context at_period = context;
   at_period.with_period(period);
-  report.self_assessment = analyse_self_assessment(at_period, options.self_assessment);
+  report.self_assessment = analyse_self_assessment(at_period, options.self_assessment, &offsets);
   detail::record(report, "self_vs_manager", report.self_assessment.available, report.self_assessment.reason);
 
   detail::record(report, "drift", report.drift.available, report.drift.reason);

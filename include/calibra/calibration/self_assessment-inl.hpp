@@ -85,11 +85,14 @@ CALIBRA_INLINE void suppress(self_inflation& s, const privacy_policy& privacy) {
 namespace calibra::calibration {
 
 CALIBRA_INLINE self_assessment_result analyse_self_assessment(const calibration_context& context,
-                                                              const self_assessment_options& options) {
+                                                              const self_assessment_options& options,
+                                                              const rater_offsets* offsets) {
   options.validate();
   const ratings_table& table = context.table();
   self_assessment_result result;
   result.confidence = options.confidence;
+  if (offsets && offsets->empty()) offsets = nullptr;
+  result.severity_adjusted = offsets != nullptr;
   const std::size_t n_competencies = table.n_competencies();
   if (table.periods().empty()) {
     result.reason = "no ratings";
@@ -118,7 +121,15 @@ CALIBRA_INLINE self_assessment_result analyse_self_assessment(const calibration_
       self[cell] = table.level(row);
       ++self_ratings;
     } else if (std::find(roles.begin(), roles.end(), table.role(row)) != roles.end()) {
-      sum[cell] += table.level(row);
+      // With severities, the level an average rater would have given: a
+      // lenient manager's reports must not look self-critical.
+      double severity = 0;
+      if (offsets) {
+        severity = offsets->in_period(period, table.rater(row));
+        if (!std::isfinite(severity)) severity = offsets->pooled_of(table.rater(row));
+        if (!std::isfinite(severity)) severity = 0;
+      }
+      sum[cell] += table.level(row) + severity;
       ++count[cell];
       ++comparison_ratings;
     }

@@ -31,6 +31,7 @@
 #pragma once
 
 #include <calibra/config.hpp>
+#include <calibra/calibration/anchors.hpp>
 #include <calibra/calibration/context.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
@@ -131,6 +132,8 @@ struct self_assessment_result {
   std::string reason;
   std::optional<std::uint32_t> period;
   double confidence = 0.95;
+  /// Whether the comparison ratings were adjusted for their raters' severity.
+  bool severity_adjusted = false;
   /// Every ratee x competency with a gap, by ratee id then competency.
   std::vector<self_gap> self_gaps;
   /// Ratees, most disagreement first.
@@ -154,8 +157,15 @@ void suppress(self_inflation& s, const privacy_policy& privacy);
 /// invalid_argument for bad options; returns available = false when the
 /// period has no self ratings or no comparison ratings, or no ratee has
 /// both on some competency.
+///
+/// With `offsets` (rater severities, as for analyse_anchors), each
+/// comparison rating is taken at the level an average rater would have
+/// given (level + the rater's severity in the period, else pooled), so the
+/// self rating is compared with a severity-adjusted view rather than with
+/// one manager's leniency or harshness.
 self_assessment_result analyse_self_assessment(const calibration_context& context,
-                                               const self_assessment_options& options = {});
+                                               const self_assessment_options& options = {},
+                                               const rater_offsets* offsets = nullptr);
 
 }  // namespace calibra::calibration
 
