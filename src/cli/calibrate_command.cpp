@@ -255,6 +255,11 @@ std::string decision_text(const cal::calibration_report& report) {
   const cal::decision_study_result& g = report.decision_study;
   if (!g.available || g.suppressed) return "";
   std::ostringstream out;
+  if (!g.projection_reason.empty()) {
+    out << "\nDecision study (" << to_string(g.design) << " design): no reliability projection: "
+        << g.projection_reason << "\n";
+    return out.str();
+  }
   out << "\nDecision study (" << to_string(g.design) << " design, " << fixed(g.harmonic_raters_per_unit, 1)
       << " raters per ratee now): reliability G " << fixed(g.g_current) << ", Phi " << fixed(g.phi_current) << "; ";
   if (g.raters_needed_g)

@@ -288,6 +288,7 @@ json to_json_value(const cal::decision_study_result& r, const cal::ratings_table
   out["available"] = r.available;
   out["reason"] = reason_of(r.available, r.reason);
   out["design"] = r.available ? json(std::string(cal::to_string(r.design))) : json(nullptr);
+  out["projection_reason"] = text_or_null(r.projection_reason);
   out["balanced"] = r.balanced;
   out["estimator"] = text_or_null(r.estimator);
   out["n_cells"] = r.n_cells;

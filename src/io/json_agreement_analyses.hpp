@@ -78,7 +78,8 @@ nlohmann::ordered_json to_json_value(const calibration::self_assessment_result& 
 nlohmann::ordered_json to_json_value(const calibration::drift_result& r, const calibration::ratings_table& table);
 
 /// The `decision_study` section:
-///   available, reason, design, balanced, estimator, n_cells, n_units,
+///   available, reason, design, projection_reason (why there is no projection; null
+///   when there is one), balanced, estimator, n_cells, n_units,
 ///   n_ratees, n_raters, n_ratings, mean_raters_per_unit,
 ///   harmonic_raters_per_unit, ratee_variance, rater_variance,
 ///   residual_variance, g_current, phi_current, target, raters_needed_g,

@@ -418,3 +418,26 @@ TEST_CASE("decision study: the example data are a crossed, unbalanced design", "
     CHECK(r.projection[k].phi > r.projection[k - 1].phi);
   }
 }
+
+TEST_CASE("decision study: no projection when the residual variance is not positive", "[decision_study]") {
+  // Ratings that are exactly unit + rater effects: every rater x unit
+  // residual is 0, so the data cannot say how far raters disagree about a
+  // person.  G would come out 1.00 for a single rater; refuse instead.
+  Eigen::MatrixXd additive(4, 3);
+  additive << 1, 2, 3,  //
+      2, 3, 4,          //
+      3, 4, 5,          //
+      2, 3, 4;
+  const decision_study_result r = decision_study(additive);
+  REQUIRE(r.available);
+  CHECK(r.components.residual_raw == Approx(0).margin(1e-12));
+  CHECK_THAT(r.projection_reason, Catch::Matchers::Contains("no reliability projection"));
+  CHECK(r.projection.empty());
+  CHECK(std::isnan(r.g_current));
+  CHECK_FALSE(r.raters_needed_g.has_value());
+  // One disagreement makes the residual positive and the projection return.
+  additive(3, 2) = 5;
+  const decision_study_result noisy = decision_study(additive);
+  CHECK(noisy.projection_reason.empty());
+  CHECK(noisy.projection.size() == 10);
+}

@@ -234,21 +234,33 @@ CALIBRA_INLINE decision_study_result g_study(std::vector<g_observation> obs, con
   vc.rater = clamp(vc.rater_raw, "rater");
   vc.residual = clamp(vc.residual_raw, "residual");
 
-  const double relative1 = vc.residual, absolute1 = vc.rater + vc.residual;
-  const auto coefficient = [&](double error1, double k) {
-    const double total = vc.ratee + error1 / k;
-    return total > 0 ? vc.ratee / total : std::numeric_limits<double>::quiet_NaN();
-  };
-  for (std::size_t k = 1; k <= options.max_raters; ++k)
-    result.projection.push_back({k, coefficient(relative1, static_cast<double>(k)),
-                                 coefficient(absolute1, static_cast<double>(k))});
-  result.g_current = coefficient(relative1, result.harmonic_raters_per_unit);
-  result.phi_current = coefficient(absolute1, result.harmonic_raters_per_unit);
-  if (vc.ratee > 0) {
-    result.raters_needed_g = spearman_brown_raters_needed(result.projection[0].g, options.target);
-    result.raters_needed_phi = spearman_brown_raters_needed(result.projection[0].phi, options.target);
+  // With no positive residual (rater x ratee and error) variance, the data
+  // say nothing about how far one rater's view of a person is from
+  // another's: a projection would print a perfect G for any number of
+  // raters.  Report the components and say so instead.
+  if (!(vc.residual_raw > 0)) {
+    result.projection_reason =
+        "the residual variance (rater x ratee disagreement and error) came out " +
+        std::string(vc.residual_raw < 0 ? "negative" : "zero") +
+        "; these ratings cannot tell how much raters disagree about a person, so there is no reliability projection";
+    result.g_current = result.phi_current = std::numeric_limits<double>::quiet_NaN();
   } else {
-    result.notes.push_back("no variance between ratees: no number of raters reaches the target");
+    const double relative1 = vc.residual, absolute1 = vc.rater + vc.residual;
+    const auto coefficient = [&](double error1, double k) {
+      const double total = vc.ratee + error1 / k;
+      return total > 0 ? vc.ratee / total : std::numeric_limits<double>::quiet_NaN();
+    };
+    for (std::size_t k = 1; k <= options.max_raters; ++k)
+      result.projection.push_back({k, coefficient(relative1, static_cast<double>(k)),
+                                   coefficient(absolute1, static_cast<double>(k))});
+    result.g_current = coefficient(relative1, result.harmonic_raters_per_unit);
+    result.phi_current = coefficient(absolute1, result.harmonic_raters_per_unit);
+    if (vc.ratee > 0) {
+      result.raters_needed_g = spearman_brown_raters_needed(result.projection[0].g, options.target);
+      result.raters_needed_phi = spearman_brown_raters_needed(result.projection[0].phi, options.target);
+    } else {
+      result.notes.push_back("no variance between ratees: no number of raters reaches the target");
+    }
   }
   result.available = true;
   if (!privacy.allows(result.n_ratees)) {

@@ -108,6 +108,10 @@ struct reliability_projection {
 struct decision_study_result {
   bool available = false;
   std::string reason;
+  /// Set when the components are reported but the data cannot support a
+  /// reliability projection (the residual variance is not positive); the
+  /// projection is then empty and G / Phi are NaN.
+  std::string projection_reason;
   g_design design = g_design::automatic;  // the design estimated (never automatic when available)
   bool balanced = false;                  // every cell complete: the ANOVA estimates
   std::string estimator;                  // how the components were obtained

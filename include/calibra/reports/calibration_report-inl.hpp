@@ -237,6 +237,8 @@ CALIBRA_INLINE section calibration_section(const calibration::calibration_report
   if (!study.available || study.suppressed) {
     raters_needed.empty_text = study.suppressed ? study.note
                                                 : detail::unavailable_text("The decision study", study.reason);
+  } else if (!study.projection_reason.empty()) {
+    raters_needed.empty_text = "No reliability projection: " + study.projection_reason + ".";
   } else {
     raters_needed.caption = "Projected from the variance components of these ratings (" + study.estimator +
                             "); today each ratee has " + detail::fixed2(study.harmonic_raters_per_unit) +
