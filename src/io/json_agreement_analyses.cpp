@@ -43,6 +43,8 @@ void put_summary(json& out, const cal::agreement_summary& s) {
   const bool adjusted = s.severity_adjusted && !s.suppressed;
   out["adjusted_divergent_units"] = adjusted ? json(s.adjusted_divergent_units) : json(nullptr);
   out["adjusted_divergent_share"] = number(s.adjusted_divergent_share);
+  out["pair_divergent_share"] = number(s.pair_divergent_share);
+  out["adjusted_pair_divergent_share"] = number(s.adjusted_pair_divergent_share);
   out["adjusted_within_one"] = number(s.adjusted_within_one);
   out["suppressed"] = s.suppressed;
   out["note"] = text_or_null(s.note);

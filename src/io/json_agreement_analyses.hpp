@@ -41,7 +41,7 @@ nlohmann::ordered_json agreement_section(const calibration::anchors_result& r, c
 ///   min_units, competencies_flagged, competencies_evaluated,
 ///   competencies: [{competency, n_units, n_ratings, n_ratees, n_raters,
 ///                   n_pairs, pairs_beyond_one, divergent_units,
-///                   divergent_share, alpha, alpha_ci_low, alpha_ci_high,
+///                   divergent_share, pair_divergent_share, alpha, alpha_ci_low, alpha_ci_high,
 ///                   gwet_ac2, exact, within_one, needs_rewrite,
 ///                   rewrite_reason, suppressed, note}]
 ///   examples:        [{competency, ratee, period, spread, min_level,

@@ -107,9 +107,11 @@ TEST_CASE("anchors: counts and statistics of a hand-checked table", "[anchors]")
   CHECK(pd.gwet == Approx(17.0 / 27.0));
   CHECK(pd.notes.empty());
 
-  // The rewrite rule: 0.4 > 0.10 and 0.6 < 0.90, both named.
+  // The rewrite rule reads rater pairs: 2 of 7 pairs (0.286) > 0.10 and
+  // 0.6 < 0.90, both named.
+  CHECK(pd.pair_divergent_share == Approx(2.0 / 7.0));
   CHECK(pd.needs_rewrite);
-  CHECK_THAT(pd.rewrite_reason, Contains("2 of 5 units (0.400)"));
+  CHECK_THAT(pd.rewrite_reason, Contains("2 of 7 rater pairs (0.286) are more than one level apart"));
   CHECK_THAT(pd.rewrite_reason, Contains("within-one-level rate 0.600 is below 0.900"));
   // Evidence: b and d both spread 2, same period: ratee order (b first); capped at one.
   REQUIRE(pd.examples.size() == 1);
@@ -480,4 +482,29 @@ TEST_CASE("anchors: on the example, only the planted vague anchor is flagged onc
   }
   CHECK(r.competencies_flagged == 1);
   CHECK(r.note.empty());
+}
+
+TEST_CASE("anchors: the rewrite rule means the same with thirty raters per unit as with two", "[anchors]") {
+  // Ten ratees, each rated on product-delivery by thirty peers: twenty-nine
+  // give 3 and one gives 5.  Every unit's max - min spread is 2, so every
+  // unit is "divergent"; but only the 29 pairs with the outlier of a unit's
+  // 435 are more than one level apart (0.067), and 406 of 435 (0.933) are
+  // within one level: the anchors work for nearly every pair of raters.
+  std::vector<std::string> names;
+  for (int e = 0; e < 10; ++e) names.push_back("p" + std::to_string(e));
+  for (int r = 0; r < 30; ++r) names.push_back("r" + std::to_string(r));
+  std::vector<calibra_test::text_row> rows;
+  for (int e = 0; e < 10; ++e)
+    for (int r = 0; r < 30; ++r)
+      rows.push_back({names[static_cast<std::size_t>(e)].c_str(), names[static_cast<std::size_t>(10 + r)].c_str(),
+                      "peer", "product-delivery", r == e ? 5 : 3, "2026Q1"});
+  const ratings_table t = table_from_text(rows);
+  const anchors_result r = analyse_anchors(t);
+  const competency_agreement& pd = of(r, t, "product-delivery");
+  CHECK(pd.n_units == 10);
+  CHECK(pd.divergent_share == Approx(1.0));
+  CHECK(pd.pair_divergent_share == Approx(29.0 / 435.0));
+  CHECK(pd.within_one == Approx(406.0 / 435.0));
+  CHECK(pd.evaluated);
+  CHECK_FALSE(pd.needs_rewrite);
 }

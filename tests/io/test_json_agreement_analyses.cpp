@@ -96,7 +96,8 @@ TEST_CASE("json: agreement and competencies sections", "[json_agreement_analyses
   // AC2, ordinal weights (1, .9, .7, .4, 0): pa = (1 + .7 + .9 + .7 + 1)/5 = .86,
   // pi = (.1, .3, .4, .2, 0), pe = 18/20 * .7 = .63: (.86 - .63)/(1 - .63) = 23/37.
   CHECK(pd["gwet_ac2"].get<double>() == Approx(23.0 / 37.0));
-  CHECK(pd["rewrite_reason"].get<std::string>().find("2 of 5 units") != std::string::npos);
+  CHECK(pd["rewrite_reason"].get<std::string>().find("2 of 5 rater pairs (0.400)") != std::string::npos);  // two raters per unit: one pair each
+  CHECK(pd["pair_divergent_share"].get<double>() == Approx(0.4));
   const json& pq = comps["competencies"][2];
   CHECK(pq["competency"] == "product-quality");
   CHECK(pq["suppressed"] == true);

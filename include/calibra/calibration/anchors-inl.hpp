@@ -137,6 +137,7 @@ CALIBRA_INLINE agreement_summary summarise_agreement(const std::vector<unit_rati
     // within-one: the share of a unit's pairs, averaged over units, as the
     // raw within_one (the agreement engine's "within" statistic) does.
     double within_sum = 0;
+    std::size_t all_pairs = 0;
     std::vector<double> adjusted;
     for (const auto& [begin, end] : units) {
       adjusted_levels(ratings, begin, end, *offsets, adjusted);  // as rated when it cannot adjust
@@ -148,7 +149,11 @@ CALIBRA_INLINE agreement_summary summarise_agreement(const std::vector<unit_rati
           pairs_within += std::abs(adjusted[a] - adjusted[b]) < adjusted_beyond_one;
         }
       within_sum += static_cast<double>(pairs_within) / static_cast<double>(pairs);
+      s.adjusted_pairs_beyond_one += pairs - pairs_within;
+      all_pairs += pairs;
     }
+    s.adjusted_pair_divergent_share =
+        static_cast<double>(s.adjusted_pairs_beyond_one) / static_cast<double>(all_pairs);
     s.severity_adjusted = true;
     s.adjusted_divergent_share = static_cast<double>(s.adjusted_divergent_units) / static_cast<double>(s.n_units);
     s.adjusted_within_one = within_sum / static_cast<double>(s.n_units);
@@ -187,6 +192,7 @@ CALIBRA_INLINE agreement_summary summarise_agreement(const std::vector<unit_rati
     s.pairs_beyond_one += m * (m - 1) / 2 - within;
   }
   s.divergent_share = static_cast<double>(s.divergent_units) / static_cast<double>(s.n_units);
+  s.pair_divergent_share = static_cast<double>(s.pairs_beyond_one) / static_cast<double>(s.n_pairs);
 
   // Units x slots: each unit's levels in its first columns, NaN after.
   Eigen::MatrixXd packed = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(units.size()),
@@ -230,6 +236,8 @@ CALIBRA_INLINE void suppress(agreement_summary& s, const privacy_policy& privacy
   s.note = privacy.marker(s.n_ratees);
   s.divergent_share = s.alpha = s.alpha_ci_low = s.alpha_ci_high = s.gwet = s.exact = s.within_one = nan;
   s.adjusted_divergent_share = s.adjusted_within_one = nan;
+  s.pair_divergent_share = s.adjusted_pair_divergent_share = nan;
+  s.adjusted_pairs_beyond_one = 0;
   s.n_pairs = s.pairs_beyond_one = s.divergent_units = s.adjusted_divergent_units = 0;
   s.notes.clear();
 }
@@ -317,14 +325,14 @@ CALIBRA_INLINE anchors_result analyse_anchors(const calibration_context& context
       // With severities, the rule reads the adjusted numbers: what is left
       // of the disagreement once each rater's overall severity is removed.
       const bool adjusted = ca.severity_adjusted;
-      const double share = adjusted ? ca.adjusted_divergent_share : ca.divergent_share;
+      const double share = adjusted ? ca.adjusted_pair_divergent_share : ca.pair_divergent_share;
       const double within = adjusted ? ca.adjusted_within_one : ca.within_one;
-      const std::size_t divergent = adjusted ? ca.adjusted_divergent_units : ca.divergent_units;
+      const std::size_t divergent = adjusted ? ca.adjusted_pairs_beyond_one : ca.pairs_beyond_one;
       const std::string after = adjusted ? " after removing rater severity" : "";
       std::string why;
       if (share > options.max_divergent_share)
-        why = std::to_string(divergent) + " of " + std::to_string(ca.n_units) + " units (" +
-              detail::format_share(share) + ") have raters more than one level apart" + after + ", above " +
+        why = std::to_string(divergent) + " of " + std::to_string(ca.n_pairs) + " rater pairs (" +
+              detail::format_share(share) + ") are more than one level apart" + after + ", above " +
               detail::format_share(options.max_divergent_share);
       if (within < options.min_within_one)
         why += (why.empty() ? "" : "; ") + std::string("within-one-level rate") + after + " " +

@@ -31,14 +31,17 @@
 //
 // The rewrite rule (documented in docs/calibration-agreement.md): a
 // competency needs rewriting when it has at least `min_units` units and
-//   divergent_share > max_divergent_share   or   within_one < min_within_one.
+//   pair_divergent_share > max_divergent_share   or   within_one < min_within_one,
+// both over rater pairs within units, so the rule means the same with two
+// raters per unit or sixty (a unit's max - min spread grows with its raters:
+// with sixty, nearly every unit has two raters more than a level apart).
 //
 // Rater severity first.  A lenient manager two levels above a harsh one
 // makes every competency look divergent, yet no anchor rewrite fixes that.
 // Given the raters' severities (rater_offsets, from the severity and drift
 // fits; calibrate() passes them), each rating is shifted by its rater's
 // severity before the spread is measured, and the rule above is judged on
-// the adjusted numbers (adjusted_divergent_share, adjusted_within_one).  An
+// the adjusted numbers (adjusted_pair_divergent_share, adjusted_within_one).  An
 // adjusted difference of at least 1.5 levels counts as "more than one level
 // apart": on whole levels that is a difference of two or more after
 // rounding.  The raw numbers are still reported beside the adjusted ones.
@@ -130,7 +133,8 @@ struct agreement_summary {
   std::size_t n_pairs = 0;     // rater pairs within units
   std::size_t pairs_beyond_one = 0;  // pairs more than one level apart
   std::size_t divergent_units = 0;   // units whose spread exceeds one level
-  double divergent_share = std::numeric_limits<double>::quiet_NaN();
+  double divergent_share = std::numeric_limits<double>::quiet_NaN();       // of units
+  double pair_divergent_share = std::numeric_limits<double>::quiet_NaN();  // pairs_beyond_one / n_pairs
   double alpha = std::numeric_limits<double>::quiet_NaN();  // Krippendorff, ordinal
   double alpha_ci_low = std::numeric_limits<double>::quiet_NaN();
   double alpha_ci_high = std::numeric_limits<double>::quiet_NaN();
@@ -142,6 +146,8 @@ struct agreement_summary {
   bool severity_adjusted = false;
   std::size_t adjusted_divergent_units = 0;
   double adjusted_divergent_share = std::numeric_limits<double>::quiet_NaN();
+  std::size_t adjusted_pairs_beyond_one = 0;
+  double adjusted_pair_divergent_share = std::numeric_limits<double>::quiet_NaN();
   double adjusted_within_one = std::numeric_limits<double>::quiet_NaN();
   bool suppressed = false;
   std::string note;  // privacy marker when suppressed
