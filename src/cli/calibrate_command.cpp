@@ -136,6 +136,11 @@ std::string raters_text(const cal::calibration_report& report, const cal::rating
            r->judged ? join(r->flags)
                      : join(r->flags) + (r->flags.empty() ? "" : ", ") + "too few ratings to judge"});
   out << t.render();
+  for (const cal::rater_competency_bias& x : fit.competency_biases)
+    if (x.flagged)
+      out << "  " << table.raters()[x.rater] << " rates " << table.framework().competencies()[x.competency].id << " "
+          << fixed(std::abs(x.bias)) << " levels " << (x.bias > 0 ? "lower" : "higher")
+          << " than their own severity predicts (sets its bar " << (x.bias > 0 ? "higher" : "lower") << ")\n";
 
   const cal::rater_network& net = fit.network;
   if (net.connected()) {

@@ -80,6 +80,8 @@ json to_json_value(const calibration::severity_fit& fit, const calibration::rati
           ? json{{"rater", number(fit.rater_variance)},
                  {"ratee", number(fit.ratee_variance)},
                  {"ratee_competency", number(fit.ratee_competency_variance)},
+                 {"next_step", number(fit.next_step_variance)},
+                 {"rater_competency", number(fit.rater_competency_variance)},
                  {"residual", number(fit.residual_sd * fit.residual_sd)}}
           : json(nullptr);
   out["raters_judged"] = fit.raters_judged;
@@ -140,6 +142,22 @@ json to_json_value(const calibration::severity_fit& fit, const calibration::rati
   for (std::size_t k = 0; k < fit.ratees.size(); ++k)
     ratee_effects.push_back({{"ratee", table.ratees()[fit.ratees[k]]}, {"effect", number(fit.ratee_effects[k])}});
   out["ratee_effects"] = std::move(ratee_effects);
+
+  out["competency_biases_judged"] = fit.biases_judged;
+  out["competency_biases_flagged"] = fit.biases_flagged;
+  json biases = json::array();
+  const auto& framework_competencies = table.framework().competencies();
+  for (const calibration::rater_competency_bias& x : fit.competency_biases)
+    biases.push_back({{"rater", table.raters()[x.rater]},
+                      {"competency", framework_competencies[x.competency].id},
+                      {"bias", number(x.bias)},
+                      {"sd", number(x.sd)},
+                      {"n_ratings", x.n_ratings},
+                      {"n_ratees", x.n_ratees},
+                      {"judged", x.judged},
+                      {"null_probability", number(x.null_probability)},
+                      {"flagged", x.flagged}});
+  out["competency_biases"] = std::move(biases);
   return out;
 }
 

@@ -35,6 +35,10 @@ nlohmann::ordered_json to_json_value(const calibration::rater_network& network, 
 ///   competency_effects: [{competency, estimate, se, n_ratings}]
 ///   period_effects:     [{period, estimate, se, n_ratings}]
 ///   ratee_effects:      [{ratee, effect}]
+///   competency_biases_judged, competency_biases_flagged,
+///   competency_biases:  [{rater, competency, bias, sd, n_ratings, n_ratees,
+///                         judged, null_probability, flagged}]  (random effects:
+///                         a rater's bias on one competency beyond their severity)
 /// The network is written separately (to_json_value(fit.network, table)).
 nlohmann::ordered_json to_json_value(const calibration::severity_fit& fit, const calibration::ratings_table& table);
 

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <random>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -272,4 +273,55 @@ TEST_CASE("severity (random effects): planted effects in the example data", "[se
     CHECK_FALSE(has_flag(r, rater_flag::harsh));
   }
   CHECK(has_flag(rater_named(fit, t, "mgr3"), rater_flag::halo));
+}
+
+TEST_CASE("severity (random effects): a planted rater x competency bias is found, and nothing else",
+          "[severity][random][planted]") {
+  // 60 people, each rated on the twelve built-in competencies by three of
+  // six managers (rotating), in one period.  Truth: level = round(3 +
+  // person ~ N(0, 0.5) + noise ~ N(0, 0.4)); manager m3 rates
+  // competency 0 one level lower than everyone else would (bias +1.0 in
+  // the sign of severity); nobody else has any bias.
+  std::mt19937 rng(20261206);
+  std::normal_distribution<double> person_draw(0.0, 0.5), noise(0.0, 0.4);
+  ratings_builder b(builtin(), "planted");
+  for (int e = 0; e < 60; ++e) {
+    const double person = person_draw(rng);
+    for (int k = 0; k < 3; ++k) {
+      const int manager = (e + k * 2) % 6;
+      for (std::size_t c = 0; c < 12; ++c) {
+        double x = 3 + person + noise(rng) - ((manager == 3 && c == 0) ? 1.0 : 0.0);
+        const std::string ratee = "p" + std::to_string(e), rater = "m" + std::to_string(manager);
+        rating r;  // views: the strings above outlive add()
+        r.ratee = ratee;
+        r.rater = rater;
+        r.role = k == 0 ? rater_role::manager : rater_role::panel;
+        r.competency = c;
+        r.level = static_cast<int>(std::clamp(std::lround(x), 1L, 5L));
+        r.period = "2026Q3";
+        b.add(r);
+      }
+    }
+  }
+  const ratings_table t = b.finish();
+  const severity_fit fit = fit_severity(t);
+  REQUIRE(fit.available);
+  CHECK(fit.rater_competency_variance > 0);
+  REQUIRE(fit.competency_biases.size() == 6 * 12);
+  CHECK(fit.biases_judged == 72);
+  CHECK(fit.biases_flagged == 1);
+  const std::uint32_t m3 = *t.raters().find("m3");
+  for (const rater_competency_bias& x : fit.competency_biases) {
+    INFO(t.raters()[x.rater] << " on competency " << x.competency << ": " << x.bias);
+    if (x.rater == m3 && x.competency == 0) {
+      CHECK(x.flagged);
+      CHECK(x.bias > 0.5);  // planted +1.0, shrunk towards 0
+    } else {
+      CHECK_FALSE(x.flagged);
+    }
+  }
+  // Without the effect the pair's bias is not modelled at all.
+  severity_options off;
+  off.rater_competency_effects = false;
+  CHECK(fit_severity(t, off).competency_biases.empty());
 }

@@ -627,6 +627,37 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
     by_level = std::count(seen.begin(), seen.end(), true) >= 2;
   }
 
+  // Rater x competency: one effect per (rater, competency) pair, when some
+  // rater rates some competency for two or more ratees (otherwise it
+  // cannot be told apart from the ratee x competency effect).
+  std::vector<std::uint32_t> rc_code(n);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> rc_pairs;  // (compact rater, compact competency)
+  {
+    std::vector<std::uint32_t> code_of(n_raters * n_comp, UINT32_MAX);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint32_t& k = code_of[std::size_t{d.rater[i]} * n_comp + d.competency[i]];
+      if (k == UINT32_MAX) {
+        k = static_cast<std::uint32_t>(rc_pairs.size());
+        rc_pairs.emplace_back(d.rater[i], d.competency[i]);
+      }
+      rc_code[i] = k;
+    }
+  }
+  std::vector<std::vector<std::uint32_t>> rc_ratees(rc_pairs.size());
+  std::vector<std::size_t> rc_n(rc_pairs.size(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    ++rc_n[rc_code[i]];
+    rc_ratees[rc_code[i]].push_back(cells.ratee_code[i]);
+  }
+  std::vector<std::size_t> rc_distinct(rc_pairs.size(), 0);
+  bool rc_replicated = false;
+  for (std::size_t k = 0; k < rc_pairs.size(); ++k) {
+    std::sort(rc_ratees[k].begin(), rc_ratees[k].end());
+    rc_distinct[k] = static_cast<std::size_t>(std::unique(rc_ratees[k].begin(), rc_ratees[k].end()) - rc_ratees[k].begin());
+    rc_replicated = rc_replicated || rc_distinct[k] >= 2;
+  }
+  const bool with_rater_competency = options.rater_competency_effects && n_comp > 1 && rc_replicated;
+
   mixed_model_fit m;
   next_step_grouping step;
   std::vector<std::uint32_t> profile_code;
@@ -638,6 +669,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
                                                                 : next_step_grouping{};
     if (!step.codes.empty()) random.push_back({"ratee:next-step", step.codes, step.groups});
     if (with_cells) random.push_back({"ratee:competency", cells.cell_code, cell_ratee.size()});
+    if (with_rater_competency) random.push_back({"rater:competency", rc_code, rc_pairs.size()});
     std::vector<mixed_factor> fixed;
     if (profile_cells.size() > 1) fixed.push_back({"profile", profile_code, profile_cells.size()});
     if (with_periods) fixed.push_back({"period", d.period, n_periods});
@@ -750,6 +782,8 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   const std::size_t cell_factor = step.codes.empty() ? 2 : 3;
   fit.ratee_competency_variance = with_cells ? m.random[cell_factor].variance : 0.0;
   fit.next_step_variance = step.codes.empty() ? 0.0 : m.random[2].variance;
+  const std::size_t rc_factor = cell_factor + (with_cells ? 1 : 0);
+  fit.rater_competency_variance = with_rater_competency ? m.random[rc_factor].variance : 0.0;
   fit.residual_sd = m.sigma;
   fit.dof = n - p;
   fit.solver = "sparse LDLT with AMD ordering, REML";
@@ -790,7 +824,8 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
                                       : 0.0) +
                           (step.codes.empty() ? 0.0 : m.random[2].mode[step.codes[i]]);
       const double predicted = coefficient(0) + value_of(profile_code[i]) +
-                               value_of(period_index(d.period[i])) + raters.mode[d.rater[i]] + ratees.mode[e] + cell;
+                               value_of(period_index(d.period[i])) + raters.mode[d.rater[i]] + ratees.mode[e] + cell +
+                               (with_rater_competency ? m.random[rc_factor].mode[rc_code[i]] : 0.0);
       const double residual = d.level[i] - predicted;
       rater_rss[d.rater[i]] += residual * residual;
       if (!step.codes.empty()) {
@@ -860,6 +895,40 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   }
   fit.raters_judged = candidates.size();
   for (rater_severity& rs : fit.raters) distribution_flags(rs, options);
+
+  // Rater x competency bias: judged like severities (practical threshold,
+  // false-discovery control over every judged pair).
+  if (with_rater_competency) {
+    std::vector<double> bias_null;
+    std::vector<std::size_t> bias_index;
+    for (std::size_t k = 0; k < rc_pairs.size(); ++k) {
+      rater_competency_bias b;
+      b.rater = d.rater_ids[rc_pairs[k].first];
+      b.competency = static_cast<std::uint32_t>(d.competency_ids[rc_pairs[k].second]);
+      b.bias = -m.random[rc_factor].mode[k];  // like severity: positive is harsher
+      b.sd = m.random[rc_factor].conditional_sd[k];
+      b.n_ratings = rc_n[k];
+      b.n_ratees = rc_distinct[k];
+      b.judged = b.n_ratings >= options.min_ratings_to_judge && b.n_ratees >= options.min_ratees_to_judge;
+      b.null_probability = null_probability(b.bias, b.sd, options.flag_threshold);
+      if (b.judged) {
+        bias_null.push_back(b.null_probability);
+        bias_index.push_back(fit.competency_biases.size());
+      }
+      fit.competency_biases.push_back(b);
+    }
+    const std::vector<bool> chosen = select_discoveries(bias_null, options.false_discovery_rate);
+    for (std::size_t k = 0; k < chosen.size(); ++k)
+      if (chosen[k]) {
+        fit.competency_biases[bias_index[k]].flagged = true;
+        ++fit.biases_flagged;
+      }
+    fit.biases_judged = bias_null.size();
+    std::sort(fit.competency_biases.begin(), fit.competency_biases.end(),
+              [](const rater_competency_bias& a, const rater_competency_bias& b) {
+                return a.rater != b.rater ? a.rater < b.rater : a.competency < b.competency;
+              });
+  }
   fit.available = true;
 }
 

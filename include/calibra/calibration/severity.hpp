@@ -93,6 +93,14 @@ struct severity_options {
   /// as one pattern measured on several competencies rather than as
   /// independent deviations each shrunk away.
   bool next_step_effects = true;
+  /// Random effects: a rater x competency effect (what many-facet Rasch
+  /// software calls a bias or interaction analysis), when some rater rates
+  /// some competency for two or more ratees: a rater who sets one
+  /// competency's bar higher or lower than their own overall severity
+  /// predicts.  Judged like severities (flag_threshold, false-discovery
+  /// control over every judged rater x competency pair; a pair needs
+  /// min_ratings_to_judge ratings of min_ratees_to_judge ratees).
+  bool rater_competency_effects = true;
   double confidence = 0.95;
   /// |severity| in levels from which a rater is called lenient or harsh
   /// (the practical threshold).  Random effects: see false_discovery_rate.
@@ -144,6 +152,21 @@ struct severity_options {
   std::size_t max_sparse_entries = std::size_t{1} << 25;
 
   void validate() const;
+};
+
+/// A rater's bias on one competency beyond their overall severity (random
+/// effects with rater_competency_effects).
+struct rater_competency_bias {
+  std::uint32_t rater = 0;       // table rater id
+  std::uint32_t competency = 0;  // framework competency index
+  /// Posterior mean in levels, the sign of severity: > 0, this rater rates
+  /// the competency lower (sets its bar higher) than their overall severity
+  /// predicts; < 0, higher.  `sd` is its posterior SD.
+  double bias = 0, sd = 0;
+  std::size_t n_ratings = 0, n_ratees = 0;
+  bool judged = false;            // enough ratings of enough ratees
+  double null_probability = 1.0;  // as rater_severity::null_probability
+  bool flagged = false;           // beyond the threshold under false-discovery control
 };
 
 /// One rater's severity and diagnostics.
@@ -220,6 +243,12 @@ struct severity_fit {
   /// posterior SD; 0 where the model has none).  Layout as
   /// ratee_competency_effects.
   double next_step_variance = 0;
+  /// Random effects with rater_competency_effects: the rater x competency
+  /// variance and every (rater, competency) pair's bias, by rater id then
+  /// competency; how many pairs were judged and flagged.
+  double rater_competency_variance = 0;
+  std::vector<rater_competency_bias> competency_biases;
+  std::size_t biases_judged = 0, biases_flagged = 0;
   Eigen::MatrixXd ratee_step_effects, ratee_step_sd;
   /// ... and, per cell, the person's own contrast between the cell's
   /// next-step group and all their ratings (their mean deviation over the

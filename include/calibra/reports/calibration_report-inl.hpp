@@ -355,6 +355,13 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
       s.notes.push_back("Raters who alone hold their group together (if they stopped rating, it would split): " +
                         names + ".");
     }
+    for (const auto& x : cal.severity.competency_biases)
+      if (x.flagged)
+        s.notes.push_back(detail::rater_name(ratings, x.rater) + " rates " +
+                          ratings.framework().competencies()[x.competency].name + " " +
+                          detail::fixed2(std::abs(x.bias)) + " levels " + (x.bias > 0 ? "lower" : "higher") +
+                          " than their own severity predicts: they set its bar " + (x.bias > 0 ? "higher" : "lower") +
+                          " than for their other competencies.");
   }
 
   const auto& drift = cal.drift;
