@@ -89,28 +89,45 @@ class input_errors : public validation_error {
   /// The most problems one run reports; reading stops at this many.
   static constexpr std::size_t max_problems = 50;
 
+  /// what() lists the problems up to about this many bytes, then counts the rest.
+  static constexpr std::size_t max_message_bytes = 3500;
+
   input_errors(const std::string& subsystem, const std::string& source, std::vector<input_problem> problems,
                bool stopped)
-      : validation_error(subsystem, summary(source, problems, stopped)),
+      : validation_error(subsystem, text(source, problems, stopped, max_message_bytes)),
         problems_(std::move(problems)),
-        stopped_(stopped) {}
+        stopped_(stopped),
+        source_(source) {}
 
   /// Every problem found, in the order of the input.
   const std::vector<input_problem>& problems() const noexcept { return problems_; }
   /// Whether reading stopped at max_problems, so that more may follow.
   bool stopped() const noexcept { return stopped_; }
+  /// The message with every problem listed, however long (what() stops
+  /// listing after max_message_bytes).  The CLI prints this.
+  std::string full_message() const {
+    return "[calibra." + id() + "] " + text(source_, problems_, stopped_, static_cast<std::size_t>(-1));
+  }
 
  private:
-  static std::string summary(const std::string& source, const std::vector<input_problem>& problems, bool stopped) {
+  static std::string text(const std::string& source, const std::vector<input_problem>& problems, bool stopped,
+                          std::size_t budget) {
     std::string out = source + ": " + std::to_string(problems.size()) + " problems" +
                       (stopped ? " (reading stopped there; fix these and run again for the rest)" : "") +
                       "; nothing was read:";
-    for (const input_problem& p : problems) out += "\n  " + p.message;
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      if (out.size() + problems[i].message.size() + 3 > budget) {
+        out += "\n  ... and " + std::to_string(problems.size() - i) + " more (input_errors::problems() lists them all)";
+        break;
+      }
+      out += "\n  " + problems[i].message;
+    }
     return out;
   }
 
   std::vector<input_problem> problems_;
   bool stopped_ = false;
+  std::string source_;
 };
 
 namespace detail {

@@ -63,7 +63,6 @@ json summary_section(const cal::calibration_report& report, const cal::ratings_t
 /// The ratings that came with evidence or a comment, in input order.
 json evidence_section(const cal::ratings_table& table) {
   json out = json::array();
-  if (table.summary().rows_with_evidence == 0) return out;
   const auto& fw = table.framework();
   for (std::size_t row = 0; row < table.size(); ++row) {
     if (table.evidence(row).empty()) continue;
@@ -76,7 +75,9 @@ json evidence_section(const cal::ratings_table& table) {
                    {"evidence", table.evidence(row)},
                    {"row", table.source_row(row)}});
   }
-  return out;
+  json section;
+  section["ratings"] = out;
+  return section;
 }
 
 }  // namespace
@@ -97,7 +98,7 @@ std::string to_json(const cal::calibration_report& report, const cal::ratings_ta
   doc["team"] = io::detail::team_section(report.team, report.manager_teams, table);
   doc["development_plans"] = io::detail::to_json_value(report.development, table);
   if (report.feedback) doc["feedback"] = io::detail::to_json_value(*report.feedback, table);
-  doc["evidence"] = evidence_section(table);
+  if (table.summary().rows_with_evidence > 0) doc["evidence"] = evidence_section(table);
   return doc.dump(2) + "\n";
 }
 

@@ -143,11 +143,12 @@ TEST_CASE("calibrate --role maps a team's role names; warnings go to stderr; evi
   CHECK(summary.at("warnings").size() == 2);
   REQUIRE(summary.at("periods").size() == 1);
   CHECK(summary.at("periods")[0].at("period") == "2026Q3");
-  REQUIRE(doc.at("evidence").size() == 1);
-  CHECK(doc.at("evidence")[0].at("ratee") == "pm01");
-  CHECK(doc.at("evidence")[0].at("rater") == "lead1");
-  CHECK(doc.at("evidence")[0].at("evidence") == "Shipped checkout v2");
-  CHECK(doc.at("evidence")[0].at("row") == 2);
+  const json& evidence = doc.at("evidence").at("ratings");
+  REQUIRE(evidence.size() == 1);
+  CHECK(evidence[0].at("ratee") == "pm01");
+  CHECK(evidence[0].at("rater") == "lead1");
+  CHECK(evidence[0].at("evidence") == "Shipped checkout v2");
+  CHECK(evidence[0].at("row") == 2);
 
   const auto bad = run_cli("calibrate " + path + " --role line-manager");
   CHECK(bad.exit_code == 2);

@@ -274,6 +274,13 @@ TEST_CASE("ratings CSV: reading stops at 50 problems, and a broken quote ends it
     CHECK(e.stopped());
     CHECK(e.problems().back().row == 51);
     CHECK_THAT(e.what(), Catch::StartsWith("[calibra.validation_error.ratings] cap.csv: 50 problems (reading stopped there"));
+    // what() stays short enough for a log line; full_message() has every problem.
+    CHECK(std::string(e.what()).size() <= calibra::input_errors::max_message_bytes + 200);
+    CHECK_THAT(e.what(), Catch::Contains("\n  ... and ") && Catch::Contains(" more (input_errors::problems() lists them all)"));
+    const std::string full = e.full_message();
+    CHECK_THAT(full, Catch::StartsWith("[calibra.validation_error.ratings] cap.csv: 50 problems (reading stopped there"));
+    CHECK_THAT(full, Catch::Contains("cap.csv: row 51, column 'competency': unknown competency 'Vision'"));
+    CHECK_THAT(full, !Catch::Contains("more (input_errors::problems() lists them all)"));
   }
   // A quote that never closes leaves no next row to go on with: the problems so far and it.
   const std::string broken = header + "pm01,mgr1,manager,Vision,3,2026Q1\n"
