@@ -67,9 +67,9 @@ void run_report(const report_input& in) {
   if (!in.ratings_file.empty()) {
     ratings = read_ratings(in.ratings_file, fw, read_options);
     for (const std::string& warning : ratings->summary().warnings) std::cerr << "calibra: warning: " << warning << '\n';
-  }
-  else if (builtin)
+  } else if (builtin) {
     ratings = calibration::simulate_ratings(fw, calibration::example_simulation_config()).table;
+  }
   if (!ratings && (!in.period.empty() || in.without_ratees))
     throw invalid_argument("cli", "--period and --without-ratees need ratings (--ratings FILE)");
 

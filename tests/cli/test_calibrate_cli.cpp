@@ -122,9 +122,10 @@ TEST_CASE("calibrate --role maps a team's role names; warnings go to stderr; evi
   const auto refused = run_cli("calibrate " + path + " --json");
   CHECK(refused.exit_code == 2);
   CHECK(refused.out.empty());
-  CHECK_THAT(refused.err, Catch::Contains("2 problems; nothing was read:") &&
+  CHECK_THAT(refused.err, Catch::Contains("3 problems; nothing was read:") &&
                               Catch::Contains("row 2, column 'role': unknown role 'line-manager'") &&
                               Catch::Contains("row 3, column 'role': unknown role 'customer'") &&
+                              Catch::Contains("row 4, column 'role': unknown role 'line-manager'") &&
                               Catch::Contains("--role line-manager=ROLE"));
 
   const auto run = run_cli("calibrate " + path + " --role line-manager=manager --role customer=external --json");
