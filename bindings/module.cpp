@@ -70,6 +70,24 @@ void register_errors(py::module_& m) {
       std::rethrow_exception(thrown);
     } catch (const calibra::parse_error& e) {
       raise(types_now.parse, e);
+    } catch (const calibra::input_errors& e) {
+      // Several problems of one input: a ValidationError whose .problems
+      // lists each one with its id, message and place.
+      py::list problems;
+      for (const calibra::input_problem& p : e.problems()) {
+        py::dict d;
+        d["id"] = p.id;
+        d["message"] = p.message;
+        d["file"] = p.file;
+        d["row"] = p.row;
+        d["column"] = p.column;
+        d["pointer"] = p.pointer;
+        problems.append(d);
+      }
+      py::object instance = py::reinterpret_borrow<py::object>(types_now.validation)(e.what());
+      instance.attr("id") = e.id();
+      instance.attr("problems") = problems;
+      PyErr_SetObject(types_now.validation, instance.ptr());
     } catch (const calibra::validation_error& e) {
       raise(types_now.validation, e);
     } catch (const calibra::invalid_argument& e) {

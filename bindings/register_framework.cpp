@@ -201,7 +201,13 @@ void register_framework(py::module_& m) {
       .def_readwrite("min_promotion_gaps", &check_options::min_promotion_gaps)
       .def_readwrite("max_promotion_gaps", &check_options::max_promotion_gaps)
       .def_readwrite("name_overlap", &check_options::name_overlap)
-      .def_readwrite("definition_overlap", &check_options::definition_overlap);
+      .def_readwrite("definition_overlap", &check_options::definition_overlap)
+      .def_readwrite("synonyms", &check_options::synonyms)
+      .def_readwrite("anchor_similarity", &check_options::anchor_similarity)
+      .def_readwrite("quality_terms", &check_options::quality_terms)
+      .def_readwrite("as_of", &check_options::as_of)
+      .def_readwrite("review_months", &check_options::review_months)
+      .def_readwrite("top_level_share", &check_options::top_level_share);
 
   py::class_<framework>(m, "Framework", "A validated competency framework (calibra::framework).")
       .def("metadata", &metadata_dict)
@@ -211,6 +217,8 @@ void register_framework(py::module_& m) {
       .def("career_levels", &career_levels_list)
       .def("steps", &steps_list)
       .def("archetypes", &archetypes_list)
+      // The trait words the file's "checks" member adds to anchor.vague.
+      .def("trait_words", [](const framework& fw) { return fw.checks().trait_words; })
       // Rows are career levels, columns competencies, both in file order.
       .def("expectations", [](const framework& fw) -> expectation_matrix { return fw.expectations(); })
       .def("expectation", &framework::expectation, py::arg("career_level"), py::arg("competency"))

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     calibra::check_options options;                 // the documented defaults
     options.vague_terms.push_back("communicator");  // house vocabulary
     options.scope_terms.push_back("tribe");
+    options.as_of = "2026-12-06";                   // the day framework.stale dates by (default: today)
 
     const std::vector<calibra::finding> findings = calibra::check(fw, options);
     for (const calibra::finding& f : findings)

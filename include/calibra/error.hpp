@@ -7,6 +7,7 @@
 //   calibra::error                 base, never thrown directly
 //   ├── calibra::parse_error       input bytes cannot be read as the format (CSV, JSON)
 //   ├── calibra::validation_error  input parses but breaks a rule of the model
+//   │   └── calibra::input_errors  several problems in one input, found in one run
 //   ├── calibra::invalid_argument  an option or argument from the caller is wrong
 //   └── calibra::degenerate_error  a statistic is undefined for this data (names the case)
 //
@@ -30,9 +31,13 @@
 // degenerate_error to exit code 1.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace calibra {
 
@@ -63,6 +68,124 @@ class validation_error : public error {
   validation_error(const std::string& subsystem, const std::string& what_arg)
       : error("validation_error." + subsystem, what_arg) {}
 };
+
+/// One problem found in an input file, with where it is.
+struct input_problem {
+  std::string id;       // stable id of the problem alone: "validation_error.ratings", "parse_error.ratings"
+  std::string message;  // the message the problem alone would have: "[calibra.<id>] file: row 3, ..."
+  std::string file;     // the file (or source name) read
+  std::size_t row = 0;  // 1-based row (CSV line, position in a JSON array); 0 when not about one row
+  std::string column;   // the column or key, when the problem is about one
+  std::string pointer;  // JSON pointer into a framework file, when the problem is about one place
+};
+
+/// Several problems in one input.  The framework reader and the ratings
+/// readers go on after a problem and report every one they find, up to
+/// max_problems, in one exception; a single problem is thrown as itself
+/// (a parse_error or validation_error), so this type means "more than one".
+/// Its id is validation_error.<subsystem>; each problem keeps its own id.
+class input_errors : public validation_error {
+ public:
+  /// The most problems one run reports; reading stops at this many.
+  static constexpr std::size_t max_problems = 50;
+
+  /// what() lists the problems up to about this many bytes, then counts the rest.
+  static constexpr std::size_t max_message_bytes = 3500;
+
+  input_errors(const std::string& subsystem, const std::string& source, std::vector<input_problem> problems,
+               bool stopped)
+      : validation_error(subsystem, text(source, problems, stopped, max_message_bytes)),
+        problems_(std::move(problems)),
+        stopped_(stopped),
+        source_(source) {}
+
+  /// Every problem found, in the order of the input.
+  const std::vector<input_problem>& problems() const noexcept { return problems_; }
+  /// Whether reading stopped at max_problems, so that more may follow.
+  bool stopped() const noexcept { return stopped_; }
+  /// The message with every problem listed, however long (what() stops
+  /// listing after max_message_bytes).  The CLI prints this.
+  std::string full_message() const {
+    return "[calibra." + id() + "] " + text(source_, problems_, stopped_, static_cast<std::size_t>(-1));
+  }
+
+ private:
+  static std::string text(const std::string& source, const std::vector<input_problem>& problems, bool stopped,
+                          std::size_t budget) {
+    std::string out = source + ": " + std::to_string(problems.size()) + " problems" +
+                      (stopped ? " (reading stopped there; fix these and run again for the rest)" : "") +
+                      "; nothing was read:";
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      if (out.size() + problems[i].message.size() + 3 > budget) {
+        out += "\n  ... and " + std::to_string(problems.size() - i) + " more (input_errors::problems() lists them all)";
+        break;
+      }
+      out += "\n  " + problems[i].message;
+    }
+    return out;
+  }
+
+  std::vector<input_problem> problems_;
+  bool stopped_ = false;
+  std::string source_;
+};
+
+namespace detail {
+
+/// Collects the problems of one input for a reader that goes on after a
+/// problem.  raise() throws nothing when there were none, the problem itself
+/// when there was one, and input_errors when there were several.
+class problem_list {
+ public:
+  problem_list(std::string subsystem, std::string source)
+      : subsystem_(std::move(subsystem)), source_(std::move(source)) {}
+
+  const std::string& source() const { return source_; }
+  bool empty() const { return problems_.empty(); }
+  std::size_t size() const { return problems_.size(); }
+  /// Whether the cap is reached: the reader should stop.
+  bool full() const { return problems_.size() >= input_errors::max_problems; }
+
+  /// Records the error being handled (call inside its catch block), with its
+  /// location.  An input_errors is taken apart into its problems.
+  void add(const error& e, std::size_t row = 0, std::string column = {}, std::string pointer = {}) {
+    if (const auto* several = dynamic_cast<const input_errors*>(&e)) {
+      for (const input_problem& p : several->problems()) add_problem(p, nullptr);
+      stopped_ = stopped_ || several->stopped();
+      return;
+    }
+    add_problem({e.id(), e.what(), source_, row, std::move(column), std::move(pointer)}, std::current_exception());
+  }
+
+  /// Throws what was collected (see the class comment).  Problems are put
+  /// in input order: by row, then as found; those about no row keep their
+  /// order after the others.
+  void raise() {
+    if (problems_.empty()) return;
+    if (problems_.size() == 1 && first_) std::rethrow_exception(first_);
+    const auto key = [](const input_problem& p) { return p.row == 0 ? static_cast<std::size_t>(-1) : p.row; };
+    std::stable_sort(problems_.begin(), problems_.end(),
+                     [&](const input_problem& a, const input_problem& b) { return key(a) < key(b); });
+    throw input_errors(subsystem_, source_, std::move(problems_), stopped_ || full());
+  }
+
+ private:
+  void add_problem(input_problem p, std::exception_ptr thrown) {
+    if (full()) {
+      stopped_ = true;
+      return;
+    }
+    if (problems_.empty()) first_ = thrown;
+    problems_.push_back(std::move(p));
+  }
+
+  std::string subsystem_, source_;
+  std::vector<input_problem> problems_;
+  std::exception_ptr first_;
+  bool stopped_ = false;
+};
+
+}  // namespace detail
 
 /// A caller passed an option or argument the function cannot accept.
 class invalid_argument : public error {

@@ -205,6 +205,7 @@ MAIN_TABLES: dict[str, str] = {
     "team": "teams",
     "development_plans": "plans",
     "feedback": "patterns",
+    "evidence": "ratings",
     # Analyses whose tables the JSON keeps in another section (NESTED_SECTIONS).
     "readiness": "readiness_steps",
     "patterns": "profiles",

@@ -196,6 +196,12 @@ class Framework:
         return self._core.metadata()
 
     @property
+    def trait_words(self) -> list[str]:
+        """The trait words the framework file adds to the ``anchor.vague`` rule
+        (its ``"checks": {"trait_words": [...]}``)."""
+        return list(self._core.trait_words())
+
+    @property
     def id(self) -> str:
         return str(self.metadata["id"])
 
@@ -363,9 +369,17 @@ class Framework:
         max_promotion_gaps: int | None = None,
         name_overlap: float | None = None,
         definition_overlap: float | None = None,
+        synonyms: Sequence[Sequence[str]] | None = None,
+        anchor_similarity: float | None = None,
+        quality_terms: Sequence[str] | None = None,
+        as_of: str | None = None,
+        review_months: int | None = None,
+        top_level_share: float | None = None,
     ) -> Findings:
         """Applies every rule of ``calibra framework check``; options left as
-        None keep the documented defaults."""
+        None keep the documented defaults.  ``as_of`` is the day of the check
+        (``YYYY-MM-DD``, default today), which ``framework.stale`` compares the
+        framework's ``last_updated`` with."""
         options = _core.CheckOptions()
         given: dict[str, object] = {
             "vague_terms": None if vague_terms is None else list(vague_terms),
@@ -380,6 +394,12 @@ class Framework:
             "max_promotion_gaps": max_promotion_gaps,
             "name_overlap": name_overlap,
             "definition_overlap": definition_overlap,
+            "synonyms": None if synonyms is None else [list(group) for group in synonyms],
+            "anchor_similarity": anchor_similarity,
+            "quality_terms": None if quality_terms is None else list(quality_terms),
+            "as_of": as_of,
+            "review_months": review_months,
+            "top_level_share": top_level_share,
         }
         for key, value in given.items():
             if value is not None:

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -38,6 +39,7 @@ struct calibrate_input {
   std::size_t min_group = cal::privacy_policy{}.min_group;
   std::string duplicates = "error";
   bool ignore_unknown_columns = false;
+  std::vector<std::string> roles;  // NAME=ROLE
   bool json_output = false;
   std::string out;
 };
@@ -91,7 +93,12 @@ cal::ratings_table load_ratings(const calibrate_input& in) {
   if (!policy) throw invalid_argument("cli", "--duplicates " + in.duplicates + ": expected error, last or mean");
   options.duplicates = *policy;
   options.ignore_unknown_columns = in.ignore_unknown_columns;
-  return read_ratings(in.ratings, fw, options);
+  for (const std::string& mapping : in.roles) options.roles.push_back(parse_role_mapping(mapping));
+  cal::ratings_table table = read_ratings(in.ratings, fw, options);
+  // What the reader accepted but the user should know goes to stderr, so
+  // stdout stays the report (or one JSON document).
+  for (const std::string& warning : table.summary().warnings) std::cerr << "calibra: warning: " << warning << '\n';
+  return table;
 }
 
 std::string input_text(const cal::calibration_report& report, const cal::ratings_table& table) {
@@ -378,7 +385,10 @@ void add_calibrate_command(CLI::App& app, exit_status& /*status*/) {
       ->capture_default_str()
       ->check(CLI::IsMember({"error", "last", "mean"}));
   cmd->add_flag("--ignore-unknown-columns", in->ignore_unknown_columns,
-                "Ignore columns outside the ratings format instead of refusing the file");
+                "Drop columns outside the ratings format instead of keeping them as attributes");
+  cmd->add_option("--role", in->roles,
+                  "Read a role name of your own as one of calibra's, NAME=ROLE (e.g. line-manager=manager, "
+                  "student=external); repeatable");
   cmd->add_flag("--json", in->json_output, "Print one JSON document");
   cmd->add_option("--out", in->out, "Output file (default: standard output); written whole or not at all");
   cmd->callback([in] { run(*in); });

@@ -271,12 +271,20 @@ void add_framework_commands(CLI::App& app, exit_status& status) {
   });
 
   auto check_in = std::make_shared<framework_input>();
+  auto as_of = std::make_shared<std::string>();
   auto* check_cmd = fw_cmd->add_subcommand(
       "check", "Apply the framework rules; exit 1 when a finding is an error, 2 when the file cannot be used");
   add_framework_input(*check_cmd, *check_in);
-  check_cmd->callback([check_in, &status] {
+  check_cmd->add_option("--as-of", *as_of,
+                        "The date to check on, YYYY-MM-DD (default: today); framework.stale compares last_updated "
+                        "with it");
+  check_cmd->callback([check_in, as_of, &status] {
+    check_options options;
+    options.as_of = *as_of;
+    if (!as_of->empty() && !is_calendar_date(*as_of))
+      throw invalid_argument("cli", "--as-of " + *as_of + ": expected a date as YYYY-MM-DD");
     const framework fw = load(*check_in);
-    const auto findings = check(fw);
+    const auto findings = check(fw, options);
     write_output("", check_in->json_output ? dump_json(findings_json(findings)) : findings_text(fw, findings));
     if (count(findings, severity::error) > 0) status.code = 1;
   });

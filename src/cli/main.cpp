@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
     // non-zero one; usage errors are "input cannot be used": exit 2.
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  } catch (const calibra::input_errors& e) {
+    std::cerr << "calibra: " << e.full_message() << '\n';  // every problem, not only those what() has room for
+    return 2;
   } catch (const calibra::degenerate_error& e) {
     std::cerr << "calibra: " << e.what() << '\n';
     return 1;

@@ -39,6 +39,7 @@ struct report_input {
   std::string period;
   std::size_t min_group = calibration::privacy_policy{}.min_group;
   std::string duplicates = "error";
+  std::vector<std::string> roles;  // NAME=ROLE
   bool without_ratees = false;
 };
 
@@ -49,6 +50,7 @@ void run_report(const report_input& in) {
   const auto policy = calibration::parse_duplicate_policy(in.duplicates);
   if (!policy) throw invalid_argument("cli", "--duplicates " + in.duplicates + ": expected error, last or mean");
   read_options.duplicates = *policy;
+  for (const std::string& mapping : in.roles) read_options.roles.push_back(parse_role_mapping(mapping));
   const calibration::privacy_policy privacy{in.min_group};
   privacy.validate();
 
@@ -62,10 +64,12 @@ void run_report(const report_input& in) {
   // nothing was given.
   std::optional<calibration::ratings_table> ratings;
   bar.update(1, 4, "reading ratings");
-  if (!in.ratings_file.empty())
+  if (!in.ratings_file.empty()) {
     ratings = read_ratings(in.ratings_file, fw, read_options);
-  else if (builtin)
+    for (const std::string& warning : ratings->summary().warnings) std::cerr << "calibra: warning: " << warning << '\n';
+  } else if (builtin) {
     ratings = calibration::simulate_ratings(fw, calibration::example_simulation_config()).table;
+  }
   if (!ratings && (!in.period.empty() || in.without_ratees))
     throw invalid_argument("cli", "--period and --without-ratees need ratings (--ratings FILE)");
 
@@ -116,6 +120,8 @@ void add_report_command(CLI::App& app, exit_status& /*status*/) {
       ->capture_default_str();
   cmd->add_option("--duplicates", in->duplicates, "Repeated ratings in the file: error, last or mean")
       ->capture_default_str();
+  cmd->add_option("--role", in->roles,
+                  "Read a role name of your own as one of calibra's, NAME=ROLE (e.g. student=external); repeatable");
   cmd->add_flag("--without-ratees", in->without_ratees,
                 "Leave per-ratee results out (for a report read beyond the managers)");
   cmd->callback([in] { run_report(*in); });

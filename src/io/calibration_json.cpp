@@ -28,6 +28,9 @@ json summary_section(const cal::calibration_report& report, const cal::ratings_t
   s["duplicate_groups"] = in.duplicate_groups;
   s["duplicate_rows_dropped"] = in.duplicate_rows_dropped;
   s["ignored_columns"] = in.ignored_columns;
+  s["attribute_columns"] = table.attribute_names();
+  s["ratings_with_evidence"] = in.rows_with_evidence;
+  s["warnings"] = in.warnings;
   s["ratees"] = in.ratees;
   s["raters"] = in.raters;
   json periods = json::array();
@@ -57,6 +60,26 @@ json summary_section(const cal::calibration_report& report, const cal::ratings_t
   return s;
 }
 
+/// The ratings that came with evidence or a comment, in input order.
+json evidence_section(const cal::ratings_table& table) {
+  json out = json::array();
+  const auto& fw = table.framework();
+  for (std::size_t row = 0; row < table.size(); ++row) {
+    if (table.evidence(row).empty()) continue;
+    out.push_back({{"ratee", table.ratees()[table.ratee(row)]},
+                   {"rater", table.raters()[table.rater(row)]},
+                   {"role", std::string(cal::to_string(table.role(row)))},
+                   {"competency", fw.competencies()[table.competency(row)].id},
+                   {"period", table.periods()[table.period(row)]},
+                   {"level", fw.scale().at_ordinal(table.level(row)).id},
+                   {"evidence", table.evidence(row)},
+                   {"row", table.source_row(row)}});
+  }
+  json section;
+  section["ratings"] = out;
+  return section;
+}
+
 }  // namespace
 
 std::string to_json(const cal::calibration_report& report, const cal::ratings_table& table) {
@@ -75,6 +98,7 @@ std::string to_json(const cal::calibration_report& report, const cal::ratings_ta
   doc["team"] = io::detail::team_section(report.team, report.manager_teams, table);
   doc["development_plans"] = io::detail::to_json_value(report.development, table);
   if (report.feedback) doc["feedback"] = io::detail::to_json_value(*report.feedback, table);
+  if (table.summary().rows_with_evidence > 0) doc["evidence"] = evidence_section(table);
   return doc.dump(2) + "\n";
 }
 

@@ -135,6 +135,7 @@ class exporter {
       // The scale and the archetypes have the framework format's shape.
       ext["scale"] = detail::scale_json(fw_);
       if (!fw_.archetypes().empty()) ext["archetypes"] = detail::archetypes_json(fw_);
+      if (!fw_.checks().trait_words.empty()) ext["trait_words"] = fw_.checks().trait_words;
       d["extensions"] = calibra_extension(ext);
     }
     return d;

@@ -266,12 +266,13 @@ constexpr std::array<member, 10> level_members{{
 }};
 
 // calibra's extension members.
-constexpr std::array<member, 5> document_extension_members{{
+constexpr std::array<member, 6> document_extension_members{{
     {"format", kind::string, true},
     {"id", kind::string, true},
     {"owners", kind::list, false},
     {"scale", kind::list, true},
     {"archetypes", kind::list, false},
+    {"trait_words", kind::list, false},
 }};
 constexpr std::array<member, 5> scale_level_members{{
     {"id", kind::string, true},
@@ -578,6 +579,7 @@ class importer {
                                strings(list[i], "growth", aat)});
       }
     }
+    checks_.trait_words = strings(e, "trait_words", at);
   }
 
   std::vector<std::string> strings(const json& j, const char* key, const std::string& ptr) const {
@@ -1085,7 +1087,7 @@ class importer {
       career_ladder ladder(career_levels_, steps_);
       case_import_result result{framework(std::move(meta), proficiency_scale(levels_), areas_,
                                           competencies_, std::move(ladder), expectations_,
-                                          std::move(archetypes_)),
+                                          std::move(archetypes_), std::move(checks_)),
                                 calibra_, std::move(notes_)};
       return result;
     } catch (const validation_error& e) {
@@ -1114,6 +1116,7 @@ class importer {
   std::vector<proficiency_level> levels_;
   std::string scale_pointer_, archetypes_pointer_ = "/CFDocument/extensions/calibra/archetypes";
   std::vector<archetype> archetypes_;
+  check_settings checks_;
 
   std::vector<std::size_t> competency_items_;
   std::vector<bool> competency_flag_;                           // per item

@@ -67,7 +67,16 @@ named_csv_header read_named_csv_header(csv_cursor& cursor, const named_csv_colum
     std::size_t field = named_csv_header::unknown_column;
     for (std::size_t f = 0; f < format.names.size(); ++f)
       if (format.names[f] == name) field = f;
-    if (field == named_csv_header::unknown_column) {
+    for (const auto& [alias, f] : format.aliases)
+      if (alias == name) field = f;
+    if (field != named_csv_header::unknown_column && header.column_of_field[field])
+      throw validation_error(format.subsystem, format.at_row(header.row) + ", column '" + echo(name) +
+                                                   "': gives the same column as '" +
+                                                   echo(header.names[*header.column_of_field[field]]) +
+                                                   "'; expected one of them");
+    if (field == named_csv_header::unknown_column && format.keep_unknown_columns && !format.ignore_unknown_columns) {
+      header.extra.push_back(header.names.size());
+    } else if (field == named_csv_header::unknown_column) {
       if (!format.ignore_unknown_columns)
         throw validation_error(format.subsystem, format.at_row(header.row) + ", column '" + echo(name) +
                                                      "': unknown column; expected one of " + format.list() +
@@ -84,35 +93,78 @@ named_csv_header read_named_csv_header(csv_cursor& cursor, const named_csv_colum
 }
 
 std::optional<std::size_t> read_named_csv_row(csv_cursor& cursor, const named_csv_header& header,
-                                              const named_csv_columns& format, std::vector<std::string>& cells) {
+                                              const named_csv_columns& format, std::vector<std::string>& cells,
+                                              std::vector<std::string>* extra) {
   if (!cursor.next_record()) return std::nullopt;
   const std::size_t row = cursor.line();
   const std::size_t columns = header.names.size();
   cells.resize(format.names.size());
   for (std::string& cell : cells) cell.clear();
+  if (extra) {
+    extra->resize(header.extra.size());
+    for (std::string& cell : *extra) cell.clear();
+  }
+  // The first problem of the row; thrown once the row is read to its end,
+  // so that the reader may go on with the next row.
+  std::optional<csv_row_error> problem;
+  std::string problem_message;
+  const auto note = [&](const std::string& message, std::string column_name) {
+    if (problem) return;
+    problem.emplace(format.subsystem, message, row, std::move(column_name));
+    problem_message = message;
+  };
   std::size_t column = 0;
+  try {
   for (;;) {
-    if (column >= columns)
-      throw parse_error(format.subsystem, format.at_row(row) + ", column " + std::to_string(column + 1) +
-                                              ": the row has more cells than the " + std::to_string(columns) +
-                                              " columns of the header; expected " + std::to_string(columns) +
-                                              " cells per row");
+    if (column >= columns) {
+      note(format.at_row(row) + ", column " + std::to_string(column + 1) + ": the row has more cells than the " +
+               std::to_string(columns) + " columns of the header; expected " + std::to_string(columns) +
+               " cells per row",
+           std::to_string(column + 1));
+      const csv_field field = cursor.next_field(
+          [&](std::size_t) { return format.at_row(row) + ", column " + std::to_string(column + 1); });
+      ++column;
+      if (field.ends_record) break;
+      continue;
+    }
     const auto where = [&] { return format.at_row(row) + ", column '" + echo(header.names[column]) + "'"; };
     const csv_field field = cursor.next_field([&](std::size_t) { return where(); });
-    check_cell_bytes(field.value, format.subsystem, where);
-    // The cell is copied: a quoted cell lives in the cursor's buffer only
-    // until the next field is read.  Leading and trailing spaces are dropped;
-    // inner spacing and line breaks stay.
-    const std::size_t known = header.field_of_column[column];
-    if (known != named_csv_header::unknown_column) cells[known].assign(trim(field.value));
+    try {
+      check_cell_bytes(field.value, format.subsystem, where);
+      // The cell is copied: a quoted cell lives in the cursor's buffer only
+      // until the next field is read.  Leading and trailing spaces are dropped;
+      // inner spacing and line breaks stay.
+      const std::size_t known = header.field_of_column[column];
+      if (known != named_csv_header::unknown_column) {
+        cells[known].assign(trim(field.value));
+      } else if (extra) {
+        for (std::size_t k = 0; k < header.extra.size(); ++k)
+          if (header.extra[k] == column) (*extra)[k].assign(trim(field.value));
+      }
+    } catch (const parse_error& e) {
+      const std::string what = e.what();
+      const std::string prefix = "[calibra." + e.id() + "] ";
+      note(what.substr(what.rfind(prefix, 0) == 0 ? prefix.size() : 0), header.names[column]);
+    }
     ++column;
     if (field.ends_record) break;
   }
+  } catch (const csv_row_error&) {
+    throw;
+  } catch (const parse_error&) {
+    // The tokenizer cannot find the end of the row.  A problem noted earlier
+    // in the row comes first, as when the reader stopped at it; either way
+    // the reading cannot go on.
+    if (problem) throw parse_error(format.subsystem, problem_message);
+    throw;
+  }
+  if (problem) throw *problem;
   if (column < columns)
-    throw parse_error(format.subsystem, format.at_row(row) + ", column '" + echo(header.names[column]) +
-                                            "': the row has " + std::to_string(column) + " cells, the header has " +
-                                            std::to_string(columns) + "; expected " + std::to_string(columns) +
-                                            " cells per row (leave optional cells empty)");
+    throw csv_row_error(format.subsystem,
+                        format.at_row(row) + ", column '" + echo(header.names[column]) + "': the row has " +
+                            std::to_string(column) + " cells, the header has " + std::to_string(columns) +
+                            "; expected " + std::to_string(columns) + " cells per row (leave optional cells empty)",
+                        row, header.names[column]);
   return row;
 }
 

@@ -58,6 +58,8 @@ struct named_csv_columns {
   std::vector<bool> required;           // per name
   std::size_t max_columns = 0;          // the widest header read
   bool ignore_unknown_columns = false;  // skip unknown columns instead of refusing them
+  bool keep_unknown_columns = false;    // read unknown columns as extra cells (the reader decides)
+  std::vector<std::pair<std::string_view, std::size_t>> aliases;  // other header names of known columns
   std::string rows_hold;                // what a row holds, for the empty-file message: "one rating per row"
 
   /// The known columns as messages list them, optional ones marked '?'.
@@ -75,6 +77,7 @@ struct named_csv_header {
   std::vector<std::size_t> field_of_column;                 // known column per column, or unknown_column
   std::vector<std::optional<std::size_t>> column_of_field;  // column per known column, when present
   std::vector<std::string> ignored;                         // unknown columns skipped, in header order
+  std::vector<std::size_t> extra;                           // unknown columns kept (keep_unknown_columns)
 
   /// The first required column the header lacks.
   std::optional<std::size_t> first_missing_required(const named_csv_columns& format) const;
@@ -90,11 +93,23 @@ csv_cursor open_named_csv(std::string_view text, const named_csv_columns& format
 /// check (the messages differ).
 named_csv_header read_named_csv_header(csv_cursor& cursor, const named_csv_columns& format);
 
+/// A problem confined to one row (a ragged row, bad bytes in a cell),
+/// thrown once the whole row is read, so a reader may go on to the next.
+class csv_row_error : public parse_error {
+ public:
+  csv_row_error(const std::string& subsystem, const std::string& what_arg, std::size_t row, std::string column)
+      : parse_error(subsystem, what_arg), row(row), column(std::move(column)) {}
+  std::size_t row;
+  std::string column;
+};
+
 /// Reads the next data row into `cells`, one per known column (trimmed
-/// text; empty for a column the header lacks) and returns its line, or
-/// nothing when no row is left.  Refuses a row with more or fewer cells
-/// than the header has columns.
+/// text; empty for a column the header lacks), and into `extra` the cells
+/// of header.extra, and returns its line, or nothing when no row is left.
+/// Refuses a row with more or fewer cells than the header has columns, or a
+/// cell that is not text, with a csv_row_error after the row is read.
 std::optional<std::size_t> read_named_csv_row(csv_cursor& cursor, const named_csv_header& header,
-                                              const named_csv_columns& format, std::vector<std::string>& cells);
+                                              const named_csv_columns& format, std::vector<std::string>& cells,
+                                              std::vector<std::string>* extra = nullptr);
 
 }  // namespace calibra::detail

@@ -5,6 +5,7 @@
 #include <calibra/io/ratings.hpp>
 
 #include "csv_header.hpp"
+#include "ratings_columns.hpp"
 #include "read_file.hpp"
 
 #include <string>
@@ -20,7 +21,7 @@ using calibration::ratings_columns;
 std::string_view rating_text::*const slots[] = {
     &rating_text::ratee,      &rating_text::rater,        &rating_text::role,
     &rating_text::competency, &rating_text::level,        &rating_text::period,
-    &rating_text::career_level, &rating_text::track,      &rating_text::outcome,
+    &rating_text::career_level, &rating_text::track,      &rating_text::outcome,  &rating_text::evidence,
 };
 static_assert(sizeof(slots) / sizeof(slots[0]) == ratings_columns.size());
 
@@ -35,6 +36,10 @@ detail::named_csv_columns ratings_csv_columns(const std::string& source, const r
   }
   format.max_columns = max_ratings_csv_columns;
   format.ignore_unknown_columns = options.ignore_unknown_columns;
+  format.keep_unknown_columns = true;
+  for (const auto& [alias, column] : calibration::ratings_column_aliases)
+    for (std::size_t c = 0; c < ratings_columns.size(); ++c)
+      if (ratings_columns[c] == column) format.aliases.emplace_back(alias, c);
   format.rows_hold = "one rating per row";
   return format;
 }
@@ -45,27 +50,72 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
   const detail::named_csv_columns format = ratings_csv_columns(source, options);
   detail::csv_cursor cursor = detail::open_named_csv(text, format);
   calibration::ratings_builder builder(std::move(fw), source);
+  for (const auto& [name, role] : options.roles) builder.map_role(name, role);
   const detail::named_csv_header header = detail::read_named_csv_header(cursor, format);
   for (const std::string& name : header.ignored) builder.note_ignored_column(name);
-  if (const auto missing = header.first_missing_required(format))
-    throw validation_error("ratings", format.at_row(header.row) + ": missing required column '" +
-                                          std::string(ratings_columns[*missing]) + "'; the header has " +
-                                          detail::quoted_header_names(header.names) + "; expected the columns " +
-                                          format.list() + " (? marks optional columns)");
+  detail::problem_list problems("ratings", source);
+  if (header.first_missing_required(format)) {
+    // An unknown column is then most likely the missing one, misspelt.
+    for (std::size_t column : header.extra) {
+      try {
+        throw validation_error("ratings", format.at_row(header.row) + ", column '" + detail::echo(header.names[column]) +
+                                              "': unknown column, and a required column is missing; expected one of " +
+                                              format.list() + " (? marks optional columns)");
+      } catch (const calibra::error& e) {
+        problems.add(e, header.row, header.names[column]);
+      }
+    }
+    for (std::size_t f = 0; f < calibration::required_ratings_columns; ++f) {
+      if (header.column_of_field[f]) continue;
+      try {
+        throw validation_error("ratings", format.at_row(header.row) + ": missing required column '" +
+                                              std::string(ratings_columns[f]) + "'; the header has " +
+                                              detail::quoted_header_names(header.names) + "; expected the columns " +
+                                              format.list() + " (? marks optional columns)");
+      } catch (const calibra::error& e) {
+        problems.add(e, header.row, std::string(ratings_columns[f]));
+      }
+    }
+    problems.raise();
+  }
+  std::vector<std::string> extra_names;
+  rating_text r;
+  for (std::size_t column : header.extra) {
+    extra_names.push_back(header.names[column]);
+    builder.attribute_column(header.names[column]);
+  }
+  if (!extra_names.empty()) builder.warn(detail::extra_columns_warning(extra_names, "columns"));
+  r.attributes.resize(extra_names.size());
 
-  std::vector<std::string> cells;
+  builder.collect_problems(&problems);
+  std::vector<std::string> cells, extra;
   std::size_t rows = 0;
-  while (const auto row = detail::read_named_csv_row(cursor, header, format, cells)) {
-    rating_text r;
+  while (!problems.full()) {
+    std::optional<std::size_t> row;
+    try {
+      row = detail::read_named_csv_row(cursor, header, format, cells, &extra);
+    } catch (const detail::csv_row_error& e) {
+      problems.add(e, e.row, e.column);  // the row is read to its end: go on with the next
+      ++rows;
+      continue;
+    } catch (const calibra::error& e) {
+      problems.add(e, cursor.line());  // the tokenizer cannot find the next row
+      break;
+    }
+    if (!row) break;
     for (std::size_t f = 0; f < ratings_columns.size(); ++f)
-      if (header.column_of_field[f]) r.*slots[f] = cells[f];
+      r.*slots[f] = header.column_of_field[f] ? std::string_view(cells[f]) : std::string_view();
+    for (std::size_t k = 0; k < extra.size(); ++k) r.attributes[k] = extra[k];
     builder.add_text(r, *row);
     ++rows;
   }
-  if (rows == 0)
+  if (rows == 0 && problems.empty())
     throw parse_error("ratings",
                       format.at_row(header.row) + ": there is a header but no ratings; expected one rating per row");
-  return builder.finish(options.duplicates);
+  if (problems.full()) problems.raise();
+  calibration::ratings_table table = builder.finish(options.duplicates);
+  problems.raise();
+  return table;
 }
 
 /// A cell as CSV: quoted when it holds a delimiter, a quote or a line break.
@@ -129,10 +179,17 @@ std::string to_ratings_csv(const calibration::ratings_table& table) {
   const bool tracks = summary.rows_with_track > 0;
   const bool outcomes = summary.rows_with_outcome > 0;
 
+  const bool evidence = summary.rows_with_evidence > 0;
+
   std::string out = "ratee,rater,role,competency,level,period";
   if (career_levels) out += ",career_level";
   if (tracks) out += ",track";
   if (outcomes) out += ",outcome";
+  if (evidence) out += ",evidence";
+  for (const std::string& name : table.attribute_names()) {
+    out += ',';
+    append_cell(out, name);
+  }
   out += '\n';
   for (std::size_t i = 0; i < table.size(); ++i) {
     append_cell(out, table.ratees()[table.ratee(i)]);
@@ -158,6 +215,14 @@ std::string to_ratings_csv(const calibration::ratings_table& table) {
       out += ',';
       if (const auto outcome = table.outcome(i)) out += calibration::to_string(*outcome);
     }
+    if (evidence) {
+      out += ',';
+      append_cell(out, table.evidence(i));
+    }
+    for (std::size_t a = 0; a < table.attribute_names().size(); ++a) {
+      out += ',';
+      append_cell(out, table.attribute(i, a));
+    }
     out += '\n';
   }
   return out;
@@ -165,6 +230,27 @@ std::string to_ratings_csv(const calibration::ratings_table& table) {
 
 void write_ratings_csv(const calibration::ratings_table& table, const std::string& path) {
   write_file_atomically(path, to_ratings_csv(table));
+}
+
+}  // namespace calibra
+
+namespace calibra {
+
+std::pair<std::string, calibration::rater_role> parse_role_mapping(std::string_view text) {
+  std::string roles;
+  for (calibration::rater_role role : calibration::all_rater_roles)
+    roles += (roles.empty() ? "" : ", ") + std::string(calibration::to_string(role));
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos || equals == 0 || equals + 1 == text.size())
+    throw invalid_argument("ratings", "role mapping '" + std::string(text) +
+                                          "': expected NAME=ROLE, e.g. line-manager=manager, with ROLE one of " +
+                                          roles);
+  const std::string_view role_text = text.substr(equals + 1);
+  const auto role = calibration::parse_rater_role(role_text);
+  if (!role)
+    throw invalid_argument("ratings", "role mapping '" + std::string(text) + "': unknown role '" +
+                                          std::string(role_text) + "'; expected one of " + roles);
+  return {std::string(text.substr(0, equals)), *role};
 }
 
 }  // namespace calibra

@@ -5,11 +5,14 @@
 
 #include "csv_tokenizer.hpp"
 #include "json_syntax.hpp"
+#include "message_text.hpp"
+#include "ratings_columns.hpp"
 #include "read_file.hpp"
 #include "strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -22,117 +25,189 @@ using calibration::rating_text;
 using calibration::ratings_columns;
 
 constexpr std::size_t not_a_column = ratings_columns.size();
+constexpr std::size_t an_attribute = ratings_columns.size() + 1;
 constexpr std::size_t level_field = 4;
 static_assert(ratings_columns[level_field] == "level");
+constexpr std::size_t evidence_field = 9;
+static_assert(ratings_columns[evidence_field] == "evidence");
 
 std::string_view rating_text::*const slots[] = {
     &rating_text::ratee,      &rating_text::rater,        &rating_text::role,
     &rating_text::competency, &rating_text::level,        &rating_text::period,
-    &rating_text::career_level, &rating_text::track,      &rating_text::outcome,
+    &rating_text::career_level, &rating_text::track,      &rating_text::outcome,  &rating_text::evidence,
 };
 static_assert(sizeof(slots) / sizeof(slots[0]) == ratings_columns.size());
 
 /// Receives the parse events of the document, one row object at a time.
+/// A problem in a row is recorded and the row left out; the parse goes on
+/// to the next row until the list of problems is full.
 class rating_rows {
  public:
   rating_rows(std::string_view text, calibration::ratings_builder& builder, const std::string& source,
-              const ratings_options& options)
-      : text_(text), builder_(builder), source_(source), options_(options) {}
+              const ratings_options& options, detail::problem_list& problems)
+      : text_(text), builder_(builder), source_(source), options_(options), problems_(problems) {}
 
   std::size_t rows() const { return row_; }
+  const std::vector<std::string>& attribute_keys() const { return attributes_; }
+  const std::vector<std::string>& nested_keys() const { return nested_; }
+  const std::vector<std::string>& ignored_keys() const { return ignored_; }
 
   // -- values -------------------------------------------------------------------
   bool null() {
-    if (skip()) return true;
-    if (depth_ != in_row) return top_level_value("null");
-    if (field_ < calibration::required_ratings_columns)
-      fail_field("null; expected " + std::string(field_ == level_field ? "a level" : "a string"));
-    given_[field_] = false;  // an optional key with null is not given
-    return true;
+    return guard([&] {
+      if (skip()) return true;
+      if (depth_ != in_row) return top_level_value("null");
+      if (field_ == an_attribute) return true;
+      if (field_ < calibration::required_ratings_columns)
+        fail_field("null; expected " + std::string(field_ == level_field ? "a level" : "a string"));
+      given_[field_] = false;  // an optional key with null is not given
+      return true;
+    });
   }
-  bool boolean(bool) { return scalar("a boolean"); }
-  bool number_integer(json::number_integer_t value) { return integer(std::to_string(value)); }
-  bool number_unsigned(json::number_unsigned_t value) { return integer(std::to_string(value)); }
+  bool boolean(bool value) {
+    return guard([&] {
+      if (skip()) return true;
+      if (depth_ == in_row && field_ == an_attribute) return attribute(value ? "true" : "false");
+      return scalar("a boolean");
+    });
+  }
+  bool number_integer(json::number_integer_t value) { return guard([&] { return integer(std::to_string(value)); }); }
+  bool number_unsigned(json::number_unsigned_t value) { return guard([&] { return integer(std::to_string(value)); }); }
   bool number_float(json::number_float_t, const json::string_t& text) {
-    if (skip()) return true;
-    if (depth_ == in_row && field_ == level_field)
-      fail_field(text + "; expected a level id, label or whole 1-based ordinal");
-    return scalar("a number");
+    return guard([&] {
+      if (skip()) return true;
+      if (depth_ == in_row && field_ == an_attribute) return attribute(text);
+      if (depth_ == in_row && field_ == level_field)
+        fail_field(text + "; expected a level id, label or whole 1-based ordinal");
+      return scalar("a number");
+    });
   }
   bool string(json::string_t& value) {
-    if (skip()) return true;
-    if (depth_ != in_row) return top_level_value("a string");
-    detail::check_cell_bytes(value, "ratings", [&] { return where(); });
-    cells_[field_] = std::move(value);
-    return true;
+    return guard([&] {
+      if (skip()) return true;
+      if (depth_ != in_row) return top_level_value("a string");
+      detail::check_cell_bytes(value, "ratings", [&] { return where(); });
+      if (field_ == an_attribute) return attribute(std::string(detail::trim(value)));
+      cells_[field_] = field_ == evidence_field ? std::string(detail::trim(value)) : std::move(value);
+      return true;
+    });
   }
-  bool binary(json::binary_t&) { return scalar("binary data"); }
+  bool binary(json::binary_t&) { return guard([&] { return scalar("binary data"); }); }
 
   // -- structure ----------------------------------------------------------------
   bool start_object(std::size_t) {
-    if (skip() || skipping_value()) return begin_skip();
-    if (depth_ == top) fail_document("an object");
-    if (depth_ == in_row) fail_field("an object; expected a " + expected_value());
-    ++row_;
-    depth_ = in_row;
-    given_.fill(false);
-    seen_keys_.clear();
-    return true;
+    return guard([&] {
+      if (skip() || skipping_value()) return begin_skip();
+      if (depth_ == top) fail_document("an object");
+      if (depth_ == in_row) {
+        if (field_ == an_attribute) return nested_value();
+        begin_skip();
+        fail_field("an object; expected a " + expected_value());
+      }
+      ++row_;
+      depth_ = in_row;
+      broken_ = false;
+      given_.fill(false);
+      seen_keys_.clear();
+      for (auto& cell : attribute_cells_) cell.clear();
+      row_attribute_keys_.clear();
+      return true;
+    });
   }
   bool key(json::string_t& name) {
-    if (skip()) return true;
-    for (const auto& seen : seen_keys_)
-      if (seen == name)
-        throw validation_error("ratings", at_row() + ", column '" + detail::echo(name) +
-                                              "': the key appears twice in one object; expected each key once");
-    seen_keys_.push_back(name);
-    field_ = not_a_column;
-    for (std::size_t f = 0; f < ratings_columns.size(); ++f)
-      if (ratings_columns[f] == name) field_ = f;
-    if (field_ == not_a_column) {
-      if (!options_.ignore_unknown_columns)
-        throw validation_error("ratings", at_row() + ", column '" + detail::echo(name) +
-                                              "': unknown key; expected the keys " + key_list() +
-                                              " (? marks optional keys), or set the option to ignore unknown "
-                                              "columns");
-      bool noted = false;
-      for (const auto& ignored : ignored_)
-        noted = noted || ignored == name;
-      if (!noted) {
-        ignored_.push_back(name);
-        builder_.note_ignored_column(name);
+    return guard([&] {
+      if (skip()) return true;
+      for (const auto& seen : seen_keys_)
+        if (seen == name) {
+          skip_next_value_ = true;
+          throw validation_error("ratings", at_row() + ", column '" + detail::echo(name) +
+                                                "': the key appears twice in one object; expected each key once");
+        }
+      seen_keys_.push_back(name);
+      field_ = not_a_column;
+      for (std::size_t f = 0; f < ratings_columns.size(); ++f)
+        if (ratings_columns[f] == name) field_ = f;
+      for (const auto& [alias, column] : calibration::ratings_column_aliases)
+        if (alias == name)
+          for (std::size_t f = 0; f < ratings_columns.size(); ++f)
+            if (ratings_columns[f] == column) field_ = f;
+      if (field_ != not_a_column && given_[field_]) {
+        skip_next_value_ = true;
+        throw validation_error("ratings", at_row() + ", column '" + detail::echo(name) + "': gives the same column as '" +
+                                              std::string(ratings_columns[field_]) + "'; expected one of them");
       }
-      skip_next_value_ = true;
+      if (field_ == not_a_column) {
+        // A key a CSV header could not hold (blank, or with spaces around
+        // it) is dropped like an ignored column, so the table writes back.
+        if (options_.ignore_unknown_columns || name.empty() || detail::trim(name) != name) {
+          if (std::find(ignored_.begin(), ignored_.end(), name) == ignored_.end()) {
+            ignored_.push_back(name);
+            builder_.note_ignored_column(name);
+          }
+          skip_next_value_ = true;
+          return true;
+        }
+        detail::check_cell_bytes(name, "ratings", [&] { return at_row() + ", a key"; });
+        field_ = an_attribute;
+        row_attribute_keys_.push_back(name);
+        attribute_ = builder_.attribute_column(name);
+        if (attribute_ >= attributes_.size()) attributes_.push_back(name);
+        if (attribute_cells_.size() <= attribute_) attribute_cells_.resize(attribute_ + 1);
+        return true;
+      }
+      given_[field_] = true;
       return true;
-    }
-    given_[field_] = true;
-    return true;
+    });
   }
   bool end_object() {
-    if (skip()) return end_skip();
-    for (std::size_t f = 0; f < calibration::required_ratings_columns; ++f)
-      if (!given_[f])
-        throw validation_error("ratings", at_row() + ", column '" + std::string(ratings_columns[f]) +
-                                              "': missing required key; expected the keys " + key_list() +
-                                              " (? marks optional keys)");
-    rating_text r;
-    for (std::size_t f = 0; f < ratings_columns.size(); ++f)
-      if (given_[f]) r.*slots[f] = cells_[f];
-    builder_.add_text(r, row_);
-    depth_ = in_array;
-    return true;
+    return guard([&] {
+      if (skip()) return end_skip();
+      depth_ = in_array;
+      if (broken_) return true;
+      for (std::size_t f = 0; f < calibration::required_ratings_columns; ++f)
+        if (!given_[f]) {
+          // An extra key of the row is then most likely the missing one, misspelt.
+          for (const std::string& key : row_attribute_keys_)
+            record(validation_error("ratings", at_row() + ", column '" + detail::echo(key) +
+                                                   "': unknown key, and a required key is missing; expected the keys " +
+                                                   key_list() + " (? marks optional keys)"),
+                   key);
+          throw validation_error("ratings", at_row() + ", column '" + std::string(ratings_columns[f]) +
+                                                "': missing required key; expected the keys " + key_list() +
+                                                " (? marks optional keys)");
+        }
+      rating_text r;
+      for (std::size_t f = 0; f < ratings_columns.size(); ++f)
+        if (given_[f]) r.*slots[f] = cells_[f];
+      r.attributes.assign(attribute_cells_.begin(), attribute_cells_.end());
+      builder_.add_text(r, row_);
+      return true;
+    });
   }
   bool start_array(std::size_t) {
-    if (skip() || skipping_value()) return begin_skip();
-    if (depth_ == in_array) fail_row("an array");
-    if (depth_ == in_row) fail_field("an array; expected a " + expected_value());
-    depth_ = in_array;
-    return true;
+    return guard([&] {
+      if (skip() || skipping_value()) return begin_skip();
+      if (depth_ == in_array) {
+        ++row_;
+        begin_skip();
+        fail_here(source_ + ": row " + std::to_string(row_) + ": found an array; expected an object with the keys " +
+                  key_list());
+      }
+      if (depth_ == in_row) {
+        if (field_ == an_attribute) return nested_value();
+        begin_skip();
+        fail_field("an array; expected a " + expected_value());
+      }
+      depth_ = in_array;
+      return true;
+    });
   }
   bool end_array() {
-    if (skip()) return end_skip();
-    depth_ = done;
-    return true;
+    return guard([&] {
+      if (skip()) return end_skip();
+      depth_ = done;
+      return true;
+    });
   }
 
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
@@ -143,8 +218,39 @@ class rating_rows {
  private:
   enum depth { top, in_array, in_row, done };
 
+  /// A problem that ends the reading: the document is not an array of rows.
+  struct fatal {};
+
+  /// Runs one event; a problem in a row is recorded, the row is marked as
+  /// broken, and the parse goes on while the list has room.
+  template <typename F>
+  bool guard(F&& f) {
+    try {
+      return f();
+    } catch (const calibra::error& e) {
+      problems_.add(e, depth_ == top ? 0 : row_, depth_ == in_row ? column_name() : std::string());
+      broken_ = true;
+      if (fatal_) return false;
+      return !problems_.full();
+    }
+  }
+
+  /// Records a problem that does not end the row's reading.
+  void record(const validation_error& e, const std::string& column) {
+    try {
+      throw e;
+    } catch (const calibra::error& thrown) {
+      problems_.add(thrown, row_, column);
+    }
+  }
+
+  std::string column_name() const {
+    if (field_ < ratings_columns.size()) return std::string(ratings_columns[field_]);
+    if (field_ == an_attribute) return attributes_[attribute_];
+    return {};
+  }
   std::string at_row() const { return source_ + ": row " + std::to_string(row_); }
-  std::string where() const { return at_row() + ", column '" + std::string(ratings_columns[field_]) + "'"; }
+  std::string where() const { return at_row() + ", column '" + detail::echo(column_name()) + "'"; }
   std::string expected_value() const {
     return field_ == level_field ? "level id, label or 1-based ordinal" : "string";
   }
@@ -155,14 +261,17 @@ class rating_rows {
     return out;
   }
 
+  [[noreturn]] void fail_here(const std::string& message) const { throw validation_error("ratings", message); }
   [[noreturn]] void fail_field(const std::string& found) const {
     throw validation_error("ratings", where() + ": found " + found);
   }
-  [[noreturn]] void fail_row(const std::string& found) const {
-    throw validation_error("ratings", source_ + ": row " + std::to_string(row_ + 1) + ": found " + found +
+  [[noreturn]] void fail_row(const std::string& found) {
+    ++row_;  // the element takes a row's place, so the next row keeps its number
+    throw validation_error("ratings", source_ + ": row " + std::to_string(row_) + ": found " + found +
                                           "; expected an object with the keys " + key_list());
   }
-  [[noreturn]] void fail_document(const std::string& found) const {
+  [[noreturn]] void fail_document(const std::string& found) {
+    fatal_ = true;
     throw validation_error("ratings", source_ + ": the document is " + found +
                                           "; expected an array of rating objects");
   }
@@ -177,11 +286,22 @@ class rating_rows {
   }
   bool integer(const std::string& digits) {
     if (skip()) return true;
+    if (depth_ == in_row && field_ == an_attribute) return attribute(digits);
     if (depth_ == in_row && field_ == level_field) {
       cells_[field_] = digits;
       return true;
     }
     return scalar("a number");
+  }
+  bool attribute(std::string value) {
+    attribute_cells_[attribute_] = std::move(value);
+    return true;
+  }
+  /// An object or array under an extra key: not kept, and named in a warning.
+  bool nested_value() {
+    if (std::find(nested_.begin(), nested_.end(), attributes_[attribute_]) == nested_.end())
+      nested_.push_back(attributes_[attribute_]);
+    return begin_skip();
   }
 
   // Values of ignored keys are skipped whole, however deeply nested.
@@ -208,13 +328,21 @@ class rating_rows {
   calibration::ratings_builder& builder_;
   const std::string& source_;
   const ratings_options& options_;
+  detail::problem_list& problems_;
   depth depth_ = top;
   std::size_t row_ = 0;
   std::size_t field_ = not_a_column;
+  std::size_t attribute_ = 0;
+  bool broken_ = false;
+  bool fatal_ = false;
   std::array<std::string, ratings_columns.size()> cells_;
   std::array<bool, ratings_columns.size()> given_{};
   std::vector<std::string> seen_keys_;
   std::vector<std::string> ignored_;
+  std::vector<std::string> attributes_;       // attribute keys, by the builder's attribute index
+  std::vector<std::string> attribute_cells_;  // this row's attribute values
+  std::vector<std::string> nested_;           // attribute keys seen with an object or array value
+  std::vector<std::string> row_attribute_keys_;  // this row's attribute keys
   bool skip_next_value_ = false;
   std::size_t skip_depth_ = 0;
 };
@@ -227,15 +355,36 @@ calibration::ratings_table read_json(std::string_view text, std::shared_ptr<cons
   // only the checks before the parse are shared with the DOM readers.
   detail::check_json_text(text, format);
   calibration::ratings_builder builder(std::move(fw), source);
-  rating_rows rows(text, builder, source, options);
-  json::sax_parse(text.begin(), text.end(), &rows);
-  // A NUL inside a string fails above, with its row; one outside every
-  // string ends nlohmann's input silently, so a parse that succeeded with
-  // a NUL left in the text stopped early.
-  detail::reject_nul_byte(text, "ratings", source);
-  if (rows.rows() == 0)
+  for (const auto& [name, role] : options.roles) builder.map_role(name, role);
+  detail::problem_list problems("ratings", source);
+  builder.collect_problems(&problems);
+  rating_rows rows(text, builder, source, options, problems);
+  try {
+    json::sax_parse(text.begin(), text.end(), &rows);
+    // A NUL inside a string fails above, with its row; one outside every
+    // string ends nlohmann's input silently, so a parse that succeeded with
+    // a NUL left in the text stopped early.
+    if (!problems.full()) detail::reject_nul_byte(text, "ratings", source);
+  } catch (const calibra::error& e) {
+    problems.add(e, rows.rows());  // invalid JSON: nothing after it can be read
+  }
+  if (rows.rows() == 0 && problems.empty())
     throw parse_error("ratings", source + ": the array holds no ratings; expected one object per rating");
-  return builder.finish(options.duplicates);
+  if (!rows.attribute_keys().empty()) builder.warn(detail::extra_columns_warning(rows.attribute_keys(), "keys"));
+  if (!options.ignore_unknown_columns && !rows.ignored_keys().empty()) {
+    std::string list;
+    for (const auto& key : rows.ignored_keys()) list += (list.empty() ? "'" : ", '") + detail::echo(key) + "'";
+    builder.warn("keys that are blank or have spaces around them, dropped: " + list);
+  }
+  if (!rows.nested_keys().empty()) {
+    std::string list;
+    for (const auto& key : rows.nested_keys()) list += (list.empty() ? "'" : ", '") + detail::echo(key) + "'";
+    builder.warn("keys holding an object or an array on some rows, whose value there is not kept: " + list);
+  }
+  if (problems.full()) problems.raise();
+  calibration::ratings_table table = builder.finish(options.duplicates);
+  problems.raise();
+  return table;
 }
 
 }  // namespace

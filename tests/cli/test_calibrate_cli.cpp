@@ -106,3 +106,53 @@ TEST_CASE("calibrate names a missing ratings file", "[cli][calibrate][bad-input]
   CHECK(wrong.exit_code == 2);
   CHECK(wrong.err.find("README.md") != std::string::npos);
 }
+
+TEST_CASE("calibrate --role maps a team's role names; warnings go to stderr; evidence comes back in JSON",
+          "[cli][calibrate]") {
+  namespace fs = std::filesystem;
+  const fs::path file = fs::temp_directory_path() / ("calibra-cli-roles-" + std::to_string(::getpid()) + ".csv");
+  {
+    std::ofstream out(file);
+    out << "ratee,rater,role,competency,level,period,team,comment\n"
+           "pm01,lead1,line-manager,product-delivery,proficient,2026-Q3,Core,Shipped checkout v2\n"
+           "pm01,cust9,customer,product-delivery,developing,2026 Q3,Core,\n"
+           "pm02,lead1,line-manager,product-delivery,developing,2026q3,Growth,\n";
+  }
+  const std::string path = shell_quote(file.string());
+  const auto refused = run_cli("calibrate " + path + " --json");
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.out.empty());
+  CHECK_THAT(refused.err, Catch::Contains("3 problems; nothing was read:") &&
+                              Catch::Contains("row 2, column 'role': unknown role 'line-manager'") &&
+                              Catch::Contains("row 3, column 'role': unknown role 'customer'") &&
+                              Catch::Contains("row 4, column 'role': unknown role 'line-manager'") &&
+                              Catch::Contains("--role line-manager=ROLE"));
+
+  const auto run = run_cli("calibrate " + path + " --role line-manager=manager --role customer=external --json");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.err, Catch::Contains("calibra: warning: columns outside the ratings format kept as attributes, not "
+                                      "used by the analyses: 'team'\n"));
+  CHECK_THAT(run.err, Catch::Contains("calibra: warning: period spellings read as quarters: '2026-Q3' as 2026Q3, "
+                                      "'2026 Q3' as 2026Q3, '2026q3' as 2026Q3\n"));
+  const json doc = json::parse(run.out);
+  const json& summary = doc.at("summary");
+  CHECK(summary.at("ratings_per_role").at("manager") == 2);
+  CHECK(summary.at("ratings_per_role").at("external") == 1);
+  CHECK(summary.at("attribute_columns") == json::array({"team"}));
+  CHECK(summary.at("ratings_with_evidence") == 1);
+  CHECK(summary.at("warnings").size() == 2);
+  REQUIRE(summary.at("periods").size() == 1);
+  CHECK(summary.at("periods")[0].at("period") == "2026Q3");
+  const json& evidence = doc.at("evidence").at("ratings");
+  REQUIRE(evidence.size() == 1);
+  CHECK(evidence[0].at("ratee") == "pm01");
+  CHECK(evidence[0].at("rater") == "lead1");
+  CHECK(evidence[0].at("evidence") == "Shipped checkout v2");
+  CHECK(evidence[0].at("row") == 2);
+
+  const auto bad = run_cli("calibrate " + path + " --role line-manager");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("expected NAME=ROLE"));
+  fs::remove(file);
+}

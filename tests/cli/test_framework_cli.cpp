@@ -45,7 +45,7 @@ TEST_CASE("framework show prints the built-in framework", "[cli][framework]") {
 }
 
 TEST_CASE("framework check exit codes: 0 clean, 1 error findings, 2 unusable", "[cli][framework]") {
-  const auto clean = run_cli("framework check --json");
+  const auto clean = run_cli("framework check --json --as-of 2026-12-06");
   REQUIRE(clean.exit_code == 0);
   const json doc = json::parse(clean.out);
   CHECK(doc["findings"].empty());
@@ -137,4 +137,18 @@ TEST_CASE("framework show --json keeps the canonical key order", "[cli][framewor
   const auto exported = nlohmann::ordered_json::parse(calibra::to_json(calibra::builtin_framework()));
   for (const auto& item : exported.items()) CHECK(doc[item.key()] == item.value());
   CHECK(doc["competencies"][0].items().begin().key() == "id");
+}
+
+TEST_CASE("framework check --as-of dates the staleness check", "[cli][framework]") {
+  const auto fresh = run_cli("framework check " + example("minimal-valid.json") + " --as-of 2027-11-22");
+  CHECK(fresh.exit_code == 0);
+  CHECK_THAT(fresh.out, Catch::Contains("0 errors, 0 warnings"));
+  const auto stale = run_cli("framework check " + example("minimal-valid.json") + " --as-of 2027-11-23");
+  CHECK(stale.exit_code == 0);  // a warning
+  CHECK_THAT(stale.out, Catch::Contains("warning [framework.stale] /metadata/last_updated: the framework was last "
+                                        "updated on 2026-11-22, more than 12 months before 2027-11-23"));
+  const auto bad = run_cli("framework check --as-of 2026-13-45");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.empty());
+  CHECK_THAT(bad.err, Catch::Contains("--as-of 2026-13-45: expected a date as YYYY-MM-DD"));
 }

@@ -79,6 +79,8 @@ TEST_CASE("malformed framework files get errors naming the file and place", "[io
       {"invalid/wrong-type.json", "validation_error.framework", {"/career_levels/1/rank", "expected an integer, found string"}},
       {"invalid/unknown-level-in-expectations.json", "validation_error.framework", {"/expectations/pm/functional-specification", "unknown level 'master'"}},
       {"invalid/position-quadrant-mismatch.json", "validation_error.framework", {"/competencies/0/position"}},
+      {"invalid/impossible-date.json", "validation_error.framework",
+       {"/metadata/last_updated", "\"2026-13-45\" is not a calendar date"}},
   };
   for (const auto& c : cases) {
     DYNAMIC_SECTION(c.file) {
@@ -154,4 +156,81 @@ TEST_CASE("duplicate keys and non-UTF-8 text in code-built frameworks are refuse
   meta.name = "caf\xE9";  // Latin-1, not UTF-8
   const framework latin1(meta, fw.scale(), fw.areas(), fw.competencies(), fw.ladder(), fw.expectations());
   CHECK_THROWS_AS(to_json(latin1), invalid_argument);
+}
+
+TEST_CASE("the framework reader reports every problem of the file in one run", "[io][framework][bad-input]") {
+  // Three hand edits of the minimal example: an unknown field, a misspelt
+  // quadrant and a date the calendar does not have, plus an expectation at a
+  // level the scale lacks.
+  std::string text = slurp(example("minimal-valid.json"));
+  text = replace_once(text, "\"last_updated\": \"2026-11-22\"", "\"last_updated\": \"2026-02-30\"");
+  text = replace_once(text, "\"quadrant\": \"tactical-external\"", "\"quadrant\": \"tactical-externel\"");
+  text = replace_once(text, "\"name\": \"Product Delivery\",", "\"name\": \"Product Delivery\", \"colour\": \"red\",");
+  text = replace_once(text, "\"user-experience-design\": \"developing\"", "\"user-experience-design\": \"master\"");
+  try {
+    parse_framework(text, "edited.json");
+    FAIL("expected input_errors");
+  } catch (const input_errors& e) {
+    CHECK(e.id() == "validation_error.framework");
+    REQUIRE(e.problems().size() == 4);
+    const auto& p = e.problems();
+    CHECK(p[0].pointer == "/metadata/last_updated");
+    CHECK(p[0].message == "[calibra.validation_error.framework] edited.json: /metadata/last_updated: \"2026-02-30\" "
+                          "is not a calendar date (month 01-12, a day the month has)");
+    CHECK(p[1].pointer == "/competencies/1/colour");
+    CHECK(p[2].pointer == "/competencies/3/quadrant");
+    CHECK(p[3].pointer == "/expectations/apm/user-experience-design");
+    CHECK_THAT(p[3].message, Catch::EndsWith("unknown level 'master'"));
+    for (const auto& problem : p) CHECK(problem.file == "edited.json");
+    CHECK_THAT(e.what(), Catch::StartsWith("[calibra.validation_error.framework] edited.json: 4 problems; nothing was "
+                                           "read:\n  [calibra.validation_error.framework] edited.json: "
+                                           "/metadata/last_updated:"));
+  }
+}
+
+TEST_CASE("a broken list does not cascade into unknown references", "[io][framework][bad-input]") {
+  // The competency whose id is a number cannot be read; expectations that name
+  // it are not reported as unknown competencies on top of that.
+  std::string text = slurp(example("minimal-valid.json"));
+  text = replace_once(text, "\"id\": \"product-quality\"", "\"id\": 7");
+  try {
+    parse_framework(text, "one.json");
+    FAIL("expected a validation_error");
+  } catch (const input_errors& e) {
+    FAIL("one problem expected, got: " << e.what());
+  } catch (const validation_error& e) {
+    CHECK(std::string(e.what()) ==
+          "[calibra.validation_error.framework] one.json: /competencies/2/id: expected a string, found number");
+  }
+  // Rules across the model (here a step to a career level that does not exist) run once the file reads cleanly.
+  const std::string step = replace_once(slurp(example("minimal-valid.json")), "\"to\": \"senior-pm\"", "\"to\": \"staff-pm\"");
+  CHECK_THROWS_WITH(parse_framework(step, "step.json"),
+                    Catch::Contains("step.json: /steps/1/to: unknown career level 'staff-pm'"));
+}
+
+TEST_CASE("the framework reader stops at 50 problems", "[io][framework][bad-input]") {
+  std::string text = slurp(example("minimal-valid.json"));
+  std::string extra;
+  for (int i = 0; i < 60; ++i) extra += "\"extra" + std::to_string(i) + "\": 1, ";
+  text = replace_once(text, "\"format\":", extra + "\"format\":");
+  try {
+    parse_framework(text, "many.json");
+    FAIL("expected input_errors");
+  } catch (const input_errors& e) {
+    CHECK(e.problems().size() == input_errors::max_problems);
+    CHECK(e.stopped());
+  }
+}
+
+TEST_CASE("the checks settings of a framework file round-trip", "[io][framework]") {
+  const framework fw = load_framework(example("anchor.vague.trait-words.json"));
+  CHECK(fw.checks().trait_words == std::vector<std::string>{"wizard", "rockstar attitude"});
+  const std::string text = to_json(fw);
+  CHECK_THAT(text, Catch::Contains("\"checks\": {\n    \"trait_words\": [\n      \"wizard\",\n      \"rockstar attitude\""));
+  CHECK(to_json(parse_framework(text)) == text);
+  CHECK(text == slurp(example("anchor.vague.trait-words.json")));
+  CHECK_THROWS_WITH(parse_framework(replace_once(text, "\"wizard\"", "\" \""), "blank.json"),
+                    Catch::Contains("blank.json: /checks/trait_words/0: expected a word or phrase"));
+  CHECK_THROWS_WITH(parse_framework(replace_once(text, "\"trait_words\"", "\"traits\""), "key.json"),
+                    Catch::Contains("key.json: /checks/traits: unknown field 'traits'; allowed here: trait_words"));
 }

@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -89,23 +91,215 @@ TEST_CASE("ratings CSV: BOM, CRLF, quoting, spaces, blank lines and column order
   CHECK(t.summary().rows_with_career_level == 0);
 }
 
-TEST_CASE("ratings CSV: unknown columns are errors unless ignored, and then listed", "[ratings_csv]") {
-  const std::string text = "ratee,rater,role,comment,competency,level,period,score\n"
-                           "pm01,mgr1,manager,\"fine, really\",product-delivery,3,2026Q1,0.7\n";
-  CHECK_THAT(error_of([&] { read_ratings_csv_text(text, builtin(), "u.csv"); }, "validation_error.ratings"),
-             Catch::StartsWith("[calibra.validation_error.ratings] u.csv: row 1, column 'comment': unknown column; "
-                               "expected one of ratee, rater, role, competency, level, period, career_level?, "
-                               "track?, outcome?"));
+TEST_CASE("ratings CSV: extra columns are kept as attributes and named in a warning, or dropped when ignored",
+          "[ratings_csv]") {
+  const std::string text = "ratee,rater,role,team,competency,level,period,score\n"
+                           "pm01,mgr1,manager,\"Growth, EU\",product-delivery,3,2026Q1,0.7\n"
+                           "pm02,mgr1,manager,Core,product-delivery,2,2026Q1,\n";
+  const ratings_table t = read_ratings_csv_text(text, builtin(), "u.csv");
+  CHECK(t.size() == 2);
+  CHECK(t.attribute_names() == std::vector<std::string>{"team", "score"});
+  CHECK(t.attribute(0, 0) == "Growth, EU");
+  CHECK(t.attribute(1, 0) == "Core");
+  CHECK(t.attribute(0, 1) == "0.7");
+  CHECK(t.attribute(1, 1).empty());
+  CHECK(t.attribute_index("score") == std::optional<std::size_t>(1));
+  CHECK_FALSE(t.attribute_index("department"));
+  REQUIRE(t.summary().warnings.size() == 1);
+  CHECK(t.summary().warnings[0] ==
+        "columns outside the ratings format kept as attributes, not used by the analyses: 'team', 'score'");
+  CHECK(t.summary().ignored_columns.empty());
+
   ratings_options options;
   options.ignore_unknown_columns = true;
-  const ratings_table t = read_ratings_csv_text(text, builtin(), "u.csv", options);
-  CHECK(t.size() == 1);
-  CHECK(t.summary().ignored_columns == std::vector<std::string>{"comment", "score"});
-  // Ignored columns still count for raggedness.
-  CHECK_THAT(error_of([&] { read_ratings_csv_text(text + "pm02,mgr1,manager,product-delivery,3,2026Q1,1\n", builtin(),
+  const ratings_table dropped = read_ratings_csv_text(text, builtin(), "u.csv", options);
+  CHECK(dropped.size() == 2);
+  CHECK(dropped.attribute_names().empty());
+  CHECK(dropped.summary().warnings.empty());
+  CHECK(dropped.summary().ignored_columns == std::vector<std::string>{"team", "score"});
+  // Extra columns still count for raggedness.
+  CHECK_THAT(error_of([&] { read_ratings_csv_text(text + "pm03,mgr1,manager,product-delivery,3,2026Q1,1\n", builtin(),
                                                   "u.csv", options); },
                       "parse_error.ratings"),
-             Catch::Contains("u.csv: row 3, column 'score': the row has 7 cells, the header has 8"));
+             Catch::Contains("u.csv: row 4, column 'score': the row has 7 cells, the header has 8"));
+}
+
+TEST_CASE("ratings CSV: an extra column that looks like a format column is pointed out", "[ratings_csv]") {
+  const ratings_table t = read_ratings_csv_text(header.substr(0, header.size() - 1) + ",Outcome\n"
+                                                "pm01,mgr1,manager,product-delivery,3,2026Q1,promoted\n",
+                                                builtin(), "o.csv");
+  REQUIRE(t.summary().warnings.size() == 1);
+  CHECK_THAT(t.summary().warnings[0], Catch::EndsWith("'Outcome' looks like the column 'outcome' (names are case-sensitive)"));
+  CHECK_FALSE(t.outcome(0));
+  // When a required column is missing, an unknown column is likely it misspelt: both are errors.
+  const std::string misspelt = "ratee,rater,role,competncy,level,period\npm01,mgr1,manager,product-delivery,3,2026Q1\n";
+  const std::string message = error_of([&] { read_ratings_csv_text(misspelt, builtin(), "m.csv"); },
+                                       "validation_error.ratings");
+  CHECK_THAT(message, Catch::Contains("m.csv: row 1, column 'competncy': unknown column, and a required column is missing"));
+  CHECK_THAT(message, Catch::Contains("m.csv: row 1: missing required column 'competency'"));
+}
+
+TEST_CASE("ratings CSV: an evidence or comment column is kept with each rating", "[ratings_csv]") {
+  const ratings_table t = read_ratings_csv_text(header.substr(0, header.size() - 1) + ",evidence\n"
+                                                "pm01,mgr1,manager,product-delivery,3,2026Q1,\"Shipped checkout v2, on time\"\n"
+                                                "pm02,mgr1,manager,product-delivery,2,2026Q1,\n",
+                                                builtin(), "e.csv");
+  CHECK(t.evidence(0) == "Shipped checkout v2, on time");
+  CHECK(t.evidence(1).empty());
+  CHECK(t.summary().rows_with_evidence == 1);
+  const ratings_table c = read_ratings_csv_text("comment,ratee,rater,role,competency,level,period\n"
+                                                "Ran 12 interviews,pm01,mgr1,manager,voice-of-the-customer,3,2026Q1\n",
+                                                builtin(), "c.csv");
+  CHECK(c.evidence(0) == "Ran 12 interviews");
+  CHECK(c.attribute_names().empty());
+  CHECK_THAT(error_of([&] { read_ratings_csv_text("evidence,comment," + header, builtin(), "ec.csv"); },
+                      "validation_error.ratings"),
+             Catch::Contains("ec.csv: row 1, column 'comment': gives the same column as 'evidence'"));
+}
+
+TEST_CASE("ratings CSV: period spellings become quarters; periods that cannot be ordered are named", "[ratings_csv]") {
+  const ratings_table t = read_ratings_csv_text(header +
+                                                    "pm01,mgr1,manager,product-delivery,3,2026-Q3\n"
+                                                    "pm01,mgr1,manager,product-quality,3,2026 Q3\n"
+                                                    "pm01,mgr1,manager,fluency-with-data,3,2026q3\n"
+                                                    "pm01,mgr1,manager,managing-up,3,Q3 2026\n"
+                                                    "pm01,mgr1,manager,team-leadership,3,2026Q3\n"
+                                                    "pm01,mgr1,manager,product-delivery,2,Q2-2026\n",
+                                                builtin(), "p.csv");
+  // Q2 before Q3: every spelling of 2026Q3 is one period.
+  CHECK(t.periods().names() == std::vector<std::string>{"2026Q2", "2026Q3"});
+  REQUIRE(t.summary().warnings.size() == 1);
+  CHECK(t.summary().warnings[0] == "period spellings read as quarters: '2026-Q3' as 2026Q3, '2026 Q3' as 2026Q3, "
+                                   "'2026q3' as 2026Q3, 'Q3 2026' as 2026Q3, 'Q2-2026' as 2026Q2");
+
+  const ratings_table u = read_ratings_csv_text(header +
+                                                    "pm01,mgr1,manager,product-delivery,3,spring review\n"
+                                                    "pm01,mgr1,manager,product-delivery,3,2026-07-01\n",
+                                                builtin(), "u.csv");
+  REQUIRE(u.summary().warnings.size() == 1);
+  CHECK_THAT(u.summary().warnings[0],
+             Catch::StartsWith("periods that cannot be ordered in time: 'spring review'; they are ordered by their text"));
+  const ratings_table mixed = read_ratings_csv_text(header +
+                                                        "pm01,mgr1,manager,product-delivery,3,2026Q3\n"
+                                                        "pm01,mgr1,manager,product-delivery,3,2026-07-01\n",
+                                                    builtin(), "m.csv");
+  REQUIRE(mixed.summary().warnings.size() == 1);
+  CHECK_THAT(mixed.summary().warnings[0], Catch::StartsWith("the periods mix quarters (YYYYQn) with other forms"));
+  // A quarter that does not exist is still an error.
+  CHECK_THAT(error_of([&] { read_ratings_csv_text(header + "pm01,mgr1,manager,product-delivery,3,2026-Q5\n", builtin(),
+                                                  "q.csv"); },
+                      "validation_error.ratings"),
+             Catch::Contains("q.csv: row 2, column 'period': '2026-Q5' is not a quarter"));
+}
+
+TEST_CASE("ratings CSV: the external role, and a team's own role names mapped with ratings_options::roles",
+          "[ratings_csv]") {
+  const std::string text = header + "lect1,stud7,student,product-delivery,3,2026Q1\n"
+                                    "lect1,boss,line-manager,product-delivery,2,2026Q1\n"
+                                    "lect1,partner1,external,product-delivery,4,2026Q1\n";
+  const std::string message = error_of([&] { read_ratings_csv_text(text, builtin(), "r.csv"); },
+                                       "validation_error.ratings");
+  CHECK_THAT(message, Catch::Contains("r.csv: row 2, column 'role': unknown role 'student'; expected one of self, "
+                                      "manager, peer, skip-level, panel, external, or map the name to one of them "
+                                      "(--role student=ROLE on the command line)"));
+  CHECK_THAT(message, Catch::Contains("r.csv: row 3, column 'role': unknown role 'line-manager'"));
+  ratings_options options;
+  options.roles = {{"student", rater_role::external}, {"line-manager", rater_role::manager}};
+  const ratings_table t = read_ratings_csv_text(text, builtin(), "r.csv", options);
+  CHECK(t.role(0) == rater_role::external);
+  CHECK(t.role(1) == rater_role::manager);
+  CHECK(t.role(2) == rater_role::external);
+  CHECK(t.summary().rows_per_role[static_cast<std::size_t>(rater_role::external)] == 2);
+  CHECK(calibra::parse_role_mapping("student=external") == std::pair<std::string, rater_role>{"student", rater_role::external});
+  CHECK_THAT(error_of([] { calibra::parse_role_mapping("student"); }, "invalid_argument.ratings"),
+             Catch::Contains("expected NAME=ROLE"));
+  CHECK_THAT(error_of([] { calibra::parse_role_mapping("student=pupil"); }, "invalid_argument.ratings"),
+             Catch::Contains("unknown role 'pupil'"));
+}
+
+TEST_CASE("ratings CSV: a rater id equal to the ratee id under another role is a warning naming the rows",
+          "[ratings_csv]") {
+  const ratings_table t = read_ratings_csv_text(header + "s12,s12,external,product-delivery,3,2026Q1\n"
+                                                         "s12,t1,manager,product-delivery,3,2026Q1\n"
+                                                         "s12,s12,external,product-quality,2,2026Q1\n",
+                                                builtin(), "s.csv");
+  CHECK(t.size() == 3);
+  REQUIRE(t.summary().warnings.size() == 1);
+  CHECK(t.summary().warnings[0] == "the rater id is the ratee id under a role other than 'self' on rows 2, 4: read as "
+                                   "two people who share an id; if they are one person, the role is 'self'");
+}
+
+TEST_CASE("ratings CSV: every problem of the file in one run", "[ratings_csv][errors]") {
+  const std::string text = header + "pm01,mgr1,manager,product-delivery,3,2026Q1\n"  // row 2: fine
+                                    "pm01,mgr1,manager,Vision,3,2026Q1\n"            // row 3: unknown competency
+                                    "pm01,mgr1,manager,product-quality,9,2026Q1\n"   // row 4: level outside the scale
+                                    "pm01,mgr1,manager,product-delivery\n"           // row 5: ragged
+                                    "pm01,mgr1,boss,managing-up,3,2026Q1\n"          // row 6: unknown role
+                                    "pm01,mgr1,manager,product-delivery,2,2026Q1\n"; // row 7: repeats row 2
+  try {
+    read_ratings_csv_text(text, builtin(), "many.csv");
+    FAIL("expected input_errors");
+  } catch (const calibra::input_errors& e) {
+    CHECK(e.id() == "validation_error.ratings");
+    CHECK_FALSE(e.stopped());
+    REQUIRE(e.problems().size() == 5);
+    const auto& p = e.problems();
+    CHECK(p[0].row == 3);
+    CHECK(p[0].column == "competency");
+    CHECK(p[0].id == "validation_error.ratings");
+    CHECK(p[1].row == 4);
+    CHECK(p[1].column == "level");
+    CHECK(p[2].row == 5);
+    CHECK(p[2].id == "parse_error.ratings");
+    CHECK_THAT(p[2].message, Catch::StartsWith("[calibra.parse_error.ratings] many.csv: row 5, column 'level': the row has 4 cells"));
+    CHECK(p[3].row == 6);
+    CHECK(p[3].column == "role");
+    CHECK(p[4].row == 7);
+    CHECK_THAT(p[4].message, Catch::Contains("many.csv: row 7: duplicate rating"));
+    for (const auto& problem : p) CHECK(problem.file == "many.csv");
+    const std::string what = e.what();
+    CHECK_THAT(what, Catch::StartsWith("[calibra.validation_error.ratings] many.csv: 5 problems; nothing was read:\n  "));
+    CHECK_THAT(what, Catch::Contains("\n  [calibra.validation_error.ratings] many.csv: row 3, column 'competency': unknown competency 'Vision'"));
+  }
+}
+
+TEST_CASE("ratings CSV: reading stops at 50 problems, and a broken quote ends it", "[ratings_csv][errors]") {
+  std::string text = header;
+  for (int i = 0; i < 70; ++i) text += "pm" + std::to_string(i) + ",mgr1,manager,Vision,3,2026Q1\n";
+  try {
+    read_ratings_csv_text(text, builtin(), "cap.csv");
+    FAIL("expected input_errors");
+  } catch (const calibra::input_errors& e) {
+    CHECK(e.problems().size() == calibra::input_errors::max_problems);
+    CHECK(e.stopped());
+    CHECK(e.problems().back().row == 51);
+    CHECK_THAT(e.what(), Catch::StartsWith("[calibra.validation_error.ratings] cap.csv: 50 problems (reading stopped there"));
+    // what() stays short enough for a log line; full_message() has every problem.
+    CHECK(std::string(e.what()).size() <= calibra::input_errors::max_message_bytes + 200);
+    CHECK_THAT(e.what(), Catch::Contains("\n  ... and ") && Catch::Contains(" more (input_errors::problems() lists them all)"));
+    const std::string full = e.full_message();
+    CHECK_THAT(full, Catch::StartsWith("[calibra.validation_error.ratings] cap.csv: 50 problems (reading stopped there"));
+    CHECK_THAT(full, Catch::Contains("cap.csv: row 51, column 'competency': unknown competency 'Vision'"));
+    CHECK_THAT(full, !Catch::Contains("more (input_errors::problems() lists them all)"));
+  }
+  // A quote that never closes leaves no next row to go on with: the problems so far and it.
+  const std::string broken = header + "pm01,mgr1,manager,Vision,3,2026Q1\n"
+                                      "pm01,\"mgr1,manager,product-delivery,3,2026Q1\n";
+  try {
+    read_ratings_csv_text(broken, builtin(), "q.csv");
+    FAIL("expected input_errors");
+  } catch (const calibra::input_errors& e) {
+    REQUIRE(e.problems().size() == 2);
+    CHECK(e.problems()[0].row == 2);
+    CHECK(e.problems()[1].id == "parse_error.ratings");
+    CHECK_THAT(e.problems()[1].message, Catch::Contains("a quoted cell is never closed"));
+  }
+  // One problem is thrown as itself.
+  CHECK_THROWS_MATCHES(read_ratings_csv_text(header + "pm01,mgr1,manager,Vision,3,2026Q1\n", builtin(), "one.csv"),
+                       calibra::validation_error,
+                       Catch::Predicate<calibra::validation_error>([](const calibra::validation_error& e) {
+                         return dynamic_cast<const calibra::input_errors*>(&e) == nullptr;
+                       }));
 }
 
 TEST_CASE("ratings CSV: duplicate policies last and mean", "[ratings_csv][duplicates]") {
@@ -165,6 +359,20 @@ TEST_CASE("ratings CSV: the writer round-trips a table", "[ratings_csv][write]")
   // Without optional values, only the six required columns are written.
   const ratings_table plain = read_ratings_csv_text(header + "a,b,peer,product-delivery,2,2026Q1\n", builtin());
   CHECK(calibra::to_ratings_csv(plain) == header + "a,b,peer,product-delivery,developing,2026Q1\n");
+
+  // Evidence after the optional columns, then the attributes in their order.
+  const ratings_table kept = read_ratings_csv_text("team,ratee,rater,role,competency,level,period,comment\n"
+                                                   "Core,a,b,peer,product-delivery,2,2026Q1,\"Led the launch, twice\"\n"
+                                                   ",a,c,peer,product-delivery,3,2026Q1,\n",
+                                                   builtin(), "k.csv");
+  const std::string kept_csv = calibra::to_ratings_csv(kept);
+  CHECK(kept_csv == "ratee,rater,role,competency,level,period,evidence,team\n"
+                    "a,b,peer,product-delivery,developing,2026Q1,\"Led the launch, twice\",Core\n"
+                    "a,c,peer,product-delivery,proficient,2026Q1,,\n");
+  const ratings_table kept_back = read_ratings_csv_text(kept_csv, builtin(), "k2.csv");
+  CHECK(kept_back.evidence(0) == "Led the launch, twice");
+  CHECK(kept_back.attribute(0, 0) == "Core");
+  CHECK(calibra::to_ratings_csv(kept_back) == kept_csv);
 
   const auto path = (std::filesystem::temp_directory_path() / "calibra_ratings_write_test.csv").string();
   calibra::write_ratings_csv(t, path);

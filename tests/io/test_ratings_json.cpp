@@ -70,18 +70,72 @@ TEST_CASE("ratings JSON: the same ratings as CSV give the same table", "[ratings
   CHECK(from_json.periods()[0] == "2026Q1");
 }
 
-TEST_CASE("ratings JSON: unknown keys are errors unless ignored, whatever their value", "[ratings_json]") {
+TEST_CASE("ratings JSON: extra keys are kept as attributes, objects and arrays named in a warning", "[ratings_json]") {
   const std::string text = R"([{"ratee":"a","rater":"m","role":"manager","competency":"product-delivery",
-                                "level":2,"period":"2026Q2","note":{"text":["x",{"y":1}]},"score":0.5},
+                                "level":2,"period":"2026Q2","note":{"text":["x",{"y":1}]},"score":0.5,"team":"Core"},
                                {"ratee":"b","rater":"m","role":"manager","competency":"product-delivery",
-                                "level":2,"period":"2026Q2","note":null}])";
-  CHECK_THAT(error_of([&] { read_ratings_json_text(text, builtin(), "k.json"); }, "validation_error.ratings"),
-             Catch::StartsWith("[calibra.validation_error.ratings] k.json: row 1, column 'note': unknown key"));
+                                "level":2,"period":"2026Q2","note":"short","remote":true,"comment":"Wrote the brief"}])";
+  const ratings_table t = read_ratings_json_text(text, builtin(), "k.json");
+  CHECK(t.size() == 2);
+  CHECK(t.attribute_names() == std::vector<std::string>{"note", "score", "team", "remote"});
+  CHECK(t.attribute(0, 0).empty());  // an object is not kept
+  CHECK(t.attribute(1, 0) == "short");
+  CHECK(t.attribute(0, 1) == "0.5");
+  CHECK(t.attribute(0, 2) == "Core");
+  CHECK(t.attribute(1, 3) == "true");
+  CHECK(t.evidence(1) == "Wrote the brief");
+  CHECK(t.summary().warnings == std::vector<std::string>{
+                                    "keys outside the ratings format kept as attributes, not used by the analyses: "
+                                    "'note', 'score', 'team', 'remote'",
+                                    "keys holding an object or an array on some rows, whose value there is not kept: "
+                                    "'note'"});
   ratings_options options;
   options.ignore_unknown_columns = true;
-  const ratings_table t = read_ratings_json_text(text, builtin(), "k.json", options);
-  CHECK(t.size() == 2);
-  CHECK(t.summary().ignored_columns == std::vector<std::string>{"note", "score"});
+  const ratings_table ignored = read_ratings_json_text(text, builtin(), "k.json", options);
+  CHECK(ignored.size() == 2);
+  CHECK(ignored.attribute_names().empty());
+  CHECK(ignored.summary().ignored_columns == std::vector<std::string>{"note", "score", "team", "remote"});
+}
+
+TEST_CASE("ratings JSON: every problem of the document in one run", "[ratings_json][errors]") {
+  const std::string text = R"([
+    {"ratee":"a","rater":"m","role":"manager","competency":"product-delivery","level":2,"period":"2026Q2"},
+    {"ratee":"a","rater":"m","role":"manager","competency":"Vision","level":2,"period":"2026Q2"},
+    {"ratee":"a","rater":"m","role":"manager","competency":"product-quality","level":true,"period":"2026Q2"},
+    "not a rating",
+    {"ratee":"a","rater":"m","role":"manager","competency":"managing-up","level":{"x":1},"period":"2026Q2"},
+    {"ratee":"a","rater":"m","role":"manager","competency":"team-leadership","level":2},
+    {"ratee":"a","rater":"m","role":"manager","competency":"product-delivery","level":3,"period":"2026 Q2"}
+  ])";
+  try {
+    read_ratings_json_text(text, builtin(), "many.json");
+    FAIL("expected input_errors");
+  } catch (const calibra::input_errors& e) {
+    REQUIRE(e.problems().size() == 6);
+    const auto& p = e.problems();
+    CHECK(p[0].row == 2);
+    CHECK(p[0].column == "competency");
+    CHECK_THAT(p[0].message, Catch::Contains("many.json: row 2, column 'competency': unknown competency 'Vision'"));
+    CHECK(p[1].row == 3);
+    CHECK_THAT(p[1].message, Catch::Contains("many.json: row 3, column 'level': found a boolean"));
+    CHECK_THAT(p[2].message, Catch::Contains("many.json: row 4: found a string"));
+    CHECK_THAT(p[3].message, Catch::Contains("many.json: row 5, column 'level': found an object"));
+    CHECK_THAT(p[4].message, Catch::Contains("many.json: row 6, column 'period': missing required key"));
+    // 2026 Q2 is 2026Q2: row 7 repeats row 1.
+    CHECK_THAT(p[5].message, Catch::Contains("many.json: row 7: duplicate rating"));
+  }
+  // Invalid JSON ends the reading, after the problems before it.
+  const std::string broken = R"([{"ratee":"a","rater":"m","role":"boss","competency":"product-delivery","level":2,
+                                 "period":"2026Q2"}, {"ratee": })";
+  try {
+    read_ratings_json_text(broken, builtin(), "b.json");
+    FAIL("expected input_errors");
+  } catch (const calibra::input_errors& e) {
+    REQUIRE(e.problems().size() == 2);
+    CHECK_THAT(e.problems()[0].message, Catch::Contains("b.json: row 1, column 'role': unknown role 'boss'"));
+    CHECK(e.problems()[1].id == "parse_error.ratings");
+    CHECK_THAT(e.problems()[1].message, Catch::Contains("invalid JSON"));
+  }
 }
 
 TEST_CASE("ratings JSON: cross-row rules, null keys and top-level scalars", "[ratings_json][errors]") {

@@ -252,3 +252,27 @@ def test_report_display(report):
     assert "mgr1" in page
     assert repr(report).startswith("<calibra.CalibrationResult period '2026Q4'")
     assert report.analyses["available"].all()
+
+
+def test_every_problem_of_a_ratings_file_in_one_error(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "ratee,rater,role,competency,level,period,team\n"
+        "pm01,mgr1,manager,Vision,3,2026Q1,Core\n"
+        "pm01,mgr1,boss,product-delivery,3,2026Q1,Core\n"
+    )
+    with pytest.raises(calibra.ValidationError) as caught:
+        calibra.read_ratings(path)
+    assert [(p["row"], p["column"]) for p in caught.value.problems] == [(2, "competency"), (3, "role")]
+    assert caught.value.id == "validation_error.ratings"
+
+
+def test_a_ratings_file_keeps_extra_columns_and_normalises_periods(tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text(
+        "ratee,rater,role,competency,level,period,team,comment\n"
+        "pm01,mgr1,manager,product-delivery,3,2026-Q1,Core,Shipped it\n"
+    )
+    ratings = calibra.read_ratings(path)
+    assert len(ratings) == 1
+    assert ratings.to_frame().loc[0, "period"] == "2026Q1"

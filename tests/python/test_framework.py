@@ -185,8 +185,12 @@ def test_relative_ratings():
 # ---- checks ---------------------------------------------------------------------
 
 
+# The day the checks are made on, so framework.stale does not depend on the calendar.
+AS_OF = "2026-12-06"
+
+
 def test_builtin_framework_passes_every_check():
-    findings = calibra.builtin_framework().check()
+    findings = calibra.builtin_framework().check(as_of=AS_OF)
     assert findings.errors == 0
     assert findings.ok
 
@@ -195,7 +199,7 @@ def test_anchor_vague_example_gives_one_anchor_vague_finding():
     path = EXAMPLES / "anchor.vague.json"
     document = json.loads(path.read_text())
     index = [c["id"] for c in document["competencies"]].index("fluency-with-data")
-    findings = calibra.load_framework(path).check()
+    findings = calibra.load_framework(path).check(as_of=AS_OF)
     assert [f.rule for f in findings] == ["anchor.vague"]
     finding = findings[0]
     assert finding.severity == "error"
@@ -227,11 +231,47 @@ def test_check_options_change_the_rules():
         ("ladder.non-monotone.json", "ladder.non-monotone"),
         ("scale.level-count.json", "scale.level-count"),
         ("ladder.track.json", "ladder.track"),
+        ("anchor.repeated.json", "anchor.repeated"),
+        ("anchor.quality-only.json", "anchor.quality-only"),
+        ("scale.numeric-labels.json", "scale.numeric-labels"),
+        ("ladder.superhuman.json", "ladder.superhuman"),
+        ("competency.overlap.synonyms.json", "competency.overlap"),
     ],
 )
 def test_example_files_give_their_finding(name, rule):
-    findings = calibra.load_framework(EXAMPLES / name).check()
-    assert rule in [f.rule for f in findings]
+    findings = calibra.load_framework(EXAMPLES / name).check(as_of=AS_OF)
+    assert [f.rule for f in findings] == [rule] * len(findings)
+    assert findings
+
+
+def test_stale_framework_is_dated_by_as_of():
+    fw = calibra.load_framework(EXAMPLES / "minimal-valid.json")  # last updated 2026-11-22
+    assert not fw.check(as_of="2027-11-22")
+    stale = fw.check(as_of="2027-11-23")
+    assert [f.rule for f in stale] == ["framework.stale"]
+    assert stale[0].where == "/metadata/last_updated"
+    with pytest.raises(calibra.InvalidArgument, match="as_of '2027-13-01' is not a date"):
+        fw.check(as_of="2027-13-01")
+
+
+def test_trait_words_come_from_the_framework_file():
+    fw = calibra.load_framework(EXAMPLES / "anchor.vague.trait-words.json")
+    assert fw.trait_words == ["wizard", "rockstar attitude"]
+    findings = fw.check(as_of=AS_OF)
+    assert [f.message for f in findings] == ["'Product Quality' at 'Developing' uses trait language: 'wizard'"]
+
+
+def test_every_problem_of_a_framework_file_in_one_error():
+    text = (EXAMPLES / "minimal-valid.json").read_text()
+    text = text.replace('"last_updated": "2026-11-22"', '"last_updated": "2026-13-45"', 1)
+    text = text.replace('"quadrant": "tactical-external"', '"quadrant": "tactical-externel"', 1)
+    with pytest.raises(calibra.ValidationError) as caught:
+        calibra.parse_framework(text, "edited.json")
+    problems = caught.value.problems
+    assert [p["pointer"] for p in problems] == ["/metadata/last_updated", "/competencies/3/quadrant"]
+    assert all(p["file"] == "edited.json" and p["id"] == "validation_error.framework" for p in problems)
+    assert caught.value.id == "validation_error.framework"
+    assert "2 problems; nothing was read" in str(caught.value)
 
 
 def test_check_rules_table():

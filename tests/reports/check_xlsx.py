@@ -181,7 +181,7 @@ def check_calibration_sheets(args, fw):
     check(read["Ratees"] == len({r["ratee"] for r in ratings}), "ratee count")
     check(read["Raters"] == len({r["rater"] for r in ratings}), "rater count")
     check(read["Periods"] == len({r["period"] for r in ratings}), "period count")
-    for role in ("self", "manager", "peer", "skip-level", "panel"):
+    for role in ("self", "manager", "peer", "skip-level", "panel", "external"):
         expected = sum(1 for r in ratings if r["role"] == role)
         check(read[f"Ratings by role: {role}"] == expected, f"ratings by role {role}: {read[f'Ratings by role: {role}']}")
 

@@ -57,6 +57,7 @@ switch (role) {
   case rater_role::peer: return "peer";
   case rater_role::skip_level: return "skip-level";
   case rater_role::panel: return "panel";
+  case rater_role::external: return "external";
 }
   return "?";
 }
@@ -103,17 +104,61 @@ CALIBRA_INLINE std::optional<quarter_period> parse_quarter(std::string_view text
 }
 
 CALIBRA_INLINE std::string period_problem(std::string_view text) {
-if (text.empty()) return "empty period; expected a period such as 2026Q3";
-const bool year_prefix = text.size() >= 5 && std::all_of(text.begin(), text.begin() + 4, [](char c) {
-                           return c >= '0' && c <= '9';
-                         });
-if (year_prefix && (text[4] == 'Q' || text[4] == 'q') && !parse_quarter(text)) {
-  if (text[4] == 'q' && text.size() == 6 && text[5] >= '1' && text[5] <= '4')
-    return "'" + std::string(text) + "' has a lower-case q; write quarters as YYYYQn, e.g. " +
-           std::string(text.substr(0, 4)) + "Q" + text[5];
-  return "'" + std::string(text) + "' is not a quarter; expected YYYYQ1 to YYYYQ4";
-}
+  if (text.empty()) return "empty period; expected a period such as 2026Q3";
+  const bool year_prefix = text.size() >= 5 && std::all_of(text.begin(), text.begin() + 4, [](char c) {
+                             return c >= '0' && c <= '9';
+                           });
+  if (year_prefix && (text[4] == 'Q' || text[4] == 'q') && !parse_quarter(text)) {
+    if (text[4] == 'q' && text.size() == 6 && text[5] >= '1' && text[5] <= '4')
+      return "'" + std::string(text) + "' has a lower-case q; write quarters as YYYYQn, e.g. " +
+             std::string(text.substr(0, 4)) + "Q" + text[5];
+    return "'" + std::string(text) + "' is not a quarter; expected YYYYQ1 to YYYYQ4";
+  }
+  // The other spellings of a quarter (normalise_period) with a quarter that does not exist.
+  const auto separator = [](char c) { return c == '-' || c == ' ' || c == '/' || c == '_'; };
+  const bool year_then_q =
+      year_prefix && text.size() >= 6 && separator(text[4]) && (text[5] == 'Q' || text[5] == 'q');
+  const bool q_then_year = text.size() == 7 && (text[0] == 'Q' || text[0] == 'q') && text[1] >= '0' &&
+                           text[1] <= '9' && separator(text[2]) &&
+                           std::all_of(text.begin() + 3, text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (year_then_q || q_then_year)
+    return "'" + std::string(text) +
+           "' is not a quarter; expected a quarter 1 to 4 (2026Q3, also written 2026-Q3 or Q3 2026)";
   return {};
+}
+
+CALIBRA_INLINE std::string normalise_period(std::string_view text) {
+  const auto digits = [](std::string_view t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const auto separator = [](char c) { return c == '-' || c == ' ' || c == '/' || c == '_'; };
+  const auto quarter = [](std::string_view t) {  // "Q3" or "q3"
+    return t.size() == 2 && (t[0] == 'Q' || t[0] == 'q') && t[1] >= '1' && t[1] <= '4';
+  };
+  // YYYYqN, YYYY<sep>QN
+  if (text.size() >= 6 && digits(text.substr(0, 4))) {
+    std::string_view rest = text.substr(4);
+    if (rest.size() == 3 && separator(rest[0])) rest.remove_prefix(1);
+    if (quarter(rest)) return std::string(text.substr(0, 4)) + "Q" + rest[1];
+  }
+  // QN<sep>YYYY, QNYYYY is not accepted (ambiguous with a typo)
+  if (text.size() == 7 && quarter(text.substr(0, 2)) && separator(text[2]) && digits(text.substr(3)))
+    return std::string(text.substr(3)) + "Q" + text[1];
+  return std::string(text);
+}
+
+CALIBRA_INLINE bool period_is_ordered(std::string_view text) {
+  const auto digits = [&](std::size_t from, std::size_t n) {
+    return from + n <= text.size() &&
+           std::all_of(text.begin() + static_cast<std::ptrdiff_t>(from),
+                       text.begin() + static_cast<std::ptrdiff_t>(from + n), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (parse_quarter(text)) return true;
+  if (text.size() == 4) return digits(0, 4);
+  if (text.size() == 6) return digits(0, 4) && text[4] == 'H' && (text[5] == '1' || text[5] == '2');
+  if (text.size() == 7) return digits(0, 4) && text[4] == '-' && digits(5, 2);
+  if (text.size() == 10) return digits(0, 4) && text[4] == '-' && digits(5, 2) && text[7] == '-' && digits(8, 2);
+  return false;
 }
 
 CALIBRA_INLINE bool period_less(std::string_view a, std::string_view b) {
@@ -175,6 +220,24 @@ CALIBRA_INLINE auto column_store::compact(const std::vector<bool>& keep) -> void
 
 namespace calibra::calibration {
 
+CALIBRA_INLINE auto ratings_table::evidence(std::size_t row) const -> const std::string& {
+  static const std::string none;
+  const std::uint32_t id = columns_.evidence[row];
+  return id == 0 ? none : evidence_texts_[id - 1];
+}
+
+CALIBRA_INLINE auto ratings_table::attribute_index(std::string_view name) const -> std::optional<std::size_t> {
+  for (std::size_t a = 0; a < attribute_names_.size(); ++a)
+    if (attribute_names_[a] == name) return a;
+  return std::nullopt;
+}
+
+CALIBRA_INLINE auto ratings_table::attribute(std::size_t row, std::size_t attribute) const -> const std::string& {
+  static const std::string none;
+  const std::uint32_t id = columns_.attributes[attribute][row];
+  return id == 0 ? none : attribute_values_[attribute][id - 1];
+}
+
 CALIBRA_INLINE auto ratings_table::rater_as_ratee(std::uint32_t rater) const -> std::optional<std::uint32_t> {
   const std::uint32_t id = rater_as_ratee_[rater];
   return id == no_id ? std::nullopt : std::optional<std::uint32_t>(id);
@@ -199,8 +262,49 @@ CALIBRA_INLINE ratings_builder::ratings_builder(std::shared_ptr<const calibra::f
     career_level_of_.emplace(career_levels[l].id, static_cast<std::uint32_t>(l));
 }
 
+CALIBRA_INLINE auto ratings_builder::attribute_column(std::string_view name) -> std::size_t {
+  for (std::size_t a = 0; a < attribute_names_.size(); ++a)
+    if (attribute_names_[a] == name) return a;
+  attribute_names_.emplace_back(name);
+  attribute_values_.emplace_back();
+  columns_.attributes.emplace_back(columns_.size(), 0);
+  return attribute_names_.size() - 1;
+}
+
+CALIBRA_INLINE auto ratings_builder::map_role(std::string name, rater_role role) -> void {
+  for (auto& [known, mapped] : role_names_)
+    if (known == name) {
+      mapped = role;
+      return;
+    }
+  role_names_.emplace_back(std::move(name), role);
+}
+
+namespace detail {
+/// A problem in one cell, thrown inside add_text() while collecting problems.
+struct cell_problem {
+  std::string_view column;
+  std::string message;
+};
+}  // namespace detail
+
 CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size_t source_row) -> void {
+  if (!problems_) return add_text_or_throw(text, source_row);
+  try {
+    add_text_or_throw(text, source_row);
+  } catch (const detail::cell_problem& p) {
+    try {
+      throw validation_error("ratings", source_ + ": row " + std::to_string(source_row) + ", column '" +
+                                            std::string(p.column) + "': " + p.message);
+    } catch (const calibra::error& e) {
+      problems_->add(e, source_row, std::string(p.column));
+    }
+  }
+}
+
+CALIBRA_INLINE auto ratings_builder::add_text_or_throw(const rating_text& text, std::size_t source_row) -> void {
   const auto fail = [&](std::string_view column, const std::string& message) {
+    if (problems_) throw detail::cell_problem{column, message};
     throw validation_error("ratings", source_ + ": row " + std::to_string(source_row) + ", column '" +
                                           std::string(column) + "': " + message);
   };
@@ -212,7 +316,7 @@ CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size
   };
   require(text.ratee, "ratee", "the ratee's id");
   require(text.rater, "rater", "the rater's id");
-  require(text.role, "role", "a role (self, manager, peer, skip-level or panel)");
+  require(text.role, "role", "a role (self, manager, peer, skip-level, panel or external)");
   require(text.competency, "competency", "a competency id");
   require(text.level, "level", "a level id, label or ordinal");
   require(text.period, "period", "a period such as 2026Q3");
@@ -220,8 +324,13 @@ CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size
   rating r;
   r.ratee = text.ratee;
   r.rater = text.rater;
-  const auto role = parse_rater_role(text.role);
-  if (!role) fail("role", "unknown role '" + quote(text.role) + "'; expected one of " + role_list());
+  std::optional<rater_role> role;
+  for (const auto& [name, mapped] : role_names_)
+    if (name == text.role) role = mapped;
+  if (!role) role = parse_rater_role(text.role);
+  if (!role)
+    fail("role", "unknown role '" + quote(text.role) + "'; expected one of " + role_list() +
+                     ", or map the name to one of them (--role " + quote(text.role) + "=ROLE on the command line)");
   r.role = *role;
 
   const auto competency = competency_of_.find(text.competency);
@@ -230,8 +339,17 @@ CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size
 
   r.level = resolve_level(text.level, [&](const std::string& message) { fail("level", message); });
 
-  if (const std::string problem = period_problem(text.period); !problem.empty()) fail("period", problem);
-  r.period = text.period;
+  const std::string period = normalise_period(text.period);
+  if (const std::string problem = period_problem(period); !problem.empty()) fail("period", problem);
+  r.period = period;
+  if (period != text.period && std::none_of(normalised_periods_.begin(), normalised_periods_.end(),
+                                            [&](const auto& p) { return p.first == text.period; })) {
+    if (normalised_periods_.size() < 5) normalised_periods_.emplace_back(std::string(text.period), period);
+    else more_normalised_periods_ = true;
+  }
+  if (!period_is_ordered(period) && unordered_periods_.size() < 20 &&
+      std::find(unordered_periods_.begin(), unordered_periods_.end(), period) == unordered_periods_.end())
+    unordered_periods_.push_back(period);
 
   if (!text.career_level.empty()) {
     const auto level = career_level_of_.find(text.career_level);
@@ -251,7 +369,11 @@ CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size
     r.outcome = *outcome;
   }
   if (const auto [column, problem] = cross_field_problem(r, *framework_); !problem.empty()) fail(column, problem);
+  r.evidence = text.evidence;
   push(r, source_row);
+  for (std::size_t a = 0; a < text.attributes.size() && a < attribute_names_.size(); ++a)
+    if (!text.attributes[a].empty())
+      columns_.attributes[a].back() = attribute_values_[a].intern(text.attributes[a]) + 1;
 }
 
 CALIBRA_INLINE auto ratings_builder::add(rating r, std::size_t source_row) -> void {
@@ -282,6 +404,8 @@ CALIBRA_INLINE auto ratings_builder::finish(duplicate_policy policy) -> ratings_
   summary.rows_read = rows();
   summary.duplicates = policy;
   summary.ignored_columns = std::move(ignored_columns_);
+  summary.warnings = std::move(warnings_);
+  note_periods_and_ids(summary);
 
   sort_periods_chronologically();
   const std::vector<std::uint32_t> order = sorted_order();
@@ -293,7 +417,16 @@ CALIBRA_INLINE auto ratings_builder::finish(duplicate_policy policy) -> ratings_
   table.raters_ = std::move(raters_);
   table.periods_ = std::move(periods_);
   table.columns_ = std::move(columns_);
-  *this = ratings_builder(framework_, source_);
+  table.evidence_texts_ = std::move(evidence_texts_);
+  table.attribute_names_ = std::move(attribute_names_);
+  table.attribute_values_ = std::move(attribute_values_);
+  {
+    auto role_names = std::move(role_names_);
+    auto* problems = problems_;
+    *this = ratings_builder(framework_, source_);
+    role_names_ = std::move(role_names);
+    problems_ = problems;
+  }
 
   link_people(table);
   collect_ratee_periods(table);
@@ -327,10 +460,6 @@ CALIBRA_INLINE auto ratings_builder::cross_field_problem(rating& r, const calibr
     return {"role", "role 'self' but the rater '" + quote(r.rater) + "' is not the ratee '" + quote(r.ratee) +
                         "'; a self rating has the ratee as rater"};
   }
-  if (r.role != rater_role::self && same_person) {
-    return {"role", "the rater '" + quote(r.rater) + "' rates themself, so the role must be 'self', not '" +
-                        std::string(to_string(r.role)) + "'"};
-  }
   return {};
 }
 
@@ -348,6 +477,12 @@ CALIBRA_INLINE auto ratings_builder::push(const rating& r, std::size_t source_ro
   columns_.track.push_back(r.track);
   columns_.outcome.push_back(r.outcome);
   columns_.source_row.push_back(static_cast<std::uint32_t>(source_row));
+  columns_.evidence.push_back(r.evidence.empty() ? 0 : evidence_texts_.intern(r.evidence) + 1);
+  for (auto& attribute : columns_.attributes) attribute.push_back(0);
+  if (r.role != rater_role::self && r.rater == r.ratee) {
+    if (shared_id_rows_.size() < 10) shared_id_rows_.push_back(static_cast<std::uint32_t>(source_row));
+    ++shared_id_count_;
+  }
 }
 
 CALIBRA_INLINE auto ratings_builder::sort_periods_chronologically() -> void {
@@ -386,6 +521,44 @@ CALIBRA_INLINE auto ratings_builder::sorted_order() const -> std::vector<std::ui
   return order;
 }
 
+CALIBRA_INLINE auto ratings_builder::report_at(std::uint32_t row, std::string_view column,
+                                               const std::string& message) const -> void {
+  if (!problems_) fail_at(row, column, message);
+  try {
+    fail_at(row, column, message);
+  } catch (const calibra::error& e) {
+    problems_->add(e, columns_.source_row[row], std::string(column));
+  }
+}
+
+CALIBRA_INLINE auto ratings_builder::note_periods_and_ids(ratings_summary& summary) const -> void {
+  if (!normalised_periods_.empty()) {
+    std::string list;
+    for (const auto& [written, read] : normalised_periods_) list += (list.empty() ? "'" : ", '") + quote(written) + "' as " + read;
+    summary.warnings.push_back("period spellings read as quarters: " + list + (more_normalised_periods_ ? ", ..." : ""));
+  }
+  if (!unordered_periods_.empty()) {
+    std::string list;
+    for (const auto& p : unordered_periods_) list += (list.empty() ? "'" : ", '") + quote(p) + "'";
+    summary.warnings.push_back(
+        "periods that cannot be ordered in time: " + list + (unordered_periods_.size() >= 20 ? ", ..." : "") +
+        "; they are ordered by their text after every quarter, so drift across them is not in time order "
+        "(write quarters as YYYYQn, years as YYYY, months as YYYY-MM or dates as YYYY-MM-DD)");
+  }
+  bool quarters = false, others = false;
+  for (std::size_t p = 0; p < periods_.size(); ++p) (parse_quarter(periods_[static_cast<std::uint32_t>(p)]) ? quarters : others) = true;
+  if (quarters && others && unordered_periods_.empty())
+    summary.warnings.push_back("the periods mix quarters (YYYYQn) with other forms; every quarter is ordered "
+                               "before every other period, whatever the dates");
+  if (shared_id_count_ > 0) {
+    std::string rows;
+    for (std::uint32_t row : shared_id_rows_) rows += (rows.empty() ? "" : ", ") + std::to_string(row);
+    if (shared_id_count_ > shared_id_rows_.size()) rows += ", ... (" + std::to_string(shared_id_count_) + " rows in all)";
+    summary.warnings.push_back("the rater id is the ratee id under a role other than 'self' on rows " + rows +
+                               ": read as two people who share an id; if they are one person, the role is 'self'");
+  }
+}
+
 [[noreturn]] CALIBRA_INLINE auto ratings_builder::fail_at(std::uint32_t row, std::string_view column,
                                                           const std::string& message) const -> void {
   throw validation_error("ratings", source_ + ": row " + std::to_string(columns_.source_row[row]) +
@@ -398,6 +571,7 @@ CALIBRA_INLINE auto ratings_builder::check_groups(const std::vector<std::uint32_
   const auto& ladder = framework_->ladder();
   // The earliest-in-the-input repeat, reported under policy error.
   std::optional<std::pair<std::uint32_t, std::uint32_t>> first_repeat;  // (earlier row, later row)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> repeats;        // every group's, when collecting
   std::vector<duplicate_resolution> resolutions;
 
   std::size_t a = 0;
@@ -435,7 +609,7 @@ CALIBRA_INLINE auto ratings_builder::check_groups(const std::vector<std::uint32_
           const bool row_first = columns_.source_row[row] < columns_.source_row[order[c]];
           const std::uint32_t earlier = row_first ? row : order[c];
           const std::uint32_t later = row_first ? order[c] : row;
-          fail_at(later, "role",
+          report_at(later, "role",
                   "rater '" + quote(raters_[columns_.rater[later]]) + "' rates ratee '" +
                       quote(ratees_[columns_.ratee[later]]) + "' in period '" +
                       quote(periods_[columns_.period[later]]) + "' as '" +
@@ -454,6 +628,7 @@ CALIBRA_INLINE auto ratings_builder::check_groups(const std::vector<std::uint32_
           const std::uint32_t earlier = order[e], later = order[e + 1];
           if (!first_repeat || columns_.source_row[later] < columns_.source_row[first_repeat->second])
             first_repeat = std::make_pair(earlier, later);
+          if (problems_ && policy == duplicate_policy::error) repeats.emplace_back(earlier, later);
           if (policy != duplicate_policy::error) resolutions.push_back(resolve(order, e, f, policy, keep, summary));
         }
         e = f;
@@ -463,9 +638,10 @@ CALIBRA_INLINE auto ratings_builder::check_groups(const std::vector<std::uint32_
     a = b;
   }
 
-  if (first_repeat && policy == duplicate_policy::error) {
-    const auto [earlier, later] = *first_repeat;
-    fail_at(later, "",
+  if (!problems_ && first_repeat) repeats.push_back(*first_repeat);
+  if (policy != duplicate_policy::error) repeats.clear();
+  for (const auto& [earlier, later] : repeats) {
+    report_at(later, "",
             "duplicate rating: rater '" + quote(raters_[columns_.rater[later]]) + "' already rated ratee '" +
                 quote(ratees_[columns_.ratee[later]]) + "' on competency '" +
                 framework_->competencies()[columns_.competency[later]].id + "' in period '" +
@@ -554,6 +730,7 @@ CALIBRA_INLINE auto ratings_builder::count(const ratings_table& table, ratings_s
     summary.rows_with_career_level += table.columns_.career_level[i].has_value();
     summary.rows_with_track += table.columns_.track[i].has_value();
     summary.rows_with_outcome += table.columns_.outcome[i].has_value();
+    summary.rows_with_evidence += table.columns_.evidence[i] != 0;
   }
 }
 

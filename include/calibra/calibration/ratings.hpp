@@ -1,7 +1,9 @@
 // Ratings in long form -- one row per rating -- validated against a
 // framework and stored column by column for the calibration analyses.
 //
-//   ratee, rater, role, competency, level, period [, career_level, track, outcome]
+//   ratee, rater, role, competency, level, period [, career_level, track, outcome, evidence]
+//
+// plus any further columns of the input, kept as text attributes.
 //
 // A ratings_table is immutable once built.  Ratees, raters and periods are
 // interned: each row holds dense indices into the table's name tables, the
@@ -21,7 +23,8 @@
 //     duplicate_policy that says how to resolve repeats;
 //   - one role per (rater, ratee, period);
 //   - one career level, track and outcome per (ratee, period);
-//   - role `self` exactly when the rater is the ratee.
+//   - role `self` only when the rater is the ratee (a rater id equal to the
+//     ratee id under another role is a warning: two people sharing an id).
 // docs/ratings-format.md documents the format and every rule.
 #pragma once
 
@@ -45,12 +48,15 @@ namespace calibra::calibration {
 
 // ---- vocabulary ------------------------------------------------------------
 
-/// How the rater stands to the ratee.
-enum class rater_role : std::uint8_t { self, manager, peer, skip_level, panel };
+/// How the rater stands to the ratee.  `external` is anyone outside the
+/// team's own relations (a customer, a student, a partner): a rater who is
+/// not the ratee and not their manager, peer, skip-level or review panel.
+enum class rater_role : std::uint8_t { self, manager, peer, skip_level, panel, external };
 
-inline constexpr std::size_t rater_role_count = 5;
+inline constexpr std::size_t rater_role_count = 6;
 inline constexpr std::array<rater_role, rater_role_count> all_rater_roles{
-    rater_role::self, rater_role::manager, rater_role::peer, rater_role::skip_level, rater_role::panel};
+    rater_role::self, rater_role::manager, rater_role::peer, rater_role::skip_level, rater_role::panel,
+    rater_role::external};
 
 std::string_view to_string(rater_role role);
 
@@ -78,9 +84,12 @@ std::string_view to_string(duplicate_policy policy);
 std::optional<duplicate_policy> parse_duplicate_policy(std::string_view text);
 
 /// The column names of the long format, required ones first.
-inline constexpr std::array<std::string_view, 9> ratings_columns{
-    "ratee", "rater", "role", "competency", "level", "period", "career_level", "track", "outcome"};
+inline constexpr std::array<std::string_view, 10> ratings_columns{
+    "ratee", "rater", "role", "competency", "level", "period", "career_level", "track", "outcome", "evidence"};
 inline constexpr std::size_t required_ratings_columns = 6;
+/// Other names a column may have in a header or a JSON key: (alias, column).
+inline constexpr std::array<std::pair<std::string_view, std::string_view>, 1> ratings_column_aliases{
+    std::pair<std::string_view, std::string_view>{"comment", "evidence"}};
 
 // ---- periods ---------------------------------------------------------------
 
@@ -95,9 +104,21 @@ std::optional<quarter_period> parse_quarter(std::string_view text);
 
 /// Why `text` cannot be a period, or an empty string when it can.  Any
 /// non-empty text is a period; text that starts like a quarter (four digits
-/// and a Q) must be a whole quarter, so that typos such as 2026Q5 or
-/// 2026q3 do not silently become periods of their own.
+/// and a Q) must be a whole quarter, so that typos such as 2026Q5 do not
+/// silently become periods of their own.  Pass text through
+/// normalise_period() first: 2026q3 is then 2026Q3.
 std::string period_problem(std::string_view text);
+
+/// The canonical spelling of a quarter written another way: 2026-Q3,
+/// 2026 Q3, 2026q3, 2026/Q3, 2026_Q3, Q3 2026, Q3-2026, q3/2026 all become
+/// 2026Q3.  Any other text comes back unchanged.
+std::string normalise_period(std::string_view text);
+
+/// Whether a period (as normalise_period() returns it) has a place in time:
+/// a quarter YYYYQn, a year YYYY, a half year YYYYH1 or YYYYH2, a month
+/// YYYY-MM or a date YYYY-MM-DD.  Other periods are ordered by their text,
+/// which is not chronological, and the readers warn about them.
+bool period_is_ordered(std::string_view text);
 
 /// Period order: quarters chronologically, then any other periods by their
 /// text (byte order, which is chronological for ISO dates such as
@@ -150,6 +171,10 @@ struct rating_text {
   std::string_view career_level;  // optional: career level id
   std::string_view track;         // optional: ic or manager
   std::string_view outcome;       // optional: promoted or not-promoted
+  std::string_view evidence;      // optional: free text kept with the rating (an `evidence` or `comment` column)
+  /// Values of the attribute columns (ratings_builder::attribute_column()), by
+  /// attribute index; missing trailing entries are empty.
+  std::vector<std::string_view> attributes;
 };
 
 /// One rating with the framework references already resolved.
@@ -163,6 +188,7 @@ struct rating {
   std::optional<std::size_t> career_level;  // index into the ladder
   std::optional<calibra::track> track;      // derived from career_level when not given
   std::optional<promotion_outcome> outcome;
+  std::string_view evidence;  // optional free text
 };
 
 // ---- summary -----------------------------------------------------------------
@@ -191,6 +217,10 @@ struct ratings_summary {
   std::vector<duplicate_resolution> duplicate_examples;
   /// Columns of the input that were ignored (readers' ignore_unknown_columns).
   std::vector<std::string> ignored_columns;
+  /// What the reader accepted but the user should know: extra columns kept
+  /// as attributes, period spellings normalised or that cannot be ordered,
+  /// rater ids equal to the ratee id under a role other than self.
+  std::vector<std::string> warnings;
 
   // Counts over the kept rows.
   std::size_t ratees = 0;
@@ -202,6 +232,7 @@ struct ratings_summary {
   std::size_t rows_with_career_level = 0;
   std::size_t rows_with_track = 0;
   std::size_t rows_with_outcome = 0;
+  std::size_t rows_with_evidence = 0;
 };
 
 /// The attributes a ratee carries in one period (merged over their rows).
@@ -226,6 +257,8 @@ struct column_store {
   std::vector<std::optional<calibra::track>> track;
   std::vector<std::optional<promotion_outcome>> outcome;
   std::vector<std::uint32_t> source_row;
+  std::vector<std::uint32_t> evidence;                 // 1 + id in the evidence texts, 0 for none
+  std::vector<std::vector<std::uint32_t>> attributes;  // per attribute: 1 + id of its value, 0 for empty
 
   std::size_t size() const { return ratee.size(); }
 
@@ -233,7 +266,8 @@ struct column_store {
   template <typename F>
   void for_each(F&& f) {
     f(ratee), f(rater), f(period), f(competency), f(level), f(role), f(career_level), f(track), f(outcome),
-        f(source_row);
+        f(source_row), f(evidence);
+    for (auto& attribute : attributes) f(attribute);
   }
 
   void reserve(std::size_t n);
@@ -284,6 +318,15 @@ class ratings_table {
   /// Where the row came from: the 1-based CSV line, the 1-based position
   /// in a JSON array, or the 1-based order of add() calls.
   std::uint32_t source_row(std::size_t row) const { return columns_.source_row[row]; }
+  /// The evidence or comment given with the rating; empty when none was.
+  const std::string& evidence(std::size_t row) const;
+
+  /// Names of the extra columns kept as attributes, in the order of the input.
+  const std::vector<std::string>& attribute_names() const { return attribute_names_; }
+  /// The index of an attribute by name.
+  std::optional<std::size_t> attribute_index(std::string_view name) const;
+  /// The value of attribute `attribute` (an index of attribute_names()) on a row; empty when none.
+  const std::string& attribute(std::size_t row, std::size_t attribute) const;
 
   // Whole columns, for tight loops.
   const std::vector<std::uint32_t>& ratee_column() const { return columns_.ratee; }
@@ -317,6 +360,9 @@ class ratings_table {
   std::vector<std::uint32_t> rater_as_ratee_, ratee_as_rater_;
   std::vector<ratee_period> ratee_periods_;
   ratings_summary summary_;
+  name_table evidence_texts_;
+  std::vector<std::string> attribute_names_;
+  std::vector<name_table> attribute_values_;
 };
 
 // ---- building ------------------------------------------------------------------
@@ -344,6 +390,23 @@ class ratings_builder {
 
   /// Records a column of the input that the reader ignored (summary only).
   void note_ignored_column(std::string name) { ignored_columns_.push_back(std::move(name)); }
+
+  /// Records a warning for the summary (ratings_summary::warnings).
+  void warn(std::string message) { warnings_.push_back(std::move(message)); }
+
+  /// The index of the attribute column `name`, added (empty on the rows so
+  /// far) when it is new.  rating_text::attributes fills it by this index.
+  std::size_t attribute_column(std::string_view name);
+
+  /// Reads the role name `name` as `role` in add_text(): a team's own role
+  /// names (`line-manager`, `student`) mapped to calibra's.
+  void map_role(std::string name, rater_role role);
+
+  /// Makes add_text() and finish() record each problem in `problems` and go
+  /// on, instead of throwing at the first: a row with a problem is left out,
+  /// and finish() reports every rule broken across rows.  The caller raises
+  /// the list (detail::problem_list::raise()).  nullptr turns this off.
+  void collect_problems(calibra::detail::problem_list* problems) { problems_ = problems; }
 
   /// Adds a rating given as text.  `source_row` (1-based) locates it in messages.
   void add_text(const rating_text& text, std::size_t source_row);
@@ -378,6 +441,14 @@ class ratings_builder {
 
   [[noreturn]] void fail_at(std::uint32_t row, std::string_view column, const std::string& message) const;
 
+  /// fail_at(), or when collecting problems, records the problem and returns.
+  void report_at(std::uint32_t row, std::string_view column, const std::string& message) const;
+
+  void add_text_or_throw(const rating_text& text, std::size_t source_row);
+
+  /// The warnings about periods and shared ids gathered while adding rows.
+  void note_periods_and_ids(ratings_summary& summary) const;
+
   /// One attribute that must agree across the rows of a (ratee, period).
   template <typename Column, typename Show>
   void check_same(const Column& column, std::uint32_t first, std::uint32_t second, std::string_view name,
@@ -385,7 +456,7 @@ class ratings_builder {
     if (!column[first] || !column[second] || *column[first] == *column[second]) return;
     const std::uint32_t earlier = columns_.source_row[first] <= columns_.source_row[second] ? first : second;
     const std::uint32_t later = earlier == first ? second : first;
-    fail_at(later, name,
+    report_at(later, name,
             "ratee '" + quote(ratees_[columns_.ratee[later]]) + "' has " + std::string(what) + " '" + show(*column[later]) +
                 "' here but '" + show(*column[earlier]) + "' on row " + std::to_string(columns_.source_row[earlier]) +
                 " for the same period '" + quote(periods_[columns_.period[later]]) + "'; expected one " + std::string(what) +
@@ -429,6 +500,18 @@ class ratings_builder {
   name_table ratees_, raters_, periods_;
   detail::column_store columns_;
   std::vector<std::string> ignored_columns_;
+  std::vector<std::string> warnings_;
+  name_table evidence_texts_;
+  std::vector<std::string> attribute_names_;
+  std::vector<name_table> attribute_values_;
+  std::vector<std::pair<std::string, rater_role>> role_names_;
+  calibra::detail::problem_list* problems_ = nullptr;
+  // Readers' notes gathered while adding rows, turned into warnings by finish().
+  std::vector<std::pair<std::string, std::string>> normalised_periods_;  // (as written, as read), first few
+  bool more_normalised_periods_ = false;
+  std::vector<std::string> unordered_periods_;
+  std::vector<std::uint32_t> shared_id_rows_;  // rows whose rater id is the ratee id under another role
+  std::size_t shared_id_count_ = 0;
 };
 
 }  // namespace calibra::calibration

@@ -6,9 +6,13 @@
 
 #include <calibra/framework/framework.hpp>
 
+#include <calibra/error.hpp>
+
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstddef>
 #include <set>
 #include <string>
@@ -30,17 +34,24 @@ switch (s) {
 CALIBRA_INLINE const std::vector<rule_info>& check_rules() {
   static const std::vector<rule_info> rules{
       {"scale.level-count", severity::warning, "the scale has fewer than 4 or more than 5 levels"},
+      {"scale.description", severity::warning, "a scale level has no description"},
+      {"scale.numeric-labels", severity::warning, "the scale's labels are numbers only"},
+      {"scale.same-scope", severity::warning, "two scale levels have the same scope and autonomy"},
       {"framework.competency-count", severity::warning, "fewer than 12 or more than 20 competencies"},
+      {"framework.stale", severity::warning, "the framework was last updated more than a year ago"},
       {"competency.definition", severity::error, "a definition is missing or is not exactly one sentence"},
       {"competency.overlap", severity::warning, "two competencies overlap heavily in name or definition"},
       {"anchor.missing", severity::error, "a competency has no anchor for a level"},
       {"anchor.length", severity::warning, "an anchor is not 2-3 sentences"},
       {"anchor.vague", severity::error, "an anchor uses trait words instead of observable behaviour"},
       {"anchor.no-scope", severity::warning, "an anchor does not say at what scope the behaviour happens"},
+      {"anchor.repeated", severity::error, "two levels of a competency have the same or nearly the same anchor"},
+      {"anchor.quality-only", severity::error, "two levels of a competency differ only in quality words"},
       {"ladder.non-monotone", severity::error, "an expectation drops along a promotion step"},
       {"ladder.uniform", severity::warning, "a career level expects the same mean level in all four quadrants"},
       {"ladder.quadrant-shift", severity::warning, "the ladder does not shift from tactical to strategic"},
       {"ladder.no-plateau", severity::warning, "every competency rises at every step"},
+      {"ladder.superhuman", severity::warning, "a career level expects the top of the scale on most competencies"},
       {"ladder.promotion-gap-count", severity::warning, "a step raises fewer than 3 or more than 5 competencies"},
       {"ladder.track", severity::error, "a manager level expects no more people leadership than its IC peer"},
   };
@@ -130,6 +141,82 @@ CALIBRA_INLINE std::string fixed1(double v) {
   return s;
 }
 
+CALIBRA_INLINE long days_from_date(std::string_view date) {
+  // Howard Hinnant's days_from_civil.
+  const auto number = [&](std::size_t from, std::size_t n) {
+    long v = 0;
+    for (std::size_t i = from; i < from + n; ++i) v = v * 10 + (date[i] - '0');
+    return v;
+  };
+  long y = number(0, 4);
+  const long m = number(5, 2), d = number(8, 2);
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+CALIBRA_INLINE std::string today() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  long z = static_cast<long>(std::chrono::duration_cast<std::chrono::hours>(now).count() / 24);
+  // Howard Hinnant's civil_from_days.
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  const long d = doy - (153 * mp + 2) / 5 + 1;
+  const long m = mp < 10 ? mp + 3 : mp - 9;
+  const long y = yoe + era * 400 + (m <= 2);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04ld-%02ld-%02ld", y, m, d);
+  return buffer;
+}
+
+CALIBRA_INLINE std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  std::string current;
+  for (char c : lowercase(text) + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80)) {
+      current += c;
+    } else if (!current.empty()) {
+      out.push_back(current);
+      current.clear();
+    }
+  }
+  return out;
+}
+
+CALIBRA_INLINE std::set<std::string> concept_words(std::string_view text,
+                                                   const std::vector<std::vector<std::string>>& synonyms) {
+  const auto stem = [](std::string w) {
+    const auto ends = [&](std::string_view suffix) {
+      return w.size() > suffix.size() && w.compare(w.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (w.size() >= 6 && ends("ing")) w.erase(w.size() - 3);
+    else if (w.size() >= 5 && ends("ies")) w.replace(w.size() - 3, 3, "y");
+    else if (w.size() >= 4 && ends("s") && !ends("ss")) w.pop_back();
+    return w;
+  };
+  std::set<std::string> out;
+  for (const std::string& word : content_words(text)) {
+    std::string w = stem(word);
+    for (const auto& group : synonyms) {
+      if (group.empty()) continue;
+      for (const auto& synonym : group)
+        if (stem(lowercase(synonym)) == w) {
+          w = stem(lowercase(group.front()));
+          break;
+        }
+    }
+    out.insert(w);
+  }
+  return out;
+}
+
 }  // namespace calibra::detail
 
 namespace calibra {
@@ -158,12 +245,67 @@ if (scale.size() < opt.min_levels || scale.size() > opt.max_levels)
           std::to_string(opt.max_levels) + " separate adjacent career levels without false precision",
       scale.size() < opt.min_levels ? "add a level so adjacent career levels can differ"
                                     : "merge levels whose anchors raters cannot tell apart");
+for (std::size_t l = 0; l < scale.size(); ++l) {
+  const auto& level = scale.levels()[l];
+  if (level.description.find_first_not_of(" \t\r\n") == std::string::npos)
+    add("scale.description", "/scale/" + std::to_string(l) + "/description",
+        "the scale level '" + level.label + "' has no description",
+        "say in two or three sentences what scope a person at this level works at and how independently");
+}
+{
+  bool all_numbers = scale.size() > 0;
+  for (const auto& level : scale.levels()) {
+    const auto& label = level.label;
+    all_numbers = all_numbers && !label.empty() &&
+                  std::all_of(label.begin(), label.end(), [](char c) { return (c >= '0' && c <= '9') || c == ' ' || c == '.'; });
+  }
+  if (all_numbers)
+    add("scale.numeric-labels", "/scale",
+        "the scale's labels are numbers only (" + scale.levels().front().label + " to " + scale.levels().back().label + ")",
+        "give each level a word label (Foundational, Developing, ...) so raters do not cluster on the middle number");
+}
+for (std::size_t l = 1; l < scale.size(); ++l)
+  for (std::size_t k = 0; k < l; ++k) {
+    const auto& a = scale.levels()[k];
+    const auto& b = scale.levels()[l];
+    if (a.scope == b.scope && a.autonomy == b.autonomy) {
+      add("scale.same-scope", "/scale/" + std::to_string(l),
+          "the scale levels '" + a.label + "' and '" + b.label + "' have the same scope (" + std::string(to_string(a.scope)) +
+              ") and autonomy (" + std::string(to_string(a.autonomy)) + ")",
+          "make the higher level reach a wider scope or work with more autonomy; levels that differ only in how well "
+          "the work is done cannot be told apart");
+      break;
+    }
+  }
 if (comps.size() < opt.min_competencies || comps.size() > opt.max_competencies)
   add("framework.competency-count", "/competencies",
       "the framework has " + std::to_string(comps.size()) + " competencies, outside " +
           std::to_string(opt.min_competencies) + "-" + std::to_string(opt.max_competencies),
       comps.size() > opt.max_competencies ? "combine competencies that are split too finely"
                                           : "cover all four quadrants with enough competencies to rate");
+{
+  const std::string as_of = opt.as_of.empty() ? detail::today() : opt.as_of;
+  if (!is_calendar_date(as_of))
+    throw invalid_argument("checks", "as_of '" + as_of + "' is not a date; expected YYYY-MM-DD");
+  const std::string& updated = fw.metadata().last_updated;
+  if (is_calendar_date(updated) && opt.review_months > 0) {
+    // The date review_months after the update, on the same day of the month
+    // (the last day of a shorter month).
+    const int months = std::stoi(updated.substr(0, 4)) * 12 + std::stoi(updated.substr(5, 2)) - 1 + opt.review_months;
+    const int year = months / 12, month = months % 12 + 1;
+    int day = std::stoi(updated.substr(8, 2));
+    char due[64];
+    for (;; --day) {
+      std::snprintf(due, sizeof due, "%04d-%02d-%02d", year, month, day);
+      if (is_calendar_date(due)) break;
+    }
+    if (detail::days_from_date(as_of) > detail::days_from_date(due))
+      add("framework.stale", "/metadata/last_updated",
+          "the framework was last updated on " + updated + ", more than " + std::to_string(opt.review_months) +
+              " months before " + as_of,
+          "review the anchors and expectations with the people who manage against them, then update last_updated");
+  }
+}
 for (std::size_t c = 0; c < comps.size(); ++c) {
   const std::string at = "/competencies/" + std::to_string(c) + "/definition";
   const auto sentences = detail::count_sentences(comps[c].definition);
@@ -176,10 +318,10 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
 }
   for (std::size_t a = 0; a < comps.size(); ++a)
     for (std::size_t b = a + 1; b < comps.size(); ++b) {
-      const double by_name =
-          detail::jaccard(detail::content_words(comps[a].name), detail::content_words(comps[b].name));
-      const double by_def =
-          detail::jaccard(detail::content_words(comps[a].definition), detail::content_words(comps[b].definition));
+      const double by_name = detail::jaccard(detail::concept_words(comps[a].name, opt.synonyms),
+                                             detail::concept_words(comps[b].name, opt.synonyms));
+      const double by_def = detail::jaccard(detail::concept_words(comps[a].definition, opt.synonyms),
+                                            detail::concept_words(comps[b].definition, opt.synonyms));
       if (by_name >= opt.name_overlap || by_def >= opt.definition_overlap)
         add("competency.overlap", "/competencies/" + std::to_string(b),
             cname(a) + " and " + cname(b) + " overlap (name similarity " + detail::fixed1(by_name) +
@@ -207,6 +349,10 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
       std::vector<std::string> hits;
       for (const auto& term : opt.vague_terms)
         if (detail::contains_term(lower, term, true)) hits.push_back(term);
+      for (const auto& term : fw.checks().trait_words)
+        if (detail::contains_term(lower, term, true) &&
+            std::find(hits.begin(), hits.end(), detail::lowercase(term)) == hits.end())
+          hits.push_back(detail::lowercase(term));
       if (!hits.empty()) {
         std::string list;
         for (const auto& h : hits) list += (list.empty() ? "'" : ", '") + h + "'";
@@ -219,6 +365,51 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
         add("anchor.no-scope", at, what + " does not say at what scope the behaviour happens",
             "name the scope: a task, a feature, a product area, several areas, the organisation");
     }
+
+  // ---- anchors across the levels of one competency -------------------------
+  for (std::size_t c = 0; c < comps.size(); ++c) {
+    const auto blank = [&](std::size_t l) {
+      return comps[c].anchors[l].find_first_not_of(" \t\r\n") == std::string::npos;
+    };
+    std::vector<std::set<std::string>> content(scale.size()), essential(scale.size());
+    for (std::size_t l = 0; l < scale.size(); ++l) {
+      content[l] = detail::content_words(comps[c].anchors[l]);
+      for (const auto& w : content[l])
+        if (std::none_of(opt.quality_terms.begin(), opt.quality_terms.end(),
+                         [&](const std::string& q) { return detail::lowercase(q) == w; }))
+          essential[l].insert(w);
+    }
+    for (std::size_t l = 1; l < scale.size(); ++l) {
+      if (blank(l)) continue;
+      const std::string at = "/competencies/" + std::to_string(c) + "/anchors/" + scale.levels()[l].id;
+      for (std::size_t k = 0; k < l; ++k) {
+        if (blank(k)) continue;
+        const std::string pair = cname(c) + " at '" + scale.levels()[k].label + "' and at '" + scale.levels()[l].label + "'";
+        if (detail::words(comps[c].anchors[k]) == detail::words(comps[c].anchors[l])) {
+          add("anchor.repeated", at, pair + " has the same anchor",
+              "write what changes at the higher level: a wider scope, more independence, other people's work");
+          break;
+        }
+        if (!essential[l].empty() && essential[k] == essential[l] && content[k] != content[l]) {
+          std::string list;
+          for (const auto& w : content[k])
+            if (!content[l].count(w)) list += (list.empty() ? "'" : ", '") + w + "'";
+          for (const auto& w : content[l])
+            if (!content[k].count(w)) list += (list.empty() ? "'" : ", '") + w + "'";
+          add("anchor.quality-only", at, pair + " differ only in quality words: " + list,
+              "levels differ in scope and autonomy, not in how well: say how far the work reaches and who decides");
+          break;
+        }
+        const double similarity = detail::jaccard(content[k], content[l]);
+        if (similarity >= opt.anchor_similarity) {
+          add("anchor.repeated", at, pair + " has nearly the same anchor (similarity " + detail::fixed1(similarity) + ")",
+              "write what changes at the higher level: a wider scope, more independence, other people's work",
+              severity::warning);
+          break;
+        }
+      }
+    }
+  }
 
   // ---- ladder ---------------------------------------------------------------
   const auto gaps = fw.promotion_gaps();
@@ -302,6 +493,17 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
           "every competency rises at every step, so senior levels expect the maximum everywhere",
           "let tactical competencies plateau where senior people delegate the work");
   }
+  if (!comps.empty())
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      std::size_t at_top = 0;
+      for (std::size_t c = 0; c < comps.size(); ++c)
+        at_top += static_cast<std::size_t>(E(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c))) == scale.size();
+      if (static_cast<double>(at_top) > opt.top_level_share * static_cast<double>(comps.size()))
+        add("ladder.superhuman", "/expectations/" + levels[l].id,
+            lname(l) + " expects the top level '" + scale.levels().back().label + "' on " + std::to_string(at_top) +
+                " of " + std::to_string(comps.size()) + " competencies",
+            "reserve the top levels for the strategic competencies that define the role; let tactical ones plateau");
+    }
   for (std::size_t k = 0; k < gaps.size(); ++k) {
     const auto n = gaps[k].competencies.size();
     if (n < opt.min_promotion_gaps || n > opt.max_promotion_gaps)

@@ -27,15 +27,32 @@ namespace calibra {
 
 CALIBRA_INLINE framework::framework(framework_metadata metadata, proficiency_scale scale, std::vector<area> areas,
             std::vector<competency> competencies, career_ladder ladder, expectation_matrix expectations,
-            std::vector<archetype> archetypes) : metadata_(std::move(metadata)),
+            std::vector<archetype> archetypes, calibra::check_settings checks) : metadata_(std::move(metadata)),
         scale_(std::move(scale)),
         areas_(std::move(areas)),
         competencies_(std::move(competencies)),
         ladder_(std::move(ladder)),
         expectations_(std::move(expectations)),
-        archetypes_(std::move(archetypes)) {
+        archetypes_(std::move(archetypes)),
+        checks_(std::move(checks)) {
     validate();
   }
+
+CALIBRA_INLINE bool is_calendar_date(std::string_view d) {
+  if (d.size() != 10) return false;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if ((i == 4 || i == 7) ? d[i] != '-' : (d[i] < '0' || d[i] > '9')) return false;
+  const auto number = [&](std::size_t from, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = from; i < from + n; ++i) v = v * 10 + (d[i] - '0');
+    return v;
+  };
+  const int year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  if (month < 1 || month > 12 || day < 1) return false;
+  static constexpr int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= days_in_month[month - 1] + (month == 2 && leap ? 1 : 0);
+}
 
 CALIBRA_INLINE auto framework::competency_index(std::string_view id) const -> std::optional<std::size_t> {
   for (std::size_t i = 0; i < competencies_.size(); ++i)

@@ -46,6 +46,20 @@ struct archetype {
   std::vector<std::string> growth;  // competency ids
 };
 
+/// Settings of the framework checks (checks.hpp) that travel with the
+/// framework file, in its optional "checks" member.
+struct check_settings {
+  /// Trait words this organisation adds to the checks' own list
+  /// (check_options::vague_terms, rule anchor.vague).
+  std::vector<std::string> trait_words;
+
+  bool empty() const { return trait_words.empty(); }
+};
+
+/// Whether `text` is a real calendar date written YYYY-MM-DD: 2026-02-29 and
+/// 2026-13-45 are not.
+bool is_calendar_date(std::string_view text);
+
 /// Minimum proficiency per (career level, competency): rows are career
 /// levels, columns competencies, entries 1-based level ordinals.
 using expectation_matrix = Eigen::Matrix<int, Eigen::Dynamic, Eigen::Dynamic>;
@@ -79,7 +93,7 @@ class framework {
 
   framework(framework_metadata metadata, proficiency_scale scale, std::vector<area> areas,
             std::vector<competency> competencies, career_ladder ladder, expectation_matrix expectations,
-            std::vector<archetype> archetypes = {});
+            std::vector<archetype> archetypes = {}, calibra::check_settings checks = {});
 
   const framework_metadata& metadata() const { return metadata_; }
   const proficiency_scale& scale() const { return scale_; }
@@ -88,6 +102,8 @@ class framework {
   const career_ladder& ladder() const { return ladder_; }
   const expectation_matrix& expectations() const { return expectations_; }
   const std::vector<archetype>& archetypes() const { return archetypes_; }
+  /// The check settings the framework file carries.
+  const calibra::check_settings& checks() const { return checks_; }
 
   std::optional<std::size_t> competency_index(std::string_view id) const;
   std::optional<std::size_t> area_index(std::string_view id) const;
@@ -144,6 +160,7 @@ class framework {
   career_ladder ladder_;
   expectation_matrix expectations_;
   std::vector<archetype> archetypes_;
+  calibra::check_settings checks_;
 };
 
 }  // namespace calibra

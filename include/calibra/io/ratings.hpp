@@ -14,9 +14,16 @@
 // calibration::ratings_builder.  Problems are calibra::parse_error (the
 // bytes are not CSV/JSON: quoting, ragged rows, bad UTF-8, NUL bytes, an
 // empty file) or calibra::validation_error (the values break a rule:
-// unknown competency, level outside the scale, unknown or missing column,
-// duplicate rating...), both with id suffix "ratings", and the message
-// names the file, the row and the column:
+// unknown competency, level outside the scale, missing column, duplicate
+// rating...), both with id suffix "ratings", and the message names the
+// file, the row and the column.  The readers go on after a problem and
+// report every one, up to input_errors::max_problems: a single problem is
+// thrown as itself, several as calibra::input_errors (error.hpp).  Nothing
+// is returned when there is any.
+//
+// Columns (keys) outside the format are kept as attributes of the ratings
+// (ratings_table::attribute_names()) and named in summary().warnings; an
+// `evidence` column (or `comment`) is kept with each rating.
 //
 //   [calibra.validation_error.ratings] r.csv: row 14, column 'competency':
 //   unknown competency 'Vision'; expected one of ...
@@ -33,16 +40,26 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace calibra {
 
 struct ratings_options {
   /// What to do with repeated (ratee, rater, competency, period) ratings.
   calibration::duplicate_policy duplicates = calibration::duplicate_policy::error;
-  /// A column (CSV) or key (JSON) outside the format is an error naming it,
-  /// unless this is set; ignored names are listed in summary().ignored_columns.
+  /// A column (CSV) or key (JSON) outside the format is kept as an
+  /// attribute and named in summary().warnings; with this set it is dropped
+  /// instead and listed in summary().ignored_columns.
   bool ignore_unknown_columns = false;
+  /// A team's own role names read as calibra's roles, e.g.
+  /// {"line-manager", rater_role::manager}, {"student", rater_role::external}.
+  std::vector<std::pair<std::string, calibration::rater_role>> roles;
 };
+
+/// Reads "NAME=ROLE" (the CLI's --role) into a pair for ratings_options::roles.
+/// Throws invalid_argument("ratings") naming what is wrong.
+std::pair<std::string, calibration::rater_role> parse_role_mapping(std::string_view text);
 
 /// Ratings files larger than this are refused before they are read.
 inline constexpr std::size_t max_ratings_file_bytes = std::size_t{1} << 30;
