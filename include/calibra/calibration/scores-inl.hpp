@@ -25,7 +25,7 @@ namespace calibra::calibration {
 
 CALIBRA_INLINE const std::vector<rater_role>& external_roles() {
   static const std::vector<rater_role> roles{rater_role::manager, rater_role::peer, rater_role::skip_level,
-                                             rater_role::panel};
+                                             rater_role::panel, rater_role::external};
   return roles;
 }
 
