@@ -166,7 +166,10 @@ class problem_list {
     const auto key = [](const input_problem& p) { return p.row == 0 ? static_cast<std::size_t>(-1) : p.row; };
     std::stable_sort(problems_.begin(), problems_.end(),
                      [&](const input_problem& a, const input_problem& b) { return key(a) < key(b); });
-    throw input_errors(subsystem_, source_, std::move(problems_), stopped_ || full());
+    // Read the cap before the problems are moved out: the order in which a
+    // call's arguments are evaluated is unspecified (clang moves first).
+    const bool stopped = stopped_ || full();
+    throw input_errors(subsystem_, source_, std::move(problems_), stopped);
   }
 
  private:
