@@ -147,7 +147,11 @@ class rating_rows {
           skip_next_value_ = true;
           return true;
         }
+        // A key too long to keep is a problem, and its value must then be
+        // skipped: no column is selected for it.
+        skip_next_value_ = true;
         detail::check_cell_bytes(name, "ratings", [&] { return at_row() + ", a key"; });
+        skip_next_value_ = false;
         field_ = an_attribute;
         row_attribute_keys_.push_back(name);
         attribute_ = builder_.attribute_column(name);
