@@ -67,7 +67,6 @@ class calibration_context {
   /// The framework the analyses judge against.  Throws invalid_argument when
   /// none was given and the table was built without one.
   const calibra::framework& framework() const;
-  bool has_framework() const noexcept { return framework_ != nullptr || table_->framework_ptr() != nullptr; }
 
   bool has_scores() const noexcept { return scores_ != nullptr; }
   /// The ratee scores.  Throws invalid_argument naming `analysis` when the

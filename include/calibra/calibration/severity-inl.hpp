@@ -802,17 +802,6 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
     fit.ratee_competency_effects(row, col) = with_cells ? m.random[cell_factor].mode[cell] : 0.0;
     fit.ratee_competency_sd(row, col) = with_cells ? m.random[cell_factor].conditional_sd[cell] : 0.0;
   }
-  // The next-step group effects, spread over the cells they apply to.
-  fit.ratee_step_effects = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_ratees), cols);
-  fit.ratee_step_sd = fit.ratee_step_effects;
-  if (!step.codes.empty())
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto row = static_cast<Eigen::Index>(cells.ratee_code[i]);
-      const auto col = static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]);
-      fit.ratee_step_effects(row, col) = m.random[2].mode[step.codes[i]];
-      fit.ratee_step_sd(row, col) = m.random[2].conditional_sd[step.codes[i]];
-    }
-
   // Residuals per rater, for the fit mean square; per next-step group, for
   // the person's own mean deviation on the group (see fair_scores).
   std::vector<double> rater_rss(n_raters, 0.0);

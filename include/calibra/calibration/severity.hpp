@@ -238,27 +238,24 @@ struct severity_fit {
   /// out of the model).
   std::vector<double> ratee_effect_sd;
   Eigen::MatrixXd ratee_competency_effects, ratee_competency_sd;
-  /// Random effects with next_step_effects: the variance of the ratee x
-  /// next-step effect, and each cell's share of it (its effect and
-  /// posterior SD; 0 where the model has none).  Layout as
-  /// ratee_competency_effects.
-  double next_step_variance = 0;
   /// Random effects with rater_competency_effects: the rater x competency
   /// variance and every (rater, competency) pair's bias, by rater id then
   /// competency; how many pairs were judged and flagged.
   double rater_competency_variance = 0;
   std::vector<rater_competency_bias> competency_biases;
   std::size_t biases_judged = 0, biases_flagged = 0;
-  Eigen::MatrixXd ratee_step_effects, ratee_step_sd;
-  /// ... and, per cell, the person's own contrast between the cell's
-  /// next-step group and all their ratings (their mean deviation over the
-  /// group's ratings minus their mean deviation over every rating, each
-  /// deviation being the rating minus the fixed part, the rater and the
-  /// ratee effect: what their own ratings say, not shrunk), the number of
-  /// ratings in the group and in all, and 1 where the next step raises the
-  /// competency (0 otherwise).  Fair scores use the contrast: the shape of
-  /// a person's profile between the two groups is theirs, while their
-  /// overall level stays shrunk.
+  /// Random effects with next_step_effects: the variance of the ratee x
+  /// next-step effect and, per cell (layout as ratee_competency_effects,
+  /// 0 where the model has no such effect), the person's own contrast
+  /// between the cell's next-step group and all their ratings (their mean
+  /// deviation over the group's ratings minus their mean deviation over
+  /// every rating, each deviation being the rating minus the fixed part,
+  /// the rater and the ratee effect: what their own ratings say, not
+  /// shrunk), the number of ratings in the group and in all, and 1 where
+  /// the next step raises the competency (0 otherwise).  Fair scores use
+  /// the contrast: the shape of a person's profile between the two groups
+  /// is theirs, while their overall level stays shrunk.
+  double next_step_variance = 0;
   Eigen::MatrixXd ratee_step_own, ratee_step_count, ratee_step_raised, ratee_step_total;
   /// Per ratee (following `ratees`), how far their own ratings put their
   /// overall level above the shrunken ratee effect: their mean deviation
