@@ -117,9 +117,12 @@ class rating_rows {
   bool key(json::string_t& name) {
     return guard([&] {
       if (skip()) return true;
+      // Until the key is known to select a column or an attribute, its value
+      // is skipped: a key that fails (repeated, a second name for a column,
+      // too long to keep) or is ignored must not have its value stored.
+      skip_next_value_ = true;
       for (const auto& seen : seen_keys_)
         if (seen == name) {
-          skip_next_value_ = true;
           throw validation_error("ratings", at_row() + ", column '" + detail::echo(name) +
                                                 "': the key appears twice in one object; expected each key once");
         }
@@ -132,7 +135,6 @@ class rating_rows {
           for (std::size_t f = 0; f < ratings_columns.size(); ++f)
             if (ratings_columns[f] == column) field_ = f;
       if (field_ != not_a_column && given_[field_]) {
-        skip_next_value_ = true;
         throw validation_error("ratings", at_row() + ", column '" + detail::echo(name) + "': gives the same column as '" +
                                               std::string(ratings_columns[field_]) + "'; expected one of them");
       }
@@ -144,12 +146,8 @@ class rating_rows {
             ignored_.push_back(name);
             builder_.note_ignored_column(name);
           }
-          skip_next_value_ = true;
           return true;
         }
-        // A key too long to keep is a problem, and its value must then be
-        // skipped: no column is selected for it.
-        skip_next_value_ = true;
         detail::check_cell_bytes(name, "ratings", [&] { return at_row() + ", a key"; });
         skip_next_value_ = false;
         field_ = an_attribute;
@@ -160,6 +158,7 @@ class rating_rows {
         return true;
       }
       given_[field_] = true;
+      skip_next_value_ = false;
       return true;
     });
   }
