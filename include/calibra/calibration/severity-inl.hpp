@@ -808,18 +808,21 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
   std::vector<double> group_sum(2 * n_ratees, 0.0), group_n(2 * n_ratees, 0.0);
   for (std::size_t e = 0; e < n_ratees; ++e)
     for (std::size_t i = d.ratee_offsets[e]; i < d.ratee_offsets[e + 1]; ++i) {
-      const double cell = (with_cells ? fit.ratee_competency_effects(static_cast<Eigen::Index>(e),
-                                                                     static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]))
-                                      : 0.0) +
-                          (step.codes.empty() ? 0.0 : m.random[2].mode[step.codes[i]]);
-      const double predicted = coefficient(0) + value_of(profile_code[i]) +
-                               value_of(period_index(d.period[i])) + raters.mode[d.rater[i]] + ratees.mode[e] + cell +
+      const double cell = with_cells ? fit.ratee_competency_effects(static_cast<Eigen::Index>(e),
+                                                                    static_cast<Eigen::Index>(d.competency_ids[d.competency[i]]))
+                                     : 0.0;
+      const double next_step = step.codes.empty() ? 0.0 : m.random[2].mode[step.codes[i]];
+      const double predicted = coefficient(0) + value_of(profile_code[i]) + value_of(period_index(d.period[i])) +
+                               raters.mode[d.rater[i]] + ratees.mode[e] + cell + next_step +
                                (with_rater_competency ? m.random[rc_factor].mode[rc_code[i]] : 0.0);
       const double residual = d.level[i] - predicted;
       rater_rss[d.rater[i]] += residual * residual;
       if (!step.codes.empty()) {
+        // The deviation leaves the ratee x competency effect out: fair scores
+        // add each cell's own effect to the contrast, so including it here
+        // would count the group's mean cell effect twice.
         const std::size_t g = 2 * e + (step.raised[i] ? 1 : 0);
-        group_sum[g] += residual + cell;
+        group_sum[g] += residual + next_step;
         group_n[g] += 1;
       }
     }

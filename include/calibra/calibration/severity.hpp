@@ -250,8 +250,8 @@ struct severity_fit {
   /// between the cell's next-step group and all their ratings (their mean
   /// deviation over the group's ratings minus their mean deviation over
   /// every rating, each deviation being the rating minus the fixed part,
-  /// the rater and the ratee effect: what their own ratings say, not
-  /// shrunk), the number of ratings in the group and in all, and 1 where
+  /// the rater, the ratee and the ratee x competency effect: what their own
+  /// ratings say, not shrunk), the number of ratings in the group and in all, and 1 where
   /// the next step raises the competency (0 otherwise).  Fair scores use
   /// the contrast: the shape of a person's profile between the two groups
   /// is theirs, while their overall level stays shrunk.
