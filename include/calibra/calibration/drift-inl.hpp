@@ -201,8 +201,11 @@ CALIBRA_INLINE void random_effects_drift(const ratings_table& table, const drift
     x.se = x.raw_se;
     x.ci_low = x.change - z * x.se;
     x.ci_high = x.change + z * x.se;
+    // Judged like a severity: enough ratings of enough ratees in both periods.
     x.judged = rp_n[first] >= options.severity.min_ratings_to_judge &&
-               rp_n[last] >= options.severity.min_ratings_to_judge;
+               rp_n[last] >= options.severity.min_ratings_to_judge &&
+               rp_ratees[first].size() >= options.severity.min_ratees_to_judge &&
+               rp_ratees[last].size() >= options.severity.min_ratees_to_judge;
     x.null_probability = null_probability(x.change, x.se, options.severity_threshold);
     if (x.judged) {
       candidates.push_back(x.null_probability);

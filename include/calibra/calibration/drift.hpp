@@ -15,7 +15,8 @@
 // components; when raters do not move, the rater x period variance comes out
 // near 0 and so do all changes.  A rater's change is the deviation in the
 // last period minus the deviation in the first; raters with at least
-// min_ratings_to_judge ratings in both are judged, and the flagged ones are
+// min_ratings_to_judge ratings of min_ratees_to_judge ratees in both are
+// judged, and the flagged ones are
 // the largest set whose mean posterior probability of |change| below
 // severity_threshold is at most severity.false_discovery_rate (the rule of
 // the lenient/harsh flags, docs/severity.md).  Comparators are not needed:
@@ -127,7 +128,8 @@ struct rater_drift {
   double change = 0;             // raw_change - reference_change
   double se = 0, ci_low = 0, ci_high = 0;
   /// Random effects: enough ratings in both periods to be judged at all
-  /// (severity_options::min_ratings_to_judge in each), and the posterior
+  /// (severity_options::min_ratings_to_judge ratings of min_ratees_to_judge
+  /// ratees in each), and the posterior
   /// probability that |change| is below the threshold on the side of the
   /// estimate (NaN for the fixed-effects model).
   bool judged = true;
