@@ -50,6 +50,20 @@ CALIBRA_INLINE auto rater_offsets::pooled_of(std::uint32_t rater) const -> doubl
   return rater < pooled.size() ? pooled[rater] : std::numeric_limits<double>::quiet_NaN();
 }
 
+CALIBRA_INLINE auto rater_offsets::set_on_competency(std::size_t n_competencies, std::size_t n_raters,
+                                                     std::uint32_t competency, std::uint32_t rater, double bias)
+    -> void {
+  if (by_competency.size() < n_competencies) by_competency.resize(n_competencies);
+  std::vector<double>& row = by_competency.at(competency);
+  if (row.size() < n_raters) row.resize(n_raters, 0.0);
+  row.at(rater) = bias;
+}
+
+CALIBRA_INLINE auto rater_offsets::on_competency(std::uint32_t competency, std::uint32_t rater) const -> double {
+  if (competency >= by_competency.size() || rater >= by_competency[competency].size()) return 0.0;
+  return by_competency[competency][rater];
+}
+
 CALIBRA_INLINE auto anchors_options::validate() const -> void {
   const auto fail = [](const std::string& message) { throw invalid_argument("calibration", message); };
   if (!(max_divergent_share >= 0 && max_divergent_share <= 1))
@@ -112,7 +126,7 @@ CALIBRA_INLINE bool adjusted_levels(const std::vector<unit_rating>& ratings, std
       for (std::size_t j = begin; j < end; ++j) out.push_back(ratings[j].level);
       return false;
     }
-    out.push_back(ratings[i].level + severity);
+    out.push_back(ratings[i].level + severity + offsets.on_competency(ratings[i].competency, ratings[i].rater));
   }
   return true;
 }

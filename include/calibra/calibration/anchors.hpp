@@ -40,7 +40,11 @@
 // makes every competency look divergent, yet no anchor rewrite fixes that.
 // Given the raters' severities (rater_offsets, from the severity and drift
 // fits; calibrate() passes them), each rating is shifted by its rater's
-// severity before the spread is measured, and the rule above is judged on
+// severity -- and, where the fit estimated one, by the rater's own bias on
+// that competency -- before the spread is measured.  A halo rater who
+// rates one competency a level above everyone else is a rater to
+// calibrate (the severity fit's rater x competency bias), not an anchor to
+// rewrite; what disagreement is left is the anchors'.  The rule above is judged on
 // the adjusted numbers (adjusted_pair_divergent_share, adjusted_within_one).  An
 // adjusted difference of at least 1.5 levels counts as "more than one level
 // apart": on whole levels that is a difference of two or more after
@@ -84,15 +88,23 @@ struct rater_offsets {
   std::vector<double> pooled;
   /// [period][rater]; NaN where the period's fit has no severity for the rater.
   std::vector<std::vector<double>> by_period;
+  /// [competency][rater]: the rater's further severity on that competency
+  /// (the severity fit's rater x competency bias, same sign convention),
+  /// added to whichever severity adjusts the unit; 0 where none.
+  std::vector<std::vector<double>> by_competency;
 
   bool empty() const { return pooled.empty() && by_period.empty(); }
 
   void set_pooled(std::size_t n_raters, std::uint32_t rater, double severity);
   void set_in_period(std::size_t n_periods, std::size_t n_raters, std::uint32_t period, std::uint32_t rater,
                      double severity);
+  void set_on_competency(std::size_t n_competencies, std::size_t n_raters, std::uint32_t competency,
+                         std::uint32_t rater, double bias);
   /// Severity of `rater` in `period` from the per-period fit (NaN if none).
   double in_period(std::uint32_t period, std::uint32_t rater) const;
   double pooled_of(std::uint32_t rater) const;
+  /// The rater's bias on `competency` (0 if none).
+  double on_competency(std::uint32_t competency, std::uint32_t rater) const;
 };
 
 /// The anchor review follows the context's privacy rule; which periods it

@@ -62,8 +62,12 @@ CALIBRA_INLINE rater_offsets severity_offsets(const ratings_table& table, const 
                                       const drift_result* drift) {
   rater_offsets offsets;
   const std::size_t n_raters = table.raters().size(), n_periods = table.periods().size();
-  if (fit.available)
+  if (fit.available) {
     for (const rater_severity& r : fit.raters) offsets.set_pooled(n_raters, r.rater, r.severity);
+    const std::size_t n_competencies = table.framework().competencies().size();
+    for (const rater_competency_bias& b : fit.competency_biases)
+      offsets.set_on_competency(n_competencies, n_raters, b.competency, b.rater, b.bias);
+  }
   if (drift && drift->available)
     for (const rater_period_severity& r : drift->severities)
       offsets.set_in_period(n_periods, n_raters, r.period, r.rater, r.severity);
