@@ -216,13 +216,24 @@ TEST_CASE("drift: the drifting manager of the example data is found", "[drift][p
 }
 
 TEST_CASE("drift: the example design without a drifting manager raises no flag", "[drift][planted]") {
+  // Six seeds of the example design with nothing drifting: no rater is
+  // flagged in any.  Calibration decay is a rule on point estimates (a drop
+  // of more than 0.10 below the best earlier period), so sampling noise
+  // alone can trip it now and then: at most one seed in six may decay.
   simulation_config config = example_simulation_config();
   config.drifting_manager.reset();
-  const auto sim = simulate_ratings(calibra::builtin_framework(), config);
-  const drift_result r = analyse_drift(sim.table);
-  REQUIRE(r.available);
-  CHECK(r.raters_flagged == 0);
-  CHECK_FALSE(r.calibration_decay);
+  int decays = 0;
+  for (const std::uint64_t seed : {config.seed, std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3},
+                                   std::uint64_t{4}, std::uint64_t{5}}) {
+    config.seed = seed;
+    const auto sim = simulate_ratings(calibra::builtin_framework(), config);
+    const drift_result r = analyse_drift(sim.table);
+    REQUIRE(r.available);
+    INFO("seed " << seed);
+    CHECK(r.raters_flagged == 0);
+    decays += r.calibration_decay;
+  }
+  CHECK(decays <= 1);
 }
 
 TEST_CASE("drift: one period is unavailable, bad options are invalid arguments", "[drift][errors][unavailable]") {

@@ -413,6 +413,16 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
     previous = mean;
   }
 
+  // Nobody at the top two ranks (principal and group PM) is inferred at the
+  // bottom rung of the ladder or below it: the generator places everyone at
+  // or above their own level's expectations, give or take their offsets.
+  for (const auto& x : r.ratees) {
+    if (fw.ladder().career_levels()[*x.career_level].rank < 4) continue;
+    INFO(t.ratees()[x.ratee]);
+    REQUIRE(x.inferred_level);
+    CHECK(fw.ladder().career_levels()[*x.inferred_level].rank > 1);
+  }
+
   // Outcomes separate in the planted direction.
   const auto& s = r.separation;
   REQUIRE(s.available);

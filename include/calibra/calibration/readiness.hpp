@@ -1,4 +1,4 @@
-// Promotion readiness (seeds 000 and 003): for each next step of a ratee,
+// Promotion readiness: for each next step of a ratee,
 // is every promotion-gap competency of that step met, judged on the
 // scores (fair scores, ideally) and their standard errors?
 //
@@ -8,7 +8,7 @@
 // posterior of the person's scores, that every promotion-gap competency is
 // met at once (meets.hpp; with severity-adjusted scores the competencies
 // share the uncertainty about the person's overall level).  Ready when that
-// probability is at least ready_probability (0.75), not ready when it is
+// probability is at least ready_probability (0.6), not ready when it is
 // at most not_ready_probability (0.25), too uncertain between; a step with
 // an unscored gap competency is never ready.  Per competency the items
 // still say met / unmet / uncertain by the score's interval (score +- z se,

@@ -172,16 +172,42 @@ CALIBRA_INLINE simulated_ratings simulate_ratings(std::shared_ptr<const calibra:
     }
   }
 
+  // Each ratee's next career level on their own track (the first next step
+  // when none stays on the track); none at the top of the ladder.
+  std::vector<std::optional<std::size_t>> target_level(n_ratees);
+  for (std::size_t r = 0; r < n_ratees; ++r) {
+    const std::size_t level = truth.ratee_career_level[r];
+    const std::vector<std::size_t> next = ladder.next(level);
+    if (next.empty()) continue;
+    target_level[r] = next.front();
+    for (std::size_t candidate : next)
+      if (ladder.career_levels()[candidate].track == ladder.career_levels()[level].track) {
+        target_level[r] = candidate;
+        break;
+      }
+  }
+
   // Proficiency in the first period.
   std::vector<std::vector<std::int64_t>> proficiency(n_ratees, std::vector<std::int64_t>(n_competencies));
   truth.proficiency.resize(static_cast<Eigen::Index>(n_ratees), static_cast<Eigen::Index>(n_competencies));
+  truth.progress.assign(n_ratees, 0.0);
   const auto& expectations = fw->expectations();
+  const auto expected_at = [&](std::size_t level, std::size_t c) {
+    return static_cast<std::int64_t>(expectations(static_cast<Eigen::Index>(level), static_cast<Eigen::Index>(c))) *
+           micro;
+  };
   for (std::size_t r = 0; r < n_ratees; ++r) {
     const std::int64_t person = detail::normal(rng, ratee_sd);
+    std::int64_t progress = 0;  // millionths of the way to the next level
+    if (config.career_progress && target_level[r]) {
+      constexpr int bits = 20;
+      progress = static_cast<std::int64_t>(rng.next() >> (64 - bits)) * micro >> bits;
+      truth.progress[r] = static_cast<double>(progress) / micro;
+    }
+    const std::size_t level = truth.ratee_career_level[r];
     for (std::size_t c = 0; c < n_competencies; ++c) {
-      const int expected = expectations(static_cast<Eigen::Index>(truth.ratee_career_level[r]),
-                                        static_cast<Eigen::Index>(c));
-      proficiency[r][c] = expected * micro + person + detail::normal(rng, trait_sd);
+      const std::int64_t step = target_level[r] ? expected_at(*target_level[r], c) - expected_at(level, c) : 0;
+      proficiency[r][c] = expected_at(level, c) + step * progress / micro + person + detail::normal(rng, trait_sd);
       truth.proficiency(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) =
           static_cast<double>(proficiency[r][c]) / micro;
     }
@@ -190,23 +216,28 @@ CALIBRA_INLINE simulated_ratings simulate_ratings(std::shared_ptr<const calibra:
     return proficiency[r][c] + growth * static_cast<std::int64_t>(p);
   };
 
-  // Outcomes: readiness for the next career level on the ratee's own track.
+  // Outcomes: promoted when every competency the next step raises is met.
+  // The margin of the step is the smallest amount by which the ratee's
+  // proficiency exceeds the next level's expectation over those
+  // competencies; with noise added, it must exceed the threshold.
   truth.outcome.assign(n_ratees, std::nullopt);
   for (std::size_t r = 0; r < n_ratees && config.outcomes; ++r) {
+    if (!target_level[r]) continue;
     const std::size_t level = truth.ratee_career_level[r];
-    const std::vector<std::size_t> next = ladder.next(level);
-    if (next.empty()) continue;
-    std::size_t target = next.front();
-    for (std::size_t candidate : next)
-      if (ladder.career_levels()[candidate].track == ladder.career_levels()[level].track) {
-        target = candidate;
-        break;
-      }
-    std::int64_t gap = 0;
-    for (std::size_t c = 0; c < n_competencies; ++c)
-      gap += proficiency_at(r, c, outcome_period) -
-             expectations(static_cast<Eigen::Index>(target), static_cast<Eigen::Index>(c)) * micro;
-    const std::int64_t readiness = gap / static_cast<std::int64_t>(n_competencies) + detail::normal(rng, outcome_sd);
+    std::optional<std::int64_t> margin;
+    for (std::size_t c = 0; c < n_competencies; ++c) {
+      if (expected_at(*target_level[r], c) <= expected_at(level, c)) continue;
+      const std::int64_t here = proficiency_at(r, c, outcome_period) - expected_at(*target_level[r], c);
+      margin = margin ? std::min(*margin, here) : here;
+    }
+    // A step that raises nothing is judged on the competencies' mean margin.
+    if (!margin) {
+      std::int64_t sum = 0;
+      for (std::size_t c = 0; c < n_competencies; ++c)
+        sum += proficiency_at(r, c, outcome_period) - expected_at(*target_level[r], c);
+      margin = sum / static_cast<std::int64_t>(n_competencies);
+    }
+    const std::int64_t readiness = *margin + detail::normal(rng, outcome_sd);
     truth.outcome[r] = readiness > threshold ? promotion_outcome::promoted : promotion_outcome::not_promoted;
   }
 
@@ -281,6 +312,7 @@ CALIBRA_INLINE simulation_config example_simulation_config() {
   config.seed = 20260101;
   config.ratees_per_career_level = {6, 12, 12, 5, 5};
   config.vague_competency = "business-outcome-ownership";
+  config.career_progress = true;
   config.drift_per_period = -0.4;
   return config;
 }

@@ -28,10 +28,17 @@
 //                       ratees form a group whose raters rate nobody outside
 //                       it and whose ratees nobody outside it rates -- a
 //                       separate component of the rater-ratee graph
+//   - career progress:  (optional) a ratee below the top of their track
+//                       stands part of the way towards the next career level
+//                       on it: progress ~ U(0, 1), and every competency's
+//                       proficiency starts from expectation(career level) +
+//                       progress * (expectation(next level) - expectation(career level))
 //   - outcomes:         in the outcome period, a ratee with a next career
-//                       level is promoted when their mean proficiency minus
-//                       that level's expectations, plus N(0, outcome_noise_sd),
-//                       exceeds outcome_threshold
+//                       level is promoted when every competency that the
+//                       step raises is met: the smallest margin, proficiency
+//                       minus the next level's expectation, over those
+//                       competencies, plus N(0, outcome_noise_sd), exceeds
+//                       outcome_threshold
 //
 // Design: every period, every ratee rates themself (role self), is rated by
 // their manager (role manager) and by one other manager of their component
@@ -120,6 +127,10 @@ struct simulation_config {
   bool self_ratings = true;
   bool panel_ratings = true;
 
+  /// Place each ratee below the top of their track part of the way towards
+  /// their next career level (see the header); off: everyone starts at
+  /// their own level's expectations.
+  bool career_progress = false;
   // Outcomes.
   bool outcomes = true;
   std::optional<std::size_t> outcome_period;  // index into periods; empty: the last
@@ -138,6 +149,9 @@ struct simulation_truth {
   /// ratees x competencies, in levels, in the first period (later periods
   /// add growth_per_period per period).
   Eigen::MatrixXd proficiency;
+  /// Per ratee, the share of the way to the next career level at which they
+  /// stand (0 without career_progress or a next level).
+  std::vector<double> progress;
   /// managers x periods: levels added to each manager's ratings.
   Eigen::MatrixXd manager_bias;
   /// Per ratee, the outcome in the outcome period (none without a next level).
@@ -161,8 +175,8 @@ simulated_ratings simulate_ratings(const calibra::framework& fw, const simulatio
 
 /// The configuration of the bundled example (data/examples/ratings.csv)
 /// for the built-in framework: 40 PMs (6 APM, 12 PM, 12 senior PM,
-/// 5 principal PM, 5 group PM), 6 managers, 2026Q1..2026Q4, and the
-/// default planted effects.
+/// 5 principal PM, 5 group PM), 6 managers, 2026Q1..2026Q4, career
+/// progress on, and the default planted effects.
 simulation_config example_simulation_config();
 
 }  // namespace calibra::calibration
