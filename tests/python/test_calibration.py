@@ -178,8 +178,8 @@ def test_every_analysis_listed_as_run_is_reachable(report, example_frame):
     assert report.frame("promotion_separation")["auc"].tolist() == [separation["auc"]]
     # The outcome column of the CSV, counted by pandas: 14 ratees promoted, 16 not.
     outcomes = example_frame.dropna(subset=["outcome"]).groupby("ratee")["outcome"].first().value_counts()
-    assert report.promotion_separation["n_promoted"] == outcomes["promoted"] == 14
-    assert report.promotion_separation["n_not_promoted"] == outcomes["not-promoted"] == 16
+    assert report.promotion_separation["n_promoted"] == outcomes["promoted"] == 5
+    assert report.promotion_separation["n_not_promoted"] == outcomes["not-promoted"] == 25
 
 
 def test_a_nested_analysis_without_its_section_is_a_clear_key_error(report):
