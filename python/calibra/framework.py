@@ -332,7 +332,7 @@ def _expectations(expectations: Any, levels: list[Any]) -> dict[str, Any]:
     if not isinstance(expectations, Mapping):
         raise _problem("/expectations", "expected a mapping career level id -> {competency id: level} or a "
                        f"DataFrame (career levels x competencies), found {type(expectations).__name__}")
-    out = _plain(expectations, "/expectations")
+    out: dict[str, Any] = _plain(expectations, "/expectations")
     for row, cells in out.items():
         if not isinstance(cells, dict):
             continue  # the reader names it
