@@ -63,6 +63,8 @@ def test_fleiss_per_category_matches_statsmodels_on_the_diagnoses():
     carried = calibra.agree(ratings, "fleiss").per_category
     np.testing.assert_allclose([carried[c] for c in table["category"]], expected, rtol=0, atol=1e-12)
     assert table["se"].notna().all()
+    # And the per-category kappas Fleiss (1971) reports for these data.
+    np.testing.assert_allclose(table["value"].round(3), [0.245, 0.245, 0.520, 0.471, 0.566], atol=1e-12)
 
 
 @pytest.mark.parametrize("raters", [2, 5])
