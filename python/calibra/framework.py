@@ -212,8 +212,14 @@ def _plain(value: Any, pointer: str) -> Any:
 
 
 def _items(value: Any, field: str) -> list[Any]:
+    """A list of parts; a DataFrame gives one dict per row (its columns the
+    fields, an empty cell left out), so ``fw.scale`` or ``fw.career_levels``
+    of another framework can be passed as they are."""
+    if isinstance(value, pd.DataFrame):
+        return [{str(k): v for k, v in row.items() if not (isinstance(v, float) and math.isnan(v))}
+                for row in value.to_dict(orient="records")]
     if isinstance(value, (str, Mapping)) or not isinstance(value, (list, tuple)):
-        raise _problem(f"/{field}", f"expected a list, found {type(value).__name__}")
+        raise _problem(f"/{field}", f"expected a list or a DataFrame, found {type(value).__name__}")
     return list(value)
 
 
@@ -225,12 +231,12 @@ def _document(
     last_updated: str | datetime.date | None,
     owners: Sequence[str],
     description: str,
-    scale: Sequence[Mapping[str, Any]] | None,
-    competencies: Sequence[Mapping[str, Any]] | None,
-    career_levels: Sequence[Mapping[str, Any]] | None,
+    scale: Sequence[Mapping[str, Any]] | pd.DataFrame | None,
+    competencies: Sequence[Mapping[str, Any]] | pd.DataFrame | None,
+    career_levels: Sequence[Mapping[str, Any]] | pd.DataFrame | None,
     expectations: Mapping[str, Mapping[str, int | str]] | pd.DataFrame | None,
-    steps: Sequence[Any],
-    areas: Sequence[Mapping[str, Any]],
+    steps: Sequence[Any] | pd.DataFrame,
+    areas: Sequence[Mapping[str, Any]] | pd.DataFrame,
     quadrants: Mapping[str, Sequence[str]] | None,
     archetypes: Sequence[Mapping[str, Any]],
     trait_words: Sequence[str],
@@ -278,13 +284,13 @@ def _document(
         _apply_quadrants(comps, quadrants)
 
     document: dict[str, Any] = {"format": "calibra-framework/1", "metadata": metadata, "scale": levels}
-    if areas:
+    if len(areas) > 0:
         document["areas"] = [_plain(a, f"/areas/{i}") for i, a in enumerate(_items(areas, "areas"))]
     document["competencies"] = comps
     document["career_levels"] = [
         _plain(level, f"/career_levels/{i}") for i, level in enumerate(_items(career_levels, "career_levels"))
     ]
-    if steps:
+    if len(steps) > 0:
         document["steps"] = [_step(step, i) for i, step in enumerate(_items(steps, "steps"))]
     document["expectations"] = _expectations(expectations, levels)
     if archetypes:
@@ -394,12 +400,12 @@ class Framework:
         last_updated: str | datetime.date | None = None,
         owners: Sequence[str] = (),
         description: str = "",
-        scale: Sequence[Mapping[str, Any]] | None = None,
-        competencies: Sequence[Mapping[str, Any]] | None = None,
-        career_levels: Sequence[Mapping[str, Any]] | None = None,
+        scale: Sequence[Mapping[str, Any]] | pd.DataFrame | None = None,
+        competencies: Sequence[Mapping[str, Any]] | pd.DataFrame | None = None,
+        career_levels: Sequence[Mapping[str, Any]] | pd.DataFrame | None = None,
         expectations: Mapping[str, Mapping[str, int | str]] | pd.DataFrame | None = None,
-        steps: Sequence[tuple[str, str] | Sequence[str] | Mapping[str, str]] = (),
-        areas: Sequence[Mapping[str, Any]] = (),
+        steps: Sequence[tuple[str, str] | Sequence[str] | Mapping[str, str]] | pd.DataFrame = (),
+        areas: Sequence[Mapping[str, Any]] | pd.DataFrame = (),
         quadrants: Mapping[str, Sequence[str]] | None = None,
         archetypes: Sequence[Mapping[str, Any]] = (),
         trait_words: Sequence[str] = (),

@@ -526,3 +526,18 @@ def test_missing_parts_are_named():
         calibra.Framework(id="x", name="y")
     with pytest.raises(TypeError, match="takes the parts of a framework as keywords"):
         calibra.Framework("not a framework")  # type: ignore[arg-type]
+
+
+def test_tables_of_one_framework_build_another():
+    fw = calibra.builtin_framework()
+    document = json.loads(fw.to_json())
+    rebuilt = calibra.Framework(
+        id=fw.id, name=fw.name, version=fw.version, last_updated=fw.metadata["last_updated"],
+        owners=fw.metadata["owners"], description=fw.metadata["description"],
+        scale=fw.scale, areas=fw.areas, competencies=document["competencies"], career_levels=fw.career_levels,
+        steps=fw.steps, expectations=fw.expectations, archetypes=document.get("archetypes", ()),
+        trait_words=fw.trait_words,
+    )
+    assert rebuilt == fw
+    with pytest.raises(calibra.ValidationError, match=r"Framework\(\): /scale: expected a list or a DataFrame"):
+        calibra.Framework(**tiny_parts(scale="basic, independent, leading"))
