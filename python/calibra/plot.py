@@ -404,13 +404,15 @@ def agreement_by_competency(
     From a DataFrame: columns competency and ``value`` (default "value", else
     "alpha"), with ci_low/ci_high or <value>_ci_low/<value>_ci_high when
     present; with a ``needs_rewrite`` column the rewrite colouring and its
-    numbers as above (``max_divergent_share=`` and ``min_within_one=`` give
-    the thresholds for the legend)."""
+    numbers as above (the adjusted shares when the table has them;
+    ``max_divergent_share=`` and ``min_within_one=`` give the thresholds for
+    the legend)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     table = _table(source, "competencies")
-    adjusted = False
+    # A table of a report with severity-adjusted shares: the rule read those.
+    adjusted = "adjusted_pair_divergent_share" in table.columns
     if not isinstance(source, pd.DataFrame):
         info = source.info("competencies")
         adjusted = bool(info.get("severity_adjusted", False))
@@ -446,7 +448,7 @@ def agreement_by_competency(
     handles: list[Artist] = []
     rule = None
     if rewrite is not None:
-        prefix = "adjusted_" if adjusted or "pair_divergent_share" not in table.columns else ""
+        prefix = "adjusted_" if adjusted else ""
         share_column = next((c for c in (f"{prefix}pair_divergent_share", "pair_divergent_share")
                              if c in table.columns), None)
         within_column = next((c for c in (f"{prefix}within_one", "within_one") if c in table.columns), None)
@@ -456,7 +458,8 @@ def agreement_by_competency(
             for row in range(len(table)):
                 share = table[share_column].iloc[row] if share_column else np.nan
                 within = table[within_column].iloc[row] if within_column else np.nan
-                ax.annotate(f"{_percent(share)} | {_percent(within)}", xy=(1.02, row), xycoords=("axes fraction", "data"),
+                ax.annotate(f"{_percent(share)} | {_percent(within)}", xy=(1.02, row),
+                            xycoords=("axes fraction", "data"),
                             va="center", fontsize=8, color=REWRITE_COLOUR if rewrite[row] else "#333333")
         if max_divergent_share is not None and min_within_one is not None:
             rule = (f"rewrite when over {max_divergent_share:.0%} of rater pairs are more than one level apart "

@@ -367,3 +367,15 @@ def test_plot_renders_to_a_png_with_a_legend_and_a_sentence_case_title(name, fw,
             t.get_text() for t in ax.get_legend().get_texts())
     names = {fw.name, "Cohen's", "Krippendorff's"}
     assert sentence_case(ax.get_title(), names), ax.get_title()
+
+
+def test_anchor_chart_of_a_table_shows_its_shares_and_the_given_rule():
+    table = pd.DataFrame({"competency": ["x", "y"], "value": [0.7, 0.2], "needs_rewrite": [False, True],
+                          "pair_divergent_share": [0.05, 0.25], "within_one": [0.95, 0.7]})
+    ax = plot.agreement_by_competency(table, max_divergent_share=0.2, min_within_one=0.8)
+    texts = [t.get_text() for t in ax.texts]
+    assert "5% | 95%" in texts and "25% | 70%" in texts and "0.70" in texts and "0.20" in texts
+    assert ax.get_legend().get_title().get_text() == (
+        "rewrite when over 20% of rater pairs are more than one level apart or under 80% within one level")
+    plain = plot.agreement_by_competency(table[["competency", "value"]])
+    assert [t.get_text() for t in plain.get_legend().get_texts()] == ["value"]
