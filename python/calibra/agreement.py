@@ -58,6 +58,7 @@ __all__ = [
     "FRAME_OPTIONS",
     "OPTIONS",
     "OPTION_STATISTICS",
+    "PER_CATEGORY_STATISTICS",
     "AgreementResult",
     "AgreementSummary",
     "PairwiseResult",
@@ -73,6 +74,7 @@ __all__ = [
     "krippendorff_alpha",
     "light_kappa",
     "pairwise",
+    "per_category",
     "percent_agreement",
     "read_wide_csv",
     "scott_pi",
@@ -1177,6 +1179,83 @@ def confusion(
     return pd.DataFrame(
         counts, index=labels.rename(str(rater_a)), columns=labels.rename(str(rater_b)).copy()
     )
+
+
+#: The statistics with a per-category (one category against the rest) form,
+#: which ``per_category()`` computes.
+PER_CATEGORY_STATISTICS: tuple[str, ...] = ("cohen", "scott", "fleiss", "krippendorff")
+
+
+def per_category(
+    data: RatingsData,
+    stat: str = "cohen",
+    *,
+    categories: Sequence[float] | None = None,
+    unit: ColumnNames = None,
+    rater: ColumnNames = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Agreement on each category against the rest: for every category c,
+    the ratings are recoded to "c" or "not c" (missing stays missing) and
+    the statistic is computed on that two-category table, with its own
+    standard error and interval.
+
+    stat: cohen (the category-specific kappa of Fleiss, Levin & Paik's
+    *Statistical Methods for Rates and Proportions*, which is Cohen's kappa
+    of the collapsed 2 x 2 table), scott, fleiss (Fleiss 1971's kappa of a
+    category; ``AgreementResult.per_category`` holds the same values without
+    intervals) or krippendorff (nominal alpha of the recoded values).
+    Weights and measurement levels do not apply to two categories.
+
+    The categories are ``categories=`` (a declared category nobody used
+    gets a row whose reason says why there is no value) or those in the
+    data, ascending.  Columns and options as for agree().  Returns one row
+    per category: the column ``category`` (the category set against the
+    rest), then the columns of ``AgreementResult.to_frame()``.
+    """
+    if stat not in PER_CATEGORY_STATISTICS:
+        raise invalid_argument(
+            "python",
+            f"per_category: {stat!r} has no per-category form here; choose one of "
+            f"{', '.join(PER_CATEGORY_STATISTICS)}",
+        )
+    for name in ("weights", "level", "category", "custom_weights"):
+        if options.get(name) is not None:
+            raise invalid_argument(
+                "python", f"per_category: {name}= does not apply to a category against the rest (two categories)"
+            )
+    matrix = _labelled_matrix(data, unit_column, framework, labels=False, unit=unit, rater=rater, rating=rating,
+                              role=role, drop_empty=True)[0]
+    rated = ~np.isnan(matrix)
+    if categories is None:
+        codes = np.unique(matrix[rated])
+    else:
+        codes = np.asarray(categories, dtype=np.float64)
+        if codes.ndim != 1 or len(np.unique(codes)) != len(codes):
+            raise invalid_argument("python", f"categories must be a list of distinct codes; got {categories!r}")
+        outside = rated & ~np.isin(matrix, codes)
+        if outside.any():
+            raise invalid_argument(
+                "python", f"level {matrix[outside][0]:g} is not among categories {codes.tolist()}"
+            )
+    given = dict(options, categories=[0.0, 1.0])
+    if stat == "krippendorff":
+        given["level"] = "nominal"
+    rows: list[pd.DataFrame] = []
+    for code in codes.tolist():
+        binary = np.asfortranarray(np.where(rated, (matrix == code).astype(np.float64), np.nan))
+        row = AgreementResult._from_core(_core.agree(binary, stat, **given)).to_frame()
+        row["category"] = [code]
+        row["categories"] = [tuple(codes.tolist())]
+        rows.append(row)
+    if not rows:
+        raise invalid_argument("python", "per_category: the data hold no ratings")
+    table = pd.concat(rows, ignore_index=True)
+    return table[["category"] + [c for c in table.columns if c != "category"]]
 
 
 class AgreementSummary:

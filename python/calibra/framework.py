@@ -8,8 +8,11 @@ become ``Framework`` attributes, ``fw.check()``, ``fw.gaps()`` and
 
 from __future__ import annotations
 
+import datetime
+import json
+import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from calibra import _core, _html
+from calibra.errors import ValidationError
 
 __all__ = [
     "ExpectationMatrix",
@@ -165,23 +169,267 @@ class ExpectationMatrix:
         return "".join(parts)
 
 
+# ---- building a framework in Python --------------------------------------------
+#
+# The parts given to Framework(...) become a document of the framework file
+# format, which the C++ reader checks (types, unknown fields, ids, references,
+# the expectation matrix, the calendar date) and builds the framework from.
+# This layer only converts the Python conveniences; it judges nothing the
+# reader judges.
+
+#: The source name problems of a framework built in Python carry.
+_SOURCE = "Framework()"
+
+
+def _problem(pointer: str, message: str) -> ValidationError:
+    error_id = "validation_error.framework"
+    error = ValidationError(f"[calibra.{error_id}] {_SOURCE}: {pointer}: {message}")
+    error.id = error_id
+    return error
+
+
+def _plain(value: Any, pointer: str) -> Any:
+    """A JSON-ready copy of a value: mappings, sequences, text, numbers,
+    booleans and None, with numpy scalars as Python ones."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _problem(pointer, f"expected a finite number, found {value}")
+        return value
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _problem(pointer, f"keys must be text; found the key {key!r}")
+            out[key] = _plain(item, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, f"{pointer}/{i}") for i, item in enumerate(value)]
+    raise _problem(pointer, f"expected text, a number, a list or a mapping; found {type(value).__name__}")
+
+
+def _items(value: Any, field: str) -> list[Any]:
+    """A list of parts; a DataFrame gives one dict per row (its columns the
+    fields, an empty cell left out), so ``fw.scale`` or ``fw.career_levels``
+    of another framework can be passed as they are."""
+    if isinstance(value, pd.DataFrame):
+        return [{str(k): v for k, v in row.items() if not (isinstance(v, float) and math.isnan(v))}
+                for row in value.to_dict(orient="records")]
+    if isinstance(value, (str, Mapping)) or not isinstance(value, (list, tuple)):
+        raise _problem(f"/{field}", f"expected a list or a DataFrame, found {type(value).__name__}")
+    return list(value)
+
+
+def _document(
+    *,
+    id: str | None,
+    name: str | None,
+    version: str,
+    last_updated: str | datetime.date | None,
+    owners: Sequence[str],
+    description: str,
+    scale: Sequence[Mapping[str, Any]] | pd.DataFrame | None,
+    competencies: Sequence[Mapping[str, Any]] | pd.DataFrame | None,
+    career_levels: Sequence[Mapping[str, Any]] | pd.DataFrame | None,
+    expectations: Mapping[str, Mapping[str, int | str]] | pd.DataFrame | None,
+    steps: Sequence[Any] | pd.DataFrame,
+    areas: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    quadrants: Mapping[str, Sequence[str]] | None,
+    archetypes: Sequence[Mapping[str, Any]],
+    trait_words: Sequence[str],
+    pending: list[ValidationError],
+) -> dict[str, Any]:
+    """The framework file document of the parts; `pending` receives the
+    problems to report when the reader finds none of its own."""
+    required = {"id": id, "name": name, "scale": scale, "competencies": competencies,
+                "career_levels": career_levels, "expectations": expectations}
+    missing = [key for key, value in required.items() if value is None]
+    if missing:
+        raise TypeError(
+            "Framework() needs " + ", ".join(f"{key}=" for key in missing)
+            + " (and takes version=, last_updated=, owners=, description=, steps=, areas=, quadrants=, "
+            "archetypes=, trait_words=); see help(calibra.Framework)"
+        )
+    if last_updated is None:
+        last_updated = datetime.date.today()
+    metadata: dict[str, Any] = {
+        "id": id,
+        "name": name,
+        "version": version,
+        "last_updated": last_updated.isoformat() if isinstance(last_updated, datetime.date) else last_updated,
+    }
+    if owners:
+        metadata["owners"] = [owners] if isinstance(owners, str) else list(owners)
+    if description:
+        metadata["description"] = description
+
+    levels = [_plain(level, f"/scale/{i}") for i, level in enumerate(_items(scale, "scale"))]
+    level_ids = [level.get("id") if isinstance(level, dict) else None for level in levels]
+
+    comps = [_plain(c, f"/competencies/{i}") for i, c in enumerate(_items(competencies, "competencies"))]
+    for i, comp in enumerate(comps):
+        anchors = comp.get("anchors") if isinstance(comp, dict) else None
+        if isinstance(anchors, list):
+            # A list in scale order; an empty string is a missing anchor.
+            if len(anchors) != len(levels):
+                # Reported only if the reader finds nothing else: with a
+                # broken scale this would be a consequence, not the cause.
+                pending.append(_problem(f"/competencies/{i}/anchors",
+                                        f"expected one anchor per scale level ({len(levels)}), got {len(anchors)}"))
+            comp["anchors"] = {str(level_id): text for level_id, text in zip(level_ids, anchors) if text != ""}
+    if quadrants is not None:
+        _apply_quadrants(comps, quadrants)
+
+    document: dict[str, Any] = {"format": "calibra-framework/1", "metadata": metadata, "scale": levels}
+    if len(areas) > 0:
+        document["areas"] = [_plain(a, f"/areas/{i}") for i, a in enumerate(_items(areas, "areas"))]
+    document["competencies"] = comps
+    document["career_levels"] = [
+        _plain(level, f"/career_levels/{i}") for i, level in enumerate(_items(career_levels, "career_levels"))
+    ]
+    if len(steps) > 0:
+        document["steps"] = [_step(step, i) for i, step in enumerate(_items(steps, "steps"))]
+    document["expectations"] = _expectations(expectations, levels)
+    if archetypes:
+        document["archetypes"] = [_plain(a, f"/archetypes/{i}") for i, a in enumerate(_items(archetypes, "archetypes"))]
+    if trait_words:
+        words = [trait_words] if isinstance(trait_words, str) else list(trait_words)
+        document["checks"] = {"trait_words": _plain(words, "/checks/trait_words")}
+    return document
+
+
+def _apply_quadrants(comps: list[Any], quadrants: Mapping[str, Sequence[str]]) -> None:
+    """Sets each listed competency's quadrant; a competency that names its
+    own quadrant must name the same one."""
+    position = {c.get("id"): i for i, c in enumerate(comps) if isinstance(c, dict)}
+    for quadrant, members in quadrants.items():
+        if quadrant not in _QUADRANTS:
+            raise _problem("quadrants", f"unknown quadrant {quadrant!r}; expected one of {', '.join(_QUADRANTS)}")
+        for member in [members] if isinstance(members, str) else members:
+            if member not in position:
+                raise _problem("quadrants", f"{quadrant} lists {member!r}, which is not a competency id")
+            comp = comps[position[member]]
+            own = comp.get("quadrant")
+            if own is not None and own != quadrant:
+                raise _problem(f"/competencies/{position[member]}/quadrant",
+                               f"the competency says {own!r} but quadrants= puts it in {quadrant!r}")
+            comp["quadrant"] = quadrant
+
+
+def _step(step: Any, i: int) -> Any:
+    if isinstance(step, Mapping):
+        return _plain(step, f"/steps/{i}")
+    if isinstance(step, (list, tuple)) and len(step) == 2:
+        return {"from": _plain(step[0], f"/steps/{i}/from"), "to": _plain(step[1], f"/steps/{i}/to")}
+    raise _problem(f"/steps/{i}", f"expected a (from, to) pair of career level ids, found {step!r}")
+
+
+def _expectations(expectations: Any, levels: list[Any]) -> dict[str, Any]:
+    """Career level id -> competency id -> level id; ordinals (1 = lowest)
+    and level labels become level ids."""
+    ids = [level.get("id") if isinstance(level, dict) else None for level in levels]
+    by_label = {level.get("label"): level.get("id") for level in levels if isinstance(level, dict)}
+    if isinstance(expectations, pd.DataFrame):
+        expectations = {str(row): {str(c): v for c, v in cells.items()}
+                        for row, cells in expectations.to_dict(orient="index").items()}
+    if not isinstance(expectations, Mapping):
+        raise _problem("/expectations", "expected a mapping career level id -> {competency id: level} or a "
+                       f"DataFrame (career levels x competencies), found {type(expectations).__name__}")
+    out: dict[str, Any] = _plain(expectations, "/expectations")
+    for row, cells in out.items():
+        if not isinstance(cells, dict):
+            continue  # the reader names it
+        for column, value in cells.items():
+            where = f"/expectations/{row}/{column}"
+            if isinstance(value, bool):
+                raise _problem(where, f"expected a level (ordinal, id or label), found {value}")
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, int):
+                if not 1 <= value <= len(ids):
+                    raise _problem(where, f"level ordinal {value} is outside the scale 1..{len(ids)}")
+                cells[column] = ids[value - 1]
+            elif isinstance(value, str) and value not in ids and value in by_label:
+                cells[column] = by_label[value]
+    return out
+
+
 class Framework:
     """A validated competency framework.
 
     Obtain one with :func:`builtin_framework`, :func:`load_framework` or
-    :func:`parse_framework`; it cannot be modified, so every table it returns
-    is a fresh copy.
+    :func:`parse_framework`, or build one from its parts::
+
+        fw = calibra.Framework(
+            id="tiny", name="Tiny ladder", version="0.1.0", last_updated="2026-11-22",
+            scale=[{"id": "basic", "label": "Basic", "scope": "task", "autonomy": "guided"}, ...],
+            competencies=[{"id": "delivery", "name": "Delivery", "definition": "...",
+                           "quadrant": "tactical-internal", "anchors": ["...", "...", "..."]}, ...],
+            career_levels=[{"id": "pm", "name": "Product Manager", "track": "ic", "rank": 1}, ...],
+            steps=[("pm", "senior-pm")],
+            expectations={"pm": {"delivery": 2, ...}, ...},
+        )
+
+    The parts have the fields of the framework file format
+    (docs/framework-format.md), with a few Python conveniences: a
+    competency's ``anchors`` may be a list in scale order, ``quadrants=``
+    may give the quadrant of each competency instead of its own
+    ``quadrant`` field, ``steps`` may be pairs, and ``expectations`` may be a
+    DataFrame (career levels x competencies, as ``fw.expectations`` returns)
+    holding level ordinals (1 = lowest), level ids or labels.  The C++
+    reader of framework files checks the result with the same rules, so a
+    bad part raises ValidationError naming its field by the JSON pointer
+    of the file format (``/competencies/1/quadrant: expected one of ...``);
+    every problem found is listed.  A framework cannot be modified, so
+    every table it returns is a fresh copy.
     """
 
     __slots__ = ("_core",)
 
-    def __init__(self, core: _core.Framework) -> None:
-        if not isinstance(core, _core.Framework):
-            raise TypeError(
-                "Framework() wraps a loaded framework; use calibra.builtin_framework(), "
-                "calibra.load_framework(path) or calibra.parse_framework(text)"
-            )
-        self._core = core
+    def __init__(
+        self,
+        core: _core.Framework | None = None,
+        /,
+        *,
+        id: str | None = None,
+        name: str | None = None,
+        version: str = "1.0.0",
+        last_updated: str | datetime.date | None = None,
+        owners: Sequence[str] = (),
+        description: str = "",
+        scale: Sequence[Mapping[str, Any]] | pd.DataFrame | None = None,
+        competencies: Sequence[Mapping[str, Any]] | pd.DataFrame | None = None,
+        career_levels: Sequence[Mapping[str, Any]] | pd.DataFrame | None = None,
+        expectations: Mapping[str, Mapping[str, int | str]] | pd.DataFrame | None = None,
+        steps: Sequence[tuple[str, str] | Sequence[str] | Mapping[str, str]] | pd.DataFrame = (),
+        areas: Sequence[Mapping[str, Any]] | pd.DataFrame = (),
+        quadrants: Mapping[str, Sequence[str]] | None = None,
+        archetypes: Sequence[Mapping[str, Any]] = (),
+        trait_words: Sequence[str] = (),
+    ) -> None:
+        if core is not None:
+            if not isinstance(core, _core.Framework):
+                raise TypeError(
+                    "Framework() takes the parts of a framework as keywords (scale=, competencies=, "
+                    "career_levels=, expectations=, ...); to get one use calibra.builtin_framework(), "
+                    "calibra.load_framework(path) "
+                    "or calibra.parse_framework(text)"
+                )
+            self._core = core
+            return
+        pending: list[ValidationError] = []
+        document = _document(
+            id=id, name=name, version=version, last_updated=last_updated, owners=owners,
+            description=description, scale=scale, competencies=competencies, career_levels=career_levels,
+            expectations=expectations, steps=steps, areas=areas, quadrants=quadrants, archetypes=archetypes,
+            trait_words=trait_words, pending=pending,
+        )
+        self._core = _core.parse_framework(json.dumps(document, ensure_ascii=False), _SOURCE)
+        if pending:
+            raise pending[0]
 
     @classmethod
     def from_json(cls, text: str, source_name: str = "<memory>") -> Framework:
@@ -421,6 +669,15 @@ class Framework:
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return (parse_framework, (self.to_json(),))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the canonical JSON is: the same framework, however it was made."""
+        if not isinstance(other, Framework):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    def __hash__(self) -> int:
+        return hash(self.to_json())
 
     def __repr__(self) -> str:
         return (

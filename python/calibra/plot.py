@@ -14,12 +14,17 @@ Calibration (from ``calibra.calibrate``):
     drift                 severity of each rater period by period
     agreement_by_competency   agreement per competency with intervals
     self_vs_manager       self ratings against manager ratings
+Agreement (from ratings or ``calibra.pairwise``):
+    rater_heatmap         agreement of every pair of raters, rater x rater
+
+Each plot writes the numbers its colours stand for, has a legend or a
+colour bar, and a sentence-case title.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 import pandas as pd
@@ -28,8 +33,10 @@ from calibra import _html
 from calibra.errors import invalid_argument
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
 
+    from calibra.agreement import PairwiseResult, RatingsData
     from calibra.calibration import CalibrationResult
     from calibra.framework import Framework
 
@@ -39,6 +46,7 @@ __all__ = [
     "expectation_heatmap",
     "quadrant_profile",
     "ratee_profile",
+    "rater_heatmap",
     "rater_severity",
     "self_vs_manager",
 ]
@@ -53,6 +61,18 @@ QUADRANT_COLOURS = {
 
 #: Colours of rater flags in the severity plot.
 SEVERITY_COLOURS = {"harsh": "#c0392b", "lenient": "#2874a6", "": "#444444"}
+
+#: Colours of a score below its expectation, and at or above it (ratee profile).
+BELOW_COLOUR = "#c0392b"
+AT_OR_ABOVE_COLOUR = "#2e7d32"
+
+#: Colours of self ratings above the manager's, and the rest.
+SELF_HIGHER_COLOUR = "#c0392b"
+SELF_NOT_HIGHER_COLOUR = "#2874a6"
+
+#: Colours of the agreement bars: anchors to rewrite, anchors kept.
+REWRITE_COLOUR = "#e6550d"
+KEPT_COLOUR = "#6baed6"
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -172,34 +192,51 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 def rater_severity(source: Table, ax: Axes | None = None, *, sort: bool = True) -> Axes:
     """Forest plot of rater severities (levels; > 0 harsh, < 0 lenient) with
-    their confidence intervals, from the ``raters`` section.  Raters flagged
-    harsh or lenient are coloured; raters in different network components are
-    not on one scale, which the labels say."""
+    their confidence intervals, from the ``raters`` section, each severity
+    written beside its interval.  Raters flagged harsh or lenient are
+    coloured, as the legend says; raters in different network components
+    are not on one scale, which the labels say, numbering the components
+    as the table's ``component`` column does (0 is the largest)."""
+    from matplotlib.lines import Line2D
+
     raters = _table(source, "raters")
     _require(raters, ["rater", "severity", "ci_low", "ci_high"], "rater_severity")
     raters = raters.dropna(subset=["severity"])
     if sort:
         raters = raters.sort_values("severity", kind="stable")
     raters = raters.reset_index(drop=True)
-    ax = _axes(ax, (7, 0.35 * len(raters) + 1.5))
+    ax = _axes(ax, (7, 0.35 * len(raters) + 2))
     y = np.arange(len(raters))
     flags = raters["flags"] if "flags" in raters.columns else pd.Series([[]] * len(raters))
-    colours = []
+    kinds = []
     for f in flags:
         f = list(f) if isinstance(f, (list, tuple, np.ndarray)) else []
-        colours.append(SEVERITY_COLOURS["harsh"] if "harsh" in f else SEVERITY_COLOURS["lenient"] if "lenient" in f
-                       else SEVERITY_COLOURS[""])
+        kinds.append("harsh" if "harsh" in f else "lenient" if "lenient" in f else "")
+    colours = [SEVERITY_COLOURS[k] for k in kinds]
     severity = raters["severity"].to_numpy(dtype=float)
     low = raters["ci_low"].to_numpy(dtype=float)
     high = raters["ci_high"].to_numpy(dtype=float)
     ax.hlines(y, low, high, colors=colours, linewidth=2)
     ax.scatter(severity, y, c=colours, zorder=3, s=25)
+    for row in range(len(raters)):
+        right = high[row] if np.isfinite(high[row]) else severity[row]
+        ax.annotate(f"{severity[row]:+.2f}", xy=(right, row), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=8, color=colours[row])
     ax.axvline(0, color="#888888", linewidth=1, linestyle=":")
     labels = [str(r) for r in raters["rater"]]
     if "component" in raters.columns and raters["component"].nunique() > 1:
-        labels = [f"{r} (component {int(c) + 1})" for r, c in zip(labels, raters["component"])]
+        labels = [f"{r} (component {int(c)})" for r, c in zip(labels, raters["component"])]
     ax.set_yticks(y, labels=labels)
+    ax.margins(x=0.15)
     ax.set_xlabel("severity (levels): lenient < 0 < harsh")
+    names = {"harsh": "flagged harsh", "lenient": "flagged lenient", "": "not flagged"}
+    counts = {k: kinds.count(k) for k in ("harsh", "lenient", "")}
+    ax.legend(
+        handles=[Line2D([], [], color=SEVERITY_COLOURS[k], marker="o", linewidth=2, label=f"{names[k]} ({n})")
+                 for k, n in counts.items() if n],
+        loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / max(len(raters), 1)), ncol=3, fontsize=8,
+        frameon=False,
+    )
     ax.set_title("Rater severity with confidence intervals")
     return ax
 
@@ -267,25 +304,48 @@ def ratee_profile(
     expected = framework.expectations.loc[target, ids].to_numpy(dtype=float)
     by_id = scores.set_index("competency")
     score = np.array([float(by_id["score"].get(c, np.nan)) for c in ids])
-    ax = _axes(ax, (8, 0.4 * len(ids) + 1.5))
+    ax = _axes(ax, (8, 0.4 * len(ids) + 2))
     y = np.arange(len(ids))
     quadrants = [competencies["quadrant"][i] for i in order]
-    ax.barh(y, expected, color=[QUADRANT_COLOURS.get(q, "#999") for q in quadrants], alpha=0.3,
-            label=f"expected at {target}")
+    ax.barh(y, expected, color=[QUADRANT_COLOURS.get(q, "#999") for q in quadrants], alpha=0.3)
+    for row, value in enumerate(expected):
+        ax.text(0.6, row, f"{value:g}", va="center", fontsize=8, color="#333333")
     if {"ci_low", "ci_high"} <= set(by_id.columns):
         low = np.array([float(by_id["ci_low"].get(c, np.nan)) for c in ids])
         high = np.array([float(by_id["ci_high"].get(c, np.nan)) for c in ids])
         ax.hlines(y, low, high, color="#333333", linewidth=1.5)
     below = score < expected
-    ax.scatter(score, y, c=np.where(below, "#c0392b", "#2e7d32"), zorder=3, label="score")
+    colours = np.where(below, BELOW_COLOUR, AT_OR_ABOVE_COLOUR)
+    ax.scatter(score, y, c=colours, zorder=3)
+    for row in range(len(ids)):
+        if np.isfinite(score[row]):
+            ax.annotate(f"{score[row]:.2f}", xy=(score[row], row), xytext=(0, 6), textcoords="offset points",
+                        ha="center", fontsize=8, color=colours[row])
     ax.set_yticks(y, labels=[competencies["name"][i] for i in order])
     ax.invert_yaxis()
     levels = framework.level_labels
     ax.set_xticks(range(1, len(levels) + 1), labels=[f"{i + 1}\n{label}" for i, label in enumerate(levels)])
     ax.set_xlim(0.5, len(levels) + 0.5)
-    ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(f"{ratee + ': ' if ratee else ''}scores against the expectations of {title_level}")
+    _profile_legend(ax, quadrants, target, int(below.sum()), int((score >= expected).sum()))
+    ax.set_title(f"Scores of {ratee} against the expectations of {title_level}" if ratee
+                 else f"Scores against the expectations of {title_level}")
     return ax
+
+
+def _profile_legend(ax: Axes, quadrants: list[str], target: str, below: int, meeting: int) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Artist] = [
+        Patch(facecolor=QUADRANT_COLOURS.get(q, "#999"), alpha=0.3, label=f"expected at {target}: {q}")
+        for q in dict.fromkeys(quadrants)
+    ]
+    handles += [
+        Line2D([], [], color=BELOW_COLOUR, marker="o", linestyle="", label=f"score below expectation ({below})"),
+        Line2D([], [], color=AT_OR_ABOVE_COLOUR, marker="o", linestyle="",
+               label=f"score at or above expectation ({meeting})"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8, frameon=False)
 
 
 def drift(source: Table, ax: Axes | None = None, *, x: str = "period", y: str = "severity",
@@ -293,60 +353,139 @@ def drift(source: Table, ax: Axes | None = None, *, x: str = "period", y: str = 
     """One line per rater over the periods: how each rater's severity moves
     (the ``drift`` section's ``severities``, or any table with the columns
     period, severity and rater; ``x=``, ``y=``, ``group=`` rename them).
-    Raters the drift analysis flagged are drawn thicker."""
+    From a report, each rater's legend entry gives the change the drift
+    analysis measured between the first and last period, and the raters it
+    flagged are drawn thicker and marked "drifts"."""
     table = _table(source, "drift")
+    change: dict[str, float] = {}
     flagged: set[str] = set()
     if not isinstance(source, pd.DataFrame):
         raters = source.frame("drift", "raters")
         if "flagged" in raters.columns:
             flagged = set(raters.loc[raters["flagged"].fillna(False).astype(bool), "rater"])
+        if "change" in raters.columns:
+            change = {str(r): float(c) for r, c in zip(raters["rater"], raters["change"]) if pd.notna(c)}
     _require(table, [x, y, group], "drift")
     periods = list(dict.fromkeys(table[x]))
     ax = _axes(ax, (7, 4))
     for name, rows in table.groupby(group, sort=False):
         positions = [periods.index(p) for p in rows[x]]
-        ax.plot(positions, rows[y].to_numpy(dtype=float), marker="o",
-                label=f"{name} (drifts)" if name in flagged else str(name), linewidth=3 if name in flagged else 1.2)
+        notes = (["drifts"] if name in flagged else []) + (
+            [f"change {change[str(name)]:+.2f}"] if str(name) in change else [])
+        label = f"{name} ({', '.join(notes)})" if notes else str(name)
+        ax.plot(positions, rows[y].to_numpy(dtype=float), marker="o", label=label,
+                linewidth=3 if name in flagged else 1.2)
     ax.axhline(0, color="#888888", linewidth=1, linestyle=":")
     ax.set_xticks(range(len(periods)), labels=[str(p) for p in periods])
     ax.set_ylabel(y)
     ax.legend(title=group, fontsize=8, ncol=2)
-    ax.set_title(f"{y} of each {group} by {x}")
+    ax.set_title(_sentence(f"{y} of each {group} by {x}"))
     return ax
 
 
-def agreement_by_competency(source: Table, ax: Axes | None = None, *, value: str | None = None) -> Axes:
-    """Agreement per competency (bars) with its interval.  From a report:
-    the ``competencies`` section, Krippendorff's ordinal alpha, with the
-    competencies whose anchors need rewriting in red.  From a DataFrame:
-    columns competency and ``value`` (default "value", else "alpha"), with
-    ci_low/ci_high or <value>_ci_low/<value>_ci_high when present."""
+def agreement_by_competency(
+    source: Table,
+    ax: Axes | None = None,
+    *,
+    value: str | None = None,
+    max_divergent_share: float | None = None,
+    min_within_one: float | None = None,
+) -> Axes:
+    """Agreement per competency (bars, the value written at the end of each)
+    with its interval.
+
+    From a report: the ``competencies`` section, Krippendorff's ordinal
+    alpha.  The competencies whose anchors need rewriting are orange; that
+    rule reads two other numbers, which the chart writes at the right of
+    each bar: the share of rater pairs more than one level apart and the
+    share within one level (after removing rater severity when the report
+    did), and the legend states the rule with the report's thresholds.
+
+    From a DataFrame: columns competency and ``value`` (default "value", else
+    "alpha"), with ci_low/ci_high or <value>_ci_low/<value>_ci_high when
+    present; with a ``needs_rewrite`` column the rewrite colouring and its
+    numbers as above (the adjusted shares when the table has them;
+    ``max_divergent_share=`` and ``min_within_one=`` give the thresholds for
+    the legend)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     table = _table(source, "competencies")
+    # A table of a report with severity-adjusted shares: the rule read those.
+    adjusted = "adjusted_pair_divergent_share" in table.columns
+    if not isinstance(source, pd.DataFrame):
+        info = source.info("competencies")
+        adjusted = bool(info.get("severity_adjusted", False))
+        max_divergent_share = info.get("max_divergent_share", max_divergent_share)
+        min_within_one = info.get("min_within_one", min_within_one)
     if value is None:
         value = "value" if "value" in table.columns else "alpha"
     _require(table, ["competency", value], "agreement_by_competency")
     table = table.dropna(subset=[value]).reset_index(drop=True)
-    ax = _axes(ax, (7, 0.4 * len(table) + 1.5))
+    ax = _axes(ax, (9, 0.4 * len(table) + 2))
     y = np.arange(len(table))
     values = table[value].to_numpy(dtype=float)
     rewrite = table["needs_rewrite"].fillna(False).to_numpy(dtype=bool) if "needs_rewrite" in table else None
-    colours = np.where(rewrite, "#e6550d", "#6baed6") if rewrite is not None else "#6baed6"
+    colours = np.where(rewrite, REWRITE_COLOUR, KEPT_COLOUR) if rewrite is not None else KEPT_COLOUR
     ax.barh(y, values, color=colours)
+    interval = None
     for low_name, high_name in [(f"{value}_ci_low", f"{value}_ci_high"), ("ci_low", "ci_high")]:
         if {low_name, high_name} <= set(table.columns):
             low = table[low_name].to_numpy(dtype=float)
             high = table[high_name].to_numpy(dtype=float)
             ax.errorbar(values, y, xerr=np.vstack([values - low, high - values]), fmt="none", ecolor="#333333",
                         capsize=3)
+            interval = high
             break
+    for row, v in enumerate(values):
+        end = max(v, interval[row]) if interval is not None and np.isfinite(interval[row]) else v
+        ax.annotate(f"{v:.2f}", xy=(end, row), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(y, labels=[str(c) for c in table["competency"]])
     ax.invert_yaxis()
-    ax.set_xlabel(value)
-    title = "Agreement per competency"
-    if rewrite is not None and rewrite.any():
-        title += " (orange: anchors to rewrite)"
-    ax.set_title(title)
+    ax.margins(x=0.12)
+    name = "Krippendorff's alpha (ordinal)" if value == "alpha" else value
+    ax.set_xlabel(name)
+    handles: list[Artist] = []
+    rule = None
+    if rewrite is not None:
+        prefix = "adjusted_" if adjusted else ""
+        share_column = next((c for c in (f"{prefix}pair_divergent_share", "pair_divergent_share")
+                             if c in table.columns), None)
+        within_column = next((c for c in (f"{prefix}within_one", "within_one") if c in table.columns), None)
+        if share_column is not None or within_column is not None:
+            ax.annotate("pairs > 1 level apart | within one level", xy=(1.02, 1.0), xycoords="axes fraction",
+                        fontsize=8, color="#333333", va="bottom")
+            for row in range(len(table)):
+                share = table[share_column].iloc[row] if share_column else np.nan
+                within = table[within_column].iloc[row] if within_column else np.nan
+                ax.annotate(f"{_percent(share)} | {_percent(within)}", xy=(1.02, row),
+                            xycoords=("axes fraction", "data"),
+                            va="center", fontsize=8, color=REWRITE_COLOUR if rewrite[row] else "#333333")
+        if max_divergent_share is not None and min_within_one is not None:
+            rule = (f"rewrite when over {max_divergent_share:.0%} of rater pairs are more than one level apart "
+                    f"or under {min_within_one:.0%} within one level" + (", after removing rater severity"
+                                                                          if adjusted else ""))
+        handles += [Patch(color=REWRITE_COLOUR, label=f"anchors to rewrite ({int(rewrite.sum())})"),
+                    Patch(color=KEPT_COLOUR, label=f"anchors kept ({int((~rewrite).sum())})")]
+    else:
+        handles.append(Patch(color=KEPT_COLOUR, label=name))
+    if interval is not None:
+        handles.append(Line2D([], [], color="#333333", marker="|", label="confidence interval"))
+    legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.5 / max(len(table), 1)),
+                       ncol=3, fontsize=8, frameon=False, title=rule, title_fontsize=8)
+    legend.set_in_layout(True)
+    ax.set_title("Agreement per competency")
     return ax
+
+
+def _percent(value: object) -> str:
+    number = float(value) if isinstance(value, (int, float, np.floating, np.integer)) else float("nan")
+    return "n/a" if not np.isfinite(number) else f"{number:.0%}"
+
+
+def _sentence(text: str) -> str:
+    """A title in sentence case: the first letter upper case, the rest as given."""
+    return text[:1].upper() + text[1:]
 
 
 def self_vs_manager(
@@ -354,15 +493,19 @@ def self_vs_manager(
 ) -> Axes:
     """Self ratings (y) against the manager's (x), one point per ratee and
     competency, jittered; on the diagonal they agree, above it the ratee
-    rates themself higher.  From a report: the ``self_vs_manager`` gaps."""
+    rates themself higher (red), which the legend counts.  From a report:
+    the ``self_vs_manager`` gaps."""
+    from matplotlib.lines import Line2D
+
     table = _table(source, "self_vs_manager")
     _require(table, [x, y], "self_vs_manager")
     table = table.dropna(subset=[x, y])
-    ax = _axes(ax, (5, 5))
+    ax = _axes(ax, (5.5, 6))
     xs = table[x].to_numpy(dtype=float)
     ys = table[y].to_numpy(dtype=float)
     jitter = np.random.default_rng(0).uniform(-0.12, 0.12, size=(2, len(xs)))
-    ax.scatter(xs + jitter[0], ys + jitter[1], alpha=0.4, s=16, c=np.where(ys > xs, "#c0392b", "#2874a6"))
+    ax.scatter(xs + jitter[0], ys + jitter[1], alpha=0.4, s=16,
+               c=np.where(ys > xs, SELF_HIGHER_COLOUR, SELF_NOT_HIGHER_COLOUR))
     both = np.concatenate([xs, ys])
     low = float(np.nanmin(both)) if len(both) else 1.0
     high = float(np.nanmax(both)) if len(both) else 5.0
@@ -371,5 +514,98 @@ def self_vs_manager(
     ax.set_ylabel("self level" if y == "self_level" else y)
     ax.set_aspect("equal")
     above = int((ys > xs).sum())
+    mean_gap = float(np.mean(ys - xs)) if len(xs) else float("nan")
+    ax.legend(
+        handles=[
+            Line2D([], [], color=SELF_HIGHER_COLOUR, marker="o", linestyle="", label=f"self higher ({above})"),
+            Line2D([], [], color=SELF_NOT_HIGHER_COLOUR, marker="o", linestyle="",
+                   label=f"self equal or lower ({len(xs) - above})"),
+            Line2D([], [], color="#888888", linestyle=":", label="same level"),
+        ],
+        loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8, frameon=False,
+        title=f"mean self minus manager: {mean_gap:+.2f} levels" if len(xs) else None, title_fontsize=8,
+    )
     ax.set_title(f"Self against manager: {above} of {len(xs)} self ratings higher")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Agreement
+
+#: How the heatmap names a statistic (its colour bar label and title).
+STATISTIC_NAMES = {
+    "percent": "Percent agreement",
+    "within": "Agreement within tolerance",
+    "cohen": "Cohen's kappa",
+    "scott": "Scott's pi",
+    "fleiss": "Fleiss' kappa",
+    "conger": "Conger's kappa",
+    "light": "Light's kappa",
+    "krippendorff": "Krippendorff's alpha",
+    "gwet": "Gwet's AC",
+    "brennan-prediger": "Brennan-Prediger coefficient",
+    "unanimous": "Unanimous agreement",
+}
+
+
+def rater_heatmap(
+    source: PairwiseResult | RatingsData,
+    stat: str = "cohen",
+    ax: Axes | None = None,
+    *,
+    annotate: bool = True,
+    cmap: str = "YlGnBu",
+    **pairwise_options: Any,
+) -> Axes:
+    """Agreement of every pair of raters as a rater x rater heatmap, each cell
+    coloured by the pair's value and, with ``annotate``, showing it (two
+    decimals; "n/a" where the pair has no value, as ``PairwiseResult.reasons``
+    explains).  A colour bar gives the scale, from 1 down to 0 or to the
+    lowest value below it.
+
+    ``source`` is a ``calibra.pairwise()`` result, or ratings, which are
+    passed to ``calibra.pairwise(source, stat, **pairwise_options)`` (columns
+    and options as for agree()).  Returns the heatmap's Axes; the colour bar
+    is ``ax.images[0].colorbar``."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    from calibra.agreement import PairwiseResult, pairwise
+
+    result = source if isinstance(source, PairwiseResult) else pairwise(source, stat, **pairwise_options)
+    values = result.value.to_numpy(dtype=float)
+    raters = [str(r) for r in result.value.columns]
+    finite = values[np.isfinite(values)]
+    low = min(0.0, float(finite.min())) if finite.size else 0.0
+    norm = Normalize(vmin=low, vmax=1.0)
+    colours = colormaps[cmap].copy()
+    colours.set_bad("#eeeeee")
+    ax = _axes(ax, (0.7 * len(raters) + 3, 0.6 * len(raters) + 2))
+    # NaN cells (the diagonal, pairs without a value) take the colour map's "bad" colour.
+    image = ax.imshow(values, cmap=colours, norm=norm)
+    name = STATISTIC_NAMES.get(result.statistic, result.statistic)
+    options = result.options
+    detail = []
+    if options.get("weights") not in (None, "identity") and result.statistic in STATISTIC_NAMES:
+        detail.append(f"{options['weights']} weights")
+    if result.statistic == "krippendorff" and options.get("level"):
+        detail.append(str(options["level"]))
+    label = f"{name} ({', '.join(detail)})" if detail else name
+    ax.figure.colorbar(image, ax=ax, label=label, shrink=0.8)
+    ax.set_xticks(range(len(raters)), labels=raters, rotation=30, ha="right")
+    ax.set_yticks(range(len(raters)), labels=raters)
+    ax.tick_params(length=0)
+    if annotate:
+        for i in range(len(raters)):
+            for j in range(len(raters)):
+                if i == j:
+                    continue
+                v = values[i, j]
+                if np.isfinite(v):
+                    dark = norm(v) > 0.6
+                    ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9,
+                            color="white" if dark else "#222222")
+                else:
+                    ax.text(j, i, "n/a", ha="center", va="center", fontsize=8, color="#666666")
+    ax.set_title(f"{label} between pairs of raters")
     return ax

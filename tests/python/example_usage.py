@@ -25,6 +25,31 @@ def framework_tour() -> list[str]:
     return path
 
 
+def builder_tour() -> int:
+    scale = [{"id": "basic", "label": "Basic", "scope": "task", "autonomy": "guided"},
+             {"id": "independent", "label": "Independent", "scope": "feature", "autonomy": "independent"},
+             {"id": "leading", "label": "Leading", "scope": "product-area", "autonomy": "leads-others"}]
+    fw = calibra.Framework(
+        id="tiny", name="Tiny ladder", version="0.1.0", last_updated="2026-11-22", scale=scale,
+        competencies=[{"id": "delivery", "name": "Delivery", "definition": "Taking agreed work from plan to release.",
+                       "anchors": ["Tracks one release with a checklist.", "Ships a whole feature.",
+                                   "Sets the release process for a product area."]}],
+        quadrants={"tactical-internal": ["delivery"]},
+        career_levels=[{"id": "pm", "name": "PM", "track": "ic", "rank": 1},
+                       {"id": "senior-pm", "name": "Senior PM", "track": "ic", "rank": 2}],
+        steps=[("pm", "senior-pm")],
+        expectations={"pm": {"delivery": 2}, "senior-pm": {"delivery": "Leading"}},
+    )
+    findings: calibra.Findings = fw.check(as_of="2026-12-06")
+    again = calibra.parse_framework(fw.to_json())
+    try:
+        calibra.Framework(id="x", name="y", scale=scale[:1], competencies=[], career_levels=[], expectations={})
+    except calibra.ValidationError as error:
+        assert error.id == "validation_error.framework"
+    assert again == fw and findings.errors + findings.warnings > 0
+    return fw.expectation("senior-pm", "delivery")
+
+
 def agreement_tour() -> float:
     ratings: npt.NDArray[np.float64] = np.asfortranarray([[1.0, 2.0, 2.0], [3.0, 3.0, np.nan], [2.0, 2.0, 2.0], [1.0, 1.0, 2.0]])
     result: calibra.AgreementResult = calibra.agree(ratings, "gwet", weights="quadratic", ci=0.9)
@@ -37,7 +62,9 @@ def agreement_tour() -> float:
         calibra.agree(ratings, "fleiss", level="metric")
     except calibra.InvalidArgument as error:
         assert error.id == "invalid_argument.agreement"
+    per_category: pd.DataFrame = calibra.per_category(ratings, "fleiss")
     assert pairs.value.shape == (3, 3) and alpha.value is not None and merged.value is not None
+    assert list(per_category["category"]) == [1.0, 2.0, 3.0]
     return result.value if result.value is not None else float("nan")
 
 
@@ -69,6 +96,20 @@ def calibration_tour() -> list[str]:
     return report.sections
 
 
+def plot_tour() -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from calibra import plot
+
+    ratings = calibra.data.reference("irr_anxiety")
+    heatmap = plot.rater_heatmap(calibra.pairwise(ratings, "cohen"))
+    severity = plot.rater_severity(calibra.calibrate())
+    title: str = heatmap.get_title()
+    assert severity.get_legend() is not None
+    return title
+
+
 def bundled_data() -> tuple[int, int]:
     names: list[str] = calibra.data.reference_names()
     diagnoses: pd.DataFrame = calibra.data.reference("fleiss1971_diagnoses")
@@ -79,4 +120,4 @@ def bundled_data() -> tuple[int, int]:
 
 
 if __name__ == "__main__":
-    print(framework_tour(), round(agreement_tour(), 4), columns_tour(), calibration_tour(), bundled_data())
+    print(framework_tour(), builder_tour(), round(agreement_tour(), 4), columns_tour(), calibration_tour(), plot_tour(), bundled_data())

@@ -346,3 +346,198 @@ def test_findings_html_escapes_text():
     assert "anchor.vague" in page and "1 errors" in page
     assert "&#x27;strong&#x27;" in page  # quotes in the message are escaped
     assert "No findings" in calibra.builtin_framework().check()._repr_html_()
+
+
+# ---- a framework built in Python ------------------------------------------------
+
+
+def format_example() -> str:
+    """The complete small example of docs/framework-format.md, as written there."""
+    from conftest import REPO
+
+    text = (REPO / "docs" / "framework-format.md").read_text(encoding="utf-8")
+    start = text.index("```json\n") + len("```json\n")
+    return text[start:text.index("```", start)]
+
+
+TINY_SCALE = [
+    {"id": "basic", "label": "Basic", "scope": "task", "autonomy": "guided"},
+    {"id": "independent", "label": "Independent",
+     "description": "Owns the competency for a whole feature without supervision.",
+     "scope": "feature", "autonomy": "independent"},
+    {"id": "leading", "label": "Leading", "scope": "product-area", "autonomy": "leads-others"},
+]
+
+
+def tiny_parts(**changes):
+    """The parts of the format page's example, written the Python way: anchors as
+    a list, quadrants given apart, steps as pairs, expectations as ordinals and labels."""
+    parts = dict(
+        id="tiny-ladder", name="Tiny ladder", version="0.1.0", last_updated="2026-11-22",
+        owners=["people-team@example.org"],
+        scale=[dict(level) for level in TINY_SCALE],
+        areas=[{"id": "execution", "name": "Execution"}],
+        competencies=[
+            {"id": "delivery", "name": "Delivery", "definition": "Taking agreed work from plan to release.",
+             "position": {"focus": -0.8, "orientation": -0.5}, "area": "execution",
+             "anchors": [
+                 "Tracks the tasks of one release with a checklist from a senior PM. Reports slips the same day.",
+                 "Plans and ships a whole feature without supervision. Publishes the release notes.",
+                 "Sets the release process for a product area. Reviews the plans of other PMs.",
+             ],
+             "interview_format": "Past-launch interview.",
+             "actions": ["Keep a weekly risk log for the current release."]},
+            {"id": "team-leadership", "name": "Team Leadership",
+             "definition": "Growing and leading other product managers.", "people_leadership": True,
+             "anchors": ["Onboards one new team member on a task. Answers their questions within a day.",
+                         "Mentors one PM through a feature. Agrees a written goal with them.", ""]},
+        ],
+        quadrants={"tactical-internal": ["delivery"], "strategic-internal": ["team-leadership"]},
+        career_levels=[{"id": "pm", "name": "Product Manager", "track": "ic", "rank": 1},
+                       {"id": "senior-pm", "name": "Senior Product Manager", "track": "ic", "rank": 2}],
+        steps=[("pm", "senior-pm")],
+        expectations={"pm": {"delivery": 2, "team-leadership": "Basic"},
+                      "senior-pm": {"delivery": "leading", "team-leadership": 2}},
+        archetypes=[{"id": "delivery-pm", "name": "Delivery PM", "strong": ["delivery"],
+                     "growth": ["team-leadership"]}],
+    )
+    parts.update(changes)
+    return parts
+
+
+def test_a_framework_built_in_python_exports_the_json_of_the_same_framework_read_from_a_file():
+    built = calibra.Framework(**tiny_parts())
+    read = calibra.parse_framework(format_example())
+    assert built.to_json() == read.to_json() == format_example()
+    assert built == read and hash(built) == hash(read)
+    assert built.level_labels == ["Basic", "Independent", "Leading"]
+    assert built.anchors.at["team-leadership", "leading"] == ""
+    assert list(built.steps.itertuples(index=False, name=None)) == [("pm", "senior-pm")]
+    assert built.gaps()["competency"].tolist() == ["delivery", "team-leadership"]
+
+
+def test_the_builtin_framework_rebuilt_from_its_parts_is_the_builtin(builtin_document):
+    doc = builtin_document
+    ordinals = expected_matrix(doc)  # a DataFrame of ordinals, as fw.expectations gives
+    built = calibra.Framework(
+        id=doc["metadata"]["id"], name=doc["metadata"]["name"], version=doc["metadata"]["version"],
+        last_updated=doc["metadata"]["last_updated"], owners=doc["metadata"].get("owners", ()),
+        description=doc["metadata"].get("description", ""),
+        scale=doc["scale"], areas=doc.get("areas", ()), competencies=doc["competencies"],
+        career_levels=doc["career_levels"], steps=[(s["from"], s["to"]) for s in doc.get("steps", [])],
+        expectations=ordinals, archetypes=doc.get("archetypes", ()),
+        trait_words=doc.get("checks", {}).get("trait_words", ()),
+    )
+    assert built.to_json().encode("utf-8") == BUILTIN_JSON.read_bytes()
+    assert built == calibra.builtin_framework()
+
+
+def test_a_built_framework_is_checked_like_a_file():
+    findings = calibra.Framework(**tiny_parts()).check(as_of="2026-12-06")
+    expected = calibra.parse_framework(format_example()).check(as_of="2026-12-06")
+    assert findings.to_frame().equals(expected.to_frame())
+    # The format page says what the checks find in this example.
+    rules = set(findings.to_frame()["rule"])
+    assert {"scale.level-count", "framework.competency-count", "anchor.missing"} <= rules
+    assert not findings.ok or findings.warnings > 0
+
+
+def test_a_built_framework_serves_agree_and_calibrate(builtin_document):
+    tiny = calibra.Framework(**tiny_parts())
+    labels = pd.DataFrame({"a": ["Basic", "Leading", "Independent", "Basic"],
+                           "b": ["Basic", "Independent", "Independent", "Leading"]})
+    ordinals = labels.replace({"Basic": 1, "Independent": 2, "Leading": 3}).astype(float)
+    by_label = calibra.agree(labels, "cohen", framework=tiny)
+    from sklearn.metrics import cohen_kappa_score
+
+    assert by_label.value == pytest.approx(cohen_kappa_score(ordinals["a"], ordinals["b"]), abs=1e-12)
+
+    doc = builtin_document
+    rebuilt = calibra.Framework(
+        id=doc["metadata"]["id"], name=doc["metadata"]["name"], version=doc["metadata"]["version"],
+        last_updated=doc["metadata"]["last_updated"], owners=doc["metadata"].get("owners", ()),
+        description=doc["metadata"].get("description", ""), scale=doc["scale"], areas=doc.get("areas", ()),
+        competencies=doc["competencies"], career_levels=doc["career_levels"],
+        steps=[(s["from"], s["to"]) for s in doc.get("steps", [])], expectations=doc["expectations"],
+        archetypes=doc.get("archetypes", ()), trait_words=doc.get("checks", {}).get("trait_words", ()),
+    )
+    ratings = calibra.example_ratings()
+    assert calibra.calibrate(ratings, rebuilt).to_json() == calibra.calibrate(ratings).to_json()
+
+
+@pytest.mark.parametrize(
+    "changes, pointer, message",
+    [
+        ({"scale": [dict(TINY_SCALE[0], scope="tusk")] + TINY_SCALE[1:]}, "/scale/0/scope", "expected one of task"),
+        ({"last_updated": "2026-02-30"}, "/metadata/last_updated", "not a calendar date"),
+        ({"quadrants": {"tactical-internal": ["delivery"]}}, "/competencies/1", "quadrant"),
+        ({"quadrants": {"tactical-middle": ["delivery"]}}, "quadrants", "unknown quadrant 'tactical-middle'"),
+        ({"quadrants": {"tactical-internal": ["delivery", "roadmaps"]}, }, "quadrants", "'roadmaps'"),
+        ({"career_levels": [{"id": "pm", "name": "PM", "track": "ic", "rank": "one"},
+                            {"id": "senior-pm", "name": "Senior PM", "track": "ic", "rank": 2}]},
+         "/career_levels/0/rank", "expected an integer"),
+        ({"steps": [("pm", "staff-pm")]}, "/steps/0", "staff-pm"),
+        ({"steps": ["pm"]}, "/steps/0", "(from, to) pair"),
+        ({"expectations": {"pm": {"delivery": 4, "team-leadership": 1},
+                           "senior-pm": {"delivery": 3, "team-leadership": 2}}},
+         "/expectations/pm/delivery", "outside the scale 1..3"),
+        ({"expectations": {"pm": {"delivery": 2}, "senior-pm": {"delivery": 3, "team-leadership": 2}}},
+         "/expectations/pm", "team-leadership"),
+        ({"expectations": {"pm": {"delivery": 2, "team-leadership": "Expert"},
+                           "senior-pm": {"delivery": 3, "team-leadership": 2}}},
+         "/expectations/pm/team-leadership", "unknown level 'Expert'"),
+        ({"expectations": pd.DataFrame({"delivery": [2.0, np.nan], "team-leadership": [1, 2]},
+                                       index=["pm", "senior-pm"])},
+         "/expectations/senior-pm/delivery", "finite number"),
+        ({"areas": ()}, "/competencies/0/area", "unknown area 'execution'"),
+        ({"archetypes": [{"id": "x", "name": "X", "strong": ["roadmaps"]}]}, "/archetypes/0/strong", "roadmaps"),
+        ({"trait_words": ["  "]}, "/checks/trait_words/0", "empty"),
+    ],
+)
+def test_a_bad_part_is_refused_naming_its_field(changes, pointer, message):
+    with pytest.raises(calibra.ValidationError) as caught:
+        calibra.Framework(**tiny_parts(**changes))
+    text = str(caught.value)
+    assert text.startswith("[calibra.validation_error.framework]")
+    assert f"Framework(): {pointer}" in text and message in text, text
+    assert caught.value.id == "validation_error.framework"
+
+
+def test_anchor_list_of_the_wrong_length_is_refused():
+    parts = tiny_parts()
+    parts["competencies"][0]["anchors"] = ["one", "two"]
+    with pytest.raises(calibra.ValidationError, match=r"/competencies/0/anchors: expected one anchor per scale"):
+        calibra.Framework(**parts)
+
+
+def test_every_problem_of_a_built_framework_is_listed():
+    parts = tiny_parts(last_updated="2026-13-01")
+    parts["competencies"][1]["quadrant"] = "sideways"
+    del parts["quadrants"]
+    with pytest.raises(calibra.ValidationError) as caught:
+        calibra.Framework(**parts)
+    assert {p["pointer"] for p in caught.value.problems} == {"/metadata/last_updated", "/competencies/0",
+                                                              "/competencies/1/quadrant"}
+    assert "quadrant" in caught.value.problems[1]["message"]
+
+
+def test_missing_parts_are_named():
+    with pytest.raises(TypeError, match="needs scale=, competencies=, career_levels=, expectations="):
+        calibra.Framework(id="x", name="y")
+    with pytest.raises(TypeError, match="takes the parts of a framework as keywords"):
+        calibra.Framework("not a framework")  # type: ignore[arg-type]
+
+
+def test_tables_of_one_framework_build_another():
+    fw = calibra.builtin_framework()
+    document = json.loads(fw.to_json())
+    rebuilt = calibra.Framework(
+        id=fw.id, name=fw.name, version=fw.version, last_updated=fw.metadata["last_updated"],
+        owners=fw.metadata["owners"], description=fw.metadata["description"],
+        scale=fw.scale, areas=fw.areas, competencies=document["competencies"], career_levels=fw.career_levels,
+        steps=fw.steps, expectations=fw.expectations, archetypes=document.get("archetypes", ()),
+        trait_words=fw.trait_words,
+    )
+    assert rebuilt == fw
+    with pytest.raises(calibra.ValidationError, match=r"Framework\(\): /scale: expected a list or a DataFrame"):
+        calibra.Framework(**tiny_parts(scale="basic, independent, leading"))
