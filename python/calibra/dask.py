@@ -6,18 +6,22 @@
 
 Every agreement statistic except Conger's and Light's kappa is built from a
 summary that is linear over units (``calibra.AgreementSummary``).  The
-adapter maps each partition to its summary and merges the summaries in a
-tree, so no partition leaves its worker except as a summary of a few
-hundred numbers; ``finish()`` on the merged summary gives what
-``calibra.agree`` gives on all the data at once (up to rounding).
+adapter reads each partition once, in one task, and returns a record of a
+few hundred numbers: the raters it saw, the category codes of its units and
+each distinct unit pattern of category counts with its number of units (for
+ICC, its ANOVA summary).  Nothing else leaves a worker.  The client merges
+the records, fixes the category codes (and, for ordinal Krippendorff, their
+pooled frequencies) from the merged patterns, rebuilds the summary of all
+the units and finishes it: the result ``calibra.agree`` gives on the whole
+frame.
 
-Two things must be fixed before the first summary is built, and a first,
-equally cheap pass finds them: the category codes (skipped when you pass
-``categories=``) and, for ordinal Krippendorff, the pooled frequency of each
-code (its distances depend on them).  Long data takes one more pass to list
-the raters, and a shuffle so that all the ratings of a unit land in the same
-partition (a summary is linear over units, not over ratings).  Each pass
-reads the input again; ``ddf.persist()`` first when reading is expensive.
+A summary is linear over units, not over ratings, so in long data all the
+ratings of a unit must be in one partition.  That holds without any work
+for wide data (a row is a unit), for long data indexed by the unit with
+known divisions (``ddf.set_index("unit")``, or files read with
+``calibrate_divisions``/``sorted_index``), and for long data the caller
+declares with ``partitioned_by_unit=True`` (checked: a unit found in two
+partitions is an error).  Other long data is shuffled by unit once.
 
 The same pattern runs on Spark (see docs/python.md): ``mapPartitions``
 builds one summary per partition, ``reduce(operator.add)`` merges them, and
@@ -26,15 +30,24 @@ builds one summary per partition, ``reduce(operator.add)`` merges them, and
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from calibra import _core
-from calibra.agreement import UNIT_COLUMNS, AgreementResult, AgreementSummary, _is_long, _pivot_long, _wide_matrix
+from calibra.agreement import (
+    UNIT_COLUMNS,
+    AgreementResult,
+    AgreementSummary,
+    _as_list,
+    _checked_wide,
+    _Columns,
+    _pivot_long,
+    _resolve_columns,
+)
 from calibra.errors import invalid_argument
 
 if TYPE_CHECKING:
@@ -42,138 +55,370 @@ if TYPE_CHECKING:
 
 __all__ = ["agree", "summarise"]
 
-T = TypeVar("T")
+#: Version of the pickled AgreementSummary state (bindings/register_summaries.cpp).
+_STATE_LAYOUT = 1
 
 
-class _Layout:
-    """How to turn one partition into a units x raters matrix with the same
-    columns in every partition."""
+@dataclass(frozen=True)
+class _Plan:
+    """What every partition task needs to turn its rows into a record."""
 
-    def __init__(
-        self, long: bool, raters: list[Any], unit_column: str | None, framework: Framework | None
-    ) -> None:
-        self.long = long
-        self.raters = raters
-        self.unit_column = unit_column
-        self.framework = framework
-
-    def matrix(self, part: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.float64]]:
-        if self.long:
-            return _pivot_long(part, self.framework, pd.Index(self.raters, name="rater"))[0]
-        return np.asfortranarray(_wide_matrix(part, self.unit_column, self.framework)[0])
+    stat: str
+    columns: _Columns
+    framework: Framework | None
+    options: dict[str, Any]  # the caller's options without categories
+    declared: tuple[float, ...] | None  # categories= as given
+    from_index: bool  # the unit is the index: reset it first
+    role: tuple[Any, ...] | None
+    hash_units: bool  # return the hashes of the units, to check that none is in two partitions
+    listwise_later: bool  # missing="listwise" applied on the client, once the raters are known
 
 
-def _scan_partition(part: pd.DataFrame, layout: _Layout, stat: str, options: dict[str, Any]) -> dict[float, float]:
-    """Category code -> frequency in pairable units, for the units this
-    partition contributes (codes of units with a single rating count 0)."""
-    scan = _core.summary_scan(layout.matrix(part), stat, **options)
-    return dict(zip(scan["codes"], scan["pairable"]))
+def _sorted_names(names: Sequence[Any]) -> list[Any]:
+    """Raters in one order in every partition (by text, then type), so that
+    summaries over rater columns line up."""
+    return sorted(names, key=lambda name: (str(name), type(name).__name__))
 
 
-def _merge_scans(a: dict[float, float], b: dict[float, float]) -> dict[float, float]:
-    merged = dict(a)
-    for code, count in b.items():
-        merged[code] = merged.get(code, 0.0) + count
+def _partition_frame(part: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
+    if plan.from_index:
+        part = part.reset_index()
+    if plan.role is not None:
+        part = part[part["role"].isin(plan.role)]
+    return part
+
+
+def _partition_matrix(part: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any], pd.Index, list[Any]]:
+    columns = plan.columns
+    if not columns.long:
+        matrix, units, raters = _checked_wide(part, columns, plan.framework)
+        return matrix, units, list(raters)
+    fixed: pd.Index | None = None
+    if plan.stat in ("cohen", "icc"):
+        # Rater columns in one order in every partition; Cohen always two.
+        names = _sorted_names(list(pd.unique(part[columns.rater].dropna())))
+        if plan.stat == "cohen" and len(names) < 2:
+            names += [object() for _ in range(2 - len(names))]  # placeholders, never rated
+        fixed = pd.Index(names, dtype=object)
+    matrix, units, raters = _pivot_long(
+        part, plan.framework, fixed, labels=plan.hash_units, keys=columns.unit, rater=columns.rater,
+        rating=columns.rating,
+    )
+    return matrix, units, list(raters)
+
+
+def _partition_record(part: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
+    """One partition, read once: its raters, its units' hashes (when asked)
+    and its summary as a record keyed by category code, not by index."""
+    part = _partition_frame(part, plan)
+    matrix, units, raters = _partition_matrix(part, plan)
+    record: dict[str, Any] = {"rows": int(matrix.shape[0])}
+    if plan.hash_units:
+        record["unit_hashes"] = np.sort(pd.util.hash_pandas_object(units, index=False).to_numpy())
+    rated = ~np.isnan(matrix).all(axis=0) if matrix.shape[0] else np.zeros(matrix.shape[1], dtype=bool)
+    if plan.stat == "icc":
+        # Only the raters with a rating here: a unit is complete when every
+        # rater of the whole data rated it, so only a partition that saw all
+        # of them can hold complete units (merged on the client).
+        kept = np.flatnonzero(rated)
+        summary = None
+        if len(kept):
+            summary = AgreementSummary("icc", len(kept), **plan.options)
+            summary._core.add(np.asfortranarray(matrix[:, kept]))
+        record["icc"] = ([raters[j] for j in kept], summary)
+        return record
+    record["raters"] = [raters[j] for j in np.flatnonzero(rated)]
+    local = dict(plan.options)
+    if plan.listwise_later:
+        local["missing"] = "available"
+    codes = list(plan.declared) if plan.declared is not None else _core.summary_scan(matrix, plan.stat, **local)["codes"]
+    record["codes"] = codes
+    record["active"] = []
+    record["patterns"] = {}
+    record["table"] = {}
+    record["units"] = 0.0
+    record["dropped"] = 0.0
+    if not codes:
+        return record  # no unit the statistic keeps
+    summary = _core.AgreementSummary(plan.stat, matrix.shape[1], categories=codes, **local)
+    summary.add(matrix)
+    state = summary.__getstate__()  # (layout, stat, n_raters, options, marginals, active, units, dropped, patterns, table)
+    record["active"] = [raters[j] for j, flag in enumerate(state[5]) if flag == "\x01"]
+    record["units"], record["dropped"] = float(state[6]), float(state[7])
+    one_versus_rest = plan.stat == "fleiss" and plan.options.get("category") is not None
+    for key, count in state[8]:
+        # Pattern keys are (category index, count, ...): by code, they mean
+        # the same in every partition.
+        coded = tuple(key) if one_versus_rest else tuple(
+            value for a in range(0, len(key), 2) for value in (codes[key[a]], key[a + 1])
+        )
+        record["patterns"][coded] = record["patterns"].get(coded, 0.0) + count
+    if state[9] is not None:
+        table = np.asarray(state[9])
+        for x, y in zip(*np.nonzero(table)):
+            record["table"][(codes[x], codes[y])] = float(table[x, y])
+    return record
+
+
+def _units_with_hash(part: pd.DataFrame, plan: _Plan, wanted: int) -> list[Any]:
+    """The unit labels of a partition whose hash is `wanted` (to name a
+    unit found in two partitions)."""
+    part = _partition_frame(part, plan)
+    _, units, _ = _partition_matrix(part, plan)
+    hashes = pd.util.hash_pandas_object(units, index=False).to_numpy()
+    return list(units[hashes == np.uint64(wanted)])
+
+
+def _check_units_not_split(records: list[dict[str, Any]], parts: list[Any], plan: _Plan) -> None:
+    import dask
+
+    owner = np.concatenate(
+        [np.full(len(r["unit_hashes"]), k, dtype=np.int64) for k, r in enumerate(records)] or [np.zeros(0, np.int64)]
+    )
+    hashes = np.concatenate([r["unit_hashes"] for r in records] or [np.zeros(0, np.uint64)])
+    order = np.argsort(hashes, kind="stable")
+    repeated = np.flatnonzero(hashes[order][1:] == hashes[order][:-1])
+    if not len(repeated):
+        return
+    wanted = int(hashes[order][repeated[0]])
+    found = dask.compute(*[dask.delayed(_units_with_hash, pure=True)(parts[k], plan, wanted)
+                           for k in sorted(set(owner[order][repeated[0]: repeated[0] + 2].tolist()))])
+    labels = [label for unit_labels in found for label in unit_labels]
+    in_parts = sorted({int(owner[order][i]) for i in (repeated[0], repeated[0] + 1)})
+    unit = labels[0] if labels else f"with hash {wanted}"
+    raise invalid_argument(
+        "python",
+        f"partitioned_by_unit=True, but unit {unit!r} (column(s) {plan.columns.unit}) has ratings in partitions "
+        f"{in_parts[0]} and {in_parts[-1]}; every rating of a unit must be in one partition. Leave "
+        "partitioned_by_unit unset to shuffle the data by unit",
+    )
+
+
+def _ordered_union(lists: Sequence[Sequence[Any]]) -> list[Any]:
+    seen: dict[Any, None] = {}
+    for names in lists:
+        for name in names:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _merge_icc(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary:
+    raters = _ordered_union([r["icc"][0] for r in records])
+    wanted = set(raters)
+    merged: AgreementSummary | None = None
+    elsewhere = 0  # units of partitions without every rater: none complete
+    for record in records:
+        names, summary = record["icc"]
+        if summary is not None and set(names) == wanted and len(names) == len(wanted):
+            merged = summary if merged is None else merged + summary
+        else:
+            elsewhere += record["rows"]
+    if merged is None:
+        merged = AgreementSummary("icc", len(raters), **plan.options)
+    # The summary counts the incomplete units it is given: give it theirs.
+    empty = np.full((min(elsewhere, 1 << 16), len(raters)), np.nan, order="F")
+    while elsewhere > 0:
+        chunk = min(elsewhere, len(empty))
+        merged._core.add(empty[:chunk])
+        elsewhere -= chunk
     return merged
 
 
-def _summarise_partition(
-    part: pd.DataFrame, layout: _Layout, stat: str, shape: dict[str, Any], options: dict[str, Any]
-) -> AgreementSummary:
-    summary = AgreementSummary(stat, len(layout.raters), **shape, **options)
-    summary._core.add(layout.matrix(part))
+def _merge(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary:
+    if plan.stat == "icc":
+        return _merge_icc(records, plan)
+    raters = _ordered_union([r["raters"] for r in records])
+    if plan.stat == "cohen":
+        raters = _sorted_names(raters) if plan.columns.long else raters
+    active = set(_ordered_union([r["active"] for r in records]))
+    patterns: dict[tuple[Any, ...], float] = {}
+    for record in records:
+        for key, count in record["patterns"].items():
+            patterns[key] = patterns.get(key, 0.0) + count
+    units = sum(r["units"] for r in records)
+    dropped = sum(r["dropped"] for r in records)
+    one_versus_rest = plan.stat == "fleiss" and plan.options.get("category") is not None
+    if plan.listwise_later:
+        # Complete units: rated by every rater of the whole data.
+        complete = len(active)
+        kept = {key: count for key, count in patterns.items() if sum(key[1::2]) == complete}
+        dropped += units - sum(kept.values())
+        units = sum(kept.values())
+        patterns = kept
+        active = active if patterns else set()
+    if plan.declared is not None:
+        codes = list(plan.declared)
+    elif plan.listwise_later and not one_versus_rest:
+        codes = sorted({key[a] for key in patterns for a in range(0, len(key), 2)})
+    else:
+        codes = sorted({code for r in records for code in r["codes"]})
+    index = {code: k for k, code in enumerate(codes)}
+    rebuilt = [
+        ([int(v) for v in key] if one_versus_rest
+         else [int(v) for a in range(0, len(key), 2) for v in (index[key[a]], key[a + 1])], count)
+        for key, count in patterns.items()
+    ]
+    marginals = None
+    if plan.stat == "krippendorff" and plan.options.get("level") == "ordinal" and not one_versus_rest:
+        marginals = np.zeros(len(codes))
+        for key, count in patterns.items():
+            if sum(key[1::2]) >= 2:
+                for a in range(0, len(key), 2):
+                    marginals[index[key[a]]] += key[a + 1] * count
+    table = None
+    if plan.stat == "cohen":
+        table = np.zeros((len(codes), len(codes)))
+        for record in records:
+            for (x, y), count in record["table"].items():
+                table[index[x], index[y]] += count
+    if not codes:
+        codes_error = "no unit has a rating" if not units else "no category codes"
+        raise invalid_argument("python", f"{plan.stat}: {codes_error}; nothing to compute agreement on")
+    options = dict(plan.options, categories=codes)
+    state = (
+        _STATE_LAYOUT, plan.stat, len(raters), options, marginals,
+        ["\x01" if name in active else "\x00" for name in raters], units, dropped, rebuilt, table,
+    )
+    core = _core.AgreementSummary.__new__(_core.AgreementSummary)
+    getattr(core, "__setstate__")(state)
+    summary = AgreementSummary.__new__(AgreementSummary)
+    summary._core = core
     return summary
 
 
-def _tree(parts: Sequence[Any], merge: Callable[[T, T], T]) -> Any:
-    """Merges delayed values pairwise, level by level: log2(n) rounds, each
-    merge on whichever worker holds its inputs."""
-    from dask.delayed import delayed
-
-    level = list(parts)
-    if not level:
-        raise invalid_argument("python", "the Dask DataFrame has no partitions")
-    while len(level) > 1:
-        level = [
-            delayed(merge, pure=True)(level[i], level[i + 1]) if i + 1 < len(level) else level[i]
-            for i in range(0, len(level), 2)
-        ]
-    return level[0]
-
-
-def _raters_of(part: pd.DataFrame) -> list[Any]:
-    return list(pd.unique(part["rater"].dropna()))
-
-
-def _first_appearance(parts: list[list[Any]]) -> list[Any]:
-    seen: dict[Any, None] = {}
-    for part in parts:
-        for rater in part:
-            seen.setdefault(rater, None)
-    return list(seen)
+def _is_dask_frame(data: Any) -> bool:
+    try:
+        import dask.dataframe as dd
+    except ImportError:  # pragma: no cover - the caller passed a Dask object, so Dask is there
+        return False
+    return isinstance(data, dd.DataFrame)
 
 
 def summarise(
     data: Any,
     stat: str,
     *,
+    unit: Any = None,
+    rater: Any = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
     unit_column: str | None = None,
     framework: Framework | None = None,
+    partitioned_by_unit: bool | None = None,
     **options: Any,
 ) -> AgreementSummary:
-    """The merged summary of a Dask DataFrame (wide or long, as for
-    ``calibra.agree``); ``.finish()`` gives the result."""
-    from dask.delayed import delayed
+    """The merged summary of a Dask DataFrame (wide or long, with the column
+    arguments of ``calibra.agree``); ``.finish()`` gives the result.  See
+    ``agree`` for ``partitioned_by_unit``."""
+    import dask
 
-    columns = [str(c) for c in data.columns]
-    long = _is_long(data._meta)
-    if long:
-        if unit_column is not None:
-            raise invalid_argument("python", "unit_column= applies to wide data; long data names its units with "
-                                   + ", ".join(UNIT_COLUMNS))
-        keys = [c for c in UNIT_COLUMNS if c in columns]
-        raters: list[Any] = delayed(_first_appearance, pure=True)(
-            [delayed(_raters_of, pure=True)(p) for p in data.to_delayed()]
-        ).compute()
-        # A summary is linear over units: every rating of a unit must be in
-        # the same partition.
-        data = data.shuffle(on=keys)
-    else:
-        raters = [c for c in data.columns if c != unit_column]
-        if unit_column is not None and unit_column not in data.columns:
-            raise invalid_argument("python", f"unit_column {unit_column!r} is not a column; the columns are {columns}")
-    layout = _Layout(long, raters, unit_column, framework)
+    if not _is_dask_frame(data):
+        raise invalid_argument(
+            "python", f"calibra.dask takes a dask.dataframe.DataFrame; got {type(data).__name__} (use calibra.agree "
+            "for a pandas DataFrame)"
+        )
+    if not isinstance(stat, str):
+        raise invalid_argument("python", f"calibra.dask computes one statistic per call; got stat={stat!r}")
+    if stat in ("conger", "light"):
+        raise invalid_argument(
+            "python", f"{stat} has no mergeable summary: it needs every rater's distribution at once; compute it "
+            "with calibra.agree on the whole frame"
+        )
+    if partitioned_by_unit not in (None, True, False):
+        raise invalid_argument("python", f"partitioned_by_unit must be True, False or None; got {partitioned_by_unit!r}")
+    if options.get("bootstrap"):
+        raise invalid_argument(
+            "python", "calibra.dask gives the analytic interval only: the bootstrap resamples whole units and needs "
+            "them all at once; leave bootstrap at 0"
+        )
+    meta = data._meta
+    index_name = meta.index.name
+    named_units = _as_list(unit if unit is not None else unit_column) or []
+    from_index = index_name is not None and index_name not in meta.columns and (
+        index_name in named_units or (not named_units and index_name in UNIT_COLUMNS)
+    )
+    if from_index:
+        meta = meta.reset_index()
+    columns = _resolve_columns(meta, unit, rater, rating, unit_column)
+    if role is not None:
+        if not columns.long:
+            raise invalid_argument(
+                "python", "role= filters long data by its column 'role'; this DataFrame is read as wide data"
+            )
+        if "role" not in meta.columns:
+            raise invalid_argument(
+                "python", f"role= keeps the rows whose column 'role' holds one of the roles given, and this "
+                f"DataFrame has no column 'role'; its columns are {list(meta.columns)}"
+            )
+
+    hash_units = False
+    if columns.long:
+        by_index = from_index and data.known_divisions and columns.unit == [index_name]
+        if partitioned_by_unit is True:
+            hash_units = not by_index
+        elif partitioned_by_unit is False or not by_index:
+            if from_index:
+                data, from_index = data.reset_index(), False
+            # A summary is linear over units: every rating of a unit must be
+            # in one partition.
+            data = data.shuffle(on=columns.unit)
+
+    declared = options.pop("categories", None)
+    plan = _Plan(
+        stat=stat,
+        columns=columns,
+        framework=framework,
+        options=options,
+        declared=None if declared is None or stat == "icc" else tuple(float(c) for c in declared),
+        from_index=from_index,
+        role=None if role is None else tuple(_as_list(role) or []),
+        hash_units=hash_units,
+        listwise_later=options.get("missing") == "listwise" and stat != "icc",
+    )
     parts = data.to_delayed()
-
-    shape: dict[str, Any] = {}
-    declared = options.get("categories")
-    ordinal_alpha = stat == "krippendorff" and options.get("level") == "ordinal"
-    if stat != "icc":
-        pairable: dict[float, float] = {}
-        if declared is None or ordinal_alpha:
-            scans = [delayed(_scan_partition, pure=True)(p, layout, stat, options) for p in parts]
-            pairable = _tree(scans, _merge_scans).compute()
-        codes = sorted(pairable) if declared is None else [float(c) for c in declared]
-        shape["categories"] = codes
-        if ordinal_alpha:
-            shape["marginals"] = [pairable.get(c, 0.0) for c in codes]
-    options = {k: v for k, v in options.items() if k != "categories"}
-
-    summaries = [delayed(_summarise_partition, pure=True)(p, layout, stat, shape, options) for p in parts]
-    merged: AgreementSummary = _tree(summaries, operator.add).compute()
-    return merged
+    if not parts:
+        raise invalid_argument("python", "the Dask DataFrame has no partitions")
+    records: list[dict[str, Any]] = list(
+        dask.compute(*[dask.delayed(_partition_record, pure=True)(p, plan) for p in parts])
+    )
+    if hash_units:
+        _check_units_not_split(records, parts, plan)
+    return _merge(records, plan)
 
 
 def agree(
     data: Any,
     stat: str,
     *,
+    unit: Any = None,
+    rater: Any = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
     unit_column: str | None = None,
     framework: Framework | None = None,
+    partitioned_by_unit: bool | None = None,
     **options: Any,
 ) -> AgreementResult:
-    """``calibra.agree`` over a Dask DataFrame: each partition becomes a
-    mergeable summary, the summaries merge in a tree, the merged summary
-    gives the result.  Every statistic but conger and light; options as for
-    ``calibra.agree`` (no bootstrap: the interval is the analytic one)."""
-    return summarise(data, stat, unit_column=unit_column, framework=framework, **options).finish()
+    """``calibra.agree`` over a Dask DataFrame, for one statistic (every one
+    but conger and light), with the same column arguments and options (no
+    bootstrap: the interval is the analytic one).
+
+    Each partition is read once, in one task, into a small record; the
+    records merge on the client into the summary of all the units.
+
+    Long data needs every rating of a unit in one partition:
+
+    * ``partitioned_by_unit=None`` (default): no shuffle when the frame is
+      indexed by its unit column with known divisions (after
+      ``ddf.set_index("unit")``), otherwise one shuffle by unit;
+    * ``True``: the caller says the data is already split by unit (e.g. one
+      file per team); no shuffle, and a unit found in two partitions raises
+      ``InvalidArgument`` naming it;
+    * ``False``: always shuffle.
+
+    Wide data (one row per unit) is never shuffled.
+    """
+    return summarise(
+        data, stat, unit=unit, rater=rater, rating=rating, role=role, unit_column=unit_column, framework=framework,
+        partitioned_by_unit=partitioned_by_unit, **options,
+    ).finish()
