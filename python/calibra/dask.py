@@ -39,6 +39,7 @@ import pandas as pd
 
 from calibra import _core
 from calibra.agreement import (
+    _levels,
     UNIT_COLUMNS,
     AgreementResult,
     AgreementSummary,
@@ -88,46 +89,115 @@ def _partition_frame(part: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
     return part
 
 
-def _partition_matrix(part: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any], pd.Index, list[Any]]:
+#: Statistics whose summary sees only each unit's counts per category, never
+#: which rater gave which rating: long data becomes a units x slots matrix
+#: (a unit's ratings side by side, in any column), however many raters there
+#: are in all.
+_COUNT_STATISTICS = frozenset(
+    ["percent", "unanimous", "within", "fleiss", "gwet", "brennan-prediger", "scott", "krippendorff"]
+)
+
+
+def _missing_key(frame: pd.DataFrame, column: Any, codes: np.ndarray[Any, Any]) -> None:
+    if len(codes) and codes.min() < 0:
+        row = frame.index[int(np.argmax(codes < 0))]
+        raise invalid_argument(
+            "python", f"long ratings: row {row!r} has no {column} (column {column!r} is empty there); every row "
+            "needs one"
+        )
+
+
+def _slot_matrix(frame: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any], Any, list[Any], list[Any]]:
+    """Long ratings -> (units x slots matrix, the units' key rows, raters,
+    raters with a rating): one sort of (unit, rater) numbers, which also
+    finds a unit rated twice by one rater."""
     columns = plan.columns
+    unit = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for key in columns.unit:
+        codes, uniques = pd.factorize(frame[key], sort=False)
+        _missing_key(frame, key, codes)
+        if size * max(len(uniques), 1) >= 2**62:
+            unit, seen = pd.factorize(unit)
+            size = len(seen)
+        unit = unit * len(uniques) + codes
+        size *= max(len(uniques), 1)
+    rater_codes, rater_names = pd.factorize(frame[columns.rater], sort=False)
+    _missing_key(frame, columns.rater, rater_codes)
+    levels = _levels(frame[columns.rating], plan.framework, f"long ratings, column {columns.rating!r}")
+    n_raters = max(len(rater_names), 1)
+    if size * n_raters >= 2**62:
+        unit, seen = pd.factorize(unit)
+    pair = unit * n_raters + rater_codes
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    twice = np.flatnonzero(pair[1:] == pair[:-1])
+    if len(twice):
+        first, second = order[twice[0]], order[twice[0] + 1]
+        labels = frame[columns.unit].iloc[first].tolist()
+        unit_text = repr(labels[0]) if len(labels) == 1 else repr(tuple(labels))
+        raise invalid_argument(
+            "python",
+            f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
+            f"{frame[columns.rater].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
+            "rater) pair may appear once",
+        )
+    unit = pair // n_raters
+    starts = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]]) if len(unit) else np.zeros(0, dtype=np.int64)
+    rank = np.cumsum(np.r_[True, unit[1:] != unit[:-1]]) - 1 if len(unit) else np.zeros(0, dtype=np.int64)
+    slot = np.arange(len(unit)) - starts[rank]
+    width = int(slot.max()) + 1 if len(slot) else 1
+    if plan.stat == "scott":
+        width = max(width, 2)
+    matrix = np.full((len(starts), width), np.nan, order="F")
+    matrix[rank, slot] = levels[order]
+    rated = np.unique(rater_codes[~np.isnan(levels)])
+    units = frame[columns.unit].iloc[order[starts]] if plan.hash_units else None
+    return matrix, units, list(rater_names), [rater_names[j] for j in rated]
+
+
+def _partition_matrix(part: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any], Any, list[Any], list[Any]]:
+    """(units x raters matrix, the units' labels, the raters, the raters
+    with a rating)."""
+    columns = plan.columns
+    if columns.long and plan.stat in _COUNT_STATISTICS:
+        return _slot_matrix(part, plan)
     if not columns.long:
         matrix, units, raters = _checked_wide(part, columns, plan.framework)
-        return matrix, units, list(raters)
-    fixed: pd.Index | None = None
-    if plan.stat in ("cohen", "icc"):
+    else:
         # Rater columns in one order in every partition; Cohen always two.
         names = _sorted_names(list(pd.unique(part[columns.rater].dropna())))
         if plan.stat == "cohen" and len(names) < 2:
             names += [object() for _ in range(2 - len(names))]  # placeholders, never rated
-        fixed = pd.Index(names, dtype=object)
-    matrix, units, raters = _pivot_long(
-        part, plan.framework, fixed, labels=plan.hash_units, keys=columns.unit, rater=columns.rater,
-        rating=columns.rating,
-    )
-    return matrix, units, list(raters)
+        matrix, units, raters = _pivot_long(
+            part, plan.framework, pd.Index(names, dtype=object), labels=plan.hash_units, keys=columns.unit,
+            rater=columns.rater, rating=columns.rating,
+        )
+    rated = ~np.isnan(matrix).all(axis=0) if matrix.shape[0] else np.zeros(matrix.shape[1], dtype=bool)
+    return matrix, units, list(raters), [raters[j] for j in np.flatnonzero(rated)]
 
 
 def _partition_record(part: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
     """One partition, read once: its raters, its units' hashes (when asked)
     and its summary as a record keyed by category code, not by index."""
     part = _partition_frame(part, plan)
-    matrix, units, raters = _partition_matrix(part, plan)
+    matrix, units, raters, rated = _partition_matrix(part, plan)
     record: dict[str, Any] = {"rows": int(matrix.shape[0])}
     if plan.hash_units:
         record["unit_hashes"] = np.sort(pd.util.hash_pandas_object(units, index=False).to_numpy())
-    rated = ~np.isnan(matrix).all(axis=0) if matrix.shape[0] else np.zeros(matrix.shape[1], dtype=bool)
     if plan.stat == "icc":
         # Only the raters with a rating here: a unit is complete when every
         # rater of the whole data rated it, so only a partition that saw all
         # of them can hold complete units (merged on the client).
-        kept = np.flatnonzero(rated)
+        with_ratings = set(rated)
+        kept = [j for j, name in enumerate(raters) if name in with_ratings]
         summary = None
         if len(kept):
             summary = AgreementSummary("icc", len(kept), **plan.options)
             summary._core.add(np.asfortranarray(matrix[:, kept]))
         record["icc"] = ([raters[j] for j in kept], summary)
         return record
-    record["raters"] = [raters[j] for j in np.flatnonzero(rated)]
+    record["raters"] = rated
     local = dict(plan.options)
     if plan.listwise_later:
         local["missing"] = "available"
@@ -143,7 +213,11 @@ def _partition_record(part: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
     summary = _core.AgreementSummary(plan.stat, matrix.shape[1], categories=codes, **local)
     summary.add(matrix)
     state = summary.__getstate__()  # (layout, stat, n_raters, options, marginals, active, units, dropped, patterns, table)
-    record["active"] = [raters[j] for j, flag in enumerate(state[5]) if flag == "\x01"]
+    # Slots are not raters: a rater with a rating is active (as in agree()).
+    slots = plan.columns.long and plan.stat in _COUNT_STATISTICS
+    record["active"] = rated if slots else [
+        raters[j] for j, flag in enumerate(state[5]) if flag == "\x01"
+    ]
     record["units"], record["dropped"] = float(state[6]), float(state[7])
     one_versus_rest = plan.stat == "fleiss" and plan.options.get("category") is not None
     for key, count in state[8]:
@@ -164,9 +238,12 @@ def _units_with_hash(part: pd.DataFrame, plan: _Plan, wanted: int) -> list[Any]:
     """The unit labels of a partition whose hash is `wanted` (to name a
     unit found in two partitions)."""
     part = _partition_frame(part, plan)
-    _, units, _ = _partition_matrix(part, plan)
+    _, units, _, _ = _partition_matrix(part, plan)
     hashes = pd.util.hash_pandas_object(units, index=False).to_numpy()
-    return list(units[hashes == np.uint64(wanted)])
+    found = units[hashes == np.uint64(wanted)]
+    if isinstance(found, pd.DataFrame):
+        return [row[0] if len(row) == 1 else tuple(row) for row in found.itertuples(index=False)]
+    return list(found)
 
 
 def _check_units_not_split(records: list[dict[str, Any]], parts: list[Any], plan: _Plan) -> None:
@@ -224,7 +301,9 @@ def _merge_icc(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary:
     return merged
 
 
-def _merge(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary:
+def _merge(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary | AgreementResult:
+    """The summary of all the units, or the result when no unit is kept
+    (a summary needs at least one category code)."""
     if plan.stat == "icc":
         return _merge_icc(records, plan)
     raters = _ordered_union([r["raters"] for r in records])
@@ -272,8 +351,11 @@ def _merge(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary:
             for (x, y), count in record["table"].items():
                 table[index[x], index[y]] += count
     if not codes:
-        codes_error = "no unit has a rating" if not units else "no category codes"
-        raise invalid_argument("python", f"{plan.stat}: {codes_error}; nothing to compute agreement on")
+        # No unit the statistic keeps: what agree() says about no units.
+        width = 2 if plan.stat in ("cohen", "scott") else max(len(raters), 1)
+        return AgreementResult._from_core(
+            _core.agree(np.full((0, width), np.nan, order="F"), plan.stat, **plan.options)
+        )
     options = dict(plan.options, categories=codes)
     state = (
         _STATE_LAYOUT, plan.stat, len(raters), options, marginals,
@@ -294,7 +376,7 @@ def _is_dask_frame(data: Any) -> bool:
     return isinstance(data, dd.DataFrame)
 
 
-def summarise(
+def _run(
     data: Any,
     stat: str,
     *,
@@ -306,10 +388,7 @@ def summarise(
     framework: Framework | None = None,
     partitioned_by_unit: bool | None = None,
     **options: Any,
-) -> AgreementSummary:
-    """The merged summary of a Dask DataFrame (wide or long, with the column
-    arguments of ``calibra.agree``); ``.finish()`` gives the result.  See
-    ``agree`` for ``partitioned_by_unit``."""
+) -> AgreementSummary | AgreementResult:
     import dask
 
     if not _is_dask_frame(data):
@@ -386,6 +465,31 @@ def summarise(
     return _merge(records, plan)
 
 
+def summarise(
+    data: Any,
+    stat: str,
+    *,
+    unit: Any = None,
+    rater: Any = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
+    partitioned_by_unit: bool | None = None,
+    **options: Any,
+) -> AgreementSummary:
+    """The merged summary of a Dask DataFrame (wide or long, with the column
+    arguments of ``calibra.agree``); ``.finish()`` gives the result.  See
+    ``agree`` for ``partitioned_by_unit``."""
+    merged = _run(
+        data, stat, unit=unit, rater=rater, rating=rating, role=role, unit_column=unit_column, framework=framework,
+        partitioned_by_unit=partitioned_by_unit, **options,
+    )
+    if isinstance(merged, AgreementResult):
+        raise invalid_argument("python", f"{stat}: no unit is kept, so there is nothing to summarise ({merged.reason})")
+    return merged
+
+
 def agree(
     data: Any,
     stat: str,
@@ -418,7 +522,8 @@ def agree(
 
     Wide data (one row per unit) is never shuffled.
     """
-    return summarise(
+    merged = _run(
         data, stat, unit=unit, rater=rater, rating=rating, role=role, unit_column=unit_column, framework=framework,
         partitioned_by_unit=partitioned_by_unit, **options,
-    ).finish()
+    )
+    return merged if isinstance(merged, AgreementResult) else merged.finish()

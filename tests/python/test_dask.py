@@ -111,6 +111,41 @@ def test_long_frame_partitioned_by_unit_gives_the_pandas_result(stat, options):
     )
 
 
+def many_raters_frame(seed: int = 3) -> pd.DataFrame:
+    """3 raters per unit out of 40, some ratings missing, one unit rated
+    once by a rater seen nowhere else."""
+    rng = np.random.default_rng(seed)
+    units = 240
+    truth = rng.integers(1, 6, size=units)
+    rows = []
+    for u in range(units):
+        for rater in rng.choice(40, size=3, replace=False):
+            level = float(np.clip(truth[u] + rng.integers(-1, 2), 1, 5)) if rng.random() > 0.1 else np.nan
+            rows.append((f"pm{u // 4:03d}", ["a", "b", "c", "d"][u % 4], f"r{rater:02d}", level))
+    rows.append(("pm999", "a", "solo", 2.0))
+    return pd.DataFrame(rows, columns=["ratee", "competency", "rater", "level"]).sample(frac=1.0, random_state=1)
+
+
+@pytest.mark.parametrize("stat, options", MULTI_RATER)
+def test_many_raters_few_per_unit(stat, options):
+    long = many_raters_frame()
+    single = calibra.agree(long, stat, **options)
+    assert single.n_raters == 41 or stat == "icc" or options.get("missing") == "listwise"
+    assert_same(calibra_dask.agree(dd.from_pandas(long, npartitions=4), stat, **options), single)
+    assert_same(calibra_dask.agree(by_unit(long, 4), stat, partitioned_by_unit=True, **options), single)
+
+
+def test_a_rater_rating_a_unit_twice_is_an_error():
+    long = long_frame()
+    twice = pd.concat([long, long.iloc[[5]].assign(level=1.0)])
+    twice.index = range(len(twice))
+    single = r"row \d+ rates unit \('pm\d+', '\w+'\) by rater 'mgr\d' a second time \(first at row \d+\)"
+    with pytest.raises(calibra.InvalidArgument, match=single):
+        calibra.agree(twice, "fleiss")
+    with pytest.raises(calibra.InvalidArgument, match=single):
+        calibra_dask.agree(dd.from_pandas(twice, npartitions=3), "fleiss")
+
+
 @pytest.mark.parametrize("stat, options", TWO_RATER)
 def test_two_raters_wide_and_long(stat, options):
     wide = wide_frame(5, raters=2)
