@@ -182,9 +182,17 @@ def _partition_record(part: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
     and its summary as a record keyed by category code, not by index."""
     part = _partition_frame(part, plan)
     matrix, units, raters, rated = _partition_matrix(part, plan)
-    record: dict[str, Any] = {"rows": int(matrix.shape[0])}
+    record = _record_of(matrix, raters, rated, plan)
     if plan.hash_units:
         record["unit_hashes"] = np.sort(pd.util.hash_pandas_object(units, index=False).to_numpy())
+    return record
+
+
+def _record_of(
+    matrix: np.ndarray[Any, Any], raters: list[Any], rated: list[Any], plan: _Plan
+) -> dict[str, Any]:
+    """The record of one units x raters (or slots) matrix."""
+    record: dict[str, Any] = {"rows": int(matrix.shape[0])}
     if plan.stat == "icc":
         # Only the raters with a rating here: a unit is complete when every
         # rater of the whole data rated it, so only a partition that saw all
@@ -232,6 +240,122 @@ def _partition_record(part: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
         for x, y in zip(*np.nonzero(table)):
             record["table"][(codes[x], codes[y])] = float(table[x, y])
     return record
+
+
+# ---------------------------------------------------------------------------
+# Long data not split by unit, for the count statistics: every partition is
+# read once into compact numbers (two 64-bit hashes of the unit key, a hash
+# of the rater, the level), split into buckets by unit, and each bucket of
+# every partition goes to one task, which builds the units x slots matrix
+# and its record.  24-32 bytes a rating cross the network instead of the
+# rows, and no DataFrame is shuffled.  A unit is known by two independent
+# hashes: a bucket where one hash of the unit agrees and the other does not
+# is an error, not a merged unit.
+
+_SECOND_KEY = "calibra-unit-2nd"  # a second pandas hash_key (16 bytes)
+
+
+def _mix(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Combines two uint64 hash arrays (boost's hash_combine, 64-bit)."""
+    with np.errstate(over="ignore"):
+        return a ^ (b + np.uint64(0x9E3779B97F4A7C15) + (a << np.uint64(6)) + (a >> np.uint64(2)))
+
+
+def _key_hashes(frame: pd.DataFrame, column: Any, hash_key: str | None) -> np.ndarray[Any, Any]:
+    codes, uniques = pd.factorize(frame[column], sort=False)
+    _missing_key(frame, column, codes)
+    kwargs = {} if hash_key is None else {"hash_key": hash_key}
+    hashed = pd.util.hash_pandas_object(pd.Series(uniques), index=False, **kwargs).to_numpy()
+    taken: np.ndarray[Any, Any] = hashed[codes]
+    return taken
+
+
+class _RatedTwice(Exception):
+    """A bucket found one (unit, rater) pair twice: (unit hash, rater hash)."""
+
+
+def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[Any, ...]:
+    part = _partition_frame(part, plan)
+    columns = plan.columns
+    first = second = None
+    for key in columns.unit:
+        h1, h2 = _key_hashes(part, key, None), _key_hashes(part, key, _SECOND_KEY)
+        first = h1 if first is None else _mix(first, h1)
+        second = h2 if second is None else _mix(second, h2)
+    if first is None or second is None:
+        first = second = np.zeros(len(part), dtype=np.uint64)
+    rater = _key_hashes(part, columns.rater, None)
+    levels = _levels(part[columns.rating], plan.framework, f"long ratings, column {columns.rating!r}")
+    bucket = (first % np.uint64(n_buckets)).astype(np.int64)
+    order = np.argsort(bucket, kind="stable")
+    edges = np.searchsorted(bucket[order], np.arange(n_buckets + 1))
+    return tuple(
+        (first[order[a:b]], second[order[a:b]], rater[order[a:b]], levels[order[a:b]])
+        for a, b in zip(edges[:-1], edges[1:])
+    )
+
+
+def _bucket_record(pieces: Sequence[tuple[Any, ...]], plan: _Plan) -> dict[str, Any]:
+    first, second, rater, levels = (np.concatenate([p[k] for p in pieces]) for k in range(4))
+    order = np.lexsort((rater, first))
+    first, second, rater, levels = first[order], second[order], rater[order], levels[order]
+    new_unit = np.r_[True, first[1:] != first[:-1]] if len(first) else np.zeros(0, dtype=bool)
+    same_pair = ~new_unit[1:] & (rater[1:] == rater[:-1])
+    if same_pair.any():
+        at = int(np.argmax(same_pair))
+        raise _RatedTwice(int(first[at]), int(rater[at]))
+    starts = np.flatnonzero(new_unit)
+    rank = np.cumsum(new_unit) - 1
+    if len(first) and (second != second[starts[rank]]).any():
+        raise invalid_argument(
+            "python", "two different units share a 64-bit hash of their key columns; shuffle the data by unit "
+            "(ddf.shuffle(on=[...])) and pass partitioned_by_unit=True"
+        )
+    slot = np.arange(len(first)) - starts[rank] if len(first) else np.zeros(0, dtype=np.int64)
+    width = int(slot.max()) + 1 if len(slot) else 1
+    if plan.stat == "scott":
+        width = max(width, 2)
+    matrix = np.full((len(starts), width), np.nan, order="F")
+    matrix[rank, slot] = levels
+    rated = [int(h) for h in np.unique(rater[~np.isnan(levels)])]
+    return _record_of(matrix, rated, rated, plan)
+
+
+def _rows_rated_twice(part: pd.DataFrame, plan: _Plan, unit_hash: int, rater_hash: int) -> pd.DataFrame:
+    """The rows of a partition with the given unit and rater hashes."""
+    part = _partition_frame(part, plan)
+    first = None
+    for key in plan.columns.unit:
+        h1 = _key_hashes(part, key, None)
+        first = h1 if first is None else _mix(first, h1)
+    rater = _key_hashes(part, plan.columns.rater, None)
+    assert first is not None
+    return part[(first == np.uint64(unit_hash)) & (rater == np.uint64(rater_hash))]
+
+
+def _compact_records(parts: list[Any], plan: _Plan) -> list[dict[str, Any]]:
+    import dask
+
+    n = len(parts)
+    buckets = [dask.delayed(_compact_buckets, pure=True, nout=n)(p, plan, n) for p in parts]
+    reduced = [dask.delayed(_bucket_record, pure=True)([b[k] for b in buckets], plan) for k in range(n)]
+    try:
+        return list(dask.compute(*reduced))
+    except _RatedTwice as twice:
+        unit_hash, rater_hash = twice.args
+        rows = pd.concat(dask.compute(*[
+            dask.delayed(_rows_rated_twice, pure=True)(p, plan, unit_hash, rater_hash) for p in parts
+        ]))
+        columns = plan.columns
+        labels = rows[columns.unit].iloc[0].tolist() if len(rows) else ["?"]
+        unit_text = repr(labels[0]) if len(labels) == 1 else repr(tuple(labels))
+        where = [repr(i) for i in rows.index[:2]]
+        raise invalid_argument(
+            "python",
+            f"long ratings: row {where[-1] if where else '?'} rates unit {unit_text} by rater "
+            f"{rows[columns.rater].iloc[0] if len(rows) else '?'!r} a second time (first at row "
+            f"{where[0] if where else '?'}); each (unit, rater) pair may appear once",
+        ) from None
 
 
 def _units_with_hash(part: pd.DataFrame, plan: _Plan, wanted: int) -> list[Any]:
@@ -430,7 +554,7 @@ def _run(
                 f"DataFrame has no column 'role'; its columns are {list(meta.columns)}"
             )
 
-    hash_units = False
+    hash_units = compact = False
     if columns.long:
         by_index = from_index and data.known_divisions and columns.unit == [index_name]
         if partitioned_by_unit is True:
@@ -440,7 +564,10 @@ def _run(
                 data, from_index = data.reset_index(), False
             # A summary is linear over units: every rating of a unit must be
             # in one partition.
-            data = data.shuffle(on=columns.unit)
+            if stat in _COUNT_STATISTICS:
+                compact = True
+            else:
+                data = data.shuffle(on=columns.unit)
 
     declared = options.pop("categories", None)
     plan = _Plan(
@@ -457,7 +584,7 @@ def _run(
     parts = data.to_delayed()
     if not parts:
         raise invalid_argument("python", "the Dask DataFrame has no partitions")
-    records: list[dict[str, Any]] = list(
+    records: list[dict[str, Any]] = _compact_records(parts, plan) if compact else list(
         dask.compute(*[dask.delayed(_partition_record, pure=True)(p, plan) for p in parts])
     )
     if hash_units:

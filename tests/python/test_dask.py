@@ -135,6 +135,32 @@ def test_many_raters_few_per_unit(stat, options):
     assert_same(calibra_dask.agree(by_unit(long, 4), stat, partitioned_by_unit=True, **options), single)
 
 
+def test_unsplit_long_data_for_count_statistics_is_not_shuffled_as_rows():
+    long = long_frame()
+    graph: list[str] = []
+    from dask.callbacks import Callback
+
+    with Callback(start=lambda dsk: graph.extend(map(str, dsk))):
+        result = calibra_dask.agree(dd.from_pandas(long, npartitions=4), "gwet", weights="linear")
+    assert_same(result, calibra.agree(long, "gwet", weights="linear"))
+    assert any("_compact_buckets" in key for key in graph) and not any("shuffle" in key for key in graph)
+
+
+def test_two_units_with_one_hash_are_an_error_not_one_unit(monkeypatch):
+    # The second of the two hashes that name a unit in the compact shuffle
+    # disagrees within a unit: as if two units shared the first hash.
+    hashes = calibra_dask._key_hashes
+
+    def colliding(frame, column, hash_key):
+        if hash_key is None:
+            return hashes(frame, column, hash_key)
+        return np.arange(len(frame), dtype=np.uint64)
+
+    monkeypatch.setattr(calibra_dask, "_key_hashes", colliding)
+    with pytest.raises(calibra.InvalidArgument, match="two different units share a 64-bit hash"):
+        calibra_dask.agree(dd.from_pandas(long_frame(), npartitions=2), "fleiss")
+
+
 def test_a_rater_rating_a_unit_twice_is_an_error():
     long = long_frame()
     twice = pd.concat([long, long.iloc[[5]].assign(level=1.0)])
@@ -248,7 +274,7 @@ def test_on_a_distributed_cluster():
     distributed = pytest.importorskip("distributed")
     long = long_frame()
     cluster = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, silence_logs=50
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0", silence_logs=50
     )
     with cluster, distributed.Client(cluster):
         with dask.config.set(scheduler=None):
