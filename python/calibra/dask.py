@@ -261,13 +261,17 @@ def _mix(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any, An
         return a ^ (b + np.uint64(0x9E3779B97F4A7C15) + (a << np.uint64(6)) + (a >> np.uint64(2)))
 
 
-def _key_hashes(frame: pd.DataFrame, column: Any, hash_key: str | None) -> np.ndarray[Any, Any]:
+def _key_hashes(frame: pd.DataFrame, column: Any, hash_keys: Sequence[str | None]) -> list[np.ndarray[Any, Any]]:
+    """Per row, a hash of the column's value under each of `hash_keys` (None:
+    pandas' default key): one factorize, each distinct value hashed once."""
     codes, uniques = pd.factorize(frame[column], sort=False)
     _missing_key(frame, column, codes)
-    kwargs = {} if hash_key is None else {"hash_key": hash_key}
-    hashed = pd.util.hash_pandas_object(pd.Series(uniques), index=False, **kwargs).to_numpy()
-    taken: np.ndarray[Any, Any] = hashed[codes]
-    return taken
+    values = pd.Series(uniques)
+    out = []
+    for hash_key in hash_keys:
+        kwargs = {} if hash_key is None else {"hash_key": hash_key}
+        out.append(pd.util.hash_pandas_object(values, index=False, **kwargs).to_numpy()[codes])
+    return out
 
 
 class _RatedTwice(Exception):
@@ -279,12 +283,12 @@ def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[A
     columns = plan.columns
     first = second = None
     for key in columns.unit:
-        h1, h2 = _key_hashes(part, key, None), _key_hashes(part, key, _SECOND_KEY)
+        h1, h2 = _key_hashes(part, key, (None, _SECOND_KEY))
         first = h1 if first is None else _mix(first, h1)
         second = h2 if second is None else _mix(second, h2)
     if first is None or second is None:
         first = second = np.zeros(len(part), dtype=np.uint64)
-    rater = _key_hashes(part, columns.rater, None)
+    [rater] = _key_hashes(part, columns.rater, (None,))
     levels = _levels(part[columns.rating], plan.framework, f"long ratings, column {columns.rating!r}")
     bucket = (first % np.uint64(n_buckets)).astype(np.int64)
     order = np.argsort(bucket, kind="stable")
@@ -297,26 +301,32 @@ def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[A
 
 def _bucket_record(pieces: Sequence[tuple[Any, ...]], plan: _Plan) -> dict[str, Any]:
     first, second, rater, levels = (np.concatenate([p[k] for p in pieces]) for k in range(4))
-    order = np.lexsort((rater, first))
-    first, second, rater, levels = first[order], second[order], rater[order], levels[order]
-    new_unit = np.r_[True, first[1:] != first[:-1]] if len(first) else np.zeros(0, dtype=bool)
-    same_pair = ~new_unit[1:] & (rater[1:] == rater[:-1])
-    if same_pair.any():
-        at = int(np.argmax(same_pair))
+    unit_codes, _ = pd.factorize(first, sort=False)
+    rater_codes, rater_hashes = pd.factorize(rater, sort=False)
+    n_raters = max(len(rater_hashes), 1)
+    pair = unit_codes.astype(np.int64) * n_raters + rater_codes
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    twice = np.flatnonzero(pair[1:] == pair[:-1])
+    if len(twice):
+        at = order[twice[0]]
         raise _RatedTwice(int(first[at]), int(rater[at]))
+    unit = pair // n_raters
+    new_unit = np.r_[True, unit[1:] != unit[:-1]] if len(unit) else np.zeros(0, dtype=bool)
     starts = np.flatnonzero(new_unit)
     rank = np.cumsum(new_unit) - 1
-    if len(first) and (second != second[starts[rank]]).any():
+    second = second[order]
+    if len(second) and (second != second[starts[rank]]).any():
         raise invalid_argument(
             "python", "two different units share a 64-bit hash of their key columns; shuffle the data by unit "
             "(ddf.shuffle(on=[...])) and pass partitioned_by_unit=True"
         )
-    slot = np.arange(len(first)) - starts[rank] if len(first) else np.zeros(0, dtype=np.int64)
+    slot = np.arange(len(unit)) - starts[rank] if len(unit) else np.zeros(0, dtype=np.int64)
     width = int(slot.max()) + 1 if len(slot) else 1
     if plan.stat == "scott":
         width = max(width, 2)
     matrix = np.full((len(starts), width), np.nan, order="F")
-    matrix[rank, slot] = levels
+    matrix[rank, slot] = levels[order]
     rated = [int(h) for h in np.unique(rater[~np.isnan(levels)])]
     return _record_of(matrix, rated, rated, plan)
 
@@ -326,9 +336,9 @@ def _rows_rated_twice(part: pd.DataFrame, plan: _Plan, unit_hash: int, rater_has
     part = _partition_frame(part, plan)
     first = None
     for key in plan.columns.unit:
-        h1 = _key_hashes(part, key, None)
+        [h1] = _key_hashes(part, key, (None,))
         first = h1 if first is None else _mix(first, h1)
-    rater = _key_hashes(part, plan.columns.rater, None)
+    [rater] = _key_hashes(part, plan.columns.rater, (None,))
     assert first is not None
     return part[(first == np.uint64(unit_hash)) & (rater == np.uint64(rater_hash))]
 

@@ -151,10 +151,9 @@ def test_two_units_with_one_hash_are_an_error_not_one_unit(monkeypatch):
     # disagrees within a unit: as if two units shared the first hash.
     hashes = calibra_dask._key_hashes
 
-    def colliding(frame, column, hash_key):
-        if hash_key is None:
-            return hashes(frame, column, hash_key)
-        return np.arange(len(frame), dtype=np.uint64)
+    def colliding(frame, column, hash_keys):
+        found = hashes(frame, column, hash_keys)
+        return found[:1] + [np.arange(len(frame), dtype=np.uint64) for _ in found[1:]]
 
     monkeypatch.setattr(calibra_dask, "_key_hashes", colliding)
     with pytest.raises(calibra.InvalidArgument, match="two different units share a 64-bit hash"):
