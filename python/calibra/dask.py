@@ -194,16 +194,7 @@ def _record_of(
     """The record of one units x raters (or slots) matrix."""
     record: dict[str, Any] = {"rows": int(matrix.shape[0])}
     if plan.stat == "icc":
-        # Only the raters with a rating here: a unit is complete when every
-        # rater of the whole data rated it, so only a partition that saw all
-        # of them can hold complete units (merged on the client).
-        with_ratings = set(rated)
-        kept = [j for j, name in enumerate(raters) if name in with_ratings]
-        summary = None
-        if len(kept):
-            summary = AgreementSummary("icc", len(kept), **plan.options)
-            summary._core.add(np.asfortranarray(matrix[:, kept]))
-        record["icc"] = ([raters[j] for j in kept], summary)
+        record["icc"] = _icc_sums(matrix, raters, rated)
         return record
     record["raters"] = rated
     local = dict(plan.options)
@@ -413,32 +404,66 @@ def _ordered_union(lists: Sequence[Sequence[Any]]) -> list[Any]:
     return list(seen)
 
 
-def _merge_icc(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary:
-    raters = _ordered_union([r["icc"][0] for r in records])
-    wanted = set(raters)
-    merged: AgreementSummary | None = None
-    elsewhere = 0  # units of partitions without every rater: none complete
+def _icc_sums(matrix: np.ndarray[Any, Any], raters: list[Any], rated: list[Any]) -> dict[str, Any]:
+    """The two-way ANOVA of a partition's complete units, centred on its own
+    means so that partitions merge without cancellation (Chan, Golub &
+    LeVeque's pairwise update): units, grand mean, each rater's mean (by
+    name), the sum of squares about the grand mean of the ratings and of the
+    unit means.  Only the raters with a rating here count: a unit is
+    complete when every rater of the whole data rated it, so only a
+    partition that saw all of them can hold complete units."""
+    with_ratings = set(rated)
+    kept = [j for j, name in enumerate(raters) if name in with_ratings]
+    values = matrix[:, kept]
+    infinite = np.isinf(values)
+    if infinite.any():
+        unit, column = (int(i[0]) for i in np.nonzero(infinite))
+        raise invalid_argument(
+            "python", f"ICC: rater {raters[kept[column]]!r} has an infinite rating ({values[unit, column]}); "
+            "ratings must be finite"
+        )
+    complete = values[~np.isnan(values).any(axis=1)] if len(kept) else np.zeros((0, 0))
+    sums: dict[str, Any] = {"raters": [raters[j] for j in kept], "n": complete.shape[0]}
+    if complete.shape[0]:
+        grand = float(complete.mean())
+        sums["grand"] = grand
+        sums["means"] = dict(zip(sums["raters"], complete.mean(axis=0).tolist()))
+        sums["m2_ratings"] = float(((complete - grand) ** 2).sum())
+        sums["m2_units"] = float(((complete.mean(axis=1) - grand) ** 2).sum())
+    return sums
+
+
+def _merge_icc(records: list[dict[str, Any]], plan: _Plan) -> AgreementResult:
+    raters = _ordered_union([r["icc"]["raters"] for r in records])
+    k = len(raters)
+    n = 0.0
+    grand = m2_ratings = m2_units = 0.0
+    means = np.zeros(k)
     for record in records:
-        names, summary = record["icc"]
-        if summary is not None and set(names) == wanted and len(names) == len(wanted):
-            merged = summary if merged is None else merged + summary
-        else:
-            elsewhere += record["rows"]
-    if merged is None:
-        merged = AgreementSummary("icc", len(raters), **plan.options)
-    # The summary counts the incomplete units it is given: give it theirs.
-    empty = np.full((min(elsewhere, 1 << 16), len(raters)), np.nan, order="F")
-    while elsewhere > 0:
-        chunk = min(elsewhere, len(empty))
-        merged._core.add(empty[:chunk])
-        elsewhere -= chunk
-    return merged
+        sums = record["icc"]
+        if not sums["n"] or len(sums["raters"]) != k:
+            continue  # no complete unit here (it lacks a rater of the whole data)
+        nb = float(sums["n"])
+        total = n + nb
+        delta = sums["grand"] - grand
+        m2_ratings += sums["m2_ratings"] + delta * delta * n * nb / total * k
+        m2_units += sums["m2_units"] + delta * delta * n * nb / total
+        grand += delta * nb / total
+        means += (np.array([sums["means"][name] for name in raters]) - means) * nb / total
+        n = total
+    ss_raters = float(n * ((means - grand) ** 2).sum())
+    ss_units = k * m2_units
+    dropped = sum(r["rows"] for r in records) - n
+    return AgreementResult._from_core(_core.icc_from_sums(
+        n, k, ss_units, ss_raters, m2_ratings - ss_units - ss_raters, dropped, **plan.options
+    ))
 
 
 def _merge(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary | AgreementResult:
     """The summary of all the units, or the result when no unit is kept
     (a summary needs at least one category code)."""
     if plan.stat == "icc":
+        # Merged here by rater name: ICC has no AgreementSummary to return.
         return _merge_icc(records, plan)
     raters = _ordered_union([r["raters"] for r in records])
     if plan.stat == "cohen":
@@ -618,6 +643,11 @@ def summarise(
     """The merged summary of a Dask DataFrame (wide or long, with the column
     arguments of ``calibra.agree``); ``.finish()`` gives the result.  See
     ``agree`` for ``partitioned_by_unit``."""
+    if stat == "icc":
+        raise invalid_argument(
+            "python", "calibra.dask merges the ICC's ANOVA sums by rater name, not as an AgreementSummary: use "
+            "calibra.dask.agree for icc"
+        )
     merged = _run(
         data, stat, unit=unit, rater=rater, rating=rating, role=role, unit_column=unit_column, framework=framework,
         partitioned_by_unit=partitioned_by_unit, **options,

@@ -269,14 +269,17 @@ def test_bad_input_names_the_column():
         calibra_dask.agree(ddf, "fleiss", role="manager")
 
 
-def test_on_a_distributed_cluster():
+def test_on_a_distributed_cluster_of_processes():
+    # Records travel between processes: every statistic's, ICC's too.
     distributed = pytest.importorskip("distributed")
     long = long_frame()
     cluster = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0", silence_logs=50
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
     )
     with cluster, distributed.Client(cluster):
         with dask.config.set(scheduler=None):
             for stat, options in [("krippendorff", {"level": "ordinal"}), ("icc", {})]:
                 ddf = dd.from_pandas(long, npartitions=4)
                 assert_same(calibra_dask.agree(ddf, stat, **options), calibra.agree(long, stat, **options))
+            assert_same(calibra_dask.agree(by_unit(long, 3), "gwet", partitioned_by_unit=True),
+                        calibra.agree(long, "gwet"))
