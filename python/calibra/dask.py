@@ -30,7 +30,7 @@ builds one summary per partition, ``reduce(operator.add)`` merges them, and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,14 @@ class _Plan:
     listwise_later: bool  # missing="listwise" applied on the client, once the raters are known
 
 
+def _compute(*tasks: Any) -> list[Any]:
+    """dask.compute with whatever scheduler is active (untyped in Dask)."""
+    import dask.base
+
+    run: Callable[..., tuple[Any, ...]] = getattr(dask.base, "compute")
+    return list(run(*tasks))
+
+
 def _sorted_names(names: Sequence[Any]) -> list[Any]:
     """Raters in one order in every partition (by text, then type), so that
     summaries over rater columns line up."""
@@ -114,7 +122,7 @@ def _slot_matrix(frame: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any]
     columns = plan.columns
     unit = np.zeros(len(frame), dtype=np.int64)
     size = 1
-    for key in columns.unit:
+    for key in columns.unit or []:
         codes, uniques = pd.factorize(frame[key], sort=False)
         _missing_key(frame, key, codes)
         if size * max(len(uniques), 1) >= 2**62:
@@ -211,7 +219,7 @@ def _record_of(
         return record  # no unit the statistic keeps
     summary = _core.AgreementSummary(plan.stat, matrix.shape[1], categories=codes, **local)
     summary.add(matrix)
-    state = summary.__getstate__()  # (layout, stat, n_raters, options, marginals, active, units, dropped, patterns, table)
+    state = getattr(summary, "__getstate__")()  # (layout, stat, n_raters, options, marginals, active, units, dropped, patterns, table)
     # Slots are not raters: a rater with a rating is active (as in agree()).
     slots = plan.columns.long and plan.stat in _COUNT_STATISTICS
     record["active"] = rated if slots else [
@@ -249,7 +257,8 @@ _SECOND_KEY = "calibra-unit-2nd"  # a second pandas hash_key (16 bytes)
 def _mix(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """Combines two uint64 hash arrays (boost's hash_combine, 64-bit)."""
     with np.errstate(over="ignore"):
-        return a ^ (b + np.uint64(0x9E3779B97F4A7C15) + (a << np.uint64(6)) + (a >> np.uint64(2)))
+        mixed: np.ndarray[Any, Any] = a ^ (b + np.uint64(0x9E3779B97F4A7C15) + (a << np.uint64(6)) + (a >> np.uint64(2)))
+    return mixed
 
 
 def _key_hashes(frame: pd.DataFrame, column: Any, hash_keys: Sequence[str | None]) -> list[np.ndarray[Any, Any]]:
@@ -272,8 +281,9 @@ class _RatedTwice(Exception):
 def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[Any, ...]:
     part = _partition_frame(part, plan)
     columns = plan.columns
-    first = second = None
-    for key in columns.unit:
+    first: np.ndarray[Any, Any] | None = None
+    second: np.ndarray[Any, Any] | None = None
+    for key in columns.unit or []:
         h1, h2 = _key_hashes(part, key, (None, _SECOND_KEY))
         first = h1 if first is None else _mix(first, h1)
         second = h2 if second is None else _mix(second, h2)
@@ -325,8 +335,8 @@ def _bucket_record(pieces: Sequence[tuple[Any, ...]], plan: _Plan) -> dict[str, 
 def _rows_rated_twice(part: pd.DataFrame, plan: _Plan, unit_hash: int, rater_hash: int) -> pd.DataFrame:
     """The rows of a partition with the given unit and rater hashes."""
     part = _partition_frame(part, plan)
-    first = None
-    for key in plan.columns.unit:
+    first: np.ndarray[Any, Any] | None = None
+    for key in plan.columns.unit or []:
         [h1] = _key_hashes(part, key, (None,))
         first = h1 if first is None else _mix(first, h1)
     [rater] = _key_hashes(part, plan.columns.rater, (None,))
@@ -335,17 +345,17 @@ def _rows_rated_twice(part: pd.DataFrame, plan: _Plan, unit_hash: int, rater_has
 
 
 def _compact_records(parts: list[Any], plan: _Plan) -> list[dict[str, Any]]:
-    import dask
+    from dask.delayed import delayed
 
     n = len(parts)
-    buckets = [dask.delayed(_compact_buckets, pure=True, nout=n)(p, plan, n) for p in parts]
-    reduced = [dask.delayed(_bucket_record, pure=True)([b[k] for b in buckets], plan) for k in range(n)]
+    buckets = [delayed(_compact_buckets, pure=True, nout=n)(p, plan, n) for p in parts]
+    reduced = [delayed(_bucket_record, pure=True)([b[k] for b in buckets], plan) for k in range(n)]
     try:
-        return list(dask.compute(*reduced))
+        return list(_compute(*reduced))
     except _RatedTwice as twice:
         unit_hash, rater_hash = twice.args
-        rows = pd.concat(dask.compute(*[
-            dask.delayed(_rows_rated_twice, pure=True)(p, plan, unit_hash, rater_hash) for p in parts
+        rows = pd.concat(_compute(*[
+            delayed(_rows_rated_twice, pure=True)(p, plan, unit_hash, rater_hash) for p in parts
         ]))
         columns = plan.columns
         labels = rows[columns.unit].iloc[0].tolist() if len(rows) else ["?"]
@@ -372,7 +382,7 @@ def _units_with_hash(part: pd.DataFrame, plan: _Plan, wanted: int) -> list[Any]:
 
 
 def _check_units_not_split(records: list[dict[str, Any]], parts: list[Any], plan: _Plan) -> None:
-    import dask
+    from dask.delayed import delayed
 
     owner = np.concatenate(
         [np.full(len(r["unit_hashes"]), k, dtype=np.int64) for k, r in enumerate(records)] or [np.zeros(0, np.int64)]
@@ -383,7 +393,7 @@ def _check_units_not_split(records: list[dict[str, Any]], parts: list[Any], plan
     if not len(repeated):
         return
     wanted = int(hashes[order][repeated[0]])
-    found = dask.compute(*[dask.delayed(_units_with_hash, pure=True)(parts[k], plan, wanted)
+    found = _compute(*[delayed(_units_with_hash, pure=True)(parts[k], plan, wanted)
                            for k in sorted(set(owner[order][repeated[0]: repeated[0] + 2].tolist()))])
     labels = [label for unit_labels in found for label in unit_labels]
     in_parts = sorted({int(owner[order][i]) for i in (repeated[0], repeated[0] + 1)})
@@ -529,10 +539,10 @@ def _merge(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary | Agr
 
 def _is_dask_frame(data: Any) -> bool:
     try:
-        import dask.dataframe as dd
+        from dask.dataframe.core import DataFrame
     except ImportError:  # pragma: no cover - the caller passed a Dask object, so Dask is there
         return False
-    return isinstance(data, dd.DataFrame)
+    return isinstance(data, DataFrame)
 
 
 def _run(
@@ -548,7 +558,7 @@ def _run(
     partitioned_by_unit: bool | None = None,
     **options: Any,
 ) -> AgreementSummary | AgreementResult:
-    import dask
+    from dask.delayed import delayed
 
     if not _is_dask_frame(data):
         raise invalid_argument(
@@ -620,7 +630,7 @@ def _run(
     if not parts:
         raise invalid_argument("python", "the Dask DataFrame has no partitions")
     records: list[dict[str, Any]] = _compact_records(parts, plan) if compact else list(
-        dask.compute(*[dask.delayed(_partition_record, pure=True)(p, plan) for p in parts])
+        _compute(*[delayed(_partition_record, pure=True)(p, plan) for p in parts])
     )
     if hash_units:
         _check_units_not_split(records, parts, plan)
