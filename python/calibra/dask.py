@@ -9,7 +9,7 @@ summary that is linear over units (``calibra.AgreementSummary``).  The
 adapter reads each partition once, in one task, and returns a record of a
 few hundred numbers: the raters it saw, the category codes of its units and
 each distinct unit pattern of category counts with its number of units (for
-ICC, its ANOVA summary).  Nothing else leaves a worker.  The client merges
+ICC, the sums of squares of its complete units, by rater name).  Nothing else leaves a worker.  The client merges
 the records, fixes the category codes (and, for ordinal Krippendorff, their
 pooled frequencies) from the merged patterns, rebuilds the summary of all
 the units and finishes it: the result ``calibra.agree`` gives on the whole
@@ -21,7 +21,10 @@ for wide data (a row is a unit), for long data indexed by the unit with
 known divisions (``ddf.set_index("unit")``, or files read with
 ``calibrate_divisions``/``sorted_index``), and for long data the caller
 declares with ``partitioned_by_unit=True`` (checked: a unit found in two
-partitions is an error).  Other long data is shuffled by unit once.
+partitions is an error).  Other long data moves once: for the statistics
+that need only each unit's category counts, every rating crosses as four
+numbers (two hashes of its unit, a hash of its rater, its level) to the task
+of its unit's bucket; for Cohen and ICC, a Dask shuffle by unit.
 
 The same pattern runs on Spark (see docs/python.md): ``mapPartitions``
 builds one summary per partition, ``reduce(operator.add)`` merges them, and
