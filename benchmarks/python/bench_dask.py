@@ -7,7 +7,8 @@ units = ratee x competency, 5 raters per unit out of a pool of 20
 (--rater-pool), levels 1..5, in 20 partitions.  calibra.agree builds the
 units x raters matrix densely and refuses more than 2^26 cells, so at 10^7
 ratings (2 x 10^6 units) the pool can be at most 33 for the pandas path to
-run at all; calibra.dask has no such limit for the count statistics.  Each partition is generated on a worker from its seed, so
+run at all; calibra.dask has no such limit for the count statistics.
+Each partition is generated on a worker from its seed, so
 the client never ships the data to the cluster.
 
 Timed, back to back in each repeat, on a 2-worker LocalCluster (one
@@ -44,6 +45,7 @@ import resource
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -153,9 +155,13 @@ def main() -> None:
     print(f"load before: {uptime()}")
 
     frame = pd.concat([make_part(k, units, False, args.rater_pool, n_parts) for k in range(n_parts)], ignore_index=True)
-    data_mb = frame.memory_usage(deep=True).sum() / 2**20
-    print(f"the whole data in pandas: {data_mb:,.0f} MB (memory_usage(deep=True): every cell's string counted, as "
-          "read_csv makes them)")
+    # The frame shares one string object per distinct value (as a
+    # categorical would); read_csv makes one per cell (memory_usage(deep=True)).
+    shared = sum(sys.getsizeof(v) for c in ["ratee", "competency", "rater"] for v in pd.unique(frame[c]))
+    data_mb = (frame.memory_usage(deep=False).sum() + shared) / 2**20
+    cells_mb = frame.memory_usage(deep=True).sum() / 2**20
+    print(f"the whole data in memory: {data_mb:,.0f} MB here (strings shared), {cells_mb:,.0f} MB with a string "
+          "per cell as read_csv makes them")
     meta = frame.iloc[:0]
 
     cluster = distributed.LocalCluster(
@@ -178,7 +184,7 @@ def main() -> None:
         expected = calibra.agree(frame, STAT, **OPTIONS)
         times: dict[str, list[float]] = {"pandas": [], "dask by unit": [], "dask shuffled": []}
         peaks: list[dict[str, tuple[float, float]]] = []
-        for _ in range(args.repeat):
+        for repeat in range(args.repeat):
             t, _ = timed(lambda: calibra.agree(frame, STAT, **OPTIONS))
             times["pandas"].append(t)
             client.run(reset_peak)
@@ -189,6 +195,8 @@ def main() -> None:
             t, result = timed(lambda: calibra.dask.agree(shuffled, STAT, **OPTIONS))
             times["dask shuffled"].append(t)
             assert abs(result.value - expected.value) < 1e-12 and result.n_units == expected.n_units
+            print(f"repeat {repeat + 1}: " + ", ".join(f"{name} {v[-1]:.2f} s" for name, v in times.items())
+                  + "; load average %.1f %.1f %.1f" % os.getloadavg(), flush=True)
         print(f"alpha = {expected.value:.15f} (all three paths agree to 1e-12)")
         print()
         for name, values in times.items():
@@ -199,7 +207,8 @@ def main() -> None:
         print("worker memory in the by-unit runs (resident before the run -> peak during it):")
         for k, peak in enumerate(peaks):
             print(f"  run {k + 1}: " + "; ".join(f"{now:,.0f} -> {top:,.0f} MB" for now, top in peak.values()))
-        print(f"  the whole data: {data_mb:,.0f} MB in pandas; each worker holds {n_parts // 2} partitions of each copy")
+        print(f"  the whole data: {data_mb:,.0f} MB in memory; each worker holds {n_parts // 2} partitions of each "
+              "copy")
     finally:
         client.close()
         cluster.close()
@@ -213,7 +222,6 @@ def main() -> None:
                 os.path.join(directory, f"ratings-{k:02d}.csv"), index=False
             )
         csv_mb = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory)) / 2**20
-        del frame
         cluster = distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50,
             memory_limit=args.csv_memory_limit,
@@ -222,8 +230,8 @@ def main() -> None:
         try:
             limit_mb = next(iter(client.scheduler_info()["workers"].values()))["memory_limit"] / 2**20
             print()
-            print(f"CSV: {n_parts} files, {csv_mb:,.0f} MB on disk ({data_mb:,.0f} MB in pandas); worker memory limit "
-                  f"{limit_mb:,.0f} MB")
+            print(f"CSV: {n_parts} files, {csv_mb:,.0f} MB on disk ({cells_mb:,.0f} MB once read by pandas); "
+                  f"worker memory limit {limit_mb:,.0f} MB")
             client.run(reset_peak)
             ddf = dd.read_csv(os.path.join(directory, "ratings-*.csv"), blocksize=None)
             t, result = timed(lambda: calibra.dask.agree(ddf, STAT, partitioned_by_unit=True, **OPTIONS))

@@ -211,7 +211,10 @@ def _record_of(
     local = dict(plan.options)
     if plan.listwise_later:
         local["missing"] = "available"
-    codes = list(plan.declared) if plan.declared is not None else _core.summary_scan(matrix, plan.stat, **local)["codes"]
+    if plan.declared is not None:
+        codes = list(plan.declared)
+    else:
+        codes = _core.summary_scan(matrix, plan.stat, **local)["codes"]
     record["codes"] = codes
     record["active"] = []
     record["patterns"] = {}
@@ -222,7 +225,8 @@ def _record_of(
         return record  # no unit the statistic keeps
     summary = _core.AgreementSummary(plan.stat, matrix.shape[1], categories=codes, **local)
     summary.add(matrix)
-    state = getattr(summary, "__getstate__")()  # (layout, stat, n_raters, options, marginals, active, units, dropped, patterns, table)
+    # (layout, stat, n_raters, options, marginals, active, units, dropped, patterns, table)
+    state = getattr(summary, "__getstate__")()
     # Slots are not raters: a rater with a rating is active (as in agree()).
     slots = plan.columns.long and plan.stat in _COUNT_STATISTICS
     record["active"] = rated if slots else [
@@ -260,7 +264,9 @@ _SECOND_KEY = "calibra-unit-2nd"  # a second pandas hash_key (16 bytes)
 def _mix(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """Combines two uint64 hash arrays (boost's hash_combine, 64-bit)."""
     with np.errstate(over="ignore"):
-        mixed: np.ndarray[Any, Any] = a ^ (b + np.uint64(0x9E3779B97F4A7C15) + (a << np.uint64(6)) + (a >> np.uint64(2)))
+        mixed: np.ndarray[Any, Any] = a ^ (
+            b + np.uint64(0x9E3779B97F4A7C15) + (a << np.uint64(6)) + (a >> np.uint64(2))
+        )
     return mixed
 
 
@@ -576,7 +582,9 @@ def _run(
             "with calibra.agree on the whole frame"
         )
     if partitioned_by_unit not in (None, True, False):
-        raise invalid_argument("python", f"partitioned_by_unit must be True, False or None; got {partitioned_by_unit!r}")
+        raise invalid_argument(
+            "python", f"partitioned_by_unit must be True, False or None; got {partitioned_by_unit!r}"
+        )
     if options.get("bootstrap"):
         raise invalid_argument(
             "python", "calibra.dask gives the analytic interval only: the bootstrap resamples whole units and needs "
