@@ -135,6 +135,7 @@ def main() -> None:
     parser.add_argument("--rater-pool", type=int, default=20, help="raters in all (5 rate each unit)")
     parser.add_argument("--csv-memory-limit", default="256MB")
     parser.add_argument("--quick", action="store_true", help="10^6 ratings, 2 repeats")
+    parser.add_argument("--skip-csv", action="store_true", help="leave out the CSV run")
     args = parser.parse_args()
     if args.quick:
         args.ratings, args.repeat = 1_000_000, 2
@@ -214,6 +215,8 @@ def main() -> None:
         cluster.close()
     print(f"load after the in-memory runs: {uptime()}")
 
+    if args.skip_csv:
+        return
     # CSV files read by Dask, on workers with a memory limit below the data size.
     directory = tempfile.mkdtemp(prefix="calibra-bench-dask-")
     try:
