@@ -136,6 +136,11 @@ def main() -> None:
     parser.add_argument("--csv-memory-limit", default="256MB")
     parser.add_argument("--quick", action="store_true", help="10^6 ratings, 2 repeats")
     parser.add_argument("--skip-csv", action="store_true", help="leave out the CSV run")
+    parser.add_argument(
+        "--worker-malloc", action="store_true",
+        help="start the workers with MALLOC_TRIM_THRESHOLD_=128 MiB and MALLOC_MMAP_THRESHOLD_=64 MiB instead of "
+        "Dask's MALLOC_TRIM_THRESHOLD_=65536, which makes every large array fault its pages in again",
+    )
     args = parser.parse_args()
     if args.quick:
         args.ratings, args.repeat = 1_000_000, 2
@@ -147,12 +152,19 @@ def main() -> None:
     import calibra
     import calibra.dask
 
+    if args.worker_malloc:
+        dask.config.set({"distributed.nanny.pre-spawn-environ": {
+            "MALLOC_TRIM_THRESHOLD_": 128 << 20, "MALLOC_MMAP_THRESHOLD_": 64 << 20,
+            "OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1,
+        }})
     units = args.ratings // RATERS_PER_UNIT // args.partitions
     n_parts = args.partitions
     print(f"calibra {calibra.__version__}, dask {dask.__version__}, distributed {distributed.__version__}, "
           f"pandas {pd.__version__}, {os.cpu_count()} CPUs")
     print(f"{n_parts * units * RATERS_PER_UNIT:,} long ratings: {n_parts * units:,} units x {RATERS_PER_UNIT} raters "
           f"(of {args.rater_pool}), {n_parts} partitions; statistic {STAT} {OPTIONS}")
+    print("worker environment: " + ", ".join(
+        f"{k}={v}" for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()))
     print(f"load before: {uptime()}")
 
     frame = pd.concat([make_part(k, units, False, args.rater_pool, n_parts) for k in range(n_parts)], ignore_index=True)
