@@ -15,6 +15,7 @@
 #include "bindings.hpp"
 
 #include <calibra/agreement/agree.hpp>
+#include <calibra/agreement/icc.hpp>
 #include <calibra/agreement/interpretation.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/pairwise.hpp>
@@ -282,6 +283,33 @@ void register_agreement(py::module_& m) {
         return from_json(to_json(p));
       },
       py::arg("ratings"), py::arg("stat"), "A rater x rater matrix of a two-rater statistic; returns a dict.");
+
+  m.def(
+      "icc_from_sums",
+      [](double n_units, std::size_t n_raters, double ss_units, double ss_raters, double ss_error,
+         double units_dropped, const py::kwargs& kwargs) {
+        // What mergeable_summary::finish() does with an ICC summary, from
+        // ANOVA sums merged elsewhere (calibra.dask merges them per rater
+        // name, across processes).
+        const ag::options opts = options_from_kwargs(kwargs);
+        ag::icc_anova anova;
+        anova.n_units = n_units;
+        anova.n_raters = n_raters;
+        anova.ss_units = ss_units;
+        anova.ss_raters = ss_raters;
+        anova.ss_error = ss_error;
+        ag::result r = ag::icc_from_anova(anova, opts.form, opts.confidence);
+        r.n_units = static_cast<std::size_t>(n_units);
+        r.extra["units_dropped"] = units_dropped;
+        r.used = opts;
+        r.used.missing = ag::missing_policy::listwise;
+        r.stat = ag::statistic::icc;
+        return result_dict(r);
+      },
+      py::arg("n_units"), py::arg("n_raters"), py::arg("ss_units"), py::arg("ss_raters"), py::arg("ss_error"),
+      py::arg("units_dropped"),
+      "The ICC (form= and ci= as keywords) of complete units from the two-way ANOVA sums of squares, as a "
+      "mergeable summary finishes it; returns a dict.");
 
   m.def(
       "parse_options", [](const py::kwargs& kwargs) { return options_dict(options_from_kwargs(kwargs)); },

@@ -6,18 +6,25 @@
 
 Every agreement statistic except Conger's and Light's kappa is built from a
 summary that is linear over units (``calibra.AgreementSummary``).  The
-adapter maps each partition to its summary and merges the summaries in a
-tree, so no partition leaves its worker except as a summary of a few
-hundred numbers; ``finish()`` on the merged summary gives what
-``calibra.agree`` gives on all the data at once (up to rounding).
+adapter reads each partition once, in one task, and returns a record of a
+few hundred numbers: the raters it saw, the category codes of its units and
+each distinct unit pattern of category counts with its number of units (for
+ICC, the sums of squares of its complete units, by rater name).  Nothing else leaves a worker.  The client merges
+the records, fixes the category codes (and, for ordinal Krippendorff, their
+pooled frequencies) from the merged patterns, rebuilds the summary of all
+the units and finishes it: the result ``calibra.agree`` gives on the whole
+frame.
 
-Two things must be fixed before the first summary is built, and a first,
-equally cheap pass finds them: the category codes (skipped when you pass
-``categories=``) and, for ordinal Krippendorff, the pooled frequency of each
-code (its distances depend on them).  Long data takes one more pass to list
-the raters, and a shuffle so that all the ratings of a unit land in the same
-partition (a summary is linear over units, not over ratings).  Each pass
-reads the input again; ``ddf.persist()`` first when reading is expensive.
+A summary is linear over units, not over ratings, so in long data all the
+ratings of a unit must be in one partition.  That holds without any work
+for wide data (a row is a unit), for long data indexed by the unit with
+known divisions (``ddf.set_index("unit")``, or files read with
+``calibrate_divisions``/``sorted_index``), and for long data the caller
+declares with ``partitioned_by_unit=True`` (checked: a unit found in two
+partitions is an error).  Other long data moves once: for the statistics
+that need only each unit's category counts, every rating crosses as four
+numbers (two hashes of its unit, a hash of its rater, its level) to the task
+of its unit's bucket; for Cohen and ICC, a Dask shuffle by unit.
 
 The same pattern runs on Spark (see docs/python.md): ``mapPartitions``
 builds one summary per partition, ``reduce(operator.add)`` merges them, and
@@ -26,15 +33,25 @@ builds one summary per partition, ``reduce(operator.add)`` merges them, and
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from calibra import _core
-from calibra.agreement import UNIT_COLUMNS, AgreementResult, AgreementSummary, _is_long, _pivot_long, _wide_matrix
+from calibra.agreement import (
+    _levels,
+    UNIT_COLUMNS,
+    AgreementResult,
+    AgreementSummary,
+    _as_list,
+    _checked_wide,
+    _Columns,
+    _pivot_long,
+    _resolve_columns,
+)
 from calibra.errors import invalid_argument
 
 if TYPE_CHECKING:
@@ -42,125 +59,622 @@ if TYPE_CHECKING:
 
 __all__ = ["agree", "summarise"]
 
-T = TypeVar("T")
+#: Version of the pickled AgreementSummary state (bindings/register_summaries.cpp).
+_STATE_LAYOUT = 1
 
 
-class _Layout:
-    """How to turn one partition into a units x raters matrix with the same
-    columns in every partition."""
+@dataclass(frozen=True)
+class _Plan:
+    """What every partition task needs to turn its rows into a record."""
 
-    def __init__(
-        self, long: bool, raters: list[Any], unit_column: str | None, framework: Framework | None
-    ) -> None:
-        self.long = long
-        self.raters = raters
-        self.unit_column = unit_column
-        self.framework = framework
-
-    def matrix(self, part: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.float64]]:
-        if self.long:
-            return _pivot_long(part, self.framework, pd.Index(self.raters, name="rater"))[0]
-        return np.asfortranarray(_wide_matrix(part, self.unit_column, self.framework)[0])
+    stat: str
+    columns: _Columns
+    framework: Framework | None
+    options: dict[str, Any]  # the caller's options without categories
+    declared: tuple[float, ...] | None  # categories= as given
+    from_index: bool  # the unit is the index: reset it first
+    role: tuple[Any, ...] | None
+    hash_units: bool  # return the hashes of the units, to check that none is in two partitions
+    listwise_later: bool  # missing="listwise" applied on the client, once the raters are known
 
 
-def _scan_partition(part: pd.DataFrame, layout: _Layout, stat: str, options: dict[str, Any]) -> dict[float, float]:
-    """Category code -> frequency in pairable units, for the units this
-    partition contributes (codes of units with a single rating count 0)."""
-    scan = _core.summary_scan(layout.matrix(part), stat, **options)
-    return dict(zip(scan["codes"], scan["pairable"]))
+def _compute(*tasks: Any) -> list[Any]:
+    """dask.compute with whatever scheduler is active (untyped in Dask)."""
+    import dask.base
+
+    run: Callable[..., tuple[Any, ...]] = getattr(dask.base, "compute")
+    return list(run(*tasks))
 
 
-def _merge_scans(a: dict[float, float], b: dict[float, float]) -> dict[float, float]:
-    merged = dict(a)
-    for code, count in b.items():
-        merged[code] = merged.get(code, 0.0) + count
-    return merged
+def _sorted_names(names: Sequence[Any]) -> list[Any]:
+    """Raters in one order in every partition (by text, then type), so that
+    summaries over rater columns line up."""
+    return sorted(names, key=lambda name: (str(name), type(name).__name__))
 
 
-def _summarise_partition(
-    part: pd.DataFrame, layout: _Layout, stat: str, shape: dict[str, Any], options: dict[str, Any]
-) -> AgreementSummary:
-    summary = AgreementSummary(stat, len(layout.raters), **shape, **options)
-    summary._core.add(layout.matrix(part))
+def _partition_frame(part: pd.DataFrame, plan: _Plan) -> pd.DataFrame:
+    if plan.from_index:
+        part = part.reset_index()
+    if plan.role is not None:
+        part = part[part["role"].isin(plan.role)]
+    return part
+
+
+#: Statistics whose summary sees only each unit's counts per category, never
+#: which rater gave which rating: long data becomes a units x slots matrix
+#: (a unit's ratings side by side, in any column), however many raters there
+#: are in all.
+_COUNT_STATISTICS = frozenset(
+    ["percent", "unanimous", "within", "fleiss", "gwet", "brennan-prediger", "scott", "krippendorff"]
+)
+
+
+def _missing_key(frame: pd.DataFrame, column: Any, codes: np.ndarray[Any, Any]) -> None:
+    if len(codes) and codes.min() < 0:
+        row = frame.index[int(np.argmax(codes < 0))]
+        raise invalid_argument(
+            "python", f"long ratings: row {row!r} has no {column} (column {column!r} is empty there); every row "
+            "needs one"
+        )
+
+
+def _slot_matrix(frame: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any], Any, list[Any], list[Any]]:
+    """Long ratings -> (units x slots matrix, the units' key rows, raters,
+    raters with a rating): one sort of (unit, rater) numbers, which also
+    finds a unit rated twice by one rater."""
+    columns = plan.columns
+    unit = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for key in columns.unit or []:
+        codes, uniques = pd.factorize(frame[key], sort=False)
+        _missing_key(frame, key, codes)
+        if size * max(len(uniques), 1) >= 2**62:
+            unit, seen = pd.factorize(unit)
+            size = len(seen)
+        unit = unit * len(uniques) + codes
+        size *= max(len(uniques), 1)
+    rater_codes, rater_names = pd.factorize(frame[columns.rater], sort=False)
+    _missing_key(frame, columns.rater, rater_codes)
+    levels = _levels(frame[columns.rating], plan.framework, f"long ratings, column {columns.rating!r}")
+    n_raters = max(len(rater_names), 1)
+    if size * n_raters >= 2**62:
+        unit, seen = pd.factorize(unit)
+    pair = unit * n_raters + rater_codes
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    twice = np.flatnonzero(pair[1:] == pair[:-1])
+    if len(twice):
+        first, second = order[twice[0]], order[twice[0] + 1]
+        labels = frame[columns.unit].iloc[first].tolist()
+        unit_text = repr(labels[0]) if len(labels) == 1 else repr(tuple(labels))
+        raise invalid_argument(
+            "python",
+            f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
+            f"{frame[columns.rater].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
+            "rater) pair may appear once",
+        )
+    unit = pair // n_raters
+    starts = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]]) if len(unit) else np.zeros(0, dtype=np.int64)
+    rank = np.cumsum(np.r_[True, unit[1:] != unit[:-1]]) - 1 if len(unit) else np.zeros(0, dtype=np.int64)
+    slot = np.arange(len(unit)) - starts[rank]
+    width = int(slot.max()) + 1 if len(slot) else 1
+    if plan.stat == "scott":
+        width = max(width, 2)
+    matrix = np.full((len(starts), width), np.nan, order="F")
+    matrix[rank, slot] = levels[order]
+    rated = np.unique(rater_codes[~np.isnan(levels)])
+    units = frame[columns.unit].iloc[order[starts]] if plan.hash_units else None
+    return matrix, units, list(rater_names), [rater_names[j] for j in rated]
+
+
+def _partition_matrix(part: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any], Any, list[Any], list[Any]]:
+    """(units x raters matrix, the units' labels, the raters, the raters
+    with a rating)."""
+    columns = plan.columns
+    if columns.long and plan.stat in _COUNT_STATISTICS:
+        return _slot_matrix(part, plan)
+    if not columns.long:
+        matrix, units, raters = _checked_wide(part, columns, plan.framework)
+    else:
+        # Rater columns in one order in every partition; Cohen always two.
+        names = _sorted_names(list(pd.unique(part[columns.rater].dropna())))
+        if plan.stat == "cohen" and len(names) < 2:
+            names += [object() for _ in range(2 - len(names))]  # placeholders, never rated
+        matrix, units, raters = _pivot_long(
+            part, plan.framework, pd.Index(names, dtype=object), labels=plan.hash_units, keys=columns.unit,
+            rater=columns.rater, rating=columns.rating,
+        )
+    rated = ~np.isnan(matrix).all(axis=0) if matrix.shape[0] else np.zeros(matrix.shape[1], dtype=bool)
+    return matrix, units, list(raters), [raters[j] for j in np.flatnonzero(rated)]
+
+
+def _partition_record(part: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
+    """One partition, read once: its raters, its units' hashes (when asked)
+    and its summary as a record keyed by category code, not by index."""
+    part = _partition_frame(part, plan)
+    matrix, units, raters, rated = _partition_matrix(part, plan)
+    record = _record_of(matrix, raters, rated, plan)
+    if plan.hash_units:
+        record["unit_hashes"] = np.sort(pd.util.hash_pandas_object(units, index=False).to_numpy())
+    return record
+
+
+def _record_of(
+    matrix: np.ndarray[Any, Any], raters: list[Any], rated: list[Any], plan: _Plan
+) -> dict[str, Any]:
+    """The record of one units x raters (or slots) matrix."""
+    record: dict[str, Any] = {"rows": int(matrix.shape[0])}
+    if plan.stat == "icc":
+        record["icc"] = _icc_sums(matrix, raters, rated)
+        return record
+    record["raters"] = rated
+    local = dict(plan.options)
+    if plan.listwise_later:
+        local["missing"] = "available"
+    if plan.declared is not None:
+        codes = list(plan.declared)
+    else:
+        codes = _core.summary_scan(matrix, plan.stat, **local)["codes"]
+    record["codes"] = codes
+    record["active"] = []
+    record["patterns"] = {}
+    record["table"] = {}
+    record["units"] = 0.0
+    record["dropped"] = 0.0
+    if not codes:
+        return record  # no unit the statistic keeps
+    summary = _core.AgreementSummary(plan.stat, matrix.shape[1], categories=codes, **local)
+    summary.add(matrix)
+    # (layout, stat, n_raters, options, marginals, active, units, dropped, patterns, table)
+    state = getattr(summary, "__getstate__")()
+    # Slots are not raters: a rater with a rating is active (as in agree()).
+    slots = plan.columns.long and plan.stat in _COUNT_STATISTICS
+    record["active"] = rated if slots else [
+        raters[j] for j, flag in enumerate(state[5]) if flag == "\x01"
+    ]
+    record["units"], record["dropped"] = float(state[6]), float(state[7])
+    one_versus_rest = plan.stat == "fleiss" and plan.options.get("category") is not None
+    for key, count in state[8]:
+        # Pattern keys are (category index, count, ...): by code, they mean
+        # the same in every partition.
+        coded = tuple(key) if one_versus_rest else tuple(
+            value for a in range(0, len(key), 2) for value in (codes[key[a]], key[a + 1])
+        )
+        record["patterns"][coded] = record["patterns"].get(coded, 0.0) + count
+    if state[9] is not None:
+        table = np.asarray(state[9])
+        for x, y in zip(*np.nonzero(table)):
+            record["table"][(codes[x], codes[y])] = float(table[x, y])
+    return record
+
+
+# ---------------------------------------------------------------------------
+# Long data not split by unit, for the count statistics: every partition is
+# read once into compact numbers (two 64-bit hashes of the unit key, a hash
+# of the rater, the level), split into buckets by unit, and each bucket of
+# every partition goes to one task, which builds the units x slots matrix
+# and its record.  24-32 bytes a rating cross the network instead of the
+# rows, and no DataFrame is shuffled.  A unit is known by two independent
+# hashes: a bucket where one hash of the unit agrees and the other does not
+# is an error, not a merged unit.
+
+_SECOND_KEY = "calibra-unit-2nd"  # a second pandas hash_key (16 bytes)
+
+
+def _mix(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Combines two uint64 hash arrays (boost's hash_combine, 64-bit)."""
+    with np.errstate(over="ignore"):
+        mixed: np.ndarray[Any, Any] = a ^ (
+            b + np.uint64(0x9E3779B97F4A7C15) + (a << np.uint64(6)) + (a >> np.uint64(2))
+        )
+    return mixed
+
+
+def _key_hashes(frame: pd.DataFrame, column: Any, hash_keys: Sequence[str | None]) -> list[np.ndarray[Any, Any]]:
+    """Per row, a hash of the column's value under each of `hash_keys` (None:
+    pandas' default key): one factorize, each distinct value hashed once."""
+    codes, uniques = pd.factorize(frame[column], sort=False)
+    _missing_key(frame, column, codes)
+    values = pd.Series(uniques)
+    out = []
+    for hash_key in hash_keys:
+        kwargs = {} if hash_key is None else {"hash_key": hash_key}
+        out.append(pd.util.hash_pandas_object(values, index=False, **kwargs).to_numpy()[codes])
+    return out
+
+
+class _RatedTwice(Exception):
+    """A bucket found one (unit, rater) pair twice: (unit hash, rater hash)."""
+
+
+def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[Any, ...]:
+    part = _partition_frame(part, plan)
+    columns = plan.columns
+    first: np.ndarray[Any, Any] | None = None
+    second: np.ndarray[Any, Any] | None = None
+    for key in columns.unit or []:
+        h1, h2 = _key_hashes(part, key, (None, _SECOND_KEY))
+        first = h1 if first is None else _mix(first, h1)
+        second = h2 if second is None else _mix(second, h2)
+    if first is None or second is None:
+        first = second = np.zeros(len(part), dtype=np.uint64)
+    [rater] = _key_hashes(part, columns.rater, (None,))
+    levels = _levels(part[columns.rating], plan.framework, f"long ratings, column {columns.rating!r}")
+    bucket = (first % np.uint64(n_buckets)).astype(np.int64)
+    order = np.argsort(bucket, kind="stable")
+    edges = np.searchsorted(bucket[order], np.arange(n_buckets + 1))
+    return tuple(
+        (first[order[a:b]], second[order[a:b]], rater[order[a:b]], levels[order[a:b]])
+        for a, b in zip(edges[:-1], edges[1:])
+    )
+
+
+def _bucket_record(pieces: Sequence[tuple[Any, ...]], plan: _Plan) -> dict[str, Any]:
+    first, second, rater, levels = (np.concatenate([p[k] for p in pieces]) for k in range(4))
+    unit_codes, _ = pd.factorize(first, sort=False)
+    rater_codes, rater_hashes = pd.factorize(rater, sort=False)
+    n_raters = max(len(rater_hashes), 1)
+    pair = unit_codes.astype(np.int64) * n_raters + rater_codes
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    twice = np.flatnonzero(pair[1:] == pair[:-1])
+    if len(twice):
+        at = order[twice[0]]
+        raise _RatedTwice(int(first[at]), int(rater[at]))
+    unit = pair // n_raters
+    new_unit = np.r_[True, unit[1:] != unit[:-1]] if len(unit) else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(new_unit)
+    rank = np.cumsum(new_unit) - 1
+    second = second[order]
+    if len(second) and (second != second[starts[rank]]).any():
+        raise invalid_argument(
+            "python", "two different units share a 64-bit hash of their key columns; shuffle the data by unit "
+            "(ddf.shuffle(on=[...])) and pass partitioned_by_unit=True"
+        )
+    slot = np.arange(len(unit)) - starts[rank] if len(unit) else np.zeros(0, dtype=np.int64)
+    width = int(slot.max()) + 1 if len(slot) else 1
+    if plan.stat == "scott":
+        width = max(width, 2)
+    matrix = np.full((len(starts), width), np.nan, order="F")
+    matrix[rank, slot] = levels[order]
+    rated = [int(h) for h in np.unique(rater[~np.isnan(levels)])]
+    return _record_of(matrix, rated, rated, plan)
+
+
+def _rows_rated_twice(part: pd.DataFrame, plan: _Plan, unit_hash: int, rater_hash: int) -> pd.DataFrame:
+    """The rows of a partition with the given unit and rater hashes."""
+    part = _partition_frame(part, plan)
+    first: np.ndarray[Any, Any] | None = None
+    for key in plan.columns.unit or []:
+        [h1] = _key_hashes(part, key, (None,))
+        first = h1 if first is None else _mix(first, h1)
+    [rater] = _key_hashes(part, plan.columns.rater, (None,))
+    assert first is not None
+    return part[(first == np.uint64(unit_hash)) & (rater == np.uint64(rater_hash))]
+
+
+def _compact_records(parts: list[Any], plan: _Plan) -> list[dict[str, Any]]:
+    from dask.delayed import delayed
+
+    n = len(parts)
+    buckets = [delayed(_compact_buckets, pure=True, nout=n)(p, plan, n) for p in parts]
+    reduced = [delayed(_bucket_record, pure=True)([b[k] for b in buckets], plan) for k in range(n)]
+    try:
+        return list(_compute(*reduced))
+    except _RatedTwice as twice:
+        unit_hash, rater_hash = twice.args
+        rows = pd.concat(_compute(*[
+            delayed(_rows_rated_twice, pure=True)(p, plan, unit_hash, rater_hash) for p in parts
+        ]))
+        columns = plan.columns
+        labels = rows[columns.unit].iloc[0].tolist() if len(rows) else ["?"]
+        unit_text = repr(labels[0]) if len(labels) == 1 else repr(tuple(labels))
+        where = [repr(i) for i in rows.index[:2]]
+        raise invalid_argument(
+            "python",
+            f"long ratings: row {where[-1] if where else '?'} rates unit {unit_text} by rater "
+            f"{rows[columns.rater].iloc[0] if len(rows) else '?'!r} a second time (first at row "
+            f"{where[0] if where else '?'}); each (unit, rater) pair may appear once",
+        ) from None
+
+
+def _units_with_hash(part: pd.DataFrame, plan: _Plan, wanted: int) -> list[Any]:
+    """The unit labels of a partition whose hash is `wanted` (to name a
+    unit found in two partitions)."""
+    part = _partition_frame(part, plan)
+    _, units, _, _ = _partition_matrix(part, plan)
+    hashes = pd.util.hash_pandas_object(units, index=False).to_numpy()
+    found = units[hashes == np.uint64(wanted)]
+    if isinstance(found, pd.DataFrame):
+        return [row[0] if len(row) == 1 else tuple(row) for row in found.itertuples(index=False)]
+    return list(found)
+
+
+def _check_units_not_split(records: list[dict[str, Any]], parts: list[Any], plan: _Plan) -> None:
+    from dask.delayed import delayed
+
+    owner = np.concatenate(
+        [np.full(len(r["unit_hashes"]), k, dtype=np.int64) for k, r in enumerate(records)] or [np.zeros(0, np.int64)]
+    )
+    hashes = np.concatenate([r["unit_hashes"] for r in records] or [np.zeros(0, np.uint64)])
+    order = np.argsort(hashes, kind="stable")
+    repeated = np.flatnonzero(hashes[order][1:] == hashes[order][:-1])
+    if not len(repeated):
+        return
+    wanted = int(hashes[order][repeated[0]])
+    found = _compute(*[delayed(_units_with_hash, pure=True)(parts[k], plan, wanted)
+                           for k in sorted(set(owner[order][repeated[0]: repeated[0] + 2].tolist()))])
+    labels = [label for unit_labels in found for label in unit_labels]
+    in_parts = sorted({int(owner[order][i]) for i in (repeated[0], repeated[0] + 1)})
+    unit = labels[0] if labels else f"with hash {wanted}"
+    raise invalid_argument(
+        "python",
+        f"partitioned_by_unit=True, but unit {unit!r} (column(s) {plan.columns.unit}) has ratings in partitions "
+        f"{in_parts[0]} and {in_parts[-1]}; every rating of a unit must be in one partition. Leave "
+        "partitioned_by_unit unset to shuffle the data by unit",
+    )
+
+
+def _ordered_union(lists: Sequence[Sequence[Any]]) -> list[Any]:
+    seen: dict[Any, None] = {}
+    for names in lists:
+        for name in names:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _icc_sums(matrix: np.ndarray[Any, Any], raters: list[Any], rated: list[Any]) -> dict[str, Any]:
+    """The two-way ANOVA of a partition's complete units, centred on its own
+    means so that partitions merge without cancellation (Chan, Golub &
+    LeVeque's pairwise update): units, grand mean, each rater's mean (by
+    name), the sum of squares about the grand mean of the ratings and of the
+    unit means.  Only the raters with a rating here count: a unit is
+    complete when every rater of the whole data rated it, so only a
+    partition that saw all of them can hold complete units."""
+    with_ratings = set(rated)
+    kept = [j for j, name in enumerate(raters) if name in with_ratings]
+    values = matrix[:, kept]
+    infinite = np.isinf(values)
+    if infinite.any():
+        unit, column = (int(i[0]) for i in np.nonzero(infinite))
+        raise invalid_argument(
+            "python", f"ICC: rater {raters[kept[column]]!r} has an infinite rating ({values[unit, column]}); "
+            "ratings must be finite"
+        )
+    complete = values[~np.isnan(values).any(axis=1)] if len(kept) else np.zeros((0, 0))
+    sums: dict[str, Any] = {"raters": [raters[j] for j in kept], "n": complete.shape[0]}
+    if complete.shape[0]:
+        grand = float(complete.mean())
+        sums["grand"] = grand
+        sums["means"] = dict(zip(sums["raters"], complete.mean(axis=0).tolist()))
+        sums["m2_ratings"] = float(((complete - grand) ** 2).sum())
+        sums["m2_units"] = float(((complete.mean(axis=1) - grand) ** 2).sum())
+    return sums
+
+
+def _merge_icc(records: list[dict[str, Any]], plan: _Plan) -> AgreementResult:
+    raters = _ordered_union([r["icc"]["raters"] for r in records])
+    k = len(raters)
+    n = 0.0
+    grand = m2_ratings = m2_units = 0.0
+    means = np.zeros(k)
+    for record in records:
+        sums = record["icc"]
+        if not sums["n"] or len(sums["raters"]) != k:
+            continue  # no complete unit here (it lacks a rater of the whole data)
+        nb = float(sums["n"])
+        total = n + nb
+        delta = sums["grand"] - grand
+        m2_ratings += sums["m2_ratings"] + delta * delta * n * nb / total * k
+        m2_units += sums["m2_units"] + delta * delta * n * nb / total
+        grand += delta * nb / total
+        means += (np.array([sums["means"][name] for name in raters]) - means) * nb / total
+        n = total
+    ss_raters = float(n * ((means - grand) ** 2).sum())
+    ss_units = k * m2_units
+    dropped = sum(r["rows"] for r in records) - n
+    return AgreementResult._from_core(_core.icc_from_sums(
+        n, k, ss_units, ss_raters, m2_ratings - ss_units - ss_raters, dropped, **plan.options
+    ))
+
+
+def _merge(records: list[dict[str, Any]], plan: _Plan) -> AgreementSummary | AgreementResult:
+    """The summary of all the units, or the result when no unit is kept
+    (a summary needs at least one category code)."""
+    if plan.stat == "icc":
+        # Merged here by rater name: ICC has no AgreementSummary to return.
+        return _merge_icc(records, plan)
+    raters = _ordered_union([r["raters"] for r in records])
+    if plan.stat == "cohen":
+        raters = _sorted_names(raters) if plan.columns.long else raters
+    active = set(_ordered_union([r["active"] for r in records]))
+    patterns: dict[tuple[Any, ...], float] = {}
+    for record in records:
+        for key, count in record["patterns"].items():
+            patterns[key] = patterns.get(key, 0.0) + count
+    units = sum(r["units"] for r in records)
+    dropped = sum(r["dropped"] for r in records)
+    one_versus_rest = plan.stat == "fleiss" and plan.options.get("category") is not None
+    if plan.listwise_later:
+        # Complete units: rated by every rater of the whole data.
+        complete = len(active)
+        kept = {key: count for key, count in patterns.items() if sum(key[1::2]) == complete}
+        dropped += units - sum(kept.values())
+        units = sum(kept.values())
+        patterns = kept
+        active = active if patterns else set()
+    if plan.declared is not None:
+        codes = list(plan.declared)
+    elif plan.listwise_later and not one_versus_rest:
+        codes = sorted({key[a] for key in patterns for a in range(0, len(key), 2)})
+    else:
+        codes = sorted({code for r in records for code in r["codes"]})
+    index = {code: k for k, code in enumerate(codes)}
+    rebuilt = [
+        ([int(v) for v in key] if one_versus_rest
+         else [int(v) for a in range(0, len(key), 2) for v in (index[key[a]], key[a + 1])], count)
+        for key, count in patterns.items()
+    ]
+    marginals = None
+    if plan.stat == "krippendorff" and plan.options.get("level") == "ordinal" and not one_versus_rest:
+        marginals = np.zeros(len(codes))
+        for key, count in patterns.items():
+            if sum(key[1::2]) >= 2:
+                for a in range(0, len(key), 2):
+                    marginals[index[key[a]]] += key[a + 1] * count
+    table = None
+    if plan.stat == "cohen":
+        table = np.zeros((len(codes), len(codes)))
+        for record in records:
+            for (x, y), count in record["table"].items():
+                table[index[x], index[y]] += count
+    if not codes:
+        # No unit the statistic keeps: what agree() says about no units.
+        width = 2 if plan.stat in ("cohen", "scott") else max(len(raters), 1)
+        return AgreementResult._from_core(
+            _core.agree(np.full((0, width), np.nan, order="F"), plan.stat, **plan.options)
+        )
+    options = dict(plan.options, categories=codes)
+    state = (
+        _STATE_LAYOUT, plan.stat, len(raters), options, marginals,
+        ["\x01" if name in active else "\x00" for name in raters], units, dropped, rebuilt, table,
+    )
+    core = _core.AgreementSummary.__new__(_core.AgreementSummary)
+    getattr(core, "__setstate__")(state)
+    summary = AgreementSummary.__new__(AgreementSummary)
+    summary._core = core
     return summary
 
 
-def _tree(parts: Sequence[Any], merge: Callable[[T, T], T]) -> Any:
-    """Merges delayed values pairwise, level by level: log2(n) rounds, each
-    merge on whichever worker holds its inputs."""
+def _is_dask_frame(data: Any) -> bool:
+    try:
+        from dask.dataframe.core import DataFrame
+    except ImportError:  # pragma: no cover - the caller passed a Dask object, so Dask is there
+        return False
+    return isinstance(data, DataFrame)
+
+
+def _run(
+    data: Any,
+    stat: str,
+    *,
+    unit: Any = None,
+    rater: Any = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
+    unit_column: str | None = None,
+    framework: Framework | None = None,
+    partitioned_by_unit: bool | None = None,
+    **options: Any,
+) -> AgreementSummary | AgreementResult:
     from dask.delayed import delayed
 
-    level = list(parts)
-    if not level:
+    if not _is_dask_frame(data):
+        raise invalid_argument(
+            "python", f"calibra.dask takes a dask.dataframe.DataFrame; got {type(data).__name__} (use calibra.agree "
+            "for a pandas DataFrame)"
+        )
+    if not isinstance(stat, str):
+        raise invalid_argument("python", f"calibra.dask computes one statistic per call; got stat={stat!r}")
+    if stat in ("conger", "light"):
+        raise invalid_argument(
+            "python", f"{stat} has no mergeable summary: it needs every rater's distribution at once; compute it "
+            "with calibra.agree on the whole frame"
+        )
+    if partitioned_by_unit not in (None, True, False):
+        raise invalid_argument(
+            "python", f"partitioned_by_unit must be True, False or None; got {partitioned_by_unit!r}"
+        )
+    if options.get("bootstrap"):
+        raise invalid_argument(
+            "python", "calibra.dask gives the analytic interval only: the bootstrap resamples whole units and needs "
+            "them all at once; leave bootstrap at 0"
+        )
+    meta = data._meta
+    index_name = meta.index.name
+    named_units = _as_list(unit if unit is not None else unit_column) or []
+    from_index = index_name is not None and index_name not in meta.columns and (
+        index_name in named_units or (not named_units and index_name in UNIT_COLUMNS)
+    )
+    if from_index:
+        meta = meta.reset_index()
+    columns = _resolve_columns(meta, unit, rater, rating, unit_column)
+    if role is not None:
+        if not columns.long:
+            raise invalid_argument(
+                "python", "role= filters long data by its column 'role'; this DataFrame is read as wide data"
+            )
+        if "role" not in meta.columns:
+            raise invalid_argument(
+                "python", f"role= keeps the rows whose column 'role' holds one of the roles given, and this "
+                f"DataFrame has no column 'role'; its columns are {list(meta.columns)}"
+            )
+
+    hash_units = compact = False
+    if columns.long:
+        by_index = from_index and data.known_divisions and columns.unit == [index_name]
+        if partitioned_by_unit is True:
+            hash_units = not by_index
+        elif partitioned_by_unit is False or not by_index:
+            if from_index:
+                data, from_index = data.reset_index(), False
+            # A summary is linear over units: every rating of a unit must be
+            # in one partition.
+            if stat in _COUNT_STATISTICS:
+                compact = True
+            else:
+                data = data.shuffle(on=columns.unit)
+
+    declared = options.pop("categories", None)
+    plan = _Plan(
+        stat=stat,
+        columns=columns,
+        framework=framework,
+        options=options,
+        declared=None if declared is None or stat == "icc" else tuple(float(c) for c in declared),
+        from_index=from_index,
+        role=None if role is None else tuple(_as_list(role) or []),
+        hash_units=hash_units,
+        listwise_later=options.get("missing") == "listwise" and stat != "icc",
+    )
+    parts = data.to_delayed()
+    if not parts:
         raise invalid_argument("python", "the Dask DataFrame has no partitions")
-    while len(level) > 1:
-        level = [
-            delayed(merge, pure=True)(level[i], level[i + 1]) if i + 1 < len(level) else level[i]
-            for i in range(0, len(level), 2)
-        ]
-    return level[0]
-
-
-def _raters_of(part: pd.DataFrame) -> list[Any]:
-    return list(pd.unique(part["rater"].dropna()))
-
-
-def _first_appearance(parts: list[list[Any]]) -> list[Any]:
-    seen: dict[Any, None] = {}
-    for part in parts:
-        for rater in part:
-            seen.setdefault(rater, None)
-    return list(seen)
+    records: list[dict[str, Any]] = _compact_records(parts, plan) if compact else list(
+        _compute(*[delayed(_partition_record, pure=True)(p, plan) for p in parts])
+    )
+    if hash_units:
+        _check_units_not_split(records, parts, plan)
+    return _merge(records, plan)
 
 
 def summarise(
     data: Any,
     stat: str,
     *,
+    unit: Any = None,
+    rater: Any = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
     unit_column: str | None = None,
     framework: Framework | None = None,
+    partitioned_by_unit: bool | None = None,
     **options: Any,
 ) -> AgreementSummary:
-    """The merged summary of a Dask DataFrame (wide or long, as for
-    ``calibra.agree``); ``.finish()`` gives the result."""
-    from dask.delayed import delayed
-
-    columns = [str(c) for c in data.columns]
-    long = _is_long(data._meta)
-    if long:
-        if unit_column is not None:
-            raise invalid_argument("python", "unit_column= applies to wide data; long data names its units with "
-                                   + ", ".join(UNIT_COLUMNS))
-        keys = [c for c in UNIT_COLUMNS if c in columns]
-        raters: list[Any] = delayed(_first_appearance, pure=True)(
-            [delayed(_raters_of, pure=True)(p) for p in data.to_delayed()]
-        ).compute()
-        # A summary is linear over units: every rating of a unit must be in
-        # the same partition.
-        data = data.shuffle(on=keys)
-    else:
-        raters = [c for c in data.columns if c != unit_column]
-        if unit_column is not None and unit_column not in data.columns:
-            raise invalid_argument("python", f"unit_column {unit_column!r} is not a column; the columns are {columns}")
-    layout = _Layout(long, raters, unit_column, framework)
-    parts = data.to_delayed()
-
-    shape: dict[str, Any] = {}
-    declared = options.get("categories")
-    ordinal_alpha = stat == "krippendorff" and options.get("level") == "ordinal"
-    if stat != "icc":
-        pairable: dict[float, float] = {}
-        if declared is None or ordinal_alpha:
-            scans = [delayed(_scan_partition, pure=True)(p, layout, stat, options) for p in parts]
-            pairable = _tree(scans, _merge_scans).compute()
-        codes = sorted(pairable) if declared is None else [float(c) for c in declared]
-        shape["categories"] = codes
-        if ordinal_alpha:
-            shape["marginals"] = [pairable.get(c, 0.0) for c in codes]
-    options = {k: v for k, v in options.items() if k != "categories"}
-
-    summaries = [delayed(_summarise_partition, pure=True)(p, layout, stat, shape, options) for p in parts]
-    merged: AgreementSummary = _tree(summaries, operator.add).compute()
+    """The merged summary of a Dask DataFrame (wide or long, with the column
+    arguments of ``calibra.agree``); ``.finish()`` gives the result.  See
+    ``agree`` for ``partitioned_by_unit``."""
+    if stat == "icc":
+        raise invalid_argument(
+            "python", "calibra.dask merges the ICC's ANOVA sums by rater name, not as an AgreementSummary: use "
+            "calibra.dask.agree for icc"
+        )
+    merged = _run(
+        data, stat, unit=unit, rater=rater, rating=rating, role=role, unit_column=unit_column, framework=framework,
+        partitioned_by_unit=partitioned_by_unit, **options,
+    )
+    if isinstance(merged, AgreementResult):
+        raise invalid_argument("python", f"{stat}: no unit is kept, so there is nothing to summarise ({merged.reason})")
     return merged
 
 
@@ -168,12 +682,36 @@ def agree(
     data: Any,
     stat: str,
     *,
+    unit: Any = None,
+    rater: Any = None,
+    rating: str | None = None,
+    role: str | Sequence[str] | None = None,
     unit_column: str | None = None,
     framework: Framework | None = None,
+    partitioned_by_unit: bool | None = None,
     **options: Any,
 ) -> AgreementResult:
-    """``calibra.agree`` over a Dask DataFrame: each partition becomes a
-    mergeable summary, the summaries merge in a tree, the merged summary
-    gives the result.  Every statistic but conger and light; options as for
-    ``calibra.agree`` (no bootstrap: the interval is the analytic one)."""
-    return summarise(data, stat, unit_column=unit_column, framework=framework, **options).finish()
+    """``calibra.agree`` over a Dask DataFrame, for one statistic (every one
+    but conger and light), with the same column arguments and options (no
+    bootstrap: the interval is the analytic one).
+
+    Each partition is read once, in one task, into a small record; the
+    records merge on the client into the summary of all the units.
+
+    Long data needs every rating of a unit in one partition:
+
+    * ``partitioned_by_unit=None`` (default): no shuffle when the frame is
+      indexed by its unit column with known divisions (after
+      ``ddf.set_index("unit")``), otherwise one shuffle by unit;
+    * ``True``: the caller says the data is already split by unit (e.g. one
+      file per team); no shuffle, and a unit found in two partitions raises
+      ``InvalidArgument`` naming it;
+    * ``False``: always shuffle.
+
+    Wide data (one row per unit) is never shuffled.
+    """
+    merged = _run(
+        data, stat, unit=unit, rater=rater, rating=rating, role=role, unit_column=unit_column, framework=framework,
+        partitioned_by_unit=partitioned_by_unit, **options,
+    )
+    return merged if isinstance(merged, AgreementResult) else merged.finish()
