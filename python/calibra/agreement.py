@@ -1272,7 +1272,9 @@ class AgreementSummary:
     count, as in agree()).  Krippendorff's ordinal alpha also needs
     ``marginals=``, the pooled frequency of each declared code in pairable
     units, for its standard error; without it the value is exact but has no
-    interval.  ``calibra.dask`` finds both in a first pass.
+    interval.  (``calibra.dask`` does not use summaries for this: each of its
+    partition tasks returns the codes it saw with its counts, merged on the
+    client, so the input is read once.)
 
     Every statistic except conger and light has a summary; the interval is
     the analytic one (no bootstrap).  Summaries pickle (except ICC's), so

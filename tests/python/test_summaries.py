@@ -45,8 +45,7 @@ def ratings_with_missing(seed: int, units: int = 120, raters: int = 5) -> np.nda
 
 def summary_in_pieces(ratings: np.ndarray, stat: str, options: dict, pieces: int) -> calibra.AgreementSummary:
     """The summaries of `pieces` consecutive row blocks, merged; the shape
-    (codes, pairable frequencies) comes from merged scans, as calibra.dask
-    does it."""
+    (codes, pairable frequencies) comes from merged scans of the blocks."""
     blocks = np.array_split(ratings, pieces)
     scans = [_core.summary_scan(np.asfortranarray(b), stat, **options) for b in blocks]
     codes = sorted({c for s in scans for c in s["codes"]})
