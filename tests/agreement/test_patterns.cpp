@@ -239,3 +239,24 @@ TEST_CASE("wide designs: bootstrap from the hashed pattern table matches the gen
     CHECK(fast.extra.at("bootstrap_se") == Approx(general.extra.at("bootstrap_se")).epsilon(1e-12));
   }
 }
+
+TEST_CASE("a code first met after the first block moves the pattern count to the hash table",
+          "[patterns][wide][bootstrap]") {
+  // 7 raters: 3 bits per code, so codes 1..5 fit the direct table (15 bits)
+  // and a sixth code, first met in unit 2600 (the second block of units),
+  // does not: the units already counted move to the hash table.
+  Eigen::MatrixXd ratings = random_ratings(41, 3000, 7, 5, 0.1);
+  ratings(2600, 3) = 6;
+  ratings(2900, 1) = 6;
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  for (const statistic stat : {statistic::fleiss, statistic::krippendorff, statistic::conger}) {
+    options opts;
+    opts.bootstrap = 100;
+    opts.seed = 3;
+    INFO(to_string(stat));
+    const result fast = agree(ratings, stat, opts);
+    const result general = agree(shifted, stat, opts);
+    check_same(fast, general);
+    CHECK(fast.extra.at("bootstrap_se") == Approx(general.extra.at("bootstrap_se")).epsilon(1e-12));
+  }
+}

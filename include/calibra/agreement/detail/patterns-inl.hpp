@@ -69,21 +69,32 @@ class pattern_key_counter {
 
   void add_direct(std::uint64_t key) { ++direct_[static_cast<std::size_t>(key)]; }
 
-  void add_hashed(std::uint64_t key, double units = 1) {
+  /// Adds `units` to `key`; returns the key's entry (its place in order of
+  /// first appearance).
+  std::uint32_t add_hashed(std::uint64_t key, double units = 1) {
     std::size_t at = home(key);
     for (;;) {
       const std::uint32_t entry = slots_[at];
       if (entry == empty) break;
       if (keys_[entry] == key) {
         units_[entry] += units;
-        return;
+        return entry;
       }
       at = (at + 1) & mask_;
     }
-    slots_[at] = static_cast<std::uint32_t>(keys_.size());
+    const auto entry = static_cast<std::uint32_t>(keys_.size());
+    slots_[at] = entry;
     keys_.push_back(key);
     units_.push_back(units);
     if (2 * keys_.size() > slots_.size()) rebuild(2 * slots_.size());
+    return entry;
+  }
+
+  /// The entry of a key already added to the hash table.
+  std::uint32_t entry_of(std::uint64_t key) const {
+    std::size_t at = home(key);
+    while (keys_[slots_[at]] != key) at = (at + 1) & mask_;
+    return slots_[at];
   }
 
   /// Moves the direct table's counts into the hash table.  The dense
@@ -186,8 +197,11 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
   };
 
   std::vector<unsigned char> rater_rated(static_cast<std::size_t>(raters), 0);
+  // With map_units, each unit's key while the direct table counts, its
+  // hash-table entry after (units counted before the switch are converted).
   std::vector<std::uint64_t> unit_key;
   if (map_units) unit_key.resize(static_cast<std::size_t>(n));
+  bool units_by_entry = false;
   constexpr Eigen::Index block = 2048;
   std::array<std::uint64_t, block> key{};
   const std::int64_t origin = window->origin;
@@ -225,11 +239,21 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
       rater_rated[static_cast<std::size_t>(j)] |= static_cast<unsigned char>(rated);
     }
     if (counter.hashed()) {
-      for (Eigen::Index i = 0; i < size; ++i) counter.add_hashed(key[static_cast<std::size_t>(i)]);
+      if (map_units && !units_by_entry) {
+        for (Eigen::Index u = 0; u < begin; ++u)
+          unit_key[static_cast<std::size_t>(u)] = counter.entry_of(unit_key[static_cast<std::size_t>(u)]);
+        units_by_entry = true;
+      }
+      if (map_units) {
+        for (Eigen::Index i = 0; i < size; ++i)
+          unit_key[static_cast<std::size_t>(begin + i)] = counter.add_hashed(key[static_cast<std::size_t>(i)]);
+      } else {
+        for (Eigen::Index i = 0; i < size; ++i) counter.add_hashed(key[static_cast<std::size_t>(i)]);
+      }
     } else {
       for (Eigen::Index i = 0; i < size; ++i) counter.add_direct(key[static_cast<std::size_t>(i)]);
+      if (map_units) std::copy(key.begin(), key.begin() + size, unit_key.begin() + begin);
     }
-    if (map_units) std::copy(key.begin(), key.begin() + size, unit_key.begin() + begin);
   }
 
   // The codes met, ascending: rank r is the code of field by_code[r].
@@ -335,8 +359,8 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
     for (unsigned char rated : rater_rated) out.active_raters += rated;
   }
   if (map_units) {
-    // Each unit's key again, through a table indexed by key (direct) or a
-    // binary search in the sorted distinct keys (hashed).
+    // Each unit's pattern, through a table indexed by key (direct) or its
+    // hash-table entry (hashed: entries are the places in all_keys).
     out.unit_pattern.reserve(out.n_units);
     if (!counter.hashed()) {
       std::vector<std::uint32_t> at_key(std::size_t{1} << key_bits, not_kept);
@@ -346,12 +370,9 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
         if (p != not_kept) out.unit_pattern.push_back(p);
       }
     } else {
-      std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted(all_keys.size());
-      for (std::size_t e = 0; e < all_keys.size(); ++e) sorted[e] = {all_keys[e], pattern_of[e]};
-      std::sort(sorted.begin(), sorted.end());
-      for (std::uint64_t k : unit_key) {
-        const auto it = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(k, std::uint32_t{0}));
-        if (it->second != not_kept) out.unit_pattern.push_back(it->second);
+      for (std::uint64_t entry : unit_key) {
+        const std::uint32_t p = pattern_of[static_cast<std::size_t>(entry)];
+        if (p != not_kept) out.unit_pattern.push_back(p);
       }
     }
   }
