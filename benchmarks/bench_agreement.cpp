@@ -123,6 +123,56 @@ void register_coefficients() {
 }
 
 // ---------------------------------------------------------------------------
+// Wide designs: every coefficient at 10^6 ratings with 2, 5, 10, 20 and 50
+// raters per unit (500,000 down to 20,000 units), complete and with 10% of
+// the ratings missing.  Named wide/<coefficient>/raters:<R>/missing:<percent>;
+// compare_peers.py --wide times the peers on the same shapes.
+
+constexpr std::size_t wide_ratings = 1'000'000;
+
+void register_wide(const std::string& name, agreement::statistic stat, const agreement::options& opts,
+                   const std::vector<std::size_t>& raters_list) {
+  for (const double missing_rate : {0.0, 0.10}) {
+    for (const std::size_t raters : raters_list) {
+      const std::string full = "wide/" + name + "/raters:" + std::to_string(raters) +
+                               "/missing:" + std::to_string(static_cast<int>(missing_rate * 100 + 0.5));
+      benchmark::RegisterBenchmark(full.c_str(),
+                                   [raters, missing_rate, stat, opts](benchmark::State& state) {
+                                     run_coefficient(state, raters, missing_rate, stat, opts);
+                                   })
+          ->Arg(static_cast<std::int64_t>(wide_ratings))
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+}
+
+void register_wide_coefficients() {
+  using agreement::measurement_level;
+  using agreement::statistic;
+  using agreement::weight_scheme;
+  const std::vector<std::size_t> any = {2, 5, 10, 20, 50};
+  const agreement::options quadratic = with_weights(weight_scheme::quadratic);
+  agreement::options icc2;
+  icc2.form = agreement::icc_form::icc2;
+  register_wide("cohen", statistic::cohen, {}, {2});
+  register_wide("scott", statistic::scott, {}, {2});
+  register_wide("percent", statistic::percent, {}, any);
+  register_wide("unanimous", statistic::unanimous, {}, any);
+  register_wide("within", statistic::within, {}, any);
+  register_wide("fleiss", statistic::fleiss, {}, any);
+  register_wide("brennan_prediger", statistic::brennan_prediger, {}, any);
+  register_wide("gwet_ac1", statistic::gwet, {}, any);
+  register_wide("gwet_ac2_quadratic", statistic::gwet, quadratic, any);
+  register_wide("conger", statistic::conger, {}, any);
+  register_wide("light", statistic::light, {}, any);
+  register_wide("krippendorff_nominal", statistic::krippendorff, with_level(measurement_level::nominal), any);
+  register_wide("krippendorff_ordinal", statistic::krippendorff, with_level(measurement_level::ordinal), any);
+  register_wide("krippendorff_interval", statistic::krippendorff, with_level(measurement_level::interval), any);
+  register_wide("krippendorff_ratio", statistic::krippendorff, with_level(measurement_level::ratio), any);
+  register_wide("icc2", statistic::icc, icc2, any);
+}
+
+// ---------------------------------------------------------------------------
 // Mergeable summaries: code and summarise 4 chunks of units separately (as a
 // streaming or distributed caller would), merge, finish.  Categories are
 // declared so that every chunk codes to the same indices.
@@ -343,6 +393,7 @@ int main(int argc, char** argv) {
   int count = static_cast<int>(args.size());
 
   register_coefficients();
+  register_wide_coefficients();
   benchmark::Initialize(&count, args.data());
   if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -22,6 +22,20 @@ it to a temporary CSV file, and times:
   Krippendorff's alpha written below, standing in for the ``krippendorff``
   package, which is not installed here.
 
+With ``--wide`` the script instead sweeps the number of raters per unit at
+10^6 ratings (2, 5, 10, 20 and 50 raters; complete and with 10% of the
+ratings missing at random) and times every coefficient against the fastest
+peer that computes it: the ``krippendorff`` package (every level), statsmodels
+(``fleiss_kappa`` for Fleiss, Scott's pi on two raters and, with
+``method='randolph'``, Brennan-Prediger; ``cohens_kappa``) and scikit-learn
+(``cohen_kappa_score``).  Coefficients that none of them computes (percent,
+unanimous, within, Gwet, Conger, Light, the ICC) are held to the fastest peer
+call on the same matrix.  The ``krippendorff`` package is not a dependency:
+point ``--krippendorff-path`` (or CALIBRA_KRIPPENDORFF_PATH) at a directory
+holding its ``krippendorff/`` package, e.g. a checkout of
+github.com/pln-fing-udelar/fast-krippendorff; without it the numpy stand-in
+below takes its place and the report says so.
+
 Each peer's value must equal calibra's to 1e-9 relative, so the timings
 compare the same computation.  The table reports seconds (wall, best of the
 repeats) and the ratio peer / calibra; the target is a ratio of at least 10
@@ -187,6 +201,243 @@ def psych_icc(csv_path, use_lmer, repeat, timeout):
 
 
 # ---------------------------------------------------------------------------
+# Wide designs: every coefficient at 10^6 ratings, 2 to 50 raters per unit
+
+
+WIDE_RATINGS = 1_000_000
+WIDE_RATERS = (2, 5, 10, 20, 50)
+WIDE_MISSING = (0.0, 0.10)
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+def generate_wide(raters, missing, seed=SEED):
+    """10^6 ratings as units x raters floats (NaN = missing), same model as
+    generate()."""
+    rng = np.random.default_rng(seed + raters * 1000 + int(missing * 100))
+    units = WIDE_RATINGS // raters
+    truth = rng.integers(0, CATEGORIES, size=units)
+    correct = rng.random((units, raters)) < ACCURACY
+    noise = rng.integers(0, CATEGORIES, size=(units, raters))
+    matrix = (np.where(correct, truth[:, None], noise) + 1).astype(float)
+    if missing > 0:
+        matrix[rng.random(matrix.shape) < missing] = np.nan
+    return matrix
+
+
+def write_wide_csv(path, matrix):
+    header = ",".join(f"rater{j + 1}" for j in range(matrix.shape[1]))
+    text = np.char.mod("%d", np.nan_to_num(matrix, nan=0).astype(np.int64))
+    text[np.isnan(matrix)] = ""
+    with open(path, "w") as out:
+        out.write(header + "\n")
+        out.write("\n".join(",".join(row) for row in text))
+        out.write("\n")
+
+
+def load_krippendorff(path):
+    """The krippendorff package from `path` (a directory holding
+    krippendorff/__init__.py), or None."""
+    if not path:
+        return None
+    sys.path.insert(0, path)
+    try:
+        import krippendorff
+    except ImportError as error:
+        sys.exit(f"cannot import the krippendorff package from {path}: {error}")
+    return krippendorff
+
+
+def complete_rows(matrix):
+    return matrix[~np.isnan(matrix).any(axis=1)]
+
+
+def wide_peers(matrix, krippendorff):
+    """{label: [(peer name, callable, same value expected)]} for one matrix."""
+    raters = matrix.shape[1]
+    complete = not np.isnan(matrix).any()
+    peers = {}
+    for level in LEVELS:
+        if krippendorff is not None:
+            data = matrix.T.copy()
+            peers[f"krippendorff {level}"] = [(
+                "krippendorff.alpha",
+                lambda data=data, level=level: krippendorff.alpha(reliability_data=data,
+                                                                  level_of_measurement=level),
+                True)]
+        elif level in ("nominal", "interval"):
+            peers[f"krippendorff {level}"] = [("numpy stand-in", numpy_krippendorff(matrix, level), True)]
+
+    from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa, cohens_kappa, to_table
+
+    def statsmodels_counts(m):
+        # aggregate_raters on integer codes, missing as its own code 0,
+        # whose column is dropped: per-unit counts of the rated categories.
+        codes = np.nan_to_num(m, nan=0).astype(np.int64)
+        counts, categories = aggregate_raters(codes)
+        return counts[:, categories != 0] if (categories == 0).any() else counts
+
+    # statsmodels' fleiss_kappa needs every unit rated by every rater (it
+    # asserts so), so with missing ratings it is no peer.
+    if complete:
+        peers["fleiss"] = [("statsmodels aggregate_raters + fleiss_kappa",
+                            lambda: fleiss_kappa(statsmodels_counts(matrix), method="fleiss"), True)]
+        peers["brennan-prediger"] = [("statsmodels aggregate_raters + fleiss_kappa(method='randolph')",
+                                      lambda: fleiss_kappa(statsmodels_counts(matrix), method="randolph"), True)]
+    if raters == 2:
+        from sklearn.metrics import cohen_kappa_score
+
+        def sklearn_run():
+            pairs = complete_rows(matrix)
+            return cohen_kappa_score(pairs[:, 0], pairs[:, 1])
+
+        def statsmodels_cohen_run():
+            table, _ = to_table(complete_rows(matrix).astype(np.int64))
+            return cohens_kappa(table, return_results=False)
+
+        def statsmodels_scott_run():
+            counts, _ = aggregate_raters(complete_rows(matrix).astype(np.int64))
+            return fleiss_kappa(counts, method="fleiss")
+
+        peers["cohen"] = [("sklearn cohen_kappa_score", sklearn_run, True),
+                          ("statsmodels to_table + cohens_kappa", statsmodels_cohen_run, True)]
+        peers["scott"] = [("statsmodels aggregate_raters + fleiss_kappa (2 raters)", statsmodels_scott_run, True)]
+    return peers
+
+
+WIDE_STATISTICS = [
+    # label, calibra stat, flags, raters it needs (None = any)
+    ("cohen", "cohen", [], 2),
+    ("scott", "scott", [], 2),
+    ("percent", "percent", [], None),
+    ("unanimous", "unanimous", [], None),
+    ("within", "within", [], None),
+    ("fleiss", "fleiss", [], None),
+    ("brennan-prediger", "brennan-prediger", [], None),
+    ("gwet ac1", "gwet", [], None),
+    ("gwet ac2 quadratic", "gwet", ["--weights", "quadratic"], None),
+    ("conger", "conger", [], None),
+    ("light", "light", [], None),
+    ("krippendorff nominal", "krippendorff", ["--level", "nominal"], None),
+    ("krippendorff ordinal", "krippendorff", ["--level", "ordinal"], None),
+    ("krippendorff interval", "krippendorff", ["--level", "interval"], None),
+    ("krippendorff ratio", "krippendorff", ["--level", "ratio"], None),
+    ("icc2", "icc", ["--form", "ICC2"], None),
+]
+
+
+def run_wide(args, driver):
+    raters_list = [int(r) for r in args.raters.split(",")]
+    krippendorff = load_krippendorff(args.krippendorff_path or os.environ.get("CALIBRA_KRIPPENDORFF_PATH"))
+    rows = []
+    workdir = tempfile.mkdtemp(prefix="calibra-wide-")
+    try:
+        for missing in WIDE_MISSING:
+            for raters in raters_list:
+                matrix = generate_wide(raters, missing)
+                path = os.path.join(workdir, f"wide_{raters}_{int(missing * 100)}.csv")
+                write_wide_csv(path, matrix)
+                shape = dict(raters=raters, missing=missing, units=matrix.shape[0])
+                peer_times = {}
+                for label, calls in wide_peers(matrix, krippendorff).items():
+                    for name, function, same in calls:
+                        value, seconds, cpu = best_of(function, args.peer_repeat)
+                        peer_times.setdefault(label, []).append(dict(name=name, value=value, seconds=seconds,
+                                                                     cpu=cpu, same=same))
+                fastest_any = min((p for ps in peer_times.values() for p in ps), key=lambda p: p["seconds"])
+                for label, stat, extra, needs in WIDE_STATISTICS:
+                    if needs is not None and needs != raters:
+                        continue
+                    value, seconds, cpu = calibra_in_process(driver, path, stat, extra, args.repeat)
+                    own = peer_times.get(label)
+                    if own:
+                        peer = min(own, key=lambda p: p["seconds"])
+                        reference = "own"
+                    else:
+                        peer = fastest_any
+                        reference = "matrix"
+                    rows.append(dict(shape, stat=label, calibra=seconds, calibra_cpu=cpu, value=value,
+                                     peer=peer["name"], peer_seconds=peer["seconds"], peer_cpu=peer["cpu"],
+                                     peer_value=peer["value"], same=peer["same"] and reference == "own",
+                                     reference=reference, reference_stat=None if own else
+                                     next(k for k, ps in peer_times.items() if peer in ps)))
+                    print(f"{label:22s} raters {raters:2d} missing {missing:.0%}: calibra {seconds * 1e3:7.2f} ms, "
+                          f"{peer['name']} {peer['seconds'] * 1e3:8.1f} ms, ratio {peer['seconds'] / seconds:6.1f}",
+                          file=sys.stderr)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    report = render_wide(rows, raters_list, krippendorff is not None)
+    print(report)
+    if args.save:
+        with open(os.path.join(REPO, "benchmarks", "results", "compare_wide.txt"), "w") as out:
+            out.write(report + "\n")
+
+
+def render_wide(rows, raters_list, have_krippendorff):
+    import sklearn
+    import statsmodels
+    lines = []
+    lines.append(f"calibra vs the fastest peer at 10^6 ratings by raters per unit, "
+                 f"{datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='minutes')}, "
+                 f"{os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}, "
+                 f"scikit-learn {sklearn.__version__}, statsmodels {statsmodels.__version__}, krippendorff package: "
+                 + ("yes" if have_krippendorff else "NOT LOADED (numpy stand-in instead)"))
+    lines.append(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    lines.append("ratio = fastest peer's best wall time / calibra's best wall time (agree() in-process, coding "
+                 "included); goal >= 10")
+    lines.append("own peer: computes the same coefficient (value checked to 1e-9 unless marked ~); "
+                 "[m]: no peer computes it, held to the fastest peer call of any coefficient on the same matrix")
+    lines.append("")
+    shapes = [(m, r) for m in WIDE_MISSING for r in raters_list]
+    header = ["coefficient"] + [f"{r} raters{' 10% NA' if m else ''}" for m, r in shapes]
+    table = [header]
+    by_key = {(row["stat"], row["missing"], row["raters"]): row for row in rows}
+    missed = []
+    for label, *_ in WIDE_STATISTICS:
+        cells = [label]
+        present = False
+        for m, r in shapes:
+            row = by_key.get((label, m, r))
+            if row is None:
+                cells.append("")
+                continue
+            present = True
+            ratio = row["peer_seconds"] / row["calibra"]
+            mark = "" if row["reference"] == "own" else "[m]"
+            if row["reference"] == "own" and not row["same"]:
+                mark = "~"
+            flag = "" if ratio >= 10 else " MISSED"
+            if ratio < 10:
+                missed.append(row)
+            cells.append(f"{ratio:.0f}{mark}{flag}" if ratio >= 10 else f"{ratio:.1f}{mark}{flag}")
+        if present:
+            table.append(cells)
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for i, row in enumerate(table):
+        lines.append("  ".join(cell.ljust(widths[j]) if j == 0 else cell.rjust(widths[j]) for j, cell in enumerate(row)))
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    lines.append(f"goal (ratio >= 10 in every cell): met in {len(rows) - len(missed)} of {len(rows)} cells")
+    for row in missed:
+        lines.append(f"  missed: {row['stat']}, {row['raters']} raters, {row['missing']:.0%} missing: "
+                     f"ratio {row['peer_seconds'] / row['calibra']:.1f} against {row['peer']}")
+    lines.append("")
+    lines.append("times (ms): coefficient, raters, missing, units, calibra wall, calibra cpu, peer, peer wall, check")
+    for row in rows:
+        if row["reference"] == "own" and row["same"]:
+            difference = relative_difference(row["value"], row["peer_value"])
+            check = "ok" if difference <= RELATIVE_TOLERANCE else f"DIFF {difference:.1e}"
+        elif row["reference"] == "own":
+            check = "not compared (the peer assumes every unit rated by every rater)"
+        else:
+            check = f"reference: {row['reference_stat']}"
+        lines.append(f"{row['stat']:22s} {row['raters']:3d} {row['missing']:4.0%} {row['units']:7d} "
+                     f"{row['calibra'] * 1e3:8.2f} {row['calibra_cpu'] * 1e3:8.2f}  {row['peer']:62s} "
+                     f"{row['peer_seconds'] * 1e3:9.1f}  {check}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
 
 
 def relative_difference(a, b):
@@ -200,7 +451,18 @@ def main():
     parser.add_argument("--build-dir", default=os.path.join(REPO, "build-bench"))
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--save", action="store_true",
-                        help="also write the report to benchmarks/results/compare_peers.txt")
+                        help="also write the report to benchmarks/results/compare_peers.txt "
+                             "(compare_wide.txt with --wide)")
+    parser.add_argument("--wide", action="store_true",
+                        help="sweep 2-50 raters per unit at 10^6 ratings, every coefficient, complete and "
+                             "10%% missing")
+    parser.add_argument("--raters", default=",".join(str(r) for r in WIDE_RATERS),
+                        help="raters per unit for --wide (default 2,5,10,20,50)")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="calibra repeats per timing for --wide (best is kept)")
+    parser.add_argument("--peer-repeat", type=int, default=3, help="peer repeats per timing for --wide")
+    parser.add_argument("--krippendorff-path",
+                        help="directory holding the krippendorff package (default: $CALIBRA_KRIPPENDORFF_PATH)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -208,6 +470,9 @@ def main():
     if not os.access(driver, os.X_OK):
         sys.exit(f"{driver} not found: build it with "
                  "cmake --build build-bench --target calibra_time_agreement")
+    if args.wide:
+        run_wide(args, driver)
+        return
     cli = os.path.join(args.build_dir, "bin", "calibra")
     cli = cli if os.access(cli, os.X_OK) else None
 

@@ -187,3 +187,76 @@ TEST_CASE("fast leave-one-out estimates equal one recomputation per unit", "[pat
     }
   }
 }
+
+TEST_CASE("wide designs: the hashed pattern table matches the general path", "[patterns][wide]") {
+  // 12, 30 and 64 raters per unit put the pattern keys beyond the direct
+  // table (hash table); 64 raters and 11 codes need 77 key bits, more than
+  // the 62 a key holds, so that case takes the general path on both sides.
+  struct shape {
+    unsigned seed;
+    Eigen::Index units, raters;
+    int q;
+    double missing;
+  };
+  for (const shape s : {shape{21, 400, 12, 5, 0.1}, shape{22, 250, 30, 5, 0.3}, shape{23, 150, 64, 4, 0.0},
+                        shape{24, 120, 64, 11, 0.2}, shape{25, 300, 20, 7, 0.5}}) {
+    const Eigen::MatrixXd ratings = random_ratings(s.seed, s.units, s.raters, s.q, s.missing);
+    const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+    for (const missing_policy policy : {missing_policy::available, missing_policy::listwise})
+      for (const weight_scheme weights : {weight_scheme::identity, weight_scheme::quadratic})
+        for (const statistic stat : categorical) {
+          if (stat == statistic::krippendorff && weights != weight_scheme::identity) continue;
+          options opts;
+          opts.missing = policy;
+          opts.weights = weights;
+          INFO(to_string(stat) << " raters " << s.raters << " q " << s.q << " missing " << s.missing << " weights "
+                               << static_cast<int>(weights) << " policy " << static_cast<int>(policy));
+          check_same(agree(ratings, stat, opts), agree(shifted, stat, opts));
+        }
+    for (const measurement_level level : {measurement_level::ordinal, measurement_level::interval}) {
+      options opts;
+      opts.level = level;
+      INFO("krippendorff level " << static_cast<int>(level) << " raters " << s.raters);
+      check_same(agree(ratings, statistic::krippendorff, opts), agree(shifted, statistic::krippendorff, opts));
+    }
+  }
+}
+
+TEST_CASE("wide designs: bootstrap from the hashed pattern table matches the general path",
+          "[patterns][wide][bootstrap]") {
+  const Eigen::MatrixXd ratings = random_ratings(31, 120, 25, 5, 0.2);
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  for (const statistic stat : {statistic::fleiss, statistic::krippendorff}) {
+    options opts;
+    opts.bootstrap = 200;
+    opts.seed = 42;
+    opts.bootstrap_method = bootstrap_interval::bca;
+    INFO(to_string(stat));
+    const result fast = agree(ratings, stat, opts);
+    const result general = agree(shifted, stat, opts);
+    check_same(fast.ci_low, general.ci_low);
+    check_same(fast.ci_high, general.ci_high);
+    CHECK(fast.extra.at("bootstrap_se") == Approx(general.extra.at("bootstrap_se")).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("a code first met after the first block moves the pattern count to the hash table",
+          "[patterns][wide][bootstrap]") {
+  // 7 raters: 3 bits per code, so codes 1..5 fit the direct table (15 bits)
+  // and a sixth code, first met in unit 2600 (the second block of units),
+  // does not: the units already counted move to the hash table.
+  Eigen::MatrixXd ratings = random_ratings(41, 3000, 7, 5, 0.1);
+  ratings(2600, 3) = 6;
+  ratings(2900, 1) = 6;
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  for (const statistic stat : {statistic::fleiss, statistic::krippendorff, statistic::conger}) {
+    options opts;
+    opts.bootstrap = 100;
+    opts.seed = 3;
+    INFO(to_string(stat));
+    const result fast = agree(ratings, stat, opts);
+    const result general = agree(shifted, stat, opts);
+    check_same(fast, general);
+    CHECK(fast.extra.at("bootstrap_se") == Approx(general.extra.at("bootstrap_se")).epsilon(1e-12));
+  }
+}

@@ -74,7 +74,7 @@ CALIBRA_INLINE std::optional<resampling_plan> pattern_plan(const ratings_ref& ra
     const Eigen::MatrixXd weights = family_weights(stat, effective, patterns->categories);
     auto summarise = [=](const std::vector<double>& pattern_units) {
       multi_rater_summary summary(patterns->categories, weights);
-      feed(summary, patterns->table, pattern_units);
+      feed(summary, *patterns, pattern_units);
       return summary;
     };
     plan.estimate = [=](const std::vector<double>& unit_weights) {
@@ -84,11 +84,11 @@ CALIBRA_INLINE std::optional<resampling_plan> pattern_plan(const ratings_ref& ra
     };
     plan.jackknife = [=]() {
       const multi_rater_summary all = summarise(patterns->units);
+      std::vector<std::int32_t> category(patterns->max_entries());
+      std::vector<double> count(patterns->max_entries());
       return jackknife_by_pattern(*patterns, [&](std::size_t p) {
         multi_rater_summary unit(patterns->categories, weights);
-        const std::size_t b = patterns->table.offsets[p];
-        unit.add_unit(patterns->table.category.data() + b, patterns->table.count.data() + b,
-                      patterns->table.offsets[p + 1] - b);
+        unit.add_unit(category.data(), count.data(), patterns->pattern(p, category.data(), count.data()));
         multi_rater_summary without = all;
         without -= unit;
         return value_or_nan(without.finish(stat, effective));
@@ -100,21 +100,18 @@ CALIBRA_INLINE std::optional<resampling_plan> pattern_plan(const ratings_ref& ra
   plan.estimate = [=](const std::vector<double>& unit_weights) {
     std::vector<double> pattern_units;
     pattern_weights(*patterns, unit_weights, pattern_units);
-    return value_or_nan(
-        krippendorff_from_table(patterns->table, patterns->categories, level, pattern_units).finish(effective));
+    return value_or_nan(krippendorff_from_patterns(*patterns, level, pattern_units).finish(effective));
   };
   plan.jackknife = [=]() {
-    const krippendorff_summary all =
-        krippendorff_from_table(patterns->table, patterns->categories, level, patterns->units);
+    const krippendorff_summary all = krippendorff_from_patterns(*patterns, level);
     std::optional<Eigen::MatrixXd> weights;
     if (level == measurement_level::ordinal)
-      weights = krippendorff_weights(level, patterns->categories.codes(),
-                                     pairable_marginals(patterns->table, patterns->units));
+      weights = krippendorff_weights(level, patterns->categories.codes(), pairable_marginals(*patterns));
+    std::vector<std::int32_t> category(patterns->max_entries());
+    std::vector<double> count(patterns->max_entries());
     return jackknife_by_pattern(*patterns, [&](std::size_t p) {
       krippendorff_summary unit(patterns->categories, level, weights);
-      const std::size_t b = patterns->table.offsets[p];
-      unit.add_unit(patterns->table.category.data() + b, patterns->table.count.data() + b,
-                    patterns->table.offsets[p + 1] - b);
+      unit.add_unit(category.data(), count.data(), patterns->pattern(p, category.data(), count.data()));
       krippendorff_summary without = all;
       without -= unit;
       return value_or_nan(without.finish(effective));

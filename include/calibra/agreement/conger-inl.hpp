@@ -6,21 +6,49 @@
 
 #include <calibra/agreement/categories.hpp>
 #include <calibra/agreement/detail/inference.hpp>
+#include <calibra/agreement/detail/patterns.hpp>
 #include <calibra/agreement/options.hpp>
 #include <calibra/agreement/weights.hpp>
 #include <calibra/error.hpp>
 
 #include <Eigen/Core>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 
 namespace calibra::agreement::detail {
+
+/// What Gwet's linearisation of Conger's kappa needs per unit: for rater a
+/// (the a-th active rater) rating category k, A(a, k) - B[a] enters the
+/// unit's chance term, and rated[a] / n B[a] enters every unit's.
+struct conger_unit_terms {
+  Eigen::MatrixXd A;
+  Eigen::VectorXd B, rated;
+  std::vector<Eigen::Index> active;
+  Eigen::Index raters = 0;
+  double n = 0, n2 = 0, pe = 0, kappa = 0;
+
+  /// x_u - kappa for a unit with pair agreement pa_unit and chance sum lambda.
+  double deviation(double pa_unit, bool pairable, double lambda) const {
+    const double rr = static_cast<double>(raters);
+    const double pe_unit = lambda / (rr * (rr - 1));
+    const double x = (n / n2) * (pa_unit - pe * (pairable ? 1.0 : 0.0)) / (1 - pe) -
+                     2 * (1 - kappa) * (pe_unit - pe) / (1 - pe);
+    return x - kappa;
+  }
+};
+
+template <typename UnitSquares>
+result conger_finish(result& res, const Eigen::MatrixXd& classified, double n, double n2, double sum_pa,
+                     const Eigen::MatrixXd& W, const options& opts, UnitSquares&& unit_squares);
 
 CALIBRA_INLINE result conger_from_coded(const coded_ratings& coded, const options& opts,
                                 const std::vector<double>& unit_weights) {
@@ -74,6 +102,31 @@ CALIBRA_INLINE result conger_from_coded(const coded_ratings& coded, const option
       if (k != missing_index) counts[static_cast<std::size_t>(k)] = 0;
     }
   }
+  return conger_finish(res, classified, n, n2, sum_pa, W, opts, [&](const conger_unit_terms& t) {
+    double sum_sq = 0;
+    for (Eigen::Index u = 0; u < units; ++u) {
+      const double w = weight_of(u);
+      if (w == 0) continue;
+      double lambda = 0, r = 0;
+      for (Eigen::Index a = 0; a < t.raters; ++a) {
+        const std::int32_t k = coded.index(u, t.active[static_cast<std::size_t>(a)]);
+        const double is_rated = k == missing_index ? 0.0 : 1.0;
+        if (k != missing_index) lambda += t.A(a, k);
+        lambda -= (is_rated - t.rated[a] / n) * t.B[a];
+        r += is_rated;
+      }
+      if (r == 0) continue;
+      const double d = t.deviation(pa_unit[static_cast<std::size_t>(u)], r >= 2, lambda);
+      sum_sq += w * d * d;
+    }
+    return sum_sq;
+  });
+}
+
+template <typename UnitSquares>
+result conger_finish(result& res, const Eigen::MatrixXd& classified, double n, double n2, double sum_pa,
+                     const Eigen::MatrixXd& W, const options& opts, UnitSquares&& unit_squares) {
+  const auto q = classified.cols();
   // With no category at all (every cell missing) `classified` has no
   // columns and no storage: a row block of it would offset a null pointer
   // (found by fuzz_wide_csv under clang's UBSan).
@@ -110,31 +163,130 @@ CALIBRA_INLINE result conger_from_coded(const coded_ratings& coded, const option
   Eigen::MatrixXd Q(raters, q);
   for (Eigen::Index a = 0; a < raters; ++a)
     for (Eigen::Index k = 0; k < q; ++k) Q(a, k) = (n / rated[a]) * (rr * mean_share[k] - share(a, k));
-  const Eigen::MatrixXd A = Q * W;
+  conger_unit_terms terms;
+  terms.A = Q * W;
   const Eigen::MatrixXd weighted_share = share * W.transpose();
-  const Eigen::VectorXd B = (weighted_share.array() * Q.array()).rowwise().sum();
+  terms.B = (weighted_share.array() * Q.array()).rowwise().sum();
+  terms.rated = rated;
+  terms.active = active;
+  terms.raters = raters;
+  terms.n = n;
+  terms.n2 = n2;
+  terms.pe = pe;
+  terms.kappa = kappa;
   const double f = sampling_fraction(n, opts.population_units);
-  double sum_sq = 0;
-  for (Eigen::Index u = 0; u < units; ++u) {
-    const double w = weight_of(u);
-    if (w == 0) continue;
-    double lambda = 0, r = 0;
-    for (Eigen::Index a = 0; a < raters; ++a) {
-      const std::int32_t k = coded.index(u, active[static_cast<std::size_t>(a)]);
-      const double is_rated = k == missing_index ? 0.0 : 1.0;
-      if (k != missing_index) lambda += A(a, k);
-      lambda -= (is_rated - rated[a] / n) * B[a];
-      r += is_rated;
-    }
-    if (r == 0) continue;
-    const double pe_unit = lambda / (rr * (rr - 1));
-    const double pairable = r >= 2 ? 1.0 : 0.0;
-    const double x = (n / n2) * (pa_unit[static_cast<std::size_t>(u)] - pe * pairable) / (1 - pe) -
-                     2 * (1 - kappa) * (pe_unit - pe) / (1 - pe);
-    sum_sq += w * (x - kappa) * (x - kappa);
-  }
-  set_t_interval(res, (1 - f) / (n * (n - 1)) * sum_sq, n, opts);
+  set_t_interval(res, (1 - f) / (n * (n - 1)) * unit_squares(terms), n, opts);
   return res;
+}
+
+CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& ratings, const options& opts) {
+  // Listwise deletion decides a unit's fate from all its ratings, which the
+  // column passes below do not know in time; it takes the general path.
+  if (opts.missing == missing_policy::listwise) return std::nullopt;
+  std::optional<unit_patterns> patterns = tabulate_patterns(ratings, opts, true);
+  if (!patterns) return std::nullopt;
+  check_confidence(opts.confidence);
+  const category_set& categories = patterns->categories;
+  check_table_categories(categories.size(), weighted_title(statistic::conger, opts));
+  const auto q = static_cast<Eigen::Index>(categories.size());
+  // Declared categories may be anything; the lookup below needs integers
+  // over a short span.
+  for (double code : categories.codes())
+    if (code != std::floor(code)) return std::nullopt;
+  if (q == 0 || categories.code(static_cast<std::size_t>(q - 1)) - categories.code(0) > 4096) return std::nullopt;
+  const Eigen::MatrixXd W = weights_for(opts, categories.codes());
+  result res;
+  res.stat = statistic::conger;
+  res.used = used_options(opts, categories);
+
+  // The pair agreement of each pattern (the same for all its units).
+  const std::size_t n_patterns = patterns->n_patterns();
+  std::vector<double> pa_pattern(n_patterns, 0.0);
+  std::vector<unsigned char> pairable(n_patterns, 0);
+  std::vector<std::int32_t> category(patterns->max_entries());
+  std::vector<double> count(patterns->max_entries());
+  double n = 0, n2 = 0, sum_pa = 0;
+  for (std::size_t p = 0; p < n_patterns; ++p) {
+    const std::size_t m = patterns->pattern(p, category.data(), count.data());
+    double r = 0, agreeing = 0;
+    for (std::size_t a = 0; a < m; ++a) {
+      r += count[a];
+      double weighted = 0;
+      for (std::size_t b = 0; b < m; ++b) weighted += W(category[a], category[b]) * count[b];
+      agreeing += count[a] * (weighted - 1);
+    }
+    n += patterns->units[p];
+    if (r < 2) continue;
+    pa_pattern[p] = agreeing / (r * (r - 1));
+    pairable[p] = 1;
+    n2 += patterns->units[p];
+    sum_pa += patterns->units[p] * pa_pattern[p];
+  }
+
+  // Category index of a (validated, integer) code; index q for a missing
+  // rating, read through `lowest` so that the loops do not branch on it.
+  const double lowest = categories.code(0);
+  const auto origin = static_cast<std::int64_t>(lowest);
+  std::vector<std::int32_t> index_at(
+      static_cast<std::size_t>(categories.code(static_cast<std::size_t>(q - 1)) - lowest) + 2,
+      static_cast<std::int32_t>(q));
+  for (std::size_t k = 0; k < categories.size(); ++k)
+    index_at[static_cast<std::size_t>(static_cast<std::int64_t>(categories.code(k)) - origin)] =
+        static_cast<std::int32_t>(k);
+  const double missing_code = static_cast<double>(origin + static_cast<std::int64_t>(index_at.size()) - 1);
+  auto index_of = [&](double v) {
+    const double code = v == v ? v : missing_code;
+    return index_at[static_cast<std::size_t>(static_cast<std::int64_t>(code) - origin)];
+  };
+
+  // Each rater's classification counts: one pass per column.
+  const Eigen::Index n_units = ratings.rows(), n_columns = ratings.cols();
+  Eigen::MatrixXd classified = Eigen::MatrixXd::Zero(n_columns, q);
+  std::vector<double> column_counts(static_cast<std::size_t>(q) + 1);
+  for (Eigen::Index j = 0; j < n_columns; ++j) {
+    std::fill(column_counts.begin(), column_counts.end(), 0.0);
+    const double* column = ratings.col(j).data();
+    for (Eigen::Index i = 0; i < n_units; ++i) column_counts[static_cast<std::size_t>(index_of(column[i]))] += 1;
+    for (Eigen::Index k = 0; k < q; ++k) classified(j, k) = column_counts[static_cast<std::size_t>(k)];
+  }
+
+  return conger_finish(res, classified, n, n2, sum_pa, W, opts, [&](const conger_unit_terms& t) {
+    // lambda_u = sum over the unit's ratings of A(a, k) - B[a], plus the
+    // same constant for every unit; summed column by column over blocks.
+    double constant = 0;
+    for (Eigen::Index a = 0; a < t.raters; ++a) constant += t.rated[a] / n * t.B[a];
+    std::vector<std::vector<double>> term(static_cast<std::size_t>(t.raters),
+                                          std::vector<double>(static_cast<std::size_t>(q) + 1, 0.0));
+    for (Eigen::Index a = 0; a < t.raters; ++a)
+      for (Eigen::Index k = 0; k < q; ++k) term[static_cast<std::size_t>(a)][static_cast<std::size_t>(k)] = t.A(a, k) - t.B[a];
+    constexpr Eigen::Index block = 2048;
+    std::array<double, block> lambda{};
+    std::array<std::uint32_t, block> rated{};
+    const std::uint32_t* pattern = patterns->unit_pattern.data();
+    const auto missing_slot = static_cast<std::int32_t>(q);
+    double sum_sq = 0;
+    for (Eigen::Index begin = 0; begin < n_units; begin += block) {
+      const Eigen::Index size = std::min(block, n_units - begin);
+      std::fill(lambda.begin(), lambda.begin() + size, 0.0);
+      std::fill(rated.begin(), rated.begin() + size, 0u);
+      for (Eigen::Index a = 0; a < t.raters; ++a) {
+        const double* column = ratings.col(t.active[static_cast<std::size_t>(a)]).data() + begin;
+        const double* rater_term = term[static_cast<std::size_t>(a)].data();
+        for (Eigen::Index i = 0; i < size; ++i) {
+          const std::int32_t k = index_of(column[i]);
+          lambda[static_cast<std::size_t>(i)] += rater_term[k];
+          rated[static_cast<std::size_t>(i)] += static_cast<std::uint32_t>(k != missing_slot);
+        }
+      }
+      for (Eigen::Index i = 0; i < size; ++i) {
+        if (rated[static_cast<std::size_t>(i)] == 0) continue;  // not a kept unit
+        const std::uint32_t p = *pattern++;
+        const double d = t.deviation(pa_pattern[p], pairable[p] != 0, constant + lambda[static_cast<std::size_t>(i)]);
+        sum_sq += d * d;
+      }
+    }
+    return sum_sq;
+  });
 }
 
 CALIBRA_INLINE double conger_value(const Eigen::MatrixXd& classified, double n2, double sum_pa,
@@ -213,6 +365,7 @@ for (Eigen::Index u = 0; u < units; ++u) {
 namespace calibra::agreement {
 
 CALIBRA_INLINE result conger_kappa(const ratings_ref& ratings, const options& opts) {
+  if (std::optional<result> fast = detail::conger_from_patterns(ratings, opts)) return std::move(*fast);
   return detail::conger_from_coded(code_ratings(ratings, opts), opts);
 }
 

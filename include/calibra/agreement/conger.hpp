@@ -5,8 +5,9 @@
 // Unlike the Fleiss/Gwet family, the variance needs each unit's ratings
 // rater by rater against the final per-rater distributions, which no
 // summary of fixed size captures without a tensor over rater pairs and
-// category pairs; Conger is therefore computed from the coded matrix and is
-// not offered as a mergeable summary.
+// category pairs; Conger is therefore computed from the ratings themselves
+// (two passes over the columns next to the pattern table, or the coded
+// matrix on the general path) and is not offered as a mergeable summary.
 #pragma once
 
 #include <calibra/config.hpp>
@@ -20,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,12 @@ namespace detail {
 
 result conger_from_coded(const coded_ratings& coded, const options& opts,
                                 const std::vector<double>& unit_weights = {});
+
+/// Conger's kappa from the pattern table (detail/patterns.hpp) and two
+/// passes over the columns (each rater's classification counts, then each
+/// unit's chance term), without coding the matrix; nothing when the fast
+/// path does not apply (listwise deletion, unusual codes).
+std::optional<result> conger_from_patterns(const ratings_ref& ratings, const options& opts);
 
 /// Conger's kappa from its pieces that are linear over units: the raters x q
 /// classification counts, the number of pairable units and the sum of the

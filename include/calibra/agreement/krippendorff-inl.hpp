@@ -233,6 +233,30 @@ CALIBRA_INLINE krippendorff_summary krippendorff_from_table(const unit_counts& t
   return summary;
 }
 
+CALIBRA_INLINE Eigen::VectorXd pairable_marginals(const unit_patterns& patterns,
+                                                  const std::vector<double>& pattern_units) {
+  Eigen::VectorXd marginals = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(patterns.categories.size()));
+  patterns.for_each(pattern_units, [&](const std::int32_t* category, const double* count, std::size_t m, double w) {
+    double r = 0;
+    for (std::size_t a = 0; a < m; ++a) r += count[a];
+    if (r < 2) return;
+    for (std::size_t a = 0; a < m; ++a) marginals[category[a]] += w * count[a];
+  });
+  return marginals;
+}
+
+CALIBRA_INLINE krippendorff_summary krippendorff_from_patterns(const unit_patterns& patterns, measurement_level level,
+                                                               const std::vector<double>& pattern_units) {
+  std::optional<Eigen::MatrixXd> weights;
+  if (level == measurement_level::ordinal)
+    weights = krippendorff_weights(level, patterns.categories.codes(), pairable_marginals(patterns, pattern_units));
+  krippendorff_summary summary(patterns.categories, level, std::move(weights));
+  patterns.for_each(pattern_units, [&](const std::int32_t* category, const double* count, std::size_t m, double w) {
+    summary.add_unit(category, count, m, w);
+  });
+  return summary;
+}
+
 CALIBRA_INLINE result krippendorff_without_tables(const coded_ratings& coded, const options& opts) {
 check_confidence(opts.confidence);
 const measurement_level level = opts.level;
@@ -381,8 +405,7 @@ if (opts.weights != weight_scheme::identity)
   throw invalid_argument("agreement", "Krippendorff's alpha takes its distance from options.level (nominal, "
                                       "ordinal, interval, ratio); options.weights must stay 'identity'");
 if (std::optional<detail::unit_patterns> patterns = detail::tabulate_patterns(ratings, opts, false)) {
-  krippendorff_summary summary =
-      detail::krippendorff_from_table(patterns->table, patterns->categories, opts.level, patterns->units);
+  krippendorff_summary summary = detail::krippendorff_from_patterns(*patterns, opts.level);
   summary.n_raters = patterns->active_raters;
   return summary.finish(opts);
 }

@@ -114,6 +114,12 @@ krippendorff_summary krippendorff_from_table(const unit_counts& table, const cat
                                                     measurement_level level,
                                                     const std::vector<double>& unit_weights = {});
 
+/// The same from a pattern table, each pattern weighted by pattern_units[p]
+/// (by its number of units when `pattern_units` is empty).
+Eigen::VectorXd pairable_marginals(const unit_patterns& patterns, const std::vector<double>& pattern_units = {});
+krippendorff_summary krippendorff_from_patterns(const unit_patterns& patterns, measurement_level level,
+                                                const std::vector<double>& pattern_units = {});
+
 /// Above this many categories krippendorff_alpha computes the nominal,
 /// ordinal and interval levels without tables (krippendorff_without_tables);
 /// at or below it, through krippendorff_summary, whose numbers the published

@@ -224,6 +224,13 @@ CALIBRA_INLINE void feed(multi_rater_summary& summary, const unit_counts& table,
   }
 }
 
+CALIBRA_INLINE void feed(multi_rater_summary& summary, const unit_patterns& patterns,
+                         const std::vector<double>& pattern_units) {
+  patterns.for_each(pattern_units, [&](const std::int32_t* category, const double* count, std::size_t m, double w) {
+    summary.add_unit(category, count, m, w);
+  });
+}
+
 CALIBRA_INLINE Eigen::MatrixXd family_weights(statistic stat, const options& opts, const category_set& categories) {
   check_table_categories(categories.size(), weighted_title(stat, opts));
   if (stat == statistic::within) return tolerance_weights(categories.size(), opts.tolerance);
@@ -368,7 +375,7 @@ CALIBRA_INLINE result multi_rater_statistic(const ratings_ref& ratings, statisti
 if (std::optional<unit_patterns> patterns = tabulate_patterns(ratings, opts, false)) {
   multi_rater_summary summary(patterns->categories, family_weights(stat, opts, patterns->categories));
   summary.n_raters = patterns->active_raters;
-  feed(summary, patterns->table, patterns->units);
+  feed(summary, *patterns);
   result r = summary.finish(stat, opts);
   r.used = used_options(opts, patterns->categories);
   return r;

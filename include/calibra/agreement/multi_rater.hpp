@@ -115,6 +115,11 @@ namespace detail {
 /// 1 when `unit_weights` is empty).
 void feed(multi_rater_summary& summary, const unit_counts& table, const std::vector<double>& unit_weights = {});
 
+/// Feeds a summary from a pattern table, each pattern weighted by
+/// pattern_units[p] (by its number of units when `pattern_units` is empty).
+void feed(multi_rater_summary& summary, const unit_patterns& patterns,
+          const std::vector<double>& pattern_units = {});
+
 /// The weights a multi-rater statistic uses under `opts`.
 Eigen::MatrixXd family_weights(statistic stat, const options& opts, const category_set& categories);
 

@@ -10,11 +10,13 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 
@@ -46,6 +48,113 @@ CALIBRA_INLINE std::optional<double> first_rating(const ratings_ref& ratings) {
   return std::nullopt;
 }
 
+/// Units per pattern key: a direct table while every key is below 2^16, a
+/// hash table once the key space outgrows it, as it does with many raters
+/// per unit.  The hash table keeps the distinct keys and their unit counts
+/// in two dense arrays, in order of first appearance, and an open-addressing
+/// index into them (linear probing, Fibonacci hashing): 4 bytes per slot
+/// plus 16 per distinct pattern, whatever the number of units.
+class pattern_key_counter {
+ public:
+  static constexpr std::uint64_t direct_keys = std::uint64_t{1} << 16;
+
+  bool hashed() const { return hashed_; }
+
+  /// Makes the direct table hold every key below 2^key_bits (at most
+  /// direct_keys); the keys counted so far keep their places.
+  void cover(unsigned key_bits) {
+    const std::size_t size = std::size_t{1} << key_bits;
+    if (!hashed_ && direct_.size() < size) direct_.resize(size, 0);
+  }
+
+  void add_direct(std::uint64_t key) { ++direct_[static_cast<std::size_t>(key)]; }
+
+  /// Adds `units` to `key`; returns the key's entry (its place in order of
+  /// first appearance).
+  std::uint32_t add_hashed(std::uint64_t key, double units = 1) {
+    std::size_t at = home(key);
+    for (;;) {
+      const std::uint32_t entry = slots_[at];
+      if (entry == empty) break;
+      if (keys_[entry] == key) {
+        units_[entry] += units;
+        return entry;
+      }
+      at = (at + 1) & mask_;
+    }
+    const auto entry = static_cast<std::uint32_t>(keys_.size());
+    slots_[at] = entry;
+    keys_.push_back(key);
+    units_.push_back(units);
+    if (2 * keys_.size() > slots_.size()) rebuild(2 * slots_.size());
+    return entry;
+  }
+
+  /// The entry of a key already added to the hash table.
+  std::uint32_t entry_of(std::uint64_t key) const {
+    std::size_t at = home(key);
+    while (keys_[slots_[at]] != key) at = (at + 1) & mask_;
+    return slots_[at];
+  }
+
+  /// Moves the direct table's counts into the hash table.  The dense
+  /// arrays reserve room for `most` distinct keys (address space only: the
+  /// pages are touched as keys arrive), so they never move while growing.
+  void switch_to_hash(std::size_t most) {
+    hashed_ = true;
+    keys_.reserve(most);
+    units_.reserve(most);
+    rebuild(std::size_t{1} << 12);
+    for (std::size_t k = 0; k < direct_.size(); ++k)
+      if (direct_[k] != 0) add_hashed(k, direct_[k]);
+    std::vector<std::uint32_t>().swap(direct_);
+  }
+
+  /// The distinct keys and their units, in the direct table's key order or
+  /// in order of first appearance; `take` moves them out.
+  void take(std::vector<std::uint64_t>& keys, std::vector<double>& units) {
+    if (hashed_) {
+      keys = std::move(keys_);
+      units = std::move(units_);
+      return;
+    }
+    keys.clear();
+    units.clear();
+    for (std::size_t k = 0; k < direct_.size(); ++k)
+      if (direct_[k] != 0) {
+        keys.push_back(k);
+        units.push_back(direct_[k]);
+      }
+  }
+
+ private:
+  static constexpr std::uint32_t empty = ~std::uint32_t{0};
+
+  std::size_t home(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
+  }
+
+  void rebuild(std::size_t capacity) {
+    slots_.assign(capacity, empty);
+    mask_ = capacity - 1;
+    shift_ = 64;
+    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    for (std::size_t entry = 0; entry < keys_.size(); ++entry) {
+      std::size_t at = home(keys_[entry]);
+      while (slots_[at] != empty) at = (at + 1) & mask_;
+      slots_[at] = static_cast<std::uint32_t>(entry);
+    }
+  }
+
+  bool hashed_ = false;
+  std::vector<std::uint32_t> direct_;
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<double> units_;
+  std::size_t mask_ = 0;
+  unsigned shift_ = 64;
+};
+
 CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref& ratings, const options& opts,
                                                       bool map_units) {
   const Eigen::Index n = ratings.rows(), raters = ratings.cols();
@@ -56,121 +165,192 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
   const std::optional<integer_window> window = integer_window::around(*first, span / 2, span);
   if (!window) return std::nullopt;
 
-  // Pass 1: every rating is a small integer; which codes occur; which
-  // raters rated anything.
-  std::vector<unsigned char> present(static_cast<std::size_t>(span), 0);
+  // One pass, column by column over blocks of units that stay in cache:
+  // each rating is checked (NaN, or an integer inside the window) and adds
+  // its code's digit to its unit's key, which holds one field of `bits`
+  // bits (enough for a count of 0..raters) per code.  Fields are handed out
+  // in the order the codes are met; a missing rating reads the digit 0 of
+  // the extra offset `span`, so the loop has no branch on missingness.
+  unsigned bits = 1;
+  while ((std::uint64_t{1} << bits) <= static_cast<std::uint64_t>(raters)) ++bits;
+  const std::uint64_t field = (std::uint64_t{1} << bits) - 1;
+  constexpr unsigned max_key_bits = 62;
+  constexpr std::uint64_t unassigned = ~std::uint64_t{0};
+  std::vector<std::uint64_t> digit(static_cast<std::size_t>(span) + 1, unassigned);
+  digit[static_cast<std::size_t>(span)] = 0;
+  std::vector<std::int64_t> slot_offset;  // window offset of each field's code, in order of first use
+  unsigned key_bits = 0;                   // bits of the fields handed out
+  pattern_key_counter counter;
+  // At most one distinct pattern per unit (room for up to 2^22 reserved at
+  // once; beyond that the arrays grow as usual).
+  const auto expected_patterns = static_cast<std::size_t>(std::min<Eigen::Index>(n, Eigen::Index{1} << 22));
+  counter.cover(0);  // key 0: a unit without ratings
+  auto assign = [&](std::int64_t at) {
+    if (key_bits + bits > max_key_bits) return false;
+    digit[static_cast<std::size_t>(at)] = std::uint64_t{1} << key_bits;
+    slot_offset.push_back(at);
+    key_bits += bits;
+    if (!counter.hashed() && (std::uint64_t{1} << key_bits) > pattern_key_counter::direct_keys)
+      counter.switch_to_hash(expected_patterns);
+    counter.cover(key_bits);
+    return true;
+  };
+
   std::vector<unsigned char> rater_rated(static_cast<std::size_t>(raters), 0);
-  for (Eigen::Index j = 0; j < raters; ++j) {
-    const double* column = ratings.col(j).data();
-    bool rated = false;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double v = column[i];
-      if (std::isnan(v)) continue;
-      const std::int64_t at = window->offset(v);
-      if (at < 0) return std::nullopt;
-      present[static_cast<std::size_t>(at)] = 1;
-      rated = true;
-    }
-    rater_rated[static_cast<std::size_t>(j)] = rated;
-  }
-
-  // One digit per code present, in base raters + 1.
-  std::vector<std::int64_t> slot_offset;
-  for (std::int64_t at = 0; at < span; ++at)
-    if (present[static_cast<std::size_t>(at)]) slot_offset.push_back(at);
-  const std::size_t slots = slot_offset.size();
-  constexpr std::uint64_t max_keys = std::uint64_t{1} << 16;
-  const auto base = static_cast<std::uint64_t>(raters) + 1;
-  std::vector<std::uint32_t> place(slots);
-  std::uint64_t keys = 1;
-  for (std::size_t s = 0; s < slots; ++s) {
-    place[s] = static_cast<std::uint32_t>(keys);
-    keys *= base;
-    if (keys > max_keys) return std::nullopt;
-  }
-  std::vector<std::uint32_t> digit_of_offset(static_cast<std::size_t>(span), 0);
-  for (std::size_t s = 0; s < slots; ++s) digit_of_offset[static_cast<std::size_t>(slot_offset[s])] = place[s];
-
-  // Pass 2: each unit's key, column by column over blocks of units.
-  std::vector<std::uint32_t> units_with_key(static_cast<std::size_t>(keys), 0);
-  std::vector<std::uint32_t> unit_key;
+  // With map_units, each unit's key while the direct table counts, its
+  // hash-table entry after (units counted before the switch are converted).
+  std::vector<std::uint64_t> unit_key;
   if (map_units) unit_key.resize(static_cast<std::size_t>(n));
-  constexpr Eigen::Index block = 4096;
-  std::array<std::uint32_t, block> key{};
-  const std::uint32_t* digit = digit_of_offset.data();
+  bool units_by_entry = false;
+  constexpr Eigen::Index block = 2048;
+  std::array<std::uint64_t, block> key{};
   const std::int64_t origin = window->origin;
+  const double lowest = window->lowest, highest = window->highest;
+  const double missing_code = static_cast<double>(origin + span);
+  std::uint64_t* keys = key.data();
+  const std::uint64_t* digits_of = digit.data();
   for (Eigen::Index begin = 0; begin < n; begin += block) {
     const Eigen::Index size = std::min(block, n - begin);
-    std::fill(key.begin(), key.begin() + size, 0u);
+    std::fill(key.begin(), key.begin() + size, std::uint64_t{0});
     for (Eigen::Index j = 0; j < raters; ++j) {
       const double* column = ratings.col(j).data() + begin;
-      for (Eigen::Index i = 0; i < size; ++i) {
-        const double v = column[i];
-        if (!std::isnan(v)) key[static_cast<std::size_t>(i)] += digit[static_cast<std::int64_t>(v) - origin];
+      unsigned rated = 0, bad = 0;
+      Eigen::Index i = 0;
+      for (;;) {
+        std::int64_t at = 0;
+        for (; i < size; ++i) {
+          const double v = column[i];
+          const bool present = v == v;
+          const bool inside = (v >= lowest) & (v <= highest);
+          const double code = inside ? v : missing_code;
+          const std::int64_t whole = static_cast<std::int64_t>(code);
+          rated |= static_cast<unsigned>(present);
+          bad |= static_cast<unsigned>(present & !inside) | static_cast<unsigned>(static_cast<double>(whole) != code);
+          at = whole - origin;
+          const std::uint64_t d = digits_of[at];
+          if (d == unassigned) break;  // a code met for the first time
+          keys[i] += d;
+        }
+        if (i == size) break;
+        if (!assign(at)) return std::nullopt;
+        digits_of = digit.data();
       }
+      if (bad) return std::nullopt;
+      rater_rated[static_cast<std::size_t>(j)] |= static_cast<unsigned char>(rated);
     }
-    for (Eigen::Index i = 0; i < size; ++i) ++units_with_key[key[static_cast<std::size_t>(i)]];
-    if (map_units) std::copy(key.begin(), key.begin() + size, unit_key.begin() + begin);
+    if (counter.hashed()) {
+      if (map_units && !units_by_entry) {
+        for (Eigen::Index u = 0; u < begin; ++u)
+          unit_key[static_cast<std::size_t>(u)] = counter.entry_of(unit_key[static_cast<std::size_t>(u)]);
+        units_by_entry = true;
+      }
+      if (map_units) {
+        for (Eigen::Index i = 0; i < size; ++i)
+          unit_key[static_cast<std::size_t>(begin + i)] = counter.add_hashed(key[static_cast<std::size_t>(i)]);
+      } else {
+        for (Eigen::Index i = 0; i < size; ++i) counter.add_hashed(key[static_cast<std::size_t>(i)]);
+      }
+    } else {
+      for (Eigen::Index i = 0; i < size; ++i) counter.add_direct(key[static_cast<std::size_t>(i)]);
+      if (map_units) std::copy(key.begin(), key.begin() + size, unit_key.begin() + begin);
+    }
   }
 
-  // Which keys belong to kept units, and which codes those units use.
-  const bool listwise = opts.missing == missing_policy::listwise;
-  std::vector<std::uint32_t> digits(slots);
-  auto decode = [&](std::uint64_t k) {
-    std::uint32_t total = 0;
-    for (std::size_t s = 0; s < slots; ++s) {
-      digits[s] = static_cast<std::uint32_t>(k % base);
-      k /= base;
-      total += digits[s];
-    }
-    return total;
-  };
-  std::vector<unsigned char> kept_uses(slots, 0);
-  for (std::uint64_t k = 0; k < keys; ++k) {
-    if (units_with_key[k] == 0) continue;
-    const std::uint32_t total = decode(k);
-    const bool kept = listwise ? total == static_cast<std::uint32_t>(raters) : total >= 1;
-    if (!kept) {
-      units_with_key[k] = 0;
-      continue;
-    }
-    for (std::size_t s = 0; s < slots; ++s)
-      if (digits[s] > 0) kept_uses[s] = 1;
-  }
+  // The codes met, ascending: rank r is the code of field by_code[r].
+  const std::size_t slots = slot_offset.size();
+  std::vector<std::size_t> by_code(slots);
+  for (std::size_t s = 0; s < slots; ++s) by_code[s] = s;
+  std::sort(by_code.begin(), by_code.end(),
+            [&](std::size_t a, std::size_t b) { return slot_offset[a] < slot_offset[b]; });
 
+  // Kept patterns, and which codes they use.
   unit_patterns out;
-  std::vector<std::int32_t> index_of_slot(slots, missing_index);
+  out.field_mask = field;
+  out.field_shift.resize(slots);
+  for (std::size_t r = 0; r < slots; ++r) out.field_shift[r] = static_cast<unsigned>(by_code[r]) * bits;
+  const bool listwise = opts.missing == missing_policy::listwise;
+  std::uint64_t uses = 0;  // fields used by kept units, as a mask of the fields' lowest bits
+  std::vector<std::uint64_t> all_keys;
+  std::vector<double> all_units;
+  counter.take(all_keys, all_units);
+  // Where each distinct key went: its kept pattern, or `not_kept`.
+  constexpr std::uint32_t not_kept = ~std::uint32_t{0};
+  std::vector<std::uint32_t> pattern_of(map_units ? all_keys.size() : 0, not_kept);
+  // Kept keys are compacted in place at the front of all_keys / all_units
+  // (kept <= e), then moved into `out`: no second copy of the table.
+  std::size_t kept_patterns = 0;
+  for (std::size_t e = 0; e < all_keys.size(); ++e) {
+    const std::uint64_t k = all_keys[e];
+    std::uint64_t total = 0, present = 0;
+    for (std::size_t s = 0; s < slots; ++s) {
+      const std::uint64_t c = (k >> (s * bits)) & field;
+      total += c;
+      present |= static_cast<std::uint64_t>(c != 0) << (s * bits);
+    }
+    const bool kept = listwise ? total == static_cast<std::uint64_t>(raters) : total >= 1;
+    if (!kept) continue;
+    uses |= present;
+    if (map_units) pattern_of[e] = static_cast<std::uint32_t>(kept_patterns);
+    out.n_units += static_cast<std::size_t>(all_units[e]);
+    if (map_units) {
+      // all_keys is still needed whole for the unit map.
+      out.keys.push_back(k);
+      out.units.push_back(all_units[e]);
+    } else {
+      all_keys[kept_patterns] = k;
+      all_units[kept_patterns] = all_units[e];
+    }
+    ++kept_patterns;
+  }
+  if (!map_units) {
+    all_keys.resize(kept_patterns);
+    all_units.resize(kept_patterns);
+    out.keys = std::move(all_keys);
+    out.units = std::move(all_units);
+  }
+
+  // With a direct table (few raters, few patterns) the patterns go in the
+  // order of the number in base raters + 1 with one digit per code in code
+  // order, so the table does not depend on which code came first; the hash
+  // table's order is kept as it is (deterministic for a given matrix).
+  if (!counter.hashed()) {
+    const auto base = static_cast<std::uint64_t>(raters) + 1;  // base^slots <= 2^16 here
+    std::vector<std::pair<std::uint64_t, std::size_t>> order(out.keys.size());
+    for (std::size_t p = 0; p < order.size(); ++p) {
+      std::uint64_t canonical = 0;
+      for (std::size_t r = slots; r-- > 0;) canonical = canonical * base + ((out.keys[p] >> out.field_shift[r]) & field);
+      order[p] = {canonical, p};
+    }
+    std::sort(order.begin(), order.end());
+    std::vector<std::uint64_t> keys(order.size());
+    std::vector<double> units(order.size());
+    std::vector<std::uint32_t> moved_to(order.size());
+    for (std::size_t p = 0; p < order.size(); ++p) {
+      keys[p] = out.keys[order[p].second];
+      units[p] = out.units[order[p].second];
+      moved_to[order[p].second] = static_cast<std::uint32_t>(p);
+    }
+    for (std::uint32_t& p : pattern_of)
+      if (p != not_kept) p = moved_to[p];
+    out.keys = std::move(keys);
+    out.units = std::move(units);
+  }
+
+  out.field_category.assign(slots, missing_index);
   if (!opts.categories.empty()) {
     out.categories = category_set::declared(opts.categories);
-    for (std::size_t s = 0; s < slots; ++s) {
-      index_of_slot[s] = out.categories.index_of(static_cast<double>(origin + slot_offset[s]));
-      if (index_of_slot[s] == missing_index) return std::nullopt;  // the general path reports it
+    for (std::size_t r = 0; r < slots; ++r) {
+      out.field_category[r] = out.categories.index_of(static_cast<double>(origin + slot_offset[by_code[r]]));
+      if (out.field_category[r] == missing_index) return std::nullopt;  // the general path reports it
     }
   } else {
     std::vector<double> codes;
-    for (std::size_t s = 0; s < slots; ++s)
-      if (kept_uses[s]) {
-        index_of_slot[s] = static_cast<std::int32_t>(codes.size());
-        codes.push_back(static_cast<double>(origin + slot_offset[s]));
+    for (std::size_t r = 0; r < slots; ++r)
+      if ((uses >> out.field_shift[r]) & 1) {
+        out.field_category[r] = static_cast<std::int32_t>(codes.size());
+        codes.push_back(static_cast<double>(origin + slot_offset[by_code[r]]));
       }
     out.categories = category_set::from_sorted(std::move(codes));
-  }
-  out.table.q = out.categories.size();
-
-  std::vector<std::uint32_t> pattern_of_key(map_units ? static_cast<std::size_t>(keys) : 0);
-  for (std::uint64_t k = 0; k < keys; ++k) {
-    if (units_with_key[k] == 0) continue;
-    decode(k);
-    // Slots ascend with the code, so the categories of a pattern ascend.
-    for (std::size_t s = 0; s < slots; ++s)
-      if (digits[s] > 0) {
-        out.table.category.push_back(index_of_slot[s]);
-        out.table.count.push_back(static_cast<double>(digits[s]));
-      }
-    out.table.offsets.push_back(out.table.category.size());
-    if (map_units) pattern_of_key[k] = static_cast<std::uint32_t>(out.units.size());
-    out.units.push_back(static_cast<double>(units_with_key[k]));
-    out.n_units += units_with_key[k];
   }
 
   if (listwise) {
@@ -179,9 +359,22 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
     for (unsigned char rated : rater_rated) out.active_raters += rated;
   }
   if (map_units) {
+    // Each unit's pattern, through a table indexed by key (direct) or its
+    // hash-table entry (hashed: entries are the places in all_keys).
     out.unit_pattern.reserve(out.n_units);
-    for (std::uint32_t k : unit_key)
-      if (units_with_key[k] != 0) out.unit_pattern.push_back(pattern_of_key[k]);
+    if (!counter.hashed()) {
+      std::vector<std::uint32_t> at_key(std::size_t{1} << key_bits, not_kept);
+      for (std::size_t e = 0; e < all_keys.size(); ++e) at_key[static_cast<std::size_t>(all_keys[e])] = pattern_of[e];
+      for (std::uint64_t k : unit_key) {
+        const std::uint32_t p = at_key[static_cast<std::size_t>(k)];
+        if (p != not_kept) out.unit_pattern.push_back(p);
+      }
+    } else {
+      for (std::uint64_t entry : unit_key) {
+        const std::uint32_t p = pattern_of[static_cast<std::size_t>(entry)];
+        if (p != not_kept) out.unit_pattern.push_back(p);
+      }
+    }
   }
   return out;
 }

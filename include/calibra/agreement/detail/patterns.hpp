@@ -5,15 +5,19 @@
 // summaries are linear over units.  With q categories and R raters there are
 // at most C(q + R, R) patterns (126 for 5 levels and 5 raters), so the whole
 // matrix reduces to a table of patterns with the number of units showing
-// each.  tabulate_patterns builds that table in two sequential passes over
-// the column-major matrix, without coding it into an index matrix: the
-// first pass validates and finds the codes present, the second adds to each
-// unit's pattern key (a number in base R + 1, one digit per category) column
-// by column, over blocks of units that stay in cache.
+// each.  tabulate_patterns builds that table in one sequential pass over the
+// column-major matrix, without coding it into an index matrix: column by
+// column over blocks of units that stay in cache, each rating is checked and
+// adds to its unit's pattern key (one bit field per category holding its
+// count), and each unit's key is then counted, in a direct table while
+// the keys are small and in a hash table sized by the number of distinct
+// patterns once they are not (many raters per unit).  Nothing is allocated
+// per unit.
 //
 // These paths are speculative: anything unusual (a non-integer or infinite
-// code, codes spread over more than 4096 values, an undeclared code, too many
-// possible patterns) makes them return nothing, and the caller takes the
+// code, codes spread over more than 4096 values, an undeclared code, keys
+// that would not fit in 62 bits: codes present x bits of R > 62) makes
+// them return nothing, and the caller takes the
 // general path, which also produces the error messages.
 #pragma once
 
@@ -32,19 +36,57 @@
 
 namespace calibra::agreement::detail {
 
-/// The units of a rating matrix grouped by pattern.  `table` holds one row
-/// per distinct pattern of a kept unit, `units` how many kept units show it.
+/// The units of a rating matrix grouped by pattern.  `keys` holds one
+/// packed key per distinct pattern of a kept unit (one bit field per code
+/// with its count), `units` how many kept units show it; pattern() unpacks
+/// one.  Packed keys keep the table at 16 bytes per pattern, which matters
+/// when many raters make nearly every unit's pattern distinct.
 struct unit_patterns {
   category_set categories;
-  unit_counts table;
+  std::vector<std::uint64_t> keys;
   std::vector<double> units;
   std::size_t n_units = 0;        // kept units
   std::size_t active_raters = 0;  // raters with a rating in a kept unit
   /// Pattern of each kept unit, in input order (filled on request: the
   /// bootstrap needs it, a point estimate does not).
   std::vector<std::uint32_t> unit_pattern;
+  /// Unpacking: the codes met, ascending, each with the position of its
+  /// field in a key and its category index.
+  std::vector<unsigned> field_shift;
+  std::vector<std::int32_t> field_category;
+  std::uint64_t field_mask = 0;
 
   std::size_t n_patterns() const { return units.size(); }
+  /// Most (category, count) pairs a pattern can have.
+  std::size_t max_entries() const { return field_shift.size(); }
+
+  /// Pattern p as m (category index, count) pairs, categories ascending;
+  /// `category` and `count` hold max_entries() values.  Returns m.
+  std::size_t pattern(std::size_t p, std::int32_t* category, double* count) const {
+    const std::uint64_t key = keys[p];
+    std::size_t m = 0;
+    for (std::size_t f = 0; f < field_shift.size(); ++f) {
+      const std::uint64_t c = (key >> field_shift[f]) & field_mask;
+      if (c == 0) continue;
+      category[m] = field_category[f];
+      count[m++] = static_cast<double>(c);
+    }
+    return m;
+  }
+
+  /// Calls visit(category, count, m, weight) for every pattern whose weight
+  /// (weights[p], or its number of units when `weights` is empty) is not 0.
+  template <typename Visit>
+  void for_each(const std::vector<double>& weights, Visit&& visit) const {
+    std::vector<std::int32_t> category(max_entries());
+    std::vector<double> count(max_entries());
+    for (std::size_t p = 0; p < n_patterns(); ++p) {
+      const double w = weights.empty() ? units[p] : weights[p];
+      if (w == 0) continue;
+      const std::size_t m = pattern(p, category.data(), count.data());
+      visit(category.data(), count.data(), m, w);
+    }
+  }
 };
 
 /// Codes that are integers within a window of `span` values around the
