@@ -143,6 +143,7 @@ std::string raters_text(const cal::calibration_report& report, const cal::rating
            r->judged ? join(r->flags)
                      : join(r->flags) + (r->flags.empty() ? "" : ", ") + "too few ratings to judge"});
   out << t.render();
+  if (!fit.rater_competency_note.empty()) out << "  " << fit.rater_competency_note << "\n";
   for (const cal::rater_competency_bias& x : fit.competency_biases)
     if (x.flagged)
       out << "  " << table.raters()[x.rater] << " rates " << table.framework().competencies()[x.competency].id << " "

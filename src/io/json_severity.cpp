@@ -143,6 +143,7 @@ json to_json_value(const calibration::severity_fit& fit, const calibration::rati
     ratee_effects.push_back({{"ratee", table.ratees()[fit.ratees[k]]}, {"effect", number(fit.ratee_effects[k])}});
   out["ratee_effects"] = std::move(ratee_effects);
 
+  out["competency_biases_note"] = fit.rater_competency_note.empty() ? json(nullptr) : json(fit.rater_competency_note);
   out["competency_biases_judged"] = fit.biases_judged;
   out["competency_biases_flagged"] = fit.biases_flagged;
   json biases = json::array();

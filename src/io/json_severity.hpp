@@ -35,7 +35,7 @@ nlohmann::ordered_json to_json_value(const calibration::rater_network& network, 
 ///   competency_effects: [{competency, estimate, se, n_ratings}]
 ///   period_effects:     [{period, estimate, se, n_ratings}]
 ///   ratee_effects:      [{ratee, effect}]
-///   competency_biases_judged, competency_biases_flagged,
+///   competency_biases_note, competency_biases_judged, competency_biases_flagged,
 ///   competency_biases:  [{rater, competency, bias, sd, n_ratings, n_ratees,
 ///                         judged, null_probability, flagged}]  (random effects:
 ///                         a rater's bias on one competency beyond their severity)

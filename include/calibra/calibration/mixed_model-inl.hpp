@@ -303,7 +303,13 @@ struct mixed_model::impl {
   sparse a;
   std::vector<double> a_count;
   std::vector<std::uint32_t> a_factors;
-  Eigen::SimplicialLDLT<sparse, Eigen::Upper, Eigen::NaturalOrdering<int>> chol;
+  // Eigen keeps the column counts of L from the symbolic analysis to itself;
+  // this exposes them, so that the cost of a factorisation is known before
+  // the first one.
+  struct counted_ldlt : Eigen::SimplicialLDLT<sparse, Eigen::Upper, Eigen::NaturalOrdering<int>> {
+    const Eigen::VectorXi& column_counts() const { return this->m_nonZerosPerCol; }
+  };
+  counted_ldlt chol;
   std::vector<int> perm;  // original global level -> position in the factor
 
   // State of the last evaluation.
@@ -610,6 +616,14 @@ CALIBRA_INLINE mixed_model& mixed_model::operator=(mixed_model&&) noexcept = def
 
 CALIBRA_INLINE std::size_t mixed_model::n_obs() const { return impl_->n; }
 CALIBRA_INLINE std::size_t mixed_model::n_theta() const { return impl_->m; }
+
+CALIBRA_INLINE double mixed_model::factorisation_work() const {
+  // A column with c entries below the diagonal costs about c^2 multiply-adds
+  // in the up-looking factorisation.
+  double work = 0;
+  for (const int c : impl_->chol.column_counts()) work += static_cast<double>(c) * static_cast<double>(c) + c + 1;
+  return work;
+}
 
 CALIBRA_INLINE double mixed_model::deviance(const std::vector<double>& theta) {
   impl_->check_theta(theta);

@@ -118,6 +118,9 @@ class mixed_model {
   std::size_t n_obs() const;
   /// Number of variance parameters (one per grouping factor).
   std::size_t n_theta() const;
+  /// Multiply-adds one sparse factorisation takes (from the symbolic
+  /// analysis, before any is done): every deviance evaluation pays it once.
+  double factorisation_work() const;
 
   /// Profiled criterion at theta (sigma_k / sigma per grouping factor,
   /// each >= 0): REMLcrit or ML deviance as lme4 defines them.

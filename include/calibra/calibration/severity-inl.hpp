@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <utility>
@@ -56,6 +57,8 @@ CALIBRA_INLINE void severity_options::validate() const {
     fail("confidence = " + show(confidence) + ": expected a value strictly between 0 and 1, e.g. 0.95");
   if (!(flag_threshold >= 0) || !std::isfinite(flag_threshold))
     fail("flag_threshold = " + show(flag_threshold) + ": expected a finite number of levels >= 0");
+  if (!(max_factorisation_work > 0))
+    fail("max_factorisation_work = " + show(max_factorisation_work) + ": expected a positive number of multiply-adds");
   if (min_ratings_for_flags < 1) fail("min_ratings_for_flags = 0: expected at least 1");
   if (min_ratees_for_flags < 2)
     fail("min_ratees_for_flags = " + std::to_string(min_ratees_for_flags) +
@@ -656,7 +659,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
     rc_distinct[k] = static_cast<std::size_t>(std::unique(rc_ratees[k].begin(), rc_ratees[k].end()) - rc_ratees[k].begin());
     rc_replicated = rc_replicated || rc_distinct[k] >= 2;
   }
-  const bool with_rater_competency = options.rater_competency_effects && n_comp > 1 && rc_replicated;
+  bool with_rater_competency = options.rater_competency_effects && n_comp > 1 && rc_replicated;
 
   mixed_model_fit m;
   next_step_grouping step;
@@ -674,7 +677,26 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
     if (profile_cells.size() > 1) fixed.push_back({"profile", profile_code, profile_cells.size()});
     if (with_periods) fixed.push_back({"period", d.period, n_periods});
     try {
-      m = fit_mixed_model(d.level, std::move(random), std::move(fixed));
+      std::optional<mixed_model> model;
+      model.emplace(d.level, random, fixed);
+      // Rater x competency effects join every competency a rater rates to
+      // every other rater of the same people: with many raters sharing
+      // many ratees the exact factor fills in and each step of the fit
+      // grows from milliseconds to minutes.  Past the budget, fit without
+      // them and say so.
+      if (with_rater_competency && model->factorisation_work() > options.max_factorisation_work) {
+        const double work = model->factorisation_work();
+        random.pop_back();
+        model.emplace(d.level, random, fixed);
+        with_rater_competency = false;
+        char budget[96];
+        std::snprintf(budget, sizeof budget, "%.1e multiply-adds per step, above max_factorisation_work %.1e", work,
+                      options.max_factorisation_work);
+        fit.rater_competency_note =
+            std::string("rater x competency biases not estimated: with them the exact fit would take ") + budget +
+            "; fit a smaller group of raters (one department, one team) to see them";
+      }
+      m = model->fit();
       break;
     } catch (const invalid_argument& e) {
       // Career levels confounded with periods make the level profiles

@@ -101,6 +101,12 @@ struct severity_options {
   /// control over every judged rater x competency pair; a pair needs
   /// min_ratings_to_judge ratings of min_ratees_to_judge ratees).
   bool rater_competency_effects = true;
+  /// Random effects: the largest cost of one sparse factorisation
+  /// (multiply-adds, mixed_model::factorisation_work) the fit accepts with
+  /// rater x competency effects.  Above it -- many raters who share many
+  /// ratees across competencies, where those effects make the factor dense
+  /// -- the fit leaves them out and rater_competency_note says so.
+  double max_factorisation_work = 2e8;
   double confidence = 0.95;
   /// |severity| in levels from which a rater is called lenient or harsh
   /// (the practical threshold).  Random effects: see false_discovery_rate.
@@ -242,6 +248,9 @@ struct severity_fit {
   /// variance and every (rater, competency) pair's bias, by rater id then
   /// competency; how many pairs were judged and flagged.
   double rater_competency_variance = 0;
+  /// Why the rater x competency effects were left out of a random-effects
+  /// fit that asked for them (empty when they were fitted or not asked for).
+  std::string rater_competency_note;
   std::vector<rater_competency_bias> competency_biases;
   std::size_t biases_judged = 0, biases_flagged = 0;
   /// Random effects with next_step_effects: the variance of the ratee x

@@ -355,6 +355,8 @@ CALIBRA_INLINE section raters_section(const calibration::calibration_report& cal
       s.notes.push_back("Raters who alone hold their group together (if they stopped rating, it would split): " +
                         names + ".");
     }
+    if (!cal.severity.rater_competency_note.empty())
+      s.notes.push_back(cal.severity.rater_competency_note + ".");
     for (const auto& x : cal.severity.competency_biases)
       if (x.flagged)
         s.notes.push_back(detail::rater_name(ratings, x.rater) + " rates " +
