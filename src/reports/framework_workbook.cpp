@@ -263,9 +263,125 @@ class framework_book {
   std::vector<lxw_format*> level_fill_, level_header_;
 };
 
-}  // namespace
+/// The ratings template (write_ratings_template).
+class template_book {
+ public:
+  template_book(const framework& fw, const std::string& file, std::string shown) : fw_(fw), path_(std::move(shown)) {
+    book_ = workbook_new(file.c_str());
+    if (!book_) throw invalid_argument("reports", "cannot write '" + path_ + "': libxlsxwriter could not start a workbook");
+  }
+  template_book(const template_book&) = delete;
+  template_book& operator=(const template_book&) = delete;
+  ~template_book() {
+    if (book_) workbook_close(book_);
+  }
 
-void write_framework_workbook(const framework& fw, const std::string& path) {
+  void write() {
+    lxw_doc_properties props{};
+    const std::string title = clean("Ratings template for " + fw_.metadata().name);
+    props.title = const_cast<char*>(title.c_str());
+    props.created = fixed_time(fw_.metadata().last_updated);
+    check(workbook_set_properties(book_, &props), "document properties");
+    lxw_format* header = workbook_add_format(book_);
+    format_set_bold(header);
+    format_set_pattern(header, LXW_PATTERN_SOLID);
+    format_set_bg_color(header, 0xE4E9EE);
+    format_set_bottom(header, LXW_BORDER_THIN);
+
+    const auto& columns = ratings_template_columns();
+    lxw_worksheet* ratings = workbook_add_worksheet(book_, "Ratings");
+    lxw_worksheet* lists = workbook_add_worksheet(book_, "Lists");
+    lxw_worksheet* readme = workbook_add_worksheet(book_, "Read me");
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      check(worksheet_write_string(ratings, 0, static_cast<lxw_col_t>(c), columns[c].c_str(), header), "header");
+      check(worksheet_set_column(ratings, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
+                                 columns[c] == "evidence" ? 50 : 22, nullptr), "width");
+    }
+    worksheet_freeze_panes(ratings, 1, 0);
+
+    const char* list_header[] = {"competency", "competency name", "level", "level label", "role", "career_level",
+                                 "career level name"};
+    for (lxw_col_t c = 0; c < 7; ++c) {
+      check(worksheet_write_string(lists, 0, c, list_header[c], header), "header");
+      check(worksheet_set_column(lists, c, c, c == 1 ? 34 : 20, nullptr), "width");
+    }
+    const auto& comps = fw_.competencies();
+    const auto& levels = fw_.scale().levels();
+    for (std::size_t i = 0; i < comps.size(); ++i) {
+      put(lists, i + 1, 0, comps[i].id);
+      put(lists, i + 1, 1, comps[i].name);
+    }
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      put(lists, i + 1, 2, levels[i].id);
+      put(lists, i + 1, 3, levels[i].label);
+    }
+    const char* roles[] = {"manager", "self", "peer", "skip-level", "panel", "external"};
+    for (std::size_t i = 0; i < 6; ++i) put(lists, i + 1, 4, roles[i]);
+    const auto& careers = fw_.ladder().career_levels();
+    for (std::size_t i = 0; i < careers.size(); ++i) {
+      put(lists, i + 1, 5, careers[i].id);
+      put(lists, i + 1, 6, careers[i].name);
+    }
+
+    const auto column_of = [&](const char* name) {
+      return static_cast<lxw_col_t>(std::find(columns.begin(), columns.end(), name) - columns.begin());
+    };
+    validate(ratings, column_of("role"), "=Lists!$E$2:$E$7", "role", "manager, self, peer, skip-level, panel or external");
+    validate(ratings, column_of("competency"), "=Lists!$A$2:$A$" + std::to_string(comps.size() + 1), "competency",
+             "a competency id from the Lists sheet");
+    validate(ratings, column_of("level"), "=Lists!$C$2:$C$" + std::to_string(levels.size() + 1), "level",
+             "a level id from the Lists sheet");
+    validate(ratings, column_of("career_level"), "=Lists!$F$2:$F$" + std::to_string(careers.size() + 1),
+             "career level", "the ratee's career level id from the Lists sheet (optional)");
+
+    const std::vector<std::string> lines{
+        "Ratings template for " + fw_.metadata().name + " (version " + fw_.metadata().version + ")",
+        "",
+        "One rating per row on the Ratings sheet: who was rated (ratee), who rated (rater), how the rater stands "
+        "to the ratee (role), the competency id, the level id, and the period (e.g. 2026Q3). The ratee's career "
+        "level is optional, and so is the evidence, free text saying what the rater saw.",
+        "The role, competency and level cells offer drop-down lists; the Lists sheet shows the competency names "
+        "and level labels behind the ids.",
+        "Save the Ratings sheet as CSV (or use ratings-template.csv) and run: calibra calibrate ratings.csv "
+        "--framework framework.json"};
+    check(worksheet_set_column(readme, 0, 0, 110, nullptr), "width");
+    for (std::size_t i = 0; i < lines.size(); ++i) put(readme, i, 0, lines[i]);
+  }
+
+  void close() {
+    const lxw_error status = workbook_close(book_);
+    book_ = nullptr;
+    if (status != LXW_NO_ERROR) throw invalid_argument("reports", "cannot write '" + path_ + "': " + lxw_strerror(status));
+  }
+
+ private:
+  void check(lxw_error status, const std::string& what) {
+    if (status != LXW_NO_ERROR)
+      throw invalid_argument("reports", "cannot write '" + path_ + "': " + what + ": " + lxw_strerror(status));
+  }
+  void put(lxw_worksheet* ws, std::size_t row, lxw_col_t col, const std::string& text) {
+    const std::string t = clean(text);
+    if (!t.empty()) check(worksheet_write_string(ws, static_cast<lxw_row_t>(row), col, t.c_str(), nullptr), "cell");
+  }
+  void validate(lxw_worksheet* ws, lxw_col_t col, const std::string& formula, const char* title, const std::string& message) {
+    lxw_data_validation v{};
+    v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+    v.value_formula = const_cast<char*>(formula.c_str());
+    v.ignore_blank = LXW_VALIDATION_ON;
+    v.error_title = const_cast<char*>(title);
+    const std::string text = "Expected " + message + ".";
+    v.error_message = const_cast<char*>(text.c_str());
+    check(worksheet_data_validation_range(ws, 1, col, 10000, col, &v), "drop-down list");
+  }
+
+  const framework& fw_;
+  std::string path_;
+  lxw_workbook* book_ = nullptr;
+};
+
+/// Writes a workbook through a temporary file next to `path`.
+template <typename Book>
+void write_atomically(const framework& fw, const std::string& path) {
   const fs::path target(path);
   if (target.filename().empty()) throw invalid_argument("reports", "'" + path + "' is not a file name");
   std::error_code ec;
@@ -280,7 +396,7 @@ void write_framework_workbook(const framework& fw, const std::string& path) {
   try {
     if (!std::ofstream(temporary, std::ios::binary | std::ios::trunc))
       throw invalid_argument("reports", "cannot write '" + path + "': cannot create a file in that directory");
-    framework_book book(fw, temporary.string(), path);
+    Book book(fw, temporary.string(), path);
     book.write();
     book.close();
   } catch (...) {
@@ -293,5 +409,16 @@ void write_framework_workbook(const framework& fw, const std::string& path) {
     throw invalid_argument("reports", "cannot write '" + path + "': " + ec.message());
   }
 }
+
+}  // namespace
+
+const std::vector<std::string>& ratings_template_columns() {
+  static const std::vector<std::string> columns{"ratee", "rater", "role", "competency", "level", "period", "career_level", "evidence"};
+  return columns;
+}
+
+void write_ratings_template(const framework& fw, const std::string& path) { write_atomically<template_book>(fw, path); }
+
+void write_framework_workbook(const framework& fw, const std::string& path) { write_atomically<framework_book>(fw, path); }
 
 }  // namespace calibra::reports
