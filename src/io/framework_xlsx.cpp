@@ -171,8 +171,8 @@ class workbook_reader {
     try {
       build();
     } catch (const stop_reading&) {
+      problems_.raise();
     }
-    problems_.raise();
     const std::string text = doc_.dump(2, ' ', false, ordered_json::error_handler_t::replace);
     try {
       return parse_framework(text, source_);
@@ -188,6 +188,7 @@ class workbook_reader {
  private:
   // ---- problems ---------------------------------------------------------------------
   void note(const std::string& where, const std::string& message, const std::string& pointer = {}) {
+    troubled_.insert(sheet_of(where));
     try {
       throw validation_error("framework", source_ + ": " + where + ": " + message);
     } catch (const calibra::error& e) {
@@ -212,10 +213,30 @@ class workbook_reader {
       const auto found = places_.find(rest.substr(at + 1, end - at - 1));
       if (found != places_.end()) rest.replace(at + 1, end - at - 1, found->second);
     }
+    // A sheet with a problem of its own gets no consequences of it reported
+    // (a missing Targets sheet is one problem, not one per career level).
+    const std::string where = place_of(pointer);
+    if (troubled_.count(sheet_of(where))) return;
     try {
-      note(place_of(pointer), rest, pointer);
+      note(where, rest, pointer);
     } catch (const stop_reading&) {
     }
+  }
+
+  /// The sheet a location names: "Targets" for "Targets!D7", "sheet 'Targets'"
+  /// and "Targets row 3"; "'Career levels'" for "'Career levels'!B2".
+  static std::string sheet_of(const std::string& where) {
+    std::string w = where.rfind("sheet '", 0) == 0 ? where.substr(7, where.size() - 8) : where;
+    if (!w.empty() && w.front() == '\'') {
+      const auto close = w.find("'!");
+      const auto row = w.find("' row");
+      const auto end = std::min(close, row);
+      return end == std::string::npos ? w : w.substr(1, end - 1);
+    }
+    const auto bang = w.find('!');
+    if (bang != std::string::npos) return w.substr(0, bang);
+    const auto row = w.find(" row ");
+    return row != std::string::npos ? w.substr(0, row) : w;
   }
 
   std::string place_of(std::string pointer) const {
@@ -308,19 +329,28 @@ class workbook_reader {
     else if (required) obj[key] = "";
   }
 
-  std::optional<double> number_of(const xl::sheet& s, std::uint32_t row, std::uint32_t column, const char* what) {
+  /// A number cell as a JSON number; text that reads as a number too.  Any
+  /// other text is passed on as a string, so the JSON reader reports it
+  /// ("expected a number") with the rest; nothing for an empty cell.
+  std::optional<ordered_json> number_value(const xl::sheet& s, std::uint32_t row, std::uint32_t column, bool integer) {
     const xl::cell* c = s.at(row, column);
     if (!c) return std::nullopt;
-    if (c->kind == xl::cell_kind::number) return c->number;
+    std::optional<double> v;
+    if (c->kind == xl::cell_kind::number) v = c->number;
     if (c->kind == xl::cell_kind::text) {
       char* end = nullptr;
-      const double v = std::strtod(c->text.c_str(), &end);
-      if (!c->text.empty() && end == c->text.c_str() + c->text.size() && std::isfinite(v) &&
+      const double parsed = std::strtod(c->text.c_str(), &end);
+      if (!c->text.empty() && end == c->text.c_str() + c->text.size() && std::isfinite(parsed) &&
           c->text.find_first_not_of("0123456789+-.eE") == std::string::npos)
-        return v;
+        v = parsed;
     }
-    note(s.where(row, column), "'" + detail::echo(c->text) + "' is not a number; expected " + what);
-    return std::nullopt;
+    if (!v) {
+      if (c->kind == xl::cell_kind::boolean) return ordered_json(c->number != 0);
+      const auto text = text_of(s, row, column);
+      return text ? std::optional<ordered_json>(ordered_json(*text)) : std::nullopt;
+    }
+    if (integer && *v == std::floor(*v) && std::fabs(*v) < 1e15) return ordered_json(static_cast<std::int64_t>(*v));
+    return ordered_json(*v);
   }
 
   const xl::sheet* sheet(const char* name, bool required) {
@@ -472,12 +502,11 @@ class workbook_reader {
           if (focus_col != cols->index.end()) {
             place(p + "/position", *s, r, focus_col->second);
             place(p + "/position/focus", *s, r, focus_col->second);
-            if (const auto v = number_of(*s, r, focus_col->second, "a focus between -1 and 1")) position["focus"] = *v;
+            if (const auto v = number_value(*s, r, focus_col->second, false)) position["focus"] = *v;
           }
           if (orientation_col != cols->index.end()) {
             place(p + "/position/orientation", *s, r, orientation_col->second);
-            if (const auto v = number_of(*s, r, orientation_col->second, "an orientation between -1 and 1"))
-              position["orientation"] = *v;
+            if (const auto v = number_value(*s, r, orientation_col->second, false)) position["orientation"] = *v;
           }
           if (!position.empty()) c["position"] = position;
           text_field(c, p, "area", *s, *cols, "Area", r, false);
@@ -489,8 +518,7 @@ class workbook_reader {
               for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
               if (t == "true" || t == "yes" || t == "1") c["people_leadership"] = true;
               else if (!(t == "false" || t == "no" || t == "0"))
-                note(s->where(r, lead->second),
-                     "'" + detail::echo(v->text) + "' is not TRUE or FALSE; expected whether the competency is about leading people");
+                c["people_leadership"] = v->text;  // the JSON reader says "expected a boolean"
             }
           }
           c["anchors"] = ordered_json::object();
@@ -610,12 +638,7 @@ class workbook_reader {
       text_field(l, p, "track", *s, *cols, "Track", r, true);
       const std::uint32_t rc = cols->index.at("Rank");
       place(p + "/rank", *s, r, rc);
-      if (const auto v = number_of(*s, r, rc, "a whole number from 1 to 1000000")) {
-        if (*v == std::floor(*v) && std::fabs(*v) < 1e15) l["rank"] = static_cast<std::int64_t>(*v);
-        else l["rank"] = *v;
-      } else if (!s->at(r, rc)) {
-        l["rank"] = nullptr;
-      }
+      if (const auto v = number_value(*s, r, rc, true)) l["rank"] = *v;
       doc_["career_levels"].push_back(l);
     }
   }
@@ -730,6 +753,7 @@ class workbook_reader {
   ordered_json doc_ = ordered_json::object();
   ordered_json trait_words_ = ordered_json::array();
   std::map<std::string, std::string> places_;  // JSON pointer -> "Sheet!B5"
+  std::set<std::string> troubled_;             // sheets with a problem found before the JSON reader ran
   std::map<std::string, std::size_t> competency_rows_;
 };
 

@@ -269,7 +269,10 @@ const XML_Char* attribute(const XML_Char** attributes, std::string_view wanted) 
 /// A SAX handler over one part.  Derived classes implement start/end/text.
 class xml_part {
  public:
-  xml_part(std::string where, const limits& caps) : caps_(caps), where_(std::move(where)) {}
+  /// `where` starts messages; `source` alone starts those that name a
+  /// cell ("Targets!D7: ..."), which says the sheet already.
+  xml_part(std::string where, const limits& caps, std::string source = {})
+      : caps_(caps), where_(std::move(where)), source_(std::move(source)) {}
   virtual ~xml_part() = default;
   xml_part(const xml_part&) = delete;
   xml_part& operator=(const xml_part&) = delete;
@@ -289,7 +292,8 @@ class xml_part {
       const std::size_t n = std::min(slice, text.size() - std::min(at, text.size()));
       const bool last = at + n >= text.size();
       if (XML_Parse(parser_, text.data() + at, static_cast<int>(n), last) != XML_STATUS_OK) {
-        if (!failure_.empty()) throw parse_error("xlsx", where_ + ": " + failure_);
+        if (!failure_.empty())
+          throw parse_error("xlsx", (located_ && !source_.empty() ? source_ : where_) + ": " + failure_);
         throw parse_error("xlsx", where_ + ":" + std::to_string(XML_GetCurrentLineNumber(parser_)) + ":" +
                                       std::to_string(XML_GetCurrentColumnNumber(parser_) + 1) + ": invalid XML: " +
                                       XML_ErrorString(XML_GetErrorCode(parser_)));
@@ -310,6 +314,11 @@ class xml_part {
     XML_StopParser(parser_, XML_FALSE);
   }
   bool stopped() const { return !failure_.empty(); }
+  /// Stops with a message that starts with its own "Sheet!A1" location.
+  void stop_at_cell(std::string message) {
+    if (failure_.empty()) located_ = true;
+    stop(std::move(message));
+  }
 
   const limits& caps_;
 
@@ -342,6 +351,8 @@ class xml_part {
   }
 
   std::string where_;
+  std::string source_;
+  bool located_ = false;
   XML_Parser parser_ = nullptr;
   std::size_t depth_ = 0;
   std::string failure_;
@@ -442,9 +453,10 @@ class shared_strings_part : public xml_part {
 /// One worksheet's cells.
 class sheet_part : public xml_part {
  public:
-  sheet_part(std::string where, const limits& caps, sheet& out, const std::vector<std::string>& shared,
-             text_budget& budget, std::size_t& cells_so_far)
-      : xml_part(std::move(where), caps), out_(out), shared_(shared), budget_(budget), cells_(cells_so_far) {}
+  sheet_part(std::string where, std::string source, const limits& caps, sheet& out,
+             const std::vector<std::string>& shared, text_budget& budget, std::size_t& cells_so_far)
+      : xml_part(std::move(where), caps, std::move(source)), out_(out), shared_(shared), budget_(budget),
+        cells_(cells_so_far) {}
 
  protected:
   void start(std::string_view name, const XML_Char** attributes) override {
@@ -485,7 +497,7 @@ class sheet_part : public xml_part {
         current_.column = next_column_;
       }
       if (current_.column < next_column_ && r)
-        return stop(out_.where(current_.row, current_.column) + " comes twice or out of order in its row");
+        return stop_at_cell(out_.where(current_.row, current_.column) + " comes twice or out of order in its row");
       next_column_ = current_.column + 1;
       if (const XML_Char* t = attribute(attributes, "t")) type_ = t;
       in_cell_ = true;
@@ -518,7 +530,7 @@ class sheet_part : public xml_part {
     if (!in_v_ && !in_t_) return;
     std::string& into = in_v_ ? value_ : inline_;
     if (into.size() + s.size() > 32767 * 4 + 64)
-      return stop(out_.where(current_.row, current_.column) + " holds more than Excel's 32767 characters");
+      return stop_at_cell(out_.where(current_.row, current_.column) + " holds more than Excel's 32767 characters");
     into.append(s);
   }
 
@@ -530,9 +542,9 @@ class sheet_part : public xml_part {
       std::uint64_t index = 0;
       bool ok = !value_.empty() && value_.size() <= 10;
       for (char ch : value_) ok = ok && ch >= '0' && ch <= '9' && ((index = index * 10 + static_cast<std::uint64_t>(ch - '0')), true);
-      if (!ok) return stop(here + ": shared string index '" + printable(value_) + "' is not a number");
+      if (!ok) return stop_at_cell(here + ": shared string index '" + printable(value_) + "' is not a number");
       if (index >= shared_.size())
-        return stop(here + ": shared string " + std::to_string(index) + " does not exist (the workbook has " +
+        return stop_at_cell(here + ": shared string " + std::to_string(index) + " does not exist (the workbook has " +
                     std::to_string(shared_.size()) + ")");
       current_.kind = cell_kind::text;
       current_.text = shared_[static_cast<std::size_t>(index)];
@@ -544,7 +556,7 @@ class sheet_part : public xml_part {
       current_.text = std::move(value_);
     } else if (type_ == "b") {
       if (value_ != "0" && value_ != "1")
-        return stop(here + ": boolean value '" + printable(value_) + "' is neither 0 nor 1");
+        return stop_at_cell(here + ": boolean value '" + printable(value_) + "' is neither 0 nor 1");
       current_.kind = cell_kind::boolean;
       current_.number = value_ == "1" ? 1 : 0;
       current_.text = value_ == "1" ? "TRUE" : "FALSE";
@@ -564,13 +576,13 @@ class sheet_part : public xml_part {
         const double number = std::strtod(v.c_str(), &end);
         const bool plain = v.find_first_not_of("0123456789+-.eE") == std::string::npos;
         if (!plain || end != v.c_str() + v.size() || !std::isfinite(number) || errno == ERANGE)
-          return stop(here + ": '" + printable(value_) + "' is not a number");
+          return stop_at_cell(here + ": '" + printable(value_) + "' is not a number");
         current_.kind = cell_kind::number;
         current_.number = number;
         current_.text = v;
       }
     } else {
-      return stop(here + ": unknown cell type '" + printable(type_) + "'");
+      return stop_at_cell(here + ": unknown cell type '" + printable(type_) + "'");
     }
     if (current_.kind == cell_kind::text && current_.text.empty()) return;
     if (++cells_ > caps_.max_cells) return stop("more than " + std::to_string(caps_.max_cells) + " cells with a value, the limit");
@@ -668,7 +680,7 @@ workbook read_workbook(std::string_view bytes, const std::string& source, const 
     if (!zip.has(part)) fail(source, "sheet '" + detail::echo(name) + "' is missing its part '" + detail::echo(part) + "'");
     sheet s;
     s.name = name;
-    sheet_part reader(source + ": sheet '" + detail::echo(name) + "'", caps, s, shared, budget, cells);
+    sheet_part reader(source + ": sheet '" + detail::echo(name) + "'", source, caps, s, shared, budget, cells);
     reader.parse(zip.read(part));
     std::stable_sort(s.cells.begin(), s.cells.end(), [](const cell& a, const cell& b) {
       return std::make_pair(a.row, a.column) < std::make_pair(b.row, b.column);
