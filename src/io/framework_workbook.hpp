@@ -9,6 +9,8 @@
 
 #include <calibra/framework/framework.hpp>
 
+#include "xlsx_reader.hpp"
+
 #include <string>
 #include <vector>
 
@@ -75,5 +77,9 @@ struct table {
 
 /// Every sheet of the workbook for `fw`, in tab order.
 std::vector<table> framework_tables(const framework& fw);
+
+/// The framework a workbook already read holds (parse_framework_xlsx
+/// without the reading; the fuzz target reads with its own limits).
+framework framework_from_workbook(const xlsx::workbook& book, const std::string& source);
 
 }  // namespace calibra::detail::workbook

@@ -759,6 +759,10 @@ class workbook_reader {
 
 }  // namespace
 
+framework detail::workbook::framework_from_workbook(const xl::workbook& book, const std::string& source) {
+  return workbook_reader(book, source).read();
+}
+
 framework parse_framework_xlsx(std::string_view bytes, const std::string& source_name) {
   const xl::workbook book = xl::read_workbook(bytes, source_name, framework_limits());
   return workbook_reader(book, source_name).read();

@@ -225,7 +225,7 @@ class archive {
       }
     }
     const int closed = unzCloseCurrentFile(zip_);
-    if (closed == UNZ_CRCERROR) throw parse_error("xlsx", where + " fails its CRC check (damaged archive)");
+    if (closed == UNZ_CRCERROR && caps_.verify_crc) throw parse_error("xlsx", where + " fails its CRC check (damaged archive)");
     if (out.size() != e.uncompressed)
       throw parse_error("xlsx", where + " inflates to " + std::to_string(out.size()) + " bytes, not the " +
                                     std::to_string(e.uncompressed) + " its directory entry declares");

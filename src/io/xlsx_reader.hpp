@@ -49,6 +49,9 @@ struct limits {
   std::size_t max_cells = 2'000'000;                           // in all sheets
   std::size_t max_shared_strings = 2'000'000;
   std::size_t max_text_bytes = std::size_t{256} << 20;         // text held by all cells together
+  /// Whether a part's CRC-32 must match.  Only the fuzz target turns this
+  /// off, so that its mutations reach the XML parser instead of the CRC.
+  bool verify_crc = true;
 };
 
 /// A cell reference such as "D7", 0-based: D7 is row 6, column 3.  Excel's
