@@ -174,6 +174,7 @@ class workbook_reader {
       problems_.raise();
     }
     const std::string text = doc_.dump(2, ' ', false, ordered_json::error_handler_t::replace);
+    reading_json_ = true;
     try {
       return parse_framework(text, source_);
     } catch (const input_errors& several) {
@@ -188,7 +189,7 @@ class workbook_reader {
  private:
   // ---- problems ---------------------------------------------------------------------
   void note(const std::string& where, const std::string& message, const std::string& pointer = {}) {
-    troubled_.insert(sheet_of(where));
+    if (!reading_json_) troubled_.insert(sheet_of(where));
     try {
       throw validation_error("framework", source_ + ": " + where + ": " + message);
     } catch (const calibra::error& e) {
@@ -754,6 +755,7 @@ class workbook_reader {
   ordered_json trait_words_ = ordered_json::array();
   std::map<std::string, std::string> places_;  // JSON pointer -> "Sheet!B5"
   std::set<std::string> troubled_;             // sheets with a problem found before the JSON reader ran
+  bool reading_json_ = false;                  // the problems now come from the JSON reader
   std::map<std::string, std::size_t> competency_rows_;
 };
 

@@ -109,6 +109,7 @@ def main(builtin):
         book['Framework']['B6'] = '2026-13-45'
         book['Competencies']['D3'] = 'tactical'
         book['Targets']['D7'] = 'master'
+        book['Targets']['C3'] = 'nope'
         book['Career levels']['D3'] = 'two'
     edited(builtin, 'several_problems.xlsx', several)
 

@@ -75,11 +75,28 @@ TEST_CASE("framework workbook: --to xlsx needs --out and writes nothing on bad i
   CHECK_FALSE(std::filesystem::exists(out));
   CHECK(dir.entries() == 0);
   // Every problem at once, each at its sheet and cell.
-  CHECK_THAT(run.err, Catch::Contains("4 problems; nothing was read"));
+  CHECK_THAT(run.err, Catch::Contains("5 problems; nothing was read"));
   CHECK_THAT(run.err, Catch::Contains("Framework!B6: \"2026-13-45\" is not a calendar date"));
   CHECK_THAT(run.err, Catch::Contains("Competencies!D3: expected one of tactical-internal"));
   CHECK_THAT(run.err, Catch::Contains("'Career levels'!D3: expected an integer, found string"));
+  CHECK_THAT(run.err, Catch::Contains("Targets!C3: unknown level 'nope'"));
   CHECK_THAT(run.err, Catch::Contains("Targets!D7: unknown level 'master'"));
+}
+
+TEST_CASE("framework workbook: two problems on one sheet are both reported", "[cli][xlsx]") {
+  // several_problems.xlsx has 'nope' in Targets!C3 and 'master' in
+  // Targets!D7: neither hides the other.
+  const std::string source = std::string(CALIBRA_SOURCE_DIR) + "/tests/bad_inputs/framework_xlsx/several_problems.xlsx";
+  try {
+    (void)calibra::load_framework_xlsx(source);
+    FAIL("read");
+  } catch (const calibra::input_errors& e) {
+    REQUIRE(e.problems().size() == 5);
+    for (const auto& p : e.problems()) CHECK(p.id == "validation_error.framework");
+    // The JSON pointer stays with each problem, beside the cell in its message.
+    CHECK_THAT(e.problems()[3].message, Catch::EndsWith("Targets!C3: unknown level 'nope'"));
+    CHECK(e.problems()[3].pointer == "/expectations/pm/" + calibra::builtin_framework().competencies()[1].id);
+  }
 }
 
 TEST_CASE("calibra init: the starter kit passes framework check and calibrate", "[cli][init]") {
