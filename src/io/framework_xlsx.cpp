@@ -173,6 +173,9 @@ class workbook_reader {
     } catch (const stop_reading&) {
       problems_.raise();
     }
+    // A sheet that could not be read at all leaves the document without a
+    // part other sheets refer to: the JSON reader would only echo that.
+    if (unreadable_) problems_.raise();
     const std::string text = doc_.dump(2, ' ', false, ordered_json::error_handler_t::replace);
     reading_json_ = true;
     try {
@@ -273,11 +276,12 @@ class workbook_reader {
     std::map<std::string, std::uint32_t> index;  // header -> column
   };
 
-  /// Reads the header row against the expected headers.
+  /// Reads the header row against the expected headers.  An unknown or a
+  /// repeated header is a problem, and the column is left out; a missing
+  /// required one makes the sheet unreadable.
   std::optional<column_set> header(const xl::sheet& s, const std::vector<std::string>& expected,
                                    const std::vector<std::string>& required) {
     column_set cols;
-    bool ok = true;
     for (std::uint32_t c = 0; c < s.columns; ++c) {
       const auto text = text_of(s, 0, c);
       if (!text) continue;
@@ -285,18 +289,20 @@ class workbook_reader {
         std::string allowed;
         for (const auto& e : expected) allowed += (allowed.empty() ? "" : ", ") + e;
         note(s.where(0, c), "unknown column '" + detail::echo(*text) + "'; the columns of this sheet are " + allowed);
-        ok = false;
       } else if (!cols.index.emplace(*text, c).second) {
         note(s.where(0, c), "column '" + *text + "' comes twice (first in " + s.where(0, cols.index[*text]) + ")");
-        ok = false;
       }
     }
+    bool ok = true;
     for (const auto& r : required)
       if (!cols.index.count(r)) {
         note(xl::sheet_label(s.name) + " row 1", "missing the column '" + r + "'");
         ok = false;
       }
-    if (!ok) return std::nullopt;
+    if (!ok) {
+      unreadable_ = true;
+      return std::nullopt;
+    }
     return cols;
   }
 
@@ -356,7 +362,10 @@ class workbook_reader {
 
   const xl::sheet* sheet(const char* name, bool required) {
     const xl::sheet* s = book_.find(name);
-    if (!s && required) note(std::string("sheet '") + name + "'", "missing; the workbook needs it");
+    if (!s && required) {
+      note(std::string("sheet '") + name + "'", "missing; the workbook needs it");
+      unreadable_ = true;
+    }
     return s;
   }
 
@@ -555,6 +564,7 @@ class workbook_reader {
     const auto first = text_of(s, 0, 0);
     if (!first || *first != "Competency") {
       note(s.where(0, 0), std::string("expected the header 'Competency'; row 1 holds 'Competency' and then ") + what);
+      unreadable_ = true;
       return keys;
     }
     std::set<std::string> seen;
@@ -756,6 +766,7 @@ class workbook_reader {
   std::map<std::string, std::string> places_;  // JSON pointer -> "Sheet!B5"
   std::set<std::string> troubled_;             // sheets with a problem found before the JSON reader ran
   bool reading_json_ = false;                  // the problems now come from the JSON reader
+  bool unreadable_ = false;                    // a required sheet or column is missing
   std::map<std::string, std::size_t> competency_rows_;
 };
 

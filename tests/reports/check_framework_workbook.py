@@ -116,6 +116,22 @@ def body():
     check(f"{ref}: unknown level 'Expert'" in result.stderr, f"message: {result.stderr}")
     check(not os.path.exists(broken_out), "nothing written")
 
+    # Problems of the workbook's shape (an unknown sheet, an unknown column)
+    # come with those the JSON reader finds on other sheets, all in one run.
+    shaped = openpyxl.load_workbook(book_path)
+    shaped.create_sheet("Notes")
+    shaped["Career levels"].cell(row=1, column=5).value = "Salary band"
+    shaped["Targets"].cell(row=r, column=c).value = "Expert"
+    shaped_path = os.path.join(work, "shaped.xlsx")
+    shaped.save(shaped_path)
+    result = subprocess.run([args.cli, "framework", "import", shaped_path], capture_output=True, text=True,
+                            timeout=300)
+    check(result.returncode == 2 and result.stdout == "", f"exit {result.returncode}")
+    check("3 problems" in result.stderr, f"message: {result.stderr}")
+    check("sheet 'Notes': unknown sheet" in result.stderr, f"message: {result.stderr}")
+    check("'Career levels'!E1: unknown column 'Salary band'" in result.stderr, f"message: {result.stderr}")
+    check(f"{ref}: unknown level 'Expert'" in result.stderr, f"message: {result.stderr}")
+
     # The starter kit's ratings template: drop-down lists for the role,
     # competency and level columns, over the Lists sheet.
     kit = os.path.join(work, "kit")
