@@ -178,14 +178,17 @@ class workbook_reader {
     if (unreadable_) problems_.raise();
     const std::string text = doc_.dump(2, ' ', false, ordered_json::error_handler_t::replace);
     reading_json_ = true;
+    std::optional<framework> fw;
     try {
-      return parse_framework(text, source_);
+      fw = parse_framework(text, source_);
     } catch (const input_errors& several) {
       for (const input_problem& p : several.problems()) translate(p.message, p.pointer);
     } catch (const validation_error& e) {
       translate(e.what(), {});
     }
+    // The workbook's own problems, with the JSON reader's, or alone when it found none.
     problems_.raise();
+    if (fw) return std::move(*fw);
     throw validation_error("framework", source_ + ": the workbook does not read as a framework");
   }
 
@@ -307,16 +310,27 @@ class workbook_reader {
   }
 
   /// Rows 2.. that hold anything in the known columns.
+  /// (Walks the cells, not the grid: a sheet may span a million rows.)
   std::vector<std::uint32_t> data_rows(const xl::sheet& s, const std::vector<std::uint32_t>& columns) {
     std::vector<std::uint32_t> rows;
-    for (std::uint32_t r = 1; r < s.rows; ++r)
-      for (std::uint32_t c : columns)
-        if (s.at(r, c)) {
-          rows.push_back(r);
-          break;
-        }
+    for (const xl::cell& c : s.cells)
+      if (c.row >= 1 && (rows.empty() || rows.back() != c.row) &&
+          std::find(columns.begin(), columns.end(), c.column) != columns.end())
+        rows.push_back(c.row);
     return rows;
   }
+
+  /// Rows 2.. with any cell, and their cells.
+  static std::map<std::uint32_t, std::vector<const xl::cell*>> body_rows(const xl::sheet& s) {
+    std::map<std::uint32_t, std::vector<const xl::cell*>> rows;
+    for (const xl::cell& c : s.cells)
+      if (c.row >= 1) rows[c.row].push_back(&c);
+    return rows;
+  }
+
+  /// Places for every (row, key column) pair of a matrix sheet, blank cells
+  /// included, when there are not too many; else for the cells with a value.
+  static constexpr std::size_t max_matrix_places = 200'000;
 
   std::vector<std::uint32_t> all_columns(const column_set& cols) {
     std::vector<std::uint32_t> out;
@@ -568,14 +582,13 @@ class workbook_reader {
       return keys;
     }
     std::set<std::string> seen;
+    std::set<std::uint32_t> used;
+    for (const xl::cell& cell : s.cells)
+      if (cell.row >= 1) used.insert(cell.column);
     for (std::uint32_t c = 1; c < s.columns; ++c) {
       const auto key = text_of(s, 0, c);
       if (!key) {
-        for (std::uint32_t r = 1; r < s.rows; ++r)
-          if (s.at(r, c)) {
-            note(s.where(0, c), std::string("a column without a header; expected ") + what);
-            break;
-          }
+        if (used.count(c)) note(s.where(0, c), std::string("a column without a header; expected ") + what);
         continue;
       }
       if (!seen.insert(*key).second) {
@@ -592,10 +605,10 @@ class workbook_reader {
     if (!s || s->rows == 0) return;
     const auto keys = matrix_header(*s, "one scale level id per column");
     std::map<std::size_t, std::uint32_t> done;
-    for (std::uint32_t r = 1; r < s->rows; ++r) {
-      bool any = false;
-      for (std::uint32_t c = 0; c < s->columns && !any; ++c) any = s->at(r, c) != nullptr;
-      if (!any) continue;
+    const auto rows = body_rows(*s);
+    const bool every_place = rows.size() * keys.size() <= max_matrix_places;
+    std::map<std::uint32_t, std::string> level_of(keys.begin(), keys.end());
+    for (const auto& [r, cells] : rows) {
       const auto comp = competency_of(*s, r, 0);
       if (!comp) continue;
       if (!done.emplace(*comp, r).second) {
@@ -604,10 +617,14 @@ class workbook_reader {
       }
       const std::string p = "/competencies/" + std::to_string(*comp) + "/anchors";
       place(p, *s, r, 0);
+      if (every_place)
+        for (const auto& [c, level] : keys) place(p + "/" + escape_pointer(level), *s, r, c);
       ordered_json& anchors = doc_["competencies"][*comp]["anchors"];
-      for (const auto& [c, level] : keys) {
-        place(p + "/" + escape_pointer(level), *s, r, c);
-        if (const auto text = text_of(*s, r, c)) anchors[level] = *text;
+      for (const xl::cell* cell : cells) {
+        const auto level = level_of.find(cell->column);
+        if (level == level_of.end()) continue;
+        place(p + "/" + escape_pointer(level->second), *s, r, cell->column);
+        if (const auto text = text_of(*s, r, cell->column)) anchors[level->second] = *text;
       }
     }
   }
@@ -684,10 +701,10 @@ class workbook_reader {
       place("/expectations/" + escape_pointer(level), *s, 0, c);
     }
     std::map<std::size_t, std::uint32_t> done;
-    for (std::uint32_t r = 1; r < s->rows; ++r) {
-      bool any = false;
-      for (std::uint32_t c = 0; c < s->columns && !any; ++c) any = s->at(r, c) != nullptr;
-      if (!any) continue;
+    const auto rows = body_rows(*s);
+    const bool every_place = rows.size() * keys.size() <= max_matrix_places;
+    std::map<std::uint32_t, std::string> career_of(keys.begin(), keys.end());
+    for (const auto& [r, cells] : rows) {
       const auto comp = competency_of(*s, r, 0);
       if (!comp) continue;
       if (!done.emplace(*comp, r).second) {
@@ -695,15 +712,17 @@ class workbook_reader {
         continue;
       }
       const std::string id = doc_["competencies"][*comp]["id"].get<std::string>();
-      for (const auto& [c, level] : keys) {
-        place("/expectations/" + escape_pointer(level) + "/" + escape_pointer(id), *s, r, c);
-        if (const auto text = text_of(*s, r, c)) ex[level][id] = *text;
+      if (every_place)
+        for (const auto& [c, level] : keys) place("/expectations/" + escape_pointer(level) + "/" + escape_pointer(id), *s, r, c);
+      for (const xl::cell* cell : cells) {
+        const auto level = career_of.find(cell->column);
+        if (level == career_of.end()) continue;
+        place("/expectations/" + escape_pointer(level->second) + "/" + escape_pointer(id), *s, r, cell->column);
+        if (const auto text = text_of(*s, r, cell->column)) ex[level->second][id] = *text;
       }
     }
-    // A competency without a row: its expectations are missing; say where.
-    for (const auto& [id, index] : competency_rows_)
-      if (!done.count(index))
-        for (const auto& [c, level] : keys) places_["/expectations/" + escape_pointer(level)] = s->where(0, c);
+    // A competency without a row has its expectations missing; the JSON
+    // reader names the career level, whose header cell is its place.
   }
 
   void read_archetypes() {

@@ -105,6 +105,12 @@ def main(builtin):
         del book['Targets']
     edited(builtin, 'missing_targets_sheet.xlsx', no_targets)
 
+    def far_cell(book):
+        # One cell in the last row and column of the grid: the reader walks
+        # cells, not the 1048576 x 16384 grid.
+        book['Targets']['XFD1048576'] = 'expert'
+    edited(builtin, 'far_cell.xlsx', far_cell)
+
     def several(book):
         book['Framework']['B6'] = '2026-13-45'
         book['Competencies']['D3'] = 'tactical'
