@@ -149,7 +149,8 @@ class archive {
     functions.zclose_file = mem_close;
     functions.zerror_file = mem_error;
     functions.opaque = &stream_;
-    zip_ = unzOpen2_64("memory", &functions);
+    handle_.reset(unzOpen2_64("memory", &functions));
+    zip_ = handle_.get();
     if (!zip_) fail(source_, "not a readable ZIP archive (truncated or damaged; an XLSX workbook is a ZIP archive)");
     unz_global_info64 info{};
     if (unzGetGlobalInfo64(zip_, &info) != UNZ_OK) fail(source_, "cannot read the ZIP directory");
@@ -172,9 +173,6 @@ class archive {
   }
   archive(const archive&) = delete;
   archive& operator=(const archive&) = delete;
-  ~archive() {
-    if (zip_) unzClose(zip_);
-  }
 
   bool has(const std::string& name) const { return entries_.count(name) > 0; }
 
@@ -245,6 +243,12 @@ class archive {
   std::string source_;
   limits caps_;
   memory_stream stream_;
+  /// Closed however the constructor or a read ends (a constructor that
+  /// throws runs no destructor, so a raw handle would leak).
+  struct closer {
+    void operator()(void* z) const { unzClose(z); }
+  };
+  std::unique_ptr<void, closer> handle_;
   unzFile zip_ = nullptr;
   std::map<std::string, entry> entries_;
   std::size_t seen_ = 0;
