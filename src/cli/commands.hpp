@@ -24,6 +24,7 @@ void add_framework_commands(CLI::App& app, exit_status& status);
 void add_agree_command(CLI::App& app, exit_status& status);
 void add_calibrate_command(CLI::App& app, exit_status& status);
 void add_report_command(CLI::App& app, exit_status& status);
+void add_init_command(CLI::App& app, exit_status& status);
 
 /// Writes `text` to `path` atomically (temporary file + rename), or to stdout
 /// when `path` is empty.  Nothing is left behind on failure.

@@ -11,6 +11,8 @@
 #include <calibra/framework/documents.hpp>
 #include <calibra/io/case.hpp>
 #include <calibra/io/framework_json.hpp>
+#include <calibra/io/framework_xlsx.hpp>
+#include <calibra/reports/framework_workbook.hpp>
 
 #include <iostream>
 
@@ -29,7 +31,18 @@ struct framework_input {
   bool json_output = false;
 };
 
-framework load(const framework_input& in) { return in.file.empty() ? builtin_framework() : load_framework(in.file); }
+/// Whether a file name ends in .xlsx (any case): read as a framework workbook.
+bool is_xlsx_name(const std::string& file) {
+  if (file.size() < 5) return false;
+  std::string tail = file.substr(file.size() - 5);
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return tail == ".xlsx";
+}
+
+framework load(const framework_input& in) {
+  if (in.file.empty()) return builtin_framework();
+  return is_xlsx_name(in.file) ? load_framework_xlsx(in.file) : load_framework(in.file);
+}
 
 std::string fixed(double v, int digits = 2) {
   std::ostringstream s;
@@ -252,7 +265,8 @@ json interview_rubric_json(const interview_rubric_draft& rubric) {
 }
 
 void add_framework_input(CLI::App& cmd, framework_input& in) {
-  cmd.add_option("FILE", in.file, "Framework JSON file (default: the built-in product-manager framework)");
+  cmd.add_option("FILE", in.file,
+                 "Framework JSON file, or a framework workbook (.xlsx) (default: the built-in product-manager framework)");
   cmd.add_flag("--json", in.json_output, "Print one JSON document");
 }
 
@@ -302,14 +316,24 @@ void add_framework_commands(CLI::App& app, exit_status& status) {
     std::string out;
   };
   auto export_in = std::make_shared<export_input>();
-  auto* exp = fw_cmd->add_subcommand("export", "Write a framework as canonical JSON, Markdown or a 1EdTech CASE package");
+  auto* exp = fw_cmd->add_subcommand(
+      "export", "Write a framework as canonical JSON, Markdown, an editable XLSX workbook or a 1EdTech CASE package");
   add_framework_input(*exp, *export_in);
-  exp->add_option("--to", export_in->to, "Output format: json, markdown, or case (a CASE 1.0 CFPackage, docs/case.md)")
-      ->check(CLI::IsMember({"json", "markdown", "case"}));
+  exp->add_option("--to", export_in->to,
+                  "Output format: json, markdown, xlsx (the framework workbook; needs --out) or case (a CASE 1.0 "
+                  "CFPackage, docs/case.md)")
+      ->check(CLI::IsMember({"json", "markdown", "xlsx", "case"}));
   exp->add_option("--out", export_in->out, "Output file (default: standard output); written whole or not at all");
   exp->callback([export_in] {
-    const framework fw = load(*export_in);
     const std::string& to = export_in->to;
+    if (to == "xlsx" && export_in->out.empty())
+      throw invalid_argument("cli", "--to xlsx writes a binary workbook: give the file with --out FILE.xlsx");
+    const framework fw = load(*export_in);
+    if (to == "xlsx") {
+      reports::write_framework_workbook(fw, export_in->out);
+      if (export_in->json_output) write_output("", dump_json(json{{"format", "xlsx"}, {"file", export_in->out}}));
+      return;
+    }
     const std::string text = to == "json" ? to_json(fw) : to == "case" ? to_case_json(fw) : to_markdown(fw);
     if (export_in->json_output && to == "markdown")
       write_output(export_in->out, dump_json(json{{"format", export_in->to}, {"text", text}}));
@@ -323,10 +347,16 @@ void add_framework_commands(CLI::App& app, exit_status& status) {
   };
   auto import_in = std::make_shared<import_input>();
   auto* imp = fw_cmd->add_subcommand(
-      "import", "Read a 1EdTech CASE package (CFPackage JSON) and write it as canonical calibra framework JSON");
-  imp->add_option("CASE_FILE", import_in->file, "CASE package JSON file")->required();
+      "import",
+      "Read a framework workbook (.xlsx, as `framework export --to xlsx` writes it) or a 1EdTech CASE package "
+      "(CFPackage JSON) and write it as canonical calibra framework JSON");
+  imp->add_option("FILE", import_in->file, "Framework workbook (.xlsx) or CASE package JSON file")->required();
   imp->add_option("--out", import_in->out, "Output file (default: standard output); written whole or not at all");
   imp->callback([import_in] {
+    if (is_xlsx_name(import_in->file)) {
+      write_output(import_in->out, to_json(load_framework_xlsx(import_in->file)));
+      return;
+    }
     const case_import_result imported = load_case(import_in->file);
     // What the importer assumed goes to stderr, so stdout stays one JSON document.
     for (const auto& note : imported.notes) std::cerr << "calibra: note: " << note << '\n';

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   calibra::cli::add_agree_command(app, status);
   calibra::cli::add_calibrate_command(app, status);
   calibra::cli::add_report_command(app, status);
+  calibra::cli::add_init_command(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

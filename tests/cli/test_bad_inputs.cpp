@@ -23,6 +23,7 @@
 #include <calibra/error.hpp>
 #include <calibra/framework/builtin.hpp>
 #include <calibra/io/case.hpp>
+#include <calibra/io/framework_xlsx.hpp>
 #include <calibra/io/framework_json.hpp>
 #include <calibra/io/ratings.hpp>
 #include <calibra/io/wide_csv.hpp>
@@ -181,6 +182,8 @@ child_result run_reader(const std::string& reader, const fs::path& path, const s
         (void)calibra::read_wide_csv(path.string(), options);
       } else if (reader == "case") {
         (void)calibra::load_case(path.string());
+      } else if (reader == "framework_xlsx") {
+        (void)calibra::load_framework_xlsx(path.string());
       } else {
         std::printf("unknown reader '%s'\n", reader.c_str());
         return 124;
@@ -356,7 +359,7 @@ TEST_CASE("bad-input catalogue: the manifest covers every file and every reader"
     CHECK(listed.count(file) == 1);
   }
   CHECK(listed.size() >= 40);
-  for (const char* reader : {"framework", "ratings_csv", "ratings_json", "wide_csv", "case"}) {
+  for (const char* reader : {"framework", "ratings_csv", "ratings_json", "wide_csv", "case", "framework_xlsx"}) {
     INFO(reader);
     CHECK(per_reader[reader] >= 8);
   }

@@ -51,7 +51,7 @@ TEST_CASE("framework export --to case writes the CASE package", "[cli][case]") {
   CHECK(to_file.out.empty());
   CHECK(slurp(dir.file("pkg.json")) == run.out);
 
-  const auto bad = run_cli("framework export --to xlsx");
+  const auto bad = run_cli("framework export --to yaml");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Contains("case"));
 }

@@ -3,6 +3,7 @@
 #
 #   calibra_tests_reports       Catch2: document builders, escaping, writers, CLI
 #   reports: xlsx read back     openpyxl reads the workbook the CLI writes
+#   reports: framework workbook openpyxl edits the framework workbook; import reads the edits
 #   reports: html checks        html.parser, no external requests, injection
 #   reports: html in chromium   headless Chromium screenshot is not blank
 #
@@ -21,6 +22,7 @@ find_program(CALIBRA_REPORTS_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH
 if(TARGET calibra_cli AND CALIBRA_REPORTS_PYTHON)
   set(_reports_checks
     "reports: xlsx read back with openpyxl|check_xlsx.py"
+    "reports: framework workbook edited with openpyxl and imported|check_framework_workbook.py"
     "reports: html parses, is self-contained and escapes injection|check_html.py"
     "reports: html renders in headless chromium|check_chromium.py")
   foreach(_check IN LISTS _reports_checks)
