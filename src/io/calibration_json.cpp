@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cmath>
 #include <string>
 
 namespace calibra {
@@ -80,6 +81,29 @@ json evidence_section(const cal::ratings_table& table) {
   return section;
 }
 
+json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+json groups_section(const cal::group_comparison& g) {
+  json section;
+  section["attribute"] = g.attribute;
+  section["available"] = g.available;
+  section["reason"] = g.available ? json(nullptr) : json(g.reason);
+  section["confidence"] = g.confidence;
+  section["ratees_without_value"] = g.ratees_without_value;
+  section["ratees_with_two_values"] = g.ratees_with_two_values;
+  json groups = json::array();
+  for (const auto& r : g.groups)
+    groups.push_back({{"group", r.value},
+                      {"ratees", r.ratees},
+                      {"mean_score", number_or_null(r.mean_score)},
+                      {"difference", number_or_null(r.difference)},
+                      {"lower", number_or_null(r.lower)},
+                      {"upper", number_or_null(r.upper)},
+                      {"suppressed", r.suppressed}});
+  section["groups"] = std::move(groups);
+  return section;
+}
+
 }  // namespace
 
 std::string to_json(const cal::calibration_report& report, const cal::ratings_table& table) {
@@ -98,6 +122,7 @@ std::string to_json(const cal::calibration_report& report, const cal::ratings_ta
   doc["team"] = io::detail::team_section(report.team, report.manager_teams, table);
   doc["development_plans"] = io::detail::to_json_value(report.development, table);
   if (report.feedback) doc["feedback"] = io::detail::to_json_value(*report.feedback, table);
+  if (report.groups) doc["groups"] = groups_section(*report.groups);
   if (table.summary().rows_with_evidence > 0) doc["evidence"] = evidence_section(table);
   return doc.dump(2) + "\n";
 }

@@ -9,6 +9,7 @@
 #include <calibra/calibration/development.hpp>
 #include <calibra/calibration/drift.hpp>
 #include <calibra/calibration/feedback.hpp>
+#include <calibra/calibration/groups.hpp>
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/patterns.hpp>
 #include <calibra/calibration/ratings.hpp>
@@ -122,6 +123,14 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
 
   report.decision_study = decision_study(context, options.decision_study);
   detail::record(report, "decision_study", report.decision_study.available, report.decision_study.reason);
+
+  if (!options.group_by.empty()) {
+    calibration_context scored = context;
+    scored.with_period(period);
+    scored.with_scores(report.scores);
+    report.groups = compare_groups(scored, options.group_by);
+    detail::record(report, "groups", report.groups->available, report.groups->reason);
+  }
 
   if (report.scores.rows() == 0) {
     const std::string reason = "no external ratings in " + report.period_name + " to score ratees on";
