@@ -314,7 +314,7 @@ std::string ratees_text(const cal::calibration_report& report, const cal::rating
   out << t.render();
 
   const cal::matrix_validation& v = levels.validation;
-  if (v.available) {
+  if (v.available && !report.self_profiles) {
     std::vector<std::string> easy, hard;
     for (const auto& c : v.competencies) {
       if (c.verdict == cal::anchor_verdict::too_easy) easy.push_back(competency_id(table, c.competency));
@@ -349,6 +349,44 @@ std::string feedback_text(const cal::calibration_report& report, const cal::rati
       t.add({p.ratee, competency_id(table, p.competency), std::to_string(p.mentions), std::to_string(p.strengths),
              std::to_string(p.growth), std::to_string(p.quarters), p.trend.empty() ? "-" : p.trend});
   if (f.recurring_patterns > 0) out << t.render();
+  return out.str();
+}
+
+std::string self_profiles_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  if (!report.self_profiles || !report.self_profiles->available) return "";
+  std::ostringstream out;
+  out << "\nSelf-assessment in " << report.period_name << " (no other rater yet), against the career level\n";
+  const auto items = [&](const std::vector<cal::self_profile_item>& list) {
+    std::vector<std::string> names;
+    for (const auto& item : list)
+      names.push_back(competency_id(table, item.competency) + " (" + std::to_string(item.self_level) + " vs " +
+                      std::to_string(item.expected) + ")");
+    return names.empty() ? std::string("none") : join(names);
+  };
+  for (const cal::self_profile& p : report.self_profiles->ratees) {
+    out << std::string(table.ratees()[p.ratee]) << " (" << career_level_id(table, p.career_level) << ")\n";
+    if (!p.note.empty()) out << "  " << p.note << "\n";
+    if (p.career_level) {
+      out << "  strengths to lean into: " << items(p.strengths) << "\n";
+      out << "  gaps: " << items(p.gaps) << "\n";
+    }
+    for (std::size_t i = 0; i < report.patterns.ratees.size(); ++i) {
+      const auto& pattern = report.patterns.ratees[i];
+      if (report.patterns.available && pattern.ratee == p.ratee && pattern.best_archetype && pattern.clear_match)
+        out << "  archetype: " << table.framework().archetypes()[*pattern.best_archetype].id << " ("
+            << fixed(pattern.best_similarity) << ")\n";
+    }
+    if (report.development.available)
+      for (const auto& plan : report.development.ratees)
+        if (plan.ratee == p.ratee) {
+          std::vector<std::string> steps;
+          for (const auto& item : plan.items) steps.push_back(competency_id(table, item.competency));
+          out << "  development plan: " << (steps.empty() ? std::string("no gap to plan for") : join(steps)) << "\n";
+        }
+    std::vector<std::string> discuss;
+    for (std::size_t c : p.to_discuss) discuss.push_back(competency_id(table, c));
+    out << "  to discuss with the manager: " << (discuss.empty() ? std::string("none") : join(discuss)) << "\n";
+  }
   return out.str();
 }
 
@@ -393,7 +431,7 @@ void run(const calibrate_input& in) {
   }
   write_output(in.out, input_text(report, table) + agreement_text(report, table) + raters_text(report, table) +
                            drift_text(report, table) + self_text(report, table) + decision_text(report) +
-                           ratees_text(report, table) + groups_text(report) + feedback_text(report, table));
+                           ratees_text(report, table) + self_profiles_text(report, table) + groups_text(report) + feedback_text(report, table));
 }
 
 }  // namespace

@@ -104,6 +104,40 @@ json groups_section(const cal::group_comparison& g) {
   return section;
 }
 
+json self_profiles_section(const cal::self_profiles_result& result, const cal::ratings_table& table) {
+  const auto& fw = table.framework();
+  const auto items = [&](const std::vector<cal::self_profile_item>& list) {
+    json out = json::array();
+    for (const auto& item : list)
+      out.push_back({{"competency", fw.competencies()[item.competency].id},
+                     {"self_level", fw.scale().at_ordinal(item.self_level).id},
+                     {"expected", fw.scale().at_ordinal(item.expected).id},
+                     {"difference", item.difference}});
+    return out;
+  };
+  const auto ids = [&](const std::vector<std::size_t>& list) {
+    json out = json::array();
+    for (std::size_t c : list) out.push_back(fw.competencies()[c].id);
+    return out;
+  };
+  json section;
+  section["available"] = result.available;
+  section["reason"] = result.available ? json(nullptr) : json(result.reason);
+  json ratees = json::array();
+  for (const auto& p : result.ratees)
+    ratees.push_back({{"ratee", std::string(table.ratees()[p.ratee])},
+                      {"career_level", p.career_level ? json(fw.ladder().career_levels()[*p.career_level].id)
+                                                      : json(nullptr)},
+                      {"strengths", items(p.strengths)},
+                      {"gaps", items(p.gaps)},
+                      {"at_expectation", items(p.at_expectation)},
+                      {"unrated", ids(p.unrated)},
+                      {"to_discuss", ids(p.to_discuss)},
+                      {"note", p.note.empty() ? json(nullptr) : json(p.note)}});
+  section["ratees"] = std::move(ratees);
+  return section;
+}
+
 }  // namespace
 
 std::string to_json(const cal::calibration_report& report, const cal::ratings_table& table) {
@@ -123,6 +157,7 @@ std::string to_json(const cal::calibration_report& report, const cal::ratings_ta
   doc["development_plans"] = io::detail::to_json_value(report.development, table);
   if (report.feedback) doc["feedback"] = io::detail::to_json_value(*report.feedback, table);
   if (report.groups) doc["groups"] = groups_section(*report.groups);
+  if (report.self_profiles) doc["self_profiles"] = self_profiles_section(*report.self_profiles, table);
   if (table.summary().rows_with_evidence > 0) doc["evidence"] = evidence_section(table);
   return doc.dump(2) + "\n";
 }

@@ -88,6 +88,12 @@ struct calibration_report {
   development_result development;
   /// Recurring feedback themes; set only when a feedback log was given.
   std::optional<feedback_result> feedback;
+  /// Set when the analysed period holds self ratings only: each person's
+  /// self-assessment against their career level (self_assessment.hpp).
+  /// `scores` are then the self levels (method "self-assessment only"), and
+  /// levels, patterns (archetype) and development read them; every analysis
+  /// that needs other raters says in its reason what it is waiting for.
+  std::optional<self_profiles_result> self_profiles;
   /// The groups of calibrate_options::group_by; set only when it was given.
   std::optional<group_comparison> groups;
 
