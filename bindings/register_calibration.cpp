@@ -176,14 +176,30 @@ void register_calibration(py::module_& m) {
   m.def(
       "read_ratings",
       [](const std::string& path, const std::optional<framework>& fw, const std::string& duplicates,
-         bool ignore_unknown_columns) {
+         bool ignore_unknown_columns, const std::vector<std::string>& attribute_columns) {
         ratings_options options;
         options.duplicates = duplicate_policy_from(duplicates);
         options.ignore_unknown_columns = ignore_unknown_columns;
+        options.attribute_columns = attribute_columns;
         return std::make_shared<cal::ratings_table>(read_ratings(path, shared_framework(fw), options));
       },
       py::arg("path"), py::arg("framework") = py::none(), py::arg("duplicates") = "error",
-      py::arg("ignore_unknown_columns") = false, "Reads a ratings file (.csv or .json).");
+      py::arg("ignore_unknown_columns") = false, py::arg("attribute_columns") = std::vector<std::string>{},
+      "Reads a ratings file (.csv or .json).");
+
+  m.def(
+      "read_ratings_csv_text",
+      [](const std::string& text, const std::string& source, const std::optional<framework>& fw,
+         const std::string& duplicates, bool ignore_unknown_columns, const std::vector<std::string>& attribute_columns) {
+        ratings_options options;
+        options.duplicates = duplicate_policy_from(duplicates);
+        options.ignore_unknown_columns = ignore_unknown_columns;
+        options.attribute_columns = attribute_columns;
+        return std::make_shared<cal::ratings_table>(read_ratings_csv_text(text, shared_framework(fw), source, options));
+      },
+      py::arg("text"), py::arg("source"), py::arg("framework") = py::none(), py::arg("duplicates") = "error",
+      py::arg("ignore_unknown_columns") = false, py::arg("attribute_columns") = std::vector<std::string>{},
+      "Reads ratings CSV text (long or wide form); `source` names it in messages.");
 
   m.def(
       "ratings_from_columns",
@@ -209,21 +225,23 @@ void register_calibration(py::module_& m) {
   m.def(
       "calibrate_json",
       [](const cal::ratings_table& table, const std::optional<std::string>& period, std::optional<std::size_t> min_group,
-         const std::optional<std::string>& source) {
+         const std::optional<std::string>& source, const std::string& group_by) {
         cal::calibration_context context(table);
         if (period) context.with_period(*period);
         if (min_group) context.with_privacy({*min_group});
         std::string json;
         {
           py::gil_scoped_release released;
-          cal::calibration_report report = cal::calibrate(context);
+          cal::calibrate_options options;
+          options.group_by = group_by;
+          cal::calibration_report report = cal::calibrate(context, options);
           if (source) report.input.source = *source;
           json = to_json(report, table);
         }
         return json;
       },
       py::arg("ratings"), py::arg("period") = py::none(), py::arg("min_group") = py::none(),
-      py::arg("source") = py::none(), "Every calibration analysis, as the JSON text of `calibra calibrate --json`.");
+      py::arg("source") = py::none(), py::arg("group_by") = "", "Every calibration analysis, as the JSON text of `calibra calibrate --json`.");
 }
 
 }  // namespace calibra::python

@@ -128,7 +128,19 @@ class Ratings:
     def save(self, path: str) -> None: ...
 
 def read_ratings(
-    path: str, framework: Framework | None = ..., duplicates: str = ..., ignore_unknown_columns: bool = ...
+    path: str,
+    framework: Framework | None = ...,
+    duplicates: str = ...,
+    ignore_unknown_columns: bool = ...,
+    attribute_columns: list[str] = ...,
+) -> Ratings: ...
+def read_ratings_csv_text(
+    text: str,
+    source: str,
+    framework: Framework | None = ...,
+    duplicates: str = ...,
+    ignore_unknown_columns: bool = ...,
+    attribute_columns: list[str] = ...,
 ) -> Ratings: ...
 def ratings_from_columns(
     columns: dict[str, list[Any]],
@@ -141,7 +153,11 @@ def ratings_from_columns(
 ) -> Ratings: ...
 def example_ratings() -> Ratings: ...
 def calibrate_json(
-    ratings: Ratings, period: str | None = ..., min_group: int | None = ..., source: str | None = ...
+    ratings: Ratings,
+    period: str | None = ...,
+    min_group: int | None = ...,
+    source: str | None = ...,
+    group_by: str = ...,
 ) -> str: ...
 def _time_agree(ratings: npt.ArrayLike, stat: str, repeat: int = ..., **options: Any) -> dict[str, float]: ...
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
@@ -145,9 +145,18 @@ def read_ratings(
     *,
     duplicates: str = "error",
     ignore_unknown_columns: bool = False,
+    attribute_columns: Sequence[str] = (),
 ) -> Ratings:
     """Reads long-form ratings from a .csv or .json file or a DataFrame, and
     validates them against `framework` (default: the built-in framework).
+
+    Wide ratings (one row per ratee, rater and period with a column per
+    competency, by id or name; docs/ratings-format.md) are read from files
+    and DataFrames alike; a DataFrame in wide form, or with extra columns
+    named in ``attribute_columns``, is read as CSV text, so its messages
+    number rows as a CSV file would (the header is row 1).
+    ``attribute_columns`` are the CLI's ``--attribute``: columns kept as
+    attributes (e.g. ``team`` for ``calibrate(group_by="team")``).
 
     A DataFrame has the file's columns (ratee, rater, role, competency,
     level, period, and optionally career_level, track, outcome); levels may
@@ -157,9 +166,22 @@ def read_ratings(
     """
     if isinstance(source, Ratings):
         return source
+    attributes = [str(a) for a in attribute_columns]
     if isinstance(source, pd.DataFrame):
         names = [str(c) for c in source.columns]
         unknown = [c for c in names if c not in RATINGS_COLUMNS]
+        wide = "competency" not in names and "level" not in names
+        if wide or any(c in attributes for c in unknown):
+            return Ratings(
+                _core.read_ratings_csv_text(
+                    source.to_csv(index=False, lineterminator="\n"),
+                    "<DataFrame>",
+                    _core_framework(framework),
+                    duplicates,
+                    ignore_unknown_columns,
+                    attributes,
+                )
+            )
         columns = {c: _text_column(source[c]) for c in RATINGS_COLUMNS if c in names}
         return Ratings(
             _core.ratings_from_columns(
@@ -173,7 +195,9 @@ def read_ratings(
         )
     if isinstance(source, (str, os.PathLike)):
         return Ratings(
-            _core.read_ratings(os.fspath(source), _core_framework(framework), duplicates, ignore_unknown_columns)
+            _core.read_ratings(
+                os.fspath(source), _core_framework(framework), duplicates, ignore_unknown_columns, attributes
+            )
         )
     raise invalid_argument(
         "python", f"ratings must be a file path, a DataFrame or calibra.Ratings; got {type(source).__name__}"
@@ -603,6 +627,8 @@ def calibrate(
     min_group: int | None = None,
     duplicates: str = "error",
     ignore_unknown_columns: bool = False,
+    group_by: str | None = None,
+    attribute_columns: Sequence[str] = (),
 ) -> CalibrationResult:
     """Every calibration analysis the ratings support, as ``calibra calibrate``.
 
@@ -610,8 +636,10 @@ def calibrate(
     None analyses the bundled example, as the CLI does without RATINGS.
     ``period`` (default: the latest) is the period the ratee analyses
     describe; ``min_group`` suppresses aggregates over fewer ratees (the
-    CLI's ``--min-group``).  ``duplicates`` and ``ignore_unknown_columns``
-    apply when the ratings are read here.
+    CLI's ``--min-group``).  ``duplicates``, ``ignore_unknown_columns`` and
+    ``attribute_columns`` apply when the ratings are read here.
+    ``group_by`` (the CLI's ``--group-by``) names an extra column, such as
+    ``team``, whose groups of ratees are compared (the ``groups`` section).
     """
     source: str | None = None
     if ratings is None:
@@ -623,12 +651,19 @@ def calibrate(
         table = example_ratings()
         source = "the bundled example (data/examples/ratings.csv)"
     else:
+        attributes = list(attribute_columns) + ([group_by] if group_by else [])
         table = read_ratings(
-            ratings, framework, duplicates=duplicates, ignore_unknown_columns=ignore_unknown_columns
+            ratings,
+            framework,
+            duplicates=duplicates,
+            ignore_unknown_columns=ignore_unknown_columns,
+            attribute_columns=attributes,
         )
     if min_group is not None and (isinstance(min_group, bool) or not isinstance(min_group, (int, np.integer))):
         raise invalid_argument("python", f"min_group must be a whole number of ratees; got {min_group!r}")
     if min_group is not None and min_group < 1:
         raise invalid_argument("python", f"min_group must be at least 1; got {min_group}")
-    text = _core.calibrate_json(table._core, period, None if min_group is None else int(min_group), source)
+    text = _core.calibrate_json(
+        table._core, period, None if min_group is None else int(min_group), source, group_by or ""
+    )
     return CalibrationResult(json.loads(text))

@@ -40,6 +40,8 @@ struct calibrate_input {
   std::string duplicates = "error";
   bool ignore_unknown_columns = false;
   std::vector<std::string> roles;  // NAME=ROLE
+  std::vector<std::string> attributes;  // wide form: columns kept as attributes
+  std::string group_by;
   bool json_output = false;
   std::string out;
 };
@@ -94,6 +96,8 @@ cal::ratings_table load_ratings(const calibrate_input& in) {
   options.duplicates = *policy;
   options.ignore_unknown_columns = in.ignore_unknown_columns;
   for (const std::string& mapping : in.roles) options.roles.push_back(parse_role_mapping(mapping));
+  options.attribute_columns = in.attributes;
+  if (!in.group_by.empty()) options.attribute_columns.push_back(in.group_by);
   cal::ratings_table table = read_ratings(in.ratings, fw, options);
   // What the reader accepted but the user should know goes to stderr, so
   // stdout stays the report (or one JSON document).
@@ -311,7 +315,7 @@ std::string ratees_text(const cal::calibration_report& report, const cal::rating
   out << t.render();
 
   const cal::matrix_validation& v = levels.validation;
-  if (v.available) {
+  if (v.available && !report.self_profiles) {
     std::vector<std::string> easy, hard;
     for (const auto& c : v.competencies) {
       if (c.verdict == cal::anchor_verdict::too_easy) easy.push_back(competency_id(table, c.competency));
@@ -349,6 +353,68 @@ std::string feedback_text(const cal::calibration_report& report, const cal::rati
   return out.str();
 }
 
+std::string self_profiles_text(const cal::calibration_report& report, const cal::ratings_table& table) {
+  if (!report.self_profiles || !report.self_profiles->available) return "";
+  std::ostringstream out;
+  out << "\nSelf-assessment in " << report.period_name << " (no other rater yet), against the career level\n";
+  const auto items = [&](const std::vector<cal::self_profile_item>& list) {
+    std::vector<std::string> names;
+    for (const auto& item : list)
+      names.push_back(competency_id(table, item.competency) + " (" + std::to_string(item.self_level) + " vs " +
+                      std::to_string(item.expected) + ")");
+    return names.empty() ? std::string("none") : join(names);
+  };
+  for (const cal::self_profile& p : report.self_profiles->ratees) {
+    out << std::string(table.ratees()[p.ratee]) << " (" << career_level_id(table, p.career_level) << ")\n";
+    if (!p.note.empty()) out << "  " << p.note << "\n";
+    if (p.career_level) {
+      out << "  strengths to lean into: " << items(p.strengths) << "\n";
+      out << "  gaps: " << items(p.gaps) << "\n";
+    }
+    for (std::size_t i = 0; i < report.patterns.ratees.size(); ++i) {
+      const auto& pattern = report.patterns.ratees[i];
+      if (report.patterns.available && pattern.ratee == p.ratee && pattern.best_archetype && pattern.clear_match)
+        out << "  archetype: " << table.framework().archetypes()[*pattern.best_archetype].id << " ("
+            << fixed(pattern.best_similarity) << ")\n";
+    }
+    if (report.development.available)
+      for (const auto& plan : report.development.ratees)
+        if (plan.ratee == p.ratee) {
+          std::vector<std::string> steps;
+          for (const auto& item : plan.items) steps.push_back(competency_id(table, item.competency));
+          out << "  development plan: " << (steps.empty() ? std::string("no gap to plan for") : join(steps)) << "\n";
+        }
+    std::vector<std::string> discuss;
+    for (std::size_t c : p.to_discuss) discuss.push_back(competency_id(table, c));
+    out << "  to discuss with the manager: " << (discuss.empty() ? std::string("none") : join(discuss)) << "\n";
+  }
+  return out.str();
+}
+
+std::string groups_text(const cal::calibration_report& report) {
+  if (!report.groups) return "";
+  const cal::group_comparison& g = *report.groups;
+  std::ostringstream out;
+  out << "\nGroups by '" << g.attribute << "'";
+  if (!g.available) return out.str() + ": " + g.reason + "\n";
+  out << " (mean score per ratee; difference from the other groups' ratees with a "
+      << fixed(100 * g.confidence, 0) << "% Welch interval)\n";
+  text_table t({"group", "ratees", "mean score", "difference", "interval"});
+  for (const auto& r : g.groups)
+    t.add({r.value, std::to_string(r.ratees), r.suppressed ? "suppressed" : fixed(r.mean_score),
+           r.suppressed ? "-" : signed_fixed(r.difference),
+           std::isfinite(r.lower) ? "[" + signed_fixed(r.lower) + ", " + signed_fixed(r.upper) + "]" : "-"});
+  out << t.render();
+  if (g.ratees_without_value > 0)
+    out << "  " << g.ratees_without_value << " ratees have no value in '" << g.attribute << "' and are in no group\n";
+  if (g.ratees_with_two_values > 0)
+    out << "  " << g.ratees_with_two_values << " ratees have two values in '" << g.attribute
+        << "' in the period and are in no group\n";
+  if (std::any_of(g.groups.begin(), g.groups.end(), [](const auto& r) { return r.suppressed; }))
+    out << "  suppressed: the group or the rest has fewer than " << report.privacy.min_group << " ratees\n";
+  return out.str();
+}
+
 void run(const calibrate_input& in) {
   const cal::ratings_table table = load_ratings(in);
   cal::calibration_context context(table);
@@ -356,7 +422,9 @@ void run(const calibrate_input& in) {
   context.with_privacy({in.min_group});
   std::optional<cal::feedback_log> feedback;
   if (!in.feedback.empty()) feedback = read_feedback_csv(in.feedback, table.framework_ptr());
-  cal::calibration_report report = cal::calibrate(context, {}, feedback ? &*feedback : nullptr);
+  cal::calibrate_options options;
+  options.group_by = in.group_by;
+  cal::calibration_report report = cal::calibrate(context, options, feedback ? &*feedback : nullptr);
   if (in.ratings.empty()) report.input.source = "the bundled example (data/examples/ratings.csv)";
   if (in.json_output) {
     write_output(in.out, to_json(report, table));
@@ -364,7 +432,7 @@ void run(const calibrate_input& in) {
   }
   write_output(in.out, input_text(report, table) + agreement_text(report, table) + raters_text(report, table) +
                            drift_text(report, table) + self_text(report, table) + decision_text(report) +
-                           ratees_text(report, table) + feedback_text(report, table));
+                           ratees_text(report, table) + self_profiles_text(report, table) + groups_text(report) + feedback_text(report, table));
 }
 
 }  // namespace
@@ -390,6 +458,12 @@ void add_calibrate_command(CLI::App& app, exit_status& /*status*/) {
   cmd->add_option("--role", in->roles,
                   "Read a role name of your own as one of calibra's, NAME=ROLE (e.g. line-manager=manager, "
                   "student=external); repeatable");
+  cmd->add_option("--group-by", in->group_by,
+                  "Compare the groups of ratees an extra column defines (e.g. team): ratees, mean score, and the "
+                  "difference from the rest with an interval");
+  cmd->add_option("--attribute", in->attributes,
+                  "In a wide ratings file, a column that is not a competency but an attribute to keep (e.g. "
+                  "team); repeatable");
   cmd->add_flag("--json", in->json_output, "Print one JSON document");
   cmd->add_option("--out", in->out, "Output file (default: standard output); written whole or not at all");
   cmd->callback([in] { run(*in); });

@@ -40,6 +40,8 @@ struct report_input {
   std::size_t min_group = calibration::privacy_policy{}.min_group;
   std::string duplicates = "error";
   std::vector<std::string> roles;  // NAME=ROLE
+  std::vector<std::string> attributes;  // wide form: columns kept as attributes
+  std::string group_by;
   bool without_ratees = false;
 };
 
@@ -51,6 +53,8 @@ void run_report(const report_input& in) {
   if (!policy) throw invalid_argument("cli", "--duplicates " + in.duplicates + ": expected error, last or mean");
   read_options.duplicates = *policy;
   for (const std::string& mapping : in.roles) read_options.roles.push_back(parse_role_mapping(mapping));
+  read_options.attribute_columns = in.attributes;
+  if (!in.group_by.empty()) read_options.attribute_columns.push_back(in.group_by);
   const calibration::privacy_policy privacy{in.min_group};
   privacy.validate();
 
@@ -70,8 +74,8 @@ void run_report(const report_input& in) {
   } else if (builtin) {
     ratings = calibration::simulate_ratings(fw, calibration::example_simulation_config()).table;
   }
-  if (!ratings && (!in.period.empty() || in.without_ratees))
-    throw invalid_argument("cli", "--period and --without-ratees need ratings (--ratings FILE)");
+  if (!ratings && (!in.period.empty() || in.without_ratees || !in.group_by.empty()))
+    throw invalid_argument("cli", "--period, --without-ratees and --group-by need ratings (--ratings FILE)");
 
   reports::framework_report_options framework_options;
   framework_options.title = in.title;
@@ -81,7 +85,9 @@ void run_report(const report_input& in) {
     calibration::calibration_context context(*ratings);
     context.with_privacy(privacy);
     if (!in.period.empty()) context.with_period(in.period);
-    const auto result = calibration::calibrate(context);
+    calibration::calibrate_options calibrate_options;
+    calibrate_options.group_by = in.group_by;
+    const auto result = calibration::calibrate(context, calibrate_options);
     reports::calibration_report_options options;
     options.include_ratees = !in.without_ratees;
     document = reports::framework_calibration_report(*ratings, result, framework_options, options);
@@ -122,6 +128,10 @@ void add_report_command(CLI::App& app, exit_status& /*status*/) {
       ->capture_default_str();
   cmd->add_option("--role", in->roles,
                   "Read a role name of your own as one of calibra's, NAME=ROLE (e.g. student=external); repeatable");
+  cmd->add_option("--group-by", in->group_by,
+                  "Compare the groups of people an extra column of the ratings defines (e.g. team)");
+  cmd->add_option("--attribute", in->attributes,
+                  "In a wide ratings file, a column that is not a competency but an attribute to keep; repeatable");
   cmd->add_flag("--without-ratees", in->without_ratees,
                 "Leave per-ratee results out (for a report read beyond the managers)");
   cmd->callback([in] { run_report(*in); });

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cmath>
 #include <string>
 
 namespace calibra {
@@ -80,6 +81,63 @@ json evidence_section(const cal::ratings_table& table) {
   return section;
 }
 
+json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+json groups_section(const cal::group_comparison& g) {
+  json section;
+  section["attribute"] = g.attribute;
+  section["available"] = g.available;
+  section["reason"] = g.available ? json(nullptr) : json(g.reason);
+  section["confidence"] = g.confidence;
+  section["ratees_without_value"] = g.ratees_without_value;
+  section["ratees_with_two_values"] = g.ratees_with_two_values;
+  json groups = json::array();
+  for (const auto& r : g.groups)
+    groups.push_back({{"group", r.value},
+                      {"ratees", r.ratees},
+                      {"mean_score", number_or_null(r.mean_score)},
+                      {"difference", number_or_null(r.difference)},
+                      {"lower", number_or_null(r.lower)},
+                      {"upper", number_or_null(r.upper)},
+                      {"suppressed", r.suppressed}});
+  section["groups"] = std::move(groups);
+  return section;
+}
+
+json self_profiles_section(const cal::self_profiles_result& result, const cal::ratings_table& table) {
+  const auto& fw = table.framework();
+  const auto items = [&](const std::vector<cal::self_profile_item>& list) {
+    json out = json::array();
+    for (const auto& item : list)
+      out.push_back({{"competency", fw.competencies()[item.competency].id},
+                     {"self_level", fw.scale().at_ordinal(item.self_level).id},
+                     {"expected", fw.scale().at_ordinal(item.expected).id},
+                     {"difference", item.difference}});
+    return out;
+  };
+  const auto ids = [&](const std::vector<std::size_t>& list) {
+    json out = json::array();
+    for (std::size_t c : list) out.push_back(fw.competencies()[c].id);
+    return out;
+  };
+  json section;
+  section["available"] = result.available;
+  section["reason"] = result.available ? json(nullptr) : json(result.reason);
+  json ratees = json::array();
+  for (const auto& p : result.ratees)
+    ratees.push_back({{"ratee", std::string(table.ratees()[p.ratee])},
+                      {"career_level", p.career_level ? json(fw.ladder().career_levels()[*p.career_level].id)
+                                                      : json(nullptr)},
+                      {"strengths", items(p.strengths)},
+                      {"gaps", items(p.gaps)},
+                      {"at_expectation", items(p.at_expectation)},
+                      {"unrated", ids(p.unrated)},
+                      {"to_discuss", ids(p.to_discuss)},
+                      {"note", p.note.empty() ? json(nullptr) : json(p.note)}});
+  section["ratees"] = std::move(ratees);
+  return section;
+}
+
 }  // namespace
 
 std::string to_json(const cal::calibration_report& report, const cal::ratings_table& table) {
@@ -98,6 +156,8 @@ std::string to_json(const cal::calibration_report& report, const cal::ratings_ta
   doc["team"] = io::detail::team_section(report.team, report.manager_teams, table);
   doc["development_plans"] = io::detail::to_json_value(report.development, table);
   if (report.feedback) doc["feedback"] = io::detail::to_json_value(*report.feedback, table);
+  if (report.groups) doc["groups"] = groups_section(*report.groups);
+  if (report.self_profiles) doc["self_profiles"] = self_profiles_section(*report.self_profiles, table);
   if (table.summary().rows_with_evidence > 0) doc["evidence"] = evidence_section(table);
   return doc.dump(2) + "\n";
 }

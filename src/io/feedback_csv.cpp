@@ -6,6 +6,7 @@
 #include "read_file.hpp"
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -60,10 +61,20 @@ calibration::feedback_log read_csv(std::string_view text, std::shared_ptr<const 
   const detail::named_csv_columns format = feedback_csv_columns(source, options);
   detail::csv_cursor cursor = detail::open_named_csv(text, format);
   const detail::named_csv_header header = detail::read_named_csv_header(cursor, format);
-  if (const auto missing = header.first_missing_required(format))
-    throw validation_error("feedback", format.at_row(header.row) + ": missing required column '" +
-                                           std::string(feedback_columns[*missing]) + "'; expected the columns " +
-                                           format.list() + " (? marks optional columns)");
+  // Every problem of the file in one run, up to input_errors::max_problems:
+  // a row with a problem is left out and the next one read.
+  detail::problem_list problems("feedback", source);
+  for (std::size_t f = 0; f < feedback_columns.size(); ++f) {
+    if (!column_required[f] || header.column_of_field[f]) continue;
+    try {
+      throw validation_error("feedback", format.at_row(header.row) + ": missing required column '" +
+                                             std::string(feedback_columns[f]) + "'; expected the columns " +
+                                             format.list() + " (? marks optional columns)");
+    } catch (const calibra::error& e) {
+      problems.add(e, header.row, std::string(feedback_columns[f]));
+    }
+  }
+  problems.raise();
 
   std::unordered_map<std::string_view, std::uint32_t> competency_of;
   const auto& comps = fw->competencies();
@@ -71,46 +82,72 @@ calibration::feedback_log read_csv(std::string_view text, std::shared_ptr<const 
 
   calibration::feedback_log log(fw, source);
   std::vector<std::string> cells;
-  while (const auto read_row = detail::read_named_csv_row(cursor, header, format, cells)) {
+  std::size_t rows = 0;
+  /// A problem in one cell of a row: recorded with its column, and the row left out.
+  struct cell_problem {
+    std::size_t field;
+    std::string message;
+  };
+  while (!problems.full()) {
+    std::optional<std::size_t> read_row;
+    try {
+      read_row = detail::read_named_csv_row(cursor, header, format, cells);
+    } catch (const detail::csv_row_error& e) {
+      problems.add(e, e.row, e.column);  // the row is read to its end: go on with the next
+      ++rows;
+      continue;
+    } catch (const calibra::error& e) {
+      problems.add(e, cursor.line());  // the tokenizer cannot find the next row
+      break;
+    }
+    if (!read_row) break;
+    ++rows;
     const std::size_t row = *read_row;
-    const auto fail = [&](std::size_t field, const std::string& message) {
-      throw validation_error("feedback", format.at_row(row) + ", column '" + std::string(feedback_columns[field]) +
-                                             "': " + message);
-    };
-    calibration::feedback_item item;
-    item.source_row = row;
-    if (cells[ratee_column].empty()) fail(ratee_column, "empty cell; expected the ratee's id");
-    item.ratee = cells[ratee_column];
-    if (cells[date_column].empty()) fail(date_column, "empty cell; expected a date YYYY-MM-DD");
-    const auto date = calibration::parse_date(cells[date_column]);
-    if (!date)
-      fail(date_column, "'" + echo(cells[date_column]) + "' is not a calendar date; expected YYYY-MM-DD, e.g. "
-                        "2026-03-14");
-    item.date = *date;
-    if (cells[competency_column].empty()) fail(competency_column, "empty cell; expected a competency id");
-    const auto competency = competency_of.find(cells[competency_column]);
-    if (competency == competency_of.end()) {
-      std::string hint;
-      for (const auto& c : comps)
-        if (c.name == cells[competency_column] || equal_ignoring_case(c.id, cells[competency_column]))
-          hint = " ('" + echo(cells[competency_column]) + "' " +
-                 (c.name == cells[competency_column] ? "is the name of" : "differs only in case from") +
-                 " competency '" + c.id + "'; use its id)";
-      fail(competency_column, "unknown competency '" + echo(cells[competency_column]) + "'" + hint +
-                                  "; expected one of " + competency_list(*fw));
+    const auto fail = [&](std::size_t field, const std::string& message) { throw cell_problem{field, message}; };
+    try {
+      calibration::feedback_item item;
+      item.source_row = row;
+      if (cells[ratee_column].empty()) fail(ratee_column, "empty cell; expected the ratee's id");
+      item.ratee = cells[ratee_column];
+      if (cells[date_column].empty()) fail(date_column, "empty cell; expected a date YYYY-MM-DD");
+      const auto date = calibration::parse_date(cells[date_column]);
+      if (!date)
+        fail(date_column, "'" + echo(cells[date_column]) + "' is not a calendar date; expected YYYY-MM-DD, e.g. "
+                          "2026-03-14");
+      item.date = *date;
+      if (cells[competency_column].empty()) fail(competency_column, "empty cell; expected a competency id");
+      const auto competency = competency_of.find(cells[competency_column]);
+      if (competency == competency_of.end()) {
+        std::string hint;
+        for (const auto& c : comps)
+          if (c.name == cells[competency_column] || equal_ignoring_case(c.id, cells[competency_column]))
+            hint = " ('" + echo(cells[competency_column]) + "' " +
+                   (c.name == cells[competency_column] ? "is the name of" : "differs only in case from") +
+                   " competency '" + c.id + "'; use its id)";
+        fail(competency_column, "unknown competency '" + echo(cells[competency_column]) + "'" + hint +
+                                    "; expected one of " + competency_list(*fw));
+      }
+      item.competency = competency->second;
+      if (!cells[kind_column].empty()) {
+        const auto kind = calibration::parse_feedback_kind(cells[kind_column]);
+        if (!kind) fail(kind_column, "unknown kind '" + echo(cells[kind_column]) + "'; expected strength or growth");
+        item.kind = *kind;
+      }
+      item.source = cells[source_column];
+      if (cells[note_column].empty()) fail(note_column, "empty note; expected what happened, in a few words");
+      item.note = cells[note_column];
+      log.add(std::move(item));
+    } catch (const cell_problem& p) {
+      try {
+        throw validation_error("feedback", format.at_row(row) + ", column '" +
+                                               std::string(feedback_columns[p.field]) + "': " + p.message);
+      } catch (const calibra::error& e) {
+        problems.add(e, row, std::string(feedback_columns[p.field]));
+      }
     }
-    item.competency = competency->second;
-    if (!cells[kind_column].empty()) {
-      const auto kind = calibration::parse_feedback_kind(cells[kind_column]);
-      if (!kind) fail(kind_column, "unknown kind '" + echo(cells[kind_column]) + "'; expected strength or growth");
-      item.kind = *kind;
-    }
-    item.source = cells[source_column];
-    if (cells[note_column].empty()) fail(note_column, "empty note; expected what happened, in a few words");
-    item.note = cells[note_column];
-    log.add(std::move(item));
   }
-  if (log.empty())
+  problems.raise();
+  if (rows == 0)
     throw parse_error("feedback", format.at_row(header.row) +
                                       ": there is a header but no feedback items; expected one item per row");
   return log;

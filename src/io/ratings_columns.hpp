@@ -3,11 +3,13 @@
 #pragma once
 
 #include <calibra/calibration/ratings.hpp>
+#include <calibra/framework/framework.hpp>
 
 #include "message_text.hpp"
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +52,39 @@ inline std::string extra_columns_warning(const std::vector<std::string>& names, 
   }
   return std::string(what) + " outside the ratings format kept as attributes, not used by the analyses: " + list +
          hints;
+}
+
+/// The competency a wide-form column stands for: its id or its name.
+inline std::optional<std::size_t> competency_of_column(const framework& fw, std::string_view name) {
+  const auto& competencies = fw.competencies();
+  for (std::size_t c = 0; c < competencies.size(); ++c)
+    if (competencies[c].id == name || competencies[c].name == name) return c;
+  return std::nullopt;
+}
+
+inline bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+inline std::string wide_unknown_column_message(const framework& fw, std::string_view name) {
+  std::string ids, hint;
+  const auto& competencies = fw.competencies();
+  for (std::size_t c = 0; c < competencies.size(); ++c) {
+    ids += (c ? ", " : "") + competencies[c].id;
+    if (hint.empty() && (equal_ignoring_case(competencies[c].id, name) || equal_ignoring_case(competencies[c].name, name)))
+      hint = " (did you mean '" + (equal_ignoring_case(competencies[c].id, name) ? competencies[c].id
+                                                                                 : competencies[c].name) +
+             "'? names are case-sensitive)";
+  }
+  return "not a competency of the framework" + hint +
+         "; in wide form every column outside the ratings format is a competency, by id (" + ids +
+         ") or by name; a column that is not a competency (team, department...) is kept as an attribute when named "
+         "with --attribute or --group-by (ratings_options::attribute_columns), or dropped with "
+         "--ignore-unknown-columns";
 }
 
 }  // namespace calibra::detail

@@ -8,6 +8,8 @@
 #include "ratings_columns.hpp"
 #include "read_file.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,13 +37,126 @@ detail::named_csv_columns ratings_csv_columns(const std::string& source, const r
     format.required.push_back(c < calibration::required_ratings_columns);
   }
   format.max_columns = max_ratings_csv_columns;
-  format.ignore_unknown_columns = options.ignore_unknown_columns;
+  // Unknown columns are always read, so that a wide file's competency
+  // columns reach the reader; the reader drops them itself under
+  // ignore_unknown_columns.
+  (void)options;
   format.keep_unknown_columns = true;
   for (const auto& [alias, column] : calibration::ratings_column_aliases)
     for (std::size_t c = 0; c < ratings_columns.size(); ++c)
       if (ratings_columns[c] == column) format.aliases.emplace_back(alias, c);
   format.rows_hold = "one rating per row";
   return format;
+}
+
+constexpr std::size_t competency_field = 3, level_field = 4;
+static_assert(ratings_columns[competency_field] == "competency" && ratings_columns[level_field] == "level");
+
+bool is_declared_attribute(const ratings_options& options, std::string_view name) {
+  return std::find(options.attribute_columns.begin(), options.attribute_columns.end(), name) !=
+         options.attribute_columns.end();
+}
+
+/// Wide form: one row per ratee, rater and period with one column per
+/// competency.  `competency_of_extra[k]` is the competency of extra column
+/// k, or nothing for an attribute or a dropped column.
+calibration::ratings_table read_wide_rows(detail::csv_cursor& cursor, const detail::named_csv_header& header,
+                                          const detail::named_csv_columns& format,
+                                          calibration::ratings_builder& builder, detail::problem_list& problems,
+                                          const ratings_options& options) {
+  const framework& fw = builder.framework();
+  std::vector<std::optional<std::size_t>> competency_of_extra(header.extra.size());
+  std::vector<std::optional<std::size_t>> attribute_of_extra(header.extra.size());
+  std::vector<std::string> attribute_names;
+  for (std::size_t k = 0; k < header.extra.size(); ++k) {
+    const std::string& name = header.names[header.extra[k]];
+    if (const auto c = detail::competency_of_column(fw, name)) {
+      for (std::size_t j = 0; j < k; ++j)
+        if (competency_of_extra[j] == c) {
+          try {
+            throw validation_error("ratings", format.at_row(header.row) + ", column '" + detail::echo(name) +
+                                                  "': gives the same competency as '" +
+                                                  detail::echo(header.names[header.extra[j]]) +
+                                                  "'; expected one column per competency");
+          } catch (const calibra::error& e) {
+            problems.add(e, header.row, name);
+          }
+        }
+      competency_of_extra[k] = c;
+    } else if (is_declared_attribute(options, name)) {
+      attribute_of_extra[k] = builder.attribute_column(name);
+      attribute_names.push_back(name);
+    } else if (options.ignore_unknown_columns) {
+      builder.note_ignored_column(name);
+    } else {
+      try {
+        throw validation_error("ratings", format.at_row(header.row) + ", column '" + detail::echo(name) +
+                                              "': " + detail::wide_unknown_column_message(fw, name));
+      } catch (const calibra::error& e) {
+        problems.add(e, header.row, name);
+      }
+    }
+  }
+  for (std::size_t f = 0; f < ratings_columns.size(); ++f) {
+    if (header.column_of_field[f] || f >= calibration::required_ratings_columns || f == competency_field ||
+        f == level_field)
+      continue;
+    try {
+      throw validation_error("ratings", format.at_row(header.row) + ": missing required column '" +
+                                            std::string(ratings_columns[f]) +
+                                            "'; a wide file (one column per competency) has the columns ratee, "
+                                            "rater, role and period, then one column per competency; the header has " +
+                                            detail::quoted_header_names(header.names));
+    } catch (const calibra::error& e) {
+      problems.add(e, header.row, std::string(ratings_columns[f]));
+    }
+  }
+  problems.raise();
+  if (!attribute_names.empty())
+    builder.warn("columns kept as attributes, not used by the analyses unless grouped by: " + [&] {
+      std::string list;
+      for (const auto& name : attribute_names) list += (list.empty() ? "'" : ", '") + detail::echo(name) + "'";
+      return list;
+    }());
+
+  builder.collect_problems(&problems);
+  std::vector<std::string> cells, extra;
+  rating_text r;
+  std::size_t rows = 0;
+  while (!problems.full()) {
+    std::optional<std::size_t> row;
+    try {
+      row = detail::read_named_csv_row(cursor, header, format, cells, &extra);
+    } catch (const detail::csv_row_error& e) {
+      problems.add(e, e.row, e.column);
+      ++rows;
+      continue;
+    } catch (const calibra::error& e) {
+      problems.add(e, cursor.line());
+      break;
+    }
+    if (!row) break;
+    ++rows;
+    for (std::size_t f = 0; f < ratings_columns.size(); ++f)
+      r.*slots[f] = header.column_of_field[f] ? std::string_view(cells[f]) : std::string_view();
+    r.attributes.assign(attribute_names.size(), std::string_view());
+    for (std::size_t k = 0; k < extra.size(); ++k)
+      if (attribute_of_extra[k]) r.attributes[*attribute_of_extra[k]] = extra[k];
+    for (std::size_t k = 0; k < extra.size() && !problems.full(); ++k) {
+      if (!competency_of_extra[k] || extra[k].empty()) continue;  // an empty cell: not rated
+      r.competency = fw.competencies()[*competency_of_extra[k]].id;
+      r.level = extra[k];
+      r.level_column = header.names[header.extra[k]];
+      builder.add_text(r, *row);
+    }
+  }
+  if (rows == 0 && problems.empty())
+    throw parse_error("ratings", format.at_row(header.row) +
+                                     ": there is a header but no ratings; expected one row per ratee, rater and period");
+  if (problems.full()) problems.raise();
+  calibration::ratings_table table = builder.finish(options.duplicates);
+  problems.raise();
+  return table;
 }
 
 calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const framework> fw,
@@ -54,9 +169,16 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
   const detail::named_csv_header header = detail::read_named_csv_header(cursor, format);
   for (const std::string& name : header.ignored) builder.note_ignored_column(name);
   detail::problem_list problems("ratings", source);
+  // Wide form, recognised from the header: no competency and no level
+  // column, and at least one column named after a competency.
+  if (!header.column_of_field[competency_field] && !header.column_of_field[level_field] &&
+      std::any_of(header.extra.begin(), header.extra.end(),
+                  [&](std::size_t column) { return detail::competency_of_column(builder.framework(), header.names[column]); }))
+    return read_wide_rows(cursor, header, format, builder, problems, options);
   if (header.first_missing_required(format)) {
     // An unknown column is then most likely the missing one, misspelt.
     for (std::size_t column : header.extra) {
+      if (options.ignore_unknown_columns) continue;
       try {
         throw validation_error("ratings", format.at_row(header.row) + ", column '" + detail::echo(header.names[column]) +
                                               "': unknown column, and a required column is missing; expected one of " +
@@ -81,6 +203,10 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
   std::vector<std::string> extra_names;
   rating_text r;
   for (std::size_t column : header.extra) {
+    if (options.ignore_unknown_columns) {
+      builder.note_ignored_column(header.names[column]);
+      continue;
+    }
     extra_names.push_back(header.names[column]);
     builder.attribute_column(header.names[column]);
   }
@@ -105,7 +231,8 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
     if (!row) break;
     for (std::size_t f = 0; f < ratings_columns.size(); ++f)
       r.*slots[f] = header.column_of_field[f] ? std::string_view(cells[f]) : std::string_view();
-    for (std::size_t k = 0; k < extra.size(); ++k) r.attributes[k] = extra[k];
+    if (!options.ignore_unknown_columns)
+      for (std::size_t k = 0; k < extra.size(); ++k) r.attributes[k] = extra[k];
     builder.add_text(r, *row);
     ++rows;
   }

@@ -26,6 +26,9 @@ using calibration::ratings_columns;
 
 constexpr std::size_t not_a_column = ratings_columns.size();
 constexpr std::size_t an_attribute = ratings_columns.size() + 1;
+constexpr std::size_t a_competency = ratings_columns.size() + 2;  // wide form: a key named after a competency
+constexpr std::size_t competency_field = 3;
+static_assert(ratings_columns[competency_field] == "competency");
 constexpr std::size_t level_field = 4;
 static_assert(ratings_columns[level_field] == "level");
 constexpr std::size_t evidence_field = 9;
@@ -58,6 +61,7 @@ class rating_rows {
       if (skip()) return true;
       if (depth_ != in_row) return top_level_value("null");
       if (field_ == an_attribute) return true;
+      if (field_ == a_competency) return true;  // null: not rated
       if (field_ < calibration::required_ratings_columns)
         fail_field("null; expected " + std::string(field_ == level_field ? "a level" : "a string"));
       given_[field_] = false;  // an optional key with null is not given
@@ -77,7 +81,7 @@ class rating_rows {
     return guard([&] {
       if (skip()) return true;
       if (depth_ == in_row && field_ == an_attribute) return attribute(text);
-      if (depth_ == in_row && field_ == level_field)
+      if (depth_ == in_row && (field_ == level_field || field_ == a_competency))
         fail_field(text + "; expected a level id, label or whole 1-based ordinal");
       return scalar("a number");
     });
@@ -88,6 +92,10 @@ class rating_rows {
       if (depth_ != in_row) return top_level_value("a string");
       detail::check_cell_bytes(value, "ratings", [&] { return where(); });
       if (field_ == an_attribute) return attribute(std::string(detail::trim(value)));
+      if (field_ == a_competency) {
+        wide_cells_.back().second = std::move(value);
+        return true;
+      }
       cells_[field_] = field_ == evidence_field ? std::string(detail::trim(value)) : std::move(value);
       return true;
     });
@@ -111,6 +119,8 @@ class rating_rows {
       seen_keys_.clear();
       for (auto& cell : attribute_cells_) cell.clear();
       row_attribute_keys_.clear();
+      wide_cells_.clear();
+      wide_keys_.clear();
       return true;
     });
   }
@@ -137,6 +147,21 @@ class rating_rows {
       if (field_ != not_a_column && given_[field_]) {
         throw validation_error("ratings", at_row() + ", column '" + detail::echo(name) + "': gives the same column as '" +
                                               std::string(ratings_columns[field_]) + "'; expected one of them");
+      }
+      if (field_ == not_a_column) {
+        if (const auto c = detail::competency_of_column(builder_.framework(), name)) {
+          // Wide form: a key named after a competency (id or name) holds its level.
+          for (const auto& [other, key] : wide_keys_)
+            if (other == *c)
+              throw validation_error("ratings", at_row() + ", column '" + detail::echo(name) +
+                                                    "': gives the same competency as '" + detail::echo(key) +
+                                                    "'; expected one key per competency");
+          skip_next_value_ = false;
+          field_ = a_competency;
+          wide_keys_.emplace_back(*c, name);
+          wide_cells_.emplace_back(*c, std::string());
+          return true;
+        }
       }
       if (field_ == not_a_column) {
         // A key a CSV header could not hold (blank, or with spaces around
@@ -167,6 +192,7 @@ class rating_rows {
       if (skip()) return end_skip();
       depth_ = in_array;
       if (broken_) return true;
+      if (!wide_keys_.empty()) return wide_row();
       for (std::size_t f = 0; f < calibration::required_ratings_columns; ++f)
         if (!given_[f]) {
           // An extra key of the row is then most likely the missing one, misspelt.
@@ -247,15 +273,58 @@ class rating_rows {
     }
   }
 
+  /// Ends an object of the wide form: one rating per competency key with a level.
+  bool wide_row() {
+    if (given_[competency_field] || given_[level_field])
+      throw validation_error("ratings", at_row() + ", column '" +
+                                            std::string(ratings_columns[given_[competency_field] ? competency_field
+                                                                                                : level_field]) +
+                                            "': the object has keys named after competencies ('" +
+                                            detail::echo(wide_keys_.front().second) +
+                                            "'), so it is in wide form, where the competency and level keys have "
+                                            "no place; expected one form per object");
+    bool ok = true;
+    for (const std::string& key : row_attribute_keys_)
+      if (std::find(options_.attribute_columns.begin(), options_.attribute_columns.end(), key) ==
+          options_.attribute_columns.end()) {
+        record(validation_error("ratings", at_row() + ", column '" + detail::echo(key) + "': " +
+                                               detail::wide_unknown_column_message(builder_.framework(), key)),
+               key);
+        ok = false;
+      }
+    for (std::size_t f = 0; f < calibration::required_ratings_columns; ++f) {
+      if (given_[f] || f == competency_field || f == level_field) continue;
+      record(validation_error("ratings", at_row() + ", column '" + std::string(ratings_columns[f]) +
+                                             "': missing required key; an object in wide form has the keys ratee, "
+                                             "rater, role and period, then one key per competency"),
+             std::string(ratings_columns[f]));
+      ok = false;
+    }
+    if (!ok) return !problems_.full();
+    rating_text r;
+    for (std::size_t f = 0; f < ratings_columns.size(); ++f)
+      if (given_[f]) r.*slots[f] = cells_[f];
+    r.attributes.assign(attribute_cells_.begin(), attribute_cells_.end());
+    for (std::size_t k = 0; k < wide_cells_.size() && !problems_.full(); ++k) {
+      if (wide_cells_[k].second.empty()) continue;  // an empty string: not rated
+      r.competency = builder_.framework().competencies()[wide_cells_[k].first].id;
+      r.level = wide_cells_[k].second;
+      r.level_column = wide_keys_[k].second;
+      builder_.add_text(r, row_);
+    }
+    return !problems_.full();
+  }
+
   std::string column_name() const {
     if (field_ < ratings_columns.size()) return std::string(ratings_columns[field_]);
+    if (field_ == a_competency && !wide_keys_.empty()) return wide_keys_.back().second;
     if (field_ == an_attribute) return attributes_[attribute_];
     return {};
   }
   std::string at_row() const { return source_ + ": row " + std::to_string(row_); }
   std::string where() const { return at_row() + ", column '" + detail::echo(column_name()) + "'"; }
   std::string expected_value() const {
-    return field_ == level_field ? "level id, label or 1-based ordinal" : "string";
+    return field_ == level_field || field_ == a_competency ? "level id, label or 1-based ordinal" : "string";
   }
   static std::string key_list() {
     std::string out;
@@ -292,6 +361,10 @@ class rating_rows {
     if (depth_ == in_row && field_ == an_attribute) return attribute(digits);
     if (depth_ == in_row && field_ == level_field) {
       cells_[field_] = digits;
+      return true;
+    }
+    if (depth_ == in_row && field_ == a_competency) {
+      wide_cells_.back().second = digits;
       return true;
     }
     return scalar("a number");
@@ -346,6 +419,8 @@ class rating_rows {
   std::vector<std::string> attribute_cells_;  // this row's attribute values
   std::vector<std::string> nested_;           // attribute keys seen with an object or array value
   std::vector<std::string> row_attribute_keys_;  // this row's attribute keys
+  std::vector<std::pair<std::size_t, std::string>> wide_keys_;   // wide form: (competency, key) of this row
+  std::vector<std::pair<std::size_t, std::string>> wide_cells_;  // wide form: (competency, level) of this row
   bool skip_next_value_ = false;
   std::size_t skip_depth_ = 0;
 };

@@ -101,44 +101,92 @@ wide_ratings read_wide_csv_text(std::string_view text, const std::string& source
     return " (rater '" + echo(header[c]) + "')";
   };
 
-  // Data rows, stored row-major while reading, moved into the matrix at the end.
-  std::vector<double> values;
+  // Data rows, stored row-major while reading, moved into the matrix at the
+  // end.  Every problem of the file is reported in one run, up to
+  // input_errors::max_problems: a row with a problem is read to its end and
+  // left out.  Only a problem that leaves no next row to find (a quote that
+  // never closes) stops the reading at once.
+  std::vector<double> values, row_values;
   std::unordered_map<std::string, std::size_t> line_of_unit;
-  while (cursor.next_record()) {
+  detail::problem_list problems("csv", source_name);
+  while (!problems.full()) {
+    bool more = false;
+    try {
+      more = cursor.next_record();
+    } catch (const calibra::error& e) {
+      problems.add(e, cursor.line());
+      break;
+    }
+    if (!more) break;
     const std::size_t line = cursor.line();
     std::size_t column = 0;
-    for (;;) {
-      if (column >= columns)
-        throw parse_error("csv", detail::where(source_name, line, column + 1) + ": the row has more than the " +
-                                     std::to_string(columns) + " columns of the header; expected " +
-                                     std::to_string(columns) + " cells per row");
-      const detail::csv_field field = cursor.next_field(
-          [&](std::size_t at) { return detail::where(source_name, at, column + 1) + column_label(column); });
-      const auto where = [&] { return detail::where(source_name, line, column + 1) + column_label(column); };
-      check_bytes(field.value, where);
-      if (unit_index && column == *unit_index) {
-        const std::string_view id = detail::trim(field.value);
-        if (id.empty()) throw parse_error("csv", where() + ": empty unit identifier; expected one on every row");
-        const auto [it, inserted] = line_of_unit.emplace(std::string(id), line);
-        if (!inserted)
-          throw parse_error("csv", where() + ": unit '" + echo(id) + "' already appears on line " +
-                                       std::to_string(it->second) + "; expected one row per unit");
-        out.units.emplace_back(id);
-      } else {
-        const auto rating = detail::parse_rating(field.value, where);
-        values.push_back(rating ? *rating : std::numeric_limits<double>::quiet_NaN());
+    bool broken = false;
+    std::string unit;
+    row_values.clear();
+    const auto note = [&](const calibra::error& e, std::size_t at_column) {
+      broken = true;
+      problems.add(e, line, std::to_string(at_column));
+    };
+    try {
+      for (;;) {
+        if (column >= columns) {
+          if (column == columns) {
+            try {
+              throw parse_error("csv", detail::where(source_name, line, column + 1) + ": the row has more than the " +
+                                           std::to_string(columns) + " columns of the header; expected " +
+                                           std::to_string(columns) + " cells per row");
+            } catch (const calibra::error& e) {
+              note(e, column + 1);
+            }
+          }
+          const detail::csv_field extra = cursor.next_field(
+              [&](std::size_t at) { return detail::where(source_name, at, column + 1); });
+          ++column;
+          if (extra.ends_record) break;
+          continue;
+        }
+        const detail::csv_field field = cursor.next_field(
+            [&](std::size_t at) { return detail::where(source_name, at, column + 1) + column_label(column); });
+        const auto where = [&] { return detail::where(source_name, line, column + 1) + column_label(column); };
+        try {
+          check_bytes(field.value, where);
+          if (unit_index && column == *unit_index) {
+            const std::string_view id = detail::trim(field.value);
+            if (id.empty()) throw parse_error("csv", where() + ": empty unit identifier; expected one on every row");
+            const auto [it, inserted] = line_of_unit.emplace(std::string(id), line);
+            if (!inserted)
+              throw parse_error("csv", where() + ": unit '" + echo(id) + "' already appears on line " +
+                                           std::to_string(it->second) + "; expected one row per unit");
+            unit = id;
+          } else {
+            const auto rating = detail::parse_rating(field.value, where);
+            row_values.push_back(rating ? *rating : std::numeric_limits<double>::quiet_NaN());
+          }
+        } catch (const parse_error& e) {
+          note(e, column + 1);
+        }
+        ++column;
+        if (field.ends_record) break;
       }
-      ++column;
-      if (field.ends_record) break;
+    } catch (const calibra::error& e) {
+      problems.add(e, line);  // the tokenizer cannot find the end of the row
+      break;
     }
-    if (column < columns)
-      throw parse_error("csv", detail::where(source_name, line, column + 1) + column_label(column) +
-                                   ": the row has " + std::to_string(column) + " cells, the header has " +
-                                   std::to_string(columns) +
-                                   "; expected " + std::to_string(columns) +
-                                   " cells per row (leave a cell empty for a missing rating)");
-    if (!unit_index) out.units.push_back(std::to_string(values.size() / rater_columns));
+    if (column < columns) {
+      try {
+        throw parse_error("csv", detail::where(source_name, line, column + 1) + column_label(column) +
+                                     ": the row has " + std::to_string(column) + " cells, the header has " +
+                                     std::to_string(columns) + "; expected " + std::to_string(columns) +
+                                     " cells per row (leave a cell empty for a missing rating)");
+      } catch (const calibra::error& e) {
+        note(e, column + 1);
+      }
+    }
+    if (broken) continue;
+    values.insert(values.end(), row_values.begin(), row_values.end());
+    out.units.push_back(unit_index ? unit : std::to_string(values.size() / rater_columns));
   }
+  problems.raise();
 
   const std::size_t units = values.size() / rater_columns;
   if (units == 0)

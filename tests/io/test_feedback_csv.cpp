@@ -142,3 +142,31 @@ TEST_CASE("feedback csv: unknown columns can be ignored; files are read by path"
   CHECK_THROWS_WITH(read_feedback_csv("no/such/feedback.csv", fw()), Contains("no/such/feedback.csv: cannot open file"));
   CHECK_THROWS_AS(read_feedback_csv("no/such/feedback.csv", fw()), parse_error);
 }
+
+TEST_CASE("feedback csv: every problem of the file in one run", "[feedback_csv][errors]") {
+  const std::string text = "ratee,date,competency,kind,source,note\n"
+                           "pm01,2026-02-30,product-delivery,growth,mgr1,ok\n"
+                           "pm01,2026-03-01,Vision,growth,mgr1,ok\n"
+                           "pm01,2026-03-02,product-delivery\n"
+                           "pm02,2026-03-03,product-delivery,praise,mgr1,ok\n"
+                           "pm02,2026-03-04,product-delivery,growth,mgr1,ok\n";
+  try {
+    read(text);
+    FAIL("no exception");
+  } catch (const calibra::input_errors& e) {
+    REQUIRE(e.problems().size() == 4);
+    CHECK(e.problems()[0].row == 2);
+    CHECK(e.problems()[0].column == "date");
+    CHECK(e.problems()[1].column == "competency");
+    CHECK(e.problems()[2].row == 4);
+    CHECK(e.problems()[3].column == "kind");
+    CHECK_THAT(e.full_message(), Contains("f.csv: 4 problems"));
+  }
+  // Several missing columns are named together.
+  try {
+    read("ratee,note\npm01,x\n");
+    FAIL("no exception");
+  } catch (const calibra::input_errors& e) {
+    CHECK(e.problems().size() == 2);
+  }
+}

@@ -150,3 +150,25 @@ TEST_CASE("wide CSV: a huge single line fails fast with a short message", "[wide
   const std::string too_wide = error_of([&] { read_wide_csv_text(wide_header, "wide.csv"); });
   CHECK_THAT(too_wide, Catch::Contains("more than 100000 columns"));
 }
+
+TEST_CASE("wide CSV: every problem of the file in one run", "[wide_csv][errors]") {
+  const std::string text = "unit,r1,r2\n"
+                           "u1,1,x\n"
+                           "u2,2,3\n"
+                           "u3,2\n"
+                           "u2,3,3\n"
+                           "u4,1,2,9\n";
+  calibra::wide_csv_options options;
+  options.unit_column = "unit";
+  try {
+    calibra::read_wide_csv_text(text, "w.csv", options);
+    FAIL("no exception");
+  } catch (const calibra::input_errors& e) {
+    REQUIRE(e.problems().size() == 4);
+    CHECK(e.problems()[0].row == 2);
+    CHECK_THAT(e.problems()[0].message, Catch::Contains("w.csv, line 2, column 3 (rater 'r2'): 'x' is not a number"));
+    CHECK_THAT(e.problems()[1].message, Catch::Contains("line 4") && Catch::Contains("the row has 2 cells"));
+    CHECK_THAT(e.problems()[2].message, Catch::Contains("unit 'u2' already appears on line 3"));
+    CHECK_THAT(e.problems()[3].message, Catch::Contains("line 6, column 4: the row has more than the 3 columns"));
+  }
+}

@@ -9,6 +9,7 @@
 #include <calibra/calibration/development.hpp>
 #include <calibra/calibration/drift.hpp>
 #include <calibra/calibration/feedback.hpp>
+#include <calibra/calibration/groups.hpp>
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/patterns.hpp>
 #include <calibra/calibration/ratings.hpp>
@@ -18,6 +19,7 @@
 #include <calibra/calibration/severity.hpp>
 #include <calibra/error.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -127,7 +129,52 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
   report.decision_study = decision_study(context, options.decision_study);
   detail::record(report, "decision_study", report.decision_study.available, report.decision_study.reason);
 
+  if (!options.group_by.empty()) {
+    calibration_context scored = context;
+    scored.with_period(period);
+    scored.with_scores(report.scores);
+    report.groups = compare_groups(scored, options.group_by);
+    detail::record(report, "groups", report.groups->available, report.groups->reason);
+  }
+
   if (report.scores.rows() == 0) {
+    ratings_filter self_filter;
+    self_filter.period = period;
+    self_filter.roles = {rater_role::self};
+    competency_scores self_scores = observed_scores(table, self_filter);
+    if (self_scores.rows() > 0) {
+      // A self-assessment alone: read it against the career level now, and
+      // say what the other analyses wait for.
+      const std::string one_other = "waiting for ratings from at least one other rater";
+      const std::map<std::string, std::string> waiting{
+          {"raters", "severity: " + one_other},
+          {"components", "rater network: " + one_other},
+          {"agreement", "agreement: waiting for two or more other raters of the same person"},
+          {"competencies", "agreement per competency: waiting for two or more other raters of the same person"},
+          {"self_vs_manager", "self vs manager: waiting for the manager's ratings to compare the self-assessment with"},
+          {"decision_study", "decision study: waiting for two or more other raters of the same person"},
+      };
+      for (analysis_status& a : report.analyses)
+        if (const auto it = waiting.find(a.id); it != waiting.end() && !a.available) a.reason = it->second;
+      self_scores.method = "self-assessment only";
+      report.scores = std::move(self_scores);
+      at_period.with_scores(report.scores);
+      report.self_profiles = profile_self_assessments(at_period);
+      detail::record(report, "self_profiles", report.self_profiles->available, report.self_profiles->reason);
+      report.levels = infer_levels(at_period, options.levels);
+      detail::record(report, "ratees", report.levels.available, report.levels.reason);
+      detail::record(report, "matrix_validation", false,
+                     "matrix validation: " + one_other + "; a self-assessment does not test the expectations");
+      detail::record(report, "promotion_separation", false, "promotion separation: " + one_other);
+      detail::record(report, "readiness", false,
+                     "readiness: " + one_other + "; promotion readiness is not judged on a self-assessment");
+      report.patterns = analyse_patterns(at_period, options.patterns);
+      detail::record(report, "patterns", report.patterns.available, report.patterns.reason);
+      detail::record(report, "team", false, "team view: " + one_other);
+      report.development = plan_development(at_period, options.development);
+      detail::record(report, "development_plans", report.development.available, report.development.reason);
+      return report;
+    }
     const std::string reason = "no external ratings in " + report.period_name + " to score ratees on";
     for (const char* id : {"ratees", "matrix_validation", "readiness", "patterns", "team", "development_plans"})
       detail::record(report, id, false, reason);

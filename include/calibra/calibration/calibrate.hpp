@@ -14,6 +14,7 @@
 #include <calibra/calibration/development.hpp>
 #include <calibra/calibration/drift.hpp>
 #include <calibra/calibration/feedback.hpp>
+#include <calibra/calibration/groups.hpp>
 #include <calibra/calibration/levels.hpp>
 #include <calibra/calibration/patterns.hpp>
 #include <calibra/calibration/ratings.hpp>
@@ -46,6 +47,10 @@ struct calibrate_options {
   team_options team;
   development_options development;
   feedback_options feedback;
+  /// An attribute column of the ratings (team, department) whose groups of
+  /// ratees are compared (groups.hpp); empty for none.  A name the table
+  /// does not have is an invalid_argument.
+  std::string group_by;
 
   void validate() const;
 };
@@ -83,6 +88,14 @@ struct calibration_report {
   development_result development;
   /// Recurring feedback themes; set only when a feedback log was given.
   std::optional<feedback_result> feedback;
+  /// Set when the analysed period holds self ratings only: each person's
+  /// self-assessment against their career level (self_assessment.hpp).
+  /// `scores` are then the self levels (method "self-assessment only"), and
+  /// levels, patterns (archetype) and development read them; every analysis
+  /// that needs other raters says in its reason what it is waiting for.
+  std::optional<self_profiles_result> self_profiles;
+  /// The groups of calibrate_options::group_by; set only when it was given.
+  std::optional<group_comparison> groups;
 
   std::vector<analysis_status> analyses;
 

@@ -6,6 +6,7 @@
 
 #include <calibra/error.hpp>
 #include <calibra/framework/framework.hpp>
+#include <calibra/framework/relative.hpp>
 
 #include <algorithm>
 #include <array>
@@ -337,7 +338,58 @@ CALIBRA_INLINE auto ratings_builder::add_text_or_throw(const rating_text& text, 
   if (competency == competency_of_.end()) fail("competency", unknown_competency(text.competency));
   r.competency = competency->second;
 
-  r.level = resolve_level(text.level, [&](const std::string& message) { fail("level", message); });
+  // The career level is read before the level: a relative level (On Track...)
+  // is read against the ratee's expectation at it.
+  if (!text.career_level.empty()) {
+    const auto level = career_level_of_.find(text.career_level);
+    if (level == career_level_of_.end())
+      fail("career_level", "unknown career level '" + quote(text.career_level) + "'; expected one of " +
+                               id_list(framework_->ladder().career_levels()));
+    r.career_level = level->second;
+  }
+
+  const std::string_view level_column = text.level_column.empty() ? std::string_view("level") : text.level_column;
+  // A scale id or label wins over the relative names.  (A plain flag and
+  // value rather than an optional: GCC warns about the optional's read.)
+  relative_rating relative_value = relative_rating::on_track;
+  bool relative = false;
+  if (ordinal_of_.count(text.level) == 0)
+    if (const auto parsed = parse_relative_rating(text.level)) relative_value = *parsed, relative = true;
+  // One kind of level per rating column: relative and absolute levels mixed
+  // in one column are almost always two forms pasted together.
+  {
+    auto kind = std::find_if(level_kinds_.begin(), level_kinds_.end(),
+                             [&](const level_kind& k) { return k.column == level_column; });
+    if (kind == level_kinds_.end()) {
+      level_kinds_.push_back({std::string(level_column), relative, static_cast<std::uint32_t>(source_row),
+                              std::string(text.level)});
+    } else if (kind->relative != relative) {
+      fail(level_column, std::string(relative ? "relative" : "absolute") + " level '" + quote(text.level) +
+                             "', but the column holds " + (kind->relative ? "relative" : "absolute") + " levels ('" +
+                             quote(kind->example) + "' on row " + std::to_string(kind->first_row) +
+                             "); expected one kind of level per column: either levels of the scale or Needs Focus / "
+                             "On Track / Outperforming");
+    }
+  }
+  if (relative) {
+    if (!r.career_level)
+      fail(level_column, "relative level '" + quote(text.level) +
+                             "' for a ratee with no career level on this row; a relative level is read against the "
+                             "expectation of the ratee's career level, so expected a career_level cell");
+    const int expectation = framework_->expectations()(static_cast<Eigen::Index>(*r.career_level),
+                                                       static_cast<Eigen::Index>(r.competency));
+    const int size = static_cast<int>(framework_->scale().size());
+    try {
+      r.level = to_absolute(relative_value, expectation, size);
+    } catch (const calibra::invalid_argument&) {
+      // No level one below the lowest or one above the highest: clipped to the scale.
+      r.level = std::clamp(expectation + (relative_value == relative_rating::needs_focus ? -1 : 1), 1, size);
+      ++clipped_relative_;
+    }
+    ++relative_levels_;
+  } else {
+    r.level = resolve_level(text.level, [&](const std::string& message) { fail(level_column, message); });
+  }
 
   const std::string period = normalise_period(text.period);
   if (const std::string problem = period_problem(period); !problem.empty()) fail("period", problem);
@@ -351,13 +403,6 @@ CALIBRA_INLINE auto ratings_builder::add_text_or_throw(const rating_text& text, 
       std::find(unordered_periods_.begin(), unordered_periods_.end(), period) == unordered_periods_.end())
     unordered_periods_.push_back(period);
 
-  if (!text.career_level.empty()) {
-    const auto level = career_level_of_.find(text.career_level);
-    if (level == career_level_of_.end())
-      fail("career_level", "unknown career level '" + quote(text.career_level) + "'; expected one of " +
-                               id_list(framework_->ladder().career_levels()));
-    r.career_level = level->second;
-  }
   if (!text.track.empty()) {
     const auto track = parse_track(text.track);
     if (!track) fail("track", "unknown track '" + quote(text.track) + "'; expected ic or manager");
@@ -550,6 +595,14 @@ CALIBRA_INLINE auto ratings_builder::note_periods_and_ids(ratings_summary& summa
   if (quarters && others && unordered_periods_.empty())
     summary.warnings.push_back("the periods mix quarters (YYYYQn) with other forms; every quarter is ordered "
                                "before every other period, whatever the dates");
+  if (relative_levels_ > 0)
+    summary.warnings.push_back(
+        std::to_string(relative_levels_) +
+        " relative levels (Needs Focus / On Track / Outperforming) read against the expectation of the ratee's "
+        "career level: On Track as the expected level, the others one level below or above" +
+        (clipped_relative_ > 0 ? "; " + std::to_string(clipped_relative_) +
+                                     " of them had no level there and were clipped to the end of the scale"
+                               : std::string()));
   if (shared_id_count_ > 0) {
     std::string rows;
     for (std::uint32_t row : shared_id_rows_) rows += (rows.empty() ? "" : ", ") + std::to_string(row);

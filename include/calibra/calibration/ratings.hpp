@@ -172,6 +172,10 @@ struct rating_text {
   std::string_view track;         // optional: ic or manager
   std::string_view outcome;       // optional: promoted or not-promoted
   std::string_view evidence;      // optional: free text kept with the rating (an `evidence` or `comment` column)
+  /// The column the level came from, for messages and for the rule of one
+  /// kind of level (absolute or relative) per column; empty means "level".
+  /// Wide-form readers name the competency column here.
+  std::string_view level_column;
   /// Values of the attribute columns (ratings_builder::attribute_column()), by
   /// attribute index; missing trailing entries are empty.
   std::vector<std::string_view> attributes;
@@ -512,6 +516,16 @@ class ratings_builder {
   std::vector<std::string> unordered_periods_;
   std::vector<std::uint32_t> shared_id_rows_;  // rows whose rater id is the ratee id under another role
   std::size_t shared_id_count_ = 0;
+  /// The kind of level (relative or absolute) first seen in each rating column.
+  struct level_kind {
+    std::string column;
+    bool relative = false;
+    std::uint32_t first_row = 0;
+    std::string example;
+  };
+  std::vector<level_kind> level_kinds_;
+  std::size_t relative_levels_ = 0;  // relative levels read
+  std::size_t clipped_relative_ = 0; // of which clipped to the scale
 };
 
 }  // namespace calibra::calibration

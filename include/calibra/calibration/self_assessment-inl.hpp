@@ -206,4 +206,66 @@ CALIBRA_INLINE self_assessment_result analyse_self_assessment(const calibration_
   return result;
 }
 
+CALIBRA_INLINE self_profiles_result profile_self_assessments(const calibration_context& context) {
+  self_profiles_result result;
+  const ratings_table& table = context.table();
+  const auto period = context.period();
+  if (!period) {
+    result.reason = "the ratings table is empty";
+    return result;
+  }
+  const calibra::framework& fw = context.framework();
+  const std::size_t n_competencies = fw.competencies().size();
+  // Self level per (ratee, competency) in the period; 0 for none.
+  std::vector<std::vector<int>> self_level(table.ratees().size());
+  for (std::size_t row = 0; row < table.size(); ++row) {
+    if (table.period(row) != *period || table.role(row) != rater_role::self) continue;
+    auto& levels = self_level[table.ratee(row)];
+    if (levels.empty()) levels.assign(n_competencies, 0);
+    levels[table.competency(row)] = table.level(row);
+  }
+  std::vector<std::optional<std::uint32_t>> career_of(table.ratees().size());
+  for (const ratee_period& rp : table.ratee_periods())
+    if (rp.period == *period) career_of[rp.ratee] = rp.career_level;
+
+  for (std::uint32_t ratee = 0; ratee < self_level.size(); ++ratee) {
+    const auto& levels = self_level[ratee];
+    if (levels.empty()) continue;
+    self_profile p;
+    p.ratee = ratee;
+    if (career_of[ratee]) p.career_level = *career_of[ratee];
+    for (std::size_t c = 0; c < n_competencies; ++c) {
+      if (levels[c] == 0) {
+        p.unrated.push_back(c);
+        continue;
+      }
+      if (!p.career_level) continue;
+      self_profile_item item;
+      item.competency = c;
+      item.self_level = levels[c];
+      item.expected = fw.expectations()(static_cast<Eigen::Index>(*p.career_level), static_cast<Eigen::Index>(c));
+      item.difference = item.self_level - item.expected;
+      (item.difference > 0 ? p.strengths : item.difference < 0 ? p.gaps : p.at_expectation).push_back(item);
+    }
+    const auto by_size = [](const self_profile_item& a, const self_profile_item& b) {
+      const int da = a.difference < 0 ? -a.difference : a.difference;
+      const int db = b.difference < 0 ? -b.difference : b.difference;
+      return da != db ? da > db : a.competency < b.competency;
+    };
+    std::sort(p.strengths.begin(), p.strengths.end(), by_size);
+    std::sort(p.gaps.begin(), p.gaps.end(), by_size);
+    if (!p.career_level)
+      p.note = "no career level in the ratings of this period, so there is no expectation to read the "
+               "self-assessment against";
+    for (const auto& item : p.gaps) p.to_discuss.push_back(item.competency);
+    for (const auto& item : p.strengths) p.to_discuss.push_back(item.competency);
+    for (std::size_t c : p.unrated) p.to_discuss.push_back(c);
+    result.ratees.push_back(std::move(p));
+  }
+  result.available = !result.ratees.empty();
+  if (!result.available)
+    result.reason = "no self ratings in " + std::string(table.periods()[*period]);
+  return result;
+}
+
 }  // namespace calibra::calibration

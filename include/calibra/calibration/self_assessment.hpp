@@ -167,6 +167,45 @@ self_assessment_result analyse_self_assessment(const calibration_context& contex
                                                const self_assessment_options& options = {},
                                                const rater_offsets* offsets = nullptr);
 
+// ---- a self-assessment alone ---------------------------------------------------
+//
+// Before anyone else has rated a person, their self-assessment can still be
+// read against the expectations of their career level:
+//   difference(competency) = self level - expectation at the career level
+// Strengths to lean into: difference > 0, largest first; gaps: difference
+// < 0, largest shortfall first (ties: framework order).  The competencies to
+// discuss with the manager are the gaps, then the strengths, then the
+// competencies the self-assessment left unrated: each is where the person's
+// own view needs the manager's before it is acted on.
+
+/// One competency of a self-assessment against the expectation.
+struct self_profile_item {
+  std::size_t competency = 0;
+  int self_level = 0;   // 1-based ordinal
+  int expected = 0;     // expectation at the career level
+  int difference = 0;   // self_level - expected
+};
+
+struct self_profile {
+  std::uint32_t ratee = 0;
+  std::optional<std::size_t> career_level;  // from the ratings of the period
+  std::vector<self_profile_item> strengths;  // above the expectation
+  std::vector<self_profile_item> gaps;       // below it
+  std::vector<self_profile_item> at_expectation;
+  std::vector<std::size_t> unrated;          // competencies without a self rating
+  std::vector<std::size_t> to_discuss;       // gaps, strengths, then unrated
+  std::string note;  // why strengths and gaps are missing (no career level), else empty
+};
+
+struct self_profiles_result {
+  bool available = false;
+  std::string reason;
+  std::vector<self_profile> ratees;  // ratees with self ratings in the period, by table ratee id
+};
+
+/// Profiles of the self-assessments of the context's analysed period.
+self_profiles_result profile_self_assessments(const calibration_context& context);
+
 }  // namespace calibra::calibration
 
 #ifdef CALIBRA_HEADER_ONLY

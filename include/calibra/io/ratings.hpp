@@ -21,6 +21,16 @@
 // thrown as itself, several as calibra::input_errors (error.hpp).  Nothing
 // is returned when there is any.
 //
+// Wide form, recognised from the header (CSV) or from each object's keys
+// (JSON): no competency and no level column, and columns named after
+// competencies (by id or by name), one rating per filled cell:
+//
+//   ratee,rater,role,period,product-delivery,Fluency with Data
+//   pm01,mgr1,manager,2026Q1,proficient,3
+//
+// Levels may be relative (Needs Focus / On Track / Outperforming), read
+// against the expectation at the row's career level (docs/ratings-format.md).
+//
 // Columns (keys) outside the format are kept as attributes of the ratings
 // (ratings_table::attribute_names()) and named in summary().warnings; an
 // `evidence` column (or `comment`) is kept with each rating.
@@ -55,6 +65,11 @@ struct ratings_options {
   /// A team's own role names read as calibra's roles, e.g.
   /// {"line-manager", rater_role::manager}, {"student", rater_role::external}.
   std::vector<std::pair<std::string, calibration::rater_role>> roles;
+  /// Columns (keys) of a wide file that are not competencies but attributes
+  /// to keep (team, department).  In wide form any other column outside the
+  /// format must be a competency; in long form every such column is kept
+  /// anyway.  The CLI's --attribute and --group-by fill it.
+  std::vector<std::string> attribute_columns;
 };
 
 /// Reads "NAME=ROLE" (the CLI's --role) into a pair for ratings_options::roles.

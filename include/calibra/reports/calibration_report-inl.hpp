@@ -667,7 +667,67 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
   }
 
   s.tables = {std::move(fair), std::move(levels), std::move(readiness), std::move(items), std::move(plans)};
+
+  // Evidence: what the raters wrote beside their ratings in the period.
+  if (ratings.summary().rows_with_evidence > 0) {
+    table evidence("evidence", "Evidence beside the ratings",
+                   {column("ratee", "Ratee", column_kind::text, 12).as_group_key(),
+                    column("competency", "Competency", column_kind::text, 28),
+                    column("rater", "Rater", column_kind::text, 12), column("role", "Role", column_kind::text, 10),
+                    column("level", "Level", column_kind::level, 14),
+                    column("evidence", "Evidence", column_kind::text, 70)});
+    evidence.frozen_columns = 2;
+    evidence.caption = "The evidence or comment given with each rating of " + cal.period_name + ", by person.";
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < ratings.size(); ++i)
+      if (ratings.period(i) == cal.period && !ratings.evidence(i).empty()) rows.push_back(i);
+    std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
+      const std::string &ra = detail::ratee_name(ratings, ratings.ratee(a)),
+                        &rb = detail::ratee_name(ratings, ratings.ratee(b));
+      if (ra != rb) return ra < rb;
+      return ratings.competency(a) < ratings.competency(b);
+    });
+    std::optional<std::uint32_t> current_ratee;
+    for (std::size_t i : rows) {
+      const std::string name = detail::ratee_name(ratings, ratings.ratee(i));
+      if (current_ratee != ratings.ratee(i)) {
+        evidence.begin_group(name);
+        current_ratee = ratings.ratee(i);
+      }
+      evidence.add_row({name, comps[ratings.competency(i)].name, std::string(ratings.raters()[ratings.rater(i)]),
+                        std::string(calibration::to_string(ratings.role(i))), detail::level_cell(fw, ratings.level(i)),
+                        ratings.evidence(i)});
+    }
+    if (evidence.rows.empty()) evidence.empty_text = "No rating of " + cal.period_name + " has evidence.";
+    s.tables.push_back(std::move(evidence));
+  }
   if (!grid.row_labels.empty()) s.charts.emplace_back(std::move(grid));
+  return s;
+}
+
+CALIBRA_INLINE section groups_section(const calibration::calibration_report& cal) {
+  const calibration::group_comparison& g = *cal.groups;
+  section s;
+  s.id = "groups";
+  s.title = "Groups by " + g.attribute;
+  s.intro = "The groups of people the column '" + g.attribute + "' defines in " + cal.period_name +
+            ": how many people each has, their mean score over the competencies, and how far it lies from the "
+            "people of the other groups, with a " + detail::percent(g.confidence) + " Welch interval.";
+  table t("groups", "Groups", {column("group", "Group", column_kind::text, 20),
+                               column("ratees", "People", column_kind::integer, 8),
+                               column("mean", "Mean score", column_kind::number, 10).with_digits(2),
+                               column("difference", "Difference from the rest", column_kind::number, 12).with_digits(2),
+                               column("low", "Interval low", column_kind::number, 10).with_digits(2),
+                               column("high", "Interval high", column_kind::number, 10).with_digits(2)});
+  if (!g.available) t.empty_text = detail::unavailable_text("Group comparison", g.reason);
+  for (const auto& r : g.groups)
+    t.add_row({r.value, cell(r.ratees), r.suppressed ? cell("suppressed") : cell(r.mean_score),
+               r.suppressed ? cell() : cell(r.difference), std::isfinite(r.lower) ? cell(r.lower) : cell(),
+               std::isfinite(r.upper) ? cell(r.upper) : cell()});
+  s.tables.push_back(std::move(t));
+  if (std::any_of(g.groups.begin(), g.groups.end(), [](const auto& r) { return r.suppressed; }))
+    s.notes.push_back("Suppressed: the group or the other groups together have fewer than " +
+                      std::to_string(cal.privacy.min_group) + " people.");
   return s;
 }
 
@@ -762,6 +822,7 @@ CALIBRA_INLINE void add_calibration_sections(report& r, const calibration::calib
   r.sections.push_back(raters_section(cal, ratings));
   r.sections.push_back(self_vs_manager_section(cal, ratings, options));
   if (options.include_ratees) r.sections.push_back(ratees_section(cal, ratings));
+  if (cal.groups) r.sections.push_back(groups_section(cal));
   r.sections.push_back(matrix_section(cal, ratings));
 }
 
