@@ -112,7 +112,7 @@ std::string input_text(const cal::calibration_report& report, const cal::ratings
   if (s.duplicate_rows_dropped > 0)
     out << " (" << s.duplicate_rows_dropped << " duplicate rows folded under policy '" << cal::to_string(s.duplicates)
         << "')";
-  out << "\n  " << s.ratees << " ratees, " << s.raters << " raters, " << s.periods << " periods ("
+  out << "\n  " << s.ratees << " ratees, " << s.raters << " raters, " << s.periods << (s.periods == 1 ? " period (" : " periods (")
       << table.periods()[0] << ".." << table.periods()[table.periods().size() - 1] << "); analysed period "
       << report.period_name << "; groups under " << report.privacy.min_group << " ratees are suppressed\n";
   std::vector<std::string> skipped;
