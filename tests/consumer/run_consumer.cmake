@@ -53,6 +53,12 @@ elseif(ACTION STREQUAL "project")
   if(CONSUMER_CALIBRA_SOURCE_DIR)
     list(APPEND _configure "-DCALIBRA_SOURCE_TREE=${CONSUMER_CALIBRA_SOURCE_DIR}")
   endif()
+  if(CONSUMER_UNOPTIMISED)
+    # The nested build's own configuration flags, without optimisation or
+    # debug information (see tests/consumer/CMakeLists.txt).
+    string(TOUPPER "${CONSUMER_BUILD_TYPE}" _config_upper)
+    list(APPEND _configure "-DCMAKE_CXX_FLAGS_${_config_upper}=-O0")
+  endif()
   run_step("configure" ${_configure})
   run_step("build" "${CMAKE_COMMAND}" --build "${CONSUMER_BINARY_DIR}"
            --config "${CONSUMER_BUILD_TYPE}" --parallel "${CONSUMER_JOBS}")
