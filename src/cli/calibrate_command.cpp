@@ -427,7 +427,7 @@ void run(const calibrate_input& in) {
   cal::calibration_report report = cal::calibrate(context, options, feedback ? &*feedback : nullptr);
   if (in.ratings.empty()) report.input.source = "the bundled example (data/examples/ratings.csv)";
   if (in.json_output) {
-    write_output(in.out, to_json(report, table));
+    write_output(in.out, [&](std::ostream& out) { write_json(out, report, table); });
     return;
   }
   write_output(in.out, input_text(report, table) + agreement_text(report, table) + raters_text(report, table) +

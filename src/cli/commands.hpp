@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <ostream>
 #include <string>
 
 namespace calibra::cli {
@@ -29,6 +30,9 @@ void add_init_command(CLI::App& app, exit_status& status);
 /// Writes `text` to `path` atomically (temporary file + rename), or to stdout
 /// when `path` is empty.  Nothing is left behind on failure.
 void write_output(const std::string& path, const std::string& text);
+/// The same for output that `write` streams (a document too large to build
+/// in memory first): to the file atomically, or to stdout as it comes.
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 /// Pretty JSON as every `--json` prints it: two-space indent, trailing newline.
 std::string dump_json(const nlohmann::json& document);

@@ -13,11 +13,15 @@ std::string dump_json(const nlohmann::json& document) { return document.dump(2) 
 std::string dump_json(const nlohmann::ordered_json& document) { return document.dump(2) + "\n"; }
 
 void write_output(const std::string& path, const std::string& text) {
+  write_output(path, [&text](std::ostream& out) { out << text; });
+}
+
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
   if (path.empty()) {
-    std::cout << text;
+    write(std::cout);
     std::cout.flush();
   } else {
-    write_file_atomically(path, text);
+    write_file_atomically(path, write);
   }
 }
 

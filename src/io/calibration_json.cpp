@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cmath>
+#include <ostream>
+#include <sstream>
 #include <string>
 
 namespace calibra {
@@ -62,12 +64,13 @@ json summary_section(const cal::calibration_report& report, const cal::ratings_t
 }
 
 /// The ratings that came with evidence or a comment, in input order.
-json evidence_section(const cal::ratings_table& table) {
-  json out = json::array();
+void write_evidence_section(io::detail::json_writer& w, const cal::ratings_table& table) {
   const auto& fw = table.framework();
+  w.begin_object();
+  w.array_member("ratings", [&](auto& rows) {
   for (std::size_t row = 0; row < table.size(); ++row) {
     if (table.evidence(row).empty()) continue;
-    out.push_back({{"ratee", table.ratees()[table.ratee(row)]},
+    rows.push_back({{"ratee", table.ratees()[table.ratee(row)]},
                    {"rater", table.raters()[table.rater(row)]},
                    {"role", std::string(cal::to_string(table.role(row)))},
                    {"competency", fw.competencies()[table.competency(row)].id},
@@ -76,9 +79,8 @@ json evidence_section(const cal::ratings_table& table) {
                    {"evidence", table.evidence(row)},
                    {"row", table.source_row(row)}});
   }
-  json section;
-  section["ratings"] = out;
-  return section;
+  });
+  w.end_object();
 }
 
 json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
@@ -140,26 +142,42 @@ json self_profiles_section(const cal::self_profiles_result& result, const cal::r
 
 }  // namespace
 
+void write_json(std::ostream& out, const cal::calibration_report& report, const cal::ratings_table& table) {
+  // Section by section: each small one is built, written and freed before
+  // the next; the ones that grow with the ratees are written row by row.
+  io::detail::json_writer w(out);
+  w.begin_object();
+  w.member("summary", summary_section(report, table));
+  w.member("agreement", io::detail::agreement_section(report.anchors, table));
+  w.member("competencies", io::detail::competencies_section(report.anchors, table));
+  w.member("raters", io::detail::to_json_value(report.severity, table));
+  w.member("components", io::detail::to_json_value(report.severity.network, table));
+  w.member("drift", io::detail::to_json_value(report.drift, table));
+  w.member("self_vs_manager", io::detail::to_json_value(report.self_assessment, table));
+  w.member("decision_study", io::detail::to_json_value(report.decision_study, table));
+  w.key("ratees");
+  io::detail::write_ratees_section(w, report.levels, report.readiness, report.patterns, report.development,
+                                   report.scores, report.severity.confidence, table);
+  w.member("matrix_validation", io::detail::matrix_validation_section(report.levels, table));
+  w.key("team");
+  io::detail::write_team_section(w, report.team, report.manager_teams, table);
+  w.key("development_plans");
+  io::detail::write_development_section(w, report.development, table);
+  if (report.feedback) w.member("feedback", io::detail::to_json_value(*report.feedback, table));
+  if (report.groups) w.member("groups", groups_section(*report.groups));
+  if (report.self_profiles) w.member("self_profiles", self_profiles_section(*report.self_profiles, table));
+  if (table.summary().rows_with_evidence > 0) {
+    w.key("evidence");
+    write_evidence_section(w, table);
+  }
+  w.end_object();
+  out << '\n';
+}
+
 std::string to_json(const cal::calibration_report& report, const cal::ratings_table& table) {
-  json doc;
-  doc["summary"] = summary_section(report, table);
-  doc["agreement"] = io::detail::agreement_section(report.anchors, table);
-  doc["competencies"] = io::detail::competencies_section(report.anchors, table);
-  doc["raters"] = io::detail::to_json_value(report.severity, table);
-  doc["components"] = io::detail::to_json_value(report.severity.network, table);
-  doc["drift"] = io::detail::to_json_value(report.drift, table);
-  doc["self_vs_manager"] = io::detail::to_json_value(report.self_assessment, table);
-  doc["decision_study"] = io::detail::to_json_value(report.decision_study, table);
-  doc["ratees"] = io::detail::ratees_section(report.levels, report.readiness, report.patterns, report.development,
-                                              report.scores, report.severity.confidence, table);
-  doc["matrix_validation"] = io::detail::matrix_validation_section(report.levels, table);
-  doc["team"] = io::detail::team_section(report.team, report.manager_teams, table);
-  doc["development_plans"] = io::detail::to_json_value(report.development, table);
-  if (report.feedback) doc["feedback"] = io::detail::to_json_value(*report.feedback, table);
-  if (report.groups) doc["groups"] = groups_section(*report.groups);
-  if (report.self_profiles) doc["self_profiles"] = self_profiles_section(*report.self_profiles, table);
-  if (table.summary().rows_with_evidence > 0) doc["evidence"] = evidence_section(table);
-  return doc.dump(2) + "\n";
+  std::ostringstream out;
+  write_json(out, report, table);
+  return std::move(out).str();
 }
 
 std::string to_json(const cal::severity_fit& fit, const cal::ratings_table& table) {
@@ -193,14 +211,20 @@ std::string to_json(const cal::patterns_result& result, const cal::ratings_table
   return io::detail::to_json_value(result, table).dump();
 }
 std::string to_json(const cal::development_result& result, const cal::ratings_table& table) {
-  return io::detail::to_json_value(result, table).dump();
+  std::ostringstream out;
+  io::detail::json_writer w(out, false);
+  io::detail::write_development_section(w, result, table);
+  return std::move(out).str();
 }
 std::string to_json(const cal::team_result& result, const cal::ratings_table& table) {
   return io::detail::to_json_value(result, table).dump();
 }
 std::string to_json(const cal::team_result& whole, const std::vector<cal::team_result>& managers,
                     const cal::ratings_table& table) {
-  return io::detail::team_section(whole, managers, table).dump();
+  std::ostringstream out;
+  io::detail::json_writer w(out, false);
+  io::detail::write_team_section(w, whole, managers, table);
+  return std::move(out).str();
 }
 std::string to_json(const cal::feedback_result& result, const cal::ratings_table& table) {
   return io::detail::to_json_value(result, table).dump();

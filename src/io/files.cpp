@@ -10,6 +10,12 @@
 namespace calibra {
 
 void write_file_atomically(const std::string& path, std::string_view contents) {
+  write_file_atomically(path, [contents](std::ostream& out) {
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  });
+}
+
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
   namespace fs = std::filesystem;
   static std::atomic<unsigned long> counter{0};
   const fs::path target(path);
@@ -24,7 +30,13 @@ void write_file_atomically(const std::string& path, std::string_view contents) {
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw invalid_argument("output", "cannot write '" + path + "': cannot create a file in that directory");
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+    try {
+      write(out);
+    } catch (...) {
+      out.close();
+      discard();
+      throw;
+    }
     out.flush();
     if (!out) {
       out.close();

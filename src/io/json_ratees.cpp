@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -73,7 +72,11 @@ json level_record(const cal::ratee_level& r, const cal::ratings_table& table) {
   return rec;
 }
 
-void add_shortfalls(json& out, const cal::ratee_level& r, const cal::ratings_table& table) {
+// The add_* functions append a table's rows to `out`: a json array, or a
+// json_writer::row_sink that writes each row as it comes.
+
+template <typename Rows>
+void add_shortfalls(Rows& out, const cal::ratee_level& r, const cal::ratings_table& table) {
   for (const auto& s : r.shortfalls)
     out.push_back({{"ratee", table.ratees()[r.ratee]},
                    {"career_level", career_level_id(r.next_level, table)},
@@ -88,19 +91,26 @@ json step_target(const cal::ratee_readiness& r, const cal::ratings_table& table)
   return career_level_id(r.steps[*r.summary_step].step.to, table);
 }
 
-void add_readiness_details(json& steps, json& items, const cal::ratee_readiness& r, const cal::ratings_table& table) {
+template <typename Rows>
+void add_readiness_steps(Rows& steps, const cal::ratee_readiness& r, const cal::ratings_table& table) {
   const std::string& ratee = table.ratees()[r.ratee];
-  for (const auto& s : r.steps) {
-    const json from = career_level_id(s.step.from, table), to = career_level_id(s.step.to, table);
+  for (const auto& s : r.steps)
     steps.push_back({{"ratee", ratee},
-                     {"from", from},
-                     {"to", to},
+                     {"from", career_level_id(s.step.from, table)},
+                     {"to", career_level_id(s.step.to, table)},
                      {"on_track", s.on_track},
                      {"verdict", std::string(cal::to_string(s.verdict))},
                      {"probability", number(s.probability)},
                      {"met", s.met},
                      {"unmet", s.unmet},
                      {"uncertain", s.uncertain}});
+}
+
+template <typename Rows>
+void add_readiness_items(Rows& items, const cal::ratee_readiness& r, const cal::ratings_table& table) {
+  const std::string& ratee = table.ratees()[r.ratee];
+  for (const auto& s : r.steps) {
+    const json from = career_level_id(s.step.from, table), to = career_level_id(s.step.to, table);
     for (const auto& item : s.items)
       items.push_back({{"ratee", ratee},
                        {"from", from},
@@ -133,8 +143,8 @@ void put_pattern_fields(json& rec, const cal::ratee_pattern& p, const cal::ratin
   rec["clear_match"] = p.clear_match;
 }
 
-void add_pattern_details(json& profiles, json& similarities, const cal::ratee_pattern& p,
-                         const cal::ratings_table& table) {
+template <typename Rows>
+void add_profiles(Rows& profiles, const cal::ratee_pattern& p, const cal::ratings_table& table) {
   const std::string& ratee = table.ratees()[p.ratee];
   const auto& fw = table.framework();
   const auto cell = [&](const char* kind, const std::string& group, const cal::profile_cell& c) {
@@ -147,6 +157,12 @@ void add_pattern_details(json& profiles, json& similarities, const cal::ratee_pa
   };
   for (std::size_t a = 0; a < p.areas.size(); ++a) cell("area", fw.areas()[a].id, p.areas[a]);
   for (std::size_t q = 0; q < 4; ++q) cell("quadrant", to_string(all_quadrants()[q]), p.quadrants[q]);
+}
+
+template <typename Rows>
+void add_similarities(Rows& similarities, const cal::ratee_pattern& p, const cal::ratings_table& table) {
+  const std::string& ratee = table.ratees()[p.ratee];
+  const auto& fw = table.framework();
   for (std::size_t a = 0; a < p.archetype_similarity.size(); ++a)
     similarities.push_back({{"ratee", ratee},
                             {"archetype", fw.archetypes()[a].id},
@@ -164,7 +180,8 @@ json plan_record(const cal::development_plan& p, const cal::ratings_table& table
           {"note", text_or_null(p.note)}};
 }
 
-void add_plan_items(json& items, const cal::development_plan& p, const cal::ratings_table& table) {
+template <typename Rows>
+void add_plan_items(Rows& items, const cal::development_plan& p, const cal::ratings_table& table) {
   for (std::size_t k = 0; k < p.items.size(); ++k) {
     const cal::plan_item& item = p.items[k];
     items.push_back({{"ratee", table.ratees()[p.ratee]},
@@ -187,46 +204,52 @@ std::string team_name(const cal::team_result& t, const cal::ratings_table& table
   return t.manager ? table.raters()[*t.manager] : std::string("all");
 }
 
-/// Appends one team's records, each with a `team` column.
-void add_team(json& section, const cal::team_result& t, const cal::ratings_table& table) {
-  const std::string name = team_name(t, table);
-  section["teams"].push_back({{"team", name},
-                              {"manager", t.manager ? json(table.raters()[*t.manager]) : json(nullptr)},
-                              {"n_ratees", t.ratees.size()},
-                              {"available", t.available},
-                              {"suppressed", t.suppressed},
-                              {"note", t.available ? text_or_null(t.note) : json(t.reason)}});
-  for (const auto& c : t.competencies)
-    section["competencies"].push_back({{"team", name},
-                                       {"competency", competency_id(c.competency, table)},
-                                       {"n_ratees", c.n_ratees},
-                                       {"mean_gap", number(c.mean_expectation_gap)},
-                                       {"suppressed", c.suppressed},
-                                       {"note", text_or_null(c.note)}});
-  const auto ranked = [&](const char* key, const std::vector<std::size_t>& list) {
-    for (std::size_t k = 0; k < list.size(); ++k)
-      section[key].push_back({{"team", name},
-                              {"rank", k + 1},
-                              {"competency", competency_id(list[k], table)},
-                              {"mean_gap", number(t.competencies[list[k]].mean_expectation_gap)}});
-  };
-  ranked("strengths", t.strengths);
-  ranked("gaps", t.shortfalls);
-  for (Eigen::Index i = 0; i < t.heatmap.rows(); ++i)
-    for (Eigen::Index c = 0; c < t.heatmap.cols(); ++c) {
-      const double gap = t.heatmap(i, c);
-      if (std::isnan(gap)) continue;
-      section["heatmap"].push_back({{"team", name},
-                                    {"ratee", table.ratees()[t.ratees[static_cast<std::size_t>(i)]]},
-                                    {"competency", competency_id(static_cast<std::size_t>(c), table)},
-                                    {"gap", gap}});
-    }
-}
+/// The tables of a team section, in the order they are written.
+constexpr const char* team_tables[] = {"teams", "competencies", "strengths", "gaps", "heatmap"};
 
-json empty_team_section() {
-  json s;
-  for (const char* key : {"teams", "competencies", "strengths", "gaps", "heatmap"}) s[key] = json::array();
-  return s;
+/// Appends the rows one team contributes to the team table `which`, each
+/// with a `team` column unless `team_column` is false.
+template <typename Rows>
+void add_team_rows(Rows& out, std::string_view which, const cal::team_result& t, const cal::ratings_table& table,
+                   bool team_column) {
+  const std::string name = team_name(t, table);
+  const auto add = [&](json row) {
+    if (!team_column) row.erase("team");
+    out.push_back(row);
+  };
+  if (which == "teams") {
+    add({{"team", name},
+         {"manager", t.manager ? json(table.raters()[*t.manager]) : json(nullptr)},
+         {"n_ratees", t.ratees.size()},
+         {"available", t.available},
+         {"suppressed", t.suppressed},
+         {"note", t.available ? text_or_null(t.note) : json(t.reason)}});
+  } else if (which == "competencies") {
+    for (const auto& c : t.competencies)
+      add({{"team", name},
+           {"competency", competency_id(c.competency, table)},
+           {"n_ratees", c.n_ratees},
+           {"mean_gap", number(c.mean_expectation_gap)},
+           {"suppressed", c.suppressed},
+           {"note", text_or_null(c.note)}});
+  } else if (which == "strengths" || which == "gaps") {
+    const std::vector<std::size_t>& list = which == "strengths" ? t.strengths : t.shortfalls;
+    for (std::size_t k = 0; k < list.size(); ++k)
+      add({{"team", name},
+           {"rank", k + 1},
+           {"competency", competency_id(list[k], table)},
+           {"mean_gap", number(t.competencies[list[k]].mean_expectation_gap)}});
+  } else {  // heatmap
+    for (Eigen::Index i = 0; i < t.heatmap.rows(); ++i)
+      for (Eigen::Index c = 0; c < t.heatmap.cols(); ++c) {
+        const double gap = t.heatmap(i, c);
+        if (std::isnan(gap)) continue;
+        add({{"team", name},
+             {"ratee", table.ratees()[t.ratees[static_cast<std::size_t>(i)]]},
+             {"competency", competency_id(static_cast<std::size_t>(c), table)},
+             {"gap", gap}});
+      }
+  }
 }
 
 json level_validation_record(const cal::career_level_validation& lv) {
@@ -263,7 +286,8 @@ json to_json_value(const cal::readiness_result& r, const cal::ratings_table& tab
                       {"career_level", career_level_id(x.career_level, table)},
                       {"readiness", spelling(x.summary)},
                       {"readiness_step", step_target(x, table)}});
-    add_readiness_details(steps, items, x, table);
+    add_readiness_steps(steps, x, table);
+    add_readiness_items(items, x, table);
   }
   out["ratees"] = std::move(ratees);
   out["steps"] = std::move(steps);
@@ -279,7 +303,8 @@ json to_json_value(const cal::patterns_result& r, const cal::ratings_table& tabl
     json rec{{"ratee", table.ratees()[p.ratee]}, {"career_level", career_level_id(p.career_level, table)}};
     put_pattern_fields(rec, p, table);
     ratees.push_back(std::move(rec));
-    add_pattern_details(profiles, similarities, p, table);
+    add_profiles(profiles, p, table);
+    add_similarities(similarities, p, table);
   }
   out["ratees"] = std::move(ratees);
   out["profiles"] = std::move(profiles);
@@ -287,21 +312,20 @@ json to_json_value(const cal::patterns_result& r, const cal::ratings_table& tabl
   return out;
 }
 
-json to_json_value(const cal::development_result& r, const cal::ratings_table& table) {
-  json out = header(r.available, r.reason, r.period, r.score_method, table);
-  json plans = json::array(), items = json::array();
-  for (const auto& p : r.ratees) {
-    plans.push_back(plan_record(p, table));
-    add_plan_items(items, p, table);
-  }
-  out["plans"] = std::move(plans);
-  out["items"] = std::move(items);
-  return out;
+void write_development_section(json_writer& w, const cal::development_result& r, const cal::ratings_table& table) {
+  w.begin_object();
+  const json head = header(r.available, r.reason, r.period, r.score_method, table);
+  for (const auto& [key, value] : head.items()) w.member(key, value);
+  w.array_member("plans", [&](auto& rows) {
+    for (const auto& p : r.ratees) rows.push_back(plan_record(p, table));
+  });
+  w.array_member("items", [&](auto& rows) {
+    for (const auto& p : r.ratees) add_plan_items(rows, p, table);
+  });
+  w.end_object();
 }
 
 json to_json_value(const cal::team_result& r, const cal::ratings_table& table) {
-  json s = empty_team_section();
-  add_team(s, r, table);
   json out;
   out["team"] = team_name(r, table);
   out["manager"] = r.manager ? json(table.raters()[*r.manager]) : json(nullptr);
@@ -311,22 +335,27 @@ json to_json_value(const cal::team_result& r, const cal::ratings_table& table) {
   out["n_ratees"] = r.ratees.size();
   out["suppressed"] = r.suppressed;
   out["note"] = text_or_null(r.note);
-  for (const char* key : {"competencies", "strengths", "gaps", "heatmap"}) {
-    out[key] = std::move(s[key]);
-    for (auto& rec : out[key]) rec.erase("team");
+  for (const char* key : team_tables) {
+    if (std::string_view(key) == "teams") continue;
+    json rows = json::array();
+    add_team_rows(rows, key, r, table, false);
+    out[key] = std::move(rows);
   }
   return out;
 }
 
-json team_section(const cal::team_result& whole, const std::vector<cal::team_result>& managers,
-                  const cal::ratings_table& table) {
-  json s = empty_team_section();
-  s["available"] = whole.available;
-  s["reason"] = whole.available ? json(nullptr) : json(whole.reason);
-  s["period"] = period_or_null(whole.period, table);
-  add_team(s, whole, table);
-  for (const auto& t : managers) add_team(s, t, table);
-  return s;
+void write_team_section(json_writer& w, const cal::team_result& whole, const std::vector<cal::team_result>& managers,
+                        const cal::ratings_table& table) {
+  w.begin_object();
+  for (const char* key : team_tables)
+    w.array_member(key, [&](auto& rows) {
+      add_team_rows(rows, key, whole, table, true);
+      for (const auto& t : managers) add_team_rows(rows, key, t, table, true);
+    });
+  w.member("available", whole.available);
+  w.member("reason", whole.available ? json(nullptr) : json(whole.reason));
+  w.member("period", period_or_null(whole.period, table));
+  w.end_object();
 }
 
 json matrix_validation_section(const cal::level_inference& r, const cal::ratings_table& table) {
@@ -387,92 +416,105 @@ json matrix_validation_section(const cal::level_inference& r, const cal::ratings
   return out;
 }
 
-json ratees_section(const cal::level_inference& levels, const cal::readiness_result& readiness,
-                    const cal::patterns_result& patterns, const cal::development_result& development,
-                    const cal::competency_scores& scores, double confidence, const cal::ratings_table& table) {
-  json out = header(levels.available || readiness.available || patterns.available || development.available,
-                    levels.reason, levels.period ? levels.period : readiness.period,
-                    levels.score_method.empty() ? readiness.score_method : levels.score_method, table);
+void write_ratees_section(json_writer& w, const cal::level_inference& levels, const cal::readiness_result& readiness,
+                          const cal::patterns_result& patterns, const cal::development_result& development,
+                          const cal::competency_scores& scores, double confidence, const cal::ratings_table& table) {
+  w.begin_object();
+  const json head =
+      header(levels.available || readiness.available || patterns.available || development.available, levels.reason,
+             levels.period ? levels.period : readiness.period,
+             levels.score_method.empty() ? readiness.score_method : levels.score_method, table);
+  for (const auto& [key, value] : head.items()) w.member(key, value);
+
   // One record per ratee, in ratee-id order; each analysis fills its fields.
-  std::map<std::uint32_t, json> records;
-  const auto record = [&](std::uint32_t ratee) -> json& {
-    auto [it, added] = records.try_emplace(ratee);
-    if (added) {
-      json& rec = it->second;
+  // Built one ratee at a time from these indexes.
+  const std::size_t n_ratees = table.ratees().size();
+  std::vector<const cal::ratee_level*> level_of(n_ratees, nullptr);
+  std::vector<const cal::ratee_readiness*> readiness_of(n_ratees, nullptr);
+  std::vector<const cal::ratee_pattern*> pattern_of(n_ratees, nullptr);
+  std::vector<const cal::development_plan*> plan_of(n_ratees, nullptr);
+  for (const auto& x : levels.ratees) level_of[x.ratee] = &x;
+  for (const auto& x : readiness.ratees) readiness_of[x.ratee] = &x;
+  for (const auto& x : patterns.ratees) pattern_of[x.ratee] = &x;
+  for (const auto& x : development.ratees) plan_of[x.ratee] = &x;
+  w.array_member("ratees", [&](auto& rows) {
+    for (std::uint32_t ratee = 0; ratee < n_ratees; ++ratee) {
+      if (!level_of[ratee] && !readiness_of[ratee] && !pattern_of[ratee] && !plan_of[ratee]) continue;
+      json rec;
       rec["ratee"] = table.ratees()[ratee];
-      for (const char* key : {"career_level", "inferred_level", "inferred_probability", "next_level", "best_fit_level", "best_fit_distance",
-                              "scored", "inferred_vs_actual", "promotion_target", "readiness_index", "outcome",
-                              "readiness", "readiness_step", "readiness_probability", "relative_to_expectation", "archetype",
-                              "archetype_similarity", "runner_up_archetype", "runner_up_similarity", "archetype_z",
-                              "clear_match", "plan_items"})
+      for (const char* key : {"career_level", "inferred_level", "inferred_probability", "next_level", "best_fit_level",
+                              "best_fit_distance", "scored", "inferred_vs_actual", "promotion_target",
+                              "readiness_index", "outcome", "readiness", "readiness_step", "readiness_probability",
+                              "relative_to_expectation", "archetype", "archetype_similarity", "runner_up_archetype",
+                              "runner_up_similarity", "archetype_z", "clear_match", "plan_items"})
         rec[key] = nullptr;
+      if (const auto* x = level_of[ratee]) rec.update(level_record(*x, table));
+      if (const auto* x = readiness_of[ratee]) {
+        rec["career_level"] = career_level_id(x->career_level, table);
+        rec["readiness"] = spelling(x->summary);
+        rec["readiness_step"] = step_target(*x, table);
+        rec["readiness_probability"] =
+            x->summary_step ? number(x->steps[*x->summary_step].probability) : json(nullptr);
+      }
+      if (const auto* p = pattern_of[ratee]) put_pattern_fields(rec, *p, table);
+      if (const auto* p = plan_of[ratee]) rec["plan_items"] = p->items.size();
+      rows.push_back(rec);
     }
-    return it->second;
-  };
-  json shortfalls = json::array(), steps = json::array(), items = json::array(), plan_items = json::array(),
-       profiles = json::array(), similarities = json::array(), level_probabilities = json::array(),
-       score_table = json::array();
-  for (const auto& x : levels.ratees) {
-    record(x.ratee).update(level_record(x, table));
-    add_shortfalls(shortfalls, x, table);
-    if (!x.level_probabilities.empty())
-      level_probabilities.push_back({{"ratee", table.ratees()[x.ratee]},
-                                     {"career_level", nullptr},
-                                     {"probability", number(x.below_walk_probability)}});
-    for (std::size_t j = 0; j < x.level_probabilities.size(); ++j)
-      level_probabilities.push_back({{"ratee", table.ratees()[x.ratee]},
-                                     {"career_level", career_level_id(x.walk[j], table)},
-                                     {"probability", number(x.level_probabilities[j])}});
-  }
+  });
+
   // The person's score per competency with its uncertainty, kept inside the
   // scale: score +- z sd, clipped to the first and last level.
-  const double z = cal::detail::normal_quantile(0.5 + confidence / 2);
-  const double top = static_cast<double>(table.framework().scale().size());
-  for (std::size_t row = 0; row < scores.ratees.size(); ++row)
-    for (Eigen::Index c = 0; c < scores.value.cols(); ++c) {
-      const auto i = static_cast<Eigen::Index>(row);
-      // Hand-built scores may come without counts: a finite value is a score.
-      const bool counted = scores.n.rows() == scores.value.rows() && scores.n.cols() == scores.value.cols();
-      if (counted ? scores.n(i, c) == 0 : !std::isfinite(scores.value(i, c))) continue;
-      const double value = scores.value(i, c);
-      const double sd = scores.se.rows() == scores.value.rows() ? scores.se(i, c) : std::nan("");
-      score_table.push_back({{"ratee", table.ratees()[scores.ratees[row]]},
-                             {"competency", competency_id(static_cast<std::size_t>(c), table)},
-                             {"score", number(value)},
-                             {"sd", number(sd)},
-                             {"ci_low", number(std::isfinite(sd) ? std::max(1.0, value - z * sd) : std::nan(""))},
-                             {"ci_high", number(std::isfinite(sd) ? std::min(top, value + z * sd) : std::nan(""))},
-                             {"n", counted ? json(scores.n(i, c)) : json(nullptr)}});
+  w.array_member("scores", [&](auto& rows) {
+    const double z = cal::detail::normal_quantile(0.5 + confidence / 2);
+    const double top = static_cast<double>(table.framework().scale().size());
+    // Hand-built scores may come without counts: a finite value is a score.
+    const bool counted = scores.n.rows() == scores.value.rows() && scores.n.cols() == scores.value.cols();
+    for (std::size_t row = 0; row < scores.ratees.size(); ++row)
+      for (Eigen::Index c = 0; c < scores.value.cols(); ++c) {
+        const auto i = static_cast<Eigen::Index>(row);
+        if (counted ? scores.n(i, c) == 0 : !std::isfinite(scores.value(i, c))) continue;
+        const double value = scores.value(i, c);
+        const double sd = scores.se.rows() == scores.value.rows() ? scores.se(i, c) : std::nan("");
+        rows.push_back({{"ratee", table.ratees()[scores.ratees[row]]},
+                        {"competency", competency_id(static_cast<std::size_t>(c), table)},
+                        {"score", number(value)},
+                        {"sd", number(sd)},
+                        {"ci_low", number(std::isfinite(sd) ? std::max(1.0, value - z * sd) : std::nan(""))},
+                        {"ci_high", number(std::isfinite(sd) ? std::min(top, value + z * sd) : std::nan(""))},
+                        {"n", counted ? json(scores.n(i, c)) : json(nullptr)}});
+      }
+  });
+  w.array_member("level_probabilities", [&](auto& rows) {
+    for (const auto& x : levels.ratees) {
+      if (!x.level_probabilities.empty())
+        rows.push_back({{"ratee", table.ratees()[x.ratee]},
+                        {"career_level", nullptr},
+                        {"probability", number(x.below_walk_probability)}});
+      for (std::size_t j = 0; j < x.level_probabilities.size(); ++j)
+        rows.push_back({{"ratee", table.ratees()[x.ratee]},
+                        {"career_level", career_level_id(x.walk[j], table)},
+                        {"probability", number(x.level_probabilities[j])}});
     }
-  for (const auto& x : readiness.ratees) {
-    json& rec = record(x.ratee);
-    rec["career_level"] = career_level_id(x.career_level, table);
-    rec["readiness"] = spelling(x.summary);
-    rec["readiness_step"] = step_target(x, table);
-    rec["readiness_probability"] = x.summary_step ? number(x.steps[*x.summary_step].probability) : json(nullptr);
-    add_readiness_details(steps, items, x, table);
-  }
-  for (const auto& p : patterns.ratees) {
-    json& rec = record(p.ratee);
-    put_pattern_fields(rec, p, table);
-    add_pattern_details(profiles, similarities, p, table);
-  }
-  for (const auto& p : development.ratees) {
-    record(p.ratee)["plan_items"] = p.items.size();
-    add_plan_items(plan_items, p, table);
-  }
-  json ratees = json::array();
-  for (auto& [id, rec] : records) ratees.push_back(std::move(rec));
-  out["ratees"] = std::move(ratees);
-  out["scores"] = std::move(score_table);
-  out["level_probabilities"] = std::move(level_probabilities);
-  out["shortfalls"] = std::move(shortfalls);
-  out["readiness_steps"] = std::move(steps);
-  out["readiness_items"] = std::move(items);
-  out["plan_items"] = std::move(plan_items);
-  out["profiles"] = std::move(profiles);
-  out["archetype_similarities"] = std::move(similarities);
-  return out;
+  });
+  w.array_member("shortfalls", [&](auto& rows) {
+    for (const auto& x : levels.ratees) add_shortfalls(rows, x, table);
+  });
+  w.array_member("readiness_steps", [&](auto& rows) {
+    for (const auto& x : readiness.ratees) add_readiness_steps(rows, x, table);
+  });
+  w.array_member("readiness_items", [&](auto& rows) {
+    for (const auto& x : readiness.ratees) add_readiness_items(rows, x, table);
+  });
+  w.array_member("plan_items", [&](auto& rows) {
+    for (const auto& p : development.ratees) add_plan_items(rows, p, table);
+  });
+  w.array_member("profiles", [&](auto& rows) {
+    for (const auto& p : patterns.ratees) add_profiles(rows, p, table);
+  });
+  w.array_member("archetype_similarities", [&](auto& rows) {
+    for (const auto& p : patterns.ratees) add_similarities(rows, p, table);
+  });
+  w.end_object();
 }
 
 }  // namespace calibra::io::detail

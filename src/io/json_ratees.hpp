@@ -8,6 +8,10 @@
 // undefined values are null; a suppressed aggregate is null with
 // "suppressed": true and a "note".
 //
+// The three sections that grow with the ratees (`ratees`, `team`,
+// `development_plans`) are written row by row through a json_writer
+// (json_writer.hpp); the others are built as values.
+//
 // nlohmann is a private dependency of calibra::io, so this header lives in
 // src/io and is included only by the io sources (and the io tests).
 #pragma once
@@ -17,6 +21,8 @@
 #include <calibra/calibration/patterns.hpp>
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/readiness.hpp>
+
+#include "json_writer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -53,7 +59,8 @@ nlohmann::ordered_json to_json_value(const calibration::patterns_result& r, cons
 ///   plans: [{ratee, career_level, goal_level, goal_chosen, items, candidates, unscored, note}]
 ///   items: [{ratee, rank, competency, score, current_level, target_level, target_ordinal, gap,
 ///            priority, reason, actions (array of strings), quarters, target_quarter}]
-nlohmann::ordered_json to_json_value(const calibration::development_result& r, const calibration::ratings_table& table);
+void write_development_section(json_writer& w, const calibration::development_result& r,
+                               const calibration::ratings_table& table);
 
 /// One team:
 ///   team ("all" or the manager's name), manager, n_ratees, suppressed, note,
@@ -64,14 +71,14 @@ nlohmann::ordered_json to_json_value(const calibration::team_result& r, const ca
 
 /// The `team` section: the whole table and every manager's team as flat
 /// record arrays with a `team` column:
-///   available, reason, period,
 ///   teams:        [{team, manager, n_ratees, suppressed, note}]
 ///   competencies: [{team, competency, n_ratees, mean_gap, suppressed, note}]
 ///   strengths:    [{team, rank, competency, mean_gap}]
 ///   gaps:         [{team, rank, competency, mean_gap}]
 ///   heatmap:      [{team, ratee, competency, gap}]
-nlohmann::ordered_json team_section(const calibration::team_result& whole, const std::vector<calibration::team_result>& managers,
-                            const calibration::ratings_table& table);
+///   available, reason, period
+void write_team_section(json_writer& w, const calibration::team_result& whole,
+                        const std::vector<calibration::team_result>& managers, const calibration::ratings_table& table);
 
 /// The `matrix_validation` section:
 ///   available, reason, confidence, verdict_threshold,
@@ -94,10 +101,10 @@ nlohmann::ordered_json matrix_validation_section(const calibration::level_infere
 ///   available, reason, period, scores_method, ratees: [{ratee, career_level, inferred_level,
 ///   best_fit_level, best_fit_distance, readiness, readiness_step, archetype, archetype_similarity,
 ///   ...}]
-nlohmann::ordered_json ratees_section(const calibration::level_inference& levels, const calibration::readiness_result& readiness,
-                              const calibration::patterns_result& patterns,
-                              const calibration::development_result& development,
-                              const calibration::competency_scores& scores, double confidence,
-                              const calibration::ratings_table& table);
+void write_ratees_section(json_writer& w, const calibration::level_inference& levels,
+                          const calibration::readiness_result& readiness, const calibration::patterns_result& patterns,
+                          const calibration::development_result& development,
+                          const calibration::competency_scores& scores, double confidence,
+                          const calibration::ratings_table& table);
 
 }  // namespace calibra::io::detail

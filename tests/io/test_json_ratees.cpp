@@ -16,6 +16,7 @@
 
 #include <limits>
 #include <map>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,15 @@ using namespace calibra::calibration;
 using json = nlohmann::ordered_json;
 
 namespace {
+
+/// What a section writer writes, parsed back.
+template <typename Write>
+json written(Write&& write) {
+  std::ostringstream out;
+  io::detail::json_writer w(out);
+  write(w);
+  return json::parse(out.str());
+}
 
 const double no_score = std::numeric_limits<double>::quiet_NaN();
 
@@ -82,7 +92,9 @@ TEST_CASE("json ratees: the merged ratees section", "[json_ratees]") {
   const auto readiness = assess_readiness({f.table, f.scores});
   const auto patterns = analyse_patterns({f.table, f.scores});
   const auto plans = plan_development({f.table, f.scores});
-  const json s = io::detail::ratees_section(levels, readiness, patterns, plans, f.scores, 0.95, f.table);
+  const json s = written([&](io::detail::json_writer& w) {
+    io::detail::write_ratees_section(w, levels, readiness, patterns, plans, f.scores, 0.95, f.table);
+  });
 
   CHECK(s["available"] == true);
   CHECK(s["reason"].is_null());
@@ -149,7 +161,8 @@ TEST_CASE("json ratees: readiness and development records", "[json_ratees]") {
   CHECK(item["status"] == "unmet");
   CHECK(item["ci_high"].get<double>() == Approx(2.5 + 0.12815515655446004));
 
-  const json d = io::detail::to_json_value(plan_development({f.table, f.scores}), f.table);
+  const auto plans = plan_development({f.table, f.scores});
+  const json d = written([&](io::detail::json_writer& w) { io::detail::write_development_section(w, plans, f.table); });
   check_flat(d["plans"]);
   check_flat(d["items"], {"actions"});
   // ben (2, 2, 1.5, 1) at mid: role ti (target p, gap 1), si (target d, gap 0.5); goal te (gap 1).
@@ -204,7 +217,7 @@ TEST_CASE("json ratees: team section", "[json_ratees]") {
   const calibration_context context = calibration_context(f.table, f.scores).with_privacy({2});
   const auto whole = analyse_team(context);
   const auto managers = analyse_manager_teams(context);
-  const json t = io::detail::team_section(whole, managers, f.table);
+  const json t = written([&](io::detail::json_writer& w) { io::detail::write_team_section(w, whole, managers, f.table); });
   for (const char* key : {"teams", "competencies", "strengths", "gaps", "heatmap"}) check_flat(t[key]);
   REQUIRE(t["teams"].size() == 2);
   CHECK(t["teams"][0]["team"] == "all");
@@ -228,9 +241,11 @@ TEST_CASE("json ratees: unavailable analyses", "[json_ratees]") {
   fixture f;
   competency_scores none;
   none.value.resize(0, 4);
-  const json s = io::detail::ratees_section(infer_levels({f.table, none}), assess_readiness({f.table, none}),
-                                            analyse_patterns({f.table, none}), plan_development({f.table, none}), none, 0.95,
-                                            f.table);
+  const json s = written([&](io::detail::json_writer& w) {
+    io::detail::write_ratees_section(w, infer_levels({f.table, none}), assess_readiness({f.table, none}),
+                                     analyse_patterns({f.table, none}), plan_development({f.table, none}), none, 0.95,
+                                     f.table);
+  });
   CHECK(s["available"] == false);
   CHECK(s["reason"] == "no ratee has scores");
   CHECK(s["ratees"].empty());

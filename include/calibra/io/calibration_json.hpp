@@ -17,6 +17,7 @@
 #include <calibra/calibration/connectivity.hpp>
 #include <calibra/calibration/ratings.hpp>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ namespace calibra {
 /// matrix_validation, team, development_plans and, when a feedback log was
 /// given, feedback.
 std::string to_json(const calibration::calibration_report& report, const calibration::ratings_table& table);
+/// The same document written to `out` as it is made, section by section and
+/// the large tables row by row, so that it never has to fit in memory whole
+/// (to_json builds the text in a string).
+void write_json(std::ostream& out, const calibration::calibration_report& report,
+                const calibration::ratings_table& table);
 
 /// The `raters` section: the severity fit.
 std::string to_json(const calibration::severity_fit& fit, const calibration::ratings_table& table);

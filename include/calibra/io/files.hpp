@@ -3,6 +3,8 @@
 // half-written framework or report behind.
 #pragma once
 
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -12,5 +14,10 @@ namespace calibra {
 /// over `path`.  On any failure the temporary file is removed and
 /// invalid_argument names the path; `path` is untouched.
 void write_file_atomically(const std::string& path, std::string_view contents);
+
+/// The same for contents that `write` streams into the temporary file, so
+/// that a large document never has to be held in memory whole.  An
+/// exception from `write` removes the temporary file and propagates.
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace calibra
