@@ -50,6 +50,7 @@ struct judgments {
   std::vector<Eigen::VectorXd> fair_score;  // per ratee, NaN without a score
   std::vector<ready_call> readiness;        // on the step the truth judges
   std::vector<std::optional<std::size_t>> inferred_level;
+  std::vector<double> inferred_probability;  // the probability stated for it
   std::vector<std::optional<std::size_t>> archetype;  // only when calibra claims one
   std::vector<double> severity;                       // per rater, > 0 harsh; NaN without an estimate
   std::vector<bool> lenient, harsh, drift;
@@ -64,6 +65,7 @@ judgments read_judgments(const cal::calibration_report& report, const rec::plant
   j.fair_score.assign(data.ratees.size(), Eigen::VectorXd::Constant(static_cast<Eigen::Index>(n_comp), nan));
   j.readiness.assign(data.ratees.size(), ready_call::none);
   j.inferred_level.assign(data.ratees.size(), std::nullopt);
+  j.inferred_probability.assign(data.ratees.size(), nan);
   j.archetype.assign(data.ratees.size(), std::nullopt);
   j.severity.assign(data.raters.size(), nan);
   j.lenient.assign(data.raters.size(), false);
@@ -109,7 +111,10 @@ judgments read_judgments(const cal::calibration_report& report, const rec::plant
 
   // Level inference.
   for (const cal::ratee_level& x : report.levels.ratees)
-    if (const auto i = ratee_of[x.ratee]) j.inferred_level[*i] = x.inferred_level;
+    if (const auto i = ratee_of[x.ratee]) {
+      j.inferred_level[*i] = x.inferred_level;
+      j.inferred_probability[*i] = x.inferred_probability;
+    }
 
   // Archetypes, when claimed.
   for (const cal::ratee_pattern& x : report.patterns.ratees)
@@ -191,6 +196,10 @@ struct measures {
   tally ready_called, not_ready_called_ready, too_uncertain;
   tally level_right;
   std::size_t level_two_low = 0;
+  // Every ratee, clear or not: is the inferred level the true one, and what
+  // probability did calibra state for it (calibrated: the two agree)?
+  tally level_right_all;
+  double stated_probability_sum = 0, clear_stated_sum = 0;
   tally archetype_recovered, flat_claimed;
   std::vector<double> self_error;  // per seed
   std::size_t ratees = 0, raters = 0, ratings = 0;
@@ -218,10 +227,15 @@ void measure(const rec::planted_data& data, const judgments& j, measures& m) {
     if (e.readiness != rec::readiness_truth::no_next_step)
       m.too_uncertain.add(j.readiness[i] == ready_call::too_uncertain);
 
+    if (j.inferred_level[i]) {
+      m.level_right_all.add(rec::position_on(e.walk, j.inferred_level[i]) == rec::position_on(e.walk, e.true_level));
+      m.stated_probability_sum += j.inferred_probability[i];
+    }
     if (e.clear_level) {
       const int truth = rec::position_on(e.walk, e.true_level);
       const int inferred = rec::position_on(e.walk, j.inferred_level[i]);
       m.level_right.add(inferred == truth);
+      if (j.inferred_level[i]) m.clear_stated_sum += j.inferred_probability[i];
       if (inferred <= truth - 2) ++m.level_two_low;
     }
 
@@ -324,7 +338,14 @@ std::vector<row> table_of(const measures& m) {
   rows.push_back({"clearly not ready called ready", percent(m.not_ready_called_ready), "", "<= 5%",
                   at_most(m.not_ready_called_ready, 0.05)});
   rows.push_back({"too-uncertain (ratees with a next step)", percent(m.too_uncertain), "", "", {}});
-  rows.push_back({"clear levels inferred right", percent(m.level_right), "", ">= 75%", at_least(m.level_right, 0.75)});
+  rows.push_back({"clear levels inferred right", percent(m.level_right),
+                  "stated " + fmt("%.1f%%", 100 * m.clear_stated_sum /
+                                                static_cast<double>(std::max<std::size_t>(1, m.level_right.total))),
+                  ">= 75%", at_least(m.level_right, 0.75)});
+  rows.push_back({"all levels inferred right", percent(m.level_right_all),
+                  "stated " + fmt("%.1f%%", 100 * m.stated_probability_sum /
+                                                static_cast<double>(std::max<std::size_t>(1, m.level_right_all.total))),
+                  "", {}});
   rows.push_back(
       {"clear levels inferred 2+ levels low", std::to_string(m.level_two_low), "", "none", m.level_two_low == 0});
   rows.push_back({"planted archetypes recovered", percent(m.archetype_recovered), "", ">= 70%",

@@ -308,9 +308,10 @@ std::string ratees_text(const cal::calibration_report& report, const cal::rating
       for (const auto& item : report.development.ratees[i].items) items.push_back(competency_id(table, item.competency));
       if (!items.empty()) plan = join(items);
     }
-    t.add({std::string(table.ratees()[r.ratee]), career_level_id(table, r.career_level),
-           career_level_id(table, r.inferred_level), career_level_id(table, r.best_fit_level), readiness, archetype,
-           plan});
+    const std::string inferred =
+        r.inferred_level ? career_level_id(table, r.inferred_level) + " (" + fixed(r.inferred_probability) + ")" : "-";
+    t.add({std::string(table.ratees()[r.ratee]), career_level_id(table, r.career_level), inferred,
+           career_level_id(table, r.best_fit_level), readiness, archetype, plan});
   }
   out << t.render();
 

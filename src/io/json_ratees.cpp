@@ -266,6 +266,7 @@ json level_validation_record(const cal::career_level_validation& lv) {
 json to_json_value(const cal::level_inference& r, const cal::ratings_table& table) {
   json out = header(r.available, r.reason, r.period, r.score_method, table);
   out["tolerance"] = r.tolerance;
+  out["profile_spread"] = number(r.profile_spread);
   json ratees = json::array(), shortfalls = json::array();
   for (const auto& x : r.ratees) {
     ratees.push_back(level_record(x, table));
@@ -425,6 +426,7 @@ void write_ratees_section(json_writer& w, const cal::level_inference& levels, co
              levels.period ? levels.period : readiness.period,
              levels.score_method.empty() ? readiness.score_method : levels.score_method, table);
   for (const auto& [key, value] : head.items()) w.member(key, value);
+  w.member("level_profile_spread", number(levels.profile_spread));
 
   // One record per ratee, in ratee-id order; each analysis fills its fields.
   // Built one ratee at a time from these indexes.
@@ -486,10 +488,6 @@ void write_ratees_section(json_writer& w, const cal::level_inference& levels, co
   });
   w.array_member("level_probabilities", [&](auto& rows) {
     for (const auto& x : levels.ratees) {
-      if (!x.level_probabilities.empty())
-        rows.push_back({{"ratee", table.ratees()[x.ratee]},
-                        {"career_level", nullptr},
-                        {"probability", number(x.below_walk_probability)}});
       for (std::size_t j = 0; j < x.level_probabilities.size(); ++j)
         rows.push_back({{"ratee", table.ratees()[x.ratee]},
                         {"career_level", career_level_id(x.walk[j], table)},

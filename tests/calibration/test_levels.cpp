@@ -71,12 +71,28 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
   REQUIRE(r.available);
   REQUIRE(r.ratees.size() == 4);
 
-  SECTION("amy: meets junior and mid, short of senior on si and se") {
+  // The scores have no SEs, so every competency scatters around a level's
+  // row with the same variance, tau^2: the mean squared distance of the
+  // scores from each ratee's own career-level row, (1.06 + 7 + 9.5 + 0) / 16
+  // (amy, ben, cat, dan below).  The most probable level is then the
+  // nearest row of the walk.
+  const double tau2 = (1.06 + 7 + 9.5 + 0) / 16;
+  CHECK(r.profile_spread == Approx(std::sqrt(tau2)));
+  SECTION("amy: nearest to mid on her walk, short of senior on si and se") {
     // Tolerance 0.25: meets when score >= expectation - 0.25.
     // senior: ti 3 >= 2.75, te 2.9 >= 2.75, si 2.0 < 2.75 (short 1.0), se 1.5 < 1.75 (short 0.5).
     const auto& amy = find_ratee(r, t, "amy");
     CHECK(amy.walk == std::vector<std::size_t>{level(*fw, "junior"), level(*fw, "mid"), level(*fw, "senior")});
     CHECK(amy.inferred_level == level(*fw, "mid"));
+    // P(level) ~ exp(-d^2 / (2 tau^2)) over the walk junior, mid, senior
+    // (squared distances 3.06, 1.06, 1.26, below).
+    const double pj = std::exp(-3.06 / (2 * tau2)), pm = std::exp(-1.06 / (2 * tau2)),
+                 ps = std::exp(-1.26 / (2 * tau2));
+    REQUIRE(amy.level_probabilities.size() == 3);
+    CHECK(amy.level_probabilities[0] == Approx(pj / (pj + pm + ps)));
+    CHECK(amy.level_probabilities[1] == Approx(pm / (pj + pm + ps)));
+    CHECK(amy.level_probabilities[2] == Approx(ps / (pj + pm + ps)));
+    CHECK(amy.inferred_probability == Approx(pm / (pj + pm + ps)));
     CHECK(amy.next_level == level(*fw, "senior"));
     REQUIRE(amy.shortfalls.size() == 2);
     CHECK(amy.shortfalls[0].competency == 2);
@@ -94,7 +110,7 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
     CHECK(amy.readiness_index == Approx(-0.4));
     CHECK(amy.scored == 4);
   }
-  SECTION("ben: a junior who meets the top of the IC track") {
+  SECTION("ben: a junior whose scores are the top of the IC track") {
     const auto& ben = find_ratee(r, t, "ben");
     CHECK(ben.inferred_level == level(*fw, "senior"));
     CHECK_FALSE(ben.next_level);
@@ -105,14 +121,20 @@ TEST_CASE("levels: inferred level, shortfalls and best fit, worked by hand", "[l
     // Against mid: mean(0, 1, 1, 1) = 0.75.
     CHECK(ben.readiness_index == Approx(0.75));
   }
-  SECTION("cat: below the bottom of the ladder") {
-    // junior: ti 1.5 < 1.75, te 1.5 < 1.75 -> nothing met; best fit junior,
-    // squared distance 0.25+0.25+0+0 = 0.5.
+  SECTION("cat: a senior whose scores sit at the bottom of the ladder") {
+    // Squared distances: junior 0.25+0.25+0+0 = 0.5, mid 2.25+0.25+1+0 = 3.5,
+    // senior 2.25+2.25+4+1 = 9.5: junior.  Against mid (3 2 2 1): ti short
+    // by 1.5, si by 1.0, te by 0.5; se 1 >= 0.75 is met.
     const auto& cat = find_ratee(r, t, "cat");
-    CHECK_FALSE(cat.inferred_level);
-    CHECK(cat.next_level == level(*fw, "junior"));
-    REQUIRE(cat.shortfalls.size() == 2);
-    CHECK(cat.shortfalls[0].shortfall == Approx(0.5));
+    CHECK(cat.inferred_level == level(*fw, "junior"));
+    CHECK(cat.next_level == level(*fw, "mid"));
+    REQUIRE(cat.shortfalls.size() == 3);
+    CHECK(cat.shortfalls[0].competency == 0);
+    CHECK(cat.shortfalls[0].shortfall == Approx(1.5));
+    CHECK(cat.shortfalls[1].competency == 2);
+    CHECK(cat.shortfalls[1].shortfall == Approx(1.0));
+    CHECK(cat.shortfalls[2].competency == 1);
+    CHECK(cat.shortfalls[2].shortfall == Approx(0.5));
     CHECK(cat.best_fit_level == level(*fw, "junior"));
     CHECK(cat.best_fit_distance == Approx(std::sqrt(0.5 / 4)));
     CHECK(cat.inferred_vs_actual == -1);
@@ -133,12 +155,15 @@ TEST_CASE("levels: unscored competencies are left out or count as unmet", "[leve
   const auto t = one_rating_each(fw, {{"eve", {}, {}}});
   const auto scores = scores_of(t, {{"eve", {2.0, no_score, no_score, no_score}}});
   SECTION("left out (default): judged on ti alone") {
-    // junior: 2 >= 1.75 met; mid: 2 < 2.75 -> unmet, shortfall 3 - 2 = 1.
+    // ti = 2 is junior's expectation exactly: distance 0, so tau^2 = 0 and,
+    // with no SEs, junior has all the probability.  Against mid: 2 < 2.75,
+    // shortfall 3 - 2 = 1.
     const auto r = infer_levels({t, *fw, scores});
     const auto& eve = r.ratees.at(0);
     CHECK_FALSE(eve.career_level);
     CHECK(eve.walk.size() == 3);  // no career level: the IC chain
     CHECK(eve.inferred_level == level(*fw, "junior"));
+    CHECK(eve.level_probabilities == std::vector<double>{1.0, 0.0, 0.0});
     REQUIRE(eve.shortfalls.size() == 1);
     CHECK(eve.shortfalls[0].shortfall == Approx(1.0));
     CHECK(eve.scored == 1);
@@ -147,15 +172,17 @@ TEST_CASE("levels: unscored competencies are left out or count as unmet", "[leve
     CHECK(eve.best_fit_level == level(*fw, "junior"));
     CHECK(eve.best_fit_distance == Approx(0.0));
   }
-  SECTION("counted as unmet") {
+  SECTION("counted as unmet: listed among the shortfalls, last") {
     level_options options;
     options.unscored_counts_as_unmet = true;
     const auto r = infer_levels({t, *fw, scores}, options);
     const auto& eve = r.ratees.at(0);
-    CHECK_FALSE(eve.inferred_level);
-    CHECK(eve.next_level == level(*fw, "junior"));
-    REQUIRE(eve.shortfalls.size() == 3);  // te, si, se unscored
-    CHECK(std::isnan(eve.shortfalls[0].score));
+    CHECK(eve.inferred_level == level(*fw, "junior"));
+    CHECK(eve.next_level == level(*fw, "mid"));
+    REQUIRE(eve.shortfalls.size() == 4);  // ti, then te, si, se unscored
+    CHECK(eve.shortfalls[0].shortfall == Approx(1.0));
+    CHECK(std::isnan(eve.shortfalls[1].score));
+    CHECK(std::isnan(eve.shortfalls[3].shortfall));
   }
   SECTION("no career level anywhere: matrix validation unavailable") {
     const auto r = infer_levels({t, *fw, scores});
@@ -225,9 +252,11 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
     CHECK(si_mid.expectation_gap.ci_high == Approx(-0.597884391584176));
   }
   SECTION("per career level: mean gap per ratee and inferred vs actual") {
-    // Every mid ratee misses mid on si (or junior on te: m3), so all five
-    // are inferred below mid.  j1 is inferred junior (equal); j2 meets
-    // junior but not mid (si 1 < 1.75): equal too.
+    // No SEs: each ratee's nearest row of the IC walk.  Squared distances
+    // to junior / mid / senior: m1 4 / 2 / 7, m2 3.78 / 1.78 / 4.38, m3
+    // 4.25 / 2.25 / 7.25, m4 2.76 / 0.76 / 3.56, m5 3.78 / 1.38 / 4.38: all
+    // five mid.  j1 0 / 3 / 10: junior; j2 3 / 3 / 4, a tie that goes to
+    // the lower level, junior.  Everyone is inferred at their own level.
     REQUIRE(v.career_levels.size() == 2);
     const auto& junior = v.career_levels[0];
     CHECK(junior.expectation_gap.suppressed);
@@ -236,13 +265,14 @@ TEST_CASE("levels: matrix validation against actual career levels", "[levels]") 
     CHECK(mid.expectation_gap.n_ratees == 5);
     CHECK(mid.expectation_gap.mean == Approx(0.045));
     CHECK(mid.expectation_gap.ci_low == Approx(-0.122739569246333));
-    CHECK(mid.share_below == Approx(1.0));
+    CHECK(mid.share_below == Approx(0.0));
+    CHECK(mid.share_equal == Approx(1.0));
     CHECK(mid.share_above == Approx(0.0));
     CHECK(v.overall.expectation_gap.n_ratees == 7);
     CHECK(v.overall.expectation_gap.mean == Approx(0.139285714285714));
     CHECK(v.overall.expectation_gap.ci_high == Approx(0.408875058044375));
-    CHECK(v.overall.share_below == Approx(5.0 / 7));
-    CHECK(v.overall.share_equal == Approx(2.0 / 7));
+    CHECK(v.overall.share_below == Approx(0.0));
+    CHECK(v.overall.share_equal == Approx(1.0));
     CHECK(v.overall.share_above == Approx(0.0));
   }
   SECTION("min_group 1 shows every cell") {
@@ -375,11 +405,15 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
   const auto r = infer_levels({t, scores});
   REQUIRE(r.ratees.size() == sim.truth.ratees.size());
   for (const auto& x : r.ratees) {
-    // The level probabilities (with "below the walk") sum to 1.
-    double sum = x.below_walk_probability;
+    // The level probabilities sum to 1, and the inferred level is the most
+    // probable one.
+    double sum = 0;
     for (double p : x.level_probabilities) sum += p;
     CHECK(sum == Approx(1.0).margin(1e-9));
     REQUIRE(x.level_probabilities.size() == x.walk.size());
+    REQUIRE(x.inferred_level);
+    const auto mode = std::max_element(x.level_probabilities.begin(), x.level_probabilities.end());
+    CHECK(x.walk[static_cast<std::size_t>(mode - x.level_probabilities.begin())] == *x.inferred_level);
   }
 
   // Most best-fit levels are within one rank of the true career level.
@@ -395,9 +429,8 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
   }
   CHECK(within_one >= r.ratees.size() * 8 / 10);
 
-  // The inferred level (strict: every competency met) rises with the true
-  // career level along the IC track: mean inferred rank per true rank,
-  // counting "below the bottom" as rank 0.
+  // The inferred level rises with the true career level along the IC
+  // track: mean inferred rank per true rank.
   std::map<int, std::pair<double, int>> inferred_by_rank;
   for (const auto& x : r.ratees) {
     if (fw.ladder().career_levels()[*x.career_level].track != track::ic) continue;
@@ -433,31 +466,48 @@ TEST_CASE("levels: planted truth on the simulated example data", "[levels]") {
   CHECK(s.auc > 0.75);
 }
 
-TEST_CASE("levels: below the best-fitting level only a clear miss stops the walk", "[levels]") {
-  // small_framework(): junior (2 2 1 1), mid (3 2 2 1), senior (3 3 3 2),
-  // lead (3 2 4 2).  Scores (1.6, 3, 3, 2): ti = 1.6 is below junior's
-  // 2 - 0.25 = 1.75, so the plain walk would stop below junior.  Squared
-  // distances to the rows: junior 0.16 + 1 + 4 + 1 = 6.16, mid
-  // 1.96 + 1 + 1 + 1 = 4.96, senior 1.96, lead 1.96 + 1 + 1 = 3.96: the best
-  // fit is senior, third on junior's walk.
+TEST_CASE("levels: the SEs weigh each competency in the level probabilities", "[levels]") {
+  // small_framework(): junior (2 2 1 1), mid (3 2 2 1), senior (3 3 3 2).
+  // One junior scores (1.6, 3, 3, 2).  Squared distances to the walk's rows:
+  // junior 0.16 + 1 + 4 + 1 = 6.16, mid 1.96 + 1 + 1 + 1 = 4.96, senior
+  // 1.96 + 0 + 0 + 0 = 1.96.  ti = 1.6 misses even junior's 1.75, yet the
+  // profile as a whole is senior's.
   const auto fw = std::make_shared<const framework>(testing::small_framework());
   const auto t = one_rating_each(fw, {{"amy", "junior", {}}});
-  const auto level_of = [&](double se) {
-    const auto scores =
-        calibra_test::scores_of(t, {{"amy", calibra_test::scored_row{{1.6, 3.0, 3.0, 2.0}, {se, se, se, se}}}});
-    return infer_levels({t, *fw, scores}).ratees.at(0);
+  const auto fit = [&](std::vector<double> se) {
+    const auto scores = calibra_test::scores_of(t, {{"amy", calibra_test::scored_row{{1.6, 3.0, 3.0, 2.0}, se}}});
+    return infer_levels({t, *fw, scores});
   };
-  // se 0.3: a clear miss needs 1.6 + 1.6449 x 0.3 = 2.09 below the
-  // threshold.  Junior (1.75) is met; mid raises ti to 3 (threshold 2.75),
-  // a clear miss: the walk stops at junior, one rung down, not below it.
-  const auto wide = level_of(0.3);
-  CHECK(wide.best_fit_level == fw->ladder().index_of("senior"));
-  CHECK(wide.inferred_level == fw->ladder().index_of("junior"));
-  CHECK(wide.next_level == fw->ladder().index_of("mid"));
-  // se 0.05: 1.6 + 1.6449 x 0.05 = 1.68 < 1.75 is a clear miss of junior.
-  const auto narrow = level_of(0.05);
-  CHECK_FALSE(narrow.inferred_level.has_value());
-  CHECK(narrow.next_level == fw->ladder().index_of("junior"));
-  REQUIRE(narrow.shortfalls.size() == 1);
-  CHECK(narrow.shortfalls[0].competency == 0u);
+  SECTION("equal SEs: tau^2 + se^2 is the mean squared distance from junior's row") {
+    const auto r = fit({0.3, 0.3, 0.3, 0.3});
+    const double variance = 6.16 / 4;  // tau^2 = 6.16 / 4 - 0.09, plus se^2
+    CHECK(r.profile_spread == Approx(std::sqrt(6.16 / 4 - 0.09)));
+    const auto& amy = r.ratees.at(0);
+    const double pj = std::exp(-6.16 / (2 * variance)), pm = std::exp(-4.96 / (2 * variance)),
+                 ps = std::exp(-1.96 / (2 * variance));
+    CHECK(amy.inferred_level == fw->ladder().index_of("senior"));
+    CHECK(amy.inferred_probability == Approx(ps / (pj + pm + ps)));
+    CHECK(amy.level_probabilities[0] == Approx(pj / (pj + pm + ps)));
+    CHECK_FALSE(amy.next_level);  // senior is the top of the IC walk
+    CHECK(amy.best_fit_level == fw->ladder().index_of("senior"));
+  }
+  SECTION("a precise ti outweighs three vague competencies") {
+    // se (0.05, 1.2, 1.2, 1.2): tau^2 = 6.16 / 4 - (0.0025 + 3 x 1.44) / 4
+    // = 0.459375.  ti's variance is 0.0025 + tau^2, the others' 1.44 +
+    // tau^2; the weighted distances: junior 0.16 / 0.461875 + 6 / 1.899375
+    // = 3.505, senior 1.96 / 0.461875 = 4.244, mid 4.244 + 3 / 1.899375 =
+    // 5.823: now junior is the most probable.
+    const auto r = fit({0.05, 1.2, 1.2, 1.2});
+    const double tau2 = 6.16 / 4 - (0.0025 + 3 * 1.44) / 4;
+    CHECK(r.profile_spread == Approx(std::sqrt(tau2)));
+    const double v_ti = 0.0025 + tau2, v_rest = 1.44 + tau2;
+    const double dj = 0.16 / v_ti + 6 / v_rest, dm = 1.96 / v_ti + 3 / v_rest, ds = 1.96 / v_ti;
+    const double pj = std::exp(-dj / 2), pm = std::exp(-dm / 2), ps = std::exp(-ds / 2);
+    const auto& amy = r.ratees.at(0);
+    CHECK(amy.inferred_level == fw->ladder().index_of("junior"));
+    CHECK(amy.level_probabilities[0] == Approx(pj / (pj + pm + ps)));
+    CHECK(amy.level_probabilities[1] == Approx(pm / (pj + pm + ps)).margin(1e-12));
+    CHECK(amy.level_probabilities[2] == Approx(ps / (pj + pm + ps)).margin(1e-12));
+    CHECK(amy.next_level == fw->ladder().index_of("mid"));
+  }
 }

@@ -109,10 +109,12 @@ TEST_CASE("json ratees: the merged ratees section", "[json_ratees]") {
   const json& amy = s["ratees"][0];
   CHECK(amy["ratee"] == "amy");
   CHECK(amy["career_level"] == "mid");
-  // amy (4, 2.5, 2, 0.5): junior (2 2 1 1) already not met, se 0.5 < 0.75.
-  CHECK(amy["inferred_level"].is_null());
-  CHECK(amy["next_level"] == "junior");
-  CHECK(amy["inferred_vs_actual"] == "below");
+  // amy (4, 2.5, 2, 0.5): squared distances to junior (2 2 1 1), mid
+  // (3 2 2 1), senior (3 3 3 2) are 5.5, 1.5, 4.5, all over the same
+  // variance (every se is 0.1): mid is the most probable.
+  CHECK(amy["inferred_level"] == "mid");
+  CHECK(amy["next_level"] == "senior");
+  CHECK(amy["inferred_vs_actual"] == "equal");
   CHECK(amy["outcome"] == "promoted");
   CHECK(amy["archetype"] == "builder");
   CHECK(amy["archetype_similarity"].get<double>() == Approx(0.9486832980505139));
@@ -126,13 +128,17 @@ TEST_CASE("json ratees: the merged ratees section", "[json_ratees]") {
   CHECK(joe["inferred_vs_actual"].is_null());
   CHECK(joe["readiness_index"].is_null());  // NaN -> null
 
-  // amy's shortfall against junior: se, expected 1, shortfall 1 - 0.5 = 0.5.
+  // amy's largest shortfall against senior: se, expected 2, shortfall
+  // 2 - 0.5 = 1.5 (then si 1.0 and te 0.5).
   const json& shortfall = s["shortfalls"][0];
   CHECK(shortfall["ratee"] == "amy");
-  CHECK(shortfall["career_level"] == "junior");
-  CHECK(shortfall["expected"] == 1);
+  CHECK(shortfall["career_level"] == "senior");
+  CHECK(shortfall["expected"] == 2);
   CHECK(shortfall["competency"] == "se");
-  CHECK(shortfall["shortfall"].get<double>() == Approx(0.5));
+  CHECK(shortfall["shortfall"].get<double>() == Approx(1.5));
+  // tau^2 = (1.5 + 1.25 + 0 - 11 x 0.01) / 11 cells: amy and ben around
+  // mid's row, joe (no career level) around his nearest, also mid.
+  CHECK(s["level_profile_spread"].get<double>() == Approx(std::sqrt(2.64 / 11)));
 
   // Profiles: two areas and four quadrants per ratee.
   CHECK(s["profiles"].size() == 3 * 6);

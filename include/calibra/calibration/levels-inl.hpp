@@ -3,7 +3,6 @@
 #pragma once
 
 #include <calibra/calibration/levels.hpp>
-#include <calibra/calibration/meets.hpp>
 
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
@@ -141,7 +140,6 @@ CALIBRA_INLINE std::optional<anchor_verdict> parse_anchor_verdict(std::string_vi
 CALIBRA_INLINE auto level_options::validate() const -> void {
   detail::check_tolerance(tolerance, "level inference");
   detail::check_probability(confidence, "confidence", "level inference");
-  detail::check_probability(clear_miss_confidence, "clear_miss_confidence", "level inference");
   if (!(verdict_threshold > 0 && verdict_threshold <= 10))
     throw invalid_argument("calibration", "level inference: verdict_threshold = " + std::to_string(verdict_threshold) +
                                               "; expected a value in (0, 10] levels");
@@ -250,104 +248,136 @@ CALIBRA_INLINE level_inference infer_levels(const calibration_context& context, 
   const std::size_t n_comp = fw.competencies().size();
   const detail::track_walks walks(fw);
   const bool has_se = scores.se.size() != 0;
-  const bool has_shared = scores.shared_se.size() == static_cast<Eigen::Index>(scores.ratees.size());
 
   // Does row i meet career level l?  Collects the shortfalls when asked.
-  // With `clear_only`, a competency counts as missed only when its score is
-  // short by more than z_clear standard errors as well as the tolerance.
-  const double z_clear = detail::normal_quantile(options.clear_miss_confidence);
-  const auto meets = [&](Eigen::Index i, std::size_t level, std::vector<competency_shortfall>* shortfalls,
-                         bool clear_only = false) {
+  const auto meets = [&](Eigen::Index i, std::size_t level, std::vector<competency_shortfall>* shortfalls) {
     bool ok = true;
     for (std::size_t c = 0; c < n_comp; ++c) {
       const double score = scores.value(i, static_cast<Eigen::Index>(c));
       const int expected = detail::expectation_at(fw, level, c);
-      const double se = has_se ? scores.se(i, static_cast<Eigen::Index>(c)) : 0.0;
-      const double margin = clear_only && std::isfinite(se) ? z_clear * se : 0.0;
       if (std::isnan(score)) {
         if (!options.unscored_counts_as_unmet) continue;
         ok = false;
         if (shortfalls) shortfalls->push_back({c, score, expected, detail::ratee_nan()});
-      } else if (score + margin < expected - options.tolerance) {
+      } else if (score < expected - options.tolerance) {
         ok = false;
         if (shortfalls) shortfalls->push_back({c, score, expected, expected - score});
       }
     }
     return ok;
   };
+  // Sum of squared (score - expectation at `level`) over the scored
+  // competencies, each divided by `variance(c)`.
+  const auto squared_distance = [&](Eigen::Index i, std::size_t level, const auto& variance) {
+    double sum = 0;
+    for (std::size_t c = 0; c < n_comp; ++c) {
+      const double score = scores.value(i, static_cast<Eigen::Index>(c));
+      if (std::isnan(score)) continue;
+      const double d = score - detail::expectation_at(fw, level, c);
+      sum += d * d / variance(c);
+    }
+    return sum;
+  };
+  const auto unit = [](std::size_t) { return 1.0; };
+  const auto se_of = [&](Eigen::Index i, std::size_t c) {
+    const double se = has_se ? scores.se(i, static_cast<Eigen::Index>(c)) : 0.0;
+    return std::isfinite(se) ? se : 0.0;
+  };
+
+  std::vector<detail::ratee_standing> standings;
+  standings.reserve(scores.ratees.size());
+  for (std::size_t row = 0; row < scores.ratees.size(); ++row)
+    standings.push_back(detail::standing_of(table, scores.ratees[row], out.period));
+
+  // tau^2, how far people's true profiles scatter around the expectation
+  // row of the level they work at: the mean squared distance of the scores
+  // from the row of their actual career level (else the nearest row of
+  // their walk), less the scores' own mean error variance; at least 0.
+  double residual_sum = 0, error_sum = 0;
+  std::size_t cells = 0;
+  for (std::size_t row = 0; row < scores.ratees.size(); ++row) {
+    const auto i = static_cast<Eigen::Index>(row);
+    std::optional<std::size_t> level = standings[row].career_level;
+    if (!level) {
+      double best = std::numeric_limits<double>::infinity();
+      for (std::size_t l : walks.walk(standings[row])) {
+        const double d = squared_distance(i, l, unit);
+        if (d < best) {
+          best = d;
+          level = l;
+        }
+      }
+    }
+    if (!level) continue;
+    for (std::size_t c = 0; c < n_comp; ++c) {
+      const double score = scores.value(i, static_cast<Eigen::Index>(c));
+      if (std::isnan(score)) continue;
+      const double d = score - detail::expectation_at(fw, *level, c);
+      residual_sum += d * d;
+      error_sum += se_of(i, c) * se_of(i, c);
+      ++cells;
+    }
+  }
+  out.profile_spread = cells > 0 ? std::sqrt(std::max(0.0, (residual_sum - error_sum) / static_cast<double>(cells)))
+                                 : detail::ratee_nan();
+  const double tau2 = std::isfinite(out.profile_spread) ? out.profile_spread * out.profile_spread : 0.0;
 
   for (std::size_t row = 0; row < scores.ratees.size(); ++row) {
     const auto i = static_cast<Eigen::Index>(row);
     ratee_level r;
     r.ratee = scores.ratees[row];
-    const detail::ratee_standing standing = detail::standing_of(table, r.ratee, out.period);
+    const detail::ratee_standing& standing = standings[row];
     r.career_level = standing.career_level;
     r.outcome = standing.outcome;
     r.walk = walks.walk(standing);
     for (std::size_t c = 0; c < n_comp; ++c) r.scored += !std::isnan(scores.value(i, static_cast<Eigen::Index>(c)));
 
     if (r.scored > 0 && !r.walk.empty()) {
-      // P(meets every level of the walk up to j): the thresholds of level j
-      // are the highest expectation of any level up to j (minus the
-      // tolerance), so meeting level j+1 implies meeting level j and the
-      // probability of stopping at j is P_j - P_{j+1}.
-      std::vector<double> value(n_comp), sd(n_comp), threshold(n_comp, -std::numeric_limits<double>::infinity());
-      bool unscored = false;
-      for (std::size_t c = 0; c < n_comp; ++c) {
-        value[c] = scores.value(i, static_cast<Eigen::Index>(c));
-        sd[c] = has_se ? scores.se(i, static_cast<Eigen::Index>(c)) : 0.0;
-        unscored = unscored || std::isnan(value[c]);
+      // The posterior over the levels of the walk, uniform prior: each
+      // level's expectation row is the centre of the profiles of the people
+      // who work at it, and a score scatters around it with variance
+      // tau^2 + se^2, independently across competencies.  The likelihood of
+      // level j is exp(-Q_j / 2), Q_j = sum (score - expectation)^2 /
+      // (tau^2 + se^2).  With no variance at all, the nearest row has all
+      // the probability.
+      bool any_variance = tau2 > 0;
+      for (std::size_t c = 0; c < n_comp && !any_variance; ++c) any_variance = se_of(i, c) > 0;
+      const auto variance = [&](std::size_t c) {
+        const double v = se_of(i, c) * se_of(i, c) + tau2;
+        return v > 0 ? v : 1.0;
+      };
+      std::vector<double> distance;
+      for (std::size_t level : r.walk) distance.push_back(squared_distance(i, level, variance));
+      const std::size_t mode =
+          static_cast<std::size_t>(std::min_element(distance.begin(), distance.end()) - distance.begin());
+      double total = 0;
+      for (double d : distance) {
+        r.level_probabilities.push_back(any_variance ? std::exp(-(d - distance[mode]) / 2) : 0.0);
+        total += r.level_probabilities.back();
       }
-      const double shared = has_shared ? scores.shared_se[i] : 0.0;
-      std::vector<double> meets_up_to;
-      for (std::size_t level : r.walk) {
-        for (std::size_t c = 0; c < n_comp; ++c)
-          threshold[c] = std::max(threshold[c], detail::expectation_at(fw, level, c) - options.tolerance);
-        meets_up_to.push_back(unscored && options.unscored_counts_as_unmet
-                                  ? 0.0
-                                  : probability_meets_all(value, sd, shared, threshold));
+      if (!any_variance) {
+        r.level_probabilities[mode] = 1.0;
+        total = 1.0;
       }
-      r.below_walk_probability = 1.0 - meets_up_to.front();
-      for (std::size_t j = 0; j < r.walk.size(); ++j) {
-        const double above = j + 1 < r.walk.size() ? meets_up_to[j + 1] : 0.0;
-        r.level_probabilities.push_back(std::max(0.0, meets_up_to[j] - above));
+      for (double& p : r.level_probabilities) p /= total;
+      // The inferred level is the most probable one (the lower on a tie:
+      // min_element takes the first); the next level is the one above it.
+      r.inferred_level = r.walk[mode];
+      r.inferred_probability = r.level_probabilities[mode];
+      if (mode + 1 < r.walk.size()) {
+        r.next_level = r.walk[mode + 1];
+        meets(i, *r.next_level, &r.shortfalls);
       }
       // Best fit over every career level of the ladder.
       double best = std::numeric_limits<double>::infinity();
       for (std::size_t level = 0; level < fw.ladder().size(); ++level) {
-        double ss = 0;
-        for (std::size_t c = 0; c < n_comp; ++c) {
-          const double score = scores.value(i, static_cast<Eigen::Index>(c));
-          if (std::isnan(score)) continue;
-          const double d = score - detail::expectation_at(fw, level, c);
-          ss += d * d;
-        }
+        const double ss = squared_distance(i, level, unit);
         if (ss < best) {
           best = ss;
           r.best_fit_level = level;
         }
       }
       r.best_fit_distance = std::sqrt(best / static_cast<double>(r.scored));
-      // The inferred level walks the point scores (the probabilities above
-      // are reported beside it, not used for it: on planted truth, the most
-      // probable level of the conjunctive rule lands lower than the walk;
-      // benchmarks/recovery/README.md).  Below the best-fitting level of
-      // the walk, whose expectation row the scores as a whole are closest
-      // to, a level stops the walk only on a clear miss: one noisy score
-      // must not put a person who fits Principal below the bottom rung.
-      std::size_t best_fit_position = 0;
-      for (std::size_t j = 0; j < r.walk.size(); ++j)
-        if (r.walk[j] == r.best_fit_level) best_fit_position = j;
-      for (std::size_t j = 0; j < r.walk.size(); ++j) {
-        if (!meets(i, r.walk[j], nullptr, j < best_fit_position)) {
-          r.next_level = r.walk[j];
-          meets(i, r.walk[j], &r.shortfalls, j < best_fit_position);
-          break;
-        }
-        r.inferred_level = r.walk[j];
-        r.inferred_probability = r.level_probabilities[j];
-      }
-      if (!r.inferred_level) r.inferred_probability = r.below_walk_probability;
       std::stable_sort(r.shortfalls.begin(), r.shortfalls.end(),
                        [](const competency_shortfall& a, const competency_shortfall& b) {
                          // Unscored (NaN) shortfalls go last.

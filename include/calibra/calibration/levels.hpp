@@ -5,10 +5,10 @@
 // severity-adjusted fair scores, see scores.hpp), this answers three
 // questions about the expectation matrix:
 //
-//   1. Per ratee: which career level do the scores say they are at?  The
-//      highest career level on their track whose expectations they meet,
-//      the competencies short of the next one, and the career level whose
-//      expectation row is closest to the whole profile.
+//   1. Per ratee: which career level do the scores say they are at?  A
+//      probability for each career level on their track, the most probable
+//      one, the competencies short of the level above it, and the career
+//      level (any track) whose expectation row is closest to the profile.
 //   2. Against the actual career levels: do people score above their level
 //      across the board (the anchors are too easy) or below it (too hard)?
 //   3. Against the promotion outcomes: does the matrix separate the ratees
@@ -99,24 +99,18 @@ void check_tolerance(double tolerance, const char* analysis);
 /// Level inference reads the context's scores, and the career levels and
 /// promotion outcomes of the context's analysed period.
 struct level_options {
-  /// A ratee meets an expectation when score >= expectation - tolerance.
+  /// A ratee meets an expectation when score >= expectation - tolerance
+  /// (the shortfalls against the next level, the anchors' verdicts).
   double tolerance = 0.25;
-  /// How a competency without a score counts when checking a career level:
-  /// false (default) leaves it out -- the level is judged on the scored
-  /// competencies; true counts it as not met.
+  /// Whether a competency without a score is listed among the shortfalls
+  /// against the next level (true) or left out (false, the default).  The
+  /// level probabilities always use the scored competencies only.
   bool unscored_counts_as_unmet = false;
   /// Confidence of the intervals (t intervals for mean gaps, normal for g and AUC).
   double confidence = 0.95;
   /// |mean gap| in levels from which a competency's anchors are called too
   /// easy or too hard (the interval must exclude zero too).
   double verdict_threshold = 0.5;
-  /// Below the best-fitting career level of the ratee's walk, a level is
-  /// missed only when some competency's score falls short of expectation -
-  /// tolerance by more than the normal quantile of this confidence times
-  /// its standard error (a clear miss), so that one noisy score does not
-  /// drop a person several rungs.
-  double clear_miss_confidence = 0.95;
-
   void validate() const;
 };
 
@@ -134,18 +128,17 @@ struct ratee_level {
   std::optional<std::size_t> career_level;    // actual, from the ratings
   std::vector<std::size_t> walk;              // the promotion chain checked, lowest first
   /// Per level of the walk, the probability that the person works at it:
-  /// meets every expectation of it and of the levels below it, and not
-  /// every expectation of the level above (meets.hpp, from the scores'
-  /// posterior).  `below_walk_probability`: not even the bottom level.
+  /// the posterior of a uniform prior over the walk and a likelihood in
+  /// which each scored competency scatters around the level's expectation
+  /// with variance profile_spread^2 + se^2, independently
+  /// (docs/calibration-ratees.md).
+  /// They sum to 1.
   std::vector<double> level_probabilities;
-  double below_walk_probability = detail::ratee_nan();
-  /// The highest career level of the walk met on the point scores, walking
-  /// up from the bottom and stopping at the first level not met; empty when
-  /// even the bottom level is not met (or nothing is scored).  Its entry of
-  /// level_probabilities is `inferred_probability`.
+  /// The most probable level of the walk (the lower one on a tie), and its
+  /// probability; empty when nothing is scored.
   std::optional<std::size_t> inferred_level;
   double inferred_probability = detail::ratee_nan();
-  /// The first career level of the walk not met; empty at the top.
+  /// The level of the walk above the inferred one; empty at the top.
   std::optional<std::size_t> next_level;
   /// The competencies short of next_level, largest shortfall first.
   std::vector<competency_shortfall> shortfalls;
@@ -262,6 +255,13 @@ struct level_inference {
   std::optional<std::uint32_t> period;
   std::string score_method;
   double tolerance = 0;
+  /// How far, in levels, people's true profiles scatter around the
+  /// expectation row of the level they work at (tau in the level
+  /// probabilities): the root mean squared distance of the scores from the
+  /// row of the ratee's actual career level (the nearest row of the walk
+  /// without one), less the scores' own error variance; NaN when nothing is
+  /// scored.
+  double profile_spread = detail::ratee_nan();
   std::vector<ratee_level> ratees;   // in the order of the scores' rows
   matrix_validation validation;
   promotion_separation separation;

@@ -549,10 +549,10 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
   if (scores.rows() == 0) fair.empty_text = "No ratee has ratings from others in " + cal.period_name + ".";
 
   // Level inference and archetype.
-  table levels("levels", "Career level met",
+  table levels("levels", "Career level the scores point to",
                {column("ratee", "Ratee", column_kind::text, 12),
                 column("career_level", "Career level", column_kind::text, 24),
-                column("inferred_level", "Highest level met", column_kind::text, 24),
+                column("inferred_level", "Most probable level", column_kind::text, 30),
                 column("versus_actual", "Against the career level", column_kind::text, 12),
                 column("best_fit_level", "Closest expectation profile", column_kind::text, 24),
                 column("readiness_index", "Readiness index (levels)", column_kind::number, 10).with_digits(2),
@@ -560,8 +560,10 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
                 column("archetype", "Archetype", column_kind::text, 22),
                 column("outcome", "Outcome", column_kind::text, 12)});
   levels.frozen_columns = 1;
-  levels.caption = "Highest level met: walking up the ladder, the last career level whose expectations the scores "
-                   "meet. Readiness index: mean of score minus the next level's expectation (below 0: short).";
+  levels.caption = "Most probable level: of the career levels on the person's track, the one whose expectations "
+                   "the scores most likely scatter around, with its probability. Short of the next level: the "
+                   "competencies below the expectations of the level above it. Readiness index: mean of score "
+                   "minus the next career level's expectation (below 0: short).";
   std::map<std::uint32_t, const calibration::ratee_pattern*> pattern_of;
   for (const auto& p : cal.patterns.ratees) pattern_of[p.ratee] = &p;
   if (!cal.levels.available) levels.empty_text = detail::unavailable_text("Level inference", cal.levels.reason);
@@ -579,7 +581,9 @@ CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal
       archetype = fw.archetypes()[*it->second->best_archetype].name + " (" +
                   detail::fixed2(it->second->best_similarity) + ")";
     levels.add_row({detail::ratee_name(ratings, r.ratee), detail::career_level_name(fw, r.career_level),
-                    r.inferred_level ? cell(detail::career_level_name(fw, r.inferred_level)) : cell("none met"),
+                    r.inferred_level ? cell(detail::career_level_name(fw, r.inferred_level) + " (" +
+                                            detail::fixed2(r.inferred_probability) + ")")
+                                     : cell(),
                     versus.empty() ? cell() : cell(versus).emphasised(*r.inferred_vs_actual != 0),
                     detail::career_level_name(fw, r.best_fit_level), r.readiness_index,
                     short_of.empty() ? cell() : cell(short_of), archetype.empty() ? cell() : cell(archetype),
