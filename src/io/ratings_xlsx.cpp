@@ -7,6 +7,7 @@
 #include "csv_header.hpp"
 #include "message_text.hpp"
 #include "ratings_rows.hpp"
+#include "ratings_workbook.hpp"
 #include "xlsx_reader.hpp"
 
 #include <cmath>
@@ -75,8 +76,10 @@ std::string cell_text(const xl::cell& c, bool period_column) {
   return c.text;
 }
 
-calibration::ratings_table read_sheet(const xl::workbook& book, std::shared_ptr<const framework> fw,
-                                      const std::string& source, const ratings_options& options) {
+}  // namespace
+
+calibration::ratings_table detail::ratings_from_workbook(const xl::workbook& book, std::shared_ptr<const framework> fw,
+                                                         const std::string& source, const ratings_options& options) {
   const xl::sheet& sheet = ratings_sheet(book, source, options);
   detail::named_csv_columns format = detail::ratings_table_columns(source);
   format.sheet = sheet.name;
@@ -181,18 +184,16 @@ calibration::ratings_table read_sheet(const xl::workbook& book, std::shared_ptr<
   return detail::read_ratings_rows(rows, header, format, builder, options);
 }
 
-}  // namespace
-
 calibration::ratings_table read_ratings_xlsx_bytes(std::string_view bytes, std::shared_ptr<const framework> fw,
                                                    const std::string& source_name, const ratings_options& options) {
   const xl::workbook book = xl::read_workbook(bytes, source_name);
-  return read_sheet(book, std::move(fw), source_name, options);
+  return detail::ratings_from_workbook(book, std::move(fw), source_name, options);
 }
 
 calibration::ratings_table read_ratings_xlsx(const std::string& path, std::shared_ptr<const framework> fw,
                                              const ratings_options& options) {
   const xl::workbook book = xl::load_workbook(path);
-  return read_sheet(book, std::move(fw), path, options);
+  return detail::ratings_from_workbook(book, std::move(fw), path, options);
 }
 
 calibration::ratings_table read_ratings_xlsx(const std::string& path, const framework& fw,
