@@ -176,16 +176,17 @@ void register_calibration(py::module_& m) {
   m.def(
       "read_ratings",
       [](const std::string& path, const std::optional<framework>& fw, const std::string& duplicates,
-         bool ignore_unknown_columns, const std::vector<std::string>& attribute_columns) {
+         bool ignore_unknown_columns, const std::vector<std::string>& attribute_columns, const std::string& sheet) {
         ratings_options options;
         options.duplicates = duplicate_policy_from(duplicates);
         options.ignore_unknown_columns = ignore_unknown_columns;
         options.attribute_columns = attribute_columns;
+        options.sheet = sheet;
         return std::make_shared<cal::ratings_table>(read_ratings(path, shared_framework(fw), options));
       },
       py::arg("path"), py::arg("framework") = py::none(), py::arg("duplicates") = "error",
       py::arg("ignore_unknown_columns") = false, py::arg("attribute_columns") = std::vector<std::string>{},
-      "Reads a ratings file (.csv or .json).");
+      py::arg("sheet") = "", "Reads a ratings file (.csv, .json or .xlsx).");
 
   m.def(
       "read_ratings_csv_text",

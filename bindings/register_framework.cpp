@@ -9,6 +9,8 @@
 #include <calibra/framework/framework.hpp>
 #include <calibra/framework/relative.hpp>
 #include <calibra/io/framework_json.hpp>
+#include <calibra/io/framework_xlsx.hpp>
+#include <calibra/reports/framework_workbook.hpp>
 
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
@@ -234,6 +236,9 @@ void register_framework(py::module_& m) {
       .def(
           "save", [](const framework& fw, const std::string& path) { save_framework(fw, path); }, py::arg("path"))
       .def(
+          "to_xlsx", [](const framework& fw, const std::string& path) { reports::write_framework_workbook(fw, path); },
+          py::arg("path"), "Writes the framework workbook (calibra framework export --to xlsx), atomically.")
+      .def(
           "to_relative",
           [](const framework& fw, const std::string& career_level, const std::string& competency, int level) {
             return text(to_string(to_relative(fw, career_level, competency, level)));
@@ -251,6 +256,7 @@ void register_framework(py::module_& m) {
   m.def("builtin_framework_json", [] { return std::string(builtin_framework_json()); },
         "The canonical JSON text of the built-in framework.");
   m.def("load_framework", &load_framework, py::arg("path"));
+  m.def("load_framework_xlsx", &load_framework_xlsx, py::arg("path"), "Reads a framework workbook (.xlsx).");
   m.def("parse_framework", &parse_framework, py::arg("text"), py::arg("source_name") = "<memory>");
   m.def("check_rules", &check_rules_list);
   m.def("quadrants", [] {

@@ -8,6 +8,7 @@
 #include <calibra/framework/builtin.hpp>
 #include <calibra/reports/calibration_report.hpp>
 #include <calibra/reports/framework_report.hpp>
+#include <calibra/reports/starter_kit.hpp>
 #include <calibra/reports/write.hpp>
 
 #include <pybind11/stl.h>
@@ -24,6 +25,19 @@ namespace calibra::python {
 
 void register_reports(py::module_& m) {
   namespace cal = calibra::calibration;
+
+  m.def(
+      "write_starter_kit",
+      [](const std::string& dir, const std::string& competencies, int levels, const std::string& name, bool force) {
+        reports::starter_kit_options options;
+        options.competencies = competencies;
+        options.levels = levels;
+        options.name = name;
+        options.force = force;
+        return reports::write_starter_kit(dir, options);
+      },
+      py::arg("dir"), py::arg("competencies") = "", py::arg("levels") = 0, py::arg("name") = "",
+      py::arg("force") = false, "The starter kit of calibra init DIR; returns the paths written.");
 
   py::class_<reports::report>(m, "ReportDocument", "A report document (calibra::reports::report), format-neutral.")
       .def_property_readonly("title", [](const reports::report& r) { return r.title; })

@@ -52,6 +52,7 @@ from calibra.framework import (
     Framework,
     builtin_framework,
     check_rules,
+    init,
     load_framework,
     parse_framework,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "fleiss_kappa",
     "gwet_ac",
     "icc",
+    "init",
     "krippendorff_alpha",
     "light_kappa",
     "load_framework",

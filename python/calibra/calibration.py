@@ -146,9 +146,16 @@ def read_ratings(
     duplicates: str = "error",
     ignore_unknown_columns: bool = False,
     attribute_columns: Sequence[str] = (),
+    sheet: str | None = None,
 ) -> Ratings:
-    """Reads long-form ratings from a .csv or .json file or a DataFrame, and
-    validates them against `framework` (default: the built-in framework).
+    """Reads long-form ratings from a .csv, .json or .xlsx file or a
+    DataFrame, and validates them against `framework` (default: the
+    built-in framework).
+
+    An .xlsx workbook is read from the sheet ``sheet``, else the sheet named
+    "Ratings", else its first sheet, in any form a CSV file may have; a
+    number cell reads as a CSV file would write it (3.0 is the level 3),
+    and messages name the sheet and cell (``Ratings!E7``).
 
     Wide ratings (one row per ratee, rater and period with a column per
     competency, by id or name; docs/ratings-format.md) are read from files
@@ -166,6 +173,8 @@ def read_ratings(
     """
     if isinstance(source, Ratings):
         return source
+    if sheet is not None and not isinstance(source, (str, os.PathLike)):
+        raise invalid_argument("python", "sheet= names a sheet of an .xlsx ratings file; the ratings given are not a file")
     attributes = [str(a) for a in attribute_columns]
     if isinstance(source, pd.DataFrame):
         names = [str(c) for c in source.columns]
@@ -196,7 +205,12 @@ def read_ratings(
     if isinstance(source, (str, os.PathLike)):
         return Ratings(
             _core.read_ratings(
-                os.fspath(source), _core_framework(framework), duplicates, ignore_unknown_columns, attributes
+                os.fspath(source),
+                _core_framework(framework),
+                duplicates,
+                ignore_unknown_columns,
+                attributes,
+                sheet or "",
             )
         )
     raise invalid_argument(

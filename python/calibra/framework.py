@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from calibra import _core, _html
-from calibra.errors import ValidationError
+from calibra.errors import ValidationError, invalid_argument
 
 __all__ = [
     "ExpectationMatrix",
@@ -29,6 +29,7 @@ __all__ = [
     "Framework",
     "builtin_framework",
     "check_rules",
+    "init",
     "load_framework",
     "parse_framework",
 ]
@@ -436,6 +437,13 @@ class Framework:
         """Parses framework JSON held in a string (same rules as load_framework)."""
         return cls(_core.parse_framework(text, source_name))
 
+    @classmethod
+    def from_xlsx(cls, path: str | os.PathLike[str]) -> Framework:
+        """Reads a framework workbook (what :meth:`to_xlsx` and ``calibra
+        framework export --to xlsx`` write, edited or not).  A bad cell
+        raises ValidationError naming the sheet and cell (``Targets!D7``)."""
+        return cls(_core.load_framework_xlsx(os.fspath(path)))
+
     # ---- metadata ---------------------------------------------------------
 
     @property
@@ -667,6 +675,12 @@ class Framework:
         """Writes the canonical JSON atomically (whole file or nothing)."""
         self._core.save(os.fspath(path))
 
+    def to_xlsx(self, path: str | os.PathLike[str]) -> None:
+        """Writes the framework as the editable workbook, one sheet per part
+        (docs/framework-format.md, "The framework workbook"), atomically.
+        :meth:`from_xlsx` reads it back as the same framework."""
+        self._core.to_xlsx(os.fspath(path))
+
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return (parse_framework, (self.to_json(),))
 
@@ -705,9 +719,51 @@ def builtin_framework() -> Framework:
 
 
 def load_framework(path: str | os.PathLike[str]) -> Framework:
-    """Reads a framework JSON file; raises ParseError or ValidationError naming
-    the file and the JSON pointer of the problem."""
-    return Framework(_core.load_framework(os.fspath(path)))
+    """Reads a framework file: JSON, or the framework workbook when the name
+    ends in ``.xlsx`` (:meth:`Framework.from_xlsx`).  Raises ParseError or
+    ValidationError naming the file and the JSON pointer, or the sheet and
+    cell, of the problem."""
+    name = os.fspath(path)
+    if name.lower().endswith(".xlsx"):
+        return Framework.from_xlsx(name)
+    return Framework(_core.load_framework(name))
+
+
+def init(
+    directory: str | os.PathLike[str],
+    *,
+    competencies: int | Sequence[str] | None = None,
+    levels: int | None = None,
+    name: str | None = None,
+    force: bool = False,
+) -> list[str]:
+    """Writes a starter kit into ``directory`` (created if missing), as
+    ``calibra init DIR`` does, and returns the paths written:
+    framework.json, framework.xlsx, ratings-template.xlsx,
+    ratings-template.csv and README.md.
+
+    Without ``competencies`` and ``levels`` the framework is the built-in
+    one; with either, a skeleton with placeholder definitions and anchors:
+    ``competencies`` competencies (a number from 1 to 100, or their names),
+    a scale of ``levels`` levels (4 or 5), and ``name`` as its name.
+    Existing files are kept unless ``force``; a bad option raises
+    InvalidArgument and writes nothing.
+    """
+    if isinstance(competencies, bool):
+        raise TypeError("competencies must be a number or a list of names")
+    if competencies is None:
+        spec = ""
+    elif isinstance(competencies, int):
+        spec = str(competencies)
+    elif isinstance(competencies, str):
+        raise TypeError("competencies must be a number or a list of names, not one string")
+    else:
+        names = [str(c) for c in competencies]
+        for c in names:
+            if "," in c:
+                raise invalid_argument("init", f"competency name {c!r}: a name cannot hold a comma")
+        spec = ",".join(names)
+    return _core.write_starter_kit(os.fspath(directory), spec, levels or 0, name or "", force)
 
 
 def parse_framework(text: str, source_name: str = "<memory>") -> Framework:

@@ -1,6 +1,6 @@
 // `calibra calibrate [RATINGS] [--framework FILE] [--period P] [--min-group N] [--json]`
 //
-// Reads long-form ratings (CSV or JSON), runs every calibration analysis
+// Reads ratings (CSV, JSON or XLSX), runs every calibration analysis
 // the data supports (calibration/calibrate.hpp) and prints a summary for
 // people or one JSON document for pipelines.  Without RATINGS it analyses
 // the bundled example data set, regenerated from its seeded generator.
@@ -42,6 +42,7 @@ struct calibrate_input {
   std::vector<std::string> roles;  // NAME=ROLE
   std::vector<std::string> attributes;  // wide form: columns kept as attributes
   std::string group_by;
+  std::string sheet;  // XLSX ratings: the sheet to read
   bool json_output = false;
   std::string out;
 };
@@ -98,6 +99,7 @@ cal::ratings_table load_ratings(const calibrate_input& in) {
   for (const std::string& mapping : in.roles) options.roles.push_back(parse_role_mapping(mapping));
   options.attribute_columns = in.attributes;
   if (!in.group_by.empty()) options.attribute_columns.push_back(in.group_by);
+  options.sheet = in.sheet;
   cal::ratings_table table = read_ratings(in.ratings, fw, options);
   // What the reader accepted but the user should know goes to stderr, so
   // stdout stays the report (or one JSON document).
@@ -443,7 +445,8 @@ void add_calibrate_command(CLI::App& app, exit_status& /*status*/) {
   auto* cmd = app.add_subcommand(
       "calibrate", "Calibration analyses of long-form ratings: agreement, rater severity, drift, levels, readiness");
   cmd->add_option("RATINGS", in->ratings,
-                  "Ratings file, .csv or .json (default: the bundled example data for the built-in framework)");
+                  "Ratings file, .csv, .json or .xlsx (default: the bundled example data for the built-in "
+                  "framework)");
   cmd->add_option("--framework", in->framework, "Framework JSON file (default: the built-in framework)");
   cmd->add_option("--feedback", in->feedback,
                   "Feedback log CSV (ratee, date, competency, kind, source, note) for recurring themes");
@@ -465,6 +468,8 @@ void add_calibrate_command(CLI::App& app, exit_status& /*status*/) {
   cmd->add_option("--attribute", in->attributes,
                   "In a wide ratings file, a column that is not a competency but an attribute to keep (e.g. "
                   "team); repeatable");
+  cmd->add_option("--sheet", in->sheet,
+                  "In an .xlsx ratings file, the sheet to read (default: the sheet named Ratings, else the first)");
   cmd->add_flag("--json", in->json_output, "Print one JSON document");
   cmd->add_option("--out", in->out, "Output file (default: standard output); written whole or not at all");
   cmd->callback([in] { run(*in); });

@@ -33,6 +33,7 @@ namespace {
 struct report_input {
   std::string framework_file;  // empty: the built-in framework
   std::string ratings_file;    // empty: see run_report
+  std::string sheet;           // XLSX ratings: the sheet to read
   std::string out_dir;
   std::string format_list = "xlsx,html,md,json,csv";
   std::string title;
@@ -54,6 +55,7 @@ void run_report(const report_input& in) {
   read_options.duplicates = *policy;
   for (const std::string& mapping : in.roles) read_options.roles.push_back(parse_role_mapping(mapping));
   read_options.attribute_columns = in.attributes;
+  read_options.sheet = in.sheet;
   if (!in.group_by.empty()) read_options.attribute_columns.push_back(in.group_by);
   const calibration::privacy_policy privacy{in.min_group};
   privacy.validate();
@@ -116,7 +118,9 @@ void add_report_command(CLI::App& app, exit_status& /*status*/) {
       "With --framework only: that framework alone.\n"
       "Files: DIR/report.xlsx, report.html, report.md, report.json, report-<table>.csv; all or none are written.");
   cmd->add_option("--framework", in->framework_file, "Framework JSON file (default: the built-in framework)");
-  cmd->add_option("--ratings", in->ratings_file, "Ratings file, .csv or .json (docs/ratings-format.md)");
+  cmd->add_option("--ratings", in->ratings_file, "Ratings file, .csv, .json or .xlsx (docs/ratings-format.md)");
+  cmd->add_option("--sheet", in->sheet,
+                  "In an .xlsx ratings file, the sheet to read (default: the sheet named Ratings, else the first)");
   cmd->add_option("--out", in->out_dir, "Output directory (created if missing)")->required();
   cmd->add_option("--format", in->format_list, "Comma-separated formats: xlsx,html,md,json,csv")
       ->capture_default_str();

@@ -28,7 +28,15 @@ std::string named_csv_columns::list() const {
   return out;
 }
 
-std::string named_csv_columns::at_row(std::size_t row) const { return source + ": row " + std::to_string(row); }
+std::string named_csv_columns::at_row(std::size_t row) const {
+  if (!sheet.empty()) return source + ": sheet " + echo(sheet) + ", row " + std::to_string(row);
+  return source + ": row " + std::to_string(row);
+}
+
+std::string named_csv_columns::at_cell(std::size_t row, std::size_t column, std::string_view name) const {
+  if (cell_ref) return source + ": " + cell_ref(row, column) + ", column '" + echo(name) + "'";
+  return at_row(row) + ", column '" + echo(name) + "'";
+}
 
 std::optional<std::size_t> named_csv_header::first_missing_required(const named_csv_columns& format) const {
   for (std::size_t f = 0; f < format.names.size(); ++f)
@@ -44,6 +52,49 @@ csv_cursor open_named_csv(std::string_view text, const named_csv_columns& format
   return cursor;
 }
 
+void add_named_column(named_csv_header& header, const named_csv_columns& format, std::string name,
+                      std::size_t column) {
+  if (name.empty())
+    throw validation_error(format.subsystem,
+                           (format.cell_ref ? format.source + ": " + format.cell_ref(header.row, column)
+                                            : format.at_row(header.row) + ", column " + std::to_string(column + 1)) +
+                               ": empty column name in the header; expected one of " + format.list() +
+                               " (? marks optional columns)");
+  for (std::size_t c = 0; c < header.names.size(); ++c)
+    if (header.names[c] == name)
+      throw validation_error(format.subsystem, format.at_cell(header.row, column, name) +
+                                                   ": the column appears twice (columns " +
+                                                   (format.cell_ref ? format.cell_ref(header.row, c) + " and " +
+                                                                          format.cell_ref(header.row, column)
+                                                                    : std::to_string(c + 1) + " and " +
+                                                                          std::to_string(column + 1)) +
+                                                   "); expected each column once");
+  std::size_t field = named_csv_header::unknown_column;
+  for (std::size_t f = 0; f < format.names.size(); ++f)
+    if (format.names[f] == name) field = f;
+  for (const auto& [alias, f] : format.aliases)
+    if (alias == name) field = f;
+  if (field != named_csv_header::unknown_column && header.column_of_field[field])
+    throw validation_error(format.subsystem, format.at_cell(header.row, column, name) +
+                                                 ": gives the same column as '" +
+                                                 echo(header.names[*header.column_of_field[field]]) +
+                                                 "'; expected one of them");
+  if (field == named_csv_header::unknown_column && format.keep_unknown_columns && !format.ignore_unknown_columns) {
+    header.extra.push_back(header.names.size());
+  } else if (field == named_csv_header::unknown_column) {
+    if (!format.ignore_unknown_columns)
+      throw validation_error(format.subsystem, format.at_cell(header.row, column, name) +
+                                                   ": unknown column; expected one of " + format.list() +
+                                                   " (? marks optional columns), or set the option to ignore "
+                                                   "unknown columns");
+    header.ignored.push_back(name);
+  } else {
+    header.column_of_field[field] = header.names.size();
+  }
+  header.field_of_column.push_back(field);
+  header.names.push_back(std::move(name));
+}
+
 named_csv_header read_named_csv_header(csv_cursor& cursor, const named_csv_columns& format) {
   named_csv_header header;
   header.row = cursor.line();
@@ -51,44 +102,10 @@ named_csv_header read_named_csv_header(csv_cursor& cursor, const named_csv_colum
   const auto at_column = [&](std::size_t /*line*/, std::size_t column) {
     return format.at_row(header.row) + ", column " + std::to_string(column);
   };
-  read_csv_header(cursor, format.subsystem, format.max_columns, at_column, [&](std::string_view trimmed,
-                                                                              std::size_t column) {
-    std::string name(trimmed);
-    if (name.empty())
-      throw validation_error(format.subsystem, at_column(header.row, column) +
-                                                   ": empty column name in the header; expected one of " +
-                                                   format.list() + " (? marks optional columns)");
-    for (std::size_t c = 0; c < header.names.size(); ++c)
-      if (header.names[c] == name)
-        throw validation_error(format.subsystem, format.at_row(header.row) + ", column '" + echo(name) +
-                                                     "': the column appears twice (columns " + std::to_string(c + 1) +
-                                                     " and " + std::to_string(column) +
-                                                     "); expected each column once");
-    std::size_t field = named_csv_header::unknown_column;
-    for (std::size_t f = 0; f < format.names.size(); ++f)
-      if (format.names[f] == name) field = f;
-    for (const auto& [alias, f] : format.aliases)
-      if (alias == name) field = f;
-    if (field != named_csv_header::unknown_column && header.column_of_field[field])
-      throw validation_error(format.subsystem, format.at_row(header.row) + ", column '" + echo(name) +
-                                                   "': gives the same column as '" +
-                                                   echo(header.names[*header.column_of_field[field]]) +
-                                                   "'; expected one of them");
-    if (field == named_csv_header::unknown_column && format.keep_unknown_columns && !format.ignore_unknown_columns) {
-      header.extra.push_back(header.names.size());
-    } else if (field == named_csv_header::unknown_column) {
-      if (!format.ignore_unknown_columns)
-        throw validation_error(format.subsystem, format.at_row(header.row) + ", column '" + echo(name) +
-                                                     "': unknown column; expected one of " + format.list() +
-                                                     " (? marks optional columns), or set the option to ignore "
-                                                     "unknown columns");
-      header.ignored.push_back(name);
-    } else {
-      header.column_of_field[field] = header.names.size();
-    }
-    header.field_of_column.push_back(field);
-    header.names.push_back(std::move(name));
-  });
+  read_csv_header(cursor, format.subsystem, format.max_columns, at_column,
+                  [&](std::string_view trimmed, std::size_t column) {
+                    add_named_column(header, format, std::string(trimmed), column - 1);
+                  });
   return header;
 }
 

@@ -14,6 +14,7 @@
 #include "csv_tokenizer.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,11 +62,19 @@ struct named_csv_columns {
   bool keep_unknown_columns = false;    // read unknown columns as extra cells (the reader decides)
   std::vector<std::pair<std::string_view, std::size_t>> aliases;  // other header names of known columns
   std::string rows_hold;                // what a row holds, for the empty-file message: "one rating per row"
+  /// For a worksheet read as a table (ratings XLSX): the sheet's name, and
+  /// the reference of the cell at a 1-based row and a 0-based column of the
+  /// header ("Ratings!C7").  Both empty for CSV.
+  std::string sheet;
+  std::function<std::string(std::size_t row, std::size_t column)> cell_ref;
 
   /// The known columns as messages list them, optional ones marked '?'.
   std::string list() const;
-  /// "file: row R", the start of a message about row `row`.
+  /// "file: row R" (CSV) or "file: sheet S, row R", the start of a message about row `row`.
   std::string at_row(std::size_t row) const;
+  /// "file: row R, column 'name'" (CSV) or "file: Sheet!C7, column 'name'",
+  /// the start of a message about one cell; `column` is 0-based.
+  std::string at_cell(std::size_t row, std::size_t column, std::string_view name) const;
 };
 
 /// The header of a CSV file with named columns, as read.
@@ -82,6 +91,14 @@ struct named_csv_header {
   /// The first required column the header lacks.
   std::optional<std::size_t> first_missing_required(const named_csv_columns& format) const;
 };
+
+/// Adds the header cell `name` (trimmed) of 0-based `column` to `header`:
+/// refuses an empty or repeated column name, two names for one known
+/// column, and an unknown name unless the format keeps or ignores unknown
+/// columns.  read_named_csv_header() calls it for each CSV header field; the
+/// XLSX ratings reader for each cell of a sheet's header row.
+void add_named_column(named_csv_header& header, const named_csv_columns& format, std::string name,
+                      std::size_t column);
 
 /// A cursor on the header of a file with named columns: start_csv_text()'s
 /// checks, then an empty file refused with a message that lists the columns.

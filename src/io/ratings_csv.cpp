@@ -6,6 +6,7 @@
 
 #include "csv_header.hpp"
 #include "ratings_columns.hpp"
+#include "ratings_rows.hpp"
 #include "read_file.hpp"
 
 #include <algorithm>
@@ -27,8 +28,10 @@ std::string_view rating_text::*const slots[] = {
 };
 static_assert(sizeof(slots) / sizeof(slots[0]) == ratings_columns.size());
 
+}  // namespace
+
 /// The ratings columns as the shared CSV header reader sees them.
-detail::named_csv_columns ratings_csv_columns(const std::string& source, const ratings_options& options) {
+detail::named_csv_columns detail::ratings_table_columns(const std::string& source) {
   detail::named_csv_columns format;
   format.subsystem = "ratings";
   format.source = source;
@@ -40,7 +43,6 @@ detail::named_csv_columns ratings_csv_columns(const std::string& source, const r
   // Unknown columns are always read, so that a wide file's competency
   // columns reach the reader; the reader drops them itself under
   // ignore_unknown_columns.
-  (void)options;
   format.keep_unknown_columns = true;
   for (const auto& [alias, column] : calibration::ratings_column_aliases)
     for (std::size_t c = 0; c < ratings_columns.size(); ++c)
@@ -48,6 +50,8 @@ detail::named_csv_columns ratings_csv_columns(const std::string& source, const r
   format.rows_hold = "one rating per row";
   return format;
 }
+
+namespace {
 
 constexpr std::size_t competency_field = 3, level_field = 4;
 static_assert(ratings_columns[competency_field] == "competency" && ratings_columns[level_field] == "level");
@@ -60,7 +64,7 @@ bool is_declared_attribute(const ratings_options& options, std::string_view name
 /// Wide form: one row per ratee, rater and period with one column per
 /// competency.  `competency_of_extra[k]` is the competency of extra column
 /// k, or nothing for an attribute or a dropped column.
-calibration::ratings_table read_wide_rows(detail::csv_cursor& cursor, const detail::named_csv_header& header,
+calibration::ratings_table read_wide_rows(const detail::ratings_row_source& source, const detail::named_csv_header& header,
                                           const detail::named_csv_columns& format,
                                           calibration::ratings_builder& builder, detail::problem_list& problems,
                                           const ratings_options& options) {
@@ -74,8 +78,8 @@ calibration::ratings_table read_wide_rows(detail::csv_cursor& cursor, const deta
       for (std::size_t j = 0; j < k; ++j)
         if (competency_of_extra[j] == c) {
           try {
-            throw validation_error("ratings", format.at_row(header.row) + ", column '" + detail::echo(name) +
-                                                  "': gives the same competency as '" +
+            throw validation_error("ratings", format.at_cell(header.row, header.extra[k], name) +
+                                                  ": gives the same competency as '" +
                                                   detail::echo(header.names[header.extra[j]]) +
                                                   "'; expected one column per competency");
           } catch (const calibra::error& e) {
@@ -90,8 +94,8 @@ calibration::ratings_table read_wide_rows(detail::csv_cursor& cursor, const deta
       builder.note_ignored_column(name);
     } else {
       try {
-        throw validation_error("ratings", format.at_row(header.row) + ", column '" + detail::echo(name) +
-                                              "': " + detail::wide_unknown_column_message(fw, name));
+        throw validation_error("ratings", format.at_cell(header.row, header.extra[k], name) + ": " +
+                                              detail::wide_unknown_column_message(fw, name));
       } catch (const calibra::error& e) {
         problems.add(e, header.row, name);
       }
@@ -126,13 +130,13 @@ calibration::ratings_table read_wide_rows(detail::csv_cursor& cursor, const deta
   while (!problems.full()) {
     std::optional<std::size_t> row;
     try {
-      row = detail::read_named_csv_row(cursor, header, format, cells, &extra);
+      row = source.next(cells, extra);
     } catch (const detail::csv_row_error& e) {
       problems.add(e, e.row, e.column);
       ++rows;
       continue;
     } catch (const calibra::error& e) {
-      problems.add(e, cursor.line());
+      problems.add(e, source.position());
       break;
     }
     if (!row) break;
@@ -159,29 +163,27 @@ calibration::ratings_table read_wide_rows(detail::csv_cursor& cursor, const deta
   return table;
 }
 
-calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const framework> fw,
-                                    const std::string& source, const ratings_options& options) {
-  detail::reject_oversized_text(text, max_ratings_file_bytes, "ratings", source, "ratings files");
-  const detail::named_csv_columns format = ratings_csv_columns(source, options);
-  detail::csv_cursor cursor = detail::open_named_csv(text, format);
-  calibration::ratings_builder builder(std::move(fw), source);
-  for (const auto& [name, role] : options.roles) builder.map_role(name, role);
-  const detail::named_csv_header header = detail::read_named_csv_header(cursor, format);
+}  // namespace
+
+calibration::ratings_table detail::read_ratings_rows(const ratings_row_source& source, const named_csv_header& header,
+                                                     const named_csv_columns& format,
+                                                     calibration::ratings_builder& builder,
+                                                     const ratings_options& options) {
   for (const std::string& name : header.ignored) builder.note_ignored_column(name);
-  detail::problem_list problems("ratings", source);
+  detail::problem_list problems("ratings", format.source);
   // Wide form, recognised from the header: no competency and no level
   // column, and at least one column named after a competency.
   if (!header.column_of_field[competency_field] && !header.column_of_field[level_field] &&
       std::any_of(header.extra.begin(), header.extra.end(),
                   [&](std::size_t column) { return detail::competency_of_column(builder.framework(), header.names[column]); }))
-    return read_wide_rows(cursor, header, format, builder, problems, options);
+    return read_wide_rows(source, header, format, builder, problems, options);
   if (header.first_missing_required(format)) {
     // An unknown column is then most likely the missing one, misspelt.
     for (std::size_t column : header.extra) {
       if (options.ignore_unknown_columns) continue;
       try {
-        throw validation_error("ratings", format.at_row(header.row) + ", column '" + detail::echo(header.names[column]) +
-                                              "': unknown column, and a required column is missing; expected one of " +
+        throw validation_error("ratings", format.at_cell(header.row, column, header.names[column]) +
+                                              ": unknown column, and a required column is missing; expected one of " +
                                               format.list() + " (? marks optional columns)");
       } catch (const calibra::error& e) {
         problems.add(e, header.row, header.names[column]);
@@ -219,13 +221,13 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
   while (!problems.full()) {
     std::optional<std::size_t> row;
     try {
-      row = detail::read_named_csv_row(cursor, header, format, cells, &extra);
+      row = source.next(cells, extra);
     } catch (const detail::csv_row_error& e) {
       problems.add(e, e.row, e.column);  // the row is read to its end: go on with the next
       ++rows;
       continue;
     } catch (const calibra::error& e) {
-      problems.add(e, cursor.line());  // the tokenizer cannot find the next row
+      problems.add(e, source.position());  // the tokenizer cannot find the next row
       break;
     }
     if (!row) break;
@@ -243,6 +245,24 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
   calibration::ratings_table table = builder.finish(options.duplicates);
   problems.raise();
   return table;
+}
+
+namespace {
+
+calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const framework> fw,
+                                    const std::string& source, const ratings_options& options) {
+  detail::reject_oversized_text(text, max_ratings_file_bytes, "ratings", source, "ratings files");
+  const detail::named_csv_columns format = detail::ratings_table_columns(source);
+  detail::csv_cursor cursor = detail::open_named_csv(text, format);
+  calibration::ratings_builder builder(std::move(fw), source);
+  for (const auto& [name, role] : options.roles) builder.map_role(name, role);
+  const detail::named_csv_header header = detail::read_named_csv_header(cursor, format);
+  detail::ratings_row_source rows;
+  rows.next = [&](std::vector<std::string>& cells, std::vector<std::string>& extra) {
+    return detail::read_named_csv_row(cursor, header, format, cells, &extra);
+  };
+  rows.position = [&] { return cursor.line(); };
+  return detail::read_ratings_rows(rows, header, format, builder, options);
 }
 
 /// A cell as CSV: quoted when it holds a delimiter, a quote or a line break.
@@ -288,10 +308,14 @@ calibration::ratings_table read_ratings(const std::string& path, std::shared_ptr
   std::string extension = dot == std::string::npos ? std::string() : path.substr(dot + 1);
   for (char& c : extension)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (!options.sheet.empty() && extension != "xlsx")
+    throw invalid_argument("ratings", path + ": a sheet ('" + options.sheet +
+                                             "') is given, but only an .xlsx ratings file has sheets");
   if (extension == "csv") return read_ratings_csv(path, std::move(fw), options);
   if (extension == "json") return read_ratings_json(path, std::move(fw), options);
-  throw invalid_argument("ratings", path + ": cannot tell the format from the file name; expected a .csv or .json "
-                                           "ratings file");
+  if (extension == "xlsx") return read_ratings_xlsx(path, std::move(fw), options);
+  throw invalid_argument("ratings", path + ": cannot tell the format from the file name; expected a .csv, .json or "
+                                           ".xlsx ratings file");
 }
 
 calibration::ratings_table read_ratings(const std::string& path, const framework& fw,

@@ -342,8 +342,8 @@ class template_book {
         "level is optional, and so is the evidence, free text saying what the rater saw.",
         "The role, competency and level cells offer drop-down lists; the Lists sheet shows the competency names "
         "and level labels behind the ids.",
-        "Save the Ratings sheet as CSV (or use ratings-template.csv) and run: calibra calibrate ratings.csv "
-        "--framework framework.json"};
+        "Save the filled workbook and run: calibra calibrate ratings-template.xlsx --framework framework.json "
+        "(calibra reads the Ratings sheet; a CSV copy of it works as well)"};
     check(worksheet_set_column(readme, 0, 0, 110, nullptr), "width");
     for (std::size_t i = 0; i < lines.size(); ++i) put(readme, i, 0, lines[i]);
   }

@@ -184,6 +184,8 @@ child_result run_reader(const std::string& reader, const fs::path& path, const s
         (void)calibra::load_case(path.string());
       } else if (reader == "framework_xlsx") {
         (void)calibra::load_framework_xlsx(path.string());
+      } else if (reader == "ratings_xlsx") {
+        (void)calibra::read_ratings_xlsx(path.string(), calibra::builtin_framework(), ratings_options);
       } else {
         std::printf("unknown reader '%s'\n", reader.c_str());
         return 124;
@@ -359,7 +361,8 @@ TEST_CASE("bad-input catalogue: the manifest covers every file and every reader"
     CHECK(listed.count(file) == 1);
   }
   CHECK(listed.size() >= 40);
-  for (const char* reader : {"framework", "ratings_csv", "ratings_json", "wide_csv", "case", "framework_xlsx"}) {
+  for (const char* reader :
+       {"framework", "ratings_csv", "ratings_json", "wide_csv", "case", "framework_xlsx", "ratings_xlsx"}) {
     INFO(reader);
     CHECK(per_reader[reader] >= 8);
   }

@@ -169,6 +169,6 @@ TEST_CASE("calibra init: existing files are kept unless --force", "[cli][init]")
 
   const auto bad_levels = run_cli("init " + shell_quote(dir.file("other")) + " --levels 7");
   CHECK(bad_levels.exit_code == 2);
-  CHECK_THAT(bad_levels.err, Catch::Contains("--levels 7: expected 4 or 5"));
+  CHECK_THAT(bad_levels.err, Catch::Contains("levels 7: expected 4 or 5"));
   CHECK_FALSE(std::filesystem::exists(dir.file("other")));
 }

@@ -394,7 +394,7 @@ TEST_CASE("ratings CSV: file-level problems", "[ratings_csv][errors]") {
   CHECK_THAT(error_of([] { read_ratings_csv_text("ratee,,rater\n", builtin(), "h.csv"); }, "validation_error.ratings"),
              Catch::Contains("h.csv: row 1, column 2: empty column name"));
   CHECK_THAT(error_of([] { calibra::read_ratings(bad_dir + "ratings.txt", builtin()); }, "invalid_argument.ratings"),
-             Catch::Contains("expected a .csv or .json ratings file"));
+             Catch::Contains("expected a .csv, .json or .xlsx ratings file"));
   // read_ratings picks the reader by extension.
   CHECK_THAT(error_of([] { calibra::read_ratings(bad_dir + "unknown_role.CSV", builtin()); }, "parse_error.ratings"),
              Catch::Contains("cannot open file"));

@@ -265,3 +265,94 @@ TEST_CASE("calibration report: renders in every format", "[reports][calibration]
   for (const section& s : r.sections) tables += s.tables.size();
   CHECK(to_csv(r).size() == tables);
 }
+
+TEST_CASE("calibration report: a self-assessment alone gets a profile per person", "[reports][calibration][self]") {
+  // Hand-made self ratings on the built-in framework.  Its expectations at
+  // pm (data/frameworks/product-manager.json): functional-specification
+  // proficient (3), product-delivery proficient (3), product-quality
+  // developing (2), strategic-impact foundational (1).  So for ana:
+  // strategic-impact expert (5) is +4 and product-delivery advanced (4) +1,
+  // strengths in that order; product-quality foundational (1) is -1, the
+  // gap; functional-specification proficient is at the expectation.  bo has
+  // no career level, so no expectation to read against.
+  auto fw = std::make_shared<const calibra::framework>(calibra::builtin_framework());
+  cal::ratings_builder b(fw, "self.csv");
+  const auto add = [&](const char* ratee, const char* competency, const char* level, const char* career_level) {
+    cal::rating_text t;
+    t.ratee = t.rater = ratee;
+    t.role = "self";
+    t.competency = competency;
+    t.level = level;
+    t.period = "2026Q3";
+    t.career_level = career_level;
+    b.add_text(t, b.rows() + 2);
+  };
+  add("ana", "functional-specification", "proficient", "pm");
+  add("ana", "product-delivery", "advanced", "pm");
+  add("ana", "product-quality", "foundational", "pm");
+  add("ana", "strategic-impact", "expert", "pm");
+  add("bo", "product-delivery", "developing", "");
+  const cal::ratings_table ratings = b.finish();
+  const cal::calibration_report result = cal::calibrate(ratings);
+  REQUIRE(result.self_profiles);
+  REQUIRE(result.self_profiles->available);
+  const report r = framework_calibration_report(ratings, result);
+  CHECK_NOTHROW(validate(r));
+
+  std::vector<std::string> ids;
+  for (const section& s : r.sections) ids.push_back(s.id);
+  const auto at = std::find(ids.begin(), ids.end(), "self-profiles");
+  REQUIRE(at != ids.end());
+  CHECK(*(at - 1) == "self-vs-manager");
+
+  const table& overview = find_table(r, "self-profiles");
+  REQUIRE(overview.rows.size() == 2);
+  const auto ana = row_where(overview, "ratee", "ana");
+  REQUIRE(ana);
+  CHECK(*overview.at(*ana, "career_level").text() == "Product Manager");
+  CHECK(*overview.at(*ana, "strengths").text() ==
+        "Strategic Impact (Expert vs Foundational); Product Delivery (Advanced vs Proficient)");
+  CHECK(*overview.at(*ana, "gaps").text() == "Product Quality (Foundational vs Developing)");
+  // Gaps, then strengths, then the eight competencies ana left unrated.
+  CHECK_THAT(*overview.at(*ana, "discuss").text(),
+             Catch::StartsWith("Product Quality; Strategic Impact; Product Delivery; Fluency with Data;") &&
+                 Catch::EndsWith("Managing Up"));
+  const auto bo = row_where(overview, "ratee", "bo");
+  REQUIRE(bo);
+  CHECK_THAT(*overview.at(*bo, "strengths").text(), Catch::Contains("career level"));
+
+  const table& profile = find_table(r, "self-profile-1");
+  CHECK(profile.title == "ana (Product Manager)");
+  struct expected_row {
+    const char* competency;
+    int self, expected, gap;
+    const char* reading;
+  };
+  for (const expected_row e : {expected_row{"Functional Specification", 3, 3, 0, "at expectation"},
+                               expected_row{"Product Delivery", 4, 3, 1, "strength"},
+                               expected_row{"Product Quality", 1, 2, -1, "gap"},
+                               expected_row{"Strategic Impact", 5, 1, 4, "strength"}}) {
+    INFO(e.competency);
+    const auto row = row_where(profile, "competency", e.competency);
+    REQUIRE(row);
+    CHECK(profile.at(*row, "self").level == e.self);
+    CHECK(profile.at(*row, "expected").level == e.expected);
+    CHECK(*profile.at(*row, "gap").number() == e.gap);
+    CHECK(*profile.at(*row, "reading").text() == e.reading);
+  }
+  // An unrated competency shows the expectation it is to be discussed against.
+  const auto unrated = row_where(profile, "competency", "Managing Up");
+  REQUIRE(unrated);
+  CHECK(profile.at(*unrated, "self").empty());
+  CHECK(*profile.at(*unrated, "reading").text() == "not rated");
+
+  // Every format carries it; the Markdown and HTML name the gap.
+  const std::string md = to_markdown(r);
+  CHECK_THAT(md, Catch::Contains("Self-assessments") && Catch::Contains("Product Quality (Foundational vs Developing)"));
+  CHECK_THAT(to_html(r), Catch::Contains("ana (Product Manager)"));
+
+  // Per-ratee results are left out with the ratee switch.
+  calibration_report_options without;
+  without.include_ratees = false;
+  CHECK(framework_calibration_report(ratings, result, {}, without).find_table("self-profiles") == nullptr);
+}

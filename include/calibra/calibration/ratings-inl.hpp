@@ -295,8 +295,7 @@ CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size
     add_text_or_throw(text, source_row);
   } catch (const detail::cell_problem& p) {
     try {
-      throw validation_error("ratings", source_ + ": row " + std::to_string(source_row) + ", column '" +
-                                            std::string(p.column) + "': " + p.message);
+      throw validation_error("ratings", at(source_row, p.column) + ": " + p.message);
     } catch (const calibra::error& e) {
       problems_->add(e, source_row, std::string(p.column));
     }
@@ -306,8 +305,7 @@ CALIBRA_INLINE auto ratings_builder::add_text(const rating_text& text, std::size
 CALIBRA_INLINE auto ratings_builder::add_text_or_throw(const rating_text& text, std::size_t source_row) -> void {
   const auto fail = [&](std::string_view column, const std::string& message) {
     if (problems_) throw detail::cell_problem{column, message};
-    throw validation_error("ratings", source_ + ": row " + std::to_string(source_row) + ", column '" +
-                                          std::string(column) + "': " + message);
+    throw validation_error("ratings", at(source_row, column) + ": " + message);
   };
   // `what` is a literal: the happy path builds no strings.
   const auto require = [&](std::string_view value, std::string_view column, const char* what) {
@@ -614,9 +612,13 @@ CALIBRA_INLINE auto ratings_builder::note_periods_and_ids(ratings_summary& summa
 
 [[noreturn]] CALIBRA_INLINE auto ratings_builder::fail_at(std::uint32_t row, std::string_view column,
                                                           const std::string& message) const -> void {
-  throw validation_error("ratings", source_ + ": row " + std::to_string(columns_.source_row[row]) +
-                                        (column.empty() ? "" : ", column '" + std::string(column) + "'") + ": " +
-                                        message);
+  throw validation_error("ratings", at(columns_.source_row[row], column) + ": " + message);
+}
+
+CALIBRA_INLINE auto ratings_builder::at(std::size_t source_row, std::string_view column) const -> std::string {
+  if (locate_) return locate_(source_row, column);
+  return source_ + ": row " + std::to_string(source_row) +
+         (column.empty() ? "" : ", column '" + std::string(column) + "'");
 }
 
 CALIBRA_INLINE auto ratings_builder::check_groups(const std::vector<std::uint32_t>& order, duplicate_policy policy,

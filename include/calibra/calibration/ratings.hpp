@@ -36,6 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -412,6 +413,15 @@ class ratings_builder {
   /// the list (detail::problem_list::raise()).  nullptr turns this off.
   void collect_problems(calibra::detail::problem_list* problems) { problems_ = problems; }
 
+  /// How messages point at a cell: `locate(source_row, column)` returns the
+  /// start of a message about that row and column (the column's name as the
+  /// format knows it; empty for the whole row), e.g. "r.xlsx: Ratings!D7,
+  /// column 'level'".  Unset (the default): "<source>: row N, column 'c'".
+  /// The XLSX reader sets it so that messages name the sheet and cell.
+  void locate_cells(std::function<std::string(std::size_t source_row, std::string_view column)> locate) {
+    locate_ = std::move(locate);
+  }
+
   /// Adds a rating given as text.  `source_row` (1-based) locates it in messages.
   void add_text(const rating_text& text, std::size_t source_row);
 
@@ -442,6 +452,9 @@ class ratings_builder {
   /// Row indices sorted by (ratee, period, rater, competency, source row),
   /// so that every group the rules talk about is a contiguous run.
   std::vector<std::uint32_t> sorted_order() const;
+
+  /// The start of a message about `column` of source row `source_row` (see locate_cells()).
+  std::string at(std::size_t source_row, std::string_view column) const;
 
   [[noreturn]] void fail_at(std::uint32_t row, std::string_view column, const std::string& message) const;
 
@@ -510,6 +523,7 @@ class ratings_builder {
   std::vector<name_table> attribute_values_;
   std::vector<std::pair<std::string, rater_role>> role_names_;
   calibra::detail::problem_list* problems_ = nullptr;
+  std::function<std::string(std::size_t, std::string_view)> locate_;
   // Readers' notes gathered while adding rows, turned into warnings by finish().
   std::vector<std::pair<std::string, std::string>> normalised_periods_;  // (as written, as read), first few
   bool more_normalised_periods_ = false;

@@ -70,6 +70,9 @@ struct ratings_options {
   /// format must be a competency; in long form every such column is kept
   /// anyway.  The CLI's --attribute and --group-by fill it.
   std::vector<std::string> attribute_columns;
+  /// XLSX only: the sheet to read.  Empty: the sheet named "Ratings" when
+  /// there is one, else the first sheet.  The CLI's --sheet.
+  std::string sheet;
 };
 
 /// Reads "NAME=ROLE" (the CLI's --role) into a pair for ratings_options::roles.
@@ -110,10 +113,33 @@ calibration::ratings_table read_ratings_json_text(std::string_view text, const f
                                                   const std::string& source_name = "<memory>",
                                                   const ratings_options& options = {});
 
+// ---- XLSX ----------------------------------------------------------------------
+//
+// One sheet of the workbook (ratings_options::sheet, else "Ratings", else the
+// first) read as a table: the first row with a value is the header, from
+// its first cell to its last, and each later row with a value is a row of
+// the file; long, wide and relative forms are recognised from the header as
+// in CSV.  A number cell reads as the CSV text of that number (3.0 is the
+// level 3); in the period column a number from 10000 on is a date serial
+// number and reads as YYYY-MM-DD.  Messages name the sheet and the cell:
+// "r.xlsx: Ratings!E7, column 'level': ...".  A workbook that is not a
+// readable XLSX (a broken or hostile ZIP, oversized parts) is a
+// parse_error with id parse_error.xlsx.
+
+calibration::ratings_table read_ratings_xlsx(const std::string& path, std::shared_ptr<const framework> fw,
+                                             const ratings_options& options = {});
+calibration::ratings_table read_ratings_xlsx(const std::string& path, const framework& fw,
+                                             const ratings_options& options = {});
+
+/// Parses an XLSX workbook held in memory; `source_name` stands for the file name in messages.
+calibration::ratings_table read_ratings_xlsx_bytes(std::string_view bytes, std::shared_ptr<const framework> fw,
+                                                   const std::string& source_name = "<memory>",
+                                                   const ratings_options& options = {});
+
 // ---- either ----------------------------------------------------------------------
 
-/// Reads a .csv or .json file (by extension, case-insensitive).  Any other
-/// extension is an invalid_argument.
+/// Reads a .csv, .json or .xlsx file (by extension, case-insensitive).  Any
+/// other extension is an invalid_argument.
 calibration::ratings_table read_ratings(const std::string& path, std::shared_ptr<const framework> fw,
                                         const ratings_options& options = {});
 calibration::ratings_table read_ratings(const std::string& path, const framework& fw,

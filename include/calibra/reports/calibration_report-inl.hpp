@@ -485,6 +485,101 @@ CALIBRA_INLINE section self_vs_manager_section(const calibration::calibration_re
   return s;
 }
 
+CALIBRA_INLINE section self_profiles_section(const calibration::calibration_report& cal,
+                                            const calibration::ratings_table& ratings) {
+  const framework& fw = ratings.framework();
+  const auto& comps = fw.competencies();
+  const calibration::self_profiles_result& profiles = *cal.self_profiles;
+  section s;
+  s.id = "self-profiles";
+  s.title = "Self-assessments";
+  table overview("self-profiles", "Self-assessments against the career level",
+                 {column("ratee", "Ratee", column_kind::text, 12),
+                  column("career_level", "Career level", column_kind::text, 24),
+                  column("strengths", "Strengths to lean into (self vs expected)", column_kind::text, 40),
+                  column("gaps", "Gaps (self vs expected)", column_kind::text, 40),
+                  column("discuss", "To discuss with the manager", column_kind::text, 40),
+                  column("archetype", "Archetype", column_kind::text, 22),
+                  column("plan", "Development plan", column_kind::text, 40)});
+  overview.frozen_columns = 1;
+  if (!profiles.available) {
+    s.intro = detail::unavailable_text("The self-assessment profiles", profiles.reason);
+    overview.empty_text = s.intro;
+    s.tables.push_back(std::move(overview));
+    return s;
+  }
+  s.intro = "People in " + cal.period_name +
+            " whom only they themselves have rated so far. Each self-assessment is read against the expectations "
+            "of the person's career level: gap = self level - expected level. Strengths are above the "
+            "expectation, gaps below it; the competencies to discuss with the manager are the gaps, then the "
+            "strengths, then the competencies left unrated, each a place where the person's own view needs the "
+            "manager's before it is acted on. These are personal results: share them only with the people entitled "
+            "to see them.";
+  std::map<std::uint32_t, const calibration::ratee_pattern*> pattern_of;
+  if (cal.patterns.available)
+    for (const auto& p : cal.patterns.ratees) pattern_of[p.ratee] = &p;
+  std::map<std::uint32_t, const calibration::development_plan*> plan_of;
+  if (cal.development.available)
+    for (const auto& p : cal.development.ratees) plan_of[p.ratee] = &p;
+  const auto list = [&](const std::vector<calibration::self_profile_item>& items) {
+    std::string out;
+    for (const auto& item : items)
+      out += (out.empty() ? "" : "; ") + comps[item.competency].name + " (" +
+             fw.scale().at_ordinal(item.self_level).label + " vs " + fw.scale().at_ordinal(item.expected).label + ")";
+    return out;
+  };
+  std::vector<table> people;
+  for (const calibration::self_profile& p : profiles.ratees) {
+    const std::string name = detail::ratee_name(ratings, p.ratee);
+    std::string discuss, archetype, plan;
+    for (std::size_t c : p.to_discuss) discuss += (discuss.empty() ? "" : "; ") + comps[c].name;
+    if (const auto it = pattern_of.find(p.ratee);
+        it != pattern_of.end() && it->second->best_archetype && it->second->clear_match)
+      archetype = fw.archetypes()[*it->second->best_archetype].name + " (" +
+                  detail::fixed2(it->second->best_similarity) + ")";
+    if (const auto it = plan_of.find(p.ratee); it != plan_of.end()) {
+      for (const auto& item : it->second->items) plan += (plan.empty() ? "" : "; ") + comps[item.competency].name;
+      if (plan.empty()) plan = "no gap to plan for";
+    }
+    overview.add_row({name, detail::career_level_name(fw, p.career_level),
+                      p.career_level ? cell(list(p.strengths)) : cell(p.note), list(p.gaps),
+                      discuss.empty() ? cell() : cell(discuss), archetype.empty() ? cell() : cell(archetype),
+                      plan.empty() ? cell() : cell(plan)});
+
+    // The whole profile, competency by competency, in framework order.
+    table t("self-profile-" + std::to_string(people.size() + 1),
+            name + " (" + detail::career_level_name(fw, p.career_level) + ")",
+            {column("competency", "Competency", column_kind::text, 28),
+             column("self", "Self level", column_kind::level, 14),
+             column("expected", "Expected level", column_kind::level, 14),
+             column("gap", "Gap (self - expected)", column_kind::integer, 10),
+             column("reading", "Reading", column_kind::text, 18)});
+    t.frozen_columns = 1;
+    std::vector<const calibration::self_profile_item*> item_of(comps.size(), nullptr);
+    for (const auto* group : {&p.strengths, &p.gaps, &p.at_expectation})
+      for (const auto& item : *group) item_of[item.competency] = &item;
+    std::vector<bool> unrated(comps.size(), false);
+    for (std::size_t c : p.unrated) unrated[c] = true;
+    for (std::size_t c = 0; c < comps.size(); ++c) {
+      if (const auto* item = item_of[c]) {
+        const char* reading = item->difference > 0 ? "strength" : item->difference < 0 ? "gap" : "at expectation";
+        t.add_row({comps[c].name, detail::level_cell(fw, item->self_level), detail::level_cell(fw, item->expected),
+                   cell(item->difference), cell(reading).emphasised(item->difference < 0)});
+      } else if (unrated[c]) {
+        t.add_row({comps[c].name, cell(),
+                   p.career_level ? detail::level_cell(fw, detail::expected(fw, *p.career_level, c)) : cell(), cell(),
+                   cell("not rated")});
+      }
+    }
+    if (!p.note.empty()) t.caption = p.note;
+    people.push_back(std::move(t));
+  }
+  if (overview.rows.empty()) overview.empty_text = "Nobody in " + cal.period_name + " has only a self-assessment.";
+  s.tables.push_back(std::move(overview));
+  for (auto& t : people) s.tables.push_back(std::move(t));
+  return s;
+}
+
 CALIBRA_INLINE section ratees_section(const calibration::calibration_report& cal,
                                       const calibration::ratings_table& ratings) {
   const framework& fw = ratings.framework();
@@ -825,6 +920,7 @@ CALIBRA_INLINE void add_calibration_sections(report& r, const calibration::calib
   r.sections.push_back(calibration_section(cal, ratings, options));
   r.sections.push_back(raters_section(cal, ratings));
   r.sections.push_back(self_vs_manager_section(cal, ratings, options));
+  if (cal.self_profiles && options.include_ratees) r.sections.push_back(self_profiles_section(cal, ratings));
   if (options.include_ratees) r.sections.push_back(ratees_section(cal, ratings));
   if (cal.groups) r.sections.push_back(groups_section(cal));
   r.sections.push_back(matrix_section(cal, ratings));

@@ -7,6 +7,8 @@
 //                    agreement per period (calibration decay), raters needed for a reliable rating
 //   raters           severity with confidence intervals and flags, connectivity, drift across periods
 //   self-vs-manager  conversations sorted by disagreement, self-inflation per competency
+//   self-profiles    people with only a self-assessment: each against the career level's expectations
+//                    (strengths, gaps, what to discuss with the manager, archetype, development plan)
 //   ratees           fair scores, inferred level, readiness for the next step, development plans
 //   matrix           matrix validation (anchors too easy or too hard), promotion separation,
 //                    team strengths and gaps
@@ -77,6 +79,13 @@ section raters_section(const calibration::calibration_report& cal, const calibra
 section self_vs_manager_section(const calibration::calibration_report& cal,
                                        const calibration::ratings_table& ratings,
                                        const calibration_report_options& options = {});
+
+/// People whom only they themselves have rated (calibration_report::self_profiles):
+/// an overview row each (strengths, gaps, competencies to discuss with the
+/// manager, archetype, development plan) and a table each of competency,
+/// self level, expected level and gap.  Per-ratee: left out without
+/// options.include_ratees.
+section self_profiles_section(const calibration::calibration_report& cal, const calibration::ratings_table& ratings);
 
 /// Per ratee: fair scores, inferred level, readiness, development plan.
 section ratees_section(const calibration::calibration_report& cal, const calibration::ratings_table& ratings);
