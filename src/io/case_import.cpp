@@ -831,6 +831,7 @@ class importer {
       if (q) {
         c.quadrant = *q;
       } else {
+        c.quadrant = quadrant{};  // tactical-internal, as the note below says
         ++without_quadrant;
       }
 
@@ -863,7 +864,7 @@ class importer {
       if (!q) r_.fail(at + "/position", "both coordinates must be non-zero and within [-1, 1]");
       if (*q != c.quadrant)
         r_.fail(at + "/position", "the position lies in " + to_string(*q) + " but the competency is a child of the " +
-                                      to_string(c.quadrant) + " Quadrant item");
+                                      to_string(c.quadrant.value_or(quadrant{})) + " Quadrant item");
     }
     if (e.contains("people_leadership")) c.people_leadership = e.at("people_leadership").get<bool>();
     c.interview_format = reader::text(e, "interview_format");
