@@ -133,6 +133,20 @@ TEST_CASE("ratings-only: the framework workbook round trip is lossless", "[cli][
   CHECK(calibra::to_json(calibra::load_framework_xlsx(book)) == slurp(framework_file));
 }
 
+TEST_CASE("ratings-only: the CASE package round trip keeps the framework without ladder or quadrants",
+          "[cli][ratings-only][case]") {
+  scratch_dir out("ratings-only-case");
+  const std::string package = out.file("fw.case.json"), back = out.file("back.json");
+  REQUIRE(run_cli("framework export " + shell_quote(framework_file) + " --to case --out " + shell_quote(package))
+              .exit_code == 0);
+  const auto imported = run_cli("framework import " + shell_quote(package) + " --out " + shell_quote(back));
+  INFO(imported.err);
+  REQUIRE(imported.exit_code == 0);
+  CHECK(slurp(back) == slurp(framework_file));
+  // No placeholder ladder and no assumed quadrant: nothing to note.
+  CHECK(imported.err.empty());
+}
+
 TEST_CASE("ratings-only: ratings that need a ladder are refused with file, row and column", "[cli][ratings-only]") {
   scratch_dir out("ratings-only-bad");
   const std::string with_level = out.file("with-career-level.csv");
