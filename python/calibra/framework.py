@@ -118,6 +118,8 @@ class ExpectationMatrix:
         fw = self._framework
         competencies = fw._core.competencies()
         order = [i for q in _QUADRANTS for i, c in enumerate(competencies) if c["quadrant"] == q]
+        if not order:  # competencies without quadrants: file order
+            order = list(range(len(competencies)))
         matrix = np.asarray(fw._core.expectations(), dtype=np.int64).T[order]
         index = pd.MultiIndex.from_tuples(
             [(competencies[i]["quadrant"], competencies[i]["id"]) for i in order], names=["quadrant", "competency"]
@@ -145,8 +147,10 @@ class ExpectationMatrix:
         for heading in ["quadrant", "competency"] + [level["name"] for level in levels]:
             parts.append(f'<th style="{_html.HEAD_STYLE}">{_html.escape(heading)}</th>')
         parts.append("</tr></thead><tbody>")
-        for q, quadrant in enumerate(_QUADRANTS):
-            members = [i for i, c in enumerate(competencies) if c["quadrant"] == quadrant]
+        groups = [(q, [i for i, c in enumerate(competencies) if c["quadrant"] == q]) for q in _QUADRANTS]
+        if not any(members for _, members in groups):  # competencies without quadrants: one group
+            groups = [("", list(range(len(competencies))))]
+        for q, (quadrant, members) in enumerate(groups):
             for k, c in enumerate(members):
                 # A rule above each quadrant group but the first, as the
                 # spreadsheet separates them.

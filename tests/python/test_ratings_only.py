@@ -126,3 +126,14 @@ def test_ratings_with_a_career_level_are_refused(tmp_path):
         calibra.read_ratings(path, fw)
     frame = pd.read_csv(EXAMPLE / "ratings.csv")
     assert len(calibra.read_ratings(frame, fw).to_frame()) == 90
+
+
+def test_a_ladder_without_quadrants_lists_every_competency():
+    fw = build(career_levels=[{"id": "lecturer", "name": "Lecturer", "track": "ic", "rank": 1}],
+               expectations={"lecturer": {"clarity": 2, "organisation": 3, "feedback": 1}})
+    frame = fw.expectation_matrix().to_frame()
+    assert list(frame.index.get_level_values("competency")) == ["clarity", "organisation", "feedback"]
+    assert list(frame["lecturer"]) == [2, 3, 1]
+    html = fw.expectation_matrix()._repr_html_()
+    assert html.count("<tr>") == 4  # the header and one row per competency
+    assert fw.quadrant_profile().isna().all().all()
