@@ -48,8 +48,9 @@ py::list scale_list(const framework& fw) {
     d["id"] = levels[i].id;
     d["label"] = levels[i].label;
     d["description"] = levels[i].description;
-    d["scope"] = text(to_string(levels[i].scope));
-    d["autonomy"] = text(to_string(levels[i].autonomy));
+    // None in a scale without scope and autonomy (a ratings-only framework).
+    d["scope"] = levels[i].scope ? py::object(py::str(text(to_string(*levels[i].scope)))) : py::object(py::none());
+    d["autonomy"] = levels[i].autonomy ? py::object(py::str(text(to_string(*levels[i].autonomy)))) : py::object(py::none());
     out.append(d);
   }
   return out;
@@ -73,7 +74,7 @@ py::list competencies_list(const framework& fw) {
     py::dict d;
     d["id"] = c.id;
     d["name"] = c.name;
-    d["quadrant"] = to_string(c.quadrant);
+    d["quadrant"] = c.quadrant ? py::object(py::str(to_string(*c.quadrant))) : py::object(py::none());
     d["area"] = c.area ? py::object(py::str(*c.area)) : py::object(py::none());
     d["definition"] = c.definition;
     d["focus"] = c.position ? py::object(py::float_(c.position->focus)) : py::object(py::none());

@@ -16,7 +16,7 @@ int main() {
   const int ordinal = fw.expectation("senior-pm", "product-vision-roadmapping");
   const calibra::proficiency_level& level = fw.scale().at_ordinal(ordinal);
   std::cout << "senior-pm expects product-vision-roadmapping at level " << ordinal << " (" << level.label
-            << ", scope " << calibra::to_string(level.scope) << ", autonomy " << calibra::to_string(level.autonomy)
+            << ", scope " << calibra::to_string(*level.scope) << ", autonomy " << calibra::to_string(*level.autonomy)
             << ")\n";
 
   // The whole matrix: rows are career levels, columns competencies.

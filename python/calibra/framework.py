@@ -119,6 +119,8 @@ class ExpectationMatrix:
         fw = self._framework
         competencies = fw._core.competencies()
         order = [i for q in _QUADRANTS for i, c in enumerate(competencies) if c["quadrant"] == q]
+        if not order:  # competencies without quadrants: file order
+            order = list(range(len(competencies)))
         matrix = np.asarray(fw._core.expectations(), dtype=np.int64).T[order]
         index = pd.MultiIndex.from_tuples(
             [(competencies[i]["quadrant"], competencies[i]["id"]) for i in order], names=["quadrant", "competency"]
@@ -146,8 +148,10 @@ class ExpectationMatrix:
         for heading in ["quadrant", "competency"] + [level["name"] for level in levels]:
             parts.append(f'<th style="{_html.HEAD_STYLE}">{_html.escape(heading)}</th>')
         parts.append("</tr></thead><tbody>")
-        for q, quadrant in enumerate(_QUADRANTS):
-            members = [i for i, c in enumerate(competencies) if c["quadrant"] == quadrant]
+        groups = [(q, [i for i, c in enumerate(competencies) if c["quadrant"] == q]) for q in _QUADRANTS]
+        if not any(members for _, members in groups):  # competencies without quadrants: one group
+            groups = [("", list(range(len(competencies))))]
+        for q, (quadrant, members) in enumerate(groups):
             for k, c in enumerate(members):
                 # A rule above each quadrant group but the first, as the
                 # spreadsheet separates them.
@@ -245,14 +249,13 @@ def _document(
 ) -> dict[str, Any]:
     """The framework file document of the parts; `pending` receives the
     problems to report when the reader finds none of its own."""
-    required = {"id": id, "name": name, "scale": scale, "competencies": competencies,
-                "career_levels": career_levels, "expectations": expectations}
+    required = {"id": id, "name": name, "scale": scale, "competencies": competencies}
     missing = [key for key, value in required.items() if value is None]
     if missing:
         raise TypeError(
             "Framework() needs " + ", ".join(f"{key}=" for key in missing)
-            + " (and takes version=, last_updated=, owners=, description=, steps=, areas=, quadrants=, "
-            "archetypes=, trait_words=); see help(calibra.Framework)"
+            + " (and takes career_levels=, expectations=, version=, last_updated=, owners=, description=, "
+            "steps=, areas=, quadrants=, archetypes=, trait_words=); see help(calibra.Framework)"
         )
     if last_updated is None:
         last_updated = datetime.date.today()
@@ -288,12 +291,16 @@ def _document(
     if len(areas) > 0:
         document["areas"] = [_plain(a, f"/areas/{i}") for i, a in enumerate(_items(areas, "areas"))]
     document["competencies"] = comps
-    document["career_levels"] = [
-        _plain(level, f"/career_levels/{i}") for i, level in enumerate(_items(career_levels, "career_levels"))
-    ]
+    # Without career levels and expectations the framework is ratings-only;
+    # the reader refuses one without the other.
+    if career_levels is not None:
+        document["career_levels"] = [
+            _plain(level, f"/career_levels/{i}") for i, level in enumerate(_items(career_levels, "career_levels"))
+        ]
     if len(steps) > 0:
         document["steps"] = [_step(step, i) for i, step in enumerate(_items(steps, "steps"))]
-    document["expectations"] = _expectations(expectations, levels)
+    if expectations is not None:
+        document["expectations"] = _expectations(expectations, levels)
     if archetypes:
         document["archetypes"] = [_plain(a, f"/archetypes/{i}") for i, a in enumerate(_items(archetypes, "archetypes"))]
     if trait_words:
@@ -384,8 +391,17 @@ class Framework:
     reader of framework files checks the result with the same rules, so a
     bad part raises ValidationError naming its field by the JSON pointer
     of the file format (``/competencies/1/quadrant: expected one of ...``);
-    every problem found is listed.  A framework cannot be modified, so
-    every table it returns is a fresh copy.
+    every problem found is listed.
+
+    A ratings-only framework has a scale and competencies and nothing else:
+    leave out ``career_levels=``, ``expectations=`` and ``steps=``, the
+    competencies' ``quadrant`` and the levels' ``scope`` and ``autonomy``.
+    ``calibra.calibrate`` then runs the rater analyses and says which
+    ladder analyses are not applicable; ``career_levels`` and
+    ``expectations`` are empty frames.  Quadrants are given to every
+    competency or to none, and scope and autonomy to every level or to
+    none.  A framework cannot be modified, so every table it returns is a
+    fresh copy.
     """
 
     __slots__ = ("_core",)

@@ -62,6 +62,12 @@ ordered_json show_json(const framework& fw) {
     levels.push_back({{"id", level.id}, {"label", level.label}, {"ordinal", l + 1}});
   }
   doc["levels"] = levels;
+  if (!fw.has_career_levels() || !fw.has_quadrants()) {
+    doc["quadrant_profile"] = nullptr;
+    doc["quadrant_profile_note"] = fw.has_career_levels() ? "not applicable: the competencies have no quadrants"
+                                                          : "not applicable: the framework has no career levels";
+    return doc;
+  }
   ordered_json profile = ordered_json::object();
   const Eigen::MatrixXd p = fw.quadrant_profile();
   for (std::size_t l = 0; l < fw.ladder().size(); ++l) {
@@ -83,34 +89,67 @@ std::string show_text(const framework& fw) {
   if (!m.description.empty()) out << m.description << "\n";
 
   out << "\nProficiency scale\n";
-  text_table levels({"#", "level", "scope", "autonomy"});
-  for (std::size_t l = 0; l < scale.size(); ++l) {
-    const auto& level = scale.levels()[l];
-    levels.add({std::to_string(l + 1), level.label, std::string(to_string(level.scope)),
-                std::string(to_string(level.autonomy))});
+  if (scale.has_scope_and_autonomy()) {
+    text_table levels({"#", "level", "scope", "autonomy"});
+    for (std::size_t l = 0; l < scale.size(); ++l) {
+      const auto& level = scale.levels()[l];
+      levels.add({std::to_string(l + 1), level.label, std::string(to_string(*level.scope)),
+                  std::string(to_string(*level.autonomy))});
+    }
+    out << levels.render();
+  } else {
+    text_table levels({"#", "level"});
+    for (std::size_t l = 0; l < scale.size(); ++l) levels.add({std::to_string(l + 1), scale.levels()[l].label});
+    out << levels.render();
   }
-  out << levels.render();
 
-  out << "\nExpectation matrix (minimum level per career level; competencies grouped by quadrant)\n";
+  if (!fw.has_career_levels()) {
+    out << "\nCompetencies\n";
+    text_table list(fw.has_quadrants() ? std::vector<std::string>{"quadrant", "competency", "id"}
+                                       : std::vector<std::string>{"competency", "id"});
+    for (const auto& c : comps) {
+      if (c.quadrant) list.add({to_string(*c.quadrant), c.name, c.id});
+      else list.add({c.name, c.id});
+    }
+    out << list.render();
+    out << "\nExpectation matrix: not applicable: the framework has no career levels\n";
+    out << "Quadrant profile: not applicable: the framework has no career levels\n";
+    return out.str();
+  }
+
+  const bool by_quadrant = fw.has_quadrants();
+  out << (by_quadrant ? "\nExpectation matrix (minimum level per career level; competencies grouped by quadrant)\n"
+                      : "\nExpectation matrix (minimum level per career level)\n");
   std::vector<std::string> header{"quadrant", "competency"};
+  if (!by_quadrant) header.erase(header.begin());
   for (const auto& l : ladder.career_levels()) header.push_back(l.id);
   text_table matrix(header);
-  for (quadrant q : all_quadrants()) {
-    bool first = true;
-    for (std::size_t c = 0; c < comps.size(); ++c) {
-      if (comps[c].quadrant != q) continue;
-      std::vector<std::string> row{first ? to_string(q) : "", comps[c].name};
-      for (std::size_t l = 0; l < ladder.size(); ++l) {
-        const int e = fw.expectations()(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c));
-        row.push_back(std::to_string(e) + " " + scale.at_ordinal(e).label);
-      }
-      matrix.add(row);
-      first = false;
+  const auto add_row = [&](std::size_t c, std::vector<std::string> row) {
+    for (std::size_t l = 0; l < ladder.size(); ++l) {
+      const int e = fw.expectations()(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c));
+      row.push_back(std::to_string(e) + " " + scale.at_ordinal(e).label);
     }
-    if (!first) matrix.separator();
+    matrix.add(row);
+  };
+  if (!by_quadrant) {
+    for (std::size_t c = 0; c < comps.size(); ++c) add_row(c, {comps[c].name});
+  } else {
+    for (quadrant q : all_quadrants()) {
+      bool first = true;
+      for (std::size_t c = 0; c < comps.size(); ++c) {
+        if (comps[c].quadrant != q) continue;
+        add_row(c, {first ? to_string(q) : "", comps[c].name});
+        first = false;
+      }
+      if (!first) matrix.separator();
+    }
   }
   out << matrix.render();
 
+  if (!by_quadrant) {
+    out << "\nQuadrant profile: not applicable: the competencies have no quadrants\n";
+    return out.str();
+  }
   out << "\nQuadrant profile (mean expected level)\n";
   std::vector<std::string> qheader{"career level", "track", "rank"};
   for (quadrant q : all_quadrants()) qheader.push_back(to_string(q));
@@ -146,11 +185,15 @@ json gaps_json(const framework& fw) {
     plateaus.push_back({{"id", fw.competencies()[p.competency].id},
                         {"career_level", fw.ladder().career_levels()[p.career_level].id},
                         {"level", p.level}});
-  return {{"steps", steps}, {"plateaus", plateaus}};
+  json doc = {{"steps", steps}, {"plateaus", plateaus}};
+  if (!fw.has_career_levels()) doc["note"] = "not applicable: the framework has no career levels";
+  return doc;
 }
 
 std::string gaps_text(const framework& fw) {
   std::ostringstream out;
+  if (!fw.has_career_levels())
+    return "Promotion gaps and plateaus: not applicable: the framework has no career levels\n";
   const auto& scale = fw.scale();
   for (const auto& g : fw.promotion_gaps()) {
     out << "Promotion " << fw.ladder().career_levels()[g.step.from].name << " -> "

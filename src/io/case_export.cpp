@@ -227,7 +227,7 @@ class exporter {
     for (std::size_t c = 0; c < fw_.competencies().size(); ++c) {
       const auto& comp = fw_.competencies()[c];
       child_of(competencies_[c], comp.area ? areas_[*fw_.area_index(*comp.area)] : document_);
-      child_of(competencies_[c], quadrants_[static_cast<std::size_t>(comp.quadrant.index())]);
+      if (comp.quadrant) child_of(competencies_[c], quadrants_[static_cast<std::size_t>(comp.quadrant->index())]);
     }
     for (const auto& s : fw_.ladder().steps())
       list.push_back(association("precedes", career_levels_[s.from], career_levels_[s.to]));

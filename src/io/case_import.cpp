@@ -278,8 +278,8 @@ constexpr std::array<member, 5> scale_level_members{{
     {"id", kind::string, true},
     {"label", kind::string, true},
     {"description", kind::string, false},
-    {"scope", kind::string, true},
-    {"autonomy", kind::string, true},
+    {"scope", kind::string, false},  // left out by a scale without scope and autonomy
+    {"autonomy", kind::string, false},
 }};
 constexpr std::array<member, 5> archetype_members{{
     {"id", kind::string, true},
@@ -560,12 +560,17 @@ class importer {
       level.id = s[i].at("id").get<std::string>();
       level.label = s[i].at("label").get<std::string>();
       level.description = reader::text(s[i], "description");
-      const auto scope = parse_scope(s[i].at("scope").get<std::string>());
-      if (!scope) r_.fail(lat + "/scope", "expected one of task, feature, product-area, multiple-areas, organisation, company");
-      level.scope = *scope;
-      const auto autonomy = parse_autonomy(s[i].at("autonomy").get<std::string>());
-      if (!autonomy) r_.fail(lat + "/autonomy", "expected one of guided, independent, leads-others, sets-direction");
-      level.autonomy = *autonomy;
+      if (s[i].contains("scope")) {
+        const auto scope = parse_scope(s[i].at("scope").get<std::string>());
+        if (!scope)
+          r_.fail(lat + "/scope", "expected one of task, feature, product-area, multiple-areas, organisation, company");
+        level.scope = *scope;
+      }
+      if (s[i].contains("autonomy")) {
+        const auto autonomy = parse_autonomy(s[i].at("autonomy").get<std::string>());
+        if (!autonomy) r_.fail(lat + "/autonomy", "expected one of guided, independent, leads-others, sets-direction");
+        level.autonomy = *autonomy;
+      }
       levels_.push_back(std::move(level));
     }
     archetypes_pointer_ = at + "/archetypes";
@@ -831,6 +836,7 @@ class importer {
       if (q) {
         c.quadrant = *q;
       } else {
+        c.quadrant = quadrant{};  // tactical-internal, as the note below says
         ++without_quadrant;
       }
 
@@ -841,6 +847,11 @@ class importer {
       if (calibra_ && item.calibra) read_competency_extension(*item.calibra, item.pointer + "/extensions/calibra", c);
       competency_pointers_.push_back(item.pointer);
       competencies_.push_back(std::move(c));
+    }
+    if (calibra_ && without_quadrant > 0 && without_quadrant == competencies_.size()) {
+      // A calibra package of a framework without quadrants: none to assume.
+      for (competency& c : competencies_) c.quadrant.reset();
+      without_quadrant = 0;
     }
     if (without_quadrant > 0)
       note(std::to_string(without_quadrant) + " of " + std::to_string(competencies_.size()) +
@@ -863,7 +874,7 @@ class importer {
       if (!q) r_.fail(at + "/position", "both coordinates must be non-zero and within [-1, 1]");
       if (*q != c.quadrant)
         r_.fail(at + "/position", "the position lies in " + to_string(*q) + " but the competency is a child of the " +
-                                      to_string(c.quadrant) + " Quadrant item");
+                                      to_string(c.quadrant.value_or(quadrant{})) + " Quadrant item");
     }
     if (e.contains("people_leadership")) c.people_leadership = e.at("people_leadership").get<bool>();
     c.interview_format = reader::text(e, "interview_format");
@@ -900,7 +911,9 @@ class importer {
       career_levels_.push_back(std::move(level));
       ranked.push_back(has_rank);
     }
-    if (career_levels_.empty()) {
+    // A calibra package without CareerLevel items is a framework without
+    // career levels (ratings-only); a foreign one gets a placeholder ladder.
+    if (career_levels_.empty() && !calibra_) {
       career_levels_.push_back({"imported", "Imported role", track::ic, 1});
       career_level_pointers_.push_back("/CFItems");
       ranked.push_back(true);

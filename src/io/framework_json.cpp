@@ -211,8 +211,10 @@ framework from_document(const json& doc, const std::string& source) {
 }
 
 framework read_document(const json& doc, reader& r) {
-  r.object(doc, "", {"format", "metadata", "scale", "competencies", "career_levels", "expectations"},
-           {"areas", "steps", "archetypes", "checks"});
+  // career_levels and expectations come together, or neither does (a
+  // ratings-only framework); the half states are refused below.
+  r.object(doc, "", {"format", "metadata", "scale", "competencies"},
+           {"areas", "career_levels", "steps", "expectations", "archetypes", "checks"});
   r.attempt([&] {
     const std::string format = r.string(doc, "format", "");
     if (format != format_tag)
@@ -263,18 +265,20 @@ framework read_document(const json& doc, reader& r) {
     for (std::size_t i = 0; i < s.size(); ++i) {
       const std::string at = "/scale/" + std::to_string(i);
       r.attempt([&] {
-        const json& l = r.object(s[i], at, {"id", "label", "scope", "autonomy"}, {"description"});
+        const json& l = r.object(s[i], at, {"id", "label"}, {"description", "scope", "autonomy"});
         proficiency_level level;
         r.attempt([&] { level.id = r.string(l, "id", at); });
         r.attempt([&] { level.label = r.string(l, "label", at); });
         r.attempt([&] { level.description = r.optional_string(l, "description", at); });
         r.attempt([&] {
+          if (!l.contains("scope")) return;
           const auto sc = parse_scope(r.string(l, "scope", at));
           if (!sc)
             r.fail(at + "/scope", "expected one of task, feature, product-area, multiple-areas, organisation, company");
           level.scope = *sc;
         });
         r.attempt([&] {
+          if (!l.contains("autonomy")) return;
           const auto au = parse_autonomy(r.string(l, "autonomy", at));
           if (!au) r.fail(at + "/autonomy", "expected one of guided, independent, leads-others, sets-direction");
           level.autonomy = *au;
@@ -311,13 +315,14 @@ framework read_document(const json& doc, reader& r) {
     for (std::size_t i = 0; i < cs.size(); ++i) {
       const std::string at = "/competencies/" + std::to_string(i);
       const bool read = r.attempt([&] {
-        const json& c = r.object(cs[i], at, {"id", "name", "definition", "quadrant", "anchors"},
-                                 {"position", "area", "people_leadership", "interview_format", "actions"});
+        const json& c = r.object(cs[i], at, {"id", "name", "definition", "anchors"},
+                                 {"quadrant", "position", "area", "people_leadership", "interview_format", "actions"});
         competency comp;
         if (!r.attempt([&] { comp.id = r.string(c, "id", at); })) ids_read = false;
         r.attempt([&] { comp.name = r.string(c, "name", at); });
         r.attempt([&] { comp.definition = r.string(c, "definition", at); });
         r.attempt([&] {
+          if (!c.contains("quadrant")) return;
           const auto q = parse_quadrant(r.string(c, "quadrant", at));
           if (!q)
             r.fail(at + "/quadrant",
@@ -366,6 +371,10 @@ framework read_document(const json& doc, reader& r) {
 
   std::vector<career_level> career_levels;
   r.attempt([&] {
+    if (!doc.contains("career_levels")) {
+      career_levels_whole = true;
+      return;
+    }
     const json& ls = r.array(doc, "career_levels", "");
     bool whole = true;
     for (std::size_t i = 0; i < ls.size(); ++i) {
@@ -406,14 +415,30 @@ framework read_document(const json& doc, reader& r) {
     }
     steps_whole = whole;
   });
+  // A framework without career levels: no steps and no expectations either.
+  if (career_levels_whole && career_levels.empty()) {
+    if (!steps.empty())
+      r.note("/steps", "the framework has no career levels, so it has no promotion steps; add career_levels or "
+                       "leave out steps");
+    const auto e = doc.find("expectations");
+    if (e != doc.end() && !(e->is_object() && e->empty()))
+      r.note("/expectations", "the framework has no career levels, so it has no expectations; add career_levels "
+                              "or leave out expectations");
+  } else if (!career_levels.empty() && !doc.contains("expectations")) {
+    r.note("/expectations", "missing: a framework with career levels needs the expected level of every "
+                            "competency at every career level (leave out career_levels, steps and expectations "
+                            "for a framework without a ladder)");
+  }
   career_ladder ladder;
   bool ladder_whole = false;
-  if (career_levels_whole && steps_whole)
+  if (career_levels_whole && steps_whole && !(career_levels.empty() && !steps.empty()))
     ladder_whole = r.model([&] { ladder = career_ladder(career_levels, steps); });
 
   expectation_matrix expectations =
       expectation_matrix::Zero(static_cast<Eigen::Index>(career_levels.size()), static_cast<Eigen::Index>(comps.size()));
   r.attempt([&] {
+    if (career_levels_whole && career_levels.empty()) return;  // reported above, if given
+    if (!doc.contains("expectations")) return;                  // reported above
     const json& e = r.value(doc, "expectations");
     if (!e.is_object()) r.fail("/expectations", "expected an object keyed by career level id, found " + reader::type_name(e));
     for (auto it = e.begin(); it != e.end(); ++it) {
@@ -523,8 +548,8 @@ ordered_json scale_json(const framework& fw) {
     level["id"] = l.id;
     level["label"] = l.label;
     if (!l.description.empty()) level["description"] = l.description;
-    level["scope"] = to_string(l.scope);
-    level["autonomy"] = to_string(l.autonomy);
+    if (l.scope) level["scope"] = to_string(*l.scope);
+    if (l.autonomy) level["autonomy"] = to_string(*l.autonomy);
     scale.push_back(level);
   }
   return scale;
@@ -579,7 +604,7 @@ ordered_json detail::framework_document(const framework& fw) {
     comp["id"] = c.id;
     comp["name"] = c.name;
     comp["definition"] = c.definition;
-    comp["quadrant"] = to_string(c.quadrant);
+    if (c.quadrant) comp["quadrant"] = to_string(*c.quadrant);
     if (c.position) {
       ordered_json position;
       position["focus"] = c.position->focus;
@@ -607,7 +632,7 @@ ordered_json detail::framework_document(const framework& fw) {
     level["rank"] = l.rank;
     levels.push_back(level);
   }
-  doc["career_levels"] = levels;
+  if (fw.has_career_levels()) doc["career_levels"] = levels;
 
   if (!fw.ladder().steps().empty()) {
     ordered_json steps = ordered_json::array();
@@ -629,7 +654,7 @@ ordered_json detail::framework_document(const framework& fw) {
     }
     expectations[fw.ladder().career_levels()[l].id] = row;
   }
-  doc["expectations"] = expectations;
+  if (fw.has_career_levels()) doc["expectations"] = expectations;
 
   if (!fw.archetypes().empty()) doc["archetypes"] = detail::archetypes_json(fw);
   if (!fw.checks().empty()) {

@@ -1,8 +1,10 @@
 #include <calibra/io/framework_json.hpp>
 
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace calibra {
 namespace {
@@ -101,48 +103,65 @@ std::string to_markdown(const framework& fw) {
   md << ".\n\n";
   if (!m.description.empty()) md << paragraph(m.description) << "\n\n";
 
-  md << "## Proficiency scale\n\n| # | Level | Scope | Autonomy | Description |\n|---|---|---|---|---|\n";
+  const bool scoped = scale.has_scope_and_autonomy();
+  md << (scoped ? "## Proficiency scale\n\n| # | Level | Scope | Autonomy | Description |\n|---|---|---|---|---|\n"
+                : "## Proficiency scale\n\n| # | Level | Description |\n|---|---|---|\n");
   for (std::size_t l = 0; l < scale.size(); ++l) {
     const auto& level = scale.levels()[l];
-    md << "| " << l + 1 << " | " << cell(level.label) << " | " << to_string(level.scope) << " | "
-       << to_string(level.autonomy) << " | " << cell(level.description) << " |\n";
+    md << "| " << l + 1 << " | " << cell(level.label) << " | ";
+    if (scoped) md << to_string(*level.scope) << " | " << to_string(*level.autonomy) << " | ";
+    md << cell(level.description) << " |\n";
+  }
+
+  // Competencies in quadrant order, or in file order when they have none.
+  std::vector<std::size_t> order;
+  if (fw.has_quadrants()) {
+    for (quadrant q : all_quadrants())
+      for (std::size_t c = 0; c < comps.size(); ++c)
+        if (comps[c].quadrant == q) order.push_back(c);
+  } else {
+    for (std::size_t c = 0; c < comps.size(); ++c) order.push_back(c);
   }
 
   md << "\n## Competencies and behavioural anchors\n";
-  for (quadrant q : all_quadrants()) {
-    bool any = false;
-    for (const auto& c : comps) any = any || c.quadrant == q;
-    if (!any) continue;
-    md << "\n### Quadrant: " << to_string(q) << "\n";
-    for (const auto& c : comps) {
-      if (c.quadrant != q) continue;
-      md << "\n#### " << inline_text(c.name) << "\n\n" << paragraph(c.definition) << "\n\n";
-      if (c.area) {
-        const auto a = fw.area_index(*c.area);
-        md << "Area: " << inline_text(fw.areas()[*a].name) << ".\n\n";
-      }
-      md << "| Level | Anchor |\n|---|---|\n";
-      for (std::size_t l = 0; l < scale.size(); ++l)
-        md << "| " << cell(scale.levels()[l].label) << " | " << cell(c.anchors[l]) << " |\n";
-      if (!c.interview_format.empty()) md << "\nInterview: " << inline_text(c.interview_format) << "\n";
+  std::optional<quadrant> current;
+  for (std::size_t c : order) {
+    const competency& comp = comps[c];
+    if (comp.quadrant && comp.quadrant != current) {
+      current = comp.quadrant;
+      md << "\n### Quadrant: " << to_string(*current) << "\n";
     }
+    md << "\n" << (fw.has_quadrants() ? "####" : "###") << " " << inline_text(comp.name) << "\n\n"
+       << paragraph(comp.definition) << "\n\n";
+    if (comp.area) {
+      const auto a = fw.area_index(*comp.area);
+      md << "Area: " << inline_text(fw.areas()[*a].name) << ".\n\n";
+    }
+    md << "| Level | Anchor |\n|---|---|\n";
+    for (std::size_t l = 0; l < scale.size(); ++l)
+      md << "| " << cell(scale.levels()[l].label) << " | " << cell(comp.anchors[l]) << " |\n";
+    if (!comp.interview_format.empty()) md << "\nInterview: " << inline_text(comp.interview_format) << "\n";
   }
 
-  md << "\n## Expectations by career level\n\n| Competency | Quadrant |";
+  if (!fw.has_career_levels()) {
+    md << "\n## Expectations by career level\n\nNot applicable: the framework has no career levels.\n";
+    return md.str();
+  }
+  const bool quadrants = fw.has_quadrants();
+  md << "\n## Expectations by career level\n\n| Competency |" << (quadrants ? " Quadrant |" : "");
   for (const auto& l : ladder.career_levels()) md << ' ' << cell(l.name) << " |";
-  md << "\n|---|---|";
+  md << (quadrants ? "\n|---|---|" : "\n|---|");
   for (std::size_t l = 0; l < ladder.size(); ++l) md << "---|";
   md << "\n";
-  for (quadrant q : all_quadrants())
-    for (std::size_t c = 0; c < comps.size(); ++c) {
-      if (comps[c].quadrant != q) continue;
-      md << "| " << cell(comps[c].name) << " | " << to_string(q) << " |";
-      for (std::size_t l = 0; l < ladder.size(); ++l)
-        md << ' '
-           << cell(scale.at_ordinal(fw.expectations()(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c))).label)
-           << " |";
-      md << "\n";
-    }
+  for (std::size_t c : order) {
+    md << "| " << cell(comps[c].name) << " |";
+    if (quadrants) md << ' ' << to_string(*comps[c].quadrant) << " |";
+    for (std::size_t l = 0; l < ladder.size(); ++l)
+      md << ' '
+         << cell(scale.at_ordinal(fw.expectations()(static_cast<Eigen::Index>(l), static_cast<Eigen::Index>(c))).label)
+         << " |";
+    md << "\n";
+  }
 
   md << "\n## Promotion gaps\n";
   for (const auto& g : fw.promotion_gaps()) {

@@ -39,7 +39,8 @@ std::vector<table> framework_tables(const framework& fw) {
   table levels{sheets::scale, {"Id", "Label", "Description", "Scope", "Autonomy"}, {}, false, colouring::scale_rows, 0};
   for (const auto& l : scale)
     levels.rows.push_back({value::of(l.id), value::of(l.label), value::of(l.description),
-                           value::of(std::string(to_string(l.scope))), value::of(std::string(to_string(l.autonomy)))});
+                           l.scope ? value::of(std::string(to_string(*l.scope))) : value{},
+                           l.autonomy ? value::of(std::string(to_string(*l.autonomy))) : value{}});
   out.push_back(std::move(levels));
 
   table areas{sheets::areas, {"Id", "Name", "Description"}, {}, false, colouring::none, 0};
@@ -55,7 +56,7 @@ std::vector<table> framework_tables(const framework& fw) {
   for (const auto& l : scale) anchors.header.push_back(l.id);
   for (const auto& c : comps) {
     competencies.rows.push_back(
-        {value::of(c.id), value::of(c.name), value::of(c.definition), value::of(to_string(c.quadrant)),
+        {value::of(c.id), value::of(c.name), value::of(c.definition), c.quadrant ? value::of(to_string(*c.quadrant)) : value{},
          c.position ? value::of_number(c.position->focus) : value{},
          c.position ? value::of_number(c.position->orientation) : value{}, value::of(c.area.value_or("")),
          value::of_boolean(c.people_leadership), value::of(c.interview_format)});
@@ -469,7 +470,7 @@ class workbook_reader {
     places_["/scale"] = wb::sheets::scale;
     const xl::sheet* s = sheet(wb::sheets::scale, true);
     if (!s) return;
-    const auto cols = header(*s, {"Id", "Label", "Description", "Scope", "Autonomy"}, {"Id", "Label", "Scope", "Autonomy"});
+    const auto cols = header(*s, {"Id", "Label", "Description", "Scope", "Autonomy"}, {"Id", "Label"});
     if (!cols) return;
     for (std::uint32_t r : data_rows(*s, all_columns(*cols))) {
       const std::string p = "/scale/" + std::to_string(doc_["scale"].size());
@@ -478,8 +479,9 @@ class workbook_reader {
       text_field(level, p, "id", *s, *cols, "Id", r, true);
       text_field(level, p, "label", *s, *cols, "Label", r, true);
       text_field(level, p, "description", *s, *cols, "Description", r, false);
-      text_field(level, p, "scope", *s, *cols, "Scope", r, true);
-      text_field(level, p, "autonomy", *s, *cols, "Autonomy", r, true);
+      // Blank in a scale without scope and autonomy (a ratings-only framework).
+      text_field(level, p, "scope", *s, *cols, "Scope", r, false);
+      text_field(level, p, "autonomy", *s, *cols, "Autonomy", r, false);
       doc_["scale"].push_back(level);
     }
   }
@@ -511,7 +513,7 @@ class workbook_reader {
       const auto cols = header(*s,
                                {"Id", "Name", "Definition", "Quadrant", "Focus", "Orientation", "Area",
                                 "People leadership", "Interview format"},
-                               {"Id", "Name", "Definition", "Quadrant"});
+                               {"Id", "Name", "Definition"});
       if (cols) {
         for (std::uint32_t r : data_rows(*s, all_columns(*cols))) {
           const std::string p = "/competencies/" + std::to_string(doc_["competencies"].size());
@@ -520,7 +522,7 @@ class workbook_reader {
           text_field(c, p, "id", *s, *cols, "Id", r, true);
           text_field(c, p, "name", *s, *cols, "Name", r, true);
           text_field(c, p, "definition", *s, *cols, "Definition", r, true);
-          text_field(c, p, "quadrant", *s, *cols, "Quadrant", r, true);
+          text_field(c, p, "quadrant", *s, *cols, "Quadrant", r, false);  // blank: no quadrants
           const auto focus_col = cols->index.find("Focus"), orientation_col = cols->index.find("Orientation");
           ordered_json position = ordered_json::object();
           if (focus_col != cols->index.end()) {

@@ -29,7 +29,8 @@ SCHEMA_PATH = ROOT / "docs" / "framework.schema.json"
 EXAMPLES = ROOT / "examples" / "frameworks"
 
 # Loaded by the reader, so the schema must accept them.
-MUST_ACCEPT = [ROOT / "data" / "frameworks" / "product-manager.json"] + sorted(EXAMPLES.glob("*.json"))
+MUST_ACCEPT = ([ROOT / "data" / "frameworks" / "product-manager.json"] + sorted(EXAMPLES.glob("*.json"))
+               + [ROOT / "examples" / "ratings-only" / "framework.json"])
 
 # Refused by the reader for a reason the schema can state; the value is the
 # JSON pointer (as a list of path parts) the schema error must point into.
@@ -72,6 +73,11 @@ def mutations(base):
     yield changed("step without to", lambda d: d["steps"][0].pop("to"))
     yield changed("expectation not a string", lambda d: d["expectations"]["apm"].update({"product-delivery": 2}))
     yield changed("unknown archetype field", lambda d: d["archetypes"][0].update(weak=[]))
+    yield changed("career levels without expectations", lambda d: d.pop("expectations"))
+    yield changed("expectations without career levels", lambda d: d.pop("career_levels"))
+    yield changed("steps without career levels", lambda d: (d.pop("career_levels"), d.pop("expectations")))
+    yield changed("scope without autonomy", lambda d: d["scale"][0].pop("autonomy"))
+    yield changed("position without quadrant", lambda d: d["competencies"][0].pop("quadrant"))
 
 
 def main():

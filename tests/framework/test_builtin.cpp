@@ -24,7 +24,8 @@ TEST_CASE("the built-in framework holds the seed's 12 competencies in 4 areas", 
   CHECK(areas == std::set<std::string>{"Product Execution", "Customer Insight", "Product Strategy", "Influencing People"});
   int per_quadrant[4] = {0, 0, 0, 0};
   for (const auto& c : fw.competencies()) {
-    ++per_quadrant[c.quadrant.index()];
+    REQUIRE(c.quadrant);
+    ++per_quadrant[c.quadrant->index()];
     REQUIRE(c.area);
     REQUIRE(c.position);
     CHECK(quadrant_of(*c.position) == c.quadrant);

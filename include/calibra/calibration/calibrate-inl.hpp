@@ -137,6 +137,19 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
     detail::record(report, "groups", report.groups->available, report.groups->reason);
   }
 
+  if (!table.framework().has_career_levels()) {
+    // A ratings-only framework: everything read against career levels,
+    // expectations or quadrants has nothing to read against.  Said so
+    // rather than run on made-up expectations.
+    const std::string reason = std::string(not_applicable_without_ladder);
+    report.levels.reason = report.levels.validation.reason = report.levels.separation.reason = reason;
+    report.readiness.reason = report.patterns.reason = report.team.reason = report.development.reason = reason;
+    for (const char* id : {"ratees", "matrix_validation", "promotion_separation", "readiness", "patterns", "team",
+                           "development_plans"})
+      detail::record(report, id, false, reason);
+    return report;
+  }
+
   if (report.scores.rows() == 0) {
     ratings_filter self_filter;
     self_filter.period = period;

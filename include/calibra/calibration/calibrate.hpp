@@ -26,6 +26,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,6 +55,15 @@ struct calibrate_options {
 
   void validate() const;
 };
+
+/// The reason calibrate() gives for each analysis it skips on a framework
+/// without career levels (a ratings-only framework): ratee levels, matrix
+/// validation, promotion separation, readiness, patterns (quadrant profiles
+/// and archetypes), the team view and development plans.  Severities, fair
+/// scores, agreement, anchors, self vs manager, drift and the decision
+/// study run as usual.
+inline constexpr std::string_view not_applicable_without_ladder =
+    "not applicable: the framework has no career levels";
 
 /// Whether one analysis ran, and if not, why.
 struct analysis_status {

@@ -121,7 +121,8 @@ CALIBRA_INLINE patterns_result analyse_patterns(const calibration_context& conte
         area_gap[*area_of[c]] += gap;
         ++p.areas[*area_of[c]].scored;
       }
-      const auto q = static_cast<std::size_t>(fw.competencies()[c].quadrant.index());
+      if (!fw.competencies()[c].quadrant) continue;  // a framework without quadrants
+      const auto q = static_cast<std::size_t>(fw.competencies()[c].quadrant->index());
       quadrant_score[q] += score;
       quadrant_gap[q] += gap;
       ++p.quadrants[q].scored;

@@ -339,6 +339,10 @@ CALIBRA_INLINE auto ratings_builder::add_text_or_throw(const rating_text& text, 
   // The career level is read before the level: a relative level (On Track...)
   // is read against the ratee's expectation at it.
   if (!text.career_level.empty()) {
+    if (!framework_->has_career_levels())
+      fail("career_level", "career level '" + quote(text.career_level) +
+                               "' given, but the framework has no career levels; leave out the career_level column "
+                               "or use a framework with a ladder");
     const auto level = career_level_of_.find(text.career_level);
     if (level == career_level_of_.end())
       fail("career_level", "unknown career level '" + quote(text.career_level) + "'; expected one of " +
@@ -370,6 +374,10 @@ CALIBRA_INLINE auto ratings_builder::add_text_or_throw(const rating_text& text, 
     }
   }
   if (relative) {
+    if (!framework_->has_career_levels())
+      fail(level_column, "relative level '" + quote(text.level) +
+                             "', but the framework has no career levels to read it against; expected a level of "
+                             "the scale");
     if (!r.career_level)
       fail(level_column, "relative level '" + quote(text.level) +
                              "' for a ratee with no career level on this row; a relative level is read against the "

@@ -237,6 +237,9 @@ const auto& levels = ladder.career_levels();
 const auto& E = fw.expectations();
 auto cname = [&](std::size_t c) { return "'" + comps[c].name + "'"; };
 auto lname = [&](std::size_t l) { return "'" + levels[l].name + "'"; };
+// A rule whose subject the framework does not have reports one info-level
+// finding whose message starts with this, instead of passing silently.
+const std::string not_applicable = "not applicable: ";
 
 // ---- scale and competencies ---------------------------------------------
 if (scale.size() < opt.min_levels || scale.size() > opt.max_levels)
@@ -264,14 +267,17 @@ for (std::size_t l = 0; l < scale.size(); ++l) {
         "the scale's labels are numbers only (" + scale.levels().front().label + " to " + scale.levels().back().label + ")",
         "give each level a word label (Foundational, Developing, ...) so raters do not cluster on the middle number");
 }
-for (std::size_t l = 1; l < scale.size(); ++l)
+if (!scale.has_scope_and_autonomy())
+  add("scale.same-scope", "/scale", not_applicable + "the scale levels have no scope and autonomy",
+      "nothing to do; give every level a scope and an autonomy to have them compared", severity::info);
+for (std::size_t l = 1; l < scale.size() && scale.has_scope_and_autonomy(); ++l)
   for (std::size_t k = 0; k < l; ++k) {
     const auto& a = scale.levels()[k];
     const auto& b = scale.levels()[l];
     if (a.scope == b.scope && a.autonomy == b.autonomy) {
       add("scale.same-scope", "/scale/" + std::to_string(l),
-          "the scale levels '" + a.label + "' and '" + b.label + "' have the same scope (" + std::string(to_string(a.scope)) +
-              ") and autonomy (" + std::string(to_string(a.autonomy)) + ")",
+          "the scale levels '" + a.label + "' and '" + b.label + "' have the same scope (" + std::string(to_string(*a.scope)) +
+              ") and autonomy (" + std::string(to_string(*a.autonomy)) + ")",
           "make the higher level reach a wider scope or work with more autonomy; levels that differ only in how well "
           "the work is done cannot be told apart");
       break;
@@ -361,10 +367,15 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
       }
       const bool scoped = std::any_of(opt.scope_terms.begin(), opt.scope_terms.end(),
                                       [&](const std::string& t) { return detail::contains_term(lower, t, false); });
-      if (!scoped)
+      if (!scoped && scale.has_scope_and_autonomy())
         add("anchor.no-scope", at, what + " does not say at what scope the behaviour happens",
             "name the scope: a task, a feature, a product area, several areas, the organisation");
     }
+
+  if (!scale.has_scope_and_autonomy())
+    add("anchor.no-scope", "/scale", not_applicable + "the scale levels have no scope, so anchors are not asked to name one",
+        "nothing to do; give the scale levels a scope and an autonomy to have the anchors checked for scope",
+        severity::info);
 
   // ---- anchors across the levels of one competency -------------------------
   for (std::size_t c = 0; c < comps.size(); ++c) {
@@ -412,6 +423,13 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
   }
 
   // ---- ladder ---------------------------------------------------------------
+  if (!fw.has_career_levels()) {
+    for (const auto& r : check_rules())
+      if (r.id.substr(0, 7) == "ladder.")
+        add(r.id, "/career_levels", not_applicable + "the framework has no career levels",
+            "nothing to do; add career levels and expectations to have the ladder checked", severity::info);
+    return out;
+  }
   const auto gaps = fw.promotion_gaps();
   for (const auto& s : ladder.steps())
     for (std::size_t c = 0; c < comps.size(); ++c) {
@@ -429,14 +447,18 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
     double sum = 0;
     int n = 0;
     for (std::size_t c = 0; c < comps.size(); ++c)
-      if (comps[c].quadrant.is_strategic() == strategic) {
+      if (comps[c].quadrant->is_strategic() == strategic) {
         sum += E(static_cast<Eigen::Index>(level), static_cast<Eigen::Index>(c));
         ++n;
       }
     return n ? sum / n : std::numeric_limits<double>::quiet_NaN();
   };
-  bool all_quadrants_present = true;
-  for (int q = 0; q < 4; ++q) all_quadrants_present = all_quadrants_present && !std::isnan(profile(0, q));
+  if (!fw.has_quadrants())
+    for (const char* rule : {"ladder.uniform", "ladder.quadrant-shift"})
+      add(rule, "/competencies", not_applicable + "the competencies have no quadrants",
+          "nothing to do; give every competency a quadrant to have the quadrant profile checked", severity::info);
+  bool all_quadrants_present = fw.has_quadrants();
+  for (int q = 0; q < 4 && all_quadrants_present; ++q) all_quadrants_present = !std::isnan(profile(0, q));
   if (all_quadrants_present) {
     for (std::size_t l = 0; l < levels.size(); ++l) {
       const auto row = profile.row(static_cast<Eigen::Index>(l));
@@ -449,8 +471,9 @@ for (std::size_t c = 0; c < comps.size(); ++c) {
 
   const auto ic = ladder.track_levels(track::ic);
   const bool has_both_focuses =
-      std::any_of(comps.begin(), comps.end(), [](const competency& c) { return c.quadrant.is_strategic(); }) &&
-      std::any_of(comps.begin(), comps.end(), [](const competency& c) { return c.quadrant.is_tactical(); });
+      fw.has_quadrants() &&
+      std::any_of(comps.begin(), comps.end(), [](const competency& c) { return c.quadrant->is_strategic(); }) &&
+      std::any_of(comps.begin(), comps.end(), [](const competency& c) { return c.quadrant->is_tactical(); });
   if (!ic.empty() && has_both_focuses) {
     const std::size_t first = ic.front();
     const double tactical = quadrant_mean(first, false), strategic = quadrant_mean(first, true);

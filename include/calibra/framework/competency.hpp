@@ -21,8 +21,11 @@ struct competency {
   std::string id;  // stable, lowercase-kebab; ratings refer to it
   std::string name;
   std::string definition;  // one sentence
-  calibra::quadrant quadrant;
-  std::optional<grid_position> position;  // when set, its quadrant equals `quadrant`
+  /// Empty in a framework without quadrants (a ratings-only framework).  A
+  /// framework gives a quadrant to every competency or to none.
+  std::optional<calibra::quadrant> quadrant;
+  /// When set, `quadrant` is set too and the position lies in it.
+  std::optional<grid_position> position;
   std::optional<std::string> area;        // an area id
   /// Competencies that measure leading people; the manager track must expect
   /// more of them than its IC peer (rule ladder.track).

@@ -66,6 +66,11 @@ if (grouping == document_grouping::area) {
       if (comps[c].area == a.id) g.competencies.push_back(c);
     if (!g.competencies.empty()) groups.push_back(std::move(g));
   }
+} else if (!fw.has_quadrants()) {
+  // Neither areas on every competency nor quadrants: one group of all.
+  competency_group g{"competencies", "Competencies", {}};
+  for (std::size_t c = 0; c < comps.size(); ++c) g.competencies.push_back(c);
+  groups.push_back(std::move(g));
 } else {
   for (quadrant q : all_quadrants()) {
     competency_group g{to_string(q), quadrant_name(q), {}};
@@ -108,9 +113,14 @@ CALIBRA_INLINE std::string definition_clause(std::string definition) {
 }
 
 CALIBRA_INLINE std::string responsibility_statement(const competency& c, const proficiency_level& level) {
-const std::string where = scope_phrase(level.scope);
+if (!level.scope || !level.autonomy) {
+  // A scale without scope and autonomy: the level's label says it all.
+  const std::string clause = definition_clause(c.definition);
+  return "Practise " + c.name + " at the level '" + level.label + "'" + (clause.empty() ? "." : ": " + clause + ".");
+}
+const std::string where = scope_phrase(*level.scope);
 std::string s;
-switch (level.autonomy) {
+switch (*level.autonomy) {
   case autonomy::guided:
     s = "Practise " + c.name + " " + where +
         ", with a more experienced product manager shaping the approach and reviewing the result";
@@ -132,7 +142,8 @@ switch (level.autonomy) {
 }
 
 CALIBRA_INLINE std::string level_reach(const proficiency_level& level) {
-  return level.label + " (" + scope_phrase(level.scope) + ", " + autonomy_phrase(level.autonomy) + ")";
+  if (!level.scope || !level.autonomy) return level.label;
+  return level.label + " (" + scope_phrase(*level.scope) + ", " + autonomy_phrase(*level.autonomy) + ")";
 }
 
 CALIBRA_INLINE std::string list_names(const std::vector<std::string>& names) {
@@ -209,7 +220,7 @@ if (previous) {
   int highest = 0;
   for (std::size_t c = 0; c < comps.size(); ++c) {
     const int t = detail::target(fw, level, c);
-    ++scope_count[static_cast<std::size_t>(scale.at_ordinal(t).scope)];
+    if (const auto sc = scale.at_ordinal(t).scope) ++scope_count[static_cast<std::size_t>(*sc)];
     highest = std::max(highest, t);
   }
   std::size_t common_scope = 0;
@@ -225,8 +236,10 @@ if (previous) {
       (cl.track == track::manager ? "a people-management role on the manager track"
                                   : "an individual-contributor role") +
       " in the " + fw.metadata().name + ". It covers all " + std::to_string(comps.size()) +
-      " competencies of the framework, most of them practised " +
-      detail::scope_phrase(detail::scope_names[common_scope].first) + ". ";
+      " competencies of the framework" +
+      (scale.has_scope_and_autonomy()
+           ? ", most of them practised " + detail::scope_phrase(detail::scope_names[common_scope].first) + ". "
+           : std::string(". "));
   s += "The highest expectations (" + scale.at_ordinal(highest).label + ") are in " + detail::list_names(strongest) +
        ".";
   if (!previous) {

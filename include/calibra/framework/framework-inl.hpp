@@ -35,6 +35,8 @@ CALIBRA_INLINE framework::framework(framework_metadata metadata, proficiency_sca
         expectations_(std::move(expectations)),
         archetypes_(std::move(archetypes)),
         checks_(std::move(checks)) {
+    if (ladder_.size() == 0 && expectations_.size() == 0)
+      expectations_.resize(0, static_cast<Eigen::Index>(competencies_.size()));
     validate();
   }
 
@@ -110,10 +112,12 @@ CALIBRA_INLINE auto framework::plateaus() const -> std::vector<plateau> {
 CALIBRA_INLINE auto framework::quadrant_profile() const -> Eigen::MatrixXd {
   Eigen::MatrixXd profile = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(ladder_.size()), 4);
   std::array<int, 4> counts{};
-  for (const competency& c : competencies_) ++counts[static_cast<std::size_t>(c.quadrant.index())];
+  for (const competency& c : competencies_)
+    if (c.quadrant) ++counts[static_cast<std::size_t>(c.quadrant->index())];
   for (std::size_t l = 0; l < ladder_.size(); ++l)
     for (std::size_t c = 0; c < competencies_.size(); ++c)
-      profile(static_cast<Eigen::Index>(l), competencies_[c].quadrant.index()) += expect(l, c);
+      if (competencies_[c].quadrant)
+        profile(static_cast<Eigen::Index>(l), competencies_[c].quadrant->index()) += expect(l, c);
   for (int q = 0; q < 4; ++q) {
     if (counts[static_cast<std::size_t>(q)] == 0)
       profile.col(q).setConstant(std::numeric_limits<double>::quiet_NaN());
@@ -162,27 +166,53 @@ CALIBRA_INLINE auto framework::validate() const -> void {
   if (n_levels < proficiency_scale::min_levels || n_levels > proficiency_scale::max_levels)
     fail("/scale", "a scale needs 3 to 7 levels, this one has " + std::to_string(n_levels));
   require_unique_ids(scale_.levels(), "/scale");
+  // Scope and autonomy: on every level or on none.
+  const bool scoped = scale_.levels().front().scope.has_value();
+  for (std::size_t l = 0; l < n_levels; ++l) {
+    const proficiency_level& level = scale_.levels()[l];
+    const std::string at = "/scale/" + std::to_string(l);
+    if (level.scope.has_value() != level.autonomy.has_value())
+      fail(at + (level.scope ? "/autonomy" : "/scope"),
+           "scope and autonomy are given together or not at all; level '" + level.id + "' has only " +
+               (level.scope ? "a scope" : "an autonomy"));
+    if (level.scope.has_value() != scoped)
+      fail(at + "/scope", scoped ? "level '" + level.id + "' has no scope and autonomy, but the first level has; "
+                                   "give them to every level or to none"
+                                 : "level '" + level.id + "' has a scope and autonomy, but the first level has none; "
+                                   "give them to every level or to none");
+  }
   require_unique_ids(areas_, "/areas");
   require_unique_ids(competencies_, "/competencies");
   if (competencies_.empty()) fail("/competencies", "a framework needs at least one competency");
+  const bool quadrants = competencies_.front().quadrant.has_value();
   for (std::size_t i = 0; i < competencies_.size(); ++i) {
     const competency& c = competencies_[i];
     const std::string at = "/competencies/" + std::to_string(i);
     if (c.name.empty()) fail(at + "/name", "name must not be empty");
     if (c.area && !area_index(*c.area)) fail(at + "/area", "unknown area '" + *c.area + "'");
+    if (c.quadrant.has_value() != quadrants)
+      fail(at + "/quadrant", quadrants ? "competency '" + c.id + "' has no quadrant, but '" + competencies_.front().id +
+                                             "' has one; give a quadrant to every competency or to none"
+                                       : "competency '" + c.id + "' has a quadrant, but '" + competencies_.front().id +
+                                             "' has none; give a quadrant to every competency or to none");
     if (c.position) {
+      if (!c.quadrant) fail(at + "/position", "a position needs a quadrant; competency '" + c.id + "' has none");
       const auto q = quadrant_of(*c.position);
       if (!q)
         fail(at + "/position", "both coordinates must be non-zero and within [-1, 1]");
-      if (*q != c.quadrant)
+      if (*q != *c.quadrant)
         fail(at + "/position", "the position lies in " + to_string(*q) + " but the quadrant is " +
-                                   to_string(c.quadrant));
+                                   to_string(*c.quadrant));
     }
     if (c.anchors.size() != n_levels)
       fail(at + "/anchors", "expected one anchor slot per scale level (" + std::to_string(n_levels) + "), got " +
                                 std::to_string(c.anchors.size()));
   }
-  if (ladder_.size() == 0) fail("/career_levels", "a framework needs at least one career level");
+  // A framework has a ladder with a complete expectation matrix, or neither.
+  if (ladder_.size() == 0 && expectations_.rows() != 0)
+    fail("/expectations", "a framework without career levels has no expectations, found " +
+                              std::to_string(expectations_.rows()) + " rows; add the career levels or leave out the "
+                              "expectations");
   if (static_cast<std::size_t>(expectations_.rows()) != ladder_.size() ||
       static_cast<std::size_t>(expectations_.cols()) != competencies_.size())
     fail("/expectations", "expected a " + std::to_string(ladder_.size()) + " x " +

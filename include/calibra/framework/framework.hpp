@@ -91,6 +91,8 @@ class framework {
  public:
   framework() = default;
 
+  /// A framework without career levels passes an empty ladder and an
+  /// expectation matrix with no rows (0 x 0 is taken as 0 x competencies).
   framework(framework_metadata metadata, proficiency_scale scale, std::vector<area> areas,
             std::vector<competency> competencies, career_ladder ladder, expectation_matrix expectations,
             std::vector<archetype> archetypes = {}, calibra::check_settings checks = {});
@@ -104,6 +106,13 @@ class framework {
   const std::vector<archetype>& archetypes() const { return archetypes_; }
   /// The check settings the framework file carries.
   const calibra::check_settings& checks() const { return checks_; }
+
+  /// Whether the framework has a career ladder.  A ratings-only framework
+  /// (a scale and competencies, nothing else) has none: its ladder is empty
+  /// and its expectation matrix has no rows (0 x competencies).
+  bool has_career_levels() const { return ladder_.size() > 0; }
+  /// Whether the competencies are placed in quadrants (then every one is).
+  bool has_quadrants() const { return !competencies_.empty() && competencies_.front().quadrant.has_value(); }
 
   std::optional<std::size_t> competency_index(std::string_view id) const;
   std::optional<std::size_t> area_index(std::string_view id) const;
@@ -125,7 +134,8 @@ class framework {
 
   /// Mean expectation per quadrant for every career level: rows are career
   /// levels, columns the quadrants in all_quadrants() order.  A quadrant
-  /// with no competency holds NaN.
+  /// with no competency holds NaN (every quadrant, in a framework without
+  /// quadrants); a framework without career levels gives 0 rows.
   Eigen::MatrixXd quadrant_profile() const;
 
   /// Career level ids along the promotion path, both ends included; empty

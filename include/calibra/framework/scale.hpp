@@ -48,8 +48,11 @@ struct proficiency_level {
   std::string id;
   std::string label;
   std::string description;
-  calibra::scope scope = scope::task;
-  calibra::autonomy autonomy = autonomy::guided;
+  /// How far the work reaches and how independently it is done.  Both are
+  /// empty in a scale that does not define its levels that way (a
+  /// ratings-only framework); a scale gives both to every level or to none.
+  std::optional<calibra::scope> scope;
+  std::optional<calibra::autonomy> autonomy;
 };
 
 /// Ordered levels, lowest first.  Levels are addressed by id or by their
@@ -63,6 +66,9 @@ class proficiency_scale {
   explicit proficiency_scale(std::vector<proficiency_level> levels) : levels_(std::move(levels)) {}
 
   const std::vector<proficiency_level>& levels() const { return levels_; }
+  /// Whether the levels are defined by scope and autonomy (then every level
+  /// has both).
+  bool has_scope_and_autonomy() const { return !levels_.empty() && levels_.front().scope.has_value(); }
   std::size_t size() const { return levels_.size(); }
   const proficiency_level& at_ordinal(int ordinal) const;
   /// 1-based ordinal of a level id or label, if the scale has it.

@@ -181,7 +181,7 @@ CALIBRA_INLINE section calibration_section(const calibration::calibration_report
                                    [&](const auto& a) { return a.competency == c; });
       if (it == anchors.competencies.end()) continue;
       const auto& a = *it;
-      if (!current || *current != comp.quadrant) {
+      if (comp.quadrant && (!current || *current != *comp.quadrant)) {
         current = comp.quadrant;
         agreement.begin_group(detail::quadrant_title(comp.quadrant));
       }

@@ -19,14 +19,19 @@
 
 namespace calibra::reports::detail {
 
-CALIBRA_INLINE std::string quadrant_title(quadrant q) {
-  std::string s = to_string(q);
+CALIBRA_INLINE std::string quadrant_title(std::optional<quadrant> q) {
+  if (!q) return {};  // a framework without quadrants
+  std::string s = to_string(*q);
   s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
   return s;
 }
 
 CALIBRA_INLINE std::vector<std::size_t> competencies_by_quadrant(const framework& fw) {
   std::vector<std::size_t> order;
+  if (!fw.has_quadrants()) {  // file order
+    for (std::size_t c = 0; c < fw.competencies().size(); ++c) order.push_back(c);
+    return order;
+  }
   for (quadrant q : all_quadrants())
     for (std::size_t c = 0; c < fw.competencies().size(); ++c)
       if (fw.competencies()[c].quadrant == q) order.push_back(c);
@@ -100,8 +105,9 @@ scale.caption = "Levels differ in the scope of the work and the autonomy it is d
 for (std::size_t l = 0; l < fw.scale().size(); ++l) {
   const auto& level = fw.scale().levels()[l];
   const int ordinal = static_cast<int>(l + 1);
-  scale.add_row({ordinal, detail::level_cell(fw, ordinal), std::string(to_string(level.scope)),
-                 std::string(to_string(level.autonomy)), level.description});
+  scale.add_row({ordinal, detail::level_cell(fw, ordinal),
+                 level.scope ? cell(std::string(to_string(*level.scope))) : cell(),
+                 level.autonomy ? cell(std::string(to_string(*level.autonomy))) : cell(), level.description});
 }
 
   table ladder("career-levels", "Career levels",
@@ -129,7 +135,7 @@ for (std::size_t l = 0; l < fw.scale().size(); ++l) {
   std::optional<quadrant> current;
   for (std::size_t c : detail::competencies_by_quadrant(fw)) {
     const competency& comp = fw.competencies()[c];
-    if (!current || *current != comp.quadrant) {
+    if (comp.quadrant && (!current || *current != *comp.quadrant)) {
       current = comp.quadrant;
       comps.begin_group(detail::quadrant_title(comp.quadrant));
     }
@@ -160,7 +166,7 @@ for (std::size_t l = 0; l < fw.scale().size(); ++l) {
   std::optional<quadrant> current;
   for (std::size_t c : detail::competencies_by_quadrant(fw)) {
     const competency& comp = fw.competencies()[c];
-    if (!current || *current != comp.quadrant) {
+    if (comp.quadrant && (!current || *current != *comp.quadrant)) {
       current = comp.quadrant;
       t.begin_group(detail::quadrant_title(comp.quadrant));
     }
@@ -187,6 +193,10 @@ s.title = "Targets";
 s.intro =
     "The minimum proficiency level expected of each career level, per competency. Darker cells expect more. "
     "The quadrant profile shows the shift from tactical to strategic work up the ladder.";
+if (!fw.has_career_levels()) {
+  s.intro = "Not applicable: the framework has no career levels, so it expects no level of anyone.";
+  return s;
+}
 std::vector<column> columns{column("quadrant", "Quadrant", column_kind::text, 18).as_group_key(),
                             {"competency", "Competency", column_kind::text, 28}};
 for (const auto& level : ladder.career_levels()) columns.push_back({level.id, level.name, column_kind::level, 16});
@@ -196,7 +206,7 @@ t.frozen_columns = 2;
 std::optional<quadrant> current;
 for (std::size_t c : detail::competencies_by_quadrant(fw)) {
   const competency& comp = fw.competencies()[c];
-  if (!current || *current != comp.quadrant) {
+  if (comp.quadrant && (!current || *current != *comp.quadrant)) {
     current = comp.quadrant;
     t.begin_group(detail::quadrant_title(comp.quadrant));
   }
@@ -248,6 +258,10 @@ s.intro = "For each promotion step, the competencies where a person must show gr
           "between the two career levels. Focus works best with " +
           std::to_string(guideline.min_promotion_gaps) + " to " + std::to_string(guideline.max_promotion_gaps) +
           " such competencies per step.";
+if (!fw.has_career_levels()) {
+  s.intro = "Not applicable: the framework has no career levels, so it has no promotion steps.";
+  return s;
+}
 
 table gaps("promotion-gaps", "Competencies that rise, per step",
            {column("step", "Step", column_kind::text, 36).as_group_key(),

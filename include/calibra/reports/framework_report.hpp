@@ -20,6 +20,7 @@
 
 #include <cctype>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,7 +38,8 @@ struct framework_report_options {
 namespace detail {
 
 /// "Tactical-internal": the title of a quadrant group.
-std::string quadrant_title(quadrant q);
+/// Empty for no quadrant (a framework without quadrants).
+std::string quadrant_title(std::optional<quadrant> q);
 
 /// Competency indices in report order: by quadrant (all_quadrants() order),
 /// then as declared.
