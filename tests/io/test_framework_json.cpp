@@ -208,6 +208,28 @@ TEST_CASE("a broken list does not cascade into unknown references", "[io][framew
                     Catch::Contains("step.json: /steps/1/to: unknown career level 'staff-pm'"));
 }
 
+TEST_CASE("the rules across the model report every broken one in one run", "[io][framework][bad-input]") {
+  // Two rules the file's structure cannot see, each broken once: an empty
+  // name and an archetype naming an unknown competency.  Both come back
+  // from one parse, each at its place.
+  const framework base = builtin_framework();
+  std::string text = to_json(base);
+  text = replace_once(text, "\"name\": \"" + base.competencies()[0].name + "\"", "\"name\": \"\"");
+  text = replace_once(text, "\"strong\": [\n        \"" + base.archetypes()[0].strong[0] + "\"",
+                      "\"strong\": [\n        \"ghost\"");
+  try {
+    parse_framework(text, "two.json");
+    FAIL("expected input_errors");
+  } catch (const input_errors& e) {
+    REQUIRE(e.problems().size() == 2);
+    CHECK(e.problems()[0].pointer == "/competencies/0/name");
+    CHECK(e.problems()[0].message ==
+          "[calibra.validation_error.framework] two.json: /competencies/0/name: name must not be empty");
+    CHECK(e.problems()[1].pointer == "/archetypes/0/strong/0");
+    CHECK_THAT(e.problems()[1].message, Catch::EndsWith("unknown competency 'ghost'"));
+  }
+}
+
 TEST_CASE("the framework reader stops at 50 problems", "[io][framework][bad-input]") {
   std::string text = slurp(example("minimal-valid.json"));
   std::string extra;

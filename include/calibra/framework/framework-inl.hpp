@@ -157,17 +157,39 @@ CALIBRA_INLINE auto framework::expect(std::size_t career_level, std::size_t comp
   return expectations_(static_cast<Eigen::Index>(career_level), static_cast<Eigen::Index>(comp));
 }
 
-[[noreturn]] CALIBRA_INLINE auto framework::fail(const std::string& pointer, const std::string& message) -> void {
-  throw validation_error("framework", pointer + ": " + message);
-}
-
 CALIBRA_INLINE auto framework::validate() const -> void {
+  // Every rule is checked and every broken one reported, in one run: a
+  // single problem is thrown as a validation_error, several as input_errors
+  // (each with its JSON pointer).  A check that needs an earlier one to
+  // hold (the expectations' shape before their cells) is skipped when it
+  // does not.
+  std::vector<input_problem> problems;
+  const auto fail = [&](const std::string& pointer, const std::string& message) {
+    if (problems.size() < input_errors::max_problems)
+      problems.push_back({"validation_error.framework",
+                          "[calibra.validation_error.framework] " + pointer + ": " + message, "", 0, {}, pointer});
+  };
+  const auto unique_ids = [&](const auto& items, const std::string& where) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i].id.empty()) {
+        fail(where + "/" + std::to_string(i) + "/id", "id must not be empty");
+        continue;
+      }
+      for (std::size_t j = 0; j < i; ++j)
+        if (items[i].id == items[j].id) {
+          fail(where + "/" + std::to_string(i) + "/id",
+               "duplicate id '" + items[i].id + "' (first used at " + where + "/" + std::to_string(j) + ")");
+          break;
+        }
+    }
+  };
+
   const auto n_levels = scale_.size();
   if (n_levels < proficiency_scale::min_levels || n_levels > proficiency_scale::max_levels)
     fail("/scale", "a scale needs 3 to 7 levels, this one has " + std::to_string(n_levels));
-  require_unique_ids(scale_.levels(), "/scale");
+  unique_ids(scale_.levels(), "/scale");
   // Scope and autonomy: on every level or on none.
-  const bool scoped = scale_.levels().front().scope.has_value();
+  const bool scoped = n_levels > 0 && scale_.levels().front().scope.has_value();
   for (std::size_t l = 0; l < n_levels; ++l) {
     const proficiency_level& level = scale_.levels()[l];
     const std::string at = "/scale/" + std::to_string(l);
@@ -175,16 +197,16 @@ CALIBRA_INLINE auto framework::validate() const -> void {
       fail(at + (level.scope ? "/autonomy" : "/scope"),
            "scope and autonomy are given together or not at all; level '" + level.id + "' has only " +
                (level.scope ? "a scope" : "an autonomy"));
-    if (level.scope.has_value() != scoped)
+    else if (level.scope.has_value() != scoped)
       fail(at + "/scope", scoped ? "level '" + level.id + "' has no scope and autonomy, but the first level has; "
                                    "give them to every level or to none"
                                  : "level '" + level.id + "' has a scope and autonomy, but the first level has none; "
                                    "give them to every level or to none");
   }
-  require_unique_ids(areas_, "/areas");
-  require_unique_ids(competencies_, "/competencies");
+  unique_ids(areas_, "/areas");
+  unique_ids(competencies_, "/competencies");
   if (competencies_.empty()) fail("/competencies", "a framework needs at least one competency");
-  const bool quadrants = competencies_.front().quadrant.has_value();
+  const bool quadrants = !competencies_.empty() && competencies_.front().quadrant.has_value();
   for (std::size_t i = 0; i < competencies_.size(); ++i) {
     const competency& c = competencies_[i];
     const std::string at = "/competencies/" + std::to_string(i);
@@ -196,11 +218,12 @@ CALIBRA_INLINE auto framework::validate() const -> void {
                                        : "competency '" + c.id + "' has a quadrant, but '" + competencies_.front().id +
                                              "' has none; give a quadrant to every competency or to none");
     if (c.position) {
-      if (!c.quadrant) fail(at + "/position", "a position needs a quadrant; competency '" + c.id + "' has none");
       const auto q = quadrant_of(*c.position);
-      if (!q)
+      if (!c.quadrant)
+        fail(at + "/position", "a position needs a quadrant; competency '" + c.id + "' has none");
+      else if (!q)
         fail(at + "/position", "both coordinates must be non-zero and within [-1, 1]");
-      if (*q != *c.quadrant)
+      else if (*q != *c.quadrant)
         fail(at + "/position", "the position lies in " + to_string(*q) + " but the quadrant is " +
                                    to_string(*c.quadrant));
     }
@@ -213,18 +236,19 @@ CALIBRA_INLINE auto framework::validate() const -> void {
     fail("/expectations", "a framework without career levels has no expectations, found " +
                               std::to_string(expectations_.rows()) + " rows; add the career levels or leave out the "
                               "expectations");
-  if (static_cast<std::size_t>(expectations_.rows()) != ladder_.size() ||
-      static_cast<std::size_t>(expectations_.cols()) != competencies_.size())
+  else if (static_cast<std::size_t>(expectations_.rows()) != ladder_.size() ||
+           static_cast<std::size_t>(expectations_.cols()) != competencies_.size())
     fail("/expectations", "expected a " + std::to_string(ladder_.size()) + " x " +
                               std::to_string(competencies_.size()) + " matrix (career levels x competencies)");
-  for (std::size_t l = 0; l < ladder_.size(); ++l)
-    for (std::size_t c = 0; c < competencies_.size(); ++c) {
-      const int v = expect(l, c);
-      if (v < 1 || static_cast<std::size_t>(v) > n_levels)
-        fail("/expectations/" + ladder_.career_levels()[l].id + "/" + competencies_[c].id,
-             "level ordinal " + std::to_string(v) + " is outside the scale 1.." + std::to_string(n_levels));
-    }
-  require_unique_ids(archetypes_, "/archetypes");
+  else
+    for (std::size_t l = 0; l < ladder_.size(); ++l)
+      for (std::size_t c = 0; c < competencies_.size(); ++c) {
+        const int v = expect(l, c);
+        if (v < 1 || static_cast<std::size_t>(v) > n_levels)
+          fail("/expectations/" + ladder_.career_levels()[l].id + "/" + competencies_[c].id,
+               "level ordinal " + std::to_string(v) + " is outside the scale 1.." + std::to_string(n_levels));
+      }
+  unique_ids(archetypes_, "/archetypes");
   for (std::size_t i = 0; i < archetypes_.size(); ++i) {
     const std::string at = "/archetypes/" + std::to_string(i);
     auto check_ids = [&](const std::vector<std::string>& ids, const char* field) {
@@ -234,6 +258,16 @@ CALIBRA_INLINE auto framework::validate() const -> void {
     };
     check_ids(archetypes_[i].strong, "strong");
     check_ids(archetypes_[i].growth, "growth");
+  }
+
+  if (problems.size() == 1) {
+    // The message without the id prefix that validation_error adds again.
+    const std::string& m = problems.front().message;
+    throw validation_error("framework", m.substr(m.find("] ") + 2));
+  }
+  if (!problems.empty()) {
+    const bool stopped = problems.size() >= input_errors::max_problems;
+    throw input_errors("framework", "framework", std::move(problems), stopped);
   }
 }
 

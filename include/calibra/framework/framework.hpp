@@ -148,19 +148,8 @@ class framework {
  private:
   int expect(std::size_t career_level, std::size_t comp) const;
 
-  [[noreturn]] static void fail(const std::string& pointer, const std::string& message);
-
-  template <typename Items>
-  static void require_unique_ids(const Items& items, const std::string& where) {
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (items[i].id.empty()) fail(where + "/" + std::to_string(i) + "/id", "id must not be empty");
-      for (std::size_t j = 0; j < i; ++j)
-        if (items[i].id == items[j].id)
-          fail(where + "/" + std::to_string(i) + "/id",
-               "duplicate id '" + items[i].id + "' (first used at " + where + "/" + std::to_string(j) + ")");
-    }
-  }
-
+  /// Checks every rule and throws every broken one at once: a
+  /// validation_error for one problem, input_errors for several.
   void validate() const;
 
   framework_metadata metadata_;
