@@ -144,24 +144,6 @@ std::string escape_pointer(const std::string& key) {
   return out;
 }
 
-/// 1900-system serial day number to YYYY-MM-DD (a date cell that a
-/// spreadsheet program made of a typed date).
-std::optional<std::string> serial_date(double serial) {
-  if (!(serial >= 1 && serial < 2958466) || serial != std::floor(serial)) return std::nullopt;
-  // Days since 1970-01-01, from serial days since 1899-12-30.
-  long z = static_cast<long>(serial) - 25569 + 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long y = yoe + era * 400;
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long mp = (5 * doy + 2) / 153;
-  const long d = doy - (153 * mp + 2) / 5 + 1;
-  const long mo = mp < 10 ? mp + 3 : mp - 9;
-  if (mo <= 2) ++y;
-  const auto two = [](long v) { return (v < 10 ? "0" : "") + std::to_string(v); };
-  return std::to_string(y) + "-" + two(mo) + "-" + two(d);
-}
 
 class workbook_reader {
  public:
@@ -456,7 +438,7 @@ class workbook_reader {
       const std::string pointer = top ? "/format" : std::string("/metadata/") + key->second;
       place(pointer, *s, r, vc);
       std::optional<std::string> text = value;
-      if (f == wb::fields::last_updated && v && v->kind == xl::cell_kind::number) text = serial_date(v->number);
+      if (f == wb::fields::last_updated && v && v->kind == xl::cell_kind::number) text = xl::serial_date(v->number);
       if (f == wb::fields::description && !text) continue;
       (top ? doc_["format"] : meta[key->second]) = text.value_or("");
     }

@@ -37,25 +37,6 @@ const xl::sheet& ratings_sheet(const xl::workbook& book, const std::string& sour
   return book.sheets.front();
 }
 
-/// A date serial number of the 1900 date system as YYYY-MM-DD.
-std::string date_of_serial(long serial) {
-  // Days from 1970-01-01; serial 25569 is that day.  (Howard Hinnant's
-  // civil_from_days.)
-  long z = serial - 25569 + 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long y = yoe + era * 400;
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long mp = (5 * doy + 2) / 153;
-  const long d = doy - (153 * mp + 2) / 5 + 1;
-  const long m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  char text[64];
-  std::snprintf(text, sizeof text, "%04ld-%02ld-%02ld", y, m, d);
-  return text;
-}
-
 /// Serial numbers from 1927-05-18 (10000) to 9999-12-31: a number in that
 /// range in the period column is a date the spreadsheet program stored as
 /// a number (years like 2026 stay years).
@@ -67,7 +48,7 @@ constexpr double first_date_serial = 10000, last_date_serial = 2958465;
 std::string cell_text(const xl::cell& c, bool period_column) {
   if (c.kind != xl::cell_kind::number) return std::string(detail::trim(c.text));
   if (period_column && c.number >= first_date_serial && c.number < last_date_serial + 1)
-    return date_of_serial(static_cast<long>(std::floor(c.number)));
+    return *xl::serial_date(std::floor(c.number));
   if (std::floor(c.number) == c.number && std::fabs(c.number) < 1e15) {
     char text[32];
     std::snprintf(text, sizeof text, "%.0f", c.number);

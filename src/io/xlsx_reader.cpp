@@ -694,6 +694,24 @@ workbook read_workbook(std::string_view bytes, const std::string& source, const 
   return result;
 }
 
+std::optional<std::string> serial_date(double serial) {
+  if (!(serial >= 1 && serial < 2958466) || serial != std::floor(serial)) return std::nullopt;
+  // Days since 1970-01-01 (serial 25569) through Howard Hinnant's
+  // civil_from_days.
+  const long z = static_cast<long>(serial) - 25569 + 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long y = yoe + era * 400;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  const long d = doy - (153 * mp + 2) / 5 + 1;
+  const long m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+  const auto two = [](long v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+  return std::to_string(y) + "-" + two(m) + "-" + two(d);
+}
+
 workbook load_workbook(const std::string& path, const limits& caps) {
   const std::string bytes = detail::read_file(path, caps.max_file_bytes, "xlsx");
   return read_workbook(bytes, path, caps);

@@ -120,6 +120,12 @@ workbook read_workbook(std::string_view bytes, const std::string& source, const 
 /// Reads a workbook file (refused unread when larger than max_file_bytes).
 workbook load_workbook(const std::string& path, const limits& caps = {});
 
+/// The day a serial number of the 1900 date system stands for, as
+/// YYYY-MM-DD: a date cell a spreadsheet program made of a typed date holds
+/// that number.  Empty unless `serial` is a whole number of days from 1
+/// (1900-01-01) to 2958465 (9999-12-31).
+std::optional<std::string> serial_date(double serial);
+
 /// Whether the bytes start like a ZIP file ("PK\3\4"), as every XLSX does.
 bool looks_like_zip(std::string_view bytes);
 
