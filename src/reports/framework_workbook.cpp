@@ -15,6 +15,8 @@
 
 #include <calibra/error.hpp>
 
+#include "open_workbook.hpp"
+
 #include <xlsxwriter.h>
 
 #include <unistd.h>
@@ -61,15 +63,7 @@ std::time_t fixed_time(const std::string& date) {
 class framework_book {
  public:
   framework_book(const framework& fw, const std::string& file, std::string shown)
-      : fw_(fw), path_(std::move(shown)), palette_(level_palette(fw.scale().size())) {
-    book_ = workbook_new(file.c_str());
-    if (!book_) throw invalid_argument("reports", "cannot write '" + path_ + "': libxlsxwriter could not start a workbook");
-  }
-  framework_book(const framework_book&) = delete;
-  framework_book& operator=(const framework_book&) = delete;
-  ~framework_book() {
-    if (book_) workbook_close(book_);
-  }
+      : fw_(fw), path_(shown), palette_(level_palette(fw.scale().size())), book_(file, shown) {}
 
   void write() {
     const auto& m = fw_.metadata();
@@ -79,32 +73,32 @@ class framework_book {
     props.subject = const_cast<char*>("Competency framework (calibra-framework/1)");
     props.comments = const_cast<char*>(comments.c_str());
     props.created = fixed_time(m.last_updated);
-    check(workbook_set_properties(book_, &props), "document properties");
+    check(workbook_set_properties(book_.get(), &props), "document properties");
 
-    header_ = workbook_add_format(book_);
+    header_ = workbook_add_format(book_.get());
     format_set_bold(header_);
     format_set_pattern(header_, LXW_PATTERN_SOLID);
     format_set_bg_color(header_, 0xE4E9EE);
     format_set_bottom(header_, LXW_BORDER_THIN);
     format_set_text_wrap(header_);
     format_set_align(header_, LXW_ALIGN_VERTICAL_TOP);
-    computed_header_ = workbook_add_format(book_);
+    computed_header_ = workbook_add_format(book_.get());
     format_set_bold(computed_header_);
     format_set_italic(computed_header_);
     format_set_pattern(computed_header_, LXW_PATTERN_SOLID);
     format_set_bg_color(computed_header_, 0xF3F4F6);
-    body_ = workbook_add_format(book_);
+    body_ = workbook_add_format(book_.get());
     format_set_text_wrap(body_);
     format_set_align(body_, LXW_ALIGN_VERTICAL_TOP);
     for (std::size_t l = 0; l < palette_.size(); ++l) {
-      lxw_format* f = workbook_add_format(book_);
+      lxw_format* f = workbook_add_format(book_.get());
       format_set_pattern(f, LXW_PATTERN_SOLID);
       format_set_bg_color(f, colour(palette_[l]));
       format_set_font_color(f, colour(readable_text_on(palette_[l])));
       format_set_text_wrap(f);
       format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
       level_fill_.push_back(f);
-      lxw_format* bold = workbook_add_format(book_);
+      lxw_format* bold = workbook_add_format(book_.get());
       format_set_bold(bold);
       format_set_pattern(bold, LXW_PATTERN_SOLID);
       format_set_bg_color(bold, colour(palette_[l]));
@@ -117,17 +111,10 @@ class framework_book {
     for (const wb::table& t : wb::framework_tables(fw_)) write_table(t);
   }
 
-  void close() {
-    const lxw_error status = workbook_close(book_);
-    book_ = nullptr;
-    if (status != LXW_NO_ERROR) throw invalid_argument("reports", "cannot write '" + path_ + "': " + lxw_strerror(status));
-  }
+  void close() { book_.close(); }
 
  private:
-  void check(lxw_error status, const std::string& what) {
-    if (status != LXW_NO_ERROR)
-      throw invalid_argument("reports", "cannot write '" + path_ + "': " + what + ": " + lxw_strerror(status));
-  }
+  void check(lxw_error status, const std::string& what) { book_.check(status, what); }
 
   void put(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const wb::value& v, lxw_format* f) {
     switch (v.what) {
@@ -186,7 +173,7 @@ class framework_book {
   }
 
   void write_table(const wb::table& t) {
-    lxw_worksheet* ws = workbook_add_worksheet(book_, t.sheet.c_str());
+    lxw_worksheet* ws = workbook_add_worksheet(book_.get(), t.sheet.c_str());
     if (!ws) throw invalid_argument("reports", "cannot write '" + path_ + "': sheet '" + t.sheet + "'");
     const std::size_t ncols = t.header.size();
     const auto& levels = fw_.scale().levels();
@@ -256,7 +243,7 @@ class framework_book {
   const framework& fw_;
   std::string path_;
   std::vector<rgb> palette_;
-  lxw_workbook* book_ = nullptr;
+  detail::open_workbook book_;
   lxw_format* header_ = nullptr;
   lxw_format* computed_header_ = nullptr;
   lxw_format* body_ = nullptr;
@@ -266,32 +253,25 @@ class framework_book {
 /// The ratings template (write_ratings_template).
 class template_book {
  public:
-  template_book(const framework& fw, const std::string& file, std::string shown) : fw_(fw), path_(std::move(shown)) {
-    book_ = workbook_new(file.c_str());
-    if (!book_) throw invalid_argument("reports", "cannot write '" + path_ + "': libxlsxwriter could not start a workbook");
-  }
-  template_book(const template_book&) = delete;
-  template_book& operator=(const template_book&) = delete;
-  ~template_book() {
-    if (book_) workbook_close(book_);
-  }
+  template_book(const framework& fw, const std::string& file, const std::string& shown)
+      : fw_(fw), path_(shown), book_(file, shown) {}
 
   void write() {
     lxw_doc_properties props{};
     const std::string title = clean("Ratings template for " + fw_.metadata().name);
     props.title = const_cast<char*>(title.c_str());
     props.created = fixed_time(fw_.metadata().last_updated);
-    check(workbook_set_properties(book_, &props), "document properties");
-    lxw_format* header = workbook_add_format(book_);
+    check(workbook_set_properties(book_.get(), &props), "document properties");
+    lxw_format* header = workbook_add_format(book_.get());
     format_set_bold(header);
     format_set_pattern(header, LXW_PATTERN_SOLID);
     format_set_bg_color(header, 0xE4E9EE);
     format_set_bottom(header, LXW_BORDER_THIN);
 
     const auto& columns = ratings_template_columns();
-    lxw_worksheet* ratings = workbook_add_worksheet(book_, "Ratings");
-    lxw_worksheet* lists = workbook_add_worksheet(book_, "Lists");
-    lxw_worksheet* readme = workbook_add_worksheet(book_, "Read me");
+    lxw_worksheet* ratings = workbook_add_worksheet(book_.get(), "Ratings");
+    lxw_worksheet* lists = workbook_add_worksheet(book_.get(), "Lists");
+    lxw_worksheet* readme = workbook_add_worksheet(book_.get(), "Read me");
     for (std::size_t c = 0; c < columns.size(); ++c) {
       check(worksheet_write_string(ratings, 0, static_cast<lxw_col_t>(c), columns[c].c_str(), header), "header");
       check(worksheet_set_column(ratings, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
@@ -348,17 +328,10 @@ class template_book {
     for (std::size_t i = 0; i < lines.size(); ++i) put(readme, i, 0, lines[i]);
   }
 
-  void close() {
-    const lxw_error status = workbook_close(book_);
-    book_ = nullptr;
-    if (status != LXW_NO_ERROR) throw invalid_argument("reports", "cannot write '" + path_ + "': " + lxw_strerror(status));
-  }
+  void close() { book_.close(); }
 
  private:
-  void check(lxw_error status, const std::string& what) {
-    if (status != LXW_NO_ERROR)
-      throw invalid_argument("reports", "cannot write '" + path_ + "': " + what + ": " + lxw_strerror(status));
-  }
+  void check(lxw_error status, const std::string& what) { book_.check(status, what); }
   void put(lxw_worksheet* ws, std::size_t row, lxw_col_t col, const std::string& text) {
     const std::string t = clean(text);
     if (!t.empty()) check(worksheet_write_string(ws, static_cast<lxw_row_t>(row), col, t.c_str(), nullptr), "cell");
@@ -376,7 +349,7 @@ class template_book {
 
   const framework& fw_;
   std::string path_;
-  lxw_workbook* book_ = nullptr;
+  detail::open_workbook book_;
 };
 
 /// Writes a workbook through a temporary file next to `path`.

@@ -20,6 +20,8 @@
 #include <calibra/reports/escape.hpp>
 #include <calibra/reports/write.hpp>
 
+#include "open_workbook.hpp"
+
 #include <xlsxwriter.h>
 
 #include <unistd.h>
@@ -119,15 +121,8 @@ std::size_t wrapped_lines(std::string_view text, double width) {
 class xlsx_book {
  public:
   /// Writes to `file`; messages name `shown_path` (the final name, not the temporary).
-  xlsx_book(const report& r, const std::string& file, std::string shown_path) : r_(r), path_(std::move(shown_path)) {
-    book_ = workbook_new(file.c_str());
-    if (!book_) throw invalid_argument("reports", "cannot write '" + path_ + "': libxlsxwriter could not start a workbook");
-  }
-  xlsx_book(const xlsx_book&) = delete;
-  xlsx_book& operator=(const xlsx_book&) = delete;
-  ~xlsx_book() {
-    if (book_) workbook_close(book_);  // only after an exception; the caller removes the file
-  }
+  xlsx_book(const report& r, const std::string& file, const std::string& shown_path)
+      : r_(r), path_(shown_path), book_(file, shown_path) {}
 
   void write() {
     properties();
@@ -137,15 +132,10 @@ class xlsx_book {
         write_sheet(s, s.tables[t], t == 0, sheet_name(t == 0 ? s.title : s.tables[t].title, used_names));
       if (s.tables.empty()) write_text_sheet(s, sheet_name(s.title, used_names));
     }
-    if (r_.sections.empty()) workbook_add_worksheet(book_, nullptr);
+    if (r_.sections.empty()) workbook_add_worksheet(book_.get(), nullptr);
   }
 
-  void close() {
-    const lxw_error status = workbook_close(book_);
-    book_ = nullptr;
-    if (status != LXW_NO_ERROR)
-      throw invalid_argument("reports", "cannot write '" + path_ + "': " + lxw_strerror(status));
-  }
+  void close() { book_.close(); }
 
  private:
   // ---- formats ----------------------------------------------------------------------
@@ -167,7 +157,7 @@ class xlsx_book {
   lxw_format* format(const format_key& key) {
     auto found = formats_.find(key);
     if (found != formats_.end()) return found->second;
-    lxw_format* f = workbook_add_format(book_);
+    lxw_format* f = workbook_add_format(book_.get());
     format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
     switch (key.what) {
       case role::title:
@@ -240,10 +230,7 @@ class xlsx_book {
   }
 
   // ---- writing ----------------------------------------------------------------------
-  void check(lxw_error status, const std::string& what) {
-    if (status != LXW_NO_ERROR)
-      throw invalid_argument("reports", "cannot write '" + path_ + "': " + what + ": " + lxw_strerror(status));
-  }
+  void check(lxw_error status, const std::string& what) { book_.check(status, what); }
 
   void put_text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, std::string_view text, lxw_format* f) {
     const std::string safe = safe_text(text);
@@ -262,18 +249,18 @@ class xlsx_book {
     props.subject = const_cast<char*>("Competency framework report");
     props.author = const_cast<char*>(author.c_str());
     props.comments = const_cast<char*>(comments.c_str());
-    check(workbook_set_properties(book_, &props), "document properties");
+    check(workbook_set_properties(book_.get(), &props), "document properties");
     const std::string version = cell_text(r_.framework.version), updated = cell_text(r_.framework.last_updated),
                       name = cell_text(r_.framework.name);
-    check(workbook_set_custom_property_string(book_, "Framework", name.empty() ? "-" : name.c_str()), "properties");
-    check(workbook_set_custom_property_string(book_, "Framework version", version.empty() ? "-" : version.c_str()),
+    check(workbook_set_custom_property_string(book_.get(), "Framework", name.empty() ? "-" : name.c_str()), "properties");
+    check(workbook_set_custom_property_string(book_.get(), "Framework version", version.empty() ? "-" : version.c_str()),
           "properties");
-    check(workbook_set_custom_property_string(book_, "Last updated", updated.empty() ? "-" : updated.c_str()),
+    check(workbook_set_custom_property_string(book_.get(), "Last updated", updated.empty() ? "-" : updated.c_str()),
           "properties");
   }
 
   lxw_worksheet* new_sheet(const std::string& name) {
-    lxw_worksheet* ws = workbook_add_worksheet(book_, name.c_str());
+    lxw_worksheet* ws = workbook_add_worksheet(book_.get(), name.c_str());
     if (!ws) throw invalid_argument("reports", "cannot write '" + path_ + "': invalid sheet name '" + name + "'");
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
@@ -406,7 +393,7 @@ class xlsx_book {
 
   const report& r_;
   std::string path_;
-  lxw_workbook* book_ = nullptr;
+  detail::open_workbook book_;
   std::map<format_key, lxw_format*> formats_;
 };
 
