@@ -6,20 +6,14 @@
 #include "fuzz_ratings.hpp"
 
 #include "../src/io/ratings_workbook.hpp"
-#include "../src/io/xlsx_reader.hpp"
+#include "fuzz_xlsx.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace calibra;
   namespace xl = detail::xlsx;
   const auto bytes = fuzz::as_text(data, size);
-  xl::limits caps;
-  caps.verify_crc = false;
-  caps.max_file_bytes = std::size_t{1} << 20;
-  caps.max_total_bytes = std::size_t{16} << 20;
-  caps.max_entry_bytes = std::size_t{8} << 20;
-  caps.max_cells = 100'000;
   xl::workbook book;
-  if (!fuzz::expect_value_or_calibra_error([&] { book = xl::read_workbook(bytes, "fuzz.xlsx", caps); })) return 0;
+  if (!fuzz::read_fuzzed_workbook(bytes, book)) return 0;
   fuzz::check_reader([&](const ratings_options& options) {
     return detail::ratings_from_workbook(book, fuzz::ratings_framework(), "fuzz.xlsx", options);
   });
