@@ -20,18 +20,10 @@ using calibra::read_ratings_csv_text;
 using calibra::read_ratings_json_text;
 using namespace calibra::calibration;
 using calibra_test::builtin;
+using calibra_test::level_of;
 using calibra_test::error_of;
 
 namespace {
-
-/// The level a table holds for (ratee, rater, competency id), or 0.
-int level_of(const ratings_table& t, const std::string& ratee, const std::string& rater, const std::string& competency) {
-  for (std::size_t i = 0; i < t.size(); ++i)
-    if (t.ratees()[t.ratee(i)] == ratee && t.raters()[t.rater(i)] == rater &&
-        t.framework().competencies()[t.competency(i)].id == competency)
-      return t.level(i);
-  return 0;
-}
 
 }  // namespace
 

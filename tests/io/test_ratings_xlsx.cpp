@@ -24,6 +24,7 @@ using calibra::read_ratings_xlsx_bytes;
 using namespace calibra::calibration;
 using namespace calibra_test::xlsx;
 using calibra_test::builtin;
+using calibra_test::level_of;
 using calibra_test::error_of;
 
 namespace {
@@ -31,15 +32,6 @@ namespace {
 std::shared_ptr<const calibra::framework> fw() { return builtin(); }
 
 const std::vector<std::string> long_header{"ratee", "rater", "role", "competency", "level", "period", "career_level"};
-
-/// The level a table holds for (ratee, rater, competency id), or 0.
-int level_of(const ratings_table& t, const std::string& ratee, const std::string& rater, const std::string& competency) {
-  for (std::size_t i = 0; i < t.size(); ++i)
-    if (t.ratees()[t.ratee(i)] == ratee && t.raters()[t.rater(i)] == rater &&
-        t.framework().competencies()[t.competency(i)].id == competency)
-      return t.level(i);
-  return 0;
-}
 
 }  // namespace
 

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "../support/xlsx_parts.hpp"
+
 #include <zip.h>
 
 #include <cstdio>
@@ -21,28 +23,8 @@ namespace xl = calibra::detail::xlsx;
 
 namespace {
 
-using parts = std::vector<std::pair<std::string, std::string>>;
-
-/// A ZIP archive of `files` (deflated unless `stored`), as bytes.
-std::string zip_of(const parts& files, bool stored = false) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("calibra-xlsx-test-" + std::to_string(::getpid()) + ".zip");
-  zipFile z = zipOpen(path.string().c_str(), APPEND_STATUS_CREATE);
-  REQUIRE(z != nullptr);
-  for (const auto& [name, text] : files) {
-    zip_fileinfo info{};
-    REQUIRE(zipOpenNewFileInZip(z, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, stored ? 0 : Z_DEFLATED,
-                                stored ? 0 : Z_BEST_COMPRESSION) == ZIP_OK);
-    REQUIRE(zipWriteInFileInZip(z, text.data(), static_cast<unsigned>(text.size())) == ZIP_OK);
-    REQUIRE(zipCloseFileInZip(z) == ZIP_OK);
-  }
-  REQUIRE(zipClose(z, nullptr) == ZIP_OK);
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  std::filesystem::remove(path);
-  return bytes.str();
-}
+using calibra_test::xlsx::parts;
+using calibra_test::xlsx::zip_of;
 
 const char* const main_ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 

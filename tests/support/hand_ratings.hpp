@@ -144,4 +144,14 @@ const auto& find_ratee(const Result& result, const calibra::calibration::ratings
   throw std::logic_error("no result for " + name);
 }
 
+/// The level a table holds for (ratee, rater, competency id), or 0.
+inline int level_of(const calibra::calibration::ratings_table& t, const std::string& ratee, const std::string& rater,
+                    const std::string& competency) {
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t.ratees()[t.ratee(i)] == ratee && t.raters()[t.rater(i)] == rater &&
+        t.framework().competencies()[t.competency(i)].id == competency)
+      return t.level(i);
+  return 0;
+}
+
 }  // namespace calibra_test

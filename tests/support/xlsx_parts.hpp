@@ -19,8 +19,9 @@ namespace calibra_test::xlsx {
 
 using parts = std::vector<std::pair<std::string, std::string>>;
 
-/// A ZIP archive of `files`, deflated, as bytes.
-inline std::string zip_of(const parts& files) {
+/// A ZIP archive of `files` (deflated at the best compression unless
+/// `stored`), as bytes.
+inline std::string zip_of(const parts& files, bool stored = false) {
   static int counter = 0;
   const auto path = std::filesystem::temp_directory_path() /
                     ("calibra-xlsx-parts-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".zip");
@@ -28,8 +29,8 @@ inline std::string zip_of(const parts& files) {
   REQUIRE(z != nullptr);
   for (const auto& [name, text] : files) {
     zip_fileinfo info{};
-    REQUIRE(zipOpenNewFileInZip(z, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED,
-                                Z_DEFAULT_COMPRESSION) == ZIP_OK);
+    REQUIRE(zipOpenNewFileInZip(z, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr, stored ? 0 : Z_DEFLATED,
+                                stored ? 0 : Z_BEST_COMPRESSION) == ZIP_OK);
     REQUIRE(zipWriteInFileInZip(z, text.data(), static_cast<unsigned>(text.size())) == ZIP_OK);
     REQUIRE(zipCloseFileInZip(z) == ZIP_OK);
   }
