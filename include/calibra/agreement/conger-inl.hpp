@@ -236,8 +236,92 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
     return agreeing;
   };
 
-  // Units go in blocks whose per-unit slot counts stay in cache.
   const Eigen::Index n_units = ratings.rows(), n_columns = ratings.cols();
+
+  // Few raters (many units per rating): a unit is one of at most 65,536
+  // tuples of slots, one per rater, and every unit term depends on the
+  // unit only through its tuple; count the units per tuple in one pass and
+  // finish per tuple.
+  std::size_t tuples = 1;
+  for (Eigen::Index j = 0; j < n_columns && tuples <= 65536; ++j) tuples *= stride;
+  if (tuples <= 65536) {
+    std::vector<std::uint32_t> units_of(tuples, 0);
+    constexpr Eigen::Index tuple_block = 2048;
+    std::array<std::uint32_t, tuple_block> key{};
+    for (Eigen::Index begin = 0; begin < n_units; begin += tuple_block) {
+      const Eigen::Index size = std::min(tuple_block, n_units - begin);
+      std::fill(key.begin(), key.begin() + size, 0u);
+      std::uint32_t place = 1;
+      for (Eigen::Index j = 0; j < n_columns; ++j) {
+        const std::uint8_t* column = codes->column(j) + begin;
+        for (Eigen::Index i = 0; i < size; ++i)
+          key[static_cast<std::size_t>(i)] += static_cast<std::uint32_t>(clamp(column[i])) * place;
+        place *= static_cast<std::uint32_t>(stride);
+      }
+      for (Eigen::Index i = 0; i < size; ++i) ++units_of[key[static_cast<std::size_t>(i)]];
+    }
+    // The tuples met, unpacked: slot of each rater, and the unit terms that
+    // do not depend on the final distributions.
+    std::vector<std::size_t> met;
+    std::vector<std::size_t> slot_of;  // met.size() x n_columns
+    std::vector<double> tuple_pa;
+    std::vector<unsigned char> tuple_pairable;
+    std::vector<std::uint32_t> counts(stride);
+    Eigen::MatrixXd classified = Eigen::MatrixXd::Zero(n_columns, q);
+    double n = 0, n2 = 0, sum_pa = 0;
+    for (std::size_t tuple = 0; tuple < tuples; ++tuple) {
+      const std::uint32_t units = units_of[tuple];
+      if (units == 0) continue;
+      std::fill(counts.begin(), counts.end(), 0u);
+      std::size_t rest = tuple;
+      const std::size_t at = slot_of.size();
+      for (Eigen::Index j = 0; j < n_columns; ++j) {
+        const std::size_t x = rest % stride;
+        rest /= stride;
+        slot_of.push_back(x);
+        ++counts[x];
+        if (x < slots) classified(j, codes->slot_category[x]) += units;
+      }
+      double r = 0;
+      const double agreeing = agreeing_pairs(counts.data(), r);
+      if (r == 0) {  // nobody rated these units: not kept
+        slot_of.resize(at);
+        continue;
+      }
+      met.push_back(tuple);
+      const double w = units;
+      n += w;
+      tuple_pa.push_back(agreeing * per_pair[static_cast<std::size_t>(r)]);
+      tuple_pairable.push_back(r >= 2);
+      if (r >= 2) {
+        n2 += w;
+        sum_pa += w * tuple_pa.back();
+      }
+    }
+    return conger_finish(res, classified, n, n2, sum_pa, W, opts, [&](const conger_unit_terms& t) {
+      double constant = 0;
+      for (Eigen::Index a = 0; a < t.raters; ++a) constant += t.rated[a] / n * t.B[a];
+      // Per column and slot, the unit's chance term (0 for a missing
+      // rating and for raters without ratings).
+      std::vector<double> term(static_cast<std::size_t>(n_columns) * stride, 0.0);
+      for (Eigen::Index a = 0; a < t.raters; ++a) {
+        const auto j = static_cast<std::size_t>(t.active[static_cast<std::size_t>(a)]);
+        for (std::size_t x = 0; x < slots; ++x)
+          term[j * stride + x] = t.A(a, codes->slot_category[x]) - t.B[a];
+      }
+      double sum_sq = 0;
+      for (std::size_t m = 0; m < met.size(); ++m) {
+        double lambda = constant;
+        for (Eigen::Index j = 0; j < n_columns; ++j)
+          lambda += term[static_cast<std::size_t>(j) * stride + slot_of[m * static_cast<std::size_t>(n_columns) + static_cast<std::size_t>(j)]];
+        const double d = t.deviation(tuple_pa[m], tuple_pairable[m] != 0, lambda);
+        sum_sq += static_cast<double>(units_of[met[m]]) * d * d;
+      }
+      return sum_sq;
+    });
+  }
+
+  // Units go in blocks whose per-unit slot counts stay in cache.
   const auto block = static_cast<Eigen::Index>(std::max<std::size_t>(64, 12288 / stride));
   std::vector<std::uint32_t> unit_counts(static_cast<std::size_t>(block) * stride);
 
