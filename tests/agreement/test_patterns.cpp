@@ -317,7 +317,8 @@ TEST_CASE("Light's kappa from bitsets on complete and constant raters", "[patter
   CHECK(fast.extra.at("rater_pairs") == general.extra.at("rater_pairs"));
   // More codes than the byte coding holds slots for: the general path.
   Eigen::MatrixXd many(80, 3);
-  for (Eigen::Index u = 0; u < 80; ++u) many.row(u) << static_cast<double>(u), static_cast<double>(u), static_cast<double>((u * 7) % 80);
+  for (Eigen::Index u = 0; u < 80; ++u)
+    many.row(u) << static_cast<double>(u), static_cast<double>(u), static_cast<double>((u * 7) % 80);
   const result wide_codes = agree(many, statistic::light);
   REQUIRE(wide_codes.value);
   check_same(wide_codes, agree(Eigen::MatrixXd(many.array() + 0.5), statistic::light));

@@ -267,7 +267,8 @@ CALIBRA_INLINE std::optional<result> light_from_bitsets(const ratings_ref& ratin
   for (Eigen::Index a = 0; a < bits.raters; ++a)
     for (Eigen::Index b = a + 1; b < bits.raters; ++b) {
       std::uint64_t agreeing = 0;
-      const std::uint64_t both = pair_from_bitsets(bits, a, b, !identity, cell.data(), &agreeing, row.data(), col.data());
+      const std::uint64_t both =
+          pair_from_bitsets(bits, a, b, !identity, cell.data(), &agreeing, row.data(), col.data());
       if (both < 2) continue;
       const auto n = static_cast<double>(both);
       double value = std::numeric_limits<double>::quiet_NaN();

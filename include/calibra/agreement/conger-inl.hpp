@@ -208,7 +208,8 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
   // 1 / (r (r - 1)) for a unit with r ratings, so that the per-unit loops
   // do not divide.
   std::vector<double> per_pair(static_cast<std::size_t>(ratings.cols()) + 1, 0.0);
-  for (std::size_t r = 2; r < per_pair.size(); ++r) per_pair[r] = 1.0 / (static_cast<double>(r) * static_cast<double>(r - 1));
+  for (std::size_t r = 2; r < per_pair.size(); ++r)
+    per_pair[r] = 1.0 / (static_cast<double>(r) * static_cast<double>(r - 1));
   // A unit's agreeing rater pairs from its slot counts `c`, as
   // conger_from_coded counts them; r gets its ratings.
   std::vector<std::size_t> met(slots);
@@ -313,7 +314,8 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
       for (std::size_t m = 0; m < met.size(); ++m) {
         double lambda = constant;
         for (Eigen::Index j = 0; j < n_columns; ++j)
-          lambda += term[static_cast<std::size_t>(j) * stride + slot_of[m * static_cast<std::size_t>(n_columns) + static_cast<std::size_t>(j)]];
+          lambda += term[static_cast<std::size_t>(j) * stride +
+                         slot_of[m * static_cast<std::size_t>(n_columns) + static_cast<std::size_t>(j)]];
         const double d = t.deviation(tuple_pa[m], tuple_pairable[m] != 0, lambda);
         sum_sq += static_cast<double>(units_of[met[m]]) * d * d;
       }
@@ -332,7 +334,8 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
   double n = 0, n2 = 0, sum_pa = 0;
   for (Eigen::Index begin = 0; begin < n_units; begin += block) {
     const Eigen::Index size = std::min(block, n_units - begin);
-    std::fill(unit_counts.begin(), unit_counts.begin() + static_cast<std::ptrdiff_t>(size) * static_cast<std::ptrdiff_t>(stride), 0u);
+    std::fill(unit_counts.begin(),
+              unit_counts.begin() + static_cast<std::ptrdiff_t>(size) * static_cast<std::ptrdiff_t>(stride), 0u);
     for (Eigen::Index j = 0; j < n_columns; ++j) {
       const std::uint8_t* column = codes->column(j) + begin;
       std::uint64_t* h = histogram.data() + static_cast<std::size_t>(j) * 4 * stride;
@@ -356,7 +359,8 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
   for (Eigen::Index j = 0; j < n_columns; ++j)
     for (std::size_t x = 0; x < slots; ++x) {
       const std::uint64_t* h = histogram.data() + static_cast<std::size_t>(j) * 4 * stride;
-      classified(j, codes->slot_category[x]) = static_cast<double>(h[x] + h[stride + x] + h[2 * stride + x] + h[3 * stride + x]);
+      classified(j, codes->slot_category[x]) =
+          static_cast<double>(h[x] + h[stride + x] + h[2 * stride + x] + h[3 * stride + x]);
     }
 
   return conger_finish(res, classified, n, n2, sum_pa, W, opts, [&](const conger_unit_terms& t) {
@@ -379,7 +383,8 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
     for (Eigen::Index begin = 0; begin < n_units; begin += block) {
       const Eigen::Index size = std::min(block, n_units - begin);
       std::fill(lambda.begin(), lambda.begin() + size, 0.0);
-      std::fill(unit_counts.begin(), unit_counts.begin() + static_cast<std::ptrdiff_t>(size) * static_cast<std::ptrdiff_t>(stride), 0u);
+      std::fill(unit_counts.begin(),
+                unit_counts.begin() + static_cast<std::ptrdiff_t>(size) * static_cast<std::ptrdiff_t>(stride), 0u);
       for (Eigen::Index a = 0; a < t.raters; ++a) {
         const std::uint8_t* column = codes->column(t.active[static_cast<std::size_t>(a)]) + begin;
         const double* rater_term = term.data() + static_cast<std::size_t>(a) * stride;

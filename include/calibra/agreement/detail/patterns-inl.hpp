@@ -607,7 +607,8 @@ CALIBRA_INLINE rater_bitsets make_rater_bitsets(const small_codes& codes, bool l
     out.active_raters += count > 0;
     for (std::size_t s = 0; s < slots; ++s) {
       std::uint64_t in_slot = 0;
-      for (std::size_t w = 0; w < words; ++w) in_slot += bitset_kernels::count_bits(out.bits[(j * slots + s) * words + w]);
+      for (std::size_t w = 0; w < words; ++w)
+        in_slot += bitset_kernels::count_bits(out.bits[(j * slots + s) * words + w]);
       out.rated[j * slots + s] = in_slot;
       out.slot_used[s] |= static_cast<unsigned char>(in_slot > 0);
     }
