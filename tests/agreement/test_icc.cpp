@@ -498,3 +498,53 @@ TEST_CASE("ICC2k drops an interval that the step-up would invert", "[icc][degene
   CHECK_FALSE(r.ci_high);
   CHECK(r.extra.count("F") == 1);
 }
+
+TEST_CASE("ICC read column by column equals the long-double ANOVA of the complete units", "[icc][missing][wide]") {
+  // 5,000 units (three blocks of the column reader for 2 raters; 7 raters
+  // are read row by row) near a large offset, 10% of the ratings missing at
+  // random: the complete units' classical ANOVA is the reference.
+  for (const Eigen::Index k : {Eigen::Index{2}, Eigen::Index{7}}) {
+    const Eigen::Index n = 5000;
+    Eigen::MatrixXd data(n, k);
+    std::uint64_t state = 777 + static_cast<std::uint64_t>(k);
+    auto uniform = [&] {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      return static_cast<double>(state >> 11) / 9007199254740992.0;
+    };
+    for (Eigen::Index u = 0; u < n; ++u) {
+      const double unit_effect = 3 * (uniform() - 0.5);
+      for (Eigen::Index j = 0; j < k; ++j)
+        data(u, j) = uniform() < 0.1 ? missing : 1e6 + unit_effect + 0.25 * static_cast<double>(j) + uniform();
+    }
+    std::vector<Eigen::Index> kept;
+    for (Eigen::Index u = 0; u < n; ++u)
+      if (!data.row(u).array().isNaN().any()) kept.push_back(u);
+    Eigen::MatrixXd complete(static_cast<Eigen::Index>(kept.size()), k);
+    for (std::size_t i = 0; i < kept.size(); ++i) complete.row(static_cast<Eigen::Index>(i)) = data.row(kept[i]);
+    const icc_anova reference = two_pass_anova(complete);
+    INFO(k << " raters, " << kept.size() << " complete units");
+    for (auto form : {icc_form::icc1, icc_form::icc2, icc_form::icc3, icc_form::icc2k}) {
+      const result r = icc_of(data, form);
+      const result expected = calibra::agreement::icc_from_anova(reference, form, 0.95);
+      REQUIRE(r.value);
+      CHECK(*r.value == Approx(*expected.value).epsilon(1e-10));
+      CHECK(*r.ci_low == Approx(*expected.ci_low).epsilon(1e-9));
+      CHECK(*r.ci_high == Approx(*expected.ci_high).epsilon(1e-9));
+      CHECK(r.n_units == kept.size());
+      CHECK(r.extra.at("units_dropped") == static_cast<double>(n) - static_cast<double>(kept.size()));
+    }
+  }
+}
+
+TEST_CASE("ICC: an infinite rating is reported only in a unit that is otherwise read", "[icc][errors][wide]") {
+  // Two raters (the column reader): unit 2 stops at its missing first
+  // rating, as the row-by-row reader does, so its infinite second rating is
+  // never read.
+  Eigen::MatrixXd data = shrout_fleiss().leftCols(2);
+  data(1, 0) = missing;
+  data(1, 1) = std::numeric_limits<double>::infinity();
+  const result r = icc_of(data, icc_form::icc2);
+  CHECK(r.n_units == 5);
+  data(2, 1) = -std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH(icc_of(data, icc_form::icc2), Catch::Contains("unit 3, rater 2: rating is infinite"));
+}

@@ -260,3 +260,66 @@ TEST_CASE("a code first met after the first block moves the pattern count to the
     CHECK(fast.extra.at("bootstrap_se") == Approx(general.extra.at("bootstrap_se")).epsilon(1e-12));
   }
 }
+
+TEST_CASE("Light and Conger from the byte-coded matrix match the general path", "[patterns][wide][light][conger]") {
+  // Light's kappa takes its pair tables from per-rater bitsets (64 units a
+  // word) and Conger's kappa reads a byte per rating: unit counts that are
+  // not multiples of 64, a rater with no rating, a code met only in a unit
+  // that listwise deletion drops, declared categories and every weight
+  // scheme must give what the general coding path gives.  Nine raters take
+  // Conger's blocked passes, three its count of units per tuple of codes.
+  for (const Eigen::Index raters : {Eigen::Index{9}, Eigen::Index{3}}) {
+    Eigen::MatrixXd ratings = random_ratings(51, 197, raters, 6, 0.2);
+    if (raters == 9) ratings.col(4).setConstant(NA);  // a rater with no rating
+    ratings(130, 2) = 9;  // unit 131 has missing ratings: dropped under listwise
+    ratings(130, 0) = NA;
+    const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+    std::vector<double> declared{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    for (const missing_policy policy : {missing_policy::available, missing_policy::listwise})
+      for (const weight_scheme weights : {weight_scheme::identity, weight_scheme::linear, weight_scheme::quadratic})
+        for (const bool declare : {false, true})
+          for (const statistic stat : {statistic::light, statistic::conger}) {
+            options opts, shifted_opts;
+            opts.missing = shifted_opts.missing = policy;
+            opts.weights = shifted_opts.weights = weights;
+            if (declare) {
+              opts.categories = declared;
+              for (double code : declared) shifted_opts.categories.push_back(code + 0.5);
+            }
+            INFO(to_string(stat) << " weights " << static_cast<int>(weights) << " policy " << static_cast<int>(policy)
+                                 << " declared " << declare);
+            const result fast = agree(ratings, stat, opts);
+            const result general = agree(shifted, stat, shifted_opts);
+            check_same(fast, general);
+            REQUIRE(fast.used.categories.size() == general.used.categories.size());
+            for (std::size_t k = 0; k < fast.used.categories.size(); ++k)
+              CHECK(fast.used.categories[k] + 0.5 == general.used.categories[k]);
+            if (stat == statistic::light) {
+              CHECK(fast.extra.at("rater_pairs") == general.extra.at("rater_pairs"));
+              CHECK(fast.extra.at("undefined_pairs") == general.extra.at("undefined_pairs"));
+            }
+          }
+  }
+}
+
+TEST_CASE("Light's kappa from bitsets on complete and constant raters", "[patterns][light]") {
+  // Complete raters take the margins from their own counts; a constant
+  // pair has chance agreement 1 and is left out as undefined.
+  Eigen::MatrixXd ratings = random_ratings(52, 130, 4, 3, 0.0);
+  ratings.col(0).setConstant(2);
+  ratings.col(1).setConstant(2);
+  ratings(7, 3) = NA;
+  const Eigen::MatrixXd shifted = ratings.array() + 0.5;
+  const result fast = agree(ratings, statistic::light);
+  const result general = agree(shifted, statistic::light);
+  check_same(fast, general);
+  CHECK(fast.extra.at("undefined_pairs") == 1);
+  CHECK(fast.extra.at("rater_pairs") == general.extra.at("rater_pairs"));
+  // More codes than the byte coding holds slots for: the general path.
+  Eigen::MatrixXd many(80, 3);
+  for (Eigen::Index u = 0; u < 80; ++u)
+    many.row(u) << static_cast<double>(u), static_cast<double>(u), static_cast<double>((u * 7) % 80);
+  const result wide_codes = agree(many, statistic::light);
+  REQUIRE(wide_codes.value);
+  check_same(wide_codes, agree(Eigen::MatrixXd(many.array() + 0.5), statistic::light));
+}

@@ -13,6 +13,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -221,6 +222,89 @@ CALIBRA_INLINE result light_from_coded(const coded_ratings& coded, const options
   return r;
 }
 
+CALIBRA_INLINE std::optional<result> light_from_bitsets(const ratings_ref& ratings, const options& opts) {
+  const std::optional<small_codes> codes = code_small(ratings, opts);
+  if (!codes) return std::nullopt;
+  check_confidence(opts.confidence);
+  const bool listwise = opts.missing == missing_policy::listwise;
+  const rater_bitsets bits = make_rater_bitsets(*codes, listwise);
+  const std::size_t slots = bits.slots;
+  // Categories as code_ratings finds them: declared, or the codes of the
+  // kept units (under listwise deletion a code met only in dropped units is
+  // not one).
+  category_set categories = codes->categories;
+  std::vector<std::int32_t> slot_category = codes->slot_category;
+  if (listwise && opts.categories.empty()) {
+    std::vector<std::size_t> used;
+    for (std::size_t s = 0; s < slots; ++s)
+      if (bits.slot_used[s]) used.push_back(s);
+    std::sort(used.begin(), used.end(),
+              [&](std::size_t x, std::size_t y) { return codes->slot_code[x] < codes->slot_code[y]; });
+    std::vector<double> kept_codes;
+    std::fill(slot_category.begin(), slot_category.end(), missing_index);
+    for (std::size_t s : used) {
+      slot_category[s] = static_cast<std::int32_t>(kept_codes.size());
+      kept_codes.push_back(codes->slot_code[s]);
+    }
+    categories = category_set::from_sorted(std::move(kept_codes));
+  }
+  check_table_categories(categories.size(), weighted_title(statistic::light, opts));
+  const Eigen::MatrixXd weights = weights_for(opts, categories.codes());
+  const auto q = static_cast<Eigen::Index>(categories.size());
+  bool identity = true;
+  for (Eigen::Index i = 0; i < q; ++i)
+    for (Eigen::Index j = 0; j < q; ++j) identity = identity && weights(i, j) == (i == j ? 1.0 : 0.0);
+
+  result r;
+  r.stat = statistic::light;
+  r.used = used_options(opts, categories);
+  r.n_units = bits.n_units;
+  r.n_raters = bits.active_raters;
+  std::vector<std::uint64_t> cell(identity ? 0 : slots * slots), row(slots), col(slots);
+  std::vector<double> table(static_cast<std::size_t>(q * q)), row_share(static_cast<std::size_t>(q)),
+      col_share(static_cast<std::size_t>(q));
+  double sum = 0, pairs = 0, skipped = 0;
+  for (Eigen::Index a = 0; a < bits.raters; ++a)
+    for (Eigen::Index b = a + 1; b < bits.raters; ++b) {
+      std::uint64_t agreeing = 0;
+      const std::uint64_t both =
+          pair_from_bitsets(bits, a, b, !identity, cell.data(), &agreeing, row.data(), col.data());
+      if (both < 2) continue;
+      const auto n = static_cast<double>(both);
+      double value = std::numeric_limits<double>::quiet_NaN();
+      if (identity) {
+        // Cohen's kappa from the diagonal and the margins.
+        double pe = 0;
+        for (std::size_t s = 0; s < slots; ++s)
+          pe += (static_cast<double>(row[s]) / n) * (static_cast<double>(col[s]) / n);
+        if (!(1 - pe <= 1e-12)) value = (static_cast<double>(agreeing) / n - pe) / (1 - pe);
+      } else {
+        std::fill(table.begin(), table.end(), 0.0);
+        for (std::size_t x = 0; x < slots; ++x)
+          for (std::size_t y = 0; y < slots; ++y)
+            if (cell[x * slots + y] != 0)
+              table[static_cast<std::size_t>(slot_category[x] * q + slot_category[y])] +=
+                  static_cast<double>(cell[x * slots + y]);
+        value = kappa_value(table.data(), n, weights, row_share.data(), col_share.data());
+      }
+      if (std::isnan(value)) {
+        ++skipped;
+        continue;
+      }
+      sum += value;
+      ++pairs;
+    }
+  r.extra["rater_pairs"] = pairs;
+  r.extra["undefined_pairs"] = skipped;
+  if (pairs == 0) {
+    r.reason = skipped > 0 ? "no rater pair has a defined Cohen's kappa (chance agreement is 1 for every pair)"
+                           : "no pairable raters: no two raters share two or more units";
+    return r;
+  }
+  r.value = sum / pairs;
+  return r;
+}
+
 CALIBRA_INLINE double kappa_value(const double* table, double n, const Eigen::MatrixXd& w, double* row, double* col) {
   const Eigen::Index q = w.rows();
   if (!(n > 0)) return std::numeric_limits<double>::quiet_NaN();
@@ -290,6 +374,7 @@ for (Eigen::Index u = 0; u < units; ++u) {
 namespace calibra::agreement {
 
 CALIBRA_INLINE result light_kappa(const ratings_ref& ratings, const options& opts) {
+  if (std::optional<result> fast = detail::light_from_bitsets(ratings, opts)) return std::move(*fast);
   return detail::light_from_coded(code_ratings(ratings, opts), opts);
 }
 

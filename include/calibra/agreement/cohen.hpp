@@ -92,6 +92,12 @@ namespace detail {
 /// value only, as contingency_summary::finish computes it; NaN when undefined.
 double kappa_value(const double* table, double n, const Eigen::MatrixXd& w, double* row, double* col);
 
+/// Light's kappa from per-rater bitsets (detail/patterns.hpp: code_small,
+/// make_rater_bitsets): each pair's agreement and margins by AND and
+/// popcount over 64 units at a time.  Nothing when the codes are not small
+/// integers (the general path then applies and reports bad codes).
+std::optional<result> light_from_bitsets(const ratings_ref& ratings, const options& opts);
+
 /// Leave-one-out Light's kappa of every coded unit, for the BCa
 /// acceleration: the rater pairs' tables are built once, and each unit is
 /// taken out of the tables of the pairs it belongs to and put back.

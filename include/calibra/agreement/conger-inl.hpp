@@ -183,107 +183,227 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
   // Listwise deletion decides a unit's fate from all its ratings, which the
   // column passes below do not know in time; it takes the general path.
   if (opts.missing == missing_policy::listwise) return std::nullopt;
-  std::optional<unit_patterns> patterns = tabulate_patterns(ratings, opts, true);
-  if (!patterns) return std::nullopt;
+  const std::optional<small_codes> codes = code_small(ratings, opts);
+  if (!codes) return std::nullopt;
   check_confidence(opts.confidence);
-  const category_set& categories = patterns->categories;
+  const category_set& categories = codes->categories;
   check_table_categories(categories.size(), weighted_title(statistic::conger, opts));
   const auto q = static_cast<Eigen::Index>(categories.size());
-  // Declared categories may be anything; the lookup below needs integers
-  // over a short span.
-  for (double code : categories.codes())
-    if (code != std::floor(code)) return std::nullopt;
-  if (q == 0 || categories.code(static_cast<std::size_t>(q - 1)) - categories.code(0) > 4096) return std::nullopt;
   const Eigen::MatrixXd W = weights_for(opts, categories.codes());
   result res;
   res.stat = statistic::conger;
   res.used = used_options(opts, categories);
 
-  // The pair agreement of each pattern (the same for all its units).
-  const std::size_t n_patterns = patterns->n_patterns();
-  std::vector<double> pa_pattern(n_patterns, 0.0);
-  std::vector<unsigned char> pairable(n_patterns, 0);
-  std::vector<std::int32_t> category(patterns->max_entries());
-  std::vector<double> count(patterns->max_entries());
-  double n = 0, n2 = 0, sum_pa = 0;
-  for (std::size_t p = 0; p < n_patterns; ++p) {
-    const std::size_t m = patterns->pattern(p, category.data(), count.data());
-    double r = 0, agreeing = 0;
-    for (std::size_t a = 0; a < m; ++a) {
-      r += count[a];
-      double weighted = 0;
-      for (std::size_t b = 0; b < m; ++b) weighted += W(category[a], category[b]) * count[b];
-      agreeing += count[a] * (weighted - 1);
+  // Everything below works on slots (codes in order of first appearance);
+  // a missing rating is slot `slots`, read through clamp() without a branch.
+  const std::size_t slots = codes->slot_code.size(), stride = slots + 1;
+  const auto clamp = [slots](std::uint8_t code) { return code < slots ? std::size_t{code} : slots; };
+  std::vector<double> slot_weight(slots * slots);
+  bool identity = true;
+  for (std::size_t x = 0; x < slots; ++x)
+    for (std::size_t y = 0; y < slots; ++y) {
+      slot_weight[x * slots + y] = W(codes->slot_category[x], codes->slot_category[y]);
+      identity = identity && slot_weight[x * slots + y] == (x == y ? 1.0 : 0.0);
     }
-    n += patterns->units[p];
-    if (r < 2) continue;
-    pa_pattern[p] = agreeing / (r * (r - 1));
-    pairable[p] = 1;
-    n2 += patterns->units[p];
-    sum_pa += patterns->units[p] * pa_pattern[p];
-  }
-
-  // Category index of a (validated, integer) code; index q for a missing
-  // rating, read through `lowest` so that the loops do not branch on it.
-  const double lowest = categories.code(0);
-  const auto origin = static_cast<std::int64_t>(lowest);
-  std::vector<std::int32_t> index_at(
-      static_cast<std::size_t>(categories.code(static_cast<std::size_t>(q - 1)) - lowest) + 2,
-      static_cast<std::int32_t>(q));
-  for (std::size_t k = 0; k < categories.size(); ++k)
-    index_at[static_cast<std::size_t>(static_cast<std::int64_t>(categories.code(k)) - origin)] =
-        static_cast<std::int32_t>(k);
-  const double missing_code = static_cast<double>(origin + static_cast<std::int64_t>(index_at.size()) - 1);
-  auto index_of = [&](double v) {
-    const double code = v == v ? v : missing_code;
-    return index_at[static_cast<std::size_t>(static_cast<std::int64_t>(code) - origin)];
+  // 1 / (r (r - 1)) for a unit with r ratings, so that the per-unit loops
+  // do not divide.
+  std::vector<double> per_pair(static_cast<std::size_t>(ratings.cols()) + 1, 0.0);
+  for (std::size_t r = 2; r < per_pair.size(); ++r)
+    per_pair[r] = 1.0 / (static_cast<double>(r) * static_cast<double>(r - 1));
+  // A unit's agreeing rater pairs from its slot counts `c`, as
+  // conger_from_coded counts them; r gets its ratings.
+  std::vector<std::size_t> met(slots);
+  auto agreeing_pairs = [&](const std::uint32_t* c, double& r) {
+    r = 0;
+    double agreeing = 0;
+    if (identity) {
+      for (std::size_t x = 0; x < slots; ++x) {
+        const double cx = c[x];
+        r += cx;
+        agreeing += cx * (cx - 1);
+      }
+      return agreeing;
+    }
+    std::size_t m = 0;
+    for (std::size_t x = 0; x < slots; ++x)
+      if (c[x] != 0) met[m++] = x;
+    for (std::size_t a = 0; a < m; ++a) {
+      const double ca = c[met[a]];
+      r += ca;
+      double weighted = 0;
+      for (std::size_t b = 0; b < m; ++b) weighted += slot_weight[met[a] * slots + met[b]] * c[met[b]];
+      agreeing += ca * (weighted - 1);
+    }
+    return agreeing;
   };
 
-  // Each rater's classification counts: one pass per column.
   const Eigen::Index n_units = ratings.rows(), n_columns = ratings.cols();
-  Eigen::MatrixXd classified = Eigen::MatrixXd::Zero(n_columns, q);
-  std::vector<double> column_counts(static_cast<std::size_t>(q) + 1);
-  for (Eigen::Index j = 0; j < n_columns; ++j) {
-    std::fill(column_counts.begin(), column_counts.end(), 0.0);
-    const double* column = ratings.col(j).data();
-    for (Eigen::Index i = 0; i < n_units; ++i) column_counts[static_cast<std::size_t>(index_of(column[i]))] += 1;
-    for (Eigen::Index k = 0; k < q; ++k) classified(j, k) = column_counts[static_cast<std::size_t>(k)];
+
+  // Few raters (many units per rating): a unit is one of at most 65,536
+  // tuples of slots, one per rater, and every unit term depends on the
+  // unit only through its tuple; count the units per tuple in one pass and
+  // finish per tuple.
+  std::size_t tuples = 1;
+  for (Eigen::Index j = 0; j < n_columns && tuples <= 65536; ++j) tuples *= stride;
+  if (tuples <= 65536) {
+    std::vector<std::uint32_t> units_of(tuples, 0);
+    constexpr Eigen::Index tuple_block = 2048;
+    std::array<std::uint32_t, tuple_block> key{};
+    for (Eigen::Index begin = 0; begin < n_units; begin += tuple_block) {
+      const Eigen::Index size = std::min(tuple_block, n_units - begin);
+      std::fill(key.begin(), key.begin() + size, 0u);
+      std::uint32_t place = 1;
+      for (Eigen::Index j = 0; j < n_columns; ++j) {
+        const std::uint8_t* column = codes->column(j) + begin;
+        for (Eigen::Index i = 0; i < size; ++i)
+          key[static_cast<std::size_t>(i)] += static_cast<std::uint32_t>(clamp(column[i])) * place;
+        place *= static_cast<std::uint32_t>(stride);
+      }
+      for (Eigen::Index i = 0; i < size; ++i) ++units_of[key[static_cast<std::size_t>(i)]];
+    }
+    // The tuples met, unpacked: slot of each rater, and the unit terms that
+    // do not depend on the final distributions.
+    std::vector<std::size_t> met;
+    std::vector<std::size_t> slot_of;  // met.size() x n_columns
+    std::vector<double> tuple_pa;
+    std::vector<unsigned char> tuple_pairable;
+    std::vector<std::uint32_t> counts(stride);
+    Eigen::MatrixXd classified = Eigen::MatrixXd::Zero(n_columns, q);
+    double n = 0, n2 = 0, sum_pa = 0;
+    for (std::size_t tuple = 0; tuple < tuples; ++tuple) {
+      const std::uint32_t units = units_of[tuple];
+      if (units == 0) continue;
+      std::fill(counts.begin(), counts.end(), 0u);
+      std::size_t rest = tuple;
+      const std::size_t at = slot_of.size();
+      for (Eigen::Index j = 0; j < n_columns; ++j) {
+        const std::size_t x = rest % stride;
+        rest /= stride;
+        slot_of.push_back(x);
+        ++counts[x];
+        if (x < slots) classified(j, codes->slot_category[x]) += units;
+      }
+      double r = 0;
+      const double agreeing = agreeing_pairs(counts.data(), r);
+      if (r == 0) {  // nobody rated these units: not kept
+        slot_of.resize(at);
+        continue;
+      }
+      met.push_back(tuple);
+      const double w = units;
+      n += w;
+      tuple_pa.push_back(agreeing * per_pair[static_cast<std::size_t>(r)]);
+      tuple_pairable.push_back(r >= 2);
+      if (r >= 2) {
+        n2 += w;
+        sum_pa += w * tuple_pa.back();
+      }
+    }
+    return conger_finish(res, classified, n, n2, sum_pa, W, opts, [&](const conger_unit_terms& t) {
+      double constant = 0;
+      for (Eigen::Index a = 0; a < t.raters; ++a) constant += t.rated[a] / n * t.B[a];
+      // Per column and slot, the unit's chance term (0 for a missing
+      // rating and for raters without ratings).
+      std::vector<double> term(static_cast<std::size_t>(n_columns) * stride, 0.0);
+      for (Eigen::Index a = 0; a < t.raters; ++a) {
+        const auto j = static_cast<std::size_t>(t.active[static_cast<std::size_t>(a)]);
+        for (std::size_t x = 0; x < slots; ++x)
+          term[j * stride + x] = t.A(a, codes->slot_category[x]) - t.B[a];
+      }
+      double sum_sq = 0;
+      for (std::size_t m = 0; m < met.size(); ++m) {
+        double lambda = constant;
+        for (Eigen::Index j = 0; j < n_columns; ++j)
+          lambda += term[static_cast<std::size_t>(j) * stride +
+                         slot_of[m * static_cast<std::size_t>(n_columns) + static_cast<std::size_t>(j)]];
+        const double d = t.deviation(tuple_pa[m], tuple_pairable[m] != 0, lambda);
+        sum_sq += static_cast<double>(units_of[met[m]]) * d * d;
+      }
+      return sum_sq;
+    });
   }
+
+  // Units go in blocks whose per-unit slot counts stay in cache.
+  const auto block = static_cast<Eigen::Index>(std::max<std::size_t>(64, 12288 / stride));
+  std::vector<std::uint32_t> unit_counts(static_cast<std::size_t>(block) * stride);
+
+  // First pass: each rater's classification counts (four interleaved
+  // histograms, so that equal codes in a row do not wait on each other)
+  // and each unit's pair agreement.
+  std::vector<std::uint64_t> histogram(static_cast<std::size_t>(n_columns) * 4 * stride, 0);
+  double n = 0, n2 = 0, sum_pa = 0;
+  for (Eigen::Index begin = 0; begin < n_units; begin += block) {
+    const Eigen::Index size = std::min(block, n_units - begin);
+    std::fill(unit_counts.begin(),
+              unit_counts.begin() + static_cast<std::ptrdiff_t>(size) * static_cast<std::ptrdiff_t>(stride), 0u);
+    for (Eigen::Index j = 0; j < n_columns; ++j) {
+      const std::uint8_t* column = codes->column(j) + begin;
+      std::uint64_t* h = histogram.data() + static_cast<std::size_t>(j) * 4 * stride;
+      for (Eigen::Index i = 0; i < size; ++i) {
+        const std::size_t x = clamp(column[i]);
+        ++unit_counts[static_cast<std::size_t>(i) * stride + x];
+        ++h[static_cast<std::size_t>(i & 3) * stride + x];
+      }
+    }
+    double block_pa[2] = {0, 0};
+    for (Eigen::Index i = 0; i < size; ++i) {
+      double r = 0;
+      const double agreeing = agreeing_pairs(unit_counts.data() + static_cast<std::size_t>(i) * stride, r);
+      n += r > 0 ? 1 : 0;  // a unit nobody rated is not kept
+      n2 += r >= 2 ? 1 : 0;
+      block_pa[i & 1] += agreeing * per_pair[static_cast<std::size_t>(r)];
+    }
+    sum_pa += block_pa[0] + block_pa[1];
+  }
+  Eigen::MatrixXd classified = Eigen::MatrixXd::Zero(n_columns, q);
+  for (Eigen::Index j = 0; j < n_columns; ++j)
+    for (std::size_t x = 0; x < slots; ++x) {
+      const std::uint64_t* h = histogram.data() + static_cast<std::size_t>(j) * 4 * stride;
+      classified(j, codes->slot_category[x]) =
+          static_cast<double>(h[x] + h[stride + x] + h[2 * stride + x] + h[3 * stride + x]);
+    }
 
   return conger_finish(res, classified, n, n2, sum_pa, W, opts, [&](const conger_unit_terms& t) {
     // lambda_u = sum over the unit's ratings of A(a, k) - B[a], plus the
-    // same constant for every unit; summed column by column over blocks.
+    // same constant for every unit; summed column by column over blocks,
+    // with the unit's slot counts counted again for its pair agreement.
     double constant = 0;
     for (Eigen::Index a = 0; a < t.raters; ++a) constant += t.rated[a] / n * t.B[a];
-    std::vector<std::vector<double>> term(static_cast<std::size_t>(t.raters),
-                                          std::vector<double>(static_cast<std::size_t>(q) + 1, 0.0));
+    std::vector<double> term(static_cast<std::size_t>(t.raters) * stride, 0.0);
     for (Eigen::Index a = 0; a < t.raters; ++a)
-      for (Eigen::Index k = 0; k < q; ++k) term[static_cast<std::size_t>(a)][static_cast<std::size_t>(k)] = t.A(a, k) - t.B[a];
-    constexpr Eigen::Index block = 2048;
-    std::array<double, block> lambda{};
-    std::array<std::uint32_t, block> rated{};
-    const std::uint32_t* pattern = patterns->unit_pattern.data();
-    const auto missing_slot = static_cast<std::int32_t>(q);
+      for (std::size_t x = 0; x < slots; ++x)
+        term[static_cast<std::size_t>(a) * stride + x] = t.A(a, codes->slot_category[x]) - t.B[a];
+    std::vector<double> lambda(static_cast<std::size_t>(block));
+    // t.deviation() with its divisions taken once:
+    // x_u - kappa = scale (pa_u - pe [pairable]) - spread (lambda_u / (R (R - 1)) - pe) - kappa.
+    const double rr = static_cast<double>(t.raters);
+    const double scale = (t.n / t.n2) / (1 - t.pe), spread = 2 * (1 - t.kappa) / (1 - t.pe);
+    const double per_rater_pair = 1 / (rr * (rr - 1));
     double sum_sq = 0;
     for (Eigen::Index begin = 0; begin < n_units; begin += block) {
       const Eigen::Index size = std::min(block, n_units - begin);
       std::fill(lambda.begin(), lambda.begin() + size, 0.0);
-      std::fill(rated.begin(), rated.begin() + size, 0u);
+      std::fill(unit_counts.begin(),
+                unit_counts.begin() + static_cast<std::ptrdiff_t>(size) * static_cast<std::ptrdiff_t>(stride), 0u);
       for (Eigen::Index a = 0; a < t.raters; ++a) {
-        const double* column = ratings.col(t.active[static_cast<std::size_t>(a)]).data() + begin;
-        const double* rater_term = term[static_cast<std::size_t>(a)].data();
+        const std::uint8_t* column = codes->column(t.active[static_cast<std::size_t>(a)]) + begin;
+        const double* rater_term = term.data() + static_cast<std::size_t>(a) * stride;
         for (Eigen::Index i = 0; i < size; ++i) {
-          const std::int32_t k = index_of(column[i]);
-          lambda[static_cast<std::size_t>(i)] += rater_term[k];
-          rated[static_cast<std::size_t>(i)] += static_cast<std::uint32_t>(k != missing_slot);
+          const std::size_t x = clamp(column[i]);
+          lambda[static_cast<std::size_t>(i)] += rater_term[x];
+          ++unit_counts[static_cast<std::size_t>(i) * stride + x];
         }
       }
+      double block_sq[2] = {0, 0};
       for (Eigen::Index i = 0; i < size; ++i) {
-        if (rated[static_cast<std::size_t>(i)] == 0) continue;  // not a kept unit
-        const std::uint32_t p = *pattern++;
-        const double d = t.deviation(pa_pattern[p], pairable[p] != 0, constant + lambda[static_cast<std::size_t>(i)]);
-        sum_sq += d * d;
+        double r = 0;
+        const double agreeing = agreeing_pairs(unit_counts.data() + static_cast<std::size_t>(i) * stride, r);
+        const double pa = agreeing * per_pair[static_cast<std::size_t>(r)];
+        const double d = scale * (pa - (r >= 2 ? t.pe : 0.0)) -
+                         spread * ((constant + lambda[static_cast<std::size_t>(i)]) * per_rater_pair - t.pe) - t.kappa;
+        block_sq[i & 1] += r > 0 ? d * d : 0.0;  // a unit nobody rated is not kept
       }
+      sum_sq += block_sq[0] + block_sq[1];
     }
     return sum_sq;
   });

@@ -6,7 +6,7 @@
 // rater by rater against the final per-rater distributions, which no
 // summary of fixed size captures without a tensor over rater pairs and
 // category pairs; Conger is therefore computed from the ratings themselves
-// (two passes over the columns next to the pattern table, or the coded
+// (two passes over the matrix coded to a byte per rating, or the coded
 // matrix on the general path) and is not offered as a mergeable summary.
 #pragma once
 
@@ -32,10 +32,11 @@ namespace detail {
 result conger_from_coded(const coded_ratings& coded, const options& opts,
                                 const std::vector<double>& unit_weights = {});
 
-/// Conger's kappa from the pattern table (detail/patterns.hpp) and two
-/// passes over the columns (each rater's classification counts, then each
-/// unit's chance term), without coding the matrix; nothing when the fast
-/// path does not apply (listwise deletion, unusual codes).
+/// Conger's kappa from the matrix coded to a byte per rating
+/// (detail/patterns.hpp: code_small) and two passes over it in blocks of
+/// units (each rater's classification counts and each unit's pair
+/// agreement, then each unit's chance term); nothing when the fast path
+/// does not apply (listwise deletion, unusual codes).
 std::optional<result> conger_from_patterns(const ratings_ref& ratings, const options& opts);
 
 /// Conger's kappa from its pieces that are linear over units: the raters x q

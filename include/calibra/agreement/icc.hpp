@@ -167,6 +167,17 @@ double icc_value(const icc_anova& a, icc_form form);
 /// Why the ANOVA gives no ICC, or nullopt when it does.
 std::optional<std::string> icc_degenerate_reason(const icc_anova& a, icc_form form);
 
+/// The ANOVA sums of the complete units of a two-rater matrix read column
+/// by column (two passes over blocks of units: the means, then the squares
+/// about them), without reading the matrix row by row; nothing for other
+/// numbers of raters, an empty matrix or an infinite rating (the
+/// row-by-row path reports it).
+struct icc_columns {
+  icc_anova anova;
+  std::size_t kept = 0;
+};
+std::optional<icc_columns> icc_from_columns(const Eigen::Ref<const Eigen::MatrixXd>& ratings);
+
 }  // namespace detail
 
 /// The ICC of one form, its F test and F-based interval from ANOVA sums.

@@ -13,6 +13,7 @@
 
 #include <Eigen/Core>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -44,10 +45,22 @@ CALIBRA_INLINE auto multi_rater_summary::add_unit(const std::int32_t* category, 
   for (std::size_t a = 0; a < m; ++a) r += count[a];
   if (r <= 0 || weight == 0) return;
   n_ += weight;
+  // Each share is divided once, not once per category pair: with many
+  // raters nearly every unit has its own pattern, and m^2 divisions per
+  // unit would dominate.
+  constexpr std::size_t few = 16;
+  std::array<double, few> shares;
+  if (m <= few)
+    for (std::size_t b = 0; b < m; ++b) shares[b] = count[b] / r;
   for (std::size_t a = 0; a < m; ++a) {
     const double pa_share = count[a] / r;
     sum_p_[category[a]] += weight * pa_share;
-    for (std::size_t b = 0; b < m; ++b) sum_pp_(category[a], category[b]) += weight * pa_share * count[b] / r;
+    const double weighted_share = weight * pa_share;
+    if (m <= few) {
+      for (std::size_t b = 0; b < m; ++b) sum_pp_(category[a], category[b]) += weighted_share * shares[b];
+    } else {
+      for (std::size_t b = 0; b < m; ++b) sum_pp_(category[a], category[b]) += weighted_share * (count[b] / r);
+    }
   }
   if (r < 2) return;
   // Weighted ordered pairs of distinct ratings that agree: a rating pairs
@@ -65,7 +78,7 @@ CALIBRA_INLINE auto multi_rater_summary::add_unit(const std::int32_t* category, 
   sum_pa2_ += weight * pa_i * pa_i;
   if (m == 1) unanimous_ += weight;
   for (std::size_t a = 0; a < m; ++a) {
-    const double share = count[a] / r;
+    const double share = m <= few ? shares[a] : count[a] / r;
     sum_pairable_p_[category[a]] += weight * share;
     sum_pa_p_[category[a]] += weight * pa_i * share;
     sum_disagreement_[category[a]] += weight * count[a] * (r - count[a]) / pairs;

@@ -19,6 +19,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#  include <emmintrin.h>
+#endif
+
 
 namespace calibra::agreement::detail {
 
@@ -72,6 +76,11 @@ class pattern_key_counter {
   /// Adds `units` to `key`; returns the key's entry (its place in order of
   /// first appearance).
   std::uint32_t add_hashed(std::uint64_t key, double units = 1) {
+    if (listing_) {
+      keys_.push_back(key);
+      units_.push_back(units);
+      return static_cast<std::uint32_t>(keys_.size() - 1);
+    }
     std::size_t at = home(key);
     for (;;) {
       const std::uint32_t entry = slots_[at];
@@ -88,6 +97,20 @@ class pattern_key_counter {
     units_.push_back(units);
     if (2 * keys_.size() > slots_.size()) rebuild(2 * slots_.size());
     return entry;
+  }
+
+  /// Distinct keys in the hash table (entries, once listing).
+  std::size_t entries() const { return keys_.size(); }
+  bool listing() const { return listing_; }
+
+  /// From now on every key gets an entry of its own, without looking it
+  /// up: when nearly every unit's pattern is distinct (many raters, missing
+  /// ratings), the lookup costs more than it saves.  A key may then have
+  /// several entries; every use of the table sums over entries, so the
+  /// result is the same.
+  void list_from_now() {
+    listing_ = true;
+    std::vector<std::uint32_t>().swap(slots_);
   }
 
   /// The entry of a key already added to the hash table.
@@ -146,7 +169,7 @@ class pattern_key_counter {
     }
   }
 
-  bool hashed_ = false;
+  bool hashed_ = false, listing_ = false;
   std::vector<std::uint32_t> direct_;
   std::vector<std::uint32_t> slots_;
   std::vector<std::uint64_t> keys_;
@@ -202,6 +225,7 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
   std::vector<std::uint64_t> unit_key;
   if (map_units) unit_key.resize(static_cast<std::size_t>(n));
   bool units_by_entry = false;
+  std::size_t hashed_units = 0;  // units counted by the hash table
   constexpr Eigen::Index block = 2048;
   std::array<std::uint64_t, block> key{};
   const std::int64_t origin = window->origin;
@@ -250,6 +274,11 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
       } else {
         for (Eigen::Index i = 0; i < size; ++i) counter.add_hashed(key[static_cast<std::size_t>(i)]);
       }
+      // Mostly distinct patterns after a few blocks: stop looking keys up.
+      hashed_units += static_cast<std::size_t>(size);
+      if (!counter.listing() && hashed_units >= 4 * static_cast<std::size_t>(block) &&
+          4 * counter.entries() > 3 * hashed_units)
+        counter.list_from_now();
     } else {
       for (Eigen::Index i = 0; i < size; ++i) counter.add_direct(key[static_cast<std::size_t>(i)]);
       if (map_units) std::copy(key.begin(), key.begin() + size, unit_key.begin() + begin);
@@ -414,6 +443,271 @@ for (Eigen::Index i = 0; i < n; ++i) {
   if (!x_missing && !y_missing) ++out->cell[static_cast<std::size_t>(at_x * pair_counts::span + at_y)];
 }
   return out;
+}
+
+
+CALIBRA_INLINE std::optional<small_codes> code_small(const ratings_ref& ratings, const options& opts) {
+  const Eigen::Index n = ratings.rows(), raters = ratings.cols();
+  if (n == 0 || raters == 0 || n >= Eigen::Index{1} << 31) return std::nullopt;
+  const std::optional<double> first = first_rating(ratings);
+  if (!first) return std::nullopt;
+  constexpr std::int64_t span = 4096;
+  const std::optional<integer_window> window = integer_window::around(*first, span / 2, span);
+  if (!window) return std::nullopt;
+  // The same branch-free check as tabulate_patterns: a missing rating (or
+  // one outside the window, which fails the check) reads the extra offset
+  // `span`, whose slot is `missing`.
+  constexpr std::uint8_t unassigned = 0xFE;
+  static_assert(small_codes::max_slots < unassigned, "slots and the two markers must not meet");
+  std::vector<std::uint8_t> slot_at(static_cast<std::size_t>(span) + 1, unassigned);
+  slot_at[static_cast<std::size_t>(span)] = small_codes::missing;
+  std::vector<std::int64_t> slot_offset;
+  small_codes out;
+  out.n = n;
+  out.raters = raters;
+  out.code.resize(static_cast<std::size_t>(n) * static_cast<std::size_t>(raters));
+  const std::int64_t origin = window->origin;
+  const double lowest = window->lowest, highest = window->highest;
+  const double missing_code = static_cast<double>(origin + span);
+  for (Eigen::Index j = 0; j < raters; ++j) {
+    const double* column = ratings.col(j).data();
+    std::uint8_t* coded = out.code.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(n);
+    const std::uint8_t* slot_of = slot_at.data();
+    unsigned bad = 0;
+    Eigen::Index i = 0;
+    for (;;) {
+      std::int64_t at = 0;
+      for (; i < n; ++i) {
+        const double v = column[i];
+        const bool present = v == v;
+        const bool inside = (v >= lowest) & (v <= highest);
+        const double code = inside ? v : missing_code;
+        const auto whole = static_cast<std::int64_t>(code);
+        bad |= static_cast<unsigned>(present & !inside) | static_cast<unsigned>(static_cast<double>(whole) != code);
+        at = whole - origin;
+        const std::uint8_t slot = slot_of[at];
+        if (slot == unassigned) break;  // a code met for the first time
+        coded[i] = slot;
+      }
+      if (i == n) break;
+      if (slot_offset.size() == small_codes::max_slots) return std::nullopt;
+      slot_at[static_cast<std::size_t>(at)] = static_cast<std::uint8_t>(slot_offset.size());
+      slot_offset.push_back(at);
+    }
+    if (bad) return std::nullopt;
+  }
+
+  const std::size_t slots = slot_offset.size();
+  out.slot_code.resize(slots);
+  for (std::size_t s = 0; s < slots; ++s) out.slot_code[s] = static_cast<double>(origin + slot_offset[s]);
+  out.slot_category.assign(slots, missing_index);
+  if (!opts.categories.empty()) {
+    out.categories = category_set::declared(opts.categories);
+    for (std::size_t s = 0; s < slots; ++s) {
+      out.slot_category[s] = out.categories.index_of(out.slot_code[s]);
+      if (out.slot_category[s] == missing_index) return std::nullopt;  // the general path reports it
+    }
+  } else {
+    std::vector<std::size_t> by_code(slots);
+    for (std::size_t s = 0; s < slots; ++s) by_code[s] = s;
+    std::sort(by_code.begin(), by_code.end(),
+              [&](std::size_t a, std::size_t b) { return slot_offset[a] < slot_offset[b]; });
+    std::vector<double> codes(slots);
+    for (std::size_t r = 0; r < slots; ++r) {
+      codes[r] = out.slot_code[by_code[r]];
+      out.slot_category[by_code[r]] = static_cast<std::int32_t>(r);
+    }
+    out.categories = category_set::from_sorted(std::move(codes));
+  }
+  return out;
+}
+
+namespace bitset_kernels {
+
+/// Bit i of the result is set when bytes[i] == value, for 64 bytes.
+inline std::uint64_t bytes_equal(const std::uint8_t* bytes, std::uint8_t value) {
+#if defined(__SSE2__)
+  const __m128i wanted = _mm_set1_epi8(static_cast<char>(value));
+  std::uint64_t mask = 0;
+  for (int part = 0; part < 4; ++part) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * part));
+    mask |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, wanted))))
+            << (16 * part);
+  }
+  return mask;
+#else
+  std::uint64_t mask = 0;
+  for (unsigned i = 0; i < 64; ++i) mask |= static_cast<std::uint64_t>(bytes[i] == value) << i;
+  return mask;
+#endif
+}
+
+inline unsigned count_bits(std::uint64_t word) {
+#if defined(__GNUC__)
+  return static_cast<unsigned>(__builtin_popcountll(word));
+#else
+  word = word - ((word >> 1) & 0x5555555555555555ULL);
+  word = (word & 0x3333333333333333ULL) + ((word >> 2) & 0x3333333333333333ULL);
+  word = (word + (word >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<unsigned>((word * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
+}  // namespace bitset_kernels
+
+CALIBRA_INLINE rater_bitsets make_rater_bitsets(const small_codes& codes, bool listwise) {
+  rater_bitsets out;
+  out.n = codes.n;
+  out.raters = codes.raters;
+  out.words = (codes.n + 63) / 64;
+  out.slots = codes.slot_code.size();
+  const auto words = static_cast<std::size_t>(out.words), slots = out.slots;
+  const auto raters = static_cast<std::size_t>(out.raters);
+  out.bits.assign(raters * slots * words, 0);
+  out.present.assign(raters * words, 0);
+  std::array<std::uint8_t, 64> tail{};
+  for (std::size_t j = 0; j < raters; ++j) {
+    const std::uint8_t* column = codes.column(static_cast<Eigen::Index>(j));
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::size_t begin = w * 64;
+      const std::uint8_t* bytes = column + begin;
+      if (begin + 64 > static_cast<std::size_t>(codes.n)) {
+        tail.fill(small_codes::missing);
+        std::copy(bytes, column + codes.n, tail.begin());
+        bytes = tail.data();
+      }
+      for (std::size_t s = 0; s < slots; ++s)
+        out.bits[(j * slots + s) * words + w] = bitset_kernels::bytes_equal(bytes, static_cast<std::uint8_t>(s));
+      out.present[j * words + w] = ~bitset_kernels::bytes_equal(bytes, small_codes::missing);
+    }
+    // Bits past the last unit are not units.
+    if (codes.n % 64 != 0) out.present[j * words + words - 1] &= (std::uint64_t{1} << (codes.n % 64)) - 1;
+  }
+  if (listwise) {
+    std::vector<std::uint64_t> kept(words, ~std::uint64_t{0});
+    for (std::size_t j = 0; j < raters; ++j)
+      for (std::size_t w = 0; w < words; ++w) kept[w] &= out.present[j * words + w];
+    for (std::size_t j = 0; j < raters; ++j) {
+      std::copy(kept.begin(), kept.end(), out.present.begin() + static_cast<std::ptrdiff_t>(j * words));
+      for (std::size_t s = 0; s < slots; ++s)
+        for (std::size_t w = 0; w < words; ++w) out.bits[(j * slots + s) * words + w] &= kept[w];
+    }
+  }
+  std::vector<std::uint64_t> any(words, 0);
+  out.rated.assign(raters * slots, 0);
+  out.complete.assign(raters, 0);
+  out.slot_used.assign(slots, 0);
+  for (std::size_t j = 0; j < raters; ++j) {
+    std::uint64_t count = 0;
+    for (std::size_t w = 0; w < words; ++w) {
+      any[w] |= out.present[j * words + w];
+      count += bitset_kernels::count_bits(out.present[j * words + w]);
+    }
+    out.complete[j] = count == static_cast<std::uint64_t>(codes.n);
+    out.active_raters += count > 0;
+    for (std::size_t s = 0; s < slots; ++s) {
+      std::uint64_t in_slot = 0;
+      for (std::size_t w = 0; w < words; ++w)
+        in_slot += bitset_kernels::count_bits(out.bits[(j * slots + s) * words + w]);
+      out.rated[j * slots + s] = in_slot;
+      out.slot_used[s] |= static_cast<unsigned char>(in_slot > 0);
+    }
+  }
+  for (std::size_t w = 0; w < words; ++w) out.n_units += bitset_kernels::count_bits(any[w]);
+  return out;
+}
+
+namespace bitset_kernels {
+
+#if defined(__GNUC__)
+#  define CALIBRA_PAIR_KERNEL inline __attribute__((always_inline))
+#else
+#  define CALIBRA_PAIR_KERNEL inline
+#endif
+
+template <bool Full>
+CALIBRA_PAIR_KERNEL std::uint64_t pair_kernel(const rater_bitsets& bits, Eigen::Index a, Eigen::Index b,
+                                              std::uint64_t* cell, std::uint64_t* agreeing, std::uint64_t* row,
+                                              std::uint64_t* col) {
+  const std::size_t slots = bits.slots, words = static_cast<std::size_t>(bits.words);
+  const std::uint64_t* first = bits.of(a, 0);
+  const std::uint64_t* second = bits.of(b, 0);
+  if (Full) {
+    std::fill(cell, cell + slots * slots, std::uint64_t{0});
+    std::uint64_t both = 0;
+    for (std::size_t k = 0; k < slots; ++k)
+      for (std::size_t l = 0; l < slots; ++l) {
+        const std::uint64_t* x = first + k * words;
+        const std::uint64_t* y = second + l * words;
+        std::uint64_t units = 0;
+        for (std::size_t w = 0; w < words; ++w) units += count_bits(x[w] & y[w]);
+        cell[k * slots + l] = units;
+        both += units;
+      }
+    return both;
+  }
+  std::uint64_t agree = 0;
+  if (bits.complete[static_cast<std::size_t>(a)] && bits.complete[static_cast<std::size_t>(b)]) {
+    // Both raters rated every unit: the margins are their own counts.
+    for (std::size_t w = 0; w < words; ++w) {
+      std::uint64_t same = 0;
+      for (std::size_t k = 0; k < slots; ++k) same |= first[k * words + w] & second[k * words + w];
+      agree += count_bits(same);
+    }
+    for (std::size_t k = 0; k < slots; ++k) {
+      row[k] = bits.rated[static_cast<std::size_t>(a) * slots + k];
+      col[k] = bits.rated[static_cast<std::size_t>(b) * slots + k];
+    }
+    *agreeing = agree;
+    return static_cast<std::uint64_t>(bits.n);
+  }
+  const std::uint64_t* present_a = bits.presence(a);
+  const std::uint64_t* present_b = bits.presence(b);
+  std::fill(row, row + slots, std::uint64_t{0});
+  std::fill(col, col + slots, std::uint64_t{0});
+  std::uint64_t both = 0;
+  for (std::size_t w = 0; w < words; ++w) {
+    const std::uint64_t pa = present_a[w], pb = present_b[w];
+    both += count_bits(pa & pb);
+    std::uint64_t same = 0;
+    for (std::size_t k = 0; k < slots; ++k) {
+      const std::uint64_t x = first[k * words + w], y = second[k * words + w];
+      same |= x & y;
+      row[k] += count_bits(x & pb);
+      col[k] += count_bits(y & pa);
+    }
+    agree += count_bits(same);
+  }
+  *agreeing = agree;
+  return both;
+}
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+// The popcnt instruction is not in the x86-64 baseline; where the CPU has
+// it, the pair loop is compiled a second time to use it.
+inline __attribute__((target("popcnt"))) std::uint64_t pair_with_popcnt(const rater_bitsets& bits, Eigen::Index a,
+                                                                 Eigen::Index b, bool full, std::uint64_t* cell,
+                                                                 std::uint64_t* agreeing, std::uint64_t* row,
+                                                                 std::uint64_t* col) {
+  return full ? bitset_kernels::pair_kernel<true>(bits, a, b, cell, agreeing, row, col)
+              : bitset_kernels::pair_kernel<false>(bits, a, b, cell, agreeing, row, col);
+}
+#  define CALIBRA_HAVE_POPCNT_KERNEL 1
+#endif
+
+#undef CALIBRA_PAIR_KERNEL
+
+}  // namespace bitset_kernels
+
+CALIBRA_INLINE std::uint64_t pair_from_bitsets(const rater_bitsets& bits, Eigen::Index a, Eigen::Index b, bool full,
+                                               std::uint64_t* cell, std::uint64_t* agreeing, std::uint64_t* row,
+                                               std::uint64_t* col) {
+#if defined(CALIBRA_HAVE_POPCNT_KERNEL)
+  static const bool has_popcnt = __builtin_cpu_supports("popcnt");
+  if (has_popcnt) return bitset_kernels::pair_with_popcnt(bits, a, b, full, cell, agreeing, row, col);
+#endif
+  return full ? bitset_kernels::pair_kernel<true>(bits, a, b, cell, agreeing, row, col)
+              : bitset_kernels::pair_kernel<false>(bits, a, b, cell, agreeing, row, col);
 }
 
 }  // namespace calibra::agreement::detail

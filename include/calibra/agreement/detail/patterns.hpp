@@ -137,6 +137,65 @@ struct pair_counts {
 
 std::optional<pair_counts> tabulate_pair(const ratings_ref& ratings);
 
+/// The rating matrix coded to one byte per rating, column-major like the
+/// input: each code met gets a slot (in order of first appearance, at most
+/// max_slots of them) and a missing rating the byte `missing`.  For the
+/// coefficients that need to know which rater gave which rating (Conger,
+/// Light) and read the matrix more than once: the later passes read a
+/// byte per rating instead of a checked double.
+struct small_codes {
+  static constexpr std::size_t max_slots = 64;
+  static constexpr std::uint8_t missing = 0xFF;
+  Eigen::Index n = 0, raters = 0;
+  std::vector<std::uint8_t> code;          // n x raters, column-major
+  std::vector<double> slot_code;           // the code of each slot
+  std::vector<std::int32_t> slot_category; // its category index, or missing_index when no kept unit uses it
+  category_set categories;
+
+  const std::uint8_t* column(Eigen::Index j) const { return code.data() + j * n; }
+};
+
+/// `ratings` coded as above, with the categories of the available-case
+/// policy: the codes met (opts.missing is not looked at; the caller deals
+/// with listwise deletion), or opts.categories when declared.  Nothing when
+/// the fast path does not apply: codes that are not integers within a
+/// window of 4096 values, more than max_slots codes, an undeclared code.
+std::optional<small_codes> code_small(const ratings_ref& ratings, const options& opts);
+
+/// Per rater and slot of small_codes, a bitset over units (bit u in word
+/// u / 64), plus each rater's presence bitset.  With listwise deletion only
+/// complete units are set.  Light's kappa takes its pair tables from these
+/// with AND and popcount, O(words) per pair and category, without going
+/// through the units pair by pair.
+struct rater_bitsets {
+  Eigen::Index n = 0, raters = 0, words = 0;
+  std::size_t slots = 0;
+  std::vector<std::uint64_t> bits;      // [rater][slot][word]
+  std::vector<std::uint64_t> present;   // [rater][word]
+  std::vector<std::uint64_t> rated;     // units rated per rater and slot: [rater][slot]
+  std::vector<unsigned char> complete;  // the rater rated all n units (so did every rater, under listwise)
+  std::vector<unsigned char> slot_used; // some kept unit has a rating in the slot
+  std::size_t n_units = 0;              // kept units
+  std::size_t active_raters = 0;        // raters with a rating in a kept unit
+
+  const std::uint64_t* of(Eigen::Index rater, std::size_t slot) const {
+    return bits.data() + (static_cast<std::size_t>(rater) * slots + slot) * static_cast<std::size_t>(words);
+  }
+  const std::uint64_t* presence(Eigen::Index rater) const {
+    return present.data() + static_cast<std::size_t>(rater) * static_cast<std::size_t>(words);
+  }
+};
+
+rater_bitsets make_rater_bitsets(const small_codes& codes, bool listwise);
+
+/// A rater pair's Cohen table from the bitsets, over the units both rated.
+/// With `full`, `cell` (slots x slots, row-major, rater a's slot by row)
+/// gets every cell; otherwise `agreeing` gets the units on the diagonal and
+/// `row` / `col` the two raters' slot counts.  Returns the units both rated.
+std::uint64_t pair_from_bitsets(const rater_bitsets& bits, Eigen::Index a, Eigen::Index b, bool full,
+                                std::uint64_t* cell, std::uint64_t* agreeing, std::uint64_t* row,
+                                std::uint64_t* col);
+
 }  // namespace calibra::agreement::detail
 
 #ifdef CALIBRA_HEADER_ONLY
