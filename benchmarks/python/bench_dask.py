@@ -35,6 +35,12 @@ finish, and its time and the workers' peaks are printed.
 
 The machine may be shared: ``uptime`` before and after is printed, and
 every time is the wall time of each repeat (the best and the median).
+
+``--partition-task`` times only the work of one partition, outside Dask:
+the CPU time of the by-unit task and of the two halves of the shuffled path
+on one partition's rows, in a plain process started without and with
+``MALLOC_TRIM_THRESHOLD_=65536`` (the setting a Dask nanny gives its
+workers, which alone reproduces their allocator behaviour).
 """
 
 from __future__ import annotations
@@ -127,6 +133,52 @@ def describe(times: list[float]) -> str:
     return f"best {min(times):6.2f} s, median {statistics.median(times):6.2f} s"
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_partition_task(rows: int, pool: int, repeat: int) -> None:
+    """The CPU time of each partition function on `rows` rows (this process)."""
+    import calibra.dask as cd
+    from calibra.agreement import _resolve_columns
+
+    units = rows // RATERS_PER_UNIT
+    whole, split = make_part(3, units, False, pool, 20), make_part(3, units, True, pool, 20)
+    columns = _resolve_columns(whole.iloc[:0], None, None, None, None)
+
+    def plan(hash_units: bool) -> Any:
+        return cd._Plan(stat=STAT, columns=columns, framework=None, options=dict(OPTIONS), declared=None,
+                        from_index=False, role=None, hash_units=hash_units, listwise_later=False)
+
+    buckets = cd._compact_buckets(split, plan(False), 20)
+    tasks = {
+        "by-unit task (partitioned_by_unit=True)": lambda: cd._partition_record(whole, plan(True)),
+        "shuffled, map side (_compact_buckets)": lambda: cd._compact_buckets(split, plan(False), 20),
+        "shuffled, reduce side (_bucket_record)": lambda: cd._bucket_record(
+            [buckets[k % 20] for k in range(20)], plan(False)),
+    }
+    for name, task in tasks.items():
+        spent = []
+        for _ in range(repeat):
+            start = cpu_seconds()
+            task()
+            spent.append(cpu_seconds() - start)
+        print(f"  {name:40s} CPU best {min(spent):.3f} s, median {statistics.median(spent):.3f} s", flush=True)
+
+
+def partition_task_report(rows: int, pool: int, repeat: int) -> None:
+    print(f"one partition's work on {rows:,} rows (pool of {pool} raters), CPU seconds; load before: {uptime()}")
+    for label, extra in (("plain environment", {}), ("MALLOC_TRIM_THRESHOLD_=65536 (a Dask worker's)",
+                                                     {"MALLOC_TRIM_THRESHOLD_": "65536"})):
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+        environment.update(extra)
+        print(label + ":", flush=True)
+        subprocess.run([sys.executable, __file__, "--time-partition-task", str(rows), "--rater-pool", str(pool),
+                        "--repeat", str(repeat)], env=environment, check=True)
+    print(f"load after: {uptime()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ratings", type=int, default=10_000_000)
@@ -141,7 +193,16 @@ def main() -> None:
         help="start the workers with MALLOC_TRIM_THRESHOLD_=128 MiB and MALLOC_MMAP_THRESHOLD_=64 MiB instead of "
         "Dask's MALLOC_TRIM_THRESHOLD_=65536, which makes every large array fault its pages in again",
     )
+    parser.add_argument("--partition-task", action="store_true",
+                        help="time one partition's work outside Dask, without and with Dask's MALLOC_TRIM_THRESHOLD_")
+    parser.add_argument("--time-partition-task", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.time_partition_task:
+        time_partition_task(args.time_partition_task, args.rater_pool, args.repeat)
+        return
+    if args.partition_task:
+        partition_task_report(args.ratings // args.partitions, args.rater_pool, max(args.repeat, 5))
+        return
     if args.quick:
         args.ratings, args.repeat = 1_000_000, 2
 
