@@ -16,7 +16,8 @@
 //       check value varies) as row positions for the caller's message;
 //   long_codes(keys, rater)                 dense unit and rater codes;
 //   scatter_buckets(...)                    rows split into the buckets of
-//       their units' hashes, as compact arrays (the shuffle of calibra.dask);
+//       their units' hashes, one compact array each (the shuffle of
+//       calibra.dask);
 //   weighted_patterns(stat, rows, counts)   the summary record of units
 //       given as distinct rows with multiplicities.
 #include "bindings.hpp"
@@ -645,34 +646,26 @@ py::list scatter_buckets(const py::array_t<std::int32_t, py::array::c_style>& un
   const auto buckets = static_cast<std::size_t>(n_buckets);
   std::vector<py::ssize_t> size(buckets, 0);
   for (py::ssize_t i = 0; i < n; ++i) ++size[h1[u[i]] % buckets];
-  std::vector<py::array_t<std::uint64_t>> a1, a2, ar;
-  std::vector<py::array_t<double>> al;
+  // One (4, rows) array a bucket: a Dask worker sends one buffer per piece.
+  std::vector<py::array_t<std::uint64_t>> pieces;
+  std::vector<std::uint64_t*> at;
   for (std::size_t b = 0; b < buckets; ++b) {
-    a1.emplace_back(size[b]);
-    a2.emplace_back(size[b]);
-    ar.emplace_back(size[b]);
-    al.emplace_back(size[b]);
-  }
-  std::vector<std::uint64_t*> p1, p2, pr;
-  std::vector<double*> pl;
-  for (std::size_t b = 0; b < buckets; ++b) {
-    p1.push_back(a1[b].mutable_data());
-    p2.push_back(a2[b].mutable_data());
-    pr.push_back(ar[b].mutable_data());
-    pl.push_back(al[b].mutable_data());
+    pieces.emplace_back(std::vector<py::ssize_t>{4, size[b]});
+    at.push_back(pieces.back().mutable_data());
   }
   const std::uint64_t* h2 = second.data();
   const std::uint64_t* hr = rater_hash.data();
   const double* x = levels.data();
   for (py::ssize_t i = 0; i < n; ++i) {
     const std::size_t b = h1[u[i]] % buckets;
-    *p1[b]++ = h1[u[i]];
-    *p2[b]++ = h2[u[i]];
-    *pr[b]++ = hr[r[i]];
-    *pl[b]++ = x[i];
+    std::uint64_t* p = at[b]++;
+    p[0] = h1[u[i]];
+    p[size[b]] = h2[u[i]];
+    p[2 * size[b]] = hr[r[i]];
+    std::memcpy(p + 3 * size[b], x + i, 8);
   }
   py::list out;
-  for (std::size_t b = 0; b < buckets; ++b) out.append(py::make_tuple(a1[b], a2[b], ar[b], al[b]));
+  for (std::size_t b = 0; b < buckets; ++b) out.append(pieces[b]);
   return out;
 }
 
@@ -723,7 +716,8 @@ void register_dask(py::module_& m) {
         "'rater_h', which agree between processes.");
   m.def("scatter_buckets", &scatter_buckets, py::arg("unit"), py::arg("rater"), py::arg("levels"), py::arg("first"),
         py::arg("second"), py::arg("rater_hash"), py::arg("n_buckets"),
-        "Rows -> per bucket (first hash % n_buckets) the arrays (first, second, rater hash, level).");
+        "Rows -> per bucket (first hash % n_buckets) one uint64 array of 4 rows: the first and second hash of each "
+        "row's unit, the hash of its rater and the bits of its level (float64).");
   m.def("weighted_patterns", &weighted_patterns, py::arg("stat"), py::arg("rows"), py::arg("counts"),
         "(patterns, units, dropped) of the summary record of units given as distinct rows with their counts.");
 }

@@ -124,17 +124,17 @@ def summary_scan(ratings: npt.ArrayLike, stat: str, **options: Any) -> dict[str,
 def long_slots(
     keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool,
     levels: npt.NDArray[np.float64], *, names: list[str], missing_values: tuple[Any, ...] = ..., min_width: int = ...,
-    check: npt.NDArray[Any] | None = ..., unit_rows: bool = ...,
+    check: npt.NDArray[Any] | None = ..., unit_rows: bool = ..., hashes: bool = ...,
 ) -> dict[str, Any]: ...
 def long_codes(
     keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool, *,
-    names: list[str], missing_values: tuple[Any, ...] = ...,
+    names: list[str], missing_values: tuple[Any, ...] = ..., hashes: bool = ...,
 ) -> dict[str, Any]: ...
 def scatter_buckets(
     unit: npt.NDArray[np.int32], rater: npt.NDArray[np.int32], levels: npt.NDArray[np.float64],
     first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], rater_hash: npt.NDArray[np.uint64],
     n_buckets: int,
-) -> list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.float64]]]: ...
+) -> list[npt.NDArray[np.uint64]]: ...
 def weighted_patterns(
     stat: str, rows: npt.ArrayLike, counts: npt.ArrayLike, **options: Any
 ) -> tuple[list[tuple[tuple[int, ...], float]], float, float]: ...

@@ -311,8 +311,8 @@ def _weighted_record(
 # ---------------------------------------------------------------------------
 # Long data not split by unit, for the count statistics: every partition is
 # read once into compact numbers (two 64-bit hashes of the unit key, a hash
-# of the rater, the level), split into buckets by unit, and each bucket of
-# every partition goes to one task, which builds the units x slots matrix
+# of the rater, the level), split into buckets by unit (one 4 x rows uint64
+# array a bucket), and each bucket of every partition goes to one task, which builds the units x slots matrix
 # and its record.  24-32 bytes a rating cross the network instead of the
 # rows, and no DataFrame is shuffled.  A unit is known by two independent
 # hashes: a bucket where one hash of the unit agrees and the other does not
@@ -384,8 +384,10 @@ def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[A
     return tuple(_core.scatter_buckets(found["unit"], found["rater"], levels, first, second, rater, n_buckets))
 
 
-def _bucket_record(pieces: Sequence[tuple[Any, ...]], plan: _Plan) -> dict[str, Any]:
-    first, second, rater, levels = (np.concatenate([p[k] for p in pieces]) for k in range(4))
+def _bucket_record(pieces: Sequence[np.ndarray[Any, Any]], plan: _Plan) -> dict[str, Any]:
+    joined = np.concatenate(pieces, axis=1) if len(pieces) != 1 else pieces[0]
+    first, second, rater = joined[0], joined[1], joined[2]
+    levels = np.ascontiguousarray(joined[3]).view(np.float64)
     found = _core.long_slots(
         [first], [False], rater, False, levels, names=["unit hash", "rater hash"],
         min_width=2 if plan.stat == "scott" else 1, check=second,

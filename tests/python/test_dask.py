@@ -294,3 +294,25 @@ def test_on_a_distributed_cluster_of_processes():
                 assert_same(calibra_dask.agree(ddf, stat, **options), calibra.agree(long, stat, **options))
             assert_same(calibra_dask.agree(by_unit(long, 3), "gwet", partitioned_by_unit=True),
                         calibra.agree(long, "gwet"))
+
+
+@pytest.mark.parametrize("stat, options", [("fleiss", {}), ("krippendorff", {"level": "ordinal"}), ("percent", {})])
+def test_key_columns_of_any_dtype_give_the_pandas_result(stat, options):
+    # Integer, float, categorical, pandas string and mixed object keys: the
+    # compiled pass reads the first three as they lie, pandas codes the rest.
+    long = many_raters_frame()
+    numbered = long.assign(
+        ratee=long["ratee"].str[2:].astype(int),
+        competency=long["competency"].map({"a": 0.5, "b": 1.5, "c": -0.0, "d": 3.0}),
+        rater=long["rater"].astype("category"),
+    )
+    texts = long.astype({"ratee": "string", "rater": "string"}).assign(
+        competency=long["competency"].map({"a": 1, "b": "b", "c": 2.5, "d": "d"})
+    )
+    for frame in (numbered, texts):
+        single = calibra.agree(frame, stat, **options)
+        assert_same(calibra_dask.agree(dd.from_pandas(frame, npartitions=4), stat, **options), single)
+        unit = frame.groupby(["ratee", "competency"], sort=False).ngroup()
+        parts = [dask.delayed(frame[unit % 3 == k]) for k in range(3)]
+        whole_units = dd.from_delayed(parts, meta=frame.iloc[:0])
+        assert_same(calibra_dask.agree(whole_units, stat, partitioned_by_unit=True, **options), single)

@@ -101,10 +101,10 @@ def test_scatter_buckets_puts_each_row_in_its_units_bucket():
     raters = np.array([30, 31], dtype=np.uint64)
     pieces = _core.scatter_buckets(np.array([0, 1, 0], dtype=np.int32), np.array([1, 0, 0], dtype=np.int32),
                                    np.array([1.0, 2.0, 3.0]), first, second, raters, 3)
-    assert [len(p[0]) for p in pieces] == [0, 2, 1]
+    assert [p.shape for p in pieces] == [(4, 0), (4, 2), (4, 1)]
     assert pieces[1][0].tolist() == [10, 10] and pieces[1][1].tolist() == [20, 20]
-    assert pieces[1][2].tolist() == [31, 30] and pieces[1][3].tolist() == [1.0, 3.0]
-    assert pieces[2][2].tolist() == [30] and pieces[2][3].tolist() == [2.0]
+    assert pieces[1][2].tolist() == [31, 30] and pieces[1][3].view(np.float64).tolist() == [1.0, 3.0]
+    assert pieces[2][2].tolist() == [30] and pieces[2][3].view(np.float64).tolist() == [2.0]
     with pytest.raises(calibra.InvalidArgument, match="row 0 has a code out of range"):
         _core.scatter_buckets(np.array([5], dtype=np.int32), np.array([0], dtype=np.int32), np.array([1.0]),
                               first, second, raters, 3)
@@ -138,3 +138,48 @@ def test_bad_columns_are_errors_naming_the_column():
     with pytest.raises(calibra.InvalidArgument, match="levels: expected a one-dimensional float64 array"):
         _core.long_slots([objects("a")], [False], objects("x"), False, np.array([1], dtype=np.int64),
                          names=["ratee", "rater"])
+
+
+def unit_hashes(keys, rater):
+    found = _core.long_codes(keys, [False] * len(keys), rater, False, names=[f"key{k}" for k in range(len(keys))]
+                             + ["rater"], hashes=True)
+    return found
+
+
+def test_a_units_hashes_depend_on_its_values_only():
+    # The unit (b, 2) in two partitions whose other units and value order differ.
+    one = unit_hashes([objects("a", "b", "b"), np.array([1, 1, 2])], objects("x", "y", "z"))
+    two = unit_hashes([objects("b", "c"), np.array([2, 1])], objects("z", "w"))
+    assert one["unit_h1"][2] == two["unit_h1"][0] and one["unit_h2"][2] == two["unit_h2"][0]
+    assert one["rater_h"][2] == two["rater_h"][0]
+    assert len(set(one["unit_h1"].tolist())) == 3 and len(set(one["unit_h2"].tolist())) == 3
+    assert one["unit_h1"][0] != one["unit_h2"][0]  # two independent hashes
+    # An integer key hashes alike as int64, as a Python int and as an integral float.
+    as_int = unit_hashes([np.array([7])], objects("x"))["unit_h1"][0]
+    assert unit_hashes([objects(7)], objects("x"))["unit_h1"][0] == as_int
+    assert unit_hashes([np.array([7.0])], objects("x"))["unit_h1"][0] == as_int
+
+
+def test_hashes_agree_between_processes_with_other_string_hash_seeds():
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import numpy as np; from calibra import _core\n"
+        "keys = np.empty(2, dtype=object); keys[:] = ['pm001', 'pm002']\n"
+        "found = _core.long_codes([keys], [False], keys, False, names=['ratee', 'rater'], hashes=True)\n"
+        "print(found['unit_h1'].tolist(), found['unit_h2'].tolist(), found['rater_h'].tolist())\n"
+    )
+    printed = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       env=dict(os.environ, PYTHONHASHSEED=seed)).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(printed) == 1
+
+
+def test_codes_have_no_value_to_hash():
+    with pytest.raises(calibra.InvalidArgument, match="column 'team': codes have no value to hash"):
+        _core.long_codes([np.array([0, 1], dtype=np.int8)], [True], objects("x", "y"), False,
+                         names=["team", "rater"], hashes=True)
