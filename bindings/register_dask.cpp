@@ -97,7 +97,8 @@ class id_table {
     std::int32_t id;
   };
   void grow() {
-    spare_.assign(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
+    // The old slots, in a temporary: a table keeps only its own slots.
+    const std::vector<slot> spare_(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
     const std::size_t old = cap_;
     cap_ *= 2;
     if (slots_.size() < cap_) slots_.resize(cap_);
@@ -109,7 +110,7 @@ class id_table {
       slots_[at] = spare_[k];
     }
   }
-  std::vector<slot> slots_, spare_;
+  std::vector<slot> slots_;
   std::size_t cap_ = 0;
   std::int32_t count_ = 0;
 };
@@ -154,7 +155,8 @@ class object_table {
     std::int32_t id;
   };
   void grow() {
-    spare_.assign(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
+    // The old slots, in a temporary: a table keeps only its own slots.
+    const std::vector<slot> spare_(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
     const std::size_t old = cap_;
     cap_ *= 2;
     if (slots_.size() < cap_) slots_.resize(cap_);
@@ -166,7 +168,7 @@ class object_table {
       slots_[at] = spare_[k];
     }
   }
-  std::vector<slot> slots_, spare_;
+  std::vector<slot> slots_;
   std::size_t cap_ = 0;
   std::int32_t count_ = 0;
 };

@@ -188,6 +188,7 @@ def main() -> None:
     parser.add_argument("--csv-memory-limit", default="256MB")
     parser.add_argument("--quick", action="store_true", help="10^6 ratings, 2 repeats")
     parser.add_argument("--skip-csv", action="store_true", help="leave out the CSV run")
+    parser.add_argument("--csv-only", action="store_true", help="leave out the in-memory runs")
     parser.add_argument(
         "--worker-malloc", action="store_true",
         help="start the workers with MALLOC_TRIM_THRESHOLD_=128 MiB and MALLOC_MMAP_THRESHOLD_=64 MiB instead of "
@@ -207,7 +208,6 @@ def main() -> None:
         args.ratings, args.repeat = 1_000_000, 2
 
     import dask
-    import dask.dataframe as dd
     import distributed
 
     import calibra
@@ -236,8 +236,24 @@ def main() -> None:
     cells_mb = frame.memory_usage(deep=True).sum() / 2**20
     print(f"the whole data in memory: {data_mb:,.0f} MB here (strings shared), {cells_mb:,.0f} MB with a string "
           "per cell as read_csv makes them")
-    meta = frame.iloc[:0]
 
+    expected = calibra.agree(frame, STAT, **OPTIONS)
+    if not args.csv_only:
+        in_memory_runs(args, frame, expected, units, data_mb)
+    if not args.skip_csv:
+        csv_run(args, frame, expected, units, cells_mb)
+
+
+def in_memory_runs(args: argparse.Namespace, frame: pd.DataFrame, expected: Any, units: int, data_mb: float) -> None:
+    import dask
+    import dask.dataframe as dd
+    import distributed
+
+    import calibra
+    import calibra.dask
+
+    n_parts = args.partitions
+    meta = frame.iloc[:0]
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
     )
@@ -255,7 +271,6 @@ def main() -> None:
         print("worker resident set with its partitions of both copies: "
               + ", ".join(f"{v / 1024:,.0f} MB" for v in held.values()))
 
-        expected = calibra.agree(frame, STAT, **OPTIONS)
         times: dict[str, list[float]] = {"pandas": [], "dask by unit": [], "dask shuffled": []}
         peaks: list[dict[str, tuple[float, float]]] = []
         for repeat in range(args.repeat):
@@ -288,8 +303,14 @@ def main() -> None:
         cluster.close()
     print(f"load after the in-memory runs: {uptime()}")
 
-    if args.skip_csv:
-        return
+
+def csv_run(args: argparse.Namespace, frame: pd.DataFrame, expected: Any, units: int, cells_mb: float) -> None:
+    import dask.dataframe as dd
+    import distributed
+
+    import calibra.dask
+
+    n_parts = args.partitions
     # CSV files read by Dask, on workers with a memory limit below the data size.
     directory = tempfile.mkdtemp(prefix="calibra-bench-dask-")
     try:

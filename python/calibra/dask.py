@@ -15,6 +15,17 @@ pooled frequencies) from the merged patterns, rebuilds the summary of all
 the units and finishes it: the result ``calibra.agree`` gives on the whole
 frame.
 
+For the statistics that see only each unit's counts per category, a long
+partition goes through one compiled pass (``_core.long_slots``, in
+bindings/register_dask.cpp): it numbers the units and raters where the
+columns lie, finds a unit rated twice by one rater, and reduces the units to
+their distinct multisets of levels with their numbers of units, which the
+summary then counts with those weights.  Its per-row buffers are kept per
+thread and reused by the next task: a Dask worker runs with
+``MALLOC_TRIM_THRESHOLD_`` set, under which every fresh array larger than
+128 KiB faults its pages in again, and the numpy/pandas version of this
+work spent most of its time there.
+
 A summary is linear over units, not over ratings, so in long data all the
 ratings of a unit must be in one partition.  That holds without any work
 for wide data (a row is a unit), for long data indexed by the unit with
