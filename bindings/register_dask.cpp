@@ -6,8 +6,10 @@
 // pages fault in again, and a partition task built from numpy and pandas
 // temporaries spends most of its time there.  These functions read the
 // partition's columns where they lie (object, integer or float arrays) and
-// keep their own per-row buffers in a per-thread workspace that the next
-// call reuses, so a worker faults those pages in once, not once a task.
+// need only three int32 arrays a row and hash tables, kept in a per-thread
+// workspace that the calls of one task share; release_workspace() frees it
+// (calibra.dask does after each call, so a worker keeps no memory between
+// tasks).
 //
 //   long_slots(keys, rater, levels, ...)   the units' rating multisets:
 //       each distinct one (ascending levels, NaN-padded to the widest unit)
@@ -178,8 +180,7 @@ struct hash_pair {
   std::uint64_t a, b;
 };
 
-/// Buffers reused by every call on one thread (a Dask worker runs its tasks
-/// on a few threads): their pages are faulted in once.
+/// Buffers shared by the calls on one thread until release_workspace().
 struct workspace {
   std::vector<std::int32_t> unit, rater, start, order;
   std::vector<std::int64_t> unit_rows, rater_rows, seen_row, rated_row;
@@ -195,6 +196,9 @@ workspace& local_workspace() {
   thread_local workspace w;
   return w;
 }
+
+/// Frees the calling thread's workspace.
+void release_workspace() { local_workspace() = workspace{}; }
 
 template <class T>
 void sized(std::vector<T>& v, std::size_t n) {
@@ -720,6 +724,8 @@ void register_dask(py::module_& m) {
         py::arg("second"), py::arg("rater_hash"), py::arg("n_buckets"),
         "Rows -> per bucket (first hash % n_buckets) one uint64 array of 4 rows: the first and second hash of each "
         "row's unit, the hash of its rater and the bits of its level (float64).");
+  m.def("release_workspace", &release_workspace,
+        "Frees the buffers the calling thread keeps for the next long_slots/long_codes call.");
   m.def("weighted_patterns", &weighted_patterns, py::arg("stat"), py::arg("rows"), py::arg("counts"),
         "(patterns, units, dropped) of the summary record of units given as distinct rows with their counts.");
 }

@@ -130,6 +130,7 @@ def long_codes(
     keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool, *,
     names: list[str], missing_values: tuple[Any, ...] = ..., hashes: bool = ...,
 ) -> dict[str, Any]: ...
+def release_workspace() -> None: ...
 def scatter_buckets(
     unit: npt.NDArray[np.int32], rater: npt.NDArray[np.int32], levels: npt.NDArray[np.float64],
     first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], rater_hash: npt.NDArray[np.uint64],

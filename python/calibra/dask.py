@@ -20,11 +20,12 @@ partition goes through one compiled pass (``_core.long_slots``, in
 bindings/register_dask.cpp): it numbers the units and raters where the
 columns lie, finds a unit rated twice by one rater, and reduces the units to
 their distinct multisets of levels with their numbers of units, which the
-summary then counts with those weights.  Its per-row buffers are kept per
-thread and reused by the next task: a Dask worker runs with
+summary then counts with those weights.  A Dask worker runs with
 ``MALLOC_TRIM_THRESHOLD_`` set, under which every fresh array larger than
 128 KiB faults its pages in again, and the numpy/pandas version of this
-work spent most of its time there.
+work, with its many row-sized temporaries, spent most of its time there;
+the compiled pass needs three int32 arrays a row and its hash tables, freed
+at the end of the task.
 
 A summary is linear over units, not over ratings, so in long data all the
 ratings of a unit must be in one partition.  That holds without any work
@@ -149,6 +150,23 @@ def _long_columns(frame: pd.DataFrame, columns: _Columns) -> dict[str, Any]:
     }
 
 
+def _long_slots(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """_core.long_slots, then its buffers freed: a worker keeps no memory
+    between tasks (a memory limit below the data leaves little room)."""
+    try:
+        return _core.long_slots(*args, **kwargs)
+    finally:
+        _core.release_workspace()
+
+
+def _long_codes(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """_core.long_codes, then its buffers freed (see _long_slots)."""
+    try:
+        return _core.long_codes(*args, **kwargs)
+    finally:
+        _core.release_workspace()
+
+
 def _hashable(arguments: dict[str, Any]) -> bool:
     """Whether the compiled pass can hash the key values itself: it can
     when every key column and the rater column hold values, not codes."""
@@ -188,7 +206,7 @@ def _slot_record(frame: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
     )
     arguments = _long_columns(frame, columns)
     hashed = plan.hash_units and _hashable(arguments)
-    found = _core.long_slots(
+    found = _long_slots(
         levels=levels, min_width=2 if plan.stat == "scott" else 1, unit_rows=plan.hash_units, hashes=hashed,
         **arguments,
     )
@@ -207,7 +225,7 @@ def _long_units(frame: pd.DataFrame, columns: _Columns) -> tuple[pd.DataFrame, n
     (those of _slot_record)."""
     arguments = _long_columns(frame, columns)
     hashed = _hashable(arguments)
-    found = _core.long_codes(hashes=hashed, **arguments)
+    found = _long_codes(hashes=hashed, **arguments)
     if found["problem"] is not None:
         _raise_long_problem(frame, columns, found["problem"])
     units = frame[columns.unit].iloc[found["unit_rows"]]
@@ -375,7 +393,7 @@ def _compact_codes(part: pd.DataFrame, plan: _Plan) -> tuple[dict[str, Any], Any
     columns = plan.columns
     arguments = _long_columns(part, columns)
     hashed = _hashable(arguments)
-    found = _core.long_codes(hashes=hashed, **arguments)
+    found = _long_codes(hashes=hashed, **arguments)
     if found["problem"] is not None:
         _raise_long_problem(part, columns, found["problem"])
     if hashed:
@@ -399,7 +417,7 @@ def _bucket_record(pieces: Sequence[np.ndarray[Any, Any]], plan: _Plan) -> dict[
     joined = np.concatenate(pieces, axis=1) if len(pieces) != 1 else pieces[0]
     first, second, rater = joined[0], joined[1], joined[2]
     levels = np.ascontiguousarray(joined[3]).view(np.float64)
-    found = _core.long_slots(
+    found = _long_slots(
         [first], [False], rater, False, levels, names=["unit hash", "rater hash"],
         min_width=2 if plan.stat == "scott" else 1, check=second,
     )
