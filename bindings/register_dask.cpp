@@ -7,9 +7,9 @@
 // temporaries spends most of its time there.  These functions read the
 // partition's columns where they lie (object, integer or float arrays) and
 // need only three int32 arrays a row and hash tables, kept in a per-thread
-// workspace that the calls of one task share; release_workspace() frees it
-// (calibra.dask does after each call, so a worker keeps no memory between
-// tasks).
+// workspace that the next call reuses, so its pages fault in once;
+// release_workspace() frees it (calibra.dask does when a worker is past half
+// its memory limit).
 //
 //   long_slots(keys, rater, levels, ...)   the units' rating multisets:
 //       each distinct one (ascending levels, NaN-padded to the widest unit)
