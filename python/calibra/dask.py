@@ -161,13 +161,11 @@ def _release_if_tight() -> None:
 
         worker = get_worker()
         limit = worker.memory_manager.memory_limit
+        resident = worker.monitor.get_process_memory()
     except (ImportError, ValueError, AttributeError):
         return  # not in a Dask worker: nothing presses
-    if limit:
-        import psutil
-
-        if psutil.Process().memory_info().rss > limit / 2:
-            _core.release_workspace()
+    if limit and resident > limit / 2:
+        _core.release_workspace()
 
 
 def _long_slots(*args: Any, **kwargs: Any) -> dict[str, Any]:
