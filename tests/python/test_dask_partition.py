@@ -183,3 +183,10 @@ def test_codes_have_no_value_to_hash():
     with pytest.raises(calibra.InvalidArgument, match="column 'team': codes have no value to hash"):
         _core.long_codes([np.array([0, 1], dtype=np.int8)], [True], objects("x", "y"), False,
                          names=["team", "rater"], hashes=True)
+
+
+def test_the_buffers_can_be_freed_between_calls():
+    first = slots([objects("a", "b", "a")], objects("x", "x", "y"), [1, 2, 3])
+    _core.release_workspace()
+    again = slots([objects("a", "b", "a")], objects("x", "x", "y"), [1, 2, 3])
+    assert multisets(again) == multisets(first) == {(1.0, 3.0): 1.0, (2.0,): 1.0}
