@@ -16,6 +16,7 @@ void register_agreement(pybind11::module_& m);
 void register_summaries(pybind11::module_& m);
 void register_calibration(pybind11::module_& m);
 void register_reports(pybind11::module_& m);
+void register_dask(pybind11::module_& m);
 
 // ---- shared by the agreement bindings (register_agreement.cpp) -------------
 

@@ -111,4 +111,5 @@ PYBIND11_MODULE(_core, m) {
   calibra::python::register_summaries(m);
   calibra::python::register_calibration(m);
   calibra::python::register_reports(m);
+  calibra::python::register_dask(m);
 }

@@ -35,6 +35,12 @@ finish, and its time and the workers' peaks are printed.
 
 The machine may be shared: ``uptime`` before and after is printed, and
 every time is the wall time of each repeat (the best and the median).
+
+``--partition-task`` times only the work of one partition, outside Dask:
+the CPU time of the by-unit task and of the two halves of the shuffled path
+on one partition's rows, in a plain process started without and with
+``MALLOC_TRIM_THRESHOLD_=65536`` (the setting a Dask nanny gives its
+workers, which alone reproduces their allocator behaviour).
 """
 
 from __future__ import annotations
@@ -127,6 +133,52 @@ def describe(times: list[float]) -> str:
     return f"best {min(times):6.2f} s, median {statistics.median(times):6.2f} s"
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_partition_task(rows: int, pool: int, repeat: int) -> None:
+    """The CPU time of each partition function on `rows` rows (this process)."""
+    import calibra.dask as cd
+    from calibra.agreement import _resolve_columns
+
+    units = rows // RATERS_PER_UNIT
+    whole, split = make_part(3, units, False, pool, 20), make_part(3, units, True, pool, 20)
+    columns = _resolve_columns(whole.iloc[:0], None, None, None, None)
+
+    def plan(hash_units: bool) -> Any:
+        return cd._Plan(stat=STAT, columns=columns, framework=None, options=dict(OPTIONS), declared=None,
+                        from_index=False, role=None, hash_units=hash_units, listwise_later=False)
+
+    buckets = cd._compact_buckets(split, plan(False), 20)
+    tasks = {
+        "by-unit task (partitioned_by_unit=True)": lambda: cd._partition_record(whole, plan(True)),
+        "shuffled, map side (_compact_buckets)": lambda: cd._compact_buckets(split, plan(False), 20),
+        "shuffled, reduce side (_bucket_record)": lambda: cd._bucket_record(
+            [buckets[k % 20] for k in range(20)], plan(False)),
+    }
+    for name, task in tasks.items():
+        spent = []
+        for _ in range(repeat):
+            start = cpu_seconds()
+            task()
+            spent.append(cpu_seconds() - start)
+        print(f"  {name:40s} CPU best {min(spent):.3f} s, median {statistics.median(spent):.3f} s", flush=True)
+
+
+def partition_task_report(rows: int, pool: int, repeat: int) -> None:
+    print(f"one partition's work on {rows:,} rows (pool of {pool} raters), CPU seconds; load before: {uptime()}")
+    for label, extra in (("plain environment", {}), ("MALLOC_TRIM_THRESHOLD_=65536 (a Dask worker's)",
+                                                     {"MALLOC_TRIM_THRESHOLD_": "65536"})):
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+        environment.update(extra)
+        print(label + ":", flush=True)
+        subprocess.run([sys.executable, __file__, "--time-partition-task", str(rows), "--rater-pool", str(pool),
+                        "--repeat", str(repeat)], env=environment, check=True)
+    print(f"load after: {uptime()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ratings", type=int, default=10_000_000)
@@ -136,17 +188,26 @@ def main() -> None:
     parser.add_argument("--csv-memory-limit", default="256MB")
     parser.add_argument("--quick", action="store_true", help="10^6 ratings, 2 repeats")
     parser.add_argument("--skip-csv", action="store_true", help="leave out the CSV run")
+    parser.add_argument("--csv-only", action="store_true", help="leave out the in-memory runs")
     parser.add_argument(
         "--worker-malloc", action="store_true",
         help="start the workers with MALLOC_TRIM_THRESHOLD_=128 MiB and MALLOC_MMAP_THRESHOLD_=64 MiB instead of "
         "Dask's MALLOC_TRIM_THRESHOLD_=65536, which makes every large array fault its pages in again",
     )
+    parser.add_argument("--partition-task", action="store_true",
+                        help="time one partition's work outside Dask, without and with Dask's MALLOC_TRIM_THRESHOLD_")
+    parser.add_argument("--time-partition-task", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.time_partition_task:
+        time_partition_task(args.time_partition_task, args.rater_pool, args.repeat)
+        return
+    if args.partition_task:
+        partition_task_report(args.ratings // args.partitions, args.rater_pool, max(args.repeat, 5))
+        return
     if args.quick:
         args.ratings, args.repeat = 1_000_000, 2
 
     import dask
-    import dask.dataframe as dd
     import distributed
 
     import calibra
@@ -175,8 +236,24 @@ def main() -> None:
     cells_mb = frame.memory_usage(deep=True).sum() / 2**20
     print(f"the whole data in memory: {data_mb:,.0f} MB here (strings shared), {cells_mb:,.0f} MB with a string "
           "per cell as read_csv makes them")
-    meta = frame.iloc[:0]
 
+    expected = calibra.agree(frame, STAT, **OPTIONS)
+    if not args.csv_only:
+        in_memory_runs(args, frame, expected, units, data_mb)
+    if not args.skip_csv:
+        csv_run(args, frame, expected, units, cells_mb)
+
+
+def in_memory_runs(args: argparse.Namespace, frame: pd.DataFrame, expected: Any, units: int, data_mb: float) -> None:
+    import dask
+    import dask.dataframe as dd
+    import distributed
+
+    import calibra
+    import calibra.dask
+
+    n_parts = args.partitions
+    meta = frame.iloc[:0]
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
     )
@@ -194,7 +271,6 @@ def main() -> None:
         print("worker resident set with its partitions of both copies: "
               + ", ".join(f"{v / 1024:,.0f} MB" for v in held.values()))
 
-        expected = calibra.agree(frame, STAT, **OPTIONS)
         times: dict[str, list[float]] = {"pandas": [], "dask by unit": [], "dask shuffled": []}
         peaks: list[dict[str, tuple[float, float]]] = []
         for repeat in range(args.repeat):
@@ -227,8 +303,14 @@ def main() -> None:
         cluster.close()
     print(f"load after the in-memory runs: {uptime()}")
 
-    if args.skip_csv:
-        return
+
+def csv_run(args: argparse.Namespace, frame: pd.DataFrame, expected: Any, units: int, cells_mb: float) -> None:
+    import dask.dataframe as dd
+    import distributed
+
+    import calibra.dask
+
+    n_parts = args.partitions
     # CSV files read by Dask, on workers with a memory limit below the data size.
     directory = tempfile.mkdtemp(prefix="calibra-bench-dask-")
     try:

@@ -119,6 +119,27 @@ class AgreementSummary:
 
 def summary_scan(ratings: npt.ArrayLike, stat: str, **options: Any) -> dict[str, Any]: ...
 
+# ---- calibra.dask's partition work (bindings/register_dask.cpp) -------------
+
+def long_slots(
+    keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool,
+    levels: npt.NDArray[np.float64], *, names: list[str], missing_values: tuple[Any, ...] = ..., min_width: int = ...,
+    check: npt.NDArray[Any] | None = ..., unit_rows: bool = ..., hashes: bool = ...,
+) -> dict[str, Any]: ...
+def long_codes(
+    keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool, *,
+    names: list[str], missing_values: tuple[Any, ...] = ..., hashes: bool = ...,
+) -> dict[str, Any]: ...
+def release_workspace() -> None: ...
+def scatter_buckets(
+    unit: npt.NDArray[np.int32], rater: npt.NDArray[np.int32], levels: npt.NDArray[np.float64],
+    first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], rater_hash: npt.NDArray[np.uint64],
+    n_buckets: int,
+) -> list[npt.NDArray[np.uint64]]: ...
+def weighted_patterns(
+    stat: str, rows: npt.ArrayLike, counts: npt.ArrayLike, **options: Any
+) -> tuple[list[tuple[tuple[int, ...], float]], float, float]: ...
+
 # ---- calibration (bindings/register_calibration.cpp) ------------------------
 
 class Ratings:

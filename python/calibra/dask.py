@@ -15,6 +15,19 @@ pooled frequencies) from the merged patterns, rebuilds the summary of all
 the units and finishes it: the result ``calibra.agree`` gives on the whole
 frame.
 
+For the statistics that see only each unit's counts per category, a long
+partition goes through one compiled pass (``_core.long_slots``, in
+bindings/register_dask.cpp): it numbers the units and raters where the
+columns lie, finds a unit rated twice by one rater, and reduces the units to
+their distinct multisets of levels with their numbers of units, which the
+summary then counts with those weights.  A Dask worker runs with
+``MALLOC_TRIM_THRESHOLD_`` set, under which every fresh array larger than
+128 KiB faults its pages in again, and the numpy/pandas version of this
+work, with its many row-sized temporaries, spent most of its time there;
+the compiled pass needs three int32 arrays a row and its hash tables, which
+it keeps for the next task (their pages then fault in once per worker), and
+frees when the worker is past half its memory limit.
+
 A summary is linear over units, not over ratings, so in long data all the
 ratings of a unit must be in one partition.  That holds without any work
 for wide data (a row is a unit), for long data indexed by the unit with
@@ -109,70 +122,135 @@ _COUNT_STATISTICS = frozenset(
 )
 
 
-def _missing_key(frame: pd.DataFrame, column: Any, codes: np.ndarray[Any, Any]) -> None:
-    if len(codes) and codes.min() < 0:
-        row = frame.index[int(np.argmax(codes < 0))]
+#: Values that mean "no value" in an object column, beside None and NaN.
+_MISSING_VALUES = (pd.NA, pd.NaT)
+
+
+def _column_values(values: pd.Series) -> tuple[np.ndarray[Any, Any], bool]:
+    """A key column as the compiled code reads it, without a copy where
+    possible: (array, negative means missing).  Object, integer, boolean and
+    float columns go as they are, a categorical as its codes, anything else
+    through pandas.factorize."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), True
+    if isinstance(dtype, np.dtype) and dtype.kind in "Oiubf":
+        return values.to_numpy(), False
+    codes, _ = pd.factorize(values, sort=False)
+    return codes, True
+
+
+def _long_columns(frame: pd.DataFrame, columns: _Columns) -> dict[str, Any]:
+    """The keyword arguments of _core.long_slots/long_codes for a frame."""
+    keys = [_column_values(frame[key]) for key in columns.unit or []]
+    rater, rater_codes = _column_values(frame[columns.rater])
+    return {
+        "keys": [values for values, _ in keys], "key_codes": [codes for _, codes in keys], "rater": rater,
+        "rater_codes": rater_codes, "names": [str(key) for key in columns.unit or []] + [str(columns.rater)],
+        "missing_values": _MISSING_VALUES,
+    }
+
+
+def _release_if_tight() -> None:
+    """Frees the compiled pass's buffers (three int32 arrays a row and hash
+    tables, about 15 MB for 500,000 rows) when this process runs as a Dask
+    worker past half its memory limit; otherwise the next task reuses them,
+    already faulted in."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+        limit = worker.memory_manager.memory_limit
+        resident = worker.monitor.get_process_memory()
+    except (ImportError, ValueError, AttributeError):
+        return  # not in a Dask worker: nothing presses
+    if limit and resident > limit / 2:
+        _core.release_workspace()
+
+
+def _long_slots(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    try:
+        return _core.long_slots(*args, **kwargs)
+    finally:
+        _release_if_tight()
+
+
+def _long_codes(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    try:
+        return _core.long_codes(*args, **kwargs)
+    finally:
+        _release_if_tight()
+
+
+def _hashable(arguments: dict[str, Any]) -> bool:
+    """Whether the compiled pass can hash the key values itself: it can
+    when every key column and the rater column hold values, not codes."""
+    return not any(arguments["key_codes"]) and not arguments["rater_codes"]
+
+
+def _raise_long_problem(frame: pd.DataFrame, columns: _Columns, problem: tuple[str, int, int, int]) -> None:
+    """The error for a problem _core.long_slots/long_codes found (a key
+    missing on a row, a unit rated twice by one rater), by row label."""
+    what, at, first, second = problem
+    if what == "missing":
+        column = (list(columns.unit or []) + [columns.rater])[at]
         raise invalid_argument(
-            "python", f"long ratings: row {row!r} has no {column} (column {column!r} is empty there); every row "
-            "needs one"
+            "python", f"long ratings: row {frame.index[first]!r} has no {column} (column {column!r} is empty there); "
+            "every row needs one"
         )
+    labels = frame[columns.unit].iloc[first].tolist()
+    unit_text = repr(labels[0]) if len(labels) == 1 else repr(tuple(labels))
+    raise invalid_argument(
+        "python",
+        f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
+        f"{frame[columns.rater].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
+        "rater) pair may appear once",
+    )
 
 
-def _slot_matrix(frame: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any], Any, list[Any], list[Any]]:
-    """Long ratings -> (units x slots matrix, the units' key rows, raters,
-    raters with a rating): one sort of (unit, rater) numbers, which also
-    finds a unit rated twice by one rater."""
+def _slot_record(frame: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
+    """Long ratings of a count statistic -> record (with the hashes of its
+    units when plan.hash_units).  One compiled pass (_core.long_slots)
+    numbers the units and raters where the columns lie, finds a unit rated
+    twice by one rater and reduces the units to their distinct multisets of
+    levels with their numbers of units: a count statistic sees nothing
+    else."""
     columns = plan.columns
-    unit = np.zeros(len(frame), dtype=np.int64)
-    size = 1
-    for key in columns.unit or []:
-        codes, uniques = pd.factorize(frame[key], sort=False)
-        _missing_key(frame, key, codes)
-        if size * max(len(uniques), 1) >= 2**62:
-            unit, seen = pd.factorize(unit)
-            size = len(seen)
-        unit = unit * len(uniques) + codes
-        size *= max(len(uniques), 1)
-    rater_codes, rater_names = pd.factorize(frame[columns.rater], sort=False)
-    _missing_key(frame, columns.rater, rater_codes)
-    levels = _levels(frame[columns.rating], plan.framework, f"long ratings, column {columns.rating!r}")
-    n_raters = max(len(rater_names), 1)
-    if size * n_raters >= 2**62:
-        unit, seen = pd.factorize(unit)
-    pair = unit * n_raters + rater_codes
-    order = np.argsort(pair, kind="stable")
-    pair = pair[order]
-    twice = np.flatnonzero(pair[1:] == pair[:-1])
-    if len(twice):
-        first, second = order[twice[0]], order[twice[0] + 1]
-        labels = frame[columns.unit].iloc[first].tolist()
-        unit_text = repr(labels[0]) if len(labels) == 1 else repr(tuple(labels))
-        raise invalid_argument(
-            "python",
-            f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
-            f"{frame[columns.rater].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
-            "rater) pair may appear once",
-        )
-    unit = pair // n_raters
-    starts = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]]) if len(unit) else np.zeros(0, dtype=np.int64)
-    rank = np.cumsum(np.r_[True, unit[1:] != unit[:-1]]) - 1 if len(unit) else np.zeros(0, dtype=np.int64)
-    slot = np.arange(len(unit)) - starts[rank]
-    width = int(slot.max()) + 1 if len(slot) else 1
-    if plan.stat == "scott":
-        width = max(width, 2)
-    matrix = np.full((len(starts), width), np.nan, order="F")
-    matrix[rank, slot] = levels[order]
-    rated = np.unique(rater_codes[~np.isnan(levels)])
-    units = frame[columns.unit].iloc[order[starts]] if plan.hash_units else None
-    return matrix, units, list(rater_names), [rater_names[j] for j in rated]
+    levels = np.ascontiguousarray(
+        _levels(frame[columns.rating], plan.framework, f"long ratings, column {columns.rating!r}"), dtype=np.float64
+    )
+    arguments = _long_columns(frame, columns)
+    hashed = plan.hash_units and _hashable(arguments)
+    found = _long_slots(
+        levels=levels, min_width=2 if plan.stat == "scott" else 1, unit_rows=plan.hash_units, hashes=hashed,
+        **arguments,
+    )
+    if found["problem"] is not None:
+        _raise_long_problem(frame, columns, found["problem"])
+    rated = frame[columns.rater].iloc[found["rated_rows"]].tolist()
+    record = _weighted_record(found["rows"], found["weights"], int(found["units"]), rated, plan)
+    if plan.hash_units:
+        record["unit_hashes"] = np.sort(found["unit_h1"] if hashed else pd.util.hash_pandas_object(
+            frame[columns.unit].iloc[found["unit_rows"]], index=False).to_numpy())
+    return record
+
+
+def _long_units(frame: pd.DataFrame, columns: _Columns) -> tuple[pd.DataFrame, np.ndarray[Any, Any]]:
+    """The key rows of the distinct units of long ratings and their hashes
+    (those of _slot_record)."""
+    arguments = _long_columns(frame, columns)
+    hashed = _hashable(arguments)
+    found = _long_codes(hashes=hashed, **arguments)
+    if found["problem"] is not None:
+        _raise_long_problem(frame, columns, found["problem"])
+    units = frame[columns.unit].iloc[found["unit_rows"]]
+    return units, found["unit_h1"] if hashed else pd.util.hash_pandas_object(units, index=False).to_numpy()
 
 
 def _partition_matrix(part: pd.DataFrame, plan: _Plan) -> tuple[np.ndarray[Any, Any], Any, list[Any], list[Any]]:
     """(units x raters matrix, the units' labels, the raters, the raters
     with a rating)."""
     columns = plan.columns
-    if columns.long and plan.stat in _COUNT_STATISTICS:
-        return _slot_matrix(part, plan)
     if not columns.long:
         matrix, units, raters = _checked_wide(part, columns, plan.framework)
     else:
@@ -192,6 +270,8 @@ def _partition_record(part: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
     """One partition, read once: its raters, its units' hashes (when asked)
     and its summary as a record keyed by category code, not by index."""
     part = _partition_frame(part, plan)
+    if plan.columns.long and plan.stat in _COUNT_STATISTICS:
+        return _slot_record(part, plan)
     matrix, units, raters, rated = _partition_matrix(part, plan)
     record = _record_of(matrix, raters, rated, plan)
     if plan.hash_units:
@@ -227,11 +307,7 @@ def _record_of(
     summary.add(matrix)
     # (layout, stat, n_raters, options, marginals, active, units, dropped, patterns, table)
     state = getattr(summary, "__getstate__")()
-    # Slots are not raters: a rater with a rating is active (as in agree()).
-    slots = plan.columns.long and plan.stat in _COUNT_STATISTICS
-    record["active"] = rated if slots else [
-        raters[j] for j, flag in enumerate(state[5]) if flag == "\x01"
-    ]
+    record["active"] = [raters[j] for j, flag in enumerate(state[5]) if flag == "\x01"]
     record["units"], record["dropped"] = float(state[6]), float(state[7])
     one_versus_rest = plan.stat == "fleiss" and plan.options.get("category") is not None
     for key, count in state[8]:
@@ -248,11 +324,39 @@ def _record_of(
     return record
 
 
+def _weighted_record(
+    rows: np.ndarray[Any, Any], weights: np.ndarray[Any, Any], units: int, rated: list[Any], plan: _Plan
+) -> dict[str, Any]:
+    """The record of units given as distinct rows of slots (a unit's levels
+    side by side) with their numbers of units: what _record_of gives for
+    the matrix of every unit, for a count statistic."""
+    record: dict[str, Any] = {"rows": units, "raters": rated, "active": [], "patterns": {}, "table": {},
+                              "units": 0.0, "dropped": 0.0}
+    local = dict(plan.options)
+    if plan.listwise_later:
+        local["missing"] = "available"
+    codes = list(plan.declared) if plan.declared is not None else _core.summary_scan(rows, plan.stat, **local)["codes"]
+    record["codes"] = codes
+    if not codes:
+        return record  # no unit the statistic keeps
+    patterns, record["units"], record["dropped"] = _core.weighted_patterns(
+        plan.stat, rows, weights, **dict(local, categories=codes)
+    )
+    record["active"] = rated  # slots are not raters: a rater with a rating is active (as in agree())
+    one_versus_rest = plan.stat == "fleiss" and plan.options.get("category") is not None
+    for key, count in patterns:
+        coded = tuple(key) if one_versus_rest else tuple(
+            value for a in range(0, len(key), 2) for value in (codes[key[a]], key[a + 1])
+        )
+        record["patterns"][coded] = record["patterns"].get(coded, 0.0) + count
+    return record
+
+
 # ---------------------------------------------------------------------------
 # Long data not split by unit, for the count statistics: every partition is
 # read once into compact numbers (two 64-bit hashes of the unit key, a hash
-# of the rater, the level), split into buckets by unit, and each bucket of
-# every partition goes to one task, which builds the units x slots matrix
+# of the rater, the level), split into buckets by unit (one 4 x rows uint64
+# array a bucket), and each bucket of every partition goes to one task, which builds the units x slots matrix
 # and its record.  24-32 bytes a rating cross the network instead of the
 # rows, and no DataFrame is shuffled.  A unit is known by two independent
 # hashes: a bucket where one hash of the unit agrees and the other does not
@@ -270,87 +374,85 @@ def _mix(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any, An
     return mixed
 
 
-def _key_hashes(frame: pd.DataFrame, column: Any, hash_keys: Sequence[str | None]) -> list[np.ndarray[Any, Any]]:
-    """Per row, a hash of the column's value under each of `hash_keys` (None:
-    pandas' default key): one factorize, each distinct value hashed once."""
-    codes, uniques = pd.factorize(frame[column], sort=False)
-    _missing_key(frame, column, codes)
-    values = pd.Series(uniques)
+def _key_hashes(values: pd.Series, hash_keys: Sequence[str | None]) -> list[np.ndarray[Any, Any]]:
+    """Per value, its hash under each of `hash_keys` (None: pandas' default
+    key)."""
     out = []
     for hash_key in hash_keys:
         kwargs = {} if hash_key is None else {"hash_key": hash_key}
-        out.append(pd.util.hash_pandas_object(values, index=False, **kwargs).to_numpy()[codes])
+        out.append(pd.util.hash_pandas_object(values, index=False, **kwargs).to_numpy())
     return out
+
+
+def _unit_hashes(units: pd.DataFrame, columns: _Columns) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Two independent 64-bit hashes of each row of the units' key columns."""
+    first: np.ndarray[Any, Any] | None = None
+    second: np.ndarray[Any, Any] | None = None
+    for key in columns.unit or []:
+        h1, h2 = _key_hashes(units[key].reset_index(drop=True), (None, _SECOND_KEY))
+        first = h1 if first is None else _mix(first, h1)
+        second = h2 if second is None else _mix(second, h2)
+    if first is None or second is None:
+        first = second = np.zeros(len(units), dtype=np.uint64)
+    return first, second
 
 
 class _RatedTwice(Exception):
     """A bucket found one (unit, rater) pair twice: (unit hash, rater hash)."""
 
 
+def _compact_codes(part: pd.DataFrame, plan: _Plan) -> tuple[dict[str, Any], Any, Any, Any]:
+    """(unit and rater codes of a partition's rows, the hashes of its units
+    (two) and of its raters): each distinct unit and rater hashed once, by
+    the compiled pass when the columns hold values, else by pandas."""
+    columns = plan.columns
+    arguments = _long_columns(part, columns)
+    hashed = _hashable(arguments)
+    found = _long_codes(hashes=hashed, **arguments)
+    if found["problem"] is not None:
+        _raise_long_problem(part, columns, found["problem"])
+    if hashed:
+        return found, found["unit_h1"], found["unit_h2"], found["rater_h"]
+    first, second = _unit_hashes(part[columns.unit].iloc[found["unit_rows"]], columns)
+    [rater] = _key_hashes(part[columns.rater].iloc[found["rater_rows"]].reset_index(drop=True), (None,))
+    return found, first, second, rater
+
+
 def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[Any, ...]:
     part = _partition_frame(part, plan)
-    columns = plan.columns
-    first: np.ndarray[Any, Any] | None = None
-    second: np.ndarray[Any, Any] | None = None
-    for key in columns.unit or []:
-        h1, h2 = _key_hashes(part, key, (None, _SECOND_KEY))
-        first = h1 if first is None else _mix(first, h1)
-        second = h2 if second is None else _mix(second, h2)
-    if first is None or second is None:
-        first = second = np.zeros(len(part), dtype=np.uint64)
-    [rater] = _key_hashes(part, columns.rater, (None,))
-    levels = _levels(part[columns.rating], plan.framework, f"long ratings, column {columns.rating!r}")
-    bucket = (first % np.uint64(n_buckets)).astype(np.int64)
-    order = np.argsort(bucket, kind="stable")
-    edges = np.searchsorted(bucket[order], np.arange(n_buckets + 1))
-    return tuple(
-        (first[order[a:b]], second[order[a:b]], rater[order[a:b]], levels[order[a:b]])
-        for a, b in zip(edges[:-1], edges[1:])
+    levels = np.ascontiguousarray(
+        _levels(part[plan.columns.rating], plan.framework, f"long ratings, column {plan.columns.rating!r}"),
+        dtype=np.float64,
     )
+    found, first, second, rater = _compact_codes(part, plan)
+    return tuple(_core.scatter_buckets(found["unit"], found["rater"], levels, first, second, rater, n_buckets))
 
 
-def _bucket_record(pieces: Sequence[tuple[Any, ...]], plan: _Plan) -> dict[str, Any]:
-    first, second, rater, levels = (np.concatenate([p[k] for p in pieces]) for k in range(4))
-    unit_codes, _ = pd.factorize(first, sort=False)
-    rater_codes, rater_hashes = pd.factorize(rater, sort=False)
-    n_raters = max(len(rater_hashes), 1)
-    pair = unit_codes.astype(np.int64) * n_raters + rater_codes
-    order = np.argsort(pair, kind="stable")
-    pair = pair[order]
-    twice = np.flatnonzero(pair[1:] == pair[:-1])
-    if len(twice):
-        at = order[twice[0]]
-        raise _RatedTwice(int(first[at]), int(rater[at]))
-    unit = pair // n_raters
-    new_unit = np.r_[True, unit[1:] != unit[:-1]] if len(unit) else np.zeros(0, dtype=bool)
-    starts = np.flatnonzero(new_unit)
-    rank = np.cumsum(new_unit) - 1
-    second = second[order]
-    if len(second) and (second != second[starts[rank]]).any():
+def _bucket_record(pieces: Sequence[np.ndarray[Any, Any]], plan: _Plan) -> dict[str, Any]:
+    joined = np.concatenate(pieces, axis=1) if len(pieces) != 1 else pieces[0]
+    first, second, rater = joined[0], joined[1], joined[2]
+    levels = np.ascontiguousarray(joined[3]).view(np.float64)
+    found = _long_slots(
+        [first], [False], rater, False, levels, names=["unit hash", "rater hash"],
+        min_width=2 if plan.stat == "scott" else 1, check=second,
+    )
+    if found["problem"] is not None:
+        what, _, _, at = found["problem"]
+        if what == "twice":
+            raise _RatedTwice(int(first[at]), int(rater[at]))
         raise invalid_argument(
             "python", "two different units share a 64-bit hash of their key columns; shuffle the data by unit "
             "(ddf.shuffle(on=[...])) and pass partitioned_by_unit=True"
         )
-    slot = np.arange(len(unit)) - starts[rank] if len(unit) else np.zeros(0, dtype=np.int64)
-    width = int(slot.max()) + 1 if len(slot) else 1
-    if plan.stat == "scott":
-        width = max(width, 2)
-    matrix = np.full((len(starts), width), np.nan, order="F")
-    matrix[rank, slot] = levels[order]
-    rated = [int(h) for h in np.unique(rater[~np.isnan(levels)])]
-    return _record_of(matrix, rated, rated, plan)
+    rated = sorted(int(h) for h in rater[found["rated_rows"]])
+    return _weighted_record(found["rows"], found["weights"], int(found["units"]), rated, plan)
 
 
 def _rows_rated_twice(part: pd.DataFrame, plan: _Plan, unit_hash: int, rater_hash: int) -> pd.DataFrame:
     """The rows of a partition with the given unit and rater hashes."""
     part = _partition_frame(part, plan)
-    first: np.ndarray[Any, Any] | None = None
-    for key in plan.columns.unit or []:
-        [h1] = _key_hashes(part, key, (None,))
-        first = h1 if first is None else _mix(first, h1)
-    [rater] = _key_hashes(part, plan.columns.rater, (None,))
-    assert first is not None
-    return part[(first == np.uint64(unit_hash)) & (rater == np.uint64(rater_hash))]
+    found, first, _, rater = _compact_codes(part, plan)
+    return part[(first[found["unit"]] == np.uint64(unit_hash)) & (rater[found["rater"]] == np.uint64(rater_hash))]
 
 
 def _compact_records(parts: list[Any], plan: _Plan) -> list[dict[str, Any]]:
@@ -382,8 +484,11 @@ def _units_with_hash(part: pd.DataFrame, plan: _Plan, wanted: int) -> list[Any]:
     """The unit labels of a partition whose hash is `wanted` (to name a
     unit found in two partitions)."""
     part = _partition_frame(part, plan)
-    _, units, _, _ = _partition_matrix(part, plan)
-    hashes = pd.util.hash_pandas_object(units, index=False).to_numpy()
+    if plan.columns.long and plan.stat in _COUNT_STATISTICS:
+        units, hashes = _long_units(part, plan.columns)
+    else:
+        _, units, _, _ = _partition_matrix(part, plan)
+        hashes = pd.util.hash_pandas_object(units, index=False).to_numpy()
     found = units[hashes == np.uint64(wanted)]
     if isinstance(found, pd.DataFrame):
         return [row[0] if len(row) == 1 else tuple(row) for row in found.itertuples(index=False)]

@@ -147,17 +147,28 @@ def test_unsplit_long_data_for_count_statistics_is_not_shuffled_as_rows():
 
 
 def test_two_units_with_one_hash_are_an_error_not_one_unit(monkeypatch):
-    # The second of the two hashes that name a unit in the compact shuffle
-    # disagrees within a unit: as if two units shared the first hash.
+    # Every unit gets the same first hash (the one that picks its bucket)
+    # and keeps its own second hash: as if all the units shared the first.
+    # Units of strings are hashed by the compiled pass, others by pandas.
+    codes = calibra_dask._core.long_codes
     hashes = calibra_dask._key_hashes
 
-    def colliding(frame, column, hash_keys):
-        found = hashes(frame, column, hash_keys)
-        return found[:1] + [np.arange(len(frame), dtype=np.uint64) for _ in found[1:]]
+    def colliding_codes(*args, **kwargs):
+        found = codes(*args, **kwargs)
+        if "unit_h1" in found:
+            found["unit_h1"] = np.zeros_like(found["unit_h1"])
+        return found
 
+    def colliding(values, hash_keys):
+        found = hashes(values, hash_keys)
+        return [np.zeros(len(values), dtype=np.uint64)] + found[1:] if len(hash_keys) == 2 else found
+
+    monkeypatch.setattr(calibra_dask._core, "long_codes", colliding_codes)
     monkeypatch.setattr(calibra_dask, "_key_hashes", colliding)
-    with pytest.raises(calibra.InvalidArgument, match="two different units share a 64-bit hash"):
-        calibra_dask.agree(dd.from_pandas(long_frame(), npartitions=2), "fleiss")
+    long = long_frame()
+    for frame in (long, long.astype({"ratee": "string", "competency": "category"})):
+        with pytest.raises(calibra.InvalidArgument, match="two different units share a 64-bit hash"):
+            calibra_dask.agree(dd.from_pandas(frame, npartitions=2), "fleiss")
 
 
 def test_a_rater_rating_a_unit_twice_is_an_error():
@@ -283,3 +294,25 @@ def test_on_a_distributed_cluster_of_processes():
                 assert_same(calibra_dask.agree(ddf, stat, **options), calibra.agree(long, stat, **options))
             assert_same(calibra_dask.agree(by_unit(long, 3), "gwet", partitioned_by_unit=True),
                         calibra.agree(long, "gwet"))
+
+
+@pytest.mark.parametrize("stat, options", [("fleiss", {}), ("krippendorff", {"level": "ordinal"}), ("percent", {})])
+def test_key_columns_of_any_dtype_give_the_pandas_result(stat, options):
+    # Integer, float, categorical, pandas string and mixed object keys: the
+    # compiled pass reads the first three as they lie, pandas codes the rest.
+    long = many_raters_frame()
+    numbered = long.assign(
+        ratee=long["ratee"].str[2:].astype(int),
+        competency=long["competency"].map({"a": 0.5, "b": 1.5, "c": -0.0, "d": 3.0}),
+        rater=long["rater"].astype("category"),
+    )
+    texts = long.astype({"ratee": "string", "rater": "string"}).assign(
+        competency=long["competency"].map({"a": 1, "b": "b", "c": 2.5, "d": "d"})
+    )
+    for frame in (numbered, texts):
+        single = calibra.agree(frame, stat, **options)
+        assert_same(calibra_dask.agree(dd.from_pandas(frame, npartitions=4), stat, **options), single)
+        unit = frame.groupby(["ratee", "competency"], sort=False).ngroup()
+        parts = [dask.delayed(frame[unit % 3 == k]) for k in range(3)]
+        whole_units = dd.from_delayed(parts, meta=frame.iloc[:0])
+        assert_same(calibra_dask.agree(whole_units, stat, partitioned_by_unit=True, **options), single)
