@@ -176,10 +176,10 @@ void fit_org_severity_shape(benchmark::State& state) {
 
 // 10^5 ratings (10 departments) and 10^6 ratings (100 departments).
 BENCHMARK(fit_org)->Name("fit/org")->Arg(10)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+// The severity shape at 10^5 ratings only: at 10^6 it takes minutes.
 BENCHMARK(fit_org_severity_shape)
     ->Name("fit/org_severity_shape")
     ->Arg(10)
-    ->Arg(100)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(1);
