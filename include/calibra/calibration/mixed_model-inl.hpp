@@ -430,7 +430,7 @@ CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th,
 
 CALIBRA_INLINE std::vector<double> mixed_model::impl::evaluate_all(const std::vector<std::vector<double>>& points) {
   std::vector<double> out(points.size());
-  unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+  unsigned threads = options.threads != 0 ? options.threads : std::min(4u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(std::max(threads, 1u), points.size()));
   if (threads <= 1) {
     for (std::size_t k = 0; k < points.size(); ++k) out[k] = evaluate(points[k]);

@@ -54,9 +54,9 @@ struct mixed_model_options {
   bool conditional_sd = true;
   /// Threads for the deviance evaluations the optimiser can make at once
   /// (the points of a finite-difference gradient and Hessian, a simplex's
-  /// shrink); 0 means std::thread::hardware_concurrency().  Each thread
-  /// holds its own copy of the sparse factor.  The result does not depend
-  /// on it.
+  /// shrink); 0 means std::thread::hardware_concurrency(), at most 4.
+  /// Each thread holds its own copy of the sparse factor.  The result does
+  /// not depend on it.
   unsigned threads = 0;
 
   /// Throws calibra::invalid_argument when an option is out of range.
