@@ -125,9 +125,63 @@ void fit_org(benchmark::State& state) {
   state.counters["sigma"] = fit.sigma;
 }
 
+// The shape of the model `calibrate` fits (severity.hpp, random_effects):
+// besides rater and ratee, a ratee x competency effect and a ratee x
+// next-step effect (one group of the ratee's competencies that the next
+// career level raises and one of the rest), and a fixed profile per
+// (career level, competency).  Career levels are 4 (ratee mod 4); the next
+// level raises the competencies c with (c + level) odd.  Same data as
+// fit/org; the planted model has no cell or next-step effect, so those
+// variances should come out near 0.
+void fit_org_severity_shape(benchmark::State& state) {
+  const auto departments = static_cast<std::uint32_t>(state.range(0));
+  const org_data& data = org_for(departments);
+  const std::size_t n = data.y.size();
+  std::vector<std::uint32_t> profile(n), cell(n), step(n);
+  std::map<std::uint64_t, std::uint32_t> cell_code;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t level = data.ratee[i] % 4, c = data.competency[i];
+    profile[i] = level * competencies + c;
+    const std::uint64_t key = std::uint64_t{data.ratee[i]} * competencies + c;
+    cell[i] = cell_code.emplace(key, static_cast<std::uint32_t>(cell_code.size())).first->second;
+    step[i] = 2 * data.ratee[i] + (c + level) % 2;
+  }
+  cal::mixed_model_fit fit;
+  for (auto _ : state) {
+    fit = cal::fit_mixed_model(data.y,
+                               {{"rater", data.rater, 0},
+                                {"ratee", data.ratee, 0},
+                                {"ratee:next-step", step, 0},
+                                {"ratee:competency", cell, 0}},
+                               {{"profile", profile, 0}});
+    benchmark::DoNotOptimize(fit.criterion_value);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n));
+  state.counters["ratings"] = static_cast<double>(n);
+  state.counters["levels"] = static_cast<double>(fit.random.at(0).mode.size() + fit.random.at(1).mode.size() +
+                                                 fit.random.at(2).mode.size() + fit.random.at(3).mode.size());
+  state.counters["fixed"] = static_cast<double>(fit.fixed.size());
+  state.counters["evaluations"] = static_cast<double>(fit.evaluations);
+  state.counters["converged"] = fit.converged ? 1 : 0;
+  state.counters["nnz_L"] = static_cast<double>(fit.factor_nonzeros);
+  // Planted: 0.3, 0.6, 0, 0 and 0.5.
+  state.counters["sd_rater"] = fit.random.at(0).sd;
+  state.counters["sd_ratee"] = fit.random.at(1).sd;
+  state.counters["sd_step"] = fit.random.at(2).sd;
+  state.counters["sd_cell"] = fit.random.at(3).sd;
+  state.counters["sigma"] = fit.sigma;
+}
+
 }  // namespace
 
 // 10^5 ratings (10 departments) and 10^6 ratings (100 departments).
 BENCHMARK(fit_org)->Name("fit/org")->Arg(10)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+// The severity shape at 10^5 ratings only: at 10^6 it takes minutes.
+BENCHMARK(fit_org_severity_shape)
+    ->Name("fit/org_severity_shape")
+    ->Arg(10)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 BENCHMARK_MAIN();

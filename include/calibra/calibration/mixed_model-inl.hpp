@@ -7,10 +7,19 @@
 //     Nothing of size n x n, and nothing of size n after set-up.
 //   * For relative SDs theta (one per grouping factor, Lambda = diag(theta)
 //     repeated over the factor's levels) the penalised least-squares problem
-//     min |y - X beta - Z Lambda u|^2 + |u|^2 is solved through the sparse
-//     factorisation P (Lambda Z'Z Lambda + I) P' = L D L'.  The pattern (and
-//     the AMD fill-reducing permutation P) is computed once; each theta only
-//     refactorises numerically.
+//     min |y - X beta - Z Lambda u|^2 + |u|^2 is solved through one sparse
+//     factorisation of the whole system matrix
+//         M = [ Lambda Z'Z Lambda + I   Lambda Z'X ]  = P' L D L' P,
+//             [ X'Z Lambda              X'X        ]
+//     with the random-effect levels permuted by AMD and the fixed columns
+//     last.  Its leading block is the factor of A = Lambda Z'Z Lambda + I,
+//     and its trailing p x p block is that of the Schur complement
+//     R_X'R_X = X'X - X'Z Lambda A^-1 Lambda Z'X, so one sparse elimination
+//     gives log|A|, log|R_X'R_X|, the penalised residual and (by back
+//     substitution) beta and the modes.  The rows of the fixed columns in L
+//     are as sparse as the elimination allows, which a dense q x p block
+//     L^-1 P Lambda Z'X would not be.  The pattern (and the permutation) is
+//     computed once; each theta only refactorises numerically.
 //   * The profiled REML criterion is
 //       log|A| + log|R_X'R_X| + (n - p) (1 + log(2 pi r^2 / (n - p)))
 //     and the ML deviance log|A| + n (1 + log(2 pi r^2 / n)), with r^2 the
@@ -35,9 +44,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -72,9 +83,11 @@ CALIBRA_INLINE void check_factor(mixed_factor& factor, std::size_t n, const std:
 /// for j from last to first.  Every Z_ik needed lies in the pattern of L
 /// (S_j is a clique of the filled graph), so Z is stored on that pattern and
 /// the cost is about that of the factorisation.
+/// Only the leading q x q block of L and D is read (q = `size`): that is the
+/// factor of the leading block of the matrix.
 CALIBRA_INLINE Eigen::VectorXd selected_inverse_diagonal(const Eigen::SparseMatrix<double>& L,
-                                                         const Eigen::VectorXd& D) {
-  const Eigen::Index q = L.cols();
+                                                         const Eigen::VectorXd& D, Eigen::Index size) {
+  const Eigen::Index q = size;
   const int* outer = L.outerIndexPtr();
   const int* inner = L.innerIndexPtr();
   const double* lx = L.valuePtr();
@@ -82,8 +95,16 @@ CALIBRA_INLINE Eigen::VectorXd selected_inverse_diagonal(const Eigen::SparseMatr
   Eigen::VectorXd zdiag(q);
   std::vector<int> position(static_cast<std::size_t>(q), -1);
   std::vector<double> acc;
+  // Entries of column j below row q (the rows of the fixed columns) come
+  // last in it; `last[j]` ends the part inside the leading block.
+  std::vector<int> last(static_cast<std::size_t>(q));
+  for (Eigen::Index j = 0; j < q; ++j) {
+    int e = outer[j + 1];
+    while (e > outer[j] && inner[e - 1] >= q) --e;
+    last[static_cast<std::size_t>(j)] = e;
+  }
   for (Eigen::Index j = q - 1; j >= 0; --j) {
-    const int begin = outer[j], end = outer[j + 1];
+    const int begin = outer[j], end = last[static_cast<std::size_t>(j)];
     const int count = end - begin;
     acc.assign(static_cast<std::size_t>(count), 0.0);
     for (int a = 0; a < count; ++a) position[static_cast<std::size_t>(inner[begin + a])] = a;
@@ -93,7 +114,7 @@ CALIBRA_INLINE Eigen::VectorXd selected_inverse_diagonal(const Eigen::SparseMatr
       acc[static_cast<std::size_t>(a)] -= lkj * zdiag[k];
       // Column k of Z holds Z_rk for rows r > k; those in S_j contribute to
       // both Z_rj (through L_kj) and, by symmetry, Z_kj (through L_rj).
-      for (int pk = outer[k]; pk < outer[k + 1]; ++pk) {
+      for (int pk = outer[k]; pk < last[static_cast<std::size_t>(k)]; ++pk) {
         const int b = position[static_cast<std::size_t>(inner[pk])];
         if (b < 0) continue;
         const double zrk = z[static_cast<std::size_t>(pk)];
@@ -124,18 +145,25 @@ struct stage_result {
 /// Nelder-Mead (standard coefficients) from `start` with initial steps of
 /// `step` times the coordinate (at least 0.1 * step).  Stops when the deviances of the simplex differ by at most ftol
 /// and every vertex lies within xtol of the best, or the budget is spent.
-template <class F>
-stage_result nelder_mead(F& f, const std::vector<double>& start, double step, double ftol, double xtol,
+///
+/// `batch` evaluates several points at once (f at each, in order); it is
+/// used where the points do not depend on each other's values.
+template <class F, class B>
+stage_result nelder_mead(F& f, B& batch, const std::vector<double>& start, double step, double ftol, double xtol,
                          std::size_t budget) {
   const std::size_t d = start.size();
   std::size_t used = 0;
   const auto eval = [&](std::vector<double>& x) { ++used; return f(x); };
+  // The starting vertex and its d neighbours, as many as the budget allows.
   std::vector<std::vector<double>> x(d + 1, start);
   std::vector<double> fx(d + 1);
-  fx[0] = eval(x[0]);
-  for (std::size_t k = 0; k < d && used < budget; ++k) {
-    x[k + 1][k] += step * std::max(start[k], 0.1);
-    fx[k + 1] = eval(x[k + 1]);
+  {
+    const std::size_t first = std::min(d + 1, budget);
+    for (std::size_t k = 0; k + 1 < first; ++k) x[k + 1][k] += step * std::max(start[k], 0.1);
+    const std::vector<std::vector<double>> points(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(first));
+    const std::vector<double> values = batch(points);
+    std::copy(values.begin(), values.end(), fx.begin());
+    used += first;
   }
   stage_result out;
   std::vector<std::size_t> order(d + 1);
@@ -175,11 +203,16 @@ stage_result nelder_mead(F& f, const std::vector<double>& start, double step, do
       if (fc < (outside ? fr : fx[hi])) {
         x[hi] = xc, fx[hi] = fc;
       } else {  // shrink towards the best vertex
+        std::vector<std::vector<double>> points;
         for (std::size_t i = 0; i <= d; ++i) {
           if (i == lo) continue;
           for (std::size_t k = 0; k < d; ++k) x[i][k] = x[lo][k] + 0.5 * (x[i][k] - x[lo][k]);
-          fx[i] = eval(x[i]);
+          points.push_back(x[i]);
         }
+        const std::vector<double> values = batch(points);
+        used += points.size();
+        for (std::size_t i = 0, at = 0; i <= d; ++i)
+          if (i != lo) fx[i] = values[at++];
       }
     }
   }
@@ -199,8 +232,9 @@ stage_result nelder_mead(F& f, const std::vector<double>& start, double step, do
 /// once it is that small).  Gives up (converged = false) where the Hessian
 /// is not positive definite, i.e. outside the region where Newton steps
 /// are safe.
-template <class F>
-stage_result newton_polish(F& f, std::vector<double> x, double fx, double ftol, double xtol, std::size_t budget) {
+template <class F, class B>
+stage_result newton_polish(F& f, B& batch, std::vector<double> x, double fx, double ftol, double xtol,
+                           std::size_t budget) {
   const std::size_t d = x.size();
   const auto D = static_cast<Eigen::Index>(d);
   // The deviance is O(n) while its curvature in theta is O(levels): a step
@@ -215,22 +249,31 @@ stage_result newton_polish(F& f, std::vector<double> x, double fx, double ftol, 
   for (int iteration = 0; iteration < 50 && used + per_iteration <= budget; ++iteration) {
     Eigen::VectorXd g(D);
     Eigen::MatrixXd hess(D, D);
-    std::vector<double> f_plus(d);
+    // The points of the differences, all at once: x +- h e_k, then
+    // x + h e_i + h e_j for i < j.
+    std::vector<std::vector<double>> points;
+    for (std::size_t k = 0; k < d; ++k)
+      for (const double sign : {1.0, -1.0}) {
+        points.push_back(x);
+        points.back()[k] += sign * h;
+      }
+    for (std::size_t i = 0; i < d; ++i)
+      for (std::size_t j = i + 1; j < d; ++j) {
+        points.push_back(x);
+        points.back()[i] += h, points.back()[j] += h;
+      }
+    const std::vector<double> values = batch(points);
+    used += points.size();
     for (std::size_t k = 0; k < d; ++k) {
       const auto kk = static_cast<Eigen::Index>(k);
-      std::vector<double> a = x, b = x;
-      a[k] += h, b[k] -= h;
-      const double fa = eval(a), fb = eval(b);
-      f_plus[k] = fa;
+      const double fa = values[2 * k], fb = values[2 * k + 1];
       g[kk] = (fa - fb) / (2 * h);
       hess(kk, kk) = (fa - 2 * fx + fb) / (h * h);
     }
-    for (std::size_t i = 0; i < d; ++i)
+    for (std::size_t i = 0, at = 2 * d; i < d; ++i)
       for (std::size_t j = i + 1; j < d; ++j) {
-        std::vector<double> v = x;
-        v[i] += h, v[j] += h;
         // f(x + h e_i + h e_j) - f(x + h e_i) - f(x + h e_j) + f(x) = h^2 H_ij + O(h^3)
-        const double value = (eval(v) - f_plus[i] - f_plus[j] + fx) / (h * h);
+        const double value = (values[at++] - values[2 * i] - values[2 * j] + fx) / (h * h);
         hess(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = value;
         hess(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) = value;
       }
@@ -294,32 +337,31 @@ struct mixed_model::impl {
 
   double y_mean = 0, yty = 0;  // y is centred: the intercept absorbs the mean
   Eigen::VectorXd xty, zty;
-  Eigen::MatrixXd xtx, ztx;
-  // A = Lambda Z'Z Lambda + I, stored already permuted (P A P', P from AMD)
-  // as an upper triangle: that is the layout Eigen's simplicial
-  // factorisation reads in place, so a refactorisation copies nothing.
-  // Per stored entry: the count of the level pair in Z'Z and which pair of
-  // grouping factors it joins (row factor * m + column factor).
-  sparse a;
+  // M = [Lambda Z'Z Lambda + I, Lambda Z'X; X'Z Lambda, X'X], stored
+  // already permuted (levels in AMD order, then the p fixed columns) as an
+  // upper triangle: that is the layout Eigen's simplicial factorisation
+  // reads in place, so a refactorisation copies nothing.  Per stored entry:
+  // the count of the pair in [Z X]'[Z X] and which pair of factors it joins
+  // (row factor * (m + 1) + column factor; factor m stands for the fixed
+  // columns, whose scale is 1).
   std::vector<double> a_count;
   std::vector<std::uint32_t> a_factors;
-  // Eigen keeps the column counts of L from the symbolic analysis to itself;
-  // this exposes them, so that the cost of a factorisation is known before
-  // the first one.
-  struct counted_ldlt : Eigen::SimplicialLDLT<sparse, Eigen::Upper, Eigen::NaturalOrdering<int>> {
-    const Eigen::VectorXi& column_counts() const { return this->m_nonZerosPerCol; }
-  };
-  counted_ldlt chol;
   std::vector<int> perm;  // original global level -> position in the factor
+  double work = 0;        // multiply-adds of the factorisation of A alone
 
-  // State of the last evaluation.
-  std::vector<double> theta;
-  Eigen::VectorXd w, dinv;  // L^-1 P Lambda Z'y and 1/D
-  Eigen::MatrixXd wx;       // L^-1 P Lambda Z'X
-  Eigen::MatrixXd scaled;   // RZX = D^-1/2 wx
-  Eigen::MatrixXd rx;       // R_X'R_X = X'X - RZX'RZX
-  Eigen::VectorXd beta;
-  double pwrss = 0, dev = 0;
+  // What one evaluation writes: M's values, its factor, and the results.
+  // The optimiser evaluates independent points on several threads, each
+  // with its own workspace; workspace 0 holds the last evaluation of
+  // deviance(), fit() and fit_at(), which result() reads.
+  using simplicial_ldlt = Eigen::SimplicialLDLT<sparse, Eigen::Upper, Eigen::NaturalOrdering<int>>;
+  struct workspace {
+    sparse a;
+    simplicial_ldlt chol;
+    std::vector<double> theta;
+    Eigen::VectorXd w;  // L^-1 P [Lambda Z'y; X'y]
+    double pwrss = 0, dev = 0;
+  };
+  std::vector<std::unique_ptr<workspace>> spaces;
 
   void check_theta(const std::vector<double>& th) const {
     if (th.size() != m)
@@ -329,65 +371,104 @@ struct mixed_model::impl {
       if (!(t >= 0) || !std::isfinite(t)) mixed_detail::refuse("theta must be finite and >= 0");
   }
 
-  double evaluate(const std::vector<double>& th);
+  double evaluate(const std::vector<double>& th, workspace& ws) const;
+  double evaluate(const std::vector<double>& th) { return evaluate(th, *spaces.front()); }
+  std::vector<double> evaluate_all(const std::vector<std::vector<double>>& points);
   mixed_model_fit result(std::size_t evaluations, bool converged);
 };
 
-CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th) {
-  theta = th;
-  // A = Lambda Z'Z Lambda + I, values only (the pattern never changes).
-  std::vector<double> scale(m * m);
-  for (std::size_t f = 0; f < m; ++f)
-    for (std::size_t g = 0; g < m; ++g) scale[f * m + g] = th[f] * th[g];
+CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th, workspace& ws) const {
+  ws.theta = th;
+  sparse& a = ws.a;
+  simplicial_ldlt& chol = ws.chol;
+  Eigen::VectorXd& w = ws.w;
+  // M's values only (the pattern never changes): each entry is its count
+  // times theta of its row factor times theta of its column factor (1 for a
+  // fixed column), plus the identity on the random-effect block.
+  const std::size_t mf = m + 1;
+  std::vector<double> factor_theta(th);
+  factor_theta.push_back(1.0);
+  std::vector<double> scale(mf * mf);
+  for (std::size_t f = 0; f < mf; ++f)
+    for (std::size_t g = 0; g < mf; ++g) scale[f * mf + g] = factor_theta[f] * factor_theta[g];
   const int* outer = a.outerIndexPtr();
   const int* inner = a.innerIndexPtr();
   double* values = a.valuePtr();
-  for (int c = 0; c < static_cast<int>(q); ++c)
+  const int levels = static_cast<int>(q), size = static_cast<int>(q + p);
+  for (int c = 0; c < size; ++c)
     for (int k = outer[c]; k < outer[c + 1]; ++k)
       values[k] = scale[a_factors[static_cast<std::size_t>(k)]] * a_count[static_cast<std::size_t>(k)] +
-                  (inner[k] == c ? 1.0 : 0.0);
+                  (inner[k] == c && c < levels ? 1.0 : 0.0);
   chol.factorize(a);
-  if (chol.info() != Eigen::Success)
-    throw degenerate_error("calibration", "mixed model: sparse factorisation failed");
   const Eigen::VectorXd& d = chol.vectorD();
-  dinv = d.cwiseInverse();
-  const double log_det_l = d.array().log().sum();
-
-  w.resize(static_cast<Eigen::Index>(q));
-  wx.resize(static_cast<Eigen::Index>(q), static_cast<Eigen::Index>(p));
-  for (std::size_t i = 0; i < q; ++i) {
-    const double t = th[static_cast<std::size_t>(level_factor[i])];
-    w[perm[i]] = t * zty[static_cast<Eigen::Index>(i)];
-    wx.row(perm[i]) = t * ztx.row(static_cast<Eigen::Index>(i));
-  }
-  chol.matrixL().solveInPlace(w);
-  chol.matrixL().solveInPlace(wx);
-
-  // Schur complement of the fixed effects: X'X - RZX'RZX with RZX = D^-1/2 wx.
-  scaled.noalias() = dinv.cwiseSqrt().asDiagonal() * wx;
-  rx = xtx;
-  rx.selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose(), -1.0);
-  rx = Eigen::MatrixXd(rx.selfadjointView<Eigen::Lower>());
-  const Eigen::VectorXd r = xty - wx.transpose() * dinv.cwiseProduct(w);
-  Eigen::LLT<Eigen::MatrixXd> llt(rx);
-  if (llt.info() != Eigen::Success)
+  // A = Lambda Z'Z Lambda + I is positive definite at every theta, so a
+  // pivot that is not positive belongs to the Schur complement R_X'R_X.
+  if (chol.info() != Eigen::Success || !(d.tail(static_cast<Eigen::Index>(p)).minCoeff() > 0))
     throw degenerate_error("calibration", "mixed model: the fixed effects are not estimable at this theta");
-  beta = llt.solve(r);
-  const double log_det_rx = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
+  const double log_det_l = d.head(levels).array().log().sum();
+  const double log_det_rx = d.tail(static_cast<Eigen::Index>(p)).array().log().sum();
 
-  pwrss = yty - w.dot(dinv.cwiseProduct(w)) - r.dot(beta);
+  w.resize(size);
+  for (std::size_t i = 0; i < q; ++i)
+    w[perm[i]] = th[static_cast<std::size_t>(level_factor[i])] * zty[static_cast<Eigen::Index>(i)];
+  w.tail(static_cast<Eigen::Index>(p)) = xty;
+  chol.matrixL().solveInPlace(w);
+
+  // r'M^-1 r = w'D^-1 w is the fitted part of y'y: the penalised residual
+  // sum of squares is what remains.
+  const double pwrss = ws.pwrss = yty - w.dot(d.cwiseInverse().cwiseProduct(w));
   if (!(pwrss > 0))
     throw degenerate_error("calibration", "mixed model: the model fits the data exactly (no residual variance)");
   const double two_pi = 2.0 * 3.14159265358979323846;
   const auto nd = static_cast<double>(n), pd = static_cast<double>(p);
   if (options.criterion == mixed_criterion::reml)
-    dev = log_det_l + log_det_rx + (nd - pd) * (1.0 + std::log(two_pi * pwrss / (nd - pd)));
+    ws.dev = log_det_l + log_det_rx + (nd - pd) * (1.0 + std::log(two_pi * pwrss / (nd - pd)));
   else
-    dev = log_det_l + nd * (1.0 + std::log(two_pi * pwrss / nd));
-  return dev;
+    ws.dev = log_det_l + nd * (1.0 + std::log(two_pi * pwrss / nd));
+  return ws.dev;
+}
+
+CALIBRA_INLINE std::vector<double> mixed_model::impl::evaluate_all(const std::vector<std::vector<double>>& points) {
+  std::vector<double> out(points.size());
+  unsigned threads = options.threads != 0 ? options.threads : std::min(4u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(std::max(threads, 1u), points.size()));
+  if (threads <= 1) {
+    for (std::size_t k = 0; k < points.size(); ++k) out[k] = evaluate(points[k]);
+    return out;
+  }
+  while (spaces.size() < threads) {
+    auto space = std::make_unique<workspace>();
+    space->a = spaces.front()->a;
+    space->chol.analyzePattern(space->a);
+    spaces.push_back(std::move(space));
+  }
+  // Point k goes to thread k mod threads; a failure is rethrown for the
+  // first point that failed, as the points one by one would have.
+  std::vector<std::exception_ptr> failed(points.size());
+  const auto work = [&](unsigned t) {
+    for (std::size_t k = t; k < points.size(); k += threads) {
+      try {
+        out[k] = evaluate(points[k], *spaces[t]);
+      } catch (...) {
+        failed[k] = std::current_exception();
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& thread : pool) thread.join();
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
+  return out;
 }
 
 CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations, bool converged) {
+  const workspace& ws = *spaces.front();
+  const simplicial_ldlt& chol = ws.chol;
+  const std::vector<double>& theta = ws.theta;
+  const double dev = ws.dev, pwrss = ws.pwrss;
   mixed_model_fit fit;
   fit.criterion = options.criterion;
   fit.n_obs = n;
@@ -395,13 +476,31 @@ CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations
   fit.converged = converged;
   fit.criterion_value = dev;
   fit.log_likelihood = -dev / 2;
-  fit.factor_nonzeros = static_cast<std::size_t>(chol.matrixL().nestedExpression().nonZeros()) + q;
+  // Entries of the factor of A: the leading q x q block of L, and D.
+  const sparse& l = chol.matrixL().nestedExpression();
+  std::size_t nonzeros = q;
+  for (Eigen::Index c = 0; c < static_cast<Eigen::Index>(q); ++c)
+    for (sparse::InnerIterator it(l, c); it && it.index() < static_cast<Eigen::Index>(q); ++it) ++nonzeros;
+  fit.factor_nonzeros = nonzeros;
   const double sigma2 =
       pwrss / static_cast<double>(options.criterion == mixed_criterion::reml ? n - p : n);
   fit.residual_variance = sigma2;
   fit.sigma = std::sqrt(sigma2);
 
-  // Fixed effects: beta = (R_X'R_X)^-1 r, Var(beta) = sigma^2 (R_X'R_X)^-1.
+  // The solution of M [u; beta] = [Lambda Z'y; X'y], in the permuted order:
+  // back substitution from w = L^-1 P r.
+  const Eigen::VectorXd& d = chol.vectorD();
+  Eigen::VectorXd solution = ws.w.cwiseQuotient(d);
+  chol.matrixU().solveInPlace(solution);
+  const auto P = static_cast<Eigen::Index>(p), Q = static_cast<Eigen::Index>(q);
+  const Eigen::VectorXd beta = solution.tail(P);
+  // R_X'R_X = L_X D_X L_X', the trailing block of the factor.
+  Eigen::MatrixXd lx = Eigen::MatrixXd::Identity(P, P);
+  for (Eigen::Index c = 0; c < P; ++c)
+    for (sparse::InnerIterator it(l, Q + c); it; ++it) lx(it.index() - Q, c) = it.value();
+  const Eigen::MatrixXd rx = lx * d.tail(P).asDiagonal() * lx.transpose();
+
+  // Fixed effects: Var(beta) = sigma^2 (R_X'R_X)^-1.
   const Eigen::MatrixXd cov = sigma2 * rx.llt().solve(Eigen::MatrixXd::Identity(rx.rows(), rx.cols()));
   for (std::size_t j = 0; j < p; ++j) {
     const auto jj = static_cast<Eigen::Index>(j);
@@ -412,12 +511,10 @@ CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations
     for (std::size_t k = 0; k < p; ++k)
       fit.fixed_covariance[j * p + k] = cov(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(k));
 
-  // Spherical modes: L' P u = D^-1 (w - wx beta), then b = Lambda u.
-  Eigen::VectorXd u = dinv.cwiseProduct(w - wx * beta);
-  chol.matrixU().solveInPlace(u);
+  // Spherical modes u (the leading part of the solution), then b = Lambda u.
+  const Eigen::VectorXd& u = solution;
   Eigen::VectorXd inverse_diagonal;
-  if (options.conditional_sd)
-    inverse_diagonal = mixed_detail::selected_inverse_diagonal(chol.matrixL().nestedExpression(), chol.vectorD());
+  if (options.conditional_sd) inverse_diagonal = mixed_detail::selected_inverse_diagonal(l, d, Q);
 
   for (std::size_t f = 0; f < m; ++f) {
     mixed_random_factor rf;
@@ -447,6 +544,8 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
   using mixed_detail::refuse;
   options.validate();
   impl& s = *impl_;
+  s.spaces.push_back(std::make_unique<impl::workspace>());
+  impl::sparse& a = s.spaces.front()->a;
   s.options = options;
   const std::size_t n = y.size();
   s.n = n;
@@ -510,9 +609,9 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
   // keeps y'y from dwarfing the residual sum of squares).
   s.y_mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(n);
   const auto P = static_cast<Eigen::Index>(s.p), Q = static_cast<Eigen::Index>(s.q);
-  s.xtx = Eigen::MatrixXd::Zero(P, P);
+  Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(P, P);
   s.xty = Eigen::VectorXd::Zero(P);
-  s.ztx = Eigen::MatrixXd::Zero(Q, P);
+  Eigen::MatrixXd ztx = Eigen::MatrixXd::Zero(Q, P);  // counts, only until M is built
   s.zty = Eigen::VectorXd::Zero(Q);
   std::vector<Eigen::Index> columns;
   std::vector<std::uint64_t> pairs;
@@ -526,12 +625,12 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
       if (fixed[f].codes[i] > 0) columns.push_back(static_cast<Eigen::Index>(fixed_offset[f] + fixed[f].codes[i] - 1));
     for (const auto c : columns) {
       s.xty[c] += yi;
-      for (const auto c2 : columns) s.xtx(c, c2) += 1;
+      for (const auto c2 : columns) xtx(c, c2) += 1;
     }
     for (std::size_t f = 0; f < s.m; ++f) {
       global[f] = static_cast<int>(s.offset[f] + random[f].codes[i]);
       s.zty[global[f]] += yi;
-      for (const auto c : columns) s.ztx(global[f], c) += 1;
+      for (const auto c : columns) ztx(global[f], c) += 1;
     }
     // Off-diagonal Z'Z entries, lower triangle (row > column because the
     // factors' level ranges are consecutive), keyed column-major for sorting.
@@ -542,8 +641,8 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
   {
     // Collinear fixed columns make R_X singular at every theta: refuse them
     // now, judged on the correlation scale so that the unit does not matter.
-    const Eigen::VectorXd scale = s.xtx.diagonal().cwiseSqrt().cwiseInverse();
-    const Eigen::MatrixXd corr = scale.asDiagonal() * s.xtx * scale.asDiagonal();
+    const Eigen::VectorXd scale = xtx.diagonal().cwiseSqrt().cwiseInverse();
+    const Eigen::MatrixXd corr = scale.asDiagonal() * xtx * scale.asDiagonal();
     Eigen::LDLT<Eigen::MatrixXd> check(corr);
     if (check.info() != Eigen::Success || check.vectorD().minCoeff() < 1e-10)
       refuse("the fixed-effect columns are collinear (a level of one fixed factor is determined by others)");
@@ -573,41 +672,95 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
     outer[c + 1] = static_cast<int>(inner.size());
   }
   std::vector<std::uint64_t>().swap(pairs);
-  const Eigen::Map<const impl::sparse> ztz(Q, Q, static_cast<Eigen::Index>(inner.size()), outer.data(),
-                                           inner.data(), values.data());
 
-  // Fill-reducing order: approximate minimum degree on the pattern of Z'Z.
-  // It eliminates the levels with few partners (a ratee seen by 5 raters)
-  // first and leaves the densely linked ones (raters shared across many
-  // ratees) to the end, which is where a factor with few levels belongs.
+  // Fill-reducing order of the levels: approximate minimum degree on the
+  // pattern of Z'Z.  It eliminates the levels with few partners (a ratee
+  // seen by 5 raters) first and leaves the densely linked ones (raters
+  // shared across many ratees) to the end, which is where a factor with few
+  // levels belongs.  The fixed columns follow all of them.
   Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> pinv;
-  Eigen::AMDOrdering<int>()(ztz.selfadjointView<Eigen::Lower>(), pinv);
-  const Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> order = pinv.inverse();
-  s.perm.assign(order.indices().data(), order.indices().data() + order.indices().size());
+  {
+    const Eigen::Map<const impl::sparse> ztz(Q, Q, static_cast<Eigen::Index>(inner.size()), outer.data(),
+                                             inner.data(), values.data());
+    Eigen::AMDOrdering<int>()(ztz.selfadjointView<Eigen::Lower>(), pinv);
+  }
+  const Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> level_order = pinv.inverse();
+  s.perm.assign(level_order.indices().data(), level_order.indices().data() + level_order.indices().size());
+  const Eigen::Index size = Q + P;
+  Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> order(size);
+  for (Eigen::Index i = 0; i < size; ++i) order.indices()[i] = i < Q ? s.perm[static_cast<std::size_t>(i)] : static_cast<int>(i);
 
-  // Permute once, carrying the index of each entry of Z'Z as its value so
-  // that every entry of P A P' knows its count and its factors.
-  std::vector<std::uint32_t> column_of(inner.size());
-  for (std::size_t c = 0; c < s.q; ++c)
-    for (int k = outer[c]; k < outer[c + 1]; ++k) column_of[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(c);
-  std::vector<double> source(inner.size());
+  // [Z X]'[Z X] as a compressed lower triangle: each level's column of Z'Z
+  // followed by its counts against the fixed columns (rows q..q+p-1), then
+  // X'X.  Each entry's value is its index, so that after the permutation
+  // every entry of M knows its count and its factors.
+  std::vector<int> m_outer(static_cast<std::size_t>(size) + 1, 0);
+  std::vector<int> m_inner;
+  std::vector<double> m_count;
+  std::vector<std::uint32_t> m_row_factor, m_column_factor;
+  const auto fixed_factor = static_cast<std::uint32_t>(s.m);
+  const auto push = [&](Eigen::Index row, double count, std::uint32_t row_factor, std::uint32_t column_factor) {
+    m_inner.push_back(static_cast<int>(row));
+    m_count.push_back(count);
+    m_row_factor.push_back(row_factor);
+    m_column_factor.push_back(column_factor);
+  };
+  for (Eigen::Index c = 0; c < Q; ++c) {
+    const auto fc = static_cast<std::uint32_t>(s.level_factor[static_cast<std::size_t>(c)]);
+    for (int k = outer[static_cast<std::size_t>(c)]; k < outer[static_cast<std::size_t>(c) + 1]; ++k)
+      push(inner[static_cast<std::size_t>(k)], values[static_cast<std::size_t>(k)],
+           static_cast<std::uint32_t>(s.level_factor[static_cast<std::size_t>(inner[static_cast<std::size_t>(k)])]), fc);
+    for (Eigen::Index j = 0; j < P; ++j)
+      if (ztx(c, j) != 0) push(Q + j, ztx(c, j), fixed_factor, fc);
+    if (m_inner.size() >= static_cast<std::size_t>(INT_MAX)) refuse("too many level pairs for the sparse solver");
+    m_outer[static_cast<std::size_t>(c) + 1] = static_cast<int>(m_inner.size());
+  }
+  std::vector<int>().swap(outer);
+  std::vector<int>().swap(inner);
+  std::vector<double>().swap(values);
+  ztx = Eigen::MatrixXd();
+  for (Eigen::Index j = 0; j < P; ++j) {
+    for (Eigen::Index j2 = j; j2 < P; ++j2)
+      if (j2 == j || xtx(j2, j) != 0) push(Q + j2, xtx(j2, j), fixed_factor, fixed_factor);
+    m_outer[static_cast<std::size_t>(Q + j) + 1] = static_cast<int>(m_inner.size());
+  }
+  std::vector<double> source(m_inner.size());
   std::iota(source.begin(), source.end(), 0.0);
-  const Eigen::Map<const impl::sparse> ztz_index(Q, Q, static_cast<Eigen::Index>(inner.size()), outer.data(),
-                                                 inner.data(), source.data());
-  s.a.resize(Q, Q);
-  s.a.selfadjointView<Eigen::Upper>() = ztz_index.selfadjointView<Eigen::Lower>().twistedBy(order);
-  s.a.makeCompressed();
-  const auto stored = static_cast<std::size_t>(s.a.nonZeros());
+  const Eigen::Map<const impl::sparse> index_of(size, size, static_cast<Eigen::Index>(m_inner.size()), m_outer.data(),
+                                                m_inner.data(), source.data());
+  a.resize(size, size);
+  a.selfadjointView<Eigen::Upper>() = index_of.selfadjointView<Eigen::Lower>().twistedBy(order);
+  a.makeCompressed();
+  const auto stored = static_cast<std::size_t>(a.nonZeros());
+  const std::size_t mf = s.m + 1;
   s.a_count.resize(stored);
   s.a_factors.resize(stored);
   for (std::size_t k = 0; k < stored; ++k) {
-    const auto from = static_cast<std::size_t>(s.a.valuePtr()[k]);
-    const auto fr = static_cast<std::size_t>(s.level_factor[static_cast<std::size_t>(inner[from])]);
-    const auto fc = static_cast<std::size_t>(s.level_factor[column_of[from]]);
-    s.a_count[k] = values[from];
-    s.a_factors[k] = static_cast<std::uint32_t>(fr * s.m + fc);
+    const auto from = static_cast<std::size_t>(a.valuePtr()[k]);
+    s.a_count[k] = m_count[from];
+    s.a_factors[k] = static_cast<std::uint32_t>(m_row_factor[from] * mf + m_column_factor[from]);
   }
-  s.chol.analyzePattern(s.a);
+
+  // Column counts of the factor of A (the leading q x q block), from its
+  // elimination tree, for factorisation_work().
+  {
+    std::vector<int> parent(s.q, -1), tag(s.q, -1), count(s.q, 0);
+    const int* a_outer = a.outerIndexPtr();
+    const int* a_inner = a.innerIndexPtr();
+    for (int k = 0; k < static_cast<int>(s.q); ++k) {
+      tag[static_cast<std::size_t>(k)] = k;
+      for (int e = a_outer[k]; e < a_outer[k + 1]; ++e)
+        for (int i = a_inner[e]; i < k && tag[static_cast<std::size_t>(i)] != k; i = parent[static_cast<std::size_t>(i)]) {
+          if (parent[static_cast<std::size_t>(i)] == -1) parent[static_cast<std::size_t>(i)] = k;
+          ++count[static_cast<std::size_t>(i)];
+          tag[static_cast<std::size_t>(i)] = k;
+        }
+    }
+    // A column with c entries below the diagonal costs about c^2
+    // multiply-adds in the up-looking factorisation.
+    for (const int c : count) s.work += static_cast<double>(c) * static_cast<double>(c) + c + 1;
+  }
+  s.spaces.front()->chol.analyzePattern(a);
 }
 
 CALIBRA_INLINE mixed_model::~mixed_model() = default;
@@ -617,13 +770,7 @@ CALIBRA_INLINE mixed_model& mixed_model::operator=(mixed_model&&) noexcept = def
 CALIBRA_INLINE std::size_t mixed_model::n_obs() const { return impl_->n; }
 CALIBRA_INLINE std::size_t mixed_model::n_theta() const { return impl_->m; }
 
-CALIBRA_INLINE double mixed_model::factorisation_work() const {
-  // A column with c entries below the diagonal costs about c^2 multiply-adds
-  // in the up-looking factorisation.
-  double work = 0;
-  for (const int c : impl_->chol.column_counts()) work += static_cast<double>(c) * static_cast<double>(c) + c + 1;
-  return work;
-}
+CALIBRA_INLINE double mixed_model::factorisation_work() const { return impl_->work; }
 
 CALIBRA_INLINE double mixed_model::deviance(const std::vector<double>& theta) {
   impl_->check_theta(theta);
@@ -644,6 +791,10 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
     ++evaluations;
     return s.evaluate(x);
   };
+  const auto batch = [&](const std::vector<std::vector<double>>& points) {
+    evaluations += points.size();
+    return s.evaluate_all(points);
+  };
   const auto budget_left = [&] { return evaluations < o.max_evaluations ? o.max_evaluations - evaluations : 0; };
 
   // The problem is min over theta >= 0.  For random intercepts the profiled
@@ -661,7 +812,7 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
   // derivatives then converge quadratically, which costs far fewer
   // factorisations than driving a simplex to the same precision.
   std::vector<double> best(s.m, 1.0);
-  auto coarse = mixed_detail::nelder_mead(f, best, 0.25, 1e-2, 1e-2, budget_left());
+  auto coarse = mixed_detail::nelder_mead(f, batch, best, 0.25, 1e-2, 1e-2, budget_left());
   best = coarse.x;
   double value = coarse.value;
   bool converged = false;
@@ -669,7 +820,7 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
   const auto ftol = [&] { return o.deviance_tolerance * std::max(1.0, std::abs(value)); };
   double simplex_tol = 1e-3;
   for (int round = 0; round < 6 && budget_left() > 0; ++round) {
-    auto polished = mixed_detail::newton_polish(f, best, value, ftol(), o.theta_tolerance, budget_left());
+    auto polished = mixed_detail::newton_polish(f, batch, best, value, ftol(), o.theta_tolerance, budget_left());
     if (polished.value <= value) best = polished.x, value = polished.value;
     if (polished.converged) {
       converged = true;
@@ -679,7 +830,7 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
     // around the optimum): tighten the simplex around the best point, then
     // try again.  The last round leaves it to the simplex alone.
     const bool last = round == 5;
-    auto simplex = mixed_detail::nelder_mead(f, best, 0.05, last ? ftol() : simplex_tol,
+    auto simplex = mixed_detail::nelder_mead(f, batch, best, 0.05, last ? ftol() : simplex_tol,
                                              last ? o.theta_tolerance : simplex_tol, budget_left());
     if (simplex.value <= value) best = simplex.x, value = simplex.value;
     if (last) converged = simplex.met;

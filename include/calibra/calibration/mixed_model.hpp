@@ -52,6 +52,12 @@ struct mixed_model_options {
   /// Compute the conditional SDs (one selected inversion of the sparse
   /// factor, about the cost of one more factorisation).
   bool conditional_sd = true;
+  /// Threads for the deviance evaluations the optimiser can make at once
+  /// (the points of a finite-difference gradient and Hessian, a simplex's
+  /// shrink); 0 means std::thread::hardware_concurrency(), at most 4.
+  /// Each thread holds its own copy of the sparse factor.  The result does
+  /// not depend on it.
+  unsigned threads = 0;
 
   /// Throws calibra::invalid_argument when an option is out of range.
   void validate() const;
