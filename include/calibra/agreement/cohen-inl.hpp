@@ -188,6 +188,17 @@ CALIBRA_INLINE result cohen_kappa(const ratings_ref& ratings, const options& opt
 
 namespace calibra::agreement::detail {
 
+CALIBRA_INLINE void finish_light(result& r, double sum, double pairs, double skipped) {
+  r.extra["rater_pairs"] = pairs;
+  r.extra["undefined_pairs"] = skipped;
+  if (pairs == 0) {
+    r.reason = skipped > 0 ? "no rater pair has a defined Cohen's kappa (chance agreement is 1 for every pair)"
+                           : "no pairable raters: no two raters share two or more units";
+    return;
+  }
+  r.value = sum / pairs;
+}
+
 CALIBRA_INLINE result light_from_coded(const coded_ratings& coded, const options& opts,
                                const std::vector<double>& unit_weights) {
   check_confidence(opts.confidence);
@@ -211,14 +222,7 @@ CALIBRA_INLINE result light_from_coded(const coded_ratings& coded, const options
       sum += *pair.value;
       ++pairs;
     }
-  r.extra["rater_pairs"] = pairs;
-  r.extra["undefined_pairs"] = skipped;
-  if (pairs == 0) {
-    r.reason = skipped > 0 ? "no rater pair has a defined Cohen's kappa (chance agreement is 1 for every pair)"
-                           : "no pairable raters: no two raters share two or more units";
-    return r;
-  }
-  r.value = sum / pairs;
+  finish_light(r, sum, pairs, skipped);
   return r;
 }
 
@@ -294,14 +298,7 @@ CALIBRA_INLINE std::optional<result> light_from_bitsets(const ratings_ref& ratin
       sum += value;
       ++pairs;
     }
-  r.extra["rater_pairs"] = pairs;
-  r.extra["undefined_pairs"] = skipped;
-  if (pairs == 0) {
-    r.reason = skipped > 0 ? "no rater pair has a defined Cohen's kappa (chance agreement is 1 for every pair)"
-                           : "no pairable raters: no two raters share two or more units";
-    return r;
-  }
-  r.value = sum / pairs;
+  finish_light(r, sum, pairs, skipped);
   return r;
 }
 

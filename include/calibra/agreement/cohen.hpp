@@ -92,6 +92,11 @@ namespace detail {
 /// value only, as contingency_summary::finish computes it; NaN when undefined.
 double kappa_value(const double* table, double n, const Eigen::MatrixXd& w, double* row, double* col);
 
+/// Light's kappa as the mean of the `pairs` defined pair kappas summing to
+/// `sum` (`skipped` pairs were undefined), with the reason when there is
+/// none; shared by both Light paths.
+void finish_light(result& r, double sum, double pairs, double skipped);
+
 /// Light's kappa from per-rater bitsets (detail/patterns.hpp: code_small,
 /// make_rater_bitsets): each pair's agreement and margins by AND and
 /// popcount over 64 units at a time.  Nothing when the codes are not small
