@@ -63,25 +63,64 @@ std::size_t capacity_for(std::size_t entries) {
   return cap;
 }
 
-/// Open-addressing map from 64-bit keys to dense ids 0, 1, 2, ...  Its
-/// slots keep their capacity between uses.
-class id_table {
+/// The storage both tables below share: open addressing with linear
+/// probing, doubled when half full, over slots whose id is -1 when empty
+/// and whose probe_hash() places them.  The slots keep their capacity
+/// between uses.
+template <class Slot>
+class probing_slots {
  public:
-  void reset(std::size_t expected) {
-    cap_ = capacity_for(expected);
+  std::int32_t size() const { return count_; }
+
+ protected:
+  void clear(std::size_t capacity) {
+    cap_ = capacity;
     if (slots_.size() < cap_) slots_.resize(cap_);
-    std::fill_n(slots_.begin(), cap_, slot{0, -1});
+    std::fill_n(slots_.begin(), cap_, Slot{});
     count_ = 0;
   }
-  std::int32_t size() const { return count_; }
+  /// Where the probe for `hash` starts, after making room for one more.
+  std::size_t first_probe(std::uint64_t hash) {
+    if (2 * static_cast<std::size_t>(count_ + 1) > cap_) grow();
+    return mix64(hash) & (cap_ - 1);
+  }
+  std::size_t next_probe(std::size_t at) const { return (at + 1) & (cap_ - 1); }
+
+  std::vector<Slot> slots_;
+  std::int32_t count_ = 0;
+
+ private:
+  void grow() {
+    // The old slots, in a temporary: a table keeps only its own slots.
+    const std::vector<Slot> spare(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
+    clear(2 * cap_);
+    for (const Slot& old : spare) {
+      if (old.id < 0) continue;
+      std::size_t at = mix64(old.probe_hash()) & (cap_ - 1);
+      while (slots_[at].id >= 0) at = next_probe(at);
+      slots_[at] = old;
+      ++count_;
+    }
+  }
+  std::size_t cap_ = 0;
+};
+
+struct key_slot {
+  std::uint64_t key = 0;
+  std::int32_t id = -1;
+  std::uint64_t probe_hash() const { return key; }
+};
+
+/// Open-addressing map from 64-bit keys to dense ids 0, 1, 2, ...
+class id_table : public probing_slots<key_slot> {
+ public:
+  void reset(std::size_t expected) { clear(capacity_for(expected)); }
   /// The id of `key`; `fresh` tells whether it was new.
   std::int32_t intern(std::uint64_t key, bool& fresh) {
-    if (2 * static_cast<std::size_t>(count_ + 1) > cap_) grow();
-    std::size_t at = mix64(key) & (cap_ - 1);
-    for (;;) {
-      slot& s = slots_[at];
+    for (std::size_t at = first_probe(key);; at = next_probe(at)) {
+      key_slot& s = slots_[at];
       if (s.id < 0) {
-        s = slot{key, count_};
+        s = key_slot{key, count_};
         fresh = true;
         return count_++;
       }
@@ -89,52 +128,28 @@ class id_table {
         fresh = false;
         return s.id;
       }
-      at = (at + 1) & (cap_ - 1);
     }
   }
+};
 
- private:
-  struct slot {
-    std::uint64_t key;
-    std::int32_t id;
-  };
-  void grow() {
-    // The old slots, in a temporary: a table keeps only its own slots.
-    const std::vector<slot> spare_(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
-    const std::size_t old = cap_;
-    cap_ *= 2;
-    if (slots_.size() < cap_) slots_.resize(cap_);
-    std::fill_n(slots_.begin(), cap_, slot{0, -1});
-    for (std::size_t k = 0; k < old; ++k) {
-      if (spare_[k].id < 0) continue;
-      std::size_t at = mix64(spare_[k].key) & (cap_ - 1);
-      while (slots_[at].id >= 0) at = (at + 1) & (cap_ - 1);
-      slots_[at] = spare_[k];
-    }
-  }
-  std::vector<slot> slots_;
-  std::size_t cap_ = 0;
-  std::int32_t count_ = 0;
+struct object_slot {
+  Py_hash_t hash = 0;
+  PyObject* object = nullptr;
+  std::int32_t id = -1;
+  std::uint64_t probe_hash() const { return static_cast<std::uint64_t>(hash); }
 };
 
 /// Open-addressing map from Python objects (by hash and ==, as a dict
 /// compares keys) to dense ids.  It holds no references: the array being
 /// read keeps its objects alive for the duration of the call.
-class object_table {
+class object_table : public probing_slots<object_slot> {
  public:
-  void reset() {
-    cap_ = capacity_for(0);
-    if (slots_.size() < cap_) slots_.resize(cap_);
-    std::fill_n(slots_.begin(), cap_, slot{0, nullptr, -1});
-    count_ = 0;
-  }
+  void reset() { clear(capacity_for(0)); }
   std::int32_t intern(PyObject* object, Py_hash_t hash, bool& fresh) {
-    if (2 * static_cast<std::size_t>(count_ + 1) > cap_) grow();
-    std::size_t at = mix64(static_cast<std::uint64_t>(hash)) & (cap_ - 1);
-    for (;;) {
-      slot& s = slots_[at];
+    for (std::size_t at = first_probe(static_cast<std::uint64_t>(hash));; at = next_probe(at)) {
+      object_slot& s = slots_[at];
       if (s.id < 0) {
-        s = slot{hash, object, count_};
+        s = object_slot{hash, object, count_};
         fresh = true;
         return count_++;
       }
@@ -146,33 +161,8 @@ class object_table {
           return s.id;
         }
       }
-      at = (at + 1) & (cap_ - 1);
     }
   }
-
- private:
-  struct slot {
-    Py_hash_t hash;
-    PyObject* object;
-    std::int32_t id;
-  };
-  void grow() {
-    // The old slots, in a temporary: a table keeps only its own slots.
-    const std::vector<slot> spare_(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
-    const std::size_t old = cap_;
-    cap_ *= 2;
-    if (slots_.size() < cap_) slots_.resize(cap_);
-    std::fill_n(slots_.begin(), cap_, slot{0, nullptr, -1});
-    for (std::size_t k = 0; k < old; ++k) {
-      if (spare_[k].id < 0) continue;
-      std::size_t at = mix64(static_cast<std::uint64_t>(spare_[k].hash)) & (cap_ - 1);
-      while (slots_[at].id >= 0) at = (at + 1) & (cap_ - 1);
-      slots_[at] = spare_[k];
-    }
-  }
-  std::vector<slot> slots_;
-  std::size_t cap_ = 0;
-  std::int32_t count_ = 0;
 };
 
 /// Two independent 64-bit hashes of one value or unit.

@@ -95,6 +95,22 @@ def test_long_codes_are_dense_in_order_of_appearance():
     assert found["rater"].tolist() == [0, 1, 1] and found["rater_rows"].tolist() == [0, 1]
 
 
+def test_codes_stay_dense_while_the_tables_grow():
+    # 3,000 distinct units and raters, each met twice in a planted order:
+    # several times the tables' starting room, so every table grows.
+    n = 3000
+    first = np.random.default_rng(7).permutation(n)
+    order = np.concatenate([first, first[::-1]])
+    names = objects(*[f"person {k}" for k in order])
+    numbers = order.astype(np.int64) * 1000
+    found = _core.long_codes([names, numbers], [False, False], objects(*[f"rater {k}" for k in order]),
+                             False, names=["person", "number", "rater"])
+    expected = np.concatenate([np.arange(n), np.arange(n)[::-1]])
+    assert found["unit"].tolist() == expected.tolist()
+    assert found["rater"].tolist() == expected.tolist()
+    assert found["unit_rows"].tolist() == list(range(n))
+
+
 def test_scatter_buckets_puts_each_row_in_its_units_bucket():
     first = np.array([10, 11], dtype=np.uint64)  # units 0 and 1 go to buckets 10 % 3 = 1 and 11 % 3 = 2
     second = np.array([20, 21], dtype=np.uint64)
