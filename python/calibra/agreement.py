@@ -168,6 +168,19 @@ def _levels(values: pd.Series, framework: Framework | None, where: str) -> npt.N
     return resolved
 
 
+def _duplicate_rating_error(frame: pd.DataFrame, keys: list[Any], rater: Any, first: int, second: int) -> Exception:
+    """The error for rows `first` and `second` (positions) that rate one unit
+    by one rater, named by their row labels."""
+    unit = frame[keys].iloc[first].tolist()
+    unit_text = repr(unit[0]) if len(unit) == 1 else repr(tuple(unit))
+    return invalid_argument(
+        "python",
+        f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
+        f"{frame[rater].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
+        "rater) pair may appear once",
+    )
+
+
 def _pivot_long(
     frame: pd.DataFrame,
     framework: Framework | None = None,
@@ -227,14 +240,7 @@ def _pivot_long(
     first_rows = pivoted["unit_rows"]
     if pivoted["duplicate"] is not None:
         first, second = pivoted["duplicate"]
-        unit = frame[keys].iloc[first].tolist()
-        unit_text = repr(unit[0]) if len(unit) == 1 else repr(tuple(unit))
-        raise invalid_argument(
-            "python",
-            f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
-            f"{frame[rater].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
-            "rater) pair may appear once",
-        )
+        raise _duplicate_rating_error(frame, keys, rater, first, second)
     units: pd.Index
     if not labels:
         units = pd.RangeIndex(len(first_rows), name="unit")

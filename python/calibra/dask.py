@@ -55,6 +55,7 @@ import pandas as pd
 
 from calibra import _core
 from calibra.agreement import (
+    _duplicate_rating_error,
     _levels,
     UNIT_COLUMNS,
     AgreementResult,
@@ -198,14 +199,7 @@ def _raise_long_problem(frame: pd.DataFrame, columns: _Columns, problem: tuple[s
             "python", f"long ratings: row {frame.index[first]!r} has no {column} (column {column!r} is empty there); "
             "every row needs one"
         )
-    labels = frame[columns.unit].iloc[first].tolist()
-    unit_text = repr(labels[0]) if len(labels) == 1 else repr(tuple(labels))
-    raise invalid_argument(
-        "python",
-        f"long ratings: row {frame.index[second]!r} rates unit {unit_text} by rater "
-        f"{frame[columns.rater].iloc[second]!r} a second time (first at row {frame.index[first]!r}); each (unit, "
-        "rater) pair may appear once",
-    )
+    raise _duplicate_rating_error(frame, list(columns.unit or []), columns.rater, first, second)
 
 
 def _slot_record(frame: pd.DataFrame, plan: _Plan) -> dict[str, Any]:
