@@ -336,6 +336,68 @@ TEST_CASE("mixed model: the fit does not depend on the number of threads", "[mix
   }
 }
 
+TEST_CASE("mixed model: the selected inversion does not depend on the number of threads", "[mixed_model][planted]") {
+  // Large enough for the elimination tree to be cut among threads (200
+  // raters sharing 3,000 ratees, with ratee x competency cells): every
+  // column of the inverse is the same arithmetic whichever thread does it,
+  // so the conditional SDs and the gradient are bit-identical.
+  auto data = simulate(7, 0.5, 1.0, 0.7, 200, 3000, 4);
+  cal::mixed_factor cells{"ratee:competency", {}, 0};
+  for (std::size_t i = 0; i < data.y.size(); ++i)
+    cells.codes.push_back(data.random[1].codes[i] * 3 + data.fixed[0].codes[i]);
+  data.random.push_back(cells);
+  const std::vector<double> theta{0.7, 1.4, 0.3};
+  cal::mixed_model_options one, two;
+  one.threads = 1;
+  two.threads = 2;
+  cal::mixed_model a(data.y, data.random, data.fixed, one), b(data.y, data.random, data.fixed, two);
+  const auto fit_a = a.fit_at(theta), fit_b = b.fit_at(theta);
+  for (std::size_t f = 0; f < 3; ++f) {
+    REQUIRE(fit_a.random[f].conditional_sd.size() == fit_b.random[f].conditional_sd.size());
+    CHECK(fit_a.random[f].conditional_sd == fit_b.random[f].conditional_sd);
+  }
+  CHECK(a.deviance_gradient(theta) == b.deviance_gradient(theta));
+}
+
+TEST_CASE("mixed model: the closed-form gradient equals central differences of the criterion", "[mixed_model][planted]") {
+  // The optimiser trusts deviance_gradient(); here it is held to the
+  // criterion itself, differenced at step 1e-5 (truncation error ~1e-10 of
+  // the curvature, rounding ~1e-16 * 1e4 / 1e-5 ~ 1e-7), under REML and ML,
+  // with three grouping factors (ratee x competency nested in ratee) and at
+  // points on both sides of the optimum.
+  auto data = simulate(5, 0.5, 1.0, 0.7);
+  cal::mixed_factor cells{"ratee:competency", {}, 0};
+  for (std::size_t i = 0; i < data.y.size(); ++i)
+    cells.codes.push_back(data.random[1].codes[i] * 3 + data.fixed[0].codes[i]);
+  data.random.push_back(cells);
+  for (const auto criterion : {cal::mixed_criterion::reml, cal::mixed_criterion::ml}) {
+    cal::mixed_model_options options;
+    options.criterion = criterion;
+    cal::mixed_model model(data.y, data.random, data.fixed, options);
+    for (const std::vector<double>& theta :
+         {std::vector<double>{1.0, 1.0, 1.0}, {0.3, 2.5, 0.05}, {0.7, 1.4, 0.4}}) {
+      const std::vector<double> g = model.deviance_gradient(theta);
+      REQUIRE(g.size() == 3);
+      for (std::size_t k = 0; k < 3; ++k) {
+        const double h = 1e-5;
+        std::vector<double> up = theta, down = theta;
+        up[k] += h;
+        down[k] -= h;
+        const double difference = (model.deviance(up) - model.deviance(down)) / (2 * h);
+        CAPTURE(criterion == cal::mixed_criterion::reml, theta[0], theta[1], theta[2], k);
+        CHECK(g[k] == Approx(difference).epsilon(1e-5).margin(1e-4));
+      }
+    }
+    // The criterion is even in each component, so its derivative is 0 where
+    // a component is 0: there it rises quadratically (doubling the step
+    // quadruples the rise), not linearly.
+    CHECK(model.deviance_gradient({0.0, 1.2, 0.3})[0] == 0.0);
+    const double at_zero = model.deviance({0.0, 1.2, 0.3});
+    const double rise = model.deviance({1e-3, 1.2, 0.3}) - at_zero;
+    CHECK((model.deviance({2e-3, 1.2, 0.3}) - at_zero) / rise == Approx(4.0).epsilon(1e-3));
+  }
+}
+
 TEST_CASE("mixed model: a factor with zero true variance is estimated at or near 0, never below", "[mixed_model][planted]") {
   // No rater effect at all.  With 60 raters the REML estimate of a zero
   // variance lands exactly on the boundary in about half of the samples and

@@ -52,11 +52,13 @@ struct mixed_model_options {
   /// Compute the conditional SDs (one selected inversion of the sparse
   /// factor, about the cost of one more factorisation).
   bool conditional_sd = true;
-  /// Threads for the deviance evaluations the optimiser can make at once
+  /// Threads for the selected inversions (the gradient's and the
+  /// conditional SDs': disjoint subtrees of the elimination tree at once)
+  /// and for the deviance evaluations the fallback stages can make at once
   /// (the points of a finite-difference gradient and Hessian, a simplex's
-  /// shrink); 0 means std::thread::hardware_concurrency(), at most 4.
-  /// Each thread holds its own copy of the sparse factor.  The result does
-  /// not depend on it.
+  /// shrink; each such thread holds its own copy of the sparse factor);
+  /// 0 means std::thread::hardware_concurrency(), at most 4.  The result
+  /// does not depend on it.
   unsigned threads = 0;
 
   /// Throws calibra::invalid_argument when an option is out of range.
@@ -132,8 +134,13 @@ class mixed_model {
   /// each >= 0): REMLcrit or ML deviance as lme4 defines them.
   double deviance(const std::vector<double>& theta);
 
-  /// Optimises theta (Nelder-Mead from theta = 1, then Newton steps; see
-  /// docs/severity.md) and returns the fit.
+  /// Gradient of deviance() at theta, in closed form (one factorisation
+  /// and one selected inversion; see docs/severity.md).
+  std::vector<double> deviance_gradient(const std::vector<double>& theta);
+
+  /// Optimises theta (quasi-Newton on the closed-form gradient from theta =
+  /// 1, with derivative-free stages as the fallback; see docs/severity.md)
+  /// and returns the fit.
   mixed_model_fit fit();
 
   /// The fit at a given theta, without optimising (evaluations = 0).
