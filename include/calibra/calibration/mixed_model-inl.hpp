@@ -247,6 +247,56 @@ CALIBRA_INLINE Eigen::VectorXd selected_inverse_diagonal(const Eigen::SparseMatr
   return zdiag;
 }
 
+/// Distinct (column, row) pairs with their multiplicities, by column, rows
+/// ascending within each.
+struct pair_counts {
+  std::vector<std::size_t> start;  // columns + 1
+  std::vector<std::uint32_t> row;
+  std::vector<std::uint32_t> count;
+};
+
+/// Counts the pairs `emit(visit)` passes to visit(column, row), column <
+/// `columns`.  Two passes over the generator (one to size each column's
+/// bucket, one to fill it), then a sort within each bucket: memory is one
+/// 32-bit row per pair, and no global sort of all pairs is needed.
+template <class Emit>
+pair_counts count_pairs(std::size_t columns, Emit emit) {
+  pair_counts out;
+  std::vector<std::size_t> start(columns + 1, 0);
+  emit([&](std::size_t column, std::size_t) { ++start[column + 1]; });
+  for (std::size_t c = 0; c < columns; ++c) start[c + 1] += start[c];
+  std::vector<std::uint32_t> rows(start[columns]);
+  {
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    emit([&](std::size_t column, std::size_t row) { rows[next[column]++] = static_cast<std::uint32_t>(row); });
+  }
+  // Sort and run-length each bucket in place; `start` is rewritten to the
+  // compressed buckets as it goes (a bucket never grows).
+  out.count.resize(rows.size());
+  std::size_t written = 0, begin = 0;
+  for (std::size_t c = 0; c < columns; ++c) {
+    const std::size_t end = start[c + 1];
+    std::sort(rows.begin() + static_cast<std::ptrdiff_t>(begin), rows.begin() + static_cast<std::ptrdiff_t>(end));
+    start[c] = written;
+    for (std::size_t k = begin; k < end;) {
+      std::size_t run = k;
+      while (run < end && rows[run] == rows[k]) ++run;
+      rows[written] = rows[k];
+      out.count[written++] = static_cast<std::uint32_t>(run - k);
+      k = run;
+    }
+    begin = end;
+  }
+  start[columns] = written;
+  rows.resize(written);
+  rows.shrink_to_fit();
+  out.count.resize(written);
+  out.count.shrink_to_fit();
+  out.start = std::move(start);
+  out.row = std::move(rows);
+  return out;
+}
+
 /// Outcome of one optimiser stage.
 struct stage_result {
   std::vector<double> x;
@@ -879,12 +929,8 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
   const auto P = static_cast<Eigen::Index>(s.p), Q = static_cast<Eigen::Index>(s.q);
   Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(P, P);
   s.xty = Eigen::VectorXd::Zero(P);
-  Eigen::MatrixXd ztx = Eigen::MatrixXd::Zero(Q, P);  // counts, only until M is built
   s.zty = Eigen::VectorXd::Zero(Q);
   std::vector<Eigen::Index> columns;
-  std::vector<std::uint64_t> pairs;
-  pairs.reserve(n * s.m * (s.m - 1) / 2);
-  std::vector<int> global(s.m);
   for (std::size_t i = 0; i < n; ++i) {
     const double yi = y[i] - s.y_mean;
     s.yty += yi * yi;
@@ -895,16 +941,7 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
       s.xty[c] += yi;
       for (const auto c2 : columns) xtx(c, c2) += 1;
     }
-    for (std::size_t f = 0; f < s.m; ++f) {
-      global[f] = static_cast<int>(s.offset[f] + random[f].codes[i]);
-      s.zty[global[f]] += yi;
-      for (const auto c : columns) ztx(global[f], c) += 1;
-    }
-    // Off-diagonal Z'Z entries, lower triangle (row > column because the
-    // factors' level ranges are consecutive), keyed column-major for sorting.
-    for (std::size_t f = 0; f < s.m; ++f)
-      for (std::size_t g = f + 1; g < s.m; ++g)
-        pairs.push_back((static_cast<std::uint64_t>(global[f]) << 32) | static_cast<std::uint32_t>(global[g]));
+    for (std::size_t f = 0; f < s.m; ++f) s.zty[static_cast<Eigen::Index>(s.offset[f] + random[f].codes[i])] += yi;
   }
   {
     // Collinear fixed columns make R_X singular at every theta: refuse them
@@ -915,31 +952,43 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
     if (check.info() != Eigen::Success || check.vectorD().minCoeff() < 1e-10)
       refuse("the fixed-effect columns are collinear (a level of one fixed factor is determined by others)");
   }
+
+  // Off-diagonal Z'Z, lower triangle: per level, its partner levels of the
+  // later factors (row > column because the factors' level ranges are
+  // consecutive).  Z'X: per level, the fixed columns other than the
+  // intercept (whose count is the level's own).
+  const auto level_of = [&](std::size_t f, std::size_t i) { return s.offset[f] + random[f].codes[i]; };
+  mixed_detail::pair_counts ztz_pairs = mixed_detail::count_pairs(s.q, [&](auto&& visit) {
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t f = 0; f < s.m; ++f)
+        for (std::size_t g = f + 1; g < s.m; ++g) visit(level_of(f, i), level_of(g, i));
+  });
+  mixed_detail::pair_counts ztx_pairs = mixed_detail::count_pairs(s.q, [&](auto&& visit) {
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < fixed.size(); ++k)
+        if (fixed[k].codes[i] > 0)
+          for (std::size_t f = 0; f < s.m; ++f) visit(level_of(f, i), fixed_offset[k] + fixed[k].codes[i] - 1);
+  });
   for (auto& f : fixed) std::vector<std::uint32_t>().swap(f.codes);  // no longer needed
-  std::sort(pairs.begin(), pairs.end());
 
   // Z'Z as a compressed lower triangle: per column the diagonal, then the
   // distinct partner levels in ascending order.
   std::vector<int> outer(s.q + 1, 0);
   std::vector<int> inner;
   std::vector<double> values;
-  inner.reserve(s.q + pairs.size());
-  values.reserve(s.q + pairs.size());
-  std::size_t next = 0;
+  inner.reserve(s.q + ztz_pairs.row.size());
+  values.reserve(s.q + ztz_pairs.row.size());
   for (std::size_t c = 0; c < s.q; ++c) {
     inner.push_back(static_cast<int>(c));
     values.push_back(static_cast<double>(s.level_count[c]));
-    while (next < pairs.size() && (pairs[next] >> 32) == c) {
-      const std::uint64_t key = pairs[next];
-      std::size_t run = 0;
-      while (next < pairs.size() && pairs[next] == key) ++next, ++run;
-      inner.push_back(static_cast<int>(key & 0xffffffffu));
-      values.push_back(static_cast<double>(run));
+    for (std::size_t k = ztz_pairs.start[c]; k < ztz_pairs.start[c + 1]; ++k) {
+      inner.push_back(static_cast<int>(ztz_pairs.row[k]));
+      values.push_back(static_cast<double>(ztz_pairs.count[k]));
     }
     if (inner.size() >= static_cast<std::size_t>(INT_MAX)) refuse("too many level pairs for the sparse solver");
     outer[c + 1] = static_cast<int>(inner.size());
   }
-  std::vector<std::uint64_t>().swap(pairs);
+  ztz_pairs = {};
 
   // Fill-reducing order of the levels: approximate minimum degree on the
   // pattern of Z'Z.  It eliminates the levels with few partners (a ratee
@@ -978,15 +1027,17 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
     for (int k = outer[static_cast<std::size_t>(c)]; k < outer[static_cast<std::size_t>(c) + 1]; ++k)
       push(inner[static_cast<std::size_t>(k)], values[static_cast<std::size_t>(k)],
            static_cast<std::uint32_t>(s.level_factor[static_cast<std::size_t>(inner[static_cast<std::size_t>(k)])]), fc);
-    for (Eigen::Index j = 0; j < P; ++j)
-      if (ztx(c, j) != 0) push(Q + j, ztx(c, j), fixed_factor, fc);
+    const auto at = static_cast<std::size_t>(c);
+    if (s.level_count[at] > 0) push(Q, static_cast<double>(s.level_count[at]), fixed_factor, fc);
+    for (std::size_t k = ztx_pairs.start[at]; k < ztx_pairs.start[at + 1]; ++k)
+      push(Q + static_cast<Eigen::Index>(ztx_pairs.row[k]), static_cast<double>(ztx_pairs.count[k]), fixed_factor, fc);
     if (m_inner.size() >= static_cast<std::size_t>(INT_MAX)) refuse("too many level pairs for the sparse solver");
     m_outer[static_cast<std::size_t>(c) + 1] = static_cast<int>(m_inner.size());
   }
   std::vector<int>().swap(outer);
   std::vector<int>().swap(inner);
   std::vector<double>().swap(values);
-  ztx = Eigen::MatrixXd();
+  ztx_pairs = {};
   for (Eigen::Index j = 0; j < P; ++j) {
     for (Eigen::Index j2 = j; j2 < P; ++j2)
       if (j2 == j || xtx(j2, j) != 0) push(Q + j2, xtx(j2, j), fixed_factor, fixed_factor);
