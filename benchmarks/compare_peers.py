@@ -42,8 +42,9 @@ repeats) and the ratio peer / calibra; the target is a ratio of at least 10
 at 10^6 ratings.
 
 The ``--wide`` ratios are taken on CPU time: calibra's best process CPU
-time over ``--calibra-runs`` separate runs (3 by default, back to back) of
-the timing driver, each of ``--repeat`` calls of ``agree()`` (21), against
+time over ``--calibra-runs`` separate runs (3 by default, in rounds over
+every statistic of a matrix, so seconds apart) of the timing driver, each
+of ``--repeat`` calls of ``agree()`` (21), against
 the peer's best process CPU time over ``--peer-repeat`` calls (5), and the
 fastest peer is the one with the least CPU time.  Both sides run on one
 thread: ``agree()`` starts none for a point estimate, and this script pins
@@ -371,16 +372,18 @@ def run_wide(args, driver):
                         peer_times.setdefault(label, []).append(dict(name=name, value=value, seconds=seconds,
                                                                      cpu=cpu, same=same))
                 fastest_any = min((p for ps in peer_times.values() for p in ps), key=lambda p: p["cpu"])
-                for label, stat, extra, needs in WIDE_STATISTICS:
-                    if needs is not None and needs != raters:
-                        continue
-                    # Best over separate runs of the driver, so that one
-                    # busy moment of the machine does not set the figure.
-                    runs = [calibra_in_process(driver, path, stat, extra, args.repeat)
-                            for _ in range(args.calibra_runs)]
-                    value = runs[0][0]
-                    seconds = min(run[1] for run in runs)
-                    cpu = min(run[2] for run in runs)
+                statistics = [s for s in WIDE_STATISTICS if s[3] is None or s[3] == raters]
+                # Separate runs of the driver in rounds over every
+                # statistic, so that a statistic's runs lie seconds apart
+                # and one busy moment of the machine does not set its figure.
+                runs = {}
+                for _ in range(args.calibra_runs):
+                    for label, stat, extra, _ in statistics:
+                        runs.setdefault(label, []).append(calibra_in_process(driver, path, stat, extra, args.repeat))
+                for label, stat, extra, needs in statistics:
+                    value = runs[label][0][0]
+                    seconds = min(run[1] for run in runs[label])
+                    cpu = min(run[2] for run in runs[label])
                     own = peer_times.get(label)
                     if own:
                         peer = min(own, key=lambda p: p["cpu"])
