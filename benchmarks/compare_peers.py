@@ -40,6 +40,29 @@ Each peer's value must equal calibra's to 1e-9 relative, so the timings
 compare the same computation.  The table reports seconds (wall, best of the
 repeats) and the ratio peer / calibra; the target is a ratio of at least 10
 at 10^6 ratings.
+
+The ``--wide`` ratios are taken on CPU time: calibra's best process CPU
+time over ``--calibra-runs`` separate runs (3 by default, in rounds over
+every statistic of a matrix, so seconds apart) of the timing driver, each
+of ``--repeat`` calls of ``agree()`` (21), against
+the peer's best process CPU time over ``--peer-repeat`` calls (5), and the
+fastest peer is the one with the least CPU time.  Both sides run on one
+thread: ``agree()`` starts none for a point estimate, and this script pins
+OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and MKL_NUM_THREADS to 1 before numpy
+is imported (numpy here links the reference BLAS, single-threaded anyway).
+Process CPU time counts every thread, so a peer that did start threads
+would only look slower; the raw lines print each side's wall time too,
+and the report flags any call whose best CPU time exceeds its best wall
+time by more than 10% (which would mean more than one thread).  Why CPU:
+on a 2-core machine shared with compilers, a millisecond-scale call's best
+wall time depends on whether the scheduler ran it uninterrupted in one of
+21 tries, and was measured at up to twice its CPU time at load 9, while the
+peers' 75-2000 ms calls are interrupted about equally in every try; the
+wall ratio then measures the load as much as the code.  CPU time is not
+immune either: a process that competes for the shared cache and memory for
+the whole 60 ms of one run inflates every call in it (Conger at 50 raters
+took 4.2 ms of CPU in one run and 2.8 ms in the next), hence the separate
+runs.  Wall ratios stay in the raw lines for reference.
 """
 
 import argparse
@@ -53,7 +76,11 @@ import sys
 import tempfile
 import time
 
-import numpy as np
+# Single-threaded peers (see the docstring): set before numpy is imported.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import numpy as np  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATEGORIES = 5
@@ -327,6 +354,7 @@ WIDE_STATISTICS = [
 
 def run_wide(args, driver):
     raters_list = [int(r) for r in args.raters.split(",")]
+    load_at_start = os.getloadavg()
     krippendorff = load_krippendorff(args.krippendorff_path or os.environ.get("CALIBRA_KRIPPENDORFF_PATH"))
     rows = []
     workdir = tempfile.mkdtemp(prefix="calibra-wide-")
@@ -343,14 +371,22 @@ def run_wide(args, driver):
                         value, seconds, cpu = best_of(function, args.peer_repeat)
                         peer_times.setdefault(label, []).append(dict(name=name, value=value, seconds=seconds,
                                                                      cpu=cpu, same=same))
-                fastest_any = min((p for ps in peer_times.values() for p in ps), key=lambda p: p["seconds"])
-                for label, stat, extra, needs in WIDE_STATISTICS:
-                    if needs is not None and needs != raters:
-                        continue
-                    value, seconds, cpu = calibra_in_process(driver, path, stat, extra, args.repeat)
+                fastest_any = min((p for ps in peer_times.values() for p in ps), key=lambda p: p["cpu"])
+                statistics = [s for s in WIDE_STATISTICS if s[3] is None or s[3] == raters]
+                # Separate runs of the driver in rounds over every
+                # statistic, so that a statistic's runs lie seconds apart
+                # and one busy moment of the machine does not set its figure.
+                runs = {}
+                for _ in range(args.calibra_runs):
+                    for label, stat, extra, _ in statistics:
+                        runs.setdefault(label, []).append(calibra_in_process(driver, path, stat, extra, args.repeat))
+                for label, stat, extra, needs in statistics:
+                    value = runs[label][0][0]
+                    seconds = min(run[1] for run in runs[label])
+                    cpu = min(run[2] for run in runs[label])
                     own = peer_times.get(label)
                     if own:
-                        peer = min(own, key=lambda p: p["seconds"])
+                        peer = min(own, key=lambda p: p["cpu"])
                         reference = "own"
                     else:
                         peer = fastest_any
@@ -360,19 +396,23 @@ def run_wide(args, driver):
                                      peer_value=peer["value"], same=peer["same"] and reference == "own",
                                      reference=reference, reference_stat=None if own else
                                      next(k for k, ps in peer_times.items() if peer in ps)))
-                    print(f"{label:22s} raters {raters:2d} missing {missing:.0%}: calibra {seconds * 1e3:7.2f} ms, "
-                          f"{peer['name']} {peer['seconds'] * 1e3:8.1f} ms, ratio {peer['seconds'] / seconds:6.1f}",
+                    print(f"{label:22s} raters {raters:2d} missing {missing:.0%}: calibra cpu {cpu * 1e3:7.2f} ms, "
+                          f"{peer['name']} cpu {peer['cpu'] * 1e3:8.1f} ms, ratio {peer['cpu'] / cpu:6.1f}",
                           file=sys.stderr)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    report = render_wide(rows, raters_list, krippendorff is not None)
+    report = render_wide(rows, raters_list, krippendorff is not None, load_at_start, args)
     print(report)
     if args.save:
         with open(os.path.join(REPO, "benchmarks", "results", "compare_wide.txt"), "w") as out:
             out.write(report + "\n")
 
 
-def render_wide(rows, raters_list, have_krippendorff):
+def cpu_ratio(row):
+    return row["peer_cpu"] / row["calibra_cpu"]
+
+
+def render_wide(rows, raters_list, have_krippendorff, load_at_start, args):
     import sklearn
     import statsmodels
     lines = []
@@ -381,9 +421,11 @@ def render_wide(rows, raters_list, have_krippendorff):
                  f"{os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}, "
                  f"scikit-learn {sklearn.__version__}, statsmodels {statsmodels.__version__}, krippendorff package: "
                  + ("yes" if have_krippendorff else "NOT LOADED (numpy stand-in instead)"))
-    lines.append(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    lines.append("ratio = fastest peer's best wall time / calibra's best wall time (agree() in-process, coding "
-                 "included); goal >= 10")
+    lines.append(f"load average at the start: {', '.join(f'{x:.1f}' for x in load_at_start)}; "
+                 f"at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    lines.append(f"ratio = fastest peer's best CPU time (of {args.peer_repeat} calls) / calibra's best CPU time "
+                 f"({args.calibra_runs} runs of {args.repeat} calls; agree() in-process, coding included), both "
+                 f"single-threaded; goal >= 10")
     lines.append("own peer: computes the same coefficient (value checked to 1e-9 unless marked ~); "
                  "[m]: no peer computes it, held to the fastest peer call of any coefficient on the same matrix")
     lines.append("")
@@ -401,7 +443,7 @@ def render_wide(rows, raters_list, have_krippendorff):
                 cells.append("")
                 continue
             present = True
-            ratio = row["peer_seconds"] / row["calibra"]
+            ratio = cpu_ratio(row)
             mark = "" if row["reference"] == "own" else "[m]"
             if row["reference"] == "own" and not row["same"]:
                 mark = "~"
@@ -420,9 +462,16 @@ def render_wide(rows, raters_list, have_krippendorff):
     lines.append(f"goal (ratio >= 10 in every cell): met in {len(rows) - len(missed)} of {len(rows)} cells")
     for row in missed:
         lines.append(f"  missed: {row['stat']}, {row['raters']} raters, {row['missing']:.0%} missing: "
-                     f"ratio {row['peer_seconds'] / row['calibra']:.1f} against {row['peer']}")
+                     f"ratio {cpu_ratio(row):.1f} against {row['peer']}")
+    threaded = sorted({f"{row['peer']} ({row['raters']} raters, {row['missing']:.0%} missing)" for row in rows
+                       if row["peer_cpu"] > 1.1 * row["peer_seconds"]} |
+                      {f"calibra {row['stat']} ({row['raters']} raters, {row['missing']:.0%} missing)" for row in rows
+                       if row["calibra_cpu"] > 1.1 * row["calibra"]})
+    for call in threaded:
+        lines.append(f"  CPU time above wall time by more than 10%, more than one thread?: {call}")
     lines.append("")
-    lines.append("times (ms): coefficient, raters, missing, units, calibra wall, calibra cpu, peer, peer wall, check")
+    lines.append("times (ms, best of the repeats): coefficient, raters, missing, units, calibra wall, calibra cpu, "
+                 "peer, peer wall, peer cpu, ratio on cpu, ratio on wall, check")
     for row in rows:
         if row["reference"] == "own" and row["same"]:
             difference = relative_difference(row["value"], row["peer_value"])
@@ -433,7 +482,8 @@ def render_wide(rows, raters_list, have_krippendorff):
             check = f"reference: {row['reference_stat']}"
         lines.append(f"{row['stat']:22s} {row['raters']:3d} {row['missing']:4.0%} {row['units']:7d} "
                      f"{row['calibra'] * 1e3:8.2f} {row['calibra_cpu'] * 1e3:8.2f}  {row['peer']:62s} "
-                     f"{row['peer_seconds'] * 1e3:9.1f}  {check}")
+                     f"{row['peer_seconds'] * 1e3:9.1f} {row['peer_cpu'] * 1e3:9.1f} {cpu_ratio(row):7.1f} "
+                     f"{row['peer_seconds'] / row['calibra']:7.1f}  {check}")
     return "\n".join(lines)
 
 
@@ -458,9 +508,12 @@ def main():
                              "10%% missing")
     parser.add_argument("--raters", default=",".join(str(r) for r in WIDE_RATERS),
                         help="raters per unit for --wide (default 2,5,10,20,50)")
-    parser.add_argument("--repeat", type=int, default=7,
-                        help="calibra repeats per timing for --wide (best is kept)")
-    parser.add_argument("--peer-repeat", type=int, default=3, help="peer repeats per timing for --wide")
+    parser.add_argument("--repeat", type=int, default=21,
+                        help="calibra repeats per timing for --wide (best CPU time is kept)")
+    parser.add_argument("--calibra-runs", type=int, default=3,
+                        help="separate runs of the timing driver per calibra timing for --wide (best is kept)")
+    parser.add_argument("--peer-repeat", type=int, default=5,
+                        help="peer repeats per timing for --wide (best CPU time is kept)")
     parser.add_argument("--krippendorff-path",
                         help="directory holding the krippendorff package (default: $CALIBRA_KRIPPENDORFF_PATH)")
     args = parser.parse_args()

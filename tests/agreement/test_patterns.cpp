@@ -5,14 +5,17 @@
 // shifting all codes by 0.5 (which sends the computation down the general
 // path) must leave every number unchanged.
 #include <calibra/agreement/agree.hpp>
+#include <calibra/agreement/detail/patterns.hpp>
 
 #include "../support/random_ratings.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <random>
+#include <vector>
 
 using namespace calibra::agreement;
 
@@ -322,4 +325,64 @@ TEST_CASE("Light's kappa from bitsets on complete and constant raters", "[patter
   const result wide_codes = agree(many, statistic::light);
   REQUIRE(wide_codes.value);
   check_same(wide_codes, agree(Eigen::MatrixXd(many.array() + 0.5), statistic::light));
+}
+
+TEST_CASE("the window check of many ratings at once agrees with the check of one", "[patterns][wide]") {
+  // offsets() checks eight ratings per step with a rounding trick and the
+  // rest one by one; each rating must get what offset() says of it alone:
+  // its place in the window, or the marker when it is missing, outside the
+  // window or not an integer (a tiny fraction, a half, an infinity).
+  const std::uint16_t marker = 4096;
+  const double big = 999'999'999'999'000.0;  // near the largest first code around() takes
+  for (const double first : {3.0, -7.0, 0.0, big}) {
+    const auto window = detail::integer_window::around(first, 2048, 4096);
+    REQUIRE(window);
+    const double lowest = window->lowest, highest = window->highest;
+    const std::vector<double> odd{NA,          lowest,         highest,      lowest - 1, highest + 1,
+                                  first,       first + 0.5,    first - 1e-9, 1e-300,     -0.0,
+                                  0.0,         std::nextafter(first, 1e300), 5e-324,     -1e-300,
+                                  std::numeric_limits<double>::infinity(),   -std::numeric_limits<double>::infinity(),
+                                  first + 2047, first - 2048,  first + 1,    2.5e15,     -2.5e15};
+    for (std::size_t size = 1; size <= odd.size(); ++size)
+      for (std::size_t start = 0; start + size <= odd.size(); start += 3) {
+        std::vector<std::uint16_t> at(size, 7);
+        const unsigned checked = window->offsets(odd.data() + start, size, marker, at.data());
+        bool rated = false, bad = false;
+        for (std::size_t i = 0; i < size; ++i) {
+          const double v = odd[start + i];
+          INFO("first " << first << " value " << v);
+          if (std::isnan(v)) {
+            CHECK(at[i] == marker);
+            continue;
+          }
+          rated = true;
+          const std::int64_t alone = window->offset(v);
+          if (alone < 0) {
+            bad = true;
+            CHECK(at[i] == marker);
+          } else {
+            CHECK(at[i] == alone);
+          }
+        }
+        CHECK(((checked & detail::window_rated) != 0) == rated);
+        CHECK(((checked & detail::window_bad) != 0) == bad);
+      }
+  }
+}
+
+TEST_CASE("codes that fail the window check send every fast path to the general path", "[patterns][wide]") {
+  // A tiny fraction next to integer codes is its own category; the fast
+  // paths must decline it (the general path keeps it), wherever it sits:
+  // within the first eight ratings of a column or in the tail.
+  for (const Eigen::Index at : {Eigen::Index{0}, Eigen::Index{5}, Eigen::Index{2047}, Eigen::Index{2052}}) {
+    Eigen::MatrixXd ratings = random_ratings(61, 2053, 12, 4, 0.1);
+    ratings(at, 7) = 1e-300;
+    options opts;
+    INFO("unit " << at);
+    CHECK_FALSE(detail::tabulate_patterns(ratings, opts, false));
+    CHECK_FALSE(detail::code_small(ratings, opts));
+    const result fleiss = agree(ratings, statistic::fleiss, opts);
+    REQUIRE(fleiss.value);
+    CHECK(fleiss.used.categories.size() == 5);
+  }
 }

@@ -329,8 +329,11 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
 
   // First pass: each rater's classification counts (four interleaved
   // histograms, so that equal codes in a row do not wait on each other)
-  // and each unit's pair agreement.
+  // and each unit's pair agreement, kept for the second pass with the
+  // unit's kind (0: nobody rated it, 1: one rating, 2: pairable).
   std::vector<std::uint64_t> histogram(static_cast<std::size_t>(n_columns) * 4 * stride, 0);
+  std::vector<double> unit_pa(static_cast<std::size_t>(n_units));
+  std::vector<std::uint8_t> unit_kind(static_cast<std::size_t>(n_units));
   double n = 0, n2 = 0, sum_pa = 0;
   for (Eigen::Index begin = 0; begin < n_units; begin += block) {
     const Eigen::Index size = std::min(block, n_units - begin);
@@ -351,7 +354,10 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
       const double agreeing = agreeing_pairs(unit_counts.data() + static_cast<std::size_t>(i) * stride, r);
       n += r > 0 ? 1 : 0;  // a unit nobody rated is not kept
       n2 += r >= 2 ? 1 : 0;
-      block_pa[i & 1] += agreeing * per_pair[static_cast<std::size_t>(r)];
+      const double pa = agreeing * per_pair[static_cast<std::size_t>(r)];
+      block_pa[i & 1] += pa;
+      unit_pa[static_cast<std::size_t>(begin + i)] = pa;
+      unit_kind[static_cast<std::size_t>(begin + i)] = static_cast<std::uint8_t>(r >= 2 ? 2 : r > 0 ? 1 : 0);
     }
     sum_pa += block_pa[0] + block_pa[1];
   }
@@ -365,8 +371,7 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
 
   return conger_finish(res, classified, n, n2, sum_pa, W, opts, [&](const conger_unit_terms& t) {
     // lambda_u = sum over the unit's ratings of A(a, k) - B[a], plus the
-    // same constant for every unit; summed column by column over blocks,
-    // with the unit's slot counts counted again for its pair agreement.
+    // same constant for every unit; summed column by column over blocks.
     double constant = 0;
     for (Eigen::Index a = 0; a < t.raters; ++a) constant += t.rated[a] / n * t.B[a];
     std::vector<double> term(static_cast<std::size_t>(t.raters) * stride, 0.0);
@@ -383,25 +388,18 @@ CALIBRA_INLINE std::optional<result> conger_from_patterns(const ratings_ref& rat
     for (Eigen::Index begin = 0; begin < n_units; begin += block) {
       const Eigen::Index size = std::min(block, n_units - begin);
       std::fill(lambda.begin(), lambda.begin() + size, 0.0);
-      std::fill(unit_counts.begin(),
-                unit_counts.begin() + static_cast<std::ptrdiff_t>(size) * static_cast<std::ptrdiff_t>(stride), 0u);
       for (Eigen::Index a = 0; a < t.raters; ++a) {
         const std::uint8_t* column = codes->column(t.active[static_cast<std::size_t>(a)]) + begin;
         const double* rater_term = term.data() + static_cast<std::size_t>(a) * stride;
-        for (Eigen::Index i = 0; i < size; ++i) {
-          const std::size_t x = clamp(column[i]);
-          lambda[static_cast<std::size_t>(i)] += rater_term[x];
-          ++unit_counts[static_cast<std::size_t>(i) * stride + x];
-        }
+        for (Eigen::Index i = 0; i < size; ++i) lambda[static_cast<std::size_t>(i)] += rater_term[clamp(column[i])];
       }
+      const double* pa = unit_pa.data() + begin;
+      const std::uint8_t* kind = unit_kind.data() + begin;
       double block_sq[2] = {0, 0};
       for (Eigen::Index i = 0; i < size; ++i) {
-        double r = 0;
-        const double agreeing = agreeing_pairs(unit_counts.data() + static_cast<std::size_t>(i) * stride, r);
-        const double pa = agreeing * per_pair[static_cast<std::size_t>(r)];
-        const double d = scale * (pa - (r >= 2 ? t.pe : 0.0)) -
+        const double d = scale * (pa[i] - (kind[i] == 2 ? t.pe : 0.0)) -
                          spread * ((constant + lambda[static_cast<std::size_t>(i)]) * per_rater_pair - t.pe) - t.kappa;
-        block_sq[i & 1] += r > 0 ? d * d : 0.0;  // a unit nobody rated is not kept
+        block_sq[i & 1] += kind[i] != 0 ? d * d : 0.0;  // a unit nobody rated is not kept
       }
       sum_sq += block_sq[0] + block_sq[1];
     }

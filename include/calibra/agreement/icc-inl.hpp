@@ -16,7 +16,9 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -286,6 +288,17 @@ CALIBRA_INLINE complete_units listwise_complete(const Eigen::Ref<const Eigen::Ma
   return out;
 }
 
+/// x when `keep`, +0.0 otherwise, by masking its bits: written as a
+/// conditional, GCC makes it a branch, mispredicted at every randomly
+/// missing rating (half the time of the two-rater pass with 10% missing).
+inline double zero_unless(bool keep, double x) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  bits &= std::uint64_t{0} - static_cast<std::uint64_t>(keep);
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
 CALIBRA_INLINE std::optional<icc_columns> icc_from_columns(const Eigen::Ref<const Eigen::MatrixXd>& ratings) {
   const Eigen::Index n = ratings.rows(), k = ratings.cols();
   // With more raters the row-by-row reader is as fast, and with missing
@@ -333,10 +346,10 @@ CALIBRA_INLINE std::optional<icc_columns> icc_from_columns(const Eigen::Ref<cons
         const double x = column[i];
         const bool present = x == x;
         infinite |= static_cast<unsigned>(std::abs(x) == std::numeric_limits<double>::infinity());
-        const double v = present ? x - shift : 0.0;
+        const double v = zero_unless(present, x - shift);
         out[i] = v;
         sums[i] += v;
-        kept_unit[i] = present ? kept_unit[i] : 0.0;
+        kept_unit[i] = zero_unless(present, kept_unit[i]);
       }
     }
     return infinite == 0;

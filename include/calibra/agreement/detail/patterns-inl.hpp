@@ -45,6 +45,56 @@ CALIBRA_INLINE auto integer_window::offset(double value) const -> std::int64_t {
   return whole - origin;
 }
 
+CALIBRA_INLINE unsigned integer_window::offsets(const double* column, std::size_t size, std::uint16_t marker,
+                                                std::uint16_t* at) const {
+  std::size_t i = 0;
+  unsigned rated = 0, bad = 0;
+#if defined(__SSE2__)
+  // Adding 1.5 * 2^52 rounds a code below 2^51 in magnitude to an integer
+  // and leaves that integer in the low bits of the sum: the code is an
+  // integer when subtracting the constant gives it back, and its offset is
+  // the difference of the two sums' bit patterns (same exponent).
+  const __m128d magic = _mm_set1_pd(6755399441055744.0);
+  const __m128d low = _mm_set1_pd(lowest), high = _mm_set1_pd(highest);
+  const __m128i base = _mm_castpd_si128(_mm_add_pd(low, magic));
+  const __m128i missing = _mm_set1_epi64x(marker);
+  __m128d any_rated = _mm_setzero_pd(), any_bad = _mm_setzero_pd();
+  auto two = [&](const double* pair) {
+    const __m128d v = _mm_loadu_pd(pair);
+    const __m128d present = _mm_cmpord_pd(v, v);
+    const __m128d shifted = _mm_add_pd(v, magic);
+    const __m128d ok = _mm_and_pd(_mm_and_pd(_mm_cmpge_pd(v, low), _mm_cmple_pd(v, high)),
+                                  _mm_cmpeq_pd(_mm_sub_pd(shifted, magic), v));
+    any_rated = _mm_or_pd(any_rated, present);
+    any_bad = _mm_or_pd(any_bad, _mm_andnot_pd(ok, present));
+    const __m128i keep = _mm_castpd_si128(ok);
+    const __m128i offset = _mm_sub_epi64(_mm_castpd_si128(shifted), base);
+    // The two offsets as the low two 32-bit lanes.
+    return _mm_shuffle_epi32(_mm_or_si128(_mm_and_si128(keep, offset), _mm_andnot_si128(keep, missing)),
+                             _MM_SHUFFLE(3, 3, 2, 0));
+  };
+  for (; i + 8 <= size; i += 8) {
+    const __m128i first = _mm_unpacklo_epi64(two(column + i), two(column + i + 2));
+    const __m128i second = _mm_unpacklo_epi64(two(column + i + 4), two(column + i + 6));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(at + i), _mm_packs_epi32(first, second));
+  }
+  rated = static_cast<unsigned>(_mm_movemask_pd(any_rated) != 0);
+  bad = static_cast<unsigned>(_mm_movemask_pd(any_bad) != 0);
+#endif
+  for (; i < size; ++i) {
+    const double v = column[i];
+    const bool present = v == v;
+    const bool inside = (v >= lowest) & (v <= highest);
+    const double code = inside ? v : lowest;
+    const auto whole = static_cast<std::int64_t>(code);
+    const bool ok = inside & (static_cast<double>(whole) == code);
+    rated |= static_cast<unsigned>(present);
+    bad |= static_cast<unsigned>(present & !ok);
+    at[i] = ok ? static_cast<std::uint16_t>(whole - origin) : marker;
+  }
+  return (rated ? window_rated : 0u) | (bad ? window_bad : 0u);
+}
+
 CALIBRA_INLINE std::optional<double> first_rating(const ratings_ref& ratings) {
   for (Eigen::Index j = 0; j < ratings.cols(); ++j)
     for (Eigen::Index i = 0; i < ratings.rows(); ++i)
@@ -229,38 +279,34 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
   constexpr Eigen::Index block = 2048;
   std::array<std::uint64_t, block> key{};
   const std::int64_t origin = window->origin;
-  const double lowest = window->lowest, highest = window->highest;
-  const double missing_code = static_cast<double>(origin + span);
+  std::array<std::uint16_t, block> offset{};
   std::uint64_t* keys = key.data();
-  const std::uint64_t* digits_of = digit.data();
   for (Eigen::Index begin = 0; begin < n; begin += block) {
     const Eigen::Index size = std::min(block, n - begin);
+    const auto count = static_cast<std::size_t>(size);
     std::fill(key.begin(), key.begin() + size, std::uint64_t{0});
     for (Eigen::Index j = 0; j < raters; ++j) {
-      const double* column = ratings.col(j).data() + begin;
-      unsigned rated = 0, bad = 0;
-      Eigen::Index i = 0;
-      for (;;) {
-        std::int64_t at = 0;
-        for (; i < size; ++i) {
-          const double v = column[i];
-          const bool present = v == v;
-          const bool inside = (v >= lowest) & (v <= highest);
-          const double code = inside ? v : missing_code;
-          const std::int64_t whole = static_cast<std::int64_t>(code);
-          rated |= static_cast<unsigned>(present);
-          bad |= static_cast<unsigned>(present & !inside) | static_cast<unsigned>(static_cast<double>(whole) != code);
-          at = whole - origin;
-          const std::uint64_t d = digits_of[at];
-          if (d == unassigned) break;  // a code met for the first time
-          keys[i] += d;
-        }
-        if (i == size) break;
-        if (!assign(at)) return std::nullopt;
-        digits_of = digit.data();
+      const unsigned checked = window->offsets(ratings.col(j).data() + begin, count, static_cast<std::uint16_t>(span),
+                                                offset.data());
+      if (checked & window_bad) return std::nullopt;
+      rater_rated[static_cast<std::size_t>(j)] |= static_cast<unsigned char>(checked & window_rated);
+      const std::uint64_t* digits_of = digit.data();
+      // Digits are below 2^62, so only `unassigned` sets the top bit.
+      std::uint64_t seen = 0;
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::uint64_t d = digits_of[offset[i]];
+        seen |= d;
+        keys[i] += d;
       }
-      if (bad) return std::nullopt;
-      rater_rated[static_cast<std::size_t>(j)] |= static_cast<unsigned char>(rated);
+      if (seen >> 63) {
+        // A code met for the first time: take the column's digits back
+        // out (exactly, in modular arithmetic), hand out fields in the
+        // order the new codes are met, and add the digits again.
+        for (std::size_t i = 0; i < count; ++i) keys[i] -= digit[offset[i]];
+        for (std::size_t i = 0; i < count; ++i)
+          if (digit[offset[i]] == unassigned && !assign(offset[i])) return std::nullopt;
+        for (std::size_t i = 0; i < count; ++i) keys[i] += digit[offset[i]];
+      }
     }
     if (counter.hashed()) {
       if (map_units && !units_by_entry) {
@@ -467,34 +513,34 @@ CALIBRA_INLINE std::optional<small_codes> code_small(const ratings_ref& ratings,
   out.raters = raters;
   out.code.resize(static_cast<std::size_t>(n) * static_cast<std::size_t>(raters));
   const std::int64_t origin = window->origin;
-  const double lowest = window->lowest, highest = window->highest;
-  const double missing_code = static_cast<double>(origin + span);
+  constexpr std::size_t chunk = 2048;
+  std::array<std::uint16_t, chunk> offset{};
   for (Eigen::Index j = 0; j < raters; ++j) {
     const double* column = ratings.col(j).data();
     std::uint8_t* coded = out.code.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(n);
-    const std::uint8_t* slot_of = slot_at.data();
-    unsigned bad = 0;
-    Eigen::Index i = 0;
-    for (;;) {
-      std::int64_t at = 0;
-      for (; i < n; ++i) {
-        const double v = column[i];
-        const bool present = v == v;
-        const bool inside = (v >= lowest) & (v <= highest);
-        const double code = inside ? v : missing_code;
-        const auto whole = static_cast<std::int64_t>(code);
-        bad |= static_cast<unsigned>(present & !inside) | static_cast<unsigned>(static_cast<double>(whole) != code);
-        at = whole - origin;
-        const std::uint8_t slot = slot_of[at];
-        if (slot == unassigned) break;  // a code met for the first time
-        coded[i] = slot;
+    for (std::size_t begin = 0; begin < static_cast<std::size_t>(n); begin += chunk) {
+      const std::size_t count = std::min(chunk, static_cast<std::size_t>(n) - begin);
+      if (window->offsets(column + begin, count, static_cast<std::uint16_t>(span), offset.data()) & window_bad)
+        return std::nullopt;
+      const std::uint8_t* slot_of = slot_at.data();
+      std::uint8_t* to = coded + begin;
+      unsigned seen_unassigned = 0;
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::uint8_t slot = slot_of[offset[i]];
+        seen_unassigned |= static_cast<unsigned>(slot == unassigned);
+        to[i] = slot;
       }
-      if (i == n) break;
-      if (slot_offset.size() == small_codes::max_slots) return std::nullopt;
-      slot_at[static_cast<std::size_t>(at)] = static_cast<std::uint8_t>(slot_offset.size());
-      slot_offset.push_back(at);
+      if (seen_unassigned) {
+        // Codes met for the first time get slots in the order they are met.
+        for (std::size_t i = 0; i < count; ++i) {
+          if (slot_at[offset[i]] != unassigned) continue;
+          if (slot_offset.size() == small_codes::max_slots) return std::nullopt;
+          slot_at[offset[i]] = static_cast<std::uint8_t>(slot_offset.size());
+          slot_offset.push_back(offset[i]);
+        }
+        for (std::size_t i = 0; i < count; ++i) to[i] = slot_at[offset[i]];
+      }
     }
-    if (bad) return std::nullopt;
   }
 
   const std::size_t slots = slot_offset.size();
