@@ -124,18 +124,19 @@ def summary_scan(ratings: npt.ArrayLike, stat: str, **options: Any) -> dict[str,
 def long_slots(
     keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool,
     levels: npt.NDArray[np.float64], *, names: list[str], missing_values: tuple[Any, ...] = ..., min_width: int = ...,
-    check: npt.NDArray[Any] | None = ..., unit_rows: bool = ..., hashes: bool = ...,
+    unit_rows: bool = ..., hashes: bool = ...,
 ) -> dict[str, Any]: ...
 def long_codes(
     keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool, *,
     names: list[str], missing_values: tuple[Any, ...] = ..., hashes: bool = ...,
 ) -> dict[str, Any]: ...
 def release_workspace() -> None: ...
-def scatter_buckets(
+def pack_buckets(
     unit: npt.NDArray[np.int32], rater: npt.NDArray[np.int32], levels: npt.NDArray[np.float64],
-    first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], rater_hash: npt.NDArray[np.uint64],
-    n_buckets: int,
-) -> list[npt.NDArray[np.uint64]]: ...
+    unit_h1: npt.NDArray[np.uint64], unit_h2: npt.NDArray[np.uint64], rater_h1: npt.NDArray[np.uint64],
+    rater_h2: npt.NDArray[np.uint64], n_buckets: int,
+) -> list[npt.NDArray[np.uint8]]: ...
+def reduce_buckets(pieces: list[npt.NDArray[np.uint8]], *, min_width: int = ...) -> dict[str, Any]: ...
 def weighted_patterns(
     stat: str, rows: npt.ArrayLike, counts: npt.ArrayLike, **options: Any
 ) -> tuple[list[tuple[tuple[int, ...], float]], float, float]: ...

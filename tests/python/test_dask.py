@@ -161,13 +161,37 @@ def test_two_units_with_one_hash_are_an_error_not_one_unit(monkeypatch):
 
     def colliding(values, hash_keys):
         found = hashes(values, hash_keys)
-        return [np.zeros(len(values), dtype=np.uint64)] + found[1:] if len(hash_keys) == 2 else found
+        units = values.name != "rater"
+        return [np.zeros(len(values), dtype=np.uint64)] + found[1:] if units and len(hash_keys) == 2 else found
 
     monkeypatch.setattr(calibra_dask._core, "long_codes", colliding_codes)
     monkeypatch.setattr(calibra_dask, "_key_hashes", colliding)
     long = long_frame()
     for frame in (long, long.astype({"ratee": "string", "competency": "category"})):
         with pytest.raises(calibra.InvalidArgument, match="two different units share a 64-bit hash"):
+            calibra_dask.agree(dd.from_pandas(frame, npartitions=2), "fleiss")
+
+
+def test_two_raters_with_one_hash_are_an_error_not_one_rater(monkeypatch):
+    # As above, for the raters: every rater gets the same first hash.
+    codes = calibra_dask._core.long_codes
+    hashes = calibra_dask._key_hashes
+
+    def colliding_codes(*args, **kwargs):
+        found = codes(*args, **kwargs)
+        if "rater_h1" in found:
+            found["rater_h1"] = np.zeros_like(found["rater_h1"])
+        return found
+
+    def colliding(values, hash_keys):
+        found = hashes(values, hash_keys)
+        return [np.zeros(len(values), dtype=np.uint64)] + found[1:] if values.name == "rater" else found
+
+    monkeypatch.setattr(calibra_dask._core, "long_codes", colliding_codes)
+    monkeypatch.setattr(calibra_dask, "_key_hashes", colliding)
+    long = long_frame()
+    for frame in (long, long.astype({"rater": "category"})):
+        with pytest.raises(calibra.InvalidArgument, match="two different raters share a 64-bit hash"):
             calibra_dask.agree(dd.from_pandas(frame, npartitions=2), "fleiss")
 
 
