@@ -249,6 +249,18 @@ py::array_t<T> to_array(const std::vector<T>& v, std::size_t n) {
   return out;
 }
 
+/// The levels: one float64 a row.
+py::array_t<double> levels_of(const py::handle& levels_in, py::ssize_t n, const py::list& names) {
+  if (!py::isinstance<py::array_t<double>>(levels_in) || py::reinterpret_borrow<py::array>(levels_in).ndim() != 1 ||
+      !py::reinterpret_borrow<py::array>(levels_in).dtype().is(py::dtype::of<double>()))
+    throw invalid_argument("python", "levels: expected a one-dimensional float64 array");
+  const auto levels = py::reinterpret_borrow<py::array_t<double>>(levels_in);
+  if (levels.shape(0) != n)
+    throw invalid_argument("python", "levels have " + std::to_string(levels.shape(0)) + " rows; column '" +
+                                         py::str(names[0]).cast<std::string>() + "' has " + std::to_string(n));
+  return levels;
+}
+
 /// The multisets as a (distinct, width) float64 array (column-major, as
 /// the summaries read it) and their weights.
 void put_multisets(py::dict& out, const dt::unit_multisets& m) {
@@ -272,13 +284,7 @@ py::dict long_slots(const py::list& keys, const py::list& key_codes, const py::h
   const bool coded = code_rows(keys, key_codes, rater, rater_codes, names, missing_values, hashes, n, found);
   out["problem"] = problem_object(found);
   if (!coded) return out;
-  if (!py::isinstance<py::array_t<double>>(levels_in) || py::reinterpret_borrow<py::array>(levels_in).ndim() != 1 ||
-      !py::reinterpret_borrow<py::array>(levels_in).dtype().is(py::dtype::of<double>()))
-    throw invalid_argument("python", "levels: expected a one-dimensional float64 array");
-  const auto levels = py::reinterpret_borrow<py::array_t<double>>(levels_in);
-  if (levels.shape(0) != n)
-    throw invalid_argument("python", "levels have " + std::to_string(levels.shape(0)) + " rows; column '" +
-                                         py::str(names[0]).cast<std::string>() + "' has " + std::to_string(n));
+  const auto levels = levels_of(levels_in, n, names);
   dt::long_workspace& w = dt::local_long_workspace();
   const py::ssize_t level_stride = levels.strides(0) / static_cast<py::ssize_t>(sizeof(double));
   if (!dt::reduce_units(w, n, levels.data(), level_stride, static_cast<std::size_t>(std::max<std::int64_t>(min_width, 1)),
@@ -321,40 +327,59 @@ py::dict long_codes(const py::list& keys, const py::list& key_codes, const py::h
   return out;
 }
 
-using codes_array = py::array_t<std::int32_t, py::array::c_style>;
-using hash_array = py::array_t<std::uint64_t, py::array::c_style>;
+/// Per code, the two hashes given as two uint64 arrays (one value per code).
+std::vector<dt::hash_pair> given_hashes(const py::handle& given, std::size_t codes, const char* what) {
+  const auto pair = given.cast<std::pair<py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>,
+                                         py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>>>();
+  if (static_cast<std::size_t>(pair.first.shape(0)) != codes || static_cast<std::size_t>(pair.second.shape(0)) != codes)
+    throw invalid_argument("python", std::string("pack_buckets: ") + what + " hashes: two arrays of one hash per code (" +
+                                         std::to_string(codes) + " codes)");
+  std::vector<dt::hash_pair> out(codes);
+  for (std::size_t k = 0; k < codes; ++k) out[k] = {pair.first.data()[k], pair.second.data()[k]};
+  return out;
+}
 
-py::list pack_buckets(const codes_array& unit, const codes_array& rater,
-                      const py::array_t<double, py::array::c_style>& levels, const hash_array& unit_h1,
-                      const hash_array& unit_h2, const hash_array& rater_h1, const hash_array& rater_h2,
-                      std::int64_t n_buckets) {
-  const py::ssize_t n = unit.shape(0);
-  if (rater.shape(0) != n || levels.shape(0) != n)
-    throw invalid_argument("python", "pack_buckets: unit, rater and levels need one value per row");
-  if (unit_h2.shape(0) != unit_h1.shape(0) || rater_h2.shape(0) != rater_h1.shape(0))
-    throw invalid_argument("python", "pack_buckets: two hashes per unit and per rater");
+py::dict pack_buckets(const py::list& keys, const py::list& key_codes, const py::handle& rater, bool rater_codes,
+                      const py::handle& levels_in, const py::list& names, const py::tuple& missing_values,
+                      std::int64_t n_buckets, const py::object& unit_hashes, const py::object& rater_hashes) {
   if (n_buckets < 1) throw invalid_argument("python", "pack_buckets: n_buckets must be 1 or more");
+  if (unit_hashes.is_none() != rater_hashes.is_none())
+    throw invalid_argument("python", "pack_buckets: give the hashes of both the units and the raters, or neither");
+  const bool given = !unit_hashes.is_none();
+  py::dict out;
+  dt::long_problem found;
+  py::ssize_t n = 0;
+  const bool coded = code_rows(keys, key_codes, rater, rater_codes, names, missing_values, !given, n, found);
+  out["problem"] = problem_object(found);
+  if (!coded) return out;
+  const auto levels = levels_of(levels_in, n, names);
+  if (levels.strides(0) != static_cast<py::ssize_t>(sizeof(double)))
+    throw invalid_argument("python", "levels: expected a contiguous array");
+  dt::long_workspace& w = dt::local_long_workspace();
+  std::vector<dt::hash_pair> units_given, raters_given;
+  if (given) {
+    units_given = given_hashes(unit_hashes, w.unit_rows.size(), "unit");
+    raters_given = given_hashes(rater_hashes, w.rater_rows.size(), "rater");
+  }
   dt::bucket_rows rows;
   rows.n = n;
-  rows.unit = unit.data();
-  rows.rater = rater.data();
+  rows.unit = w.unit.data();
+  rows.rater = w.rater.data();
   rows.levels = levels.data();
-  rows.n_units = static_cast<std::size_t>(unit_h1.shape(0));
-  rows.n_raters = static_cast<std::size_t>(rater_h1.shape(0));
-  rows.unit_first = unit_h1.data();
-  rows.unit_second = unit_h2.data();
-  rows.rater_first = rater_h1.data();
-  rows.rater_second = rater_h2.data();
-  dt::long_workspace& w = dt::local_long_workspace();
+  rows.n_units = w.unit_rows.size();
+  rows.n_raters = w.rater_rows.size();
+  rows.unit_hashes = given ? units_given.data() : w.unit_hashes.data();
+  rows.rater_hashes = given ? raters_given.data() : w.rater_hashes.data();
   const std::vector<std::size_t> sizes = dt::plan_buckets(w, rows, static_cast<std::size_t>(n_buckets));
-  py::list out;
+  py::list pieces;
   std::vector<std::uint8_t*> at;
   for (const std::size_t size : sizes) {
     py::array_t<std::uint8_t> piece(static_cast<py::ssize_t>(size));
     at.push_back(piece.mutable_data());
-    out.append(piece);
+    pieces.append(piece);
   }
   dt::write_buckets(w, rows, at);
+  out["pieces"] = pieces;
   return out;
 }
 
@@ -422,10 +447,14 @@ void register_dask(py::module_& m) {
         "Dense int32 unit and rater codes of long ratings, with each code's first row, or the first missing key; "
         "with hashes=True also 'unit_h1', 'unit_h2', 'rater_h1' and 'rater_h2' (two independent 64-bit hashes of "
         "each unit's key values and of each rater), which agree between processes.");
-  m.def("pack_buckets", &pack_buckets, py::arg("unit"), py::arg("rater"), py::arg("levels"), py::arg("unit_h1"),
-        py::arg("unit_h2"), py::arg("rater_h1"), py::arg("rater_h2"), py::arg("n_buckets"),
-        "Rows -> per bucket (unit_h1 % n_buckets) one packed uint8 array: per unit its two hashes and number of "
-        "ratings, per rating a code into the bucket's rater table (two hashes a rater) and level table.");
+  m.def("pack_buckets", &pack_buckets, py::arg("keys"), py::arg("key_codes"), py::arg("rater"), py::arg("rater_codes"),
+        py::arg("levels"), py::kw_only(), py::arg("names"), py::arg("missing_values") = py::tuple(),
+        py::arg("n_buckets"), py::arg("unit_hashes") = py::none(), py::arg("rater_hashes") = py::none(),
+        "Long ratings (as long_slots takes them) -> {'pieces': per bucket (a unit's first hash % n_buckets) one "
+        "packed uint8 array: per unit its two hashes and number of ratings, per rating a code into the bucket's "
+        "rater table (two hashes a rater) and level table; 'problem' as long_slots}.  The hashes are those of "
+        "long_codes(hashes=True), or given (for codes): unit_hashes and rater_hashes, each two uint64 arrays with "
+        "one value per code as long_codes numbers them.");
   m.def("reduce_buckets", &reduce_buckets, py::arg("pieces"), py::kw_only(), py::arg("min_width") = 1,
         "The pieces of one bucket (from pack_buckets) -> {'rows', 'weights', 'units' as long_slots, 'rated': the "
         "two hashes of each rater with a level, 'problem': None, ('twice', -1, unit hash, rater hash) or "

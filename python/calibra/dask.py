@@ -427,13 +427,19 @@ def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[A
         _levels(part[plan.columns.rating], plan.framework, f"long ratings, column {plan.columns.rating!r}"),
         dtype=np.float64,
     )
-    found, first, second, rater_first, rater_second = _compact_codes(part, plan)
+    arguments = _long_columns(part, plan.columns)
+    hashes: dict[str, Any] = {}
+    if not _hashable(arguments):
+        # Codes have no values to hash: pandas hashes the values, per code.
+        _, first, second, rater_first, rater_second = _compact_codes(part, plan)
+        hashes = {"unit_hashes": (first, second), "rater_hashes": (rater_first, rater_second)}
     try:
-        return tuple(_core.pack_buckets(
-            found["unit"], found["rater"], levels, first, second, rater_first, rater_second, n_buckets
-        ))
+        found = _core.pack_buckets(levels=levels, n_buckets=n_buckets, **hashes, **arguments)
     finally:
         _release_if_tight()
+    if found["problem"] is not None:
+        _raise_long_problem(part, plan.columns, found["problem"])
+    return tuple(found["pieces"])
 
 
 def _bucket_record(pieces: Sequence[np.ndarray[Any, Any]], plan: _Plan) -> dict[str, Any]:

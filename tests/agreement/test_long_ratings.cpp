@@ -117,20 +117,15 @@ void code(long_workspace& w, const long_rows& rows, bool hashes) {
 std::vector<std::vector<std::uint8_t>> packed(const long_rows& rows, std::size_t n_buckets) {
   long_workspace w;
   code(w, rows, true);
-  std::vector<std::uint64_t> unit_first, unit_second, rater_first, rater_second;
-  for (const hash_pair& h : w.unit_hashes) unit_first.push_back(h.a), unit_second.push_back(h.b);
-  for (const hash_pair& h : w.rater_hashes) rater_first.push_back(h.a), rater_second.push_back(h.b);
   bucket_rows in;
   in.n = static_cast<std::ptrdiff_t>(rows.unit.size());
   in.unit = w.unit.data();
   in.rater = w.rater.data();
   in.levels = rows.level.data();
-  in.n_units = unit_first.size();
-  in.n_raters = rater_first.size();
-  in.unit_first = unit_first.data();
-  in.unit_second = unit_second.data();
-  in.rater_first = rater_first.data();
-  in.rater_second = rater_second.data();
+  in.n_units = w.unit_hashes.size();
+  in.n_raters = w.rater_hashes.size();
+  in.unit_hashes = w.unit_hashes.data();
+  in.rater_hashes = w.rater_hashes.data();
   const std::vector<std::size_t> sizes = plan_buckets(w, in, n_buckets);
   std::vector<std::vector<std::uint8_t>> out(n_buckets);
   std::vector<std::uint8_t*> at;
@@ -339,7 +334,7 @@ TEST_CASE("long ratings: a first hash naming two units or two raters is an error
   long_workspace w;
   const std::vector<std::int32_t> unit = {0, 1}, rater = {0, 1};
   const std::vector<double> levels = {1, 2};
-  const std::vector<std::uint64_t> same = {5, 5}, different = {6, 7};
+  const std::vector<hash_pair> same = {{5, 6}, {5, 7}}, different = {{6, 6}, {7, 7}};
   bucket_rows in;
   in.n = 2;
   in.unit = unit.data();
@@ -347,10 +342,8 @@ TEST_CASE("long ratings: a first hash naming two units or two raters is an error
   in.levels = levels.data();
   in.n_units = in.n_raters = 2;
   for (const bool units : {true, false}) {
-    in.unit_first = units ? same.data() : different.data();
-    in.unit_second = different.data();
-    in.rater_first = units ? different.data() : same.data();
-    in.rater_second = different.data();
+    in.unit_hashes = units ? same.data() : different.data();
+    in.rater_hashes = units ? different.data() : same.data();
     const std::vector<std::size_t> sizes = plan_buckets(w, in, 1);
     std::vector<std::uint8_t> piece(sizes[0]);
     write_buckets(w, in, {piece.data()});
@@ -374,14 +367,14 @@ TEST_CASE("long ratings: what is not a packed piece is refused") {
   CHECK_THROWS_AS(reduce_buckets(w, {{retagged.data(), retagged.size()}}, 1, found), calibra::invalid_argument);
   const std::vector<std::int32_t> unit = {3}, rater = {0};
   const std::vector<double> levels = {1};
-  const std::vector<std::uint64_t> hashes = {1};
+  const std::vector<hash_pair> hashes = {{1, 2}};
   bucket_rows in;
   in.n = 1;
   in.unit = unit.data();
   in.rater = rater.data();
   in.levels = levels.data();
   in.n_units = in.n_raters = 1;
-  in.unit_first = in.unit_second = in.rater_first = in.rater_second = hashes.data();
+  in.unit_hashes = in.rater_hashes = hashes.data();
   CHECK_THROWS_AS(plan_buckets(w, in, 1), calibra::invalid_argument);  // unit code 3 of 1
 }
 

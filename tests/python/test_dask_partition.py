@@ -105,25 +105,40 @@ def test_codes_stay_dense_while_the_tables_grow():
     assert found["unit_rows"].tolist() == list(range(n))
 
 
+def buckets(keys, rater, levels, n_buckets, **hashes):
+    found = _core.pack_buckets([keys], [False], rater, False, np.asarray(levels, dtype=float),
+                               names=["unit", "rater"], n_buckets=n_buckets, **hashes)
+    assert found["problem"] is None
+    return found["pieces"]
+
+
 def test_buckets_carry_each_unit_to_one_reduce():
-    # Units 0 and 1 go to buckets 10 % 3 = 1 and 11 % 3 = 2; bucket 0 is empty.
+    # Units 0 and 1 (given hashes) go to buckets 10 % 3 = 1 and 11 % 3 = 2; bucket 0 is empty.
     first = np.array([10, 11], dtype=np.uint64)
     second = np.array([20, 21], dtype=np.uint64)
     raters = np.array([30, 31], dtype=np.uint64), np.array([40, 41], dtype=np.uint64)
-    pieces = _core.pack_buckets(np.array([0, 1, 0], dtype=np.int32), np.array([1, 0, 0], dtype=np.int32),
-                                np.array([1.0, 2.0, 3.0]), first, second, *raters, 3)
+    pieces = buckets(objects("u", "v", "u"), objects("y", "x", "x"), [1.0, 2.0, 3.0], 3,
+                     unit_hashes=(first, second), rater_hashes=raters)
     assert [p.dtype for p in pieces] == [np.uint8] * 3
     reduced = [_core.reduce_buckets([p]) for p in pieces]
     assert [r["units"] for r in reduced] == [0, 1, 1]
     assert multisets(reduced[1]) == {(1.0, 3.0): 1.0} and multisets(reduced[2]) == {(2.0,): 1.0}
-    assert reduced[1]["rated"].tolist() == [[31, 41], [30, 40]]
-    # Unit 0 in a second partition, rated again by rater 31: found across the pieces.
-    again = _core.pack_buckets(np.array([0], dtype=np.int32), np.array([0], dtype=np.int32), np.array([4.0]),
-                               first[:1], second[:1], raters[0][1:], raters[1][1:], 3)
+    assert reduced[1]["rated"].tolist() == [[30, 40], [31, 41]]  # y, then x
+    # Unit u in a second partition, rated again by x (hashes 31, 41): found across the pieces.
+    again = buckets(objects("u"), objects("y"), [4.0], 3, unit_hashes=(first[:1], second[:1]),
+                    rater_hashes=(raters[0][:1] + np.uint64(1), raters[1][:1] + np.uint64(1)))
     assert _core.reduce_buckets([pieces[1], again[1]])["problem"] == ("twice", -1, 10, 31)
-    with pytest.raises(calibra.InvalidArgument, match="row 0 has a code out of range"):
-        _core.pack_buckets(np.array([5], dtype=np.int32), np.array([0], dtype=np.int32), np.array([1.0]),
-                           first, second, *raters, 3)
+    # The hashes the pass computes: a unit's pieces from two partitions meet.
+    one = buckets(objects("u", "v"), objects("x", "x"), [1.0, 2.0], 2)
+    two = buckets(objects("w", "u"), objects("y", "y"), [3.0, 4.0], 2)
+    joined = [_core.reduce_buckets([a, b]) for a, b in zip(one, two)]
+    assert sum(r["units"] for r in joined) == 3
+    assert {k: v for r in joined for k, v in multisets(r).items()} == {(1.0, 4.0): 1.0, (2.0,): 1.0, (3.0,): 1.0}
+    assert _core.pack_buckets([objects("a", None)], [False], objects("x", "y"), False, np.array([1.0, 2.0]),
+                              names=["unit", "rater"], n_buckets=2)["problem"] == ("missing", 0, 1, 1)
+    with pytest.raises(calibra.InvalidArgument, match="unit hashes: two arrays of one hash per code"):
+        buckets(objects("u", "v"), objects("x", "x"), [1.0, 2.0], 2, unit_hashes=(first[:1], second[:1]),
+                rater_hashes=(raters[0][:1], raters[1][:1]))
     with pytest.raises(calibra.InvalidArgument, match="bucket piece 0 is not a packed piece"):
         _core.reduce_buckets([np.zeros(70, dtype=np.uint8)])
 

@@ -375,13 +375,13 @@ CALIBRA_INLINE std::vector<std::size_t> plan_buckets(long_workspace& w, const bu
     w.order[static_cast<std::size_t>(w.stamp[static_cast<std::size_t>(rows.unit[i])]++)] = static_cast<std::int32_t>(i);
   w.bucket_start.assign(n_buckets + 1, 0);
   for (std::size_t u = 0; u < n_units; ++u)
-    if (w.start[u + 1] > w.start[u]) ++w.bucket_start[rows.unit_first[u] % n_buckets + 1];
+    if (w.start[u + 1] > w.start[u]) ++w.bucket_start[rows.unit_hashes[u].a % n_buckets + 1];
   for (std::size_t b = 0; b < n_buckets; ++b) w.bucket_start[b + 1] += w.bucket_start[b];
   at_least(w.bucket_units, w.bucket_start[n_buckets]);
   {
     std::vector<std::size_t> next(w.bucket_start.begin(), w.bucket_start.end() - 1);
     for (std::size_t u = 0; u < n_units; ++u)
-      if (w.start[u + 1] > w.start[u]) w.bucket_units[next[rows.unit_first[u] % n_buckets]++] = u;
+      if (w.start[u + 1] > w.start[u]) w.bucket_units[next[rows.unit_hashes[u].a % n_buckets]++] = u;
   }
   // Each bucket's units, ratings, raters, levels and code widths.
   const std::size_t n_levels = w.level_values.size();
@@ -457,8 +457,8 @@ CALIBRA_INLINE void write_buckets(long_workspace& w, const bucket_rows& rows, co
     std::int32_t next_rater = 0, next_level = 0;
     for (std::size_t k = w.bucket_start[b]; k < w.bucket_start[b + 1]; ++k) {
       const std::size_t u = w.bucket_units[k];
-      put_word(first, rows.unit_first[u]);
-      put_word(second, rows.unit_second[u]);
+      put_word(first, rows.unit_hashes[u].a);
+      put_word(second, rows.unit_hashes[u].b);
       put_code(counts, shape.count_bytes, static_cast<std::size_t>(w.start[u + 1] - w.start[u]));
       for (std::int32_t at = w.start[u]; at < w.start[u + 1]; ++at) {
         const std::int32_t i = w.order[static_cast<std::size_t>(at)];
@@ -467,8 +467,8 @@ CALIBRA_INLINE void write_buckets(long_workspace& w, const bucket_rows& rows, co
         if (rater_seen[r] != tag) {
           rater_seen[r] = tag;
           rater_local[r] = next_rater++;
-          put_word(rater_first, rows.rater_first[r]);
-          put_word(rater_second, rows.rater_second[r]);
+          put_word(rater_first, rows.rater_hashes[r].a);
+          put_word(rater_second, rows.rater_hashes[r].b);
         }
         if (level_seen[l] != tag) {
           level_seen[l] = tag;

@@ -109,10 +109,12 @@ class probing_slots {
 
  private:
   void grow() {
-    // The old slots, in a temporary: a table keeps only its own slots.
-    const std::vector<Slot> spare(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
+    // The old slots move to spare_, which, like slots_, keeps its capacity
+    // for the next use: a fresh buffer at every doubling would fault its
+    // pages in again under Dask's allocator setting.
+    spare_.assign(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(cap_));
     clear(2 * cap_);
-    for (const Slot& old : spare) {
+    for (const Slot& old : spare_) {
       if (old.id < 0) continue;
       std::size_t at = mix64(old.probe_hash()) & (cap_ - 1);
       while (slots_[at].id >= 0) at = next_probe(at);
@@ -120,6 +122,7 @@ class probing_slots {
       ++count_;
     }
   }
+  std::vector<Slot> spare_;
   std::size_t cap_ = 0;
 };
 
@@ -241,14 +244,12 @@ struct bucket_rows {
   const std::int32_t* rater = nullptr;  // per row, 0 .. n_raters - 1
   const double* levels = nullptr;       // per row; NaN: no level
   std::size_t n_units = 0, n_raters = 0;
-  const std::uint64_t* unit_first = nullptr;  // per unit, its two hashes
-  const std::uint64_t* unit_second = nullptr;
-  const std::uint64_t* rater_first = nullptr;  // per rater, its two hashes
-  const std::uint64_t* rater_second = nullptr;
+  const hash_pair* unit_hashes = nullptr;   // per unit
+  const hash_pair* rater_hashes = nullptr;  // per rater
 };
 
 /// The size in bytes of each of `n_buckets` packed buffers (a row goes to
-/// bucket unit_first % n_buckets); the plan stays in `w` for
+/// bucket: its unit's first hash % n_buckets); the plan stays in `w` for
 /// write_buckets.  Throws invalid_argument for a code out of range.
 std::vector<std::size_t> plan_buckets(long_workspace& w, const bucket_rows& rows, std::size_t n_buckets);
 /// Writes the buffers plan_buckets sized (out[b]: that many bytes).
