@@ -156,7 +156,7 @@ def _long_columns(frame: pd.DataFrame, columns: _Columns) -> dict[str, Any]:
 
 def _release_if_tight() -> None:
     """Frees the compiled pass's buffers (three int32 arrays a row and hash
-    tables, about 15 MB for 500,000 rows) when this process runs as a Dask
+    tables, about 20 MB for 500,000 rows) when this process runs as a Dask
     worker past half its memory limit; otherwise the next task reuses them,
     already faulted in."""
     try:
