@@ -287,8 +287,15 @@ py::dict long_slots(const py::list& keys, const py::list& key_codes, const py::h
   const auto levels = levels_of(levels_in, n, names);
   dt::long_workspace& w = dt::local_long_workspace();
   const py::ssize_t level_stride = levels.strides(0) / static_cast<py::ssize_t>(sizeof(double));
-  if (!dt::reduce_units(w, n, levels.data(), level_stride, static_cast<std::size_t>(std::max<std::int64_t>(min_width, 1)),
-                        found)) {
+  bool reduced = false;
+  {
+    // Only the workspace and the levels' buffer from here: other threads
+    // of a Dask worker may run Python meanwhile.
+    py::gil_scoped_release released;
+    reduced = dt::reduce_units(w, n, levels.data(), level_stride,
+                               static_cast<std::size_t>(std::max<std::int64_t>(min_width, 1)), found);
+  }
+  if (!reduced) {
     out["problem"] = problem_object(found);
     return out;
   }
@@ -370,7 +377,11 @@ py::dict pack_buckets(const py::list& keys, const py::list& key_codes, const py:
   rows.n_raters = w.rater_rows.size();
   rows.unit_hashes = given ? units_given.data() : w.unit_hashes.data();
   rows.rater_hashes = given ? raters_given.data() : w.rater_hashes.data();
-  const std::vector<std::size_t> sizes = dt::plan_buckets(w, rows, static_cast<std::size_t>(n_buckets));
+  std::vector<std::size_t> sizes;
+  {
+    py::gil_scoped_release released;
+    sizes = dt::plan_buckets(w, rows, static_cast<std::size_t>(n_buckets));
+  }
   py::list pieces;
   std::vector<std::uint8_t*> at;
   for (const std::size_t size : sizes) {
@@ -378,7 +389,10 @@ py::dict pack_buckets(const py::list& keys, const py::list& key_codes, const py:
     at.push_back(piece.mutable_data());
     pieces.append(piece);
   }
-  dt::write_buckets(w, rows, at);
+  {
+    py::gil_scoped_release released;
+    dt::write_buckets(w, rows, at);
+  }
   out["pieces"] = pieces;
   return out;
 }
@@ -396,7 +410,12 @@ py::dict reduce_buckets(const py::list& pieces, std::int64_t min_width) {
   py::dict out;
   dt::long_problem found;
   dt::long_workspace& w = dt::local_long_workspace();
-  if (!dt::reduce_buckets(w, views, static_cast<std::size_t>(std::max<std::int64_t>(min_width, 1)), found)) {
+  bool reduced = false;
+  {
+    py::gil_scoped_release released;  // `pieces` keeps the buffers alive
+    reduced = dt::reduce_buckets(w, views, static_cast<std::size_t>(std::max<std::int64_t>(min_width, 1)), found);
+  }
+  if (!reduced) {
     // "twice": the unit's and the rater's first hashes, as unsigned numbers.
     out["problem"] = found.what == "twice"
                          ? py::make_tuple(found.what, found.column, static_cast<std::uint64_t>(found.first),
