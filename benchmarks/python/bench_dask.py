@@ -23,10 +23,10 @@ process and one thread per worker):
   partitions, so ``calibra.dask.agree`` moves every rating once, as
   compact hashes, to the partition of its unit.
 
-Memory: each worker's peak resident set during the by-unit run (VmHWM,
-reset just before the run through /proc/self/clear_refs), beside its
-resident set before the run (the worker with its share of partitions) and
-the size of the whole data.
+Memory: each worker's peak resident set during the by-unit and the
+shuffled run (VmHWM, reset just before each run through
+/proc/self/clear_refs), beside its resident set before the run (the worker
+with its share of partitions) and the size of the whole data.
 
 CSV: the same rows written as 20 CSV files (one per partition, whole units
 in each) and read by ``dd.read_csv`` on a cluster whose workers' memory
@@ -116,11 +116,17 @@ def rss_kb(field: str) -> int:
     return 0
 
 
-def worker_memory(client: Any) -> dict[str, tuple[float, float]]:
-    """Per worker: (resident MB now, peak MB since the last reset)."""
-    now = client.run(rss_kb, "VmRSS")
+def start_peak(client: Any) -> dict[str, int]:
+    """Resets each worker's peak resident set; returns its resident set (kB)."""
+    client.run(reset_peak)
+    resident: dict[str, int] = client.run(rss_kb, "VmRSS")
+    return resident
+
+
+def worker_memory(client: Any, before: dict[str, int]) -> dict[str, tuple[float, float]]:
+    """Per worker: (resident MB before, peak MB since start_peak)."""
     peak = client.run(rss_kb, "VmHWM")
-    return {w: (now[w] / 1024, peak[w] / 1024) for w in now}
+    return {w: (before[w] / 1024, peak[w] / 1024) for w in peak}
 
 
 def timed(run: Callable[[], Any]) -> tuple[float, Any]:
@@ -272,16 +278,18 @@ def in_memory_runs(args: argparse.Namespace, frame: pd.DataFrame, expected: Any,
               + ", ".join(f"{v / 1024:,.0f} MB" for v in held.values()))
 
         times: dict[str, list[float]] = {"pandas": [], "dask by unit": [], "dask shuffled": []}
-        peaks: list[dict[str, tuple[float, float]]] = []
+        peaks: dict[str, list[dict[str, tuple[float, float]]]] = {"by-unit": [], "shuffled": []}
         for repeat in range(args.repeat):
             t, _ = timed(lambda: calibra.agree(frame, STAT, **OPTIONS))
             times["pandas"].append(t)
-            client.run(reset_peak)
+            before = start_peak(client)
             t, result = timed(lambda: calibra.dask.agree(by_unit, STAT, partitioned_by_unit=True, **OPTIONS))
-            peaks.append(worker_memory(client))
+            peaks["by-unit"].append(worker_memory(client, before))
             times["dask by unit"].append(t)
             assert abs(result.value - expected.value) < 1e-12 and result.n_units == expected.n_units
+            before = start_peak(client)
             t, result = timed(lambda: calibra.dask.agree(shuffled, STAT, **OPTIONS))
+            peaks["shuffled"].append(worker_memory(client, before))
             times["dask shuffled"].append(t)
             assert abs(result.value - expected.value) < 1e-12 and result.n_units == expected.n_units
             print(f"repeat {repeat + 1}: " + ", ".join(f"{name} {v[-1]:.2f} s" for name, v in times.items())
@@ -293,9 +301,10 @@ def in_memory_runs(args: argparse.Namespace, frame: pd.DataFrame, expected: Any,
             print(f"{name:14s} {describe(values)}   x{ratio:4.2f} of pandas (medians)   runs: "
                   + ", ".join(f"{v:.2f}" for v in values))
         print()
-        print("worker memory in the by-unit runs (resident before the run -> peak during it):")
-        for k, peak in enumerate(peaks):
-            print(f"  run {k + 1}: " + "; ".join(f"{now:,.0f} -> {top:,.0f} MB" for now, top in peak.values()))
+        for name, runs in peaks.items():
+            print(f"worker memory in the {name} runs (resident before the run -> peak during it):")
+            for k, peak in enumerate(runs):
+                print(f"  run {k + 1}: " + "; ".join(f"{now:,.0f} -> {top:,.0f} MB" for now, top in peak.values()))
         print(f"  the whole data: {data_mb:,.0f} MB in memory; each worker holds {n_parts // 2} partitions of each "
               "copy")
     finally:
@@ -329,10 +338,10 @@ def csv_run(args: argparse.Namespace, frame: pd.DataFrame, expected: Any, units:
             print()
             print(f"CSV: {n_parts} files, {csv_mb:,.0f} MB on disk ({cells_mb:,.0f} MB once read by pandas); "
                   f"worker memory limit {limit_mb:,.0f} MB")
-            client.run(reset_peak)
+            before = start_peak(client)
             ddf = dd.read_csv(os.path.join(directory, "ratings-*.csv"), blocksize=None)
             t, result = timed(lambda: calibra.dask.agree(ddf, STAT, partitioned_by_unit=True, **OPTIONS))
-            memory = worker_memory(client)
+            memory = worker_memory(client, before)
             assert abs(result.value - expected.value) < 1e-12
             print(f"dd.read_csv + calibra.dask.agree: {t:.2f} s, alpha = {result.value:.15f}")
             print("worker peak resident set: " + ", ".join(f"{top:,.0f} MB" for _, top in memory.values()))

@@ -124,18 +124,20 @@ def summary_scan(ratings: npt.ArrayLike, stat: str, **options: Any) -> dict[str,
 def long_slots(
     keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool,
     levels: npt.NDArray[np.float64], *, names: list[str], missing_values: tuple[Any, ...] = ..., min_width: int = ...,
-    check: npt.NDArray[Any] | None = ..., unit_rows: bool = ..., hashes: bool = ...,
+    unit_rows: bool = ..., hashes: bool = ...,
 ) -> dict[str, Any]: ...
 def long_codes(
     keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool, *,
     names: list[str], missing_values: tuple[Any, ...] = ..., hashes: bool = ...,
 ) -> dict[str, Any]: ...
 def release_workspace() -> None: ...
-def scatter_buckets(
-    unit: npt.NDArray[np.int32], rater: npt.NDArray[np.int32], levels: npt.NDArray[np.float64],
-    first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], rater_hash: npt.NDArray[np.uint64],
-    n_buckets: int,
-) -> list[npt.NDArray[np.uint64]]: ...
+def pack_buckets(
+    keys: list[npt.NDArray[Any]], key_codes: list[bool], rater: npt.NDArray[Any], rater_codes: bool,
+    levels: npt.NDArray[np.float64], *, names: list[str], missing_values: tuple[Any, ...] = ..., n_buckets: int,
+    unit_hashes: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None = ...,
+    rater_hashes: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None = ...,
+) -> dict[str, Any]: ...
+def reduce_buckets(pieces: list[npt.NDArray[np.uint8]], *, min_width: int = ...) -> dict[str, Any]: ...
 def weighted_patterns(
     stat: str, rows: npt.ArrayLike, counts: npt.ArrayLike, **options: Any
 ) -> tuple[list[tuple[tuple[int, ...], float]], float, float]: ...

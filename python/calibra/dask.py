@@ -16,8 +16,8 @@ the units and finishes it: the result ``calibra.agree`` gives on the whole
 frame.
 
 For the statistics that see only each unit's counts per category, a long
-partition goes through one compiled pass (``_core.long_slots``, in
-bindings/register_dask.cpp): it numbers the units and raters where the
+partition goes through one compiled pass (``_core.long_slots``; the
+algorithm is in include/calibra/agreement/detail/long_ratings.hpp): it numbers the units and raters where the
 columns lie, finds a unit rated twice by one rater, and reduces the units to
 their distinct multisets of levels with their numbers of units, which the
 summary then counts with those weights.  A Dask worker runs with
@@ -35,9 +35,11 @@ known divisions (``ddf.set_index("unit")``, or files read with
 ``calibrate_divisions``/``sorted_index``), and for long data the caller
 declares with ``partitioned_by_unit=True`` (checked: a unit found in two
 partitions is an error).  Other long data moves once: for the statistics
-that need only each unit's category counts, every rating crosses as four
-numbers (two hashes of its unit, a hash of its rater, its level) to the task
-of its unit's bucket; for Cohen and ICC, a Dask shuffle by unit.
+that need only each unit's category counts, every partition sends one
+packed buffer to the task of each bucket of units: per unit piece its two
+hashes and number of ratings, per rating a rater code and a level code (a
+byte each for up to 256 raters and levels in the bucket); for Cohen and
+ICC, a Dask shuffle by unit.
 
 The same pattern runs on Spark (see docs/python.md): ``mapPartitions``
 builds one summary per partition, ``reduce(operator.add)`` merges them, and
@@ -154,7 +156,7 @@ def _long_columns(frame: pd.DataFrame, columns: _Columns) -> dict[str, Any]:
 
 def _release_if_tight() -> None:
     """Frees the compiled pass's buffers (three int32 arrays a row and hash
-    tables, about 15 MB for 500,000 rows) when this process runs as a Dask
+    tables, about 20 MB for 500,000 rows) when this process runs as a Dask
     worker past half its memory limit; otherwise the next task reuses them,
     already faulted in."""
     try:
@@ -348,13 +350,17 @@ def _weighted_record(
 
 # ---------------------------------------------------------------------------
 # Long data not split by unit, for the count statistics: every partition is
-# read once into compact numbers (two 64-bit hashes of the unit key, a hash
-# of the rater, the level), split into buckets by unit (one 4 x rows uint64
-# array a bucket), and each bucket of every partition goes to one task, which builds the units x slots matrix
-# and its record.  24-32 bytes a rating cross the network instead of the
-# rows, and no DataFrame is shuffled.  A unit is known by two independent
-# hashes: a bucket where one hash of the unit agrees and the other does not
-# is an error, not a merged unit.
+# read once, its units and raters numbered and hashed, and its rows split
+# into buckets by unit, one packed uint8 buffer a bucket
+# (_core.pack_buckets): per unit piece its two 64-bit hashes and number of
+# ratings, per rating a code into the bucket's table of raters (two hashes
+# each) and of levels, in the fewest bytes that hold it.  Each bucket of
+# every partition goes to one task (_core.reduce_buckets), which joins the
+# pieces of each unit and reduces them to multisets and their record.  About
+# 9 bytes a rating cross between workers (5 ratings a unit, 20 raters) and
+# no DataFrame is shuffled.  Units and raters are known by two independent
+# hashes: a bucket where the first hash agrees and the second does not is
+# an error, not a merged unit or rater.
 
 _SECOND_KEY = "calibra-unit-2nd"  # a second pandas hash_key (16 bytes)
 
@@ -395,10 +401,11 @@ class _RatedTwice(Exception):
     """A bucket found one (unit, rater) pair twice: (unit hash, rater hash)."""
 
 
-def _compact_codes(part: pd.DataFrame, plan: _Plan) -> tuple[dict[str, Any], Any, Any, Any]:
-    """(unit and rater codes of a partition's rows, the hashes of its units
-    (two) and of its raters): each distinct unit and rater hashed once, by
-    the compiled pass when the columns hold values, else by pandas."""
+def _compact_codes(part: pd.DataFrame, plan: _Plan) -> tuple[dict[str, Any], Any, Any, Any, Any]:
+    """(unit and rater codes of a partition's rows, the two hashes of its
+    units, the two hashes of its raters): each distinct unit and rater
+    hashed once, by the compiled pass when the columns hold values, else by
+    pandas."""
     columns = plan.columns
     arguments = _long_columns(part, columns)
     hashed = _hashable(arguments)
@@ -406,10 +413,12 @@ def _compact_codes(part: pd.DataFrame, plan: _Plan) -> tuple[dict[str, Any], Any
     if found["problem"] is not None:
         _raise_long_problem(part, columns, found["problem"])
     if hashed:
-        return found, found["unit_h1"], found["unit_h2"], found["rater_h"]
+        return found, found["unit_h1"], found["unit_h2"], found["rater_h1"], found["rater_h2"]
     first, second = _unit_hashes(part[columns.unit].iloc[found["unit_rows"]], columns)
-    [rater] = _key_hashes(part[columns.rater].iloc[found["rater_rows"]].reset_index(drop=True), (None,))
-    return found, first, second, rater
+    rater_first, rater_second = _key_hashes(
+        part[columns.rater].iloc[found["rater_rows"]].reset_index(drop=True), (None, _SECOND_KEY)
+    )
+    return found, first, second, rater_first, rater_second
 
 
 def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[Any, ...]:
@@ -418,34 +427,44 @@ def _compact_buckets(part: pd.DataFrame, plan: _Plan, n_buckets: int) -> tuple[A
         _levels(part[plan.columns.rating], plan.framework, f"long ratings, column {plan.columns.rating!r}"),
         dtype=np.float64,
     )
-    found, first, second, rater = _compact_codes(part, plan)
-    return tuple(_core.scatter_buckets(found["unit"], found["rater"], levels, first, second, rater, n_buckets))
+    arguments = _long_columns(part, plan.columns)
+    hashes: dict[str, Any] = {}
+    if not _hashable(arguments):
+        # Codes have no values to hash: pandas hashes the values, per code.
+        _, first, second, rater_first, rater_second = _compact_codes(part, plan)
+        hashes = {"unit_hashes": (first, second), "rater_hashes": (rater_first, rater_second)}
+    try:
+        found = _core.pack_buckets(levels=levels, n_buckets=n_buckets, **hashes, **arguments)
+    finally:
+        _release_if_tight()
+    if found["problem"] is not None:
+        _raise_long_problem(part, plan.columns, found["problem"])
+    return tuple(found["pieces"])
 
 
 def _bucket_record(pieces: Sequence[np.ndarray[Any, Any]], plan: _Plan) -> dict[str, Any]:
-    joined = np.concatenate(pieces, axis=1) if len(pieces) != 1 else pieces[0]
-    first, second, rater = joined[0], joined[1], joined[2]
-    levels = np.ascontiguousarray(joined[3]).view(np.float64)
-    found = _long_slots(
-        [first], [False], rater, False, levels, names=["unit hash", "rater hash"],
-        min_width=2 if plan.stat == "scott" else 1, check=second,
-    )
+    try:
+        found = _core.reduce_buckets(list(pieces), min_width=2 if plan.stat == "scott" else 1)
+    finally:
+        _release_if_tight()
     if found["problem"] is not None:
-        what, _, _, at = found["problem"]
+        what, column, unit_hash, rater_hash = found["problem"]
         if what == "twice":
-            raise _RatedTwice(int(first[at]), int(rater[at]))
+            raise _RatedTwice(unit_hash, rater_hash)
+        which = "units share a 64-bit hash of their key columns" if column == 0 else (
+            "raters share a 64-bit hash of their values")
         raise invalid_argument(
-            "python", "two different units share a 64-bit hash of their key columns; shuffle the data by unit "
-            "(ddf.shuffle(on=[...])) and pass partitioned_by_unit=True"
+            "python", f"two different {which}; shuffle the data by unit (ddf.shuffle(on=[...])) and pass "
+            "partitioned_by_unit=True"
         )
-    rated = sorted(int(h) for h in rater[found["rated_rows"]])
+    rated = sorted((int(a), int(b)) for a, b in found["rated"])
     return _weighted_record(found["rows"], found["weights"], int(found["units"]), rated, plan)
 
 
 def _rows_rated_twice(part: pd.DataFrame, plan: _Plan, unit_hash: int, rater_hash: int) -> pd.DataFrame:
     """The rows of a partition with the given unit and rater hashes."""
     part = _partition_frame(part, plan)
-    found, first, _, rater = _compact_codes(part, plan)
+    found, first, _, rater, _ = _compact_codes(part, plan)
     return part[(first[found["unit"]] == np.uint64(unit_hash)) & (rater[found["rater"]] == np.uint64(rater_hash))]
 
 

@@ -1,5 +1,5 @@
-"""The compiled per-partition pass of calibra.dask (bindings/register_dask.cpp)
-on small data whose answer is planted: the units' multisets of levels and
+"""The compiled per-partition pass of calibra.dask (bindings/register_dask.cpp,
+include/calibra/agreement/detail/long_ratings.hpp) through its Python glue, on small data whose answer is planted: the units' multisets of levels and
 their numbers of units, the first rows of units and raters, the problems it
 reports by row, and the errors naming the column for input it cannot read.
 calibra.dask's results against calibra.agree are in test_dask.py."""
@@ -82,12 +82,6 @@ def test_a_unit_rated_twice_by_one_rater_is_reported_with_both_rows():
     assert found["problem"] == ("twice", -1, 0, 3)
 
 
-def test_a_check_value_that_varies_within_a_unit_is_reported():
-    found = slots([np.array([7, 7, 8], dtype=np.uint64)], np.array([1, 2, 1], dtype=np.uint64), [1, 1, 1],
-                  check=np.array([5, 6, 5], dtype=np.uint64))
-    assert found["problem"] == ("collision", -1, 0, 1)
-
-
 def test_long_codes_are_dense_in_order_of_appearance():
     found = _core.long_codes([objects("b", "a", "b"), np.array([1, 1, 1])], [False, False], objects("y", "x", "x"),
                              False, names=["team", "person", "rater"])
@@ -111,19 +105,42 @@ def test_codes_stay_dense_while_the_tables_grow():
     assert found["unit_rows"].tolist() == list(range(n))
 
 
-def test_scatter_buckets_puts_each_row_in_its_units_bucket():
-    first = np.array([10, 11], dtype=np.uint64)  # units 0 and 1 go to buckets 10 % 3 = 1 and 11 % 3 = 2
+def buckets(keys, rater, levels, n_buckets, **hashes):
+    found = _core.pack_buckets([keys], [False], rater, False, np.asarray(levels, dtype=float),
+                               names=["unit", "rater"], n_buckets=n_buckets, **hashes)
+    assert found["problem"] is None
+    return found["pieces"]
+
+
+def test_buckets_carry_each_unit_to_one_reduce():
+    # Units 0 and 1 (given hashes) go to buckets 10 % 3 = 1 and 11 % 3 = 2; bucket 0 is empty.
+    first = np.array([10, 11], dtype=np.uint64)
     second = np.array([20, 21], dtype=np.uint64)
-    raters = np.array([30, 31], dtype=np.uint64)
-    pieces = _core.scatter_buckets(np.array([0, 1, 0], dtype=np.int32), np.array([1, 0, 0], dtype=np.int32),
-                                   np.array([1.0, 2.0, 3.0]), first, second, raters, 3)
-    assert [p.shape for p in pieces] == [(4, 0), (4, 2), (4, 1)]
-    assert pieces[1][0].tolist() == [10, 10] and pieces[1][1].tolist() == [20, 20]
-    assert pieces[1][2].tolist() == [31, 30] and pieces[1][3].view(np.float64).tolist() == [1.0, 3.0]
-    assert pieces[2][2].tolist() == [30] and pieces[2][3].view(np.float64).tolist() == [2.0]
-    with pytest.raises(calibra.InvalidArgument, match="row 0 has a code out of range"):
-        _core.scatter_buckets(np.array([5], dtype=np.int32), np.array([0], dtype=np.int32), np.array([1.0]),
-                              first, second, raters, 3)
+    raters = np.array([30, 31], dtype=np.uint64), np.array([40, 41], dtype=np.uint64)
+    pieces = buckets(objects("u", "v", "u"), objects("y", "x", "x"), [1.0, 2.0, 3.0], 3,
+                     unit_hashes=(first, second), rater_hashes=raters)
+    assert [p.dtype for p in pieces] == [np.uint8] * 3
+    reduced = [_core.reduce_buckets([p]) for p in pieces]
+    assert [r["units"] for r in reduced] == [0, 1, 1]
+    assert multisets(reduced[1]) == {(1.0, 3.0): 1.0} and multisets(reduced[2]) == {(2.0,): 1.0}
+    assert reduced[1]["rated"].tolist() == [[30, 40], [31, 41]]  # y, then x
+    # Unit u in a second partition, rated again by x (hashes 31, 41): found across the pieces.
+    again = buckets(objects("u"), objects("y"), [4.0], 3, unit_hashes=(first[:1], second[:1]),
+                    rater_hashes=(raters[0][:1] + np.uint64(1), raters[1][:1] + np.uint64(1)))
+    assert _core.reduce_buckets([pieces[1], again[1]])["problem"] == ("twice", -1, 10, 31)
+    # The hashes the pass computes: a unit's pieces from two partitions meet.
+    one = buckets(objects("u", "v"), objects("x", "x"), [1.0, 2.0], 2)
+    two = buckets(objects("w", "u"), objects("y", "y"), [3.0, 4.0], 2)
+    joined = [_core.reduce_buckets([a, b]) for a, b in zip(one, two)]
+    assert sum(r["units"] for r in joined) == 3
+    assert {k: v for r in joined for k, v in multisets(r).items()} == {(1.0, 4.0): 1.0, (2.0,): 1.0, (3.0,): 1.0}
+    assert _core.pack_buckets([objects("a", None)], [False], objects("x", "y"), False, np.array([1.0, 2.0]),
+                              names=["unit", "rater"], n_buckets=2)["problem"] == ("missing", 0, 1, 1)
+    with pytest.raises(calibra.InvalidArgument, match="unit hashes: two arrays of one hash per code"):
+        buckets(objects("u", "v"), objects("x", "x"), [1.0, 2.0], 2, unit_hashes=(first[:1], second[:1]),
+                rater_hashes=(raters[0][:1], raters[1][:1]))
+    with pytest.raises(calibra.InvalidArgument, match="bucket piece 0 is not a packed piece"):
+        _core.reduce_buckets([np.zeros(70, dtype=np.uint8)])
 
 
 def test_weighted_patterns_count_each_distinct_unit_by_its_weight():
@@ -167,7 +184,7 @@ def test_a_units_hashes_depend_on_its_values_only():
     one = unit_hashes([objects("a", "b", "b"), np.array([1, 1, 2])], objects("x", "y", "z"))
     two = unit_hashes([objects("b", "c"), np.array([2, 1])], objects("z", "w"))
     assert one["unit_h1"][2] == two["unit_h1"][0] and one["unit_h2"][2] == two["unit_h2"][0]
-    assert one["rater_h"][2] == two["rater_h"][0]
+    assert one["rater_h1"][2] == two["rater_h1"][0] and one["rater_h2"][2] == two["rater_h2"][0]
     assert len(set(one["unit_h1"].tolist())) == 3 and len(set(one["unit_h2"].tolist())) == 3
     assert one["unit_h1"][0] != one["unit_h2"][0]  # two independent hashes
     # An integer key hashes alike as int64, as a Python int and as an integral float.
@@ -185,7 +202,7 @@ def test_hashes_agree_between_processes_with_other_string_hash_seeds():
         "import numpy as np; from calibra import _core\n"
         "keys = np.empty(2, dtype=object); keys[:] = ['pm001', 'pm002']\n"
         "found = _core.long_codes([keys], [False], keys, False, names=['ratee', 'rater'], hashes=True)\n"
-        "print(found['unit_h1'].tolist(), found['unit_h2'].tolist(), found['rater_h'].tolist())\n"
+        "print(found['unit_h1'].tolist(), found['unit_h2'].tolist(), found['rater_h1'].tolist())\n"
     )
     printed = {
         subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
