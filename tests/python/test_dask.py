@@ -146,46 +146,29 @@ def test_unsplit_long_data_for_count_statistics_is_not_shuffled_as_rows():
     assert any("_compact_buckets" in key for key in graph) and not any("shuffle" in key for key in graph)
 
 
-def test_two_units_with_one_hash_are_an_error_not_one_unit(monkeypatch):
-    # Every unit gets the same first hash (the one that picks its bucket)
-    # and keeps its own second hash: as if all the units shared the first.
-    # Units of strings are hashed by the compiled pass (asked here for its
-    # hashes), others by pandas.
+@pytest.mark.parametrize("kind, retyped", [("unit", {"ratee": "string", "competency": "category"}),
+                                            ("rater", {"rater": "category"})])
+def test_two_keys_with_one_hash_are_an_error_not_one_key(monkeypatch, kind, retyped):
+    # Every unit (or rater) gets the same first hash (the one that picks
+    # its bucket) and keeps its own second hash: as if they all shared the
+    # first.  Keys of strings are hashed by the compiled pass (asked here
+    # for its hashes), others by pandas.
     pack = calibra_dask._core.pack_buckets
 
     def colliding_pack(*args, **kwargs):
-        if kwargs.get("unit_hashes") is None:  # the hashes the compiled pass would compute
+        if kwargs.get(f"{kind}_hashes") is None:  # the hashes the compiled pass would compute
             found = calibra_dask._core.long_codes(*args, **{k: v for k, v in kwargs.items()
                                                             if k not in ("levels", "n_buckets")}, hashes=True)
             kwargs.update(unit_hashes=(found["unit_h1"], found["unit_h2"]),
                           rater_hashes=(found["rater_h1"], found["rater_h2"]))
-        kwargs["unit_hashes"] = (np.zeros_like(kwargs["unit_hashes"][0]), kwargs["unit_hashes"][1])
+        first, second = kwargs[f"{kind}_hashes"]
+        kwargs[f"{kind}_hashes"] = (np.zeros_like(first), second)
         return pack(*args, **kwargs)
 
     monkeypatch.setattr(calibra_dask._core, "pack_buckets", colliding_pack)
     long = long_frame()
-    for frame in (long, long.astype({"ratee": "string", "competency": "category"})):
-        with pytest.raises(calibra.InvalidArgument, match="two different units share a 64-bit hash"):
-            calibra_dask.agree(dd.from_pandas(frame, npartitions=2), "fleiss")
-
-
-def test_two_raters_with_one_hash_are_an_error_not_one_rater(monkeypatch):
-    # As above, for the raters: every rater gets the same first hash.
-    pack = calibra_dask._core.pack_buckets
-
-    def colliding_pack(*args, **kwargs):
-        if kwargs.get("rater_hashes") is None:  # the hashes the compiled pass would compute
-            found = calibra_dask._core.long_codes(*args, **{k: v for k, v in kwargs.items()
-                                                            if k not in ("levels", "n_buckets")}, hashes=True)
-            kwargs.update(unit_hashes=(found["unit_h1"], found["unit_h2"]),
-                          rater_hashes=(found["rater_h1"], found["rater_h2"]))
-        kwargs["rater_hashes"] = (np.zeros_like(kwargs["rater_hashes"][0]), kwargs["rater_hashes"][1])
-        return pack(*args, **kwargs)
-
-    monkeypatch.setattr(calibra_dask._core, "pack_buckets", colliding_pack)
-    long = long_frame()
-    for frame in (long, long.astype({"rater": "category"})):
-        with pytest.raises(calibra.InvalidArgument, match="two different raters share a 64-bit hash"):
+    for frame in (long, long.astype(retyped)):
+        with pytest.raises(calibra.InvalidArgument, match=f"two different {kind}s share a 64-bit hash"):
             calibra_dask.agree(dd.from_pandas(frame, npartitions=2), "fleiss")
 
 
