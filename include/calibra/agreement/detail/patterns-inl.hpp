@@ -235,6 +235,7 @@ CALIBRA_INLINE std::optional<unit_patterns> tabulate_patterns(const ratings_ref&
   const std::optional<double> first = first_rating(ratings);
   if (!first) return std::nullopt;
   constexpr std::int64_t span = 4096;
+  static_assert(span < (1 << 15), "integer_window::offsets packs offsets and the marker into int16");
   const std::optional<integer_window> window = integer_window::around(*first, span / 2, span);
   if (!window) return std::nullopt;
 
@@ -498,6 +499,7 @@ CALIBRA_INLINE std::optional<small_codes> code_small(const ratings_ref& ratings,
   const std::optional<double> first = first_rating(ratings);
   if (!first) return std::nullopt;
   constexpr std::int64_t span = 4096;
+  static_assert(span < (1 << 15), "integer_window::offsets packs offsets and the marker into int16");
   const std::optional<integer_window> window = integer_window::around(*first, span / 2, span);
   if (!window) return std::nullopt;
   // The same branch-free check as tabulate_patterns: a missing rating (or

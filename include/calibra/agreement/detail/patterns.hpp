@@ -105,8 +105,9 @@ struct integer_window {
   /// is no offset) when it is missing or fails the check.  Returns
   /// window_rated when some rating is present, plus window_bad when some
   /// present rating is not an integer inside the window.  The codes must
-  /// stay below 2^51 in magnitude, as around() makes them.  Branch-free;
-  /// two ratings per instruction with SSE2.
+  /// stay below 2^51 in magnitude, as around() makes them, and the window
+  /// and `marker` below 2^15: the SSE2 path packs the offsets with signed
+  /// 16-bit saturation.  Branch-free; two ratings per instruction with SSE2.
   unsigned offsets(const double* column, std::size_t size, std::uint16_t marker, std::uint16_t* at) const;
 };
 inline constexpr unsigned window_rated = 1, window_bad = 2;
