@@ -42,7 +42,7 @@ repeats) and the ratio peer / calibra; the target is a ratio of at least 10
 at 10^6 ratings.
 
 The ``--wide`` ratios are taken on CPU time: calibra's best process CPU
-time over ``--calibra-runs`` separate runs (3 by default, in rounds over
+time over ``--calibra-runs`` separate runs (5 by default, in rounds over
 every statistic of a matrix, so seconds apart) of the timing driver, each
 of ``--repeat`` calls of ``agree()`` (21), against
 the peer's best process CPU time over ``--peer-repeat`` calls (5), and the
@@ -510,7 +510,7 @@ def main():
                         help="raters per unit for --wide (default 2,5,10,20,50)")
     parser.add_argument("--repeat", type=int, default=21,
                         help="calibra repeats per timing for --wide (best CPU time is kept)")
-    parser.add_argument("--calibra-runs", type=int, default=3,
+    parser.add_argument("--calibra-runs", type=int, default=5,
                         help="separate runs of the timing driver per calibra timing for --wide (best is kept)")
     parser.add_argument("--peer-repeat", type=int, default=5,
                         help="peer repeats per timing for --wide (best CPU time is kept)")
