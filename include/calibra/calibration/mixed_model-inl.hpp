@@ -638,6 +638,13 @@ struct mixed_model::impl {
   double evaluate(const std::vector<double>& th, workspace& ws) const;
   double evaluate(const std::vector<double>& th) { return evaluate(th, *spaces.front()); }
   std::vector<double> gradient(workspace& ws) const;
+  // [u; beta] = M^-1 [Lambda Z'y; X'y] in the permuted order, by back
+  // substitution from the workspace's w = L^-1 P r.
+  static Eigen::VectorXd solve(const workspace& ws) {
+    Eigen::VectorXd solution = ws.w.cwiseQuotient(ws.chol.vectorD());
+    ws.chol.matrixU().solveInPlace(solution);
+    return solution;
+  }
   unsigned thread_count() const {
     return options.threads != 0 ? options.threads : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
   }
@@ -722,8 +729,7 @@ CALIBRA_INLINE std::vector<double> mixed_model::impl::gradient(workspace& ws) co
   const auto Q = static_cast<Eigen::Index>(q), P = static_cast<Eigen::Index>(p);
   const Eigen::VectorXd inverse_diagonal =
       mixed_detail::selected_inverse_diagonal(l, d, reml ? Q + P : Q, ws.inverse, thread_count());
-  Eigen::VectorXd solution = ws.w.cwiseQuotient(d);
-  ws.chol.matrixU().solveInPlace(solution);
+  const Eigen::VectorXd solution = solve(ws);
   const double s2 = ws.pwrss / static_cast<double>(reml ? n - p : n);
   std::vector<double> g(m, 0.0);
   for (std::size_t f = 0; f < m; ++f) {
@@ -807,8 +813,7 @@ CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations
   // The solution of M [u; beta] = [Lambda Z'y; X'y], in the permuted order:
   // back substitution from w = L^-1 P r.
   const Eigen::VectorXd& d = chol.vectorD();
-  Eigen::VectorXd solution = ws.w.cwiseQuotient(d);
-  chol.matrixU().solveInPlace(solution);
+  const Eigen::VectorXd solution = solve(ws);
   const auto P = static_cast<Eigen::Index>(p), Q = static_cast<Eigen::Index>(q);
   const Eigen::VectorXd beta = solution.tail(P);
   // R_X'R_X = L_X D_X L_X', the trailing block of the factor.

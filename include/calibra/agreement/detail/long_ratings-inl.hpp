@@ -517,6 +517,15 @@ CALIBRA_INLINE bool reduce_buckets(long_workspace& w, const std::vector<packed_p
   w.rater_hashes.clear();
   w.ids.reset();    // units by first hash
   w.pairs.reset();  // raters by first hash
+  // A unit or rater is known by its first hash; its second must agree
+  // wherever the first is met again, or two keys share a first hash: -1.
+  const auto intern_pair = [](auto& table, std::vector<hash_pair>& known, const hash_pair& h) -> std::int32_t {
+    bool fresh = false;
+    const std::int32_t id = table.intern(h.a, fresh);
+    if (fresh) known.push_back(h);
+    else if (!(known[static_cast<std::size_t>(id)] == h)) return -1;
+    return id;
+  };
   std::size_t row = 0;
   for (std::size_t k = 0; k < pieces.size(); ++k) {
     const piece_shape& s = shapes[k];
@@ -531,12 +540,8 @@ CALIBRA_INLINE bool reduce_buckets(long_workspace& w, const std::vector<packed_p
     std::vector<std::int32_t>& rater_id = w.local_code;
     at_least(rater_id, s.raters);
     for (std::size_t r = 0; r < s.raters; ++r) {
-      const hash_pair h{get_word(rater_first), get_word(rater_second)};
-      bool fresh = false;
-      const std::int32_t id = w.pairs.intern(h.a, fresh);
-      if (fresh) {
-        w.rater_hashes.push_back(h);
-      } else if (!(w.rater_hashes[static_cast<std::size_t>(id)] == h)) {
+      const std::int32_t id = intern_pair(w.pairs, w.rater_hashes, {get_word(rater_first), get_word(rater_second)});
+      if (id < 0) {
         found = long_problem{"collision", 1, static_cast<std::int64_t>(k), -1};
         return false;
       }
@@ -546,12 +551,8 @@ CALIBRA_INLINE bool reduce_buckets(long_workspace& w, const std::vector<packed_p
     for (std::size_t l = 0; l < s.levels; ++l) std::memcpy(&w.level_values[l], level_value + 8 * l, 8);
     std::size_t left = s.ratings;
     for (std::size_t j = 0; j < s.units; ++j) {
-      const hash_pair h{get_word(first), get_word(second)};
-      bool fresh = false;
-      const std::int32_t id = w.ids.intern(h.a, fresh);
-      if (fresh) {
-        w.unit_hashes.push_back(h);
-      } else if (!(w.unit_hashes[static_cast<std::size_t>(id)] == h)) {
+      const std::int32_t id = intern_pair(w.ids, w.unit_hashes, {get_word(first), get_word(second)});
+      if (id < 0) {
         found = long_problem{"collision", 0, static_cast<std::int64_t>(k), -1};
         return false;
       }
