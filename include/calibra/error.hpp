@@ -9,7 +9,8 @@
 //   ├── calibra::validation_error  input parses but breaks a rule of the model
 //   │   └── calibra::input_errors  several problems in one input, found in one run
 //   ├── calibra::invalid_argument  an option or argument from the caller is wrong
-//   └── calibra::degenerate_error  a statistic is undefined for this data (names the case)
+//   ├── calibra::degenerate_error  a statistic is undefined for this data (names the case)
+//   └── calibra::budget_error      a computation would exceed a budget the caller set
 //
 // "No value for this data" is a result, not an error.  The one rule
 // (docs/degenerate-cases.md, "No value: one rule"):
@@ -203,6 +204,20 @@ class degenerate_error : public error {
  public:
   degenerate_error(const std::string& subsystem, const std::string& what_arg)
       : error("degenerate_error." + subsystem, what_arg) {}
+};
+
+/// A computation would exceed a budget the caller set (multiply-adds, say):
+/// thrown before the costly part starts, with the cost it measured, so that
+/// the caller can fall back to a cheaper computation and say why.
+class budget_error : public error {
+ public:
+  budget_error(const std::string& subsystem, const std::string& what_arg, double cost, double budget)
+      : error("budget_error." + subsystem, what_arg), cost_(cost), budget_(budget) {}
+  double cost() const noexcept { return cost_; }
+  double budget() const noexcept { return budget_; }
+
+ private:
+  double cost_, budget_;
 };
 
 }  // namespace calibra

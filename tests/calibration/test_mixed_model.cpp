@@ -208,6 +208,26 @@ TEST_CASE("mixed model: lme4's three-factor fit of InstEval and the likelihood-r
   CHECK(d_crit < 1e-4);
   CHECK(std::abs(fit.fixed.at(0).estimate - ref["intercept"].get<double>()) < 1e-4);
 
+  SECTION("from a start near the optimum, the same lme4 numbers in fewer evaluations") {
+    // The start is lme4's own theta (in lme4's order: s:semester, s, d)
+    // moved by 20%, and s:semester's put on the boundary, as a pilot fit on
+    // part of the data might land.
+    const std::vector<double> theirs = ref["theta"].get<std::vector<double>>();
+    REQUIRE(theirs.size() == 3);
+    const std::vector<double> start{theirs[1] * 1.2, theirs[2] * 0.8, 0.0};
+    cal::mixed_model model(data.y, three_factors());
+    const auto warm = model.fit(start);
+    report("three factors from a start: evaluations", static_cast<double>(warm.evaluations));
+    CHECK(warm.converged);
+    CHECK(warm.evaluations < fit.evaluations);
+    CHECK(std::abs(factor(warm, "s").sd - ref["sd"]["s"].get<double>()) < 1e-4);
+    CHECK(std::abs(factor(warm, "d").sd - ref["sd"]["d"].get<double>()) < 1e-4);
+    CHECK(std::abs(factor(warm, "s:semester").sd - ref["sd"]["s:semester"].get<double>()) < 1e-4);
+    CHECK(std::abs(warm.sigma - ref["sigma"].get<double>()) < 1e-4);
+    CHECK(std::abs(warm.criterion_value - ref["REMLcrit"].get<double>()) < 1e-4);
+    CHECK(std::abs(warm.fixed.at(0).estimate - ref["intercept"].get<double>()) < 1e-4);
+  }
+
   // anova(): both models refitted by ML, chi-square on 1 degree of freedom.
   const json& lrt = oracle()["lrt_three_vs_two"];
   cal::mixed_model_options ml;
@@ -422,6 +442,74 @@ TEST_CASE("mixed model: a factor with zero true variance is estimated at or near
     }
   }
   CHECK(on_boundary >= 1);
+}
+
+TEST_CASE("mixed model: a pilot fit on one ratee in eight starts the full fit near its optimum", "[mixed_model][planted]") {
+  // Truth: rater SD 0.5, ratee SD 1.0, residual SD 0.7 (theta = 0.71 and
+  // 1.43), 2400 ratees.  The pilot keeps about 300 of them with all their
+  // ratings and every rater, so its theta is within sampling error of the
+  // truth; the full fit from it reaches the full fit's optimum.
+  const auto data = simulate(21, 0.5, 1.0, 0.7, 60, 2400, 4);
+  const cal::mixed_design sample = cal::sample_levels(data.y, data.random, data.fixed, 1);
+  // About one ratee in eight, each with all 12 of its ratings, every rater.
+  CHECK(sample.random[1].levels == Approx(300).margin(60));
+  CHECK(sample.y.size() == 12 * sample.random[1].levels);
+  CHECK(sample.random[0].levels == 60);
+  CHECK(sample.fixed[0].levels == 3);
+  const std::vector<double> pilot = cal::pilot_theta(sample);
+  REQUIRE(pilot.size() == 2);
+  CHECK(pilot[0] == Approx(0.5 / 0.7).epsilon(0.35));
+  CHECK(pilot[1] == Approx(1.0 / 0.7).epsilon(0.2));
+
+  cal::mixed_model model(data.y, data.random, data.fixed);
+  const auto cold = model.fit();
+  const auto warm = model.fit(pilot);
+  CHECK(cold.converged);
+  CHECK(warm.converged);
+  CHECK(warm.evaluations <= cold.evaluations);
+  CHECK(std::abs(warm.criterion_value - cold.criterion_value) < 1e-6);
+  for (std::size_t f = 0; f < 2; ++f) {
+    CHECK(std::abs(warm.random[f].sd - cold.random[f].sd) < 1e-5);
+    for (std::size_t l = 0; l < warm.random[f].mode.size(); ++l)
+      CHECK(std::abs(warm.random[f].mode[l] - cold.random[f].mode[l]) < 1e-5);
+  }
+  CHECK(factor(warm, "rater").sd == Approx(0.5).epsilon(0.32));
+  CHECK(factor(warm, "ratee").sd == Approx(1.0).epsilon(0.1));
+
+  SECTION("a pilot that cannot be fitted gives no start, and bad codes are refused") {
+    // Every level kept (share 1) with one observation per ratee: the ratee
+    // factor has as many levels as observations, which the model refuses.
+    std::vector<cal::mixed_factor> one_each{{"rater", {0, 1, 0, 1}, 2}, {"ratee", {0, 1, 2, 3}, 4}};
+    CHECK(cal::pilot_theta(cal::sample_levels({1.0, 2.0, 3.0, 4.0}, one_each, {}, 1, 1)).empty());
+    CHECK_THROWS_AS(cal::sample_levels(data.y, data.random, data.fixed, 2), calibra::invalid_argument);
+    CHECK_THROWS_AS(cal::sample_levels(data.y, data.random, data.fixed, 1, 0), calibra::invalid_argument);
+    std::vector<cal::mixed_factor> short_codes{{"rater", {0, 1}, 2}, {"ratee", {0, 1}, 2}};
+    CHECK_THROWS_AS(cal::sample_levels(data.y, short_codes, {}, 1), calibra::invalid_argument);
+  }
+}
+
+TEST_CASE("mixed model: a model over the caller's factorisation budget is refused before its analysis",
+          "[mixed_model][errors]") {
+  const auto data = simulate(5, 0.5, 1.0, 0.7);
+  const double work = cal::mixed_model(data.y, data.random, data.fixed).factorisation_work();
+  REQUIRE(work > 0);
+  cal::mixed_model_options tight;
+  tight.max_factorisation_work = work / 2;
+  try {
+    cal::mixed_model refused(data.y, data.random, data.fixed, tight);
+    FAIL("a model over its budget was set up");
+  } catch (const calibra::budget_error& e) {
+    CHECK(e.cost() == work);
+    CHECK(e.budget() == work / 2);
+    CHECK(e.id() == "budget_error.calibration");
+    CHECK_THAT(e.what(), Catch::Contains("above max_factorisation_work"));
+  }
+  cal::mixed_model_options enough;
+  enough.max_factorisation_work = work;
+  CHECK(cal::mixed_model(data.y, data.random, data.fixed, enough).fit().converged);
+  cal::mixed_model_options nonsense;
+  nonsense.max_factorisation_work = 0;
+  CHECK_THROWS_AS(cal::mixed_model(data.y, data.random, data.fixed, nonsense), calibra::invalid_argument);
 }
 
 TEST_CASE("mixed model: balanced one-way design matches the ANOVA estimators", "[mixed_model][planted]") {

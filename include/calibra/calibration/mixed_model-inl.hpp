@@ -35,6 +35,7 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/Eigenvalues>
 #include <Eigen/OrderingMethods>
 #include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
@@ -44,6 +45,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -486,9 +488,16 @@ stage_result newton_polish(F& f, B& batch, std::vector<double> x, double fx, dou
 /// per term, reached) counts as converged only when that gain or step is
 /// within 1000 ftol or 1000 xtol.  Anything else (budget, iterations) returns converged = false
 /// with the best point, for the derivative-free stages to finish.
+///
+/// With measure_curvature, the first approximation of the inverse Hessian
+/// is not the identity but the inverse of the Hessian at the start, by
+/// forward differences of the gradient (one more evaluation per
+/// component), when that is positive definite: from a start near the
+/// optimum the first steps are then Newton steps, where BFGS from the
+/// identity would spend about a step per direction learning the curvature.
 template <class V, class G>
 stage_result quasi_newton(V& value, G& gradient, std::vector<double> x, double relative_ftol, double xtol,
-                          std::size_t budget) {
+                          std::size_t budget, bool measure_curvature = false) {
   const auto d = static_cast<Eigen::Index>(x.size());
   const auto to_vector = [&](const std::vector<double>& v) {
     return Eigen::Map<const Eigen::VectorXd>(v.data(), d).eval();
@@ -500,6 +509,32 @@ stage_result quasi_newton(V& value, G& gradient, std::vector<double> x, double r
   Eigen::VectorXd g = to_vector(gradient());
   Eigen::MatrixXd inverse_hessian = Eigen::MatrixXd::Identity(d, d);
   bool scaled = false;
+  if (measure_curvature && used + static_cast<std::size_t>(d) < budget) {
+    Eigen::MatrixXd hessian(d, d);
+    std::vector<double> probe = x;
+    for (Eigen::Index k = 0; k < d; ++k) {
+      const auto at = static_cast<std::size_t>(k);
+      // Near theta_k = 0 the gradient is ~ 2 a theta_k (the criterion is
+      // even) and vanishes below its rounding noise: step far enough out.
+      const double h = std::max(1e-4 * std::abs(x[at]), 1e-3);
+      probe[at] = x[at] + h;
+      value(probe);
+      ++used;
+      hessian.col(k) = (to_vector(gradient()) - g) / h;
+      probe[at] = x[at];
+    }
+    // A direction of no or negative curvature (a variance whose optimum
+    // is 0 with a flat criterion there, or a start outside the convex
+    // region) gets the size of its curvature, floored, so that the first
+    // step is still a descent step of sensible length.
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(0.5 * (hessian + hessian.transpose()));
+    const Eigen::VectorXd curvature = eigen.eigenvalues().cwiseAbs();
+    if (eigen.info() == Eigen::Success && curvature.maxCoeff() > 0 && std::isfinite(curvature.maxCoeff())) {
+      const Eigen::VectorXd inverse = curvature.cwiseMax(1e-6 * curvature.maxCoeff()).cwiseInverse();
+      inverse_hessian = eigen.eigenvectors() * inverse.asDiagonal() * eigen.eigenvectors().transpose();
+      scaled = true;
+    }
+  }
   for (int iteration = 0; iteration < 200 && used < budget; ++iteration) {
     Eigen::VectorXd direction = -inverse_hessian * g;
     double slope = g.dot(direction);
@@ -522,7 +557,10 @@ stage_result quasi_newton(V& value, G& gradient, std::vector<double> x, double r
     }
     // Before the first update the direction is the raw gradient, whose
     // size says nothing about a sensible step: move theta by at most 0.5.
+    // From a measured curvature, a Newton step longer than 1 in theta
+    // means the start was far from the optimum: move by at most 1.
     double t = scaled ? 1.0 : std::min(1.0, 0.5 / direction.cwiseAbs().maxCoeff());
+    if (measure_curvature) t = std::min(t, 1.0 / direction.cwiseAbs().maxCoeff());
     bool accepted = false;
     std::vector<double> trial(x.size());
     double ft = 0;
@@ -582,6 +620,7 @@ CALIBRA_INLINE void mixed_model_options::validate() const {
   if (!(theta_tolerance > 0) || !std::isfinite(theta_tolerance))
     mixed_detail::refuse("theta_tolerance must be positive and finite");
   if (max_evaluations < 1) mixed_detail::refuse("max_evaluations must be at least 1");
+  if (!(max_factorisation_work > 0)) mixed_detail::refuse("max_factorisation_work must be positive");
 }
 
 struct mixed_model::impl {
@@ -649,6 +688,7 @@ struct mixed_model::impl {
     return options.threads != 0 ? options.threads : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
   }
   std::vector<double> evaluate_all(const std::vector<std::vector<double>>& points);
+  mixed_model_fit optimise(std::vector<double> start, bool measure_curvature);
   mixed_model_fit result(std::size_t evaluations, bool converged);
 };
 
@@ -1008,6 +1048,52 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
   }
   const Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> level_order = pinv.inverse();
   s.perm.assign(level_order.indices().data(), level_order.indices().data() + level_order.indices().size());
+
+  // The cost of a factorisation of A (the leading q x q block), before
+  // anything else is built, so that a model over the caller's budget is
+  // refused early: the elimination tree of the permuted Z'Z and its column
+  // counts (Liu's row-subtree walk).  Z'Z is stored as a lower triangle, so
+  // a level's partners are its own column plus its row, read from the
+  // transposed pattern.
+  {
+    const auto levels = static_cast<int>(s.q);
+    std::vector<int> row_start(s.q + 1, 0), row;
+    for (int c = 0; c < levels; ++c)
+      for (int e = outer[static_cast<std::size_t>(c)]; e < outer[static_cast<std::size_t>(c) + 1]; ++e)
+        if (inner[static_cast<std::size_t>(e)] != c) ++row_start[static_cast<std::size_t>(inner[static_cast<std::size_t>(e)]) + 1];
+    std::partial_sum(row_start.begin(), row_start.end(), row_start.begin());
+    row.resize(static_cast<std::size_t>(row_start.back()));
+    {
+      std::vector<int> next(row_start.begin(), row_start.end() - 1);
+      for (int c = 0; c < levels; ++c)
+        for (int e = outer[static_cast<std::size_t>(c)]; e < outer[static_cast<std::size_t>(c) + 1]; ++e)
+          if (const int r = inner[static_cast<std::size_t>(e)]; r != c) row[static_cast<std::size_t>(next[static_cast<std::size_t>(r)]++)] = c;
+    }
+    std::vector<int> level_at(s.q), parent(s.q, -1), tag(s.q, -1), count(s.q, 0);
+    for (std::size_t u = 0; u < s.q; ++u) level_at[static_cast<std::size_t>(s.perm[u])] = static_cast<int>(u);
+    const auto reach = [&](int i, int k) {
+      for (; i < k && tag[static_cast<std::size_t>(i)] != k; i = parent[static_cast<std::size_t>(i)]) {
+        if (parent[static_cast<std::size_t>(i)] == -1) parent[static_cast<std::size_t>(i)] = k;
+        ++count[static_cast<std::size_t>(i)];
+        tag[static_cast<std::size_t>(i)] = k;
+      }
+    };
+    for (int k = 0; k < levels; ++k) {
+      const auto u = static_cast<std::size_t>(level_at[static_cast<std::size_t>(k)]);
+      tag[static_cast<std::size_t>(k)] = k;
+      for (int e = outer[u]; e < outer[u + 1]; ++e) reach(s.perm[static_cast<std::size_t>(inner[static_cast<std::size_t>(e)])], k);
+      for (int e = row_start[u]; e < row_start[u + 1]; ++e) reach(s.perm[static_cast<std::size_t>(row[static_cast<std::size_t>(e)])], k);
+    }
+    // A column with c entries below the diagonal costs about c^2
+    // multiply-adds in the up-looking factorisation.
+    for (const int c : count) s.work += static_cast<double>(c) * static_cast<double>(c) + c + 1;
+  }
+  if (s.work > options.max_factorisation_work) {
+    char cost[96];
+    std::snprintf(cost, sizeof cost, "%.1e multiply-adds per factorisation, above max_factorisation_work %.1e", s.work,
+                  options.max_factorisation_work);
+    throw budget_error("calibration", std::string("mixed model: ") + cost, s.work, options.max_factorisation_work);
+  }
   const Eigen::Index size = Q + P;
   Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> order(size);
   for (Eigen::Index i = 0; i < size; ++i) order.indices()[i] = i < Q ? s.perm[static_cast<std::size_t>(i)] : static_cast<int>(i);
@@ -1065,25 +1151,6 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
     s.a_factors[k] = static_cast<std::uint32_t>(m_row_factor[from] * mf + m_column_factor[from]);
   }
 
-  // Column counts of the factor of A (the leading q x q block), from its
-  // elimination tree, for factorisation_work().
-  {
-    std::vector<int> parent(s.q, -1), tag(s.q, -1), count(s.q, 0);
-    const int* a_outer = a.outerIndexPtr();
-    const int* a_inner = a.innerIndexPtr();
-    for (int k = 0; k < static_cast<int>(s.q); ++k) {
-      tag[static_cast<std::size_t>(k)] = k;
-      for (int e = a_outer[k]; e < a_outer[k + 1]; ++e)
-        for (int i = a_inner[e]; i < k && tag[static_cast<std::size_t>(i)] != k; i = parent[static_cast<std::size_t>(i)]) {
-          if (parent[static_cast<std::size_t>(i)] == -1) parent[static_cast<std::size_t>(i)] = k;
-          ++count[static_cast<std::size_t>(i)];
-          tag[static_cast<std::size_t>(i)] = k;
-        }
-    }
-    // A column with c entries below the diagonal costs about c^2
-    // multiply-adds in the up-looking factorisation.
-    for (const int c : count) s.work += static_cast<double>(c) * static_cast<double>(c) + c + 1;
-  }
   s.spaces.front()->chol.analyzePattern(a);
 }
 
@@ -1113,8 +1180,20 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit_at(const std::vector<double>& th
   return impl_->result(0, true);
 }
 
-CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
-  impl& s = *impl_;
+CALIBRA_INLINE mixed_model_fit mixed_model::fit() { return impl_->optimise(std::vector<double>(impl_->m, 1.0), false); }
+
+CALIBRA_INLINE mixed_model_fit mixed_model::fit(const std::vector<double>& start) {
+  impl_->check_theta(start);
+  // theta_k = 0 is a stationary point of the even criterion along theta_k
+  // (its gradient there is exactly 0), so a start on the boundary would
+  // never leave it even where the optimum is inside: start just inside.
+  std::vector<double> inside(start);
+  for (double& t : inside) t = std::max(t, 0.01);
+  return impl_->optimise(std::move(inside), true);
+}
+
+CALIBRA_INLINE mixed_model_fit mixed_model::impl::optimise(std::vector<double> best, bool measure_curvature) {
+  impl& s = *this;
   const mixed_model_options& o = s.options;
   std::size_t evaluations = 0;
   const auto f = [&](std::vector<double>& x) {
@@ -1137,14 +1216,15 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
   // stalls there, and a variance whose optimum is 0 becomes an ordinary
   // interior minimum at theta_k = 0.
   //
-  // Quasi-Newton from theta = 1 (lme4's start) on the closed-form gradient
-  // (impl::gradient): each step costs one factorisation and one selected
-  // inversion, and it converges superlinearly, in about 10 to 25 steps.
+  // Quasi-Newton on the closed-form gradient (impl::gradient) from theta =
+  // 1 (lme4's start) or the caller's: each step costs one factorisation and
+  // one selected inversion, and it converges superlinearly, in about 10 to
+  // 25 steps from theta = 1.  From a caller's start, near the optimum, it
+  // first measures the curvature there and so takes Newton steps at once.
   // Should it not converge, the derivative-free stages take over from its
   // best point: a coarse Nelder-Mead, then Newton steps on finite-difference
   // derivatives, with tighter simplexes between them while Newton cannot
   // finish.
-  std::vector<double> best(s.m, 1.0);
   double value = std::numeric_limits<double>::infinity();
   bool converged = false;
   // The deviance is O(n); its tolerance is relative to it.
@@ -1152,7 +1232,7 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
   {
     const auto gradient = [&] { return s.gradient(*s.spaces.front()); };
     auto quasi = mixed_detail::quasi_newton(f, gradient, best, o.deviance_tolerance, o.theta_tolerance,
-                                            budget_left());
+                                            budget_left(), measure_curvature);
     best = quasi.x;
     value = quasi.value;
     converged = quasi.converged;
@@ -1193,8 +1273,61 @@ CALIBRA_INLINE mixed_model_fit mixed_model::fit() {
     const double at_zero = f(zeroed);
     if (at_zero <= value) best = zeroed, value = at_zero;
   }
-  s.evaluate(best);
+  // The last evaluation is usually at the optimum already (the sign of
+  // theta matters here: the modes and SDs are read with it).
+  if (s.spaces.front()->theta != best) s.evaluate(best);
   return s.result(evaluations, converged);
+}
+
+CALIBRA_INLINE mixed_design sample_levels(const std::vector<double>& y, std::vector<mixed_factor> random,
+                                          std::vector<mixed_factor> fixed, std::size_t by_factor, std::size_t share) {
+  if (by_factor >= random.size()) mixed_detail::refuse("sample_levels: no grouping factor " + std::to_string(by_factor));
+  if (share < 1) mixed_detail::refuse("sample_levels: share must be at least 1");
+  for (mixed_factor& f : random) mixed_detail::check_factor(f, y.size(), "grouping");
+  for (mixed_factor& f : fixed) mixed_detail::check_factor(f, y.size(), "fixed");
+  // A level is kept by a multiplicative hash of its code, so that the kept
+  // levels do not follow the order in which the caller numbered them.
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < y.size(); ++i)
+    if (((random[by_factor].codes[i] * 2654435761u) >> 16) % share == 0) rows.push_back(i);
+  // The kept rows' levels, renumbered without gaps (an unobserved fixed
+  // level would be refused; an unobserved random one would waste a column).
+  const auto restrict = [&](const std::vector<mixed_factor>& factors) {
+    std::vector<mixed_factor> out;
+    for (const mixed_factor& f : factors) {
+      std::vector<std::uint32_t> code_of(f.levels, UINT32_MAX);
+      mixed_factor kept{f.name, {}, 0};
+      kept.codes.reserve(rows.size());
+      for (const std::size_t i : rows) {
+        std::uint32_t& code = code_of[f.codes[i]];
+        if (code == UINT32_MAX) code = static_cast<std::uint32_t>(kept.levels++);
+        kept.codes.push_back(code);
+      }
+      out.push_back(std::move(kept));
+    }
+    return out;
+  };
+  mixed_design sample;
+  sample.y.reserve(rows.size());
+  for (const std::size_t i : rows) sample.y.push_back(y[i]);
+  sample.random = restrict(random);
+  sample.fixed = restrict(fixed);
+  return sample;
+}
+
+CALIBRA_INLINE std::vector<double> pilot_theta(mixed_design design) {
+  mixed_model_options options;
+  options.conditional_sd = false;
+  try {
+    const mixed_model_fit pilot =
+        mixed_model(std::move(design.y), std::move(design.random), std::move(design.fixed), options).fit();
+    if (!pilot.converged) return {};
+    std::vector<double> theta;
+    for (const mixed_random_factor& f : pilot.random) theta.push_back(f.theta);
+    return theta;
+  } catch (const error&) {
+    return {};
+  }
 }
 
 CALIBRA_INLINE mixed_model_fit fit_mixed_model(std::vector<double> y, std::vector<mixed_factor> random,

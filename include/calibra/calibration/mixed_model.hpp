@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +61,11 @@ struct mixed_model_options {
   /// 0 means std::thread::hardware_concurrency(), at most 4.  The result
   /// does not depend on it.
   unsigned threads = 0;
+  /// Largest factorisation_work() the caller will pay for in each
+  /// evaluation.  Past it the constructor stops after ordering the levels,
+  /// before the symbolic analysis, and throws calibra::budget_error with the
+  /// work it measured.  Infinite by default.
+  double max_factorisation_work = std::numeric_limits<double>::infinity();
 
   /// Throws calibra::invalid_argument when an option is out of range.
   void validate() const;
@@ -114,7 +120,9 @@ class mixed_model {
   /// Throws calibra::invalid_argument on mismatched lengths, codes out of
   /// range, non-finite responses, fewer than 2 observations, no grouping
   /// factor, a grouping factor with fewer than 2 observed levels or with as
-  /// many levels as observations, unobserved or collinear fixed levels.
+  /// many levels as observations, unobserved or collinear fixed levels;
+  /// calibra::budget_error when factorisation_work() would exceed
+  /// options.max_factorisation_work.
   mixed_model(std::vector<double> y, std::vector<mixed_factor> random,
               std::vector<mixed_factor> fixed = {}, mixed_model_options options = {});
   ~mixed_model();
@@ -142,6 +150,13 @@ class mixed_model {
   /// 1, with derivative-free stages as the fallback; see docs/severity.md)
   /// and returns the fit.
   mixed_model_fit fit();
+  /// The same from the caller's start (theta >= 0 per grouping factor), a
+  /// point near the optimum such as a pilot fit on part of the data: the
+  /// optimiser first measures the curvature there (one more evaluation per
+  /// grouping factor) and then takes Newton steps.  Converges to the same
+  /// optimum as fit(), within the tolerances.  A component below 0.01 starts
+  /// at 0.01 (on the boundary the criterion is flat along it).
+  mixed_model_fit fit(const std::vector<double>& start);
 
   /// The fit at a given theta, without optimising (evaluations = 0).
   mixed_model_fit fit_at(const std::vector<double>& theta);
@@ -155,6 +170,29 @@ class mixed_model {
 mixed_model_fit fit_mixed_model(std::vector<double> y, std::vector<mixed_factor> random,
                                 std::vector<mixed_factor> fixed = {},
                                 mixed_model_options options = {});
+
+/// Observations and factors of a model, as the constructor takes them.
+struct mixed_design {
+  std::vector<double> y;
+  std::vector<mixed_factor> random, fixed;
+};
+
+/// A smaller design of the same structure: every observation of about one
+/// level in `share` of grouping factor `by_factor` (say the ratees: the
+/// sample still has every rater and, on a large design, thousands of
+/// ratees), the levels chosen by a hash of their codes, and every factor's
+/// levels renumbered without gaps.  For a pilot fit (pilot_theta), or a
+/// first look at what a model costs.  Throws calibra::invalid_argument on
+/// mismatched lengths, codes out of range or a factor index out of range.
+mixed_design sample_levels(const std::vector<double>& y, std::vector<mixed_factor> random,
+                           std::vector<mixed_factor> fixed, std::size_t by_factor, std::size_t share = 8);
+
+/// A start for fit(start): theta of the model fitted by REML (without
+/// conditional SDs) to a sample of the design (sample_levels), whose
+/// variance components land near the full design's at a fraction of the
+/// cost.  Empty when that fit is refused (too few levels kept, say) or
+/// does not converge.
+std::vector<double> pilot_theta(mixed_design design);
 
 }  // namespace calibra::calibration
 
