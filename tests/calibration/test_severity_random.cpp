@@ -324,4 +324,42 @@ TEST_CASE("severity (random effects): a planted rater x competency bias is found
   severity_options off;
   off.rater_competency_effects = false;
   CHECK(fit_severity(t, off).competency_biases.empty());
+
+  SECTION("over the factorisation budget they are left out, the note says why, and the fit is the fit without them") {
+    // pilot_min_ratings 0 checks the budget on a sample of the ratees
+    // first (the path of large designs); the default checks the full
+    // design only (2160 ratings).
+    for (const std::size_t pilot_from : {std::size_t{200000}, std::size_t{0}}) {
+      CAPTURE(pilot_from);
+      severity_options tight;
+      tight.max_factorisation_work = 1;  // below any model's
+      tight.pilot_min_ratings = pilot_from;
+      const severity_fit over = fit_severity(t, tight);
+      REQUIRE(over.available);
+      CHECK(over.competency_biases.empty());
+      CHECK_THAT(over.rater_competency_note, Catch::Contains("rater x competency biases not estimated"));
+      CHECK_THAT(over.rater_competency_note, Catch::Contains("above max_factorisation_work 1.0e+00"));
+      if (pilot_from == 0)
+        CHECK_THAT(over.rater_competency_note, Catch::Contains("at least") && Catch::Contains("one ratee in eight"));
+      severity_options without = off;
+      without.pilot_min_ratings = pilot_from;
+      const severity_fit plain = fit_severity(t, without);
+      REQUIRE(plain.raters.size() == over.raters.size());
+      for (std::size_t r = 0; r < plain.raters.size(); ++r) {
+        CHECK(over.raters[r].severity == Approx(plain.raters[r].severity).margin(1e-6));
+        CHECK(over.raters[r].se == Approx(plain.raters[r].se).margin(1e-6));
+      }
+    }
+    CHECK(fit_severity(t, off).rater_competency_note.empty());
+  }
+
+  SECTION("a pilot start on a sample of the ratees gives the same estimates") {
+    severity_options piloted;
+    piloted.pilot_min_ratings = 0;
+    const severity_fit again = fit_severity(t, piloted);
+    REQUIRE(again.raters.size() == fit.raters.size());
+    for (std::size_t r = 0; r < fit.raters.size(); ++r)
+      CHECK(again.raters[r].severity == Approx(fit.raters[r].severity).margin(1e-5));
+    CHECK(again.biases_flagged == 1);
+  }
 }

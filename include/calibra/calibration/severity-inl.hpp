@@ -29,8 +29,10 @@
 #include <limits>
 #include <numeric>
 #include <cstdio>
+#include <future>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -677,26 +679,80 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
     if (profile_cells.size() > 1) fixed.push_back({"profile", profile_code, profile_cells.size()});
     if (with_periods) fixed.push_back({"period", d.period, n_periods});
     try {
-      std::optional<mixed_model> model;
-      model.emplace(d.level, random, fixed);
       // Rater x competency effects join every competency a rater rates to
       // every other rater of the same people: with many raters sharing
       // many ratees the exact factor fills in and each step of the fit
-      // grows from milliseconds to minutes.  Past the budget, fit without
-      // them and say so.
-      if (with_rater_competency && model->factorisation_work() > options.max_factorisation_work) {
-        const double work = model->factorisation_work();
-        random.pop_back();
+      // grows from milliseconds to minutes.  The model with them is set up
+      // under a budget of factorisation work; past it the fit goes on
+      // without them and says so.  Measuring that work means ordering the
+      // larger model, so the model without them is set up meanwhile on a
+      // second thread when there is one (and dropped if not needed).
+      std::optional<mixed_model> model;
+      std::vector<double> start;
+      // A large design is first sampled: about one ratee in eight with all
+      // their ratings and every rater.  A pilot fit on the sample gives the
+      // full fit its start (Newton steps from near the optimum instead of a
+      // dozen quasi-Newton steps from theta = 1), and the sample gives a
+      // first, cheap look at what the rater x competency effects cost.
+      std::optional<mixed_design> sample;
+      if (n >= options.pilot_min_ratings) sample = sample_levels(d.level, random, fixed, 1);
+      const auto pilot = [&](bool without_last) {
+        if (!sample) return std::vector<double>{};
+        mixed_design design = *sample;
+        if (without_last) design.random.pop_back();
+        return pilot_theta(std::move(design));
+      };
+      const bool threads = std::thread::hardware_concurrency() > 1;
+      if (with_rater_competency) {
+        // The model with them is set up under a budget of factorisation
+        // work; past it the fit goes on without them and says so.  The
+        // model without them is set up meanwhile on a second thread (and
+        // dropped if not needed).  A sample over the budget settles it: a
+        // design with fewer ratees never fills in more.
+        const std::vector<mixed_factor> without(random.begin(), random.end() - 1);
+        std::future<mixed_model> fallback;
+        if (threads) fallback = std::async(std::launch::async, [&] { return mixed_model(d.level, without, fixed); });
+        mixed_model_options budgeted;
+        budgeted.max_factorisation_work = options.max_factorisation_work;
+        std::optional<budget_error> over;
+        const char* measured = "";
+        if (sample) {
+          try {
+            const mixed_model probe(sample->y, sample->random, sample->fixed, budgeted);
+          } catch (const budget_error& e) {
+            over = e;
+            measured = " (measured on about one ratee in eight)";
+          } catch (const error&) {
+            // A sample too small for the model says nothing about the
+            // cost: the full design's check decides.
+          }
+        }
+        if (!over) {
+          try {
+            model.emplace(d.level, random, fixed, budgeted);
+            start = pilot(false);
+          } catch (const budget_error& e) {
+            over = e;
+          }
+        }
+        if (over) {
+          start = pilot(true);
+          model.emplace(fallback.valid() ? fallback.get() : mixed_model(d.level, without, fixed));
+          with_rater_competency = false;
+          char budget[160];
+          std::snprintf(budget, sizeof budget, "%s%.1e multiply-adds per step%s, above max_factorisation_work %.1e",
+                        *measured ? "at least " : "", over->cost(), measured, over->budget());
+          fit.rater_competency_note =
+              std::string("rater x competency biases not estimated: with them the exact fit would take ") + budget +
+              "; fit a smaller group of raters (one department, one team) to see them";
+        }
+      } else {
+        std::future<std::vector<double>> piloting;
+        if (sample && threads) piloting = std::async(std::launch::async, [&] { return pilot(false); });
         model.emplace(d.level, random, fixed);
-        with_rater_competency = false;
-        char budget[96];
-        std::snprintf(budget, sizeof budget, "%.1e multiply-adds per step, above max_factorisation_work %.1e", work,
-                      options.max_factorisation_work);
-        fit.rater_competency_note =
-            std::string("rater x competency biases not estimated: with them the exact fit would take ") + budget +
-            "; fit a smaller group of raters (one department, one team) to see them";
+        start = piloting.valid() ? piloting.get() : pilot(false);
       }
-      m = model->fit();
+      m = start.empty() ? model->fit() : model->fit(start);
       break;
     } catch (const invalid_argument& e) {
       // Career levels confounded with periods make the level profiles

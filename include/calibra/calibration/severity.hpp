@@ -107,6 +107,14 @@ struct severity_options {
   /// ratees across competencies, where those effects make the factor dense
   /// -- the fit leaves them out and rater_competency_note says so.
   double max_factorisation_work = 2e8;
+  /// Random effects: from this many kept ratings on, the fit first samples
+  /// about one ratee in eight (all their ratings, every rater).  A pilot
+  /// fit on the sample gives the full fit its starting point, and the
+  /// sample's factorisation cost with rater x competency effects is checked
+  /// against max_factorisation_work before the full model's (a sample over
+  /// the budget settles it).  The estimates do not depend on it beyond the
+  /// optimiser's tolerances.
+  std::size_t pilot_min_ratings = 200000;
   double confidence = 0.95;
   /// |severity| in levels from which a rater is called lenient or harsh
   /// (the practical threshold).  Random effects: see false_discovery_rate.
