@@ -1040,12 +1040,10 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
   // seen by 5 raters) first and leaves the densely linked ones (raters
   // shared across many ratees) to the end, which is where a factor with few
   // levels belongs.  The fixed columns follow all of them.
+  const Eigen::Map<const impl::sparse> ztz(Q, Q, static_cast<Eigen::Index>(inner.size()), outer.data(), inner.data(),
+                                           values.data());
   Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> pinv;
-  {
-    const Eigen::Map<const impl::sparse> ztz(Q, Q, static_cast<Eigen::Index>(inner.size()), outer.data(),
-                                             inner.data(), values.data());
-    Eigen::AMDOrdering<int>()(ztz.selfadjointView<Eigen::Lower>(), pinv);
-  }
+  Eigen::AMDOrdering<int>()(ztz.selfadjointView<Eigen::Lower>(), pinv);
   const Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> level_order = pinv.inverse();
   s.perm.assign(level_order.indices().data(), level_order.indices().data() + level_order.indices().size());
 
@@ -1053,22 +1051,13 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
   // anything else is built, so that a model over the caller's budget is
   // refused early: the elimination tree of the permuted Z'Z and its column
   // counts (Liu's row-subtree walk).  Z'Z is stored as a lower triangle, so
-  // a level's partners are its own column plus its row, read from the
-  // transposed pattern.
+  // a level's partners are its own column plus its row, which is a column
+  // of the transpose.
   {
     const auto levels = static_cast<int>(s.q);
-    std::vector<int> row_start(s.q + 1, 0), row;
-    for (int c = 0; c < levels; ++c)
-      for (int e = outer[static_cast<std::size_t>(c)]; e < outer[static_cast<std::size_t>(c) + 1]; ++e)
-        if (inner[static_cast<std::size_t>(e)] != c) ++row_start[static_cast<std::size_t>(inner[static_cast<std::size_t>(e)]) + 1];
-    std::partial_sum(row_start.begin(), row_start.end(), row_start.begin());
-    row.resize(static_cast<std::size_t>(row_start.back()));
-    {
-      std::vector<int> next(row_start.begin(), row_start.end() - 1);
-      for (int c = 0; c < levels; ++c)
-        for (int e = outer[static_cast<std::size_t>(c)]; e < outer[static_cast<std::size_t>(c) + 1]; ++e)
-          if (const int r = inner[static_cast<std::size_t>(e)]; r != c) row[static_cast<std::size_t>(next[static_cast<std::size_t>(r)]++)] = c;
-    }
+    const impl::sparse upper = ztz.transpose();
+    const int* row_start = upper.outerIndexPtr();
+    const int* row = upper.innerIndexPtr();
     std::vector<int> level_at(s.q), parent(s.q, -1), tag(s.q, -1), count(s.q, 0);
     for (std::size_t u = 0; u < s.q; ++u) level_at[static_cast<std::size_t>(s.perm[u])] = static_cast<int>(u);
     const auto reach = [&](int i, int k) {

@@ -679,14 +679,6 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
     if (profile_cells.size() > 1) fixed.push_back({"profile", profile_code, profile_cells.size()});
     if (with_periods) fixed.push_back({"period", d.period, n_periods});
     try {
-      // Rater x competency effects join every competency a rater rates to
-      // every other rater of the same people: with many raters sharing
-      // many ratees the exact factor fills in and each step of the fit
-      // grows from milliseconds to minutes.  The model with them is set up
-      // under a budget of factorisation work; past it the fit goes on
-      // without them and says so.  Measuring that work means ordering the
-      // larger model, so the model without them is set up meanwhile on a
-      // second thread when there is one (and dropped if not needed).
       std::optional<mixed_model> model;
       std::vector<double> start;
       // A large design is first sampled: about one ratee in eight with all
@@ -704,11 +696,16 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
       };
       const bool threads = std::thread::hardware_concurrency() > 1;
       if (with_rater_competency) {
-        // The model with them is set up under a budget of factorisation
-        // work; past it the fit goes on without them and says so.  The
-        // model without them is set up meanwhile on a second thread (and
-        // dropped if not needed).  A sample over the budget settles it: a
-        // design with fewer ratees never fills in more.
+        // Rater x competency effects join every competency a rater rates
+        // to every other rater of the same people: with many raters
+        // sharing many ratees the exact factor fills in and each step of
+        // the fit grows from milliseconds to minutes.  The model with them
+        // is set up under a budget of factorisation work; past it the fit
+        // goes on without them and says so.  A sample over the budget
+        // settles it: a design with fewer ratees never fills in more.
+        // Measuring the cost means ordering the larger model, so the model
+        // without them is set up meanwhile on a second thread (and dropped
+        // if not needed).
         const std::vector<mixed_factor> without(random.begin(), random.end() - 1);
         std::future<mixed_model> fallback;
         if (threads) fallback = std::async(std::launch::async, [&] { return mixed_model(d.level, without, fixed); });
