@@ -356,11 +356,14 @@ TEST_CASE("mixed model: the fit does not depend on the number of threads", "[mix
   }
 }
 
-TEST_CASE("mixed model: the selected inversion does not depend on the number of threads", "[mixed_model][planted]") {
+TEST_CASE("mixed model: the factorisation and the selected inversion do not depend on the number of threads",
+          "[mixed_model][planted]") {
   // Large enough for the elimination tree to be cut among threads (200
-  // raters sharing 3,000 ratees, with ratee x competency cells): every
-  // column of the inverse is the same arithmetic whichever thread does it,
-  // so the conditional SDs and the gradient are bit-identical.
+  // raters sharing 3,000 ratees, with ratee x competency cells): every row
+  // of the factor and every column of the inverse is the same arithmetic
+  // whichever thread does it, so the criterion, the conditional SDs and
+  // the gradient are bit-identical, at every theta of a sequence (each
+  // factorisation reuses the scratch of the one before).
   auto data = simulate(7, 0.5, 1.0, 0.7, 200, 3000, 4);
   cal::mixed_factor cells{"ratee:competency", {}, 0};
   for (std::size_t i = 0; i < data.y.size(); ++i)
@@ -377,6 +380,10 @@ TEST_CASE("mixed model: the selected inversion does not depend on the number of 
     CHECK(fit_a.random[f].conditional_sd == fit_b.random[f].conditional_sd);
   }
   CHECK(a.deviance_gradient(theta) == b.deviance_gradient(theta));
+  for (const std::vector<double>& at : {std::vector<double>{0.2, 2.0, 0.05}, {1.5, 0.4, 1.0}, {0.7, 1.4, 0.3}}) {
+    CHECK(a.deviance(at) == b.deviance(at));
+    CHECK(a.deviance_gradient(at) == b.deviance_gradient(at));
+  }
 }
 
 TEST_CASE("mixed model: the closed-form gradient equals central differences of the criterion", "[mixed_model][planted]") {
@@ -475,6 +482,19 @@ TEST_CASE("mixed model: a pilot fit on one ratee in eight starts the full fit ne
   }
   CHECK(factor(warm, "rater").sd == Approx(0.5).epsilon(0.32));
   CHECK(factor(warm, "ratee").sd == Approx(1.0).epsilon(0.1));
+
+  SECTION("a pilot fitted from a pilot of its own sample reaches the same theta") {
+    // nested_from below the sample's size: the sample is fitted from the
+    // pilot of one ratee in eight of it (about 40 ratees), with the
+    // measured curvature, to the tolerances of a cold fit.
+    const std::vector<double> nested = cal::pilot_theta(sample, 1, 1000);
+    REQUIRE(nested.size() == 2);
+    for (std::size_t f = 0; f < 2; ++f) CHECK(nested[f] == Approx(pilot[f]).margin(1e-5));
+    // From another start the last digits differ: the nested pilot did run.
+    CHECK(nested != pilot);
+    // A factor index past the design's factors means no nested pilot.
+    CHECK(cal::pilot_theta(sample, 7, 1000) == pilot);
+  }
 
   SECTION("a pilot that cannot be fitted gives no start, and bad codes are refused") {
     // Every level kept (share 1) with one observation per ratee: the ratee

@@ -37,7 +37,6 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 #include <Eigen/OrderingMethods>
-#include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
 
 #include <algorithm>
@@ -78,6 +77,256 @@ CALIBRA_INLINE void check_factor(mixed_factor& factor, std::size_t n, const std:
     refuse(kind + " factor '" + factor.name + "' has too many levels");
 }
 
+/// Which columns of a sparse factor each thread takes.  Column j of L
+/// depends only on its descendants in the elimination tree (the rows that
+/// the up-looking factorisation reads) and column j of the selected inverse
+/// only on its ancestors, so two subtrees that share no column can be
+/// worked on at once.  The tree is cut at the root of its heaviest subtree
+/// until none holds more than an eighth of the work per thread: the
+/// subtrees left ("pieces") are shared among the threads by their cost, and
+/// the roots cut off ("top") are done by one thread, after the pieces in
+/// the factorisation and before them in the inversion.
+struct elimination_schedule {
+  std::vector<int> top;                   // ascending
+  std::vector<std::vector<int>> pieces;   // per thread, ascending; one list: no cut
+};
+
+/// `parent[j]` is column j's parent in the elimination tree (-1 for a
+/// root), `cost[j]` its share of the work.  One thread, or less work than
+/// is worth a thread (10^6 multiply-adds), gives one list of every column.
+CALIBRA_INLINE elimination_schedule schedule_subtrees(const std::vector<int>& parent, const std::vector<double>& cost,
+                                                      unsigned threads) {
+  const std::size_t n = parent.size();
+  elimination_schedule out;
+  const double total = std::accumulate(cost.begin(), cost.end(), 0.0);
+  if (threads <= 1 || total < 1e6) {
+    out.pieces.assign(1, std::vector<int>(n));
+    std::iota(out.pieces[0].begin(), out.pieces[0].end(), 0);
+    return out;
+  }
+  std::vector<int> first_child(n, -1), next_sibling(n, -1);
+  std::vector<double> subtree(cost);
+  std::vector<std::size_t> roots;
+  for (std::size_t j = 0; j < n; ++j) {
+    if (parent[j] >= 0)
+      subtree[static_cast<std::size_t>(parent[j])] += subtree[j];  // children come before their parent
+    else
+      roots.push_back(j);
+  }
+  for (std::size_t j = n; j-- > 0;)
+    if (parent[j] >= 0) {
+      next_sibling[j] = first_child[static_cast<std::size_t>(parent[j])];
+      first_child[static_cast<std::size_t>(parent[j])] = static_cast<int>(j);
+    }
+  std::vector<std::size_t> heap(roots);
+  const auto lighter = [&](std::size_t a, std::size_t b) { return subtree[a] < subtree[b]; };
+  std::make_heap(heap.begin(), heap.end(), lighter);
+  const double piece_limit = total / (8.0 * threads);
+  while (!heap.empty() && subtree[heap.front()] > piece_limit) {
+    std::pop_heap(heap.begin(), heap.end(), lighter);
+    const std::size_t cut = heap.back();
+    heap.pop_back();
+    out.top.push_back(static_cast<int>(cut));
+    for (int c = first_child[cut]; c >= 0; c = next_sibling[static_cast<std::size_t>(c)]) {
+      heap.push_back(static_cast<std::size_t>(c));
+      std::push_heap(heap.begin(), heap.end(), lighter);
+    }
+  }
+  std::sort(out.top.begin(), out.top.end());
+  // Largest piece first to the least loaded thread.
+  std::vector<std::size_t> pieces = heap;
+  std::sort(pieces.begin(), pieces.end(), [&](std::size_t a, std::size_t b) { return subtree[a] > subtree[b]; });
+  out.pieces.assign(threads, {});
+  std::vector<double> load(threads, 0.0);
+  std::vector<std::size_t> stack;
+  for (const std::size_t piece : pieces) {
+    const auto t = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[t] += subtree[piece];
+    stack.assign(1, piece);
+    while (!stack.empty()) {
+      const std::size_t j = stack.back();
+      stack.pop_back();
+      out.pieces[t].push_back(static_cast<int>(j));
+      for (int c = first_child[j]; c >= 0; c = next_sibling[static_cast<std::size_t>(c)])
+        stack.push_back(static_cast<std::size_t>(c));
+    }
+  }
+  for (auto& columns : out.pieces) std::sort(columns.begin(), columns.end());
+  return out;
+}
+
+/// Runs work(t) for t = 0..threads-1, t > 0 on threads of their own, and
+/// rethrows the first failure.
+template <class Work>
+void run_on_threads(unsigned threads, Work work) {
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> failed(threads);
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        work(t);
+      } catch (...) {
+        failed[t] = std::current_exception();
+      }
+    });
+  try {
+    work(0);
+  } catch (...) {
+    failed[0] = std::current_exception();
+  }
+  for (auto& thread : pool) thread.join();
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
+}
+
+/// LDL' factorisation of a sparse symmetric matrix given by its upper
+/// triangle (column-major, already in elimination order): the up-looking
+/// algorithm of Davis's LDL, which is also Eigen's SimplicialLDLT, so the
+/// factor is the same to the last bit.  What it adds: the symbolic
+/// analysis reads the pattern only (Eigen's also builds the full symmetric
+/// matrix for an ordering it then ignores), the object can be copied with
+/// its analysis (a second workspace costs no second analysis), and the
+/// rows of disjoint subtrees are factorised on several threads.
+class sparse_ldlt {
+ public:
+  using sparse = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
+
+  /// Elimination tree and column counts of the factor of `upper`, and the
+  /// schedule of its columns for `threads`.
+  void analyze(const sparse& upper, unsigned threads) {
+    const auto n = static_cast<int>(upper.rows());
+    std::vector<int> tag(static_cast<std::size_t>(n));
+    parent_.assign(static_cast<std::size_t>(n), -1);
+    count_.assign(static_cast<std::size_t>(n), 0);
+    for (int k = 0; k < n; ++k) {
+      tag[static_cast<std::size_t>(k)] = k;
+      for (sparse::InnerIterator it(upper, k); it; ++it)
+        for (int i = static_cast<int>(it.index()); i < k && tag[static_cast<std::size_t>(i)] != k;
+             i = parent_[static_cast<std::size_t>(i)]) {
+          if (parent_[static_cast<std::size_t>(i)] == -1) parent_[static_cast<std::size_t>(i)] = k;
+          ++count_[static_cast<std::size_t>(i)];
+          tag[static_cast<std::size_t>(i)] = k;
+        }
+    }
+    l_.resize(n, n);
+    int* outer = l_.outerIndexPtr();
+    outer[0] = 0;
+    std::vector<double> cost(static_cast<std::size_t>(n));
+    for (std::size_t j = 0; j < static_cast<std::size_t>(n); ++j) {
+      if (static_cast<long long>(outer[j]) + count_[j] >= INT_MAX)
+        throw invalid_argument("calibration", "mixed model: the sparse factor is too large");
+      outer[j + 1] = outer[j] + count_[j];
+      cost[j] = static_cast<double>(count_[j]) * count_[j] + 1;
+    }
+    l_.resizeNonZeros(outer[n]);
+    d_.resize(n);
+    schedule_ = schedule_subtrees(parent_, cost, threads);
+    scratch_.assign(schedule_.pieces.size(), {});
+  }
+
+  /// L and D of `upper` (same pattern as analysed), on up to as many threads
+  /// as analysed for.  False when a pivot is exactly 0 (the factor is then
+  /// incomplete).
+  bool factorize(const sparse& upper, unsigned threads) {
+    const auto n = static_cast<std::size_t>(upper.rows());
+    const std::size_t lists = schedule_.pieces.size();
+    // A column's tag must not hold a row of this factorisation before that
+    // row reaches it; with one thread the rows in order guarantee it, but
+    // a thread's scratch also sees columns that other threads finished, so
+    // the tags are cleared each time (y is zero between rows anyway).
+    for (scratch& s : scratch_) {
+      if (s.y.size() != n) s = scratch{std::vector<double>(n, 0.0), std::vector<int>(n), std::vector<int>(n)};
+      std::fill(s.tag.begin(), s.tag.end(), -1);
+    }
+    bool ok = true;
+    std::vector<char> list_ok(lists, 1);
+    const auto rows = [&](const std::vector<int>& order, scratch& s) {
+      for (const int k : order)
+        if (!row(upper, k, s)) return false;
+      return true;
+    };
+    if (threads <= 1 || lists == 1) {
+      // One thread: every row in order, pieces and top alike.
+      std::vector<int> all;
+      for (const auto& columns : schedule_.pieces) all.insert(all.end(), columns.begin(), columns.end());
+      all.insert(all.end(), schedule_.top.begin(), schedule_.top.end());
+      if (lists > 1) std::sort(all.begin(), all.end());
+      ok = rows(all, scratch_[0]);
+    } else {
+      run_on_threads(static_cast<unsigned>(lists), [&](unsigned t) { list_ok[t] = rows(schedule_.pieces[t], scratch_[t]); });
+      ok = std::all_of(list_ok.begin(), list_ok.end(), [](char c) { return c != 0; }) && rows(schedule_.top, scratch_[0]);
+    }
+    return ok;
+  }
+
+  /// The unit lower factor (diagonal not stored, rows ascending in each
+  /// column) and D.
+  const sparse& matrix_l() const { return l_; }
+  const Eigen::VectorXd& vector_d() const { return d_; }
+  const elimination_schedule& schedule() const { return schedule_; }
+  /// x <- L^-1 x and x <- L'^-1 x.
+  void solve_l(Eigen::VectorXd& x) const { l_.triangularView<Eigen::UnitLower>().solveInPlace(x); }
+  void solve_lt(Eigen::VectorXd& x) const { l_.transpose().triangularView<Eigen::UnitUpper>().solveInPlace(x); }
+
+ private:
+  struct scratch {
+    std::vector<double> y;    // row k of L D, scattered; zero between rows
+    std::vector<int> pattern; // stack of row k's pattern, topological order
+    std::vector<int> tag;     // last row whose pattern reached each column
+  };
+
+  // Row k of L and D(k): a sparse triangular solve with the columns of L
+  // already done (k's descendants).  Writes L(k, i) into column i.
+  bool row(const sparse& upper, int k, scratch& s) {
+    const auto n = static_cast<int>(upper.rows());
+    const int* lp = l_.outerIndexPtr();
+    int* li = l_.innerIndexPtr();
+    double* lx = l_.valuePtr();
+    double* y = s.y.data();
+    int* pattern = s.pattern.data();
+    int* tag = s.tag.data();
+    const auto K = static_cast<std::size_t>(k);
+    y[K] = 0;
+    int top = n;
+    tag[K] = k;
+    count_[K] = 0;
+    for (sparse::InnerIterator it(upper, k); it; ++it) {
+      int i = static_cast<int>(it.index());
+      if (i > k) continue;
+      y[static_cast<std::size_t>(i)] += it.value();
+      int len = 0;
+      for (; tag[static_cast<std::size_t>(i)] != k; i = parent_[static_cast<std::size_t>(i)]) {
+        pattern[len++] = i;
+        tag[static_cast<std::size_t>(i)] = k;
+      }
+      while (len > 0) pattern[--top] = pattern[--len];
+    }
+    double d = y[K];
+    y[K] = 0;
+    for (; top < n; ++top) {
+      const auto i = static_cast<std::size_t>(pattern[top]);
+      const double yi = y[i];
+      y[i] = 0;
+      const double l_ki = yi / d_[static_cast<Eigen::Index>(i)];
+      const int p2 = lp[i] + count_[i];
+      int p = lp[i];
+      for (; p < p2; ++p) y[static_cast<std::size_t>(li[p])] -= lx[p] * yi;
+      d -= l_ki * yi;
+      li[p] = k;
+      lx[p] = l_ki;
+      ++count_[i];
+    }
+    d_[static_cast<Eigen::Index>(k)] = d;
+    return d != 0;
+  }
+
+  sparse l_;
+  Eigen::VectorXd d_;
+  std::vector<int> parent_, count_;  // count_: entries of each column so far
+  elimination_schedule schedule_;
+  std::vector<scratch> scratch_;
+};
+
 /// diag(A^-1) for A = P' L D L' P, from the unit lower factor L (diagonal
 /// not stored, rows ascending within each column) and D, indexed in the
 /// permuted order.  Takahashi's recurrences: with Z = A^-1 (permuted),
@@ -92,15 +341,16 @@ CALIBRA_INLINE void check_factor(mixed_factor& factor, std::size_t n, const std:
 /// Column j needs only the columns of S_j, which are its ancestors in the
 /// elimination tree, so two subtrees that share no column can be inverted
 /// at the same time once their common ancestors are done.  With threads >
-/// 1 the tree is cut into a top part (done first, last column to first)
-/// and disjoint subtrees shared among the threads by their cost.  Each
+/// 1 the factor's schedule is followed: its top first, last column to
+/// first, then its pieces on their threads.  Each
 /// column is computed by the same arithmetic whichever thread does it, so
 /// the result does not depend on the number of threads.  `z` is the
 /// caller's buffer for Z on the pattern (reused between calls so that its
 /// pages are not faulted in again each time).
-CALIBRA_INLINE Eigen::VectorXd selected_inverse_diagonal(const Eigen::SparseMatrix<double>& L,
-                                                         const Eigen::VectorXd& D, Eigen::Index size,
+CALIBRA_INLINE Eigen::VectorXd selected_inverse_diagonal(const sparse_ldlt& factor, Eigen::Index size,
                                                          std::vector<double>& z, unsigned threads = 1) {
+  const sparse_ldlt::sparse& L = factor.matrix_l();
+  const Eigen::VectorXd& D = factor.vector_d();
   const auto q = static_cast<std::size_t>(size);
   const int* outer = L.outerIndexPtr();
   const int* inner = L.innerIndexPtr();
@@ -149,103 +399,27 @@ CALIBRA_INLINE Eigen::VectorXd selected_inverse_diagonal(const Eigen::SparseMatr
   };
   const auto make_scratch = [&] { return scratch{std::vector<int>(q, -1), {}}; };
 
-  // Cost of a column: its entries times those of the columns it reads.
-  std::vector<double> cost(q);
-  double total = 0;
-  for (std::size_t j = 0; j < q; ++j) {
-    const double count = last[j] - outer[j];
-    total += cost[j] = count * count + 1;
-  }
-  if (threads <= 1 || total < 1e6) {
+  const elimination_schedule& plan = factor.schedule();
+  if (threads <= 1 || plan.pieces.size() == 1) {
     scratch work = make_scratch();
     for (std::size_t j = q; j-- > 0;) invert_column(j, work);
     return zdiag;
   }
-  // Elimination tree (the parent of j is the first row below the diagonal
-  // in its column), children lists and subtree costs.
-  std::vector<int> parent(q, -1), first_child(q, -1), next_sibling(q, -1);
-  std::vector<double> subtree(cost);
-  std::vector<std::size_t> roots;
-  for (std::size_t j = 0; j < q; ++j) {
-    if (last[j] > outer[j]) {
-      const auto up = static_cast<std::size_t>(inner[outer[j]]);
-      parent[j] = static_cast<int>(up);
-      subtree[up] += subtree[j];  // children come before their parent
-    } else {
-      roots.push_back(j);
-    }
+  // The top first, last column to first: every column there is an
+  // ancestor of the pieces and reads only its own ancestors, which are in
+  // the top too.  Then each piece from its last column to its first.
+  // Columns past `size` are not wanted.
+  {
+    scratch work = make_scratch();
+    for (auto j = plan.top.rbegin(); j != plan.top.rend(); ++j)
+      if (*j < size) invert_column(static_cast<std::size_t>(*j), work);
   }
-  for (std::size_t j = q; j-- > 0;)
-    if (parent[j] >= 0) {
-      next_sibling[j] = first_child[static_cast<std::size_t>(parent[j])];
-      first_child[static_cast<std::size_t>(parent[j])] = static_cast<int>(j);
-    }
-  // Cut the heaviest subtree at its root until none holds more than an
-  // eighth of the work per thread; the roots cut are the top part.
-  std::vector<std::size_t> top, pieces;
-  std::vector<std::size_t> heap(roots);
-  const auto lighter = [&](std::size_t a, std::size_t b) { return subtree[a] < subtree[b]; };
-  std::make_heap(heap.begin(), heap.end(), lighter);
-  const double piece_limit = total / (8.0 * threads);
-  while (!heap.empty() && subtree[heap.front()] > piece_limit) {
-    std::pop_heap(heap.begin(), heap.end(), lighter);
-    const std::size_t cut = heap.back();
-    heap.pop_back();
-    top.push_back(cut);
-    for (int c = first_child[cut]; c >= 0; c = next_sibling[static_cast<std::size_t>(c)]) {
-      heap.push_back(static_cast<std::size_t>(c));
-      std::push_heap(heap.begin(), heap.end(), lighter);
-    }
-  }
-  pieces = heap;
-  // Largest piece first to the least loaded thread.
-  std::sort(pieces.begin(), pieces.end(), [&](std::size_t a, std::size_t b) { return subtree[a] > subtree[b]; });
-  std::vector<std::vector<std::size_t>> columns_of(threads);
-  std::vector<double> load(threads, 0.0);
-  std::vector<std::size_t> stack;
-  for (const std::size_t piece : pieces) {
-    const auto t = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[t] += subtree[piece];
-    stack.assign(1, piece);
-    while (!stack.empty()) {
-      const std::size_t j = stack.back();
-      stack.pop_back();
-      columns_of[t].push_back(j);
-      for (int c = first_child[j]; c >= 0; c = next_sibling[static_cast<std::size_t>(c)])
-        stack.push_back(static_cast<std::size_t>(c));
-    }
-  }
-  // The top part: every column there is an ancestor of the pieces and
-  // reads only its own ancestors, which are in the top part too.
-  scratch main_work = make_scratch();
-  std::sort(top.begin(), top.end(), std::greater<>());
-  for (const std::size_t j : top) invert_column(j, main_work);
-  // Each piece from its last column to its first: a column's ancestors
-  // inside the piece have larger indices.
-  const auto run = [&](std::size_t t, scratch& work) {
-    std::vector<std::size_t>& columns = columns_of[t];
-    std::sort(columns.begin(), columns.end(), std::greater<>());
-    for (const std::size_t j : columns) invert_column(j, work);
-  };
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> failed(threads);
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      try {
-        scratch work = make_scratch();
-        run(t, work);
-      } catch (...) {
-        failed[t] = std::current_exception();
-      }
-    });
-  try {
-    run(0, main_work);
-  } catch (...) {
-    failed[0] = std::current_exception();
-  }
-  for (auto& thread : pool) thread.join();
-  for (const auto& e : failed)
-    if (e) std::rethrow_exception(e);
+  run_on_threads(static_cast<unsigned>(plan.pieces.size()), [&](unsigned t) {
+    scratch work = make_scratch();
+    const std::vector<int>& columns = plan.pieces[t];
+    for (auto j = columns.rbegin(); j != columns.rend(); ++j)
+      if (*j < size) invert_column(static_cast<std::size_t>(*j), work);
+  });
   return zdiag;
 }
 
@@ -655,14 +829,16 @@ struct mixed_model::impl {
   // The optimiser evaluates independent points on several threads, each
   // with its own workspace; workspace 0 holds the last evaluation of
   // deviance(), fit() and fit_at(), which result() reads.
-  using simplicial_ldlt = Eigen::SimplicialLDLT<sparse, Eigen::Upper, Eigen::NaturalOrdering<int>>;
   struct workspace {
     sparse a;
-    simplicial_ldlt chol;
+    mixed_detail::sparse_ldlt chol;
     std::vector<double> theta;
     Eigen::VectorXd w;  // L^-1 P [Lambda Z'y; X'y]
     double pwrss = 0, dev = 0;
     std::vector<double> inverse;  // the selected inverse's buffer
+    // Threads of its factorisations and selected inversions: the model's
+    // for workspace 0; 1 for the others, which evaluate points side by side.
+    unsigned threads = 1;
   };
   std::vector<std::unique_ptr<workspace>> spaces;
 
@@ -680,8 +856,8 @@ struct mixed_model::impl {
   // [u; beta] = M^-1 [Lambda Z'y; X'y] in the permuted order, by back
   // substitution from the workspace's w = L^-1 P r.
   static Eigen::VectorXd solve(const workspace& ws) {
-    Eigen::VectorXd solution = ws.w.cwiseQuotient(ws.chol.vectorD());
-    ws.chol.matrixU().solveInPlace(solution);
+    Eigen::VectorXd solution = ws.w.cwiseQuotient(ws.chol.vector_d());
+    ws.chol.solve_lt(solution);
     return solution;
   }
   unsigned thread_count() const {
@@ -695,7 +871,7 @@ struct mixed_model::impl {
 CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th, workspace& ws) const {
   ws.theta = th;
   sparse& a = ws.a;
-  simplicial_ldlt& chol = ws.chol;
+  mixed_detail::sparse_ldlt& chol = ws.chol;
   Eigen::VectorXd& w = ws.w;
   // M's values only (the pattern never changes): each entry is its count
   // times theta of its row factor times theta of its column factor (1 for a
@@ -714,11 +890,11 @@ CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th,
     for (int k = outer[c]; k < outer[c + 1]; ++k)
       values[k] = scale[a_factors[static_cast<std::size_t>(k)]] * a_count[static_cast<std::size_t>(k)] +
                   (inner[k] == c && c < levels ? 1.0 : 0.0);
-  chol.factorize(a);
-  const Eigen::VectorXd& d = chol.vectorD();
+  const bool factorised = chol.factorize(a, ws.threads);
+  const Eigen::VectorXd& d = chol.vector_d();
   // A = Lambda Z'Z Lambda + I is positive definite at every theta, so a
   // pivot that is not positive belongs to the Schur complement R_X'R_X.
-  if (chol.info() != Eigen::Success || !(d.tail(static_cast<Eigen::Index>(p)).minCoeff() > 0))
+  if (!factorised || !(d.tail(static_cast<Eigen::Index>(p)).minCoeff() > 0))
     throw degenerate_error("calibration", "mixed model: the fixed effects are not estimable at this theta");
   const double log_det_l = d.head(levels).array().log().sum();
   const double log_det_rx = d.tail(static_cast<Eigen::Index>(p)).array().log().sum();
@@ -727,7 +903,7 @@ CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th,
   for (std::size_t i = 0; i < q; ++i)
     w[perm[i]] = th[static_cast<std::size_t>(level_factor[i])] * zty[static_cast<Eigen::Index>(i)];
   w.tail(static_cast<Eigen::Index>(p)) = xty;
-  chol.matrixL().solveInPlace(w);
+  chol.solve_l(w);
 
   // r'M^-1 r = w'D^-1 w is the fitted part of y'y: the penalised residual
   // sum of squares is what remains.
@@ -763,12 +939,10 @@ CALIBRA_INLINE double mixed_model::impl::evaluate(const std::vector<double>& th,
 // |theta_k| below 1e-8, or where the bracket is below the rounding noise
 // of its sums, the derivative is taken as 0 (its limit at theta_k = 0).
 CALIBRA_INLINE std::vector<double> mixed_model::impl::gradient(workspace& ws) const {
-  const sparse& l = ws.chol.matrixL().nestedExpression();
-  const Eigen::VectorXd& d = ws.chol.vectorD();
   const bool reml = options.criterion == mixed_criterion::reml;
   const auto Q = static_cast<Eigen::Index>(q), P = static_cast<Eigen::Index>(p);
   const Eigen::VectorXd inverse_diagonal =
-      mixed_detail::selected_inverse_diagonal(l, d, reml ? Q + P : Q, ws.inverse, thread_count());
+      mixed_detail::selected_inverse_diagonal(ws.chol, reml ? Q + P : Q, ws.inverse, ws.threads);
   const Eigen::VectorXd solution = solve(ws);
   const double s2 = ws.pwrss / static_cast<double>(reml ? n - p : n);
   std::vector<double> g(m, 0.0);
@@ -802,7 +976,8 @@ CALIBRA_INLINE std::vector<double> mixed_model::impl::evaluate_all(const std::ve
   while (spaces.size() < threads) {
     auto space = std::make_unique<workspace>();
     space->a = spaces.front()->a;
-    space->chol.analyzePattern(space->a);
+    space->chol = spaces.front()->chol;  // the analysis, copied
+    space->threads = 1;
     spaces.push_back(std::move(space));
   }
   // Point k goes to thread k mod threads; a failure is rethrown for the
@@ -829,7 +1004,7 @@ CALIBRA_INLINE std::vector<double> mixed_model::impl::evaluate_all(const std::ve
 
 CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations, bool converged) {
   const workspace& ws = *spaces.front();
-  const simplicial_ldlt& chol = ws.chol;
+  const mixed_detail::sparse_ldlt& chol = ws.chol;
   const std::vector<double>& theta = ws.theta;
   const double dev = ws.dev, pwrss = ws.pwrss;
   mixed_model_fit fit;
@@ -840,7 +1015,7 @@ CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations
   fit.criterion_value = dev;
   fit.log_likelihood = -dev / 2;
   // Entries of the factor of A: the leading q x q block of L, and D.
-  const sparse& l = chol.matrixL().nestedExpression();
+  const sparse& l = chol.matrix_l();
   std::size_t nonzeros = q;
   for (Eigen::Index c = 0; c < static_cast<Eigen::Index>(q); ++c)
     for (sparse::InnerIterator it(l, c); it && it.index() < static_cast<Eigen::Index>(q); ++it) ++nonzeros;
@@ -852,7 +1027,7 @@ CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations
 
   // The solution of M [u; beta] = [Lambda Z'y; X'y], in the permuted order:
   // back substitution from w = L^-1 P r.
-  const Eigen::VectorXd& d = chol.vectorD();
+  const Eigen::VectorXd& d = chol.vector_d();
   const Eigen::VectorXd solution = solve(ws);
   const auto P = static_cast<Eigen::Index>(p), Q = static_cast<Eigen::Index>(q);
   const Eigen::VectorXd beta = solution.tail(P);
@@ -877,7 +1052,7 @@ CALIBRA_INLINE mixed_model_fit mixed_model::impl::result(std::size_t evaluations
   const Eigen::VectorXd& u = solution;
   Eigen::VectorXd inverse_diagonal;
   if (options.conditional_sd)
-    inverse_diagonal = mixed_detail::selected_inverse_diagonal(l, d, Q, spaces.front()->inverse, thread_count());
+    inverse_diagonal = mixed_detail::selected_inverse_diagonal(chol, Q, spaces.front()->inverse, ws.threads);
 
   for (std::size_t f = 0; f < m; ++f) {
     mixed_random_factor rf;
@@ -1140,7 +1315,8 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
     s.a_factors[k] = static_cast<std::uint32_t>(m_row_factor[from] * mf + m_column_factor[from]);
   }
 
-  s.spaces.front()->chol.analyzePattern(a);
+  s.spaces.front()->threads = s.thread_count();
+  s.spaces.front()->chol.analyze(a, s.spaces.front()->threads);
 }
 
 CALIBRA_INLINE mixed_model::~mixed_model() = default;
@@ -1304,12 +1480,19 @@ CALIBRA_INLINE mixed_design sample_levels(const std::vector<double>& y, std::vec
   return sample;
 }
 
-CALIBRA_INLINE std::vector<double> pilot_theta(mixed_design design) {
+CALIBRA_INLINE std::vector<double> pilot_theta(mixed_design design, std::size_t by_factor, std::size_t nested_from) {
   mixed_model_options options;
   options.conditional_sd = false;
   try {
-    const mixed_model_fit pilot =
-        mixed_model(std::move(design.y), std::move(design.random), std::move(design.fixed), options).fit();
+    // A large sample gets a start of its own from a sample of it: from
+    // theta = 1 the quasi-Newton search takes two dozen steps, from a
+    // nearby start with the measured curvature about half as many, and the
+    // smaller sample costs a fraction of one of them.
+    std::vector<double> start;
+    if (design.y.size() >= nested_from && by_factor < design.random.size())
+      start = pilot_theta(sample_levels(design.y, design.random, design.fixed, by_factor), by_factor, nested_from);
+    mixed_model model(std::move(design.y), std::move(design.random), std::move(design.fixed), options);
+    const mixed_model_fit pilot = start.empty() ? model.fit() : model.fit(start);
     if (!pilot.converged) return {};
     std::vector<double> theta;
     for (const mixed_random_factor& f : pilot.random) theta.push_back(f.theta);

@@ -190,9 +190,11 @@ mixed_design sample_levels(const std::vector<double>& y, std::vector<mixed_facto
 /// A start for fit(start): theta of the model fitted by REML (without
 /// conditional SDs) to a sample of the design (sample_levels), whose
 /// variance components land near the full design's at a fraction of the
-/// cost.  Empty when that fit is refused (too few levels kept, say) or
-/// does not converge.
-std::vector<double> pilot_theta(mixed_design design);
+/// cost.  A sample of nested_from observations or more is itself fitted
+/// from the pilot of a sample of it (one level in eight of grouping factor
+/// by_factor).  Empty when that fit is refused (too few levels kept, say)
+/// or does not converge.
+std::vector<double> pilot_theta(mixed_design design, std::size_t by_factor = 0, std::size_t nested_from = 100000);
 
 }  // namespace calibra::calibration
 

@@ -692,7 +692,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
         if (!sample) return std::vector<double>{};
         mixed_design design = *sample;
         if (without_last) design.random.pop_back();
-        return pilot_theta(std::move(design));
+        return pilot_theta(std::move(design), 1);
       };
       const bool threads = std::thread::hardware_concurrency() > 1;
       if (with_rater_competency) {
