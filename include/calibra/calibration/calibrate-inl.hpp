@@ -17,6 +17,7 @@
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/self_assessment.hpp>
 #include <calibra/calibration/severity.hpp>
+#include <calibra/detail/concurrency.hpp>
 #include <calibra/error.hpp>
 
 #include <map>
@@ -108,6 +109,13 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
     report.scores = observed_scores(table, filter);
   }
 
+  // The analyses from here on read the table (and the scores) and write
+  // nothing they share, so independent ones run beside each other: the
+  // decision study, which reads the ratings alone, beside the chain of
+  // drift, anchors and self-assessment.  The report lists every analysis
+  // in the same order either way.
+  auto decision = calibra::detail::beside([&] { return decision_study(context, options.decision_study); });
+
   // Drift before anchors: its per-period severities let the anchors
   // analysis take each rater's severity in that quarter out of the ratings.
   report.drift = analyse_drift(context, options.drift);
@@ -126,7 +134,7 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
 
   detail::record(report, "drift", report.drift.available, report.drift.reason);
 
-  report.decision_study = decision_study(context, options.decision_study);
+  report.decision_study = decision.get();
   detail::record(report, "decision_study", report.decision_study.available, report.decision_study.reason);
 
   if (!options.group_by.empty()) {
@@ -195,23 +203,34 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
   }
 
   at_period.with_scores(report.scores);
+  // Readiness, the team views and the development plans beside levels and
+  // patterns (each reads the scored context only).
+  struct people_analyses {
+    readiness_result readiness;
+    team_result team;
+    std::vector<team_result> manager_teams;
+    development_result development;
+  };
+  auto people = calibra::detail::beside([&] {
+    return people_analyses{assess_readiness(at_period, options.readiness), analyse_team(at_period, std::nullopt, options.team),
+                           analyse_manager_teams(at_period, options.team), plan_development(at_period, options.development)};
+  });
   report.levels = infer_levels(at_period, options.levels);
   detail::record(report, "ratees", report.levels.available, report.levels.reason);
   detail::record(report, "matrix_validation", report.levels.validation.available, report.levels.validation.reason);
   detail::record(report, "promotion_separation", report.levels.separation.available,
                  report.levels.separation.reason);
 
-  report.readiness = assess_readiness(at_period, options.readiness);
-  detail::record(report, "readiness", report.readiness.available, report.readiness.reason);
-
   report.patterns = analyse_patterns(at_period, options.patterns);
+  people_analyses side = people.get();
+  report.readiness = std::move(side.readiness);
+  report.team = std::move(side.team);
+  report.manager_teams = std::move(side.manager_teams);
+  report.development = std::move(side.development);
+
+  detail::record(report, "readiness", report.readiness.available, report.readiness.reason);
   detail::record(report, "patterns", report.patterns.available, report.patterns.reason);
-
-  report.team = analyse_team(at_period, std::nullopt, options.team);
-  report.manager_teams = analyse_manager_teams(at_period, options.team);
   detail::record(report, "team", report.team.available, report.team.reason);
-
-  report.development = plan_development(at_period, options.development);
   detail::record(report, "development_plans", report.development.available, report.development.reason);
   return report;
 }

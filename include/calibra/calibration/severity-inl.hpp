@@ -11,6 +11,7 @@
 #include <calibra/calibration/ratings.hpp>
 #include <calibra/calibration/scores.hpp>
 #include <calibra/calibration/wide_matrix.hpp>
+#include <calibra/detail/concurrency.hpp>
 #include <calibra/error.hpp>
 
 #include <Eigen/Cholesky>
@@ -588,7 +589,8 @@ CALIBRA_INLINE next_step_grouping next_step_groups(const framework& fw, const se
 }
 
 CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severity_design& d,
-                                        const severity_options& options, severity_fit& fit) {
+                                        const severity_options& options, severity_fit& fit,
+                                        std::future<rater_network>& network) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t n = d.rows(), n_raters = d.n_raters(), n_ratees = d.n_ratees();
   const std::size_t n_comp = d.n_competencies(), n_periods = d.n_periods();
@@ -694,7 +696,6 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
         if (without_last) design.random.pop_back();
         return pilot_theta(std::move(design), 1);
       };
-      const bool threads = std::thread::hardware_concurrency() > 1;
       if (with_rater_competency) {
         // Rater x competency effects join every competency a rater rates
         // to every other rater of the same people: with many raters
@@ -707,8 +708,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
         // without them is set up meanwhile on a second thread (and dropped
         // if not needed).
         const std::vector<mixed_factor> without(random.begin(), random.end() - 1);
-        std::future<mixed_model> fallback;
-        if (threads) fallback = std::async(std::launch::async, [&] { return mixed_model(d.level, without, fixed); });
+        auto fallback = calibra::detail::beside([&] { return mixed_model(d.level, without, fixed); });
         mixed_model_options budgeted;
         budgeted.max_factorisation_work = options.max_factorisation_work;
         std::optional<budget_error> over;
@@ -734,7 +734,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
         }
         if (over) {
           start = pilot(true);
-          model.emplace(fallback.valid() ? fallback.get() : mixed_model(d.level, without, fixed));
+          model.emplace(fallback.get());
           with_rater_competency = false;
           char budget[160];
           std::snprintf(budget, sizeof budget, "%s%.1e multiply-adds per step%s, above max_factorisation_work %.1e",
@@ -744,10 +744,9 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
               "; fit a smaller group of raters (one department, one team) to see them";
         }
       } else {
-        std::future<std::vector<double>> piloting;
-        if (sample && threads) piloting = std::async(std::launch::async, [&] { return pilot(false); });
+        auto piloting = calibra::detail::beside([&] { return pilot(false); });
         model.emplace(d.level, random, fixed);
-        start = piloting.valid() ? piloting.get() : pilot(false);
+        start = piloting.get();
       }
       m = start.empty() ? model->fit() : model->fit(start);
       break;
@@ -930,6 +929,7 @@ CALIBRA_INLINE void fit_random_severity(const ratings_table& table, const severi
       if (ratee_n[e] > 0) fit.ratee_own_offset[e] = ratee_sum[e] / ratee_n[e];
   }
 
+  fit.network = network.get();
   const boost::math::normal_distribution<double> normal;
   const double z = boost::math::quantile(boost::math::complement(normal, (1 - options.confidence) / 2));
   const double sigma2 = m.residual_variance;
@@ -1024,11 +1024,14 @@ fit.table_raters = table.raters().size();
 fit.table_ratees = table.ratees().size();
 fit.table_periods = table.periods().size();
 fit.rater_position.assign(table.raters().size(), rater_network::no_component);
-fit.network = analyse_network(table, filter);
+// The rater network is not needed until the model is fitted: on a machine
+// with a second core it is traced there meanwhile.
+auto network = calibra::detail::beside([&] { return analyse_network(table, filter); });
 
 const detail::severity_design d = detail::make_severity_design(table, filter, options.period_effects);
 fit.n_ratings = d.rows();
 if (d.rows() == 0) {
+  fit.network = network.get();
   fit.reason = "no ratings to model: the filter keeps no ratings by the roles " + [&] {
     std::string roles;
     for (rater_role role : filter.roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(role));
@@ -1040,9 +1043,11 @@ fit.model = options.model;
 fit.flag_threshold = options.flag_threshold;
 fit.false_discovery_rate = options.false_discovery_rate;
 if (options.model == severity_model::random_effects) {
-  detail::fit_random_severity(table, d, options, fit);
+  detail::fit_random_severity(table, d, options, fit, network);
+  if (network.valid()) fit.network = network.get();  // the fit stopped before it needed it
   return fit;
 }
+fit.network = network.get();
 fit.rater_variance = fit.ratee_variance = fit.ratee_competency_variance = nan;
   const std::size_t n_raters = d.n_raters(), n_comp = d.n_competencies();
   const std::size_t n_params = d.parameters();
