@@ -20,6 +20,7 @@
 #include <calibra/detail/concurrency.hpp>
 #include <calibra/error.hpp>
 
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -109,12 +110,33 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
     report.scores = observed_scores(table, filter);
   }
 
-  // The analyses from here on read the table (and the scores) and write
+  // The context's period is set explicitly from here on, so the ratee
+  // analyses describe the same period as the report.
+  calibration_context at_period = context;
+  at_period.with_period(period);
+  calibration_context scored = at_period;
+  scored.with_scores(report.scores);
+
+  // The analyses from here on read the table and the scores and write
   // nothing they share, so independent ones run beside each other: the
-  // decision study, which reads the ratings alone, beside the chain of
-  // drift, anchors and self-assessment.  The report lists every analysis
-  // in the same order either way.
+  // decision study (the ratings alone) and, when the people are scored
+  // against a ladder, readiness, the team views and the development plans
+  // beside the chain of drift, anchors, self-assessment, levels and
+  // patterns.  The report lists every analysis in the same order either
+  // way.
   auto decision = calibra::detail::beside([&] { return decision_study(context, options.decision_study); });
+  struct people_analyses {
+    readiness_result readiness;
+    team_result team;
+    std::vector<team_result> manager_teams;
+    development_result development;
+  };
+  std::future<people_analyses> people;
+  if (table.framework().has_career_levels() && report.scores.rows() > 0)
+    people = calibra::detail::beside([&] {
+      return people_analyses{assess_readiness(scored, options.readiness), analyse_team(scored, std::nullopt, options.team),
+                             analyse_manager_teams(scored, options.team), plan_development(scored, options.development)};
+    });
 
   // Drift before anchors: its per-period severities let the anchors
   // analysis take each rater's severity in that quarter out of the ratings.
@@ -125,10 +147,6 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
   detail::record(report, "agreement", report.anchors.available, report.anchors.reason);
   detail::record(report, "competencies", report.anchors.available, report.anchors.reason);
 
-  // The context's period is set explicitly from here on, so the ratee
-  // analyses describe the same period as the report.
-  calibration_context at_period = context;
-  at_period.with_period(period);
   report.self_assessment = analyse_self_assessment(at_period, options.self_assessment, &offsets);
   detail::record(report, "self_vs_manager", report.self_assessment.available, report.self_assessment.reason);
 
@@ -138,9 +156,6 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
   detail::record(report, "decision_study", report.decision_study.available, report.decision_study.reason);
 
   if (!options.group_by.empty()) {
-    calibration_context scored = context;
-    scored.with_period(period);
-    scored.with_scores(report.scores);
     report.groups = compare_groups(scored, options.group_by);
     detail::record(report, "groups", report.groups->available, report.groups->reason);
   }
@@ -202,26 +217,13 @@ CALIBRA_INLINE calibration_report calibrate(const calibration_context& context, 
     return report;
   }
 
-  at_period.with_scores(report.scores);
-  // Readiness, the team views and the development plans beside levels and
-  // patterns (each reads the scored context only).
-  struct people_analyses {
-    readiness_result readiness;
-    team_result team;
-    std::vector<team_result> manager_teams;
-    development_result development;
-  };
-  auto people = calibra::detail::beside([&] {
-    return people_analyses{assess_readiness(at_period, options.readiness), analyse_team(at_period, std::nullopt, options.team),
-                           analyse_manager_teams(at_period, options.team), plan_development(at_period, options.development)};
-  });
-  report.levels = infer_levels(at_period, options.levels);
+  report.levels = infer_levels(scored, options.levels);
   detail::record(report, "ratees", report.levels.available, report.levels.reason);
   detail::record(report, "matrix_validation", report.levels.validation.available, report.levels.validation.reason);
   detail::record(report, "promotion_separation", report.levels.separation.available,
                  report.levels.separation.reason);
 
-  report.patterns = analyse_patterns(at_period, options.patterns);
+  report.patterns = analyse_patterns(scored, options.patterns);
   people_analyses side = people.get();
   report.readiness = std::move(side.readiness);
   report.team = std::move(side.team);
