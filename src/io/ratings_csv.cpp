@@ -10,7 +10,13 @@
 #include "read_file.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -249,6 +255,119 @@ calibration::ratings_table detail::read_ratings_rows(const ratings_row_source& s
 
 namespace {
 
+/// One row as the source gave it: its cells, or the problem it raised.
+struct read_row {
+  std::optional<std::size_t> row;
+  std::vector<std::string> cells, extra;
+  std::exception_ptr problem;
+  std::size_t position = 0;  // for a problem that ends the reading
+  bool last = false;         // no row follows (the end, or a problem that ends it)
+};
+
+/// The shared state of read_ahead(): chunks of rows from the reading
+/// thread to the caller, and consumed chunks back (their strings keep their
+/// capacity, so the rows cost no allocations once the first chunks exist).
+struct read_ahead_state {
+  static constexpr std::size_t chunk_rows = 4096, chunks_ahead = 4;
+  detail::ratings_row_source source;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::vector<read_row>> ready, spare;
+  bool stop = false;  // the caller is done
+  std::vector<read_row> current;
+  std::size_t next_item = 0;
+  std::size_t position = 0;
+  std::thread reader;
+
+  void read() {
+    try {
+      read_chunks();
+    } catch (...) {
+      // Out of memory or a failing source outside a row: the caller gets it
+      // as the end of the rows.
+      std::vector<read_row> failed(1);
+      failed[0].problem = std::current_exception();
+      failed[0].last = true;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        ready.push_back(std::move(failed));
+      }
+      changed.notify_all();
+    }
+  }
+
+  void read_chunks() {
+    for (;;) {
+      std::vector<read_row> chunk;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return stop || ready.size() < chunks_ahead; });
+        if (stop) return;
+        if (!spare.empty()) {
+          chunk = std::move(spare.front());
+          spare.pop_front();
+        }
+      }
+      chunk.resize(chunk_rows);
+      std::size_t filled = 0;
+      bool last = false;
+      while (filled < chunk_rows && !last) {
+        read_row& item = chunk[filled++];
+        item.problem = nullptr;
+        try {
+          item.row = source.next(item.cells, item.extra);
+          item.last = last = !item.row;
+        } catch (const detail::csv_row_error&) {
+          item.problem = std::current_exception();  // confined to the row: go on
+          item.last = false;
+        } catch (...) {
+          item.problem = std::current_exception();
+          item.position = source.position();
+          item.last = last = true;
+        }
+      }
+      chunk.resize(filled);
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        ready.push_back(std::move(chunk));
+      }
+      changed.notify_all();
+      if (last) return;
+    }
+  }
+
+  std::optional<std::size_t> next(std::vector<std::string>& cells, std::vector<std::string>& extra) {
+    if (next_item == current.size()) {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (!current.empty()) spare.push_back(std::move(current));
+      current.clear();
+      next_item = 0;
+      changed.notify_all();
+      changed.wait(lock, [&] { return !ready.empty(); });
+      current = std::move(ready.front());
+      ready.pop_front();
+    }
+    read_row& item = current[next_item];
+    if (!item.last) ++next_item;  // the last item answers every later call alike
+    if (item.problem) {
+      position = item.position;
+      std::rethrow_exception(item.problem);
+    }
+    cells.swap(item.cells);
+    extra.swap(item.extra);
+    return item.row;
+  }
+
+  ~read_ahead_state() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    if (reader.joinable()) reader.join();
+  }
+};
+
 calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const framework> fw,
                                     const std::string& source, const ratings_options& options) {
   detail::reject_oversized_text(text, max_ratings_file_bytes, "ratings", source, "ratings files");
@@ -262,7 +381,7 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
     return detail::read_named_csv_row(cursor, header, format, cells, &extra);
   };
   rows.position = [&] { return cursor.line(); };
-  return detail::read_ratings_rows(rows, header, format, builder, options);
+  return detail::read_ratings_rows(detail::read_ahead(std::move(rows)), header, format, builder, options);
 }
 
 /// A cell as CSV: quoted when it holds a delimiter, a quote or a line break.
@@ -280,6 +399,17 @@ void append_cell(std::string& out, std::string_view cell) {
 }
 
 }  // namespace
+
+detail::ratings_row_source detail::read_ahead(ratings_row_source source) {
+  if (std::thread::hardware_concurrency() < 2) return source;
+  auto state = std::make_shared<read_ahead_state>();
+  state->source = std::move(source);
+  state->reader = std::thread([raw = state.get()] { raw->read(); });
+  ratings_row_source ahead;
+  ahead.next = [state](std::vector<std::string>& cells, std::vector<std::string>& extra) { return state->next(cells, extra); };
+  ahead.position = [state] { return state->position; };
+  return ahead;
+}
 
 calibration::ratings_table read_ratings_csv_text(std::string_view text, std::shared_ptr<const framework> fw,
                                                  const std::string& source_name, const ratings_options& options) {

@@ -34,6 +34,14 @@ struct ratings_row_source {
   std::function<std::size_t()> position;
 };
 
+/// The same rows, read on a second thread (when the machine has one) a
+/// few thousand rows ahead of the caller, so that splitting the text into
+/// cells overlaps with validating them.  Rows, problems and positions come
+/// in the same order as from `source` itself.  `source` is read only by that
+/// thread until the returned source is destroyed (which stops and joins it),
+/// so it must outlive it.
+ratings_row_source read_ahead(ratings_row_source source);
+
 /// Reads the rows after `header` in long form, or in wide form when the
 /// header has no competency and no level column but columns named after
 /// competencies.  Every problem is collected (up to input_errors::max_problems)

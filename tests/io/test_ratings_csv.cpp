@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -300,6 +301,44 @@ TEST_CASE("ratings CSV: reading stops at 50 problems, and a broken quote ends it
                        Catch::Predicate<calibra::validation_error>([](const calibra::validation_error& e) {
                          return dynamic_cast<const calibra::input_errors*>(&e) == nullptr;
                        }));
+}
+
+TEST_CASE("ratings CSV: rows read ahead on a second thread keep their order, their problems and where reading stopped",
+          "[ratings_csv][errors]") {
+  // The rows are split into cells a few thousand at a time on a second
+  // thread (4096 per chunk): the planted problems straddle the chunks, and
+  // the broken quote that ends the reading sits in the third one.
+  std::string text = header;
+  const std::vector<int> bad_rows{3, 4097, 4098, 8192, 8193, 9000};  // 1-based data rows
+  for (int i = 1; i <= 12000; ++i) {
+    const bool bad = std::find(bad_rows.begin(), bad_rows.end(), i) != bad_rows.end();
+    if (i == 10000) text += "p" + std::to_string(i) + ",\"m1,manager,product-delivery,3,2026Q1\n";
+    text += "p" + std::to_string(i) + ",m" + std::to_string(i % 40) + ",manager," +
+            (bad ? std::string("Vision") : std::string("product-delivery")) + ",3,2026Q1\n";
+  }
+  try {
+    read_ratings_csv_text(text, builtin(), "ahead.csv");
+    FAIL("expected input_errors");
+  } catch (const calibra::input_errors& e) {
+    REQUIRE(e.problems().size() == bad_rows.size() + 1);
+    for (std::size_t k = 0; k < bad_rows.size(); ++k) {
+      CHECK(e.problems()[k].row == static_cast<std::size_t>(bad_rows[k]) + 1);  // + the header row
+      CHECK_THAT(e.problems()[k].message, Catch::Contains("unknown competency 'Vision'"));
+    }
+    CHECK(e.problems().back().id == "parse_error.ratings");
+    CHECK_THAT(e.problems().back().message, Catch::Contains("a quoted cell is never closed"));
+  }
+  // Without the problems every row arrives once: 9000 ratings by 9000
+  // raters, the first and the last among them.
+  std::string good = header;
+  for (int i = 1; i <= 9000; ++i)
+    good += "p" + std::to_string(i) + ",m" + std::to_string(i) + ",manager,product-delivery,3,2026Q1\n";
+  const ratings_table t = read_ratings_csv_text(good, builtin(), "good.csv");
+  REQUIRE(t.size() == 9000);
+  CHECK(t.raters().size() == 9000);
+  CHECK(t.raters().find("m1"));
+  CHECK(t.raters().find("m4096"));
+  CHECK(t.raters().find("m9000"));
 }
 
 TEST_CASE("ratings CSV: duplicate policies last and mean", "[ratings_csv][duplicates]") {
