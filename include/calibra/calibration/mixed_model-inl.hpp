@@ -219,9 +219,16 @@ class sparse_ldlt {
       cost[j] = static_cast<double>(count_[j]) * count_[j] + 1;
     }
     l_.resizeNonZeros(outer[n]);
-    d_.resize(n);
+    d_.setZero(n);
     schedule_ = schedule_subtrees(parent_, cost, threads);
-    scratch_.assign(schedule_.pieces.size(), {});
+    // The factor's memory and each thread's scratch are touched here, once:
+    // the first factorisation then pays no page faults (at 10^6 ratings the
+    // factor is 57 MB), and a model set up on another thread while a pilot
+    // runs does that work there.
+    std::fill_n(l_.innerIndexPtr(), outer[n], 0);
+    std::fill_n(l_.valuePtr(), outer[n], 0.0);
+    const auto size = static_cast<std::size_t>(n);
+    scratch_.assign(schedule_.pieces.size(), scratch{std::vector<double>(size, 0.0), std::vector<int>(size), std::vector<int>(size)});
   }
 
   /// L and D of `upper` (same pattern as analysed), on up to as many threads
@@ -1326,6 +1333,8 @@ CALIBRA_INLINE mixed_model::mixed_model(std::vector<double> y, std::vector<mixed
 
   s.spaces.front()->threads = s.thread_count();
   s.spaces.front()->chol.analyze(a, s.spaces.front()->threads);
+  // The selected inversion's buffer, on the factor's pattern, likewise.
+  s.spaces.front()->inverse.assign(static_cast<std::size_t>(s.spaces.front()->chol.matrix_l().nonZeros()), 0.0);
 }
 
 CALIBRA_INLINE mixed_model::~mixed_model() = default;
