@@ -53,9 +53,10 @@ struct mixed_model_options {
   /// Compute the conditional SDs (one selected inversion of the sparse
   /// factor, about the cost of one more factorisation).
   bool conditional_sd = true;
-  /// Threads for the selected inversions (the gradient's and the
-  /// conditional SDs': disjoint subtrees of the elimination tree at once)
-  /// and for the deviance evaluations the fallback stages can make at once
+  /// Threads for the factorisations and the selected inversions (the
+  /// gradient's and the conditional SDs'): disjoint subtrees of the
+  /// elimination tree at once; and for the deviance evaluations the
+  /// fallback stages can make at once
   /// (the points of a finite-difference gradient and Hessian, a simplex's
   /// shrink; each such thread holds its own copy of the sparse factor);
   /// 0 means std::thread::hardware_concurrency(), at most 4.  The result
