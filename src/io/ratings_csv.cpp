@@ -381,7 +381,11 @@ calibration::ratings_table read_csv(std::string_view text, std::shared_ptr<const
     return detail::read_named_csv_row(cursor, header, format, cells, &extra);
   };
   rows.position = [&] { return cursor.line(); };
-  return detail::read_ratings_rows(detail::read_ahead(std::move(rows)), header, format, builder, options);
+  // A thread of its own pays off on large files only: below a quarter of a
+  // megabyte (a few thousand rows) starting it costs more than it saves.
+  constexpr std::size_t read_ahead_from = std::size_t{1} << 18;
+  return detail::read_ratings_rows(text.size() >= read_ahead_from ? detail::read_ahead(std::move(rows)) : std::move(rows),
+                                   header, format, builder, options);
 }
 
 /// A cell as CSV: quoted when it holds a delimiter, a quote or a line break.

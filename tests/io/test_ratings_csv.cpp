@@ -305,9 +305,10 @@ TEST_CASE("ratings CSV: reading stops at 50 problems, and a broken quote ends it
 
 TEST_CASE("ratings CSV: rows read ahead on a second thread keep their order, their problems and where reading stopped",
           "[ratings_csv][errors]") {
-  // The rows are split into cells a few thousand at a time on a second
-  // thread (4096 per chunk): the planted problems straddle the chunks, and
-  // the broken quote that ends the reading sits in the third one.
+  // From a quarter of a megabyte of text (this one is about 550 KB) the
+  // rows are split into cells a few thousand at a time on a second thread
+  // (4096 per chunk): the planted problems straddle the chunks, and the
+  // broken quote that ends the reading sits in the third one.
   std::string text = header;
   const std::vector<int> bad_rows{3, 4097, 4098, 8192, 8193, 9000};  // 1-based data rows
   for (int i = 1; i <= 12000; ++i) {
@@ -333,6 +334,8 @@ TEST_CASE("ratings CSV: rows read ahead on a second thread keep their order, the
   std::string good = header;
   for (int i = 1; i <= 9000; ++i)
     good += "p" + std::to_string(i) + ",m" + std::to_string(i) + ",manager,product-delivery,3,2026Q1\n";
+  REQUIRE(text.size() >= (std::size_t{1} << 18));
+  REQUIRE(good.size() >= (std::size_t{1} << 18));
   const ratings_table t = read_ratings_csv_text(good, builtin(), "good.csv");
   REQUIRE(t.size() == 9000);
   CHECK(t.raters().size() == 9000);
