@@ -254,11 +254,7 @@ class sparse_ldlt {
     };
     if (threads <= 1 || lists == 1) {
       // One thread: every row in order, pieces and top alike.
-      std::vector<int> all;
-      for (const auto& columns : schedule_.pieces) all.insert(all.end(), columns.begin(), columns.end());
-      all.insert(all.end(), schedule_.top.begin(), schedule_.top.end());
-      if (lists > 1) std::sort(all.begin(), all.end());
-      ok = rows(all, scratch_[0]);
+      for (int k = 0; k < static_cast<int>(n) && ok; ++k) ok = row(upper, k, scratch_[0]);
     } else {
       run_on_threads(static_cast<unsigned>(lists), [&](unsigned t) { list_ok[t] = rows(schedule_.pieces[t], scratch_[t]); });
       ok = std::all_of(list_ok.begin(), list_ok.end(), [](char c) { return c != 0; }) && rows(schedule_.top, scratch_[0]);
@@ -1000,10 +996,7 @@ CALIBRA_INLINE std::vector<double> mixed_model::impl::evaluate_all(const std::ve
       }
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& thread : pool) thread.join();
+  mixed_detail::run_on_threads(threads, work);
   for (const auto& e : failed)
     if (e) std::rethrow_exception(e);
   return out;
